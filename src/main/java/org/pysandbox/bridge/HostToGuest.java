@@ -1,0 +1,94 @@
+package org.pysandbox.bridge;
+
+import java.lang.reflect.Array;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
+import java.util.function.BinaryOperator;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import java.util.concurrent.Callable;
+
+import org.graalvm.polyglot.Value;
+
+/**
+ * Turns host values into what the guest may see: Python scalars for scalars, and read-only proxies for
+ * everything else. The guest never receives a host object itself, so no Java member is reachable.
+ */
+public final class HostToGuest {
+    private final GuestToHost back;
+
+    public HostToGuest(GuestToHost back) {
+        this.back = back;
+    }
+
+    /** The guest-side form of a host value. */
+    public Object toGuest(Object value) {
+        if (value == null || value instanceof String || value instanceof Boolean || value instanceof Integer
+                || value instanceof Long || value instanceof Double || value instanceof Short
+                || value instanceof Byte || value instanceof Float || value instanceof BigInteger) {
+            return value;
+        }
+        if (value instanceof Character c) {
+            return String.valueOf(c);
+        }
+        if (value instanceof BigDecimal d) {
+            return d.doubleValue();
+        }
+        if (value instanceof Enum<?> e) {
+            return e.name();
+        }
+        if (value instanceof Optional<?> o) {
+            return toGuest(o.orElse(null));
+        }
+        if (value instanceof GuestObject handle) {
+            return handle.valueFor(back.interpreter());
+        }
+        if (value instanceof Value v) {
+            return new ValueView(v, this);
+        }
+        if (value instanceof Map<?, ?> map) {
+            return new ReadOnlyMap(map, this);
+        }
+        if (value instanceof List<?> list) {
+            return new ReadOnlySequence(list, this);
+        }
+        if (value instanceof Collection<?> collection) {
+            return new ReadOnlySequence(List.copyOf(collection), this);
+        }
+        if (value.getClass().isArray()) {
+            return new ReadOnlySequence(arrayAsList(value), this);
+        }
+        Object function = HostFunction.of(value, this, back);
+        if (function != null) {
+            return function;
+        }
+        return new ReadOnlyBean(value, this);
+    }
+
+    private static List<Object> arrayAsList(Object array) {
+        int n = Array.getLength(array);
+        Object[] copy = new Object[n];
+        for (int i = 0; i < n; i++) {
+            copy[i] = Array.get(array, i);
+        }
+        return java.util.Arrays.asList(copy);
+    }
+
+    /** Interfaces whose implementations cross as plain callables. */
+    static boolean isFunctional(Object value) {
+        return value instanceof Function || value instanceof BiFunction || value instanceof Supplier
+                || value instanceof Predicate || value instanceof BiPredicate || value instanceof Consumer
+                || value instanceof BiConsumer || value instanceof Runnable || value instanceof Callable
+                || value instanceof UnaryOperator || value instanceof BinaryOperator;
+    }
+}

@@ -1,0 +1,278 @@
+package org.pysandbox.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What a sandbox allows: immutable, built with {@link #builder()}. The defaults deny everything the
+ * original pysandbox denied by default: no file, no module, no exit, no standard streams.
+ */
+public final class SandboxConfig {
+    static final String CPYTHON_RESTRICTED_MESSAGE = "cpython_restricted does not exist on GraalPy: it was CPython 2's "
+            + "restricted execution mode, removed from Python 3. It is not needed either: every pysandbox context is "
+            + "already confined by GraalVM (no I/O, processes, threads, native code or host classes) beneath the "
+            + "Python-level policy.";
+
+    public static final int DEFAULT_RECURSION_LIMIT = 50;
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    public static final long DEFAULT_MAX_OUTPUT = 4L * 1024 * 1024;
+    public static final long DEFAULT_MAX_MEMORY = 256L * 1024 * 1024;
+
+    private static final SandboxConfig DEFAULT = builder().build();
+
+    private final Set<Feature> features;
+    private final Map<String, List<String>> allowedModules;
+    private final List<Path> allowedPaths;
+    private final int recursionLimit;
+    private final Duration timeout;
+    private final long maxMemory;
+    private final long maxOutput;
+    private final Isolation isolation;
+
+    private SandboxConfig(Builder b) {
+        EnumSet<Feature> all = EnumSet.noneOf(Feature.class);
+        b.features.forEach(f -> all.addAll(f.withImplied()));
+        this.features = Collections.unmodifiableSet(all);
+        Map<String, List<String>> modules = new LinkedHashMap<>();
+        b.modules.forEach((name, symbols) -> modules.put(name, List.copyOf(symbols)));
+        this.allowedModules = Collections.unmodifiableMap(modules);
+        this.allowedPaths = List.copyOf(b.paths);
+        this.recursionLimit = b.recursionLimit;
+        this.timeout = b.timeout;
+        this.maxMemory = b.maxMemory;
+        this.maxOutput = b.maxOutput;
+        this.isolation = b.isolation;
+    }
+
+    /** The default configuration: nothing enabled. */
+    public static SandboxConfig defaults() {
+        return DEFAULT;
+    }
+
+    /** A configuration with the given features, everything else default (like {@code SandboxConfig('a', 'b')}). */
+    public static SandboxConfig of(String... features) {
+        return builder().enable(features).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder that starts from this configuration. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.features.addAll(features);
+        allowedModules.forEach((name, symbols) -> b.modules.put(name, new LinkedHashSet<>(symbols)));
+        b.paths.addAll(allowedPaths);
+        b.recursionLimit = recursionLimit;
+        b.timeout = timeout;
+        b.maxMemory = maxMemory;
+        b.maxOutput = maxOutput;
+        b.isolation = isolation;
+        return b;
+    }
+
+    /** Enabled features, including the implied ones. */
+    public Set<Feature> features() {
+        return features;
+    }
+
+    public boolean has(Feature feature) {
+        return features.contains(feature);
+    }
+
+    /** Modules allowed with {@link Builder#allowModule}, with their allowed symbols. */
+    public Map<String, List<String>> allowedModules() {
+        return allowedModules;
+    }
+
+    /** Real paths the sandbox may read (files, or directories and everything under them). */
+    public List<Path> allowedPaths() {
+        return allowedPaths;
+    }
+
+    /** Frames of sandboxed code a call may use. */
+    public int recursionLimit() {
+        return recursionLimit;
+    }
+
+    /** Wall-clock limit of one call; {@link Duration#ZERO} means none. */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** Bytes one call may allocate (in-process) or the worker heap (process isolation); 0 means no limit. */
+    public long maxMemory() {
+        return maxMemory;
+    }
+
+    /** Bytes one call may write to stdout and stderr together; 0 means no limit. */
+    public long maxOutput() {
+        return maxOutput;
+    }
+
+    public Isolation isolation() {
+        return isolation;
+    }
+
+    /** True when two configurations make the same confined interpreter (limits aside). */
+    public boolean sameConfinement(SandboxConfig other) {
+        return features.equals(other.features) && allowedModules.equals(other.allowedModules)
+                && allowedPaths.equals(other.allowedPaths);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof SandboxConfig other)) {
+            return false;
+        }
+        return sameConfinement(other) && recursionLimit == other.recursionLimit && timeout.equals(other.timeout)
+                && maxMemory == other.maxMemory && maxOutput == other.maxOutput && isolation == other.isolation;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(features, allowedModules, allowedPaths, recursionLimit, timeout, maxMemory, maxOutput,
+                isolation);
+    }
+
+    @Override
+    public String toString() {
+        return "SandboxConfig{features=" + features + ", modules=" + allowedModules + ", paths=" + allowedPaths
+                + ", recursionLimit=" + recursionLimit + ", timeout=" + timeout + ", maxMemory=" + maxMemory
+                + ", maxOutput=" + maxOutput + ", isolation=" + isolation.configName() + "}";
+    }
+
+    /** Builds a {@link SandboxConfig}; every method checks its input and fails with a clear message. */
+    public static final class Builder {
+        private final EnumSet<Feature> features = EnumSet.noneOf(Feature.class);
+        private final Map<String, Set<String>> modules = new LinkedHashMap<>();
+        private final List<Path> paths = new ArrayList<>();
+        private int recursionLimit = DEFAULT_RECURSION_LIMIT;
+        private Duration timeout = DEFAULT_TIMEOUT;
+        private long maxMemory = DEFAULT_MAX_MEMORY;
+        private long maxOutput = DEFAULT_MAX_OUTPUT;
+        private Isolation isolation = Isolation.CONTEXT;
+
+        private Builder() {
+        }
+
+        /** Enables features by name ({@code "stdout"}, {@code "math"}, ...). */
+        public Builder enable(String... names) {
+            for (String name : names) {
+                enable(Feature.parse(Objects.requireNonNull(name, "feature name")));
+            }
+            return this;
+        }
+
+        public Builder enable(Feature... enabled) {
+            for (Feature f : enabled) {
+                features.add(Objects.requireNonNull(f, "feature"));
+            }
+            return this;
+        }
+
+        public Builder enableAll(Collection<Feature> enabled) {
+            enabled.forEach(this::enable);
+            return this;
+        }
+
+        /**
+         * Allows importing {@code module} and reading only the given symbols of it; {@code "*"} allows every
+         * public symbol. Calling it again for the same module adds symbols.
+         */
+        public Builder allowModule(String module, String... symbols) {
+            Objects.requireNonNull(module, "module");
+            if (!module.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*")) {
+                throw new SandboxConfigurationException("invalid module name '" + module + "'");
+            }
+            if (ForbiddenModules.isForbidden(module)) {
+                throw new SandboxConfigurationException("module '" + module + "' cannot be allowed: it reaches the "
+                        + "interpreter's internals or the host (" + ForbiddenModules.describe() + ")");
+            }
+            Set<String> allowed = modules.computeIfAbsent(module, m -> new LinkedHashSet<>());
+            for (String symbol : symbols) {
+                if (!"*".equals(symbol) && !symbol.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                    throw new SandboxConfigurationException("invalid symbol '" + symbol + "' for module '" + module + "'");
+                }
+                allowed.add(symbol);
+            }
+            return this;
+        }
+
+        /** Allows reading the file or directory tree at {@code path} (its real path; symlinks leaving it are refused). */
+        public Builder allowPath(Path path) {
+            Objects.requireNonNull(path, "path");
+            paths.add(path.toAbsolutePath().normalize());
+            return this;
+        }
+
+        public Builder allowPath(String path) {
+            return allowPath(Path.of(Objects.requireNonNull(path, "path")));
+        }
+
+        public Builder recursionLimit(int frames) {
+            if (frames < 1 || frames > 10_000) {
+                throw new SandboxConfigurationException("recursionLimit must be between 1 and 10000, got " + frames);
+            }
+            this.recursionLimit = frames;
+            return this;
+        }
+
+        /** Wall-clock limit per call; zero disables it. */
+        public Builder timeout(Duration limit) {
+            Objects.requireNonNull(limit, "timeout");
+            if (limit.isNegative()) {
+                throw new SandboxConfigurationException("timeout must not be negative, got " + limit);
+            }
+            this.timeout = limit;
+            return this;
+        }
+
+        public Builder maxMemory(long bytes) {
+            if (bytes < 0) {
+                throw new SandboxConfigurationException("maxMemory must not be negative, got " + bytes);
+            }
+            this.maxMemory = bytes;
+            return this;
+        }
+
+        public Builder maxOutput(long bytes) {
+            if (bytes < 0) {
+                throw new SandboxConfigurationException("maxOutput must not be negative, got " + bytes);
+            }
+            this.maxOutput = bytes;
+            return this;
+        }
+
+        public Builder isolation(Isolation mode) {
+            this.isolation = Objects.requireNonNull(mode, "isolation");
+            return this;
+        }
+
+        /** Always fails: CPython's restricted mode does not exist on GraalPy (see the message). */
+        public Builder cpythonRestricted(boolean enabled) {
+            if (enabled) {
+                throw new SandboxConfigurationException(CPYTHON_RESTRICTED_MESSAGE);
+            }
+            return this;
+        }
+
+        public SandboxConfig build() {
+            return new SandboxConfig(this);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package org.pysandbox.error;
+
+import javax.script.ScriptException;
+
+/**
+ * A script failed: it raised a Python exception that it did not catch. Carries the Python exception's
+ * type and message and where it was raised.
+ */
+public class PythonScriptException extends ScriptException {
+    private static final long serialVersionUID = 1L;
+    private final String pythonType;
+    private final String pythonMessage;
+
+    public PythonScriptException(String pythonType, String pythonMessage, String fileName, int lineNumber,
+            int columnNumber) {
+        super(pythonType + (pythonMessage == null || pythonMessage.isEmpty() ? "" : ": " + pythonMessage), fileName,
+                lineNumber, columnNumber);
+        this.pythonType = pythonType;
+        this.pythonMessage = pythonMessage;
+    }
+
+    /** The Python exception's class name, for example {@code ZeroDivisionError}. */
+    public String getPythonType() {
+        return pythonType;
+    }
+
+    /** {@code str()} of the Python exception. */
+    public String getPythonMessage() {
+        return pythonMessage;
+    }
+}

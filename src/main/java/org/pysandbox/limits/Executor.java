@@ -1,0 +1,31 @@
+package org.pysandbox.limits;
+
+import java.io.Reader;
+import java.io.Writer;
+import java.util.Map;
+
+import javax.script.ScriptException;
+
+import org.pysandbox.config.SandboxConfig;
+
+/** Runs sandbox requests somewhere: in a confined context of this JVM, or in a worker process. */
+public interface Executor extends AutoCloseable {
+
+    /** One run of guest source, with the streams and configuration of the call. */
+    record Request(String code, String fileName, Map<String, Object> globals, Map<String, Object> locals,
+            boolean wantValue, Writer out, Writer err, Reader in, SandboxConfig config) {
+    }
+
+    Object run(Request request) throws ScriptException;
+
+    Object call(Object function, Object[] args, Writer out, Writer err, Reader in, SandboxConfig config)
+            throws ScriptException;
+
+    @Override
+    void close();
+
+    static Executor forProcessIsolation(SandboxConfig config) {
+        throw new org.pysandbox.config.SandboxConfigurationException(
+                "isolation 'process' is not available in this build; use 'context'");
+    }
+}

@@ -1,0 +1,140 @@
+package org.pysandbox.policy;
+
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Value;
+import org.pysandbox.config.Feature;
+import org.pysandbox.config.SandboxConfig;
+
+/**
+ * One confined GraalPy context with the Python policy installed: the unit of isolation. Guest code of
+ * one tenant runs here; a context is never handed to another tenant. Not thread-safe: callers enter it
+ * one at a time.
+ */
+public final class ConfinedInterpreter implements AutoCloseable {
+    private final SandboxConfig config;
+    private final Context context;
+    private final GuestStreams streams;
+    private final Value runtime;
+    private final Value run;
+    private final Value call;
+    private final Value export;
+    private final Value newNamespace;
+    private final Value outcomeValue;
+    private final Value outcomeExit;
+    private final Value changedNames;
+    private final Value snapshot;
+    private final Value exceptionInfo;
+    private final Value flushStreams;
+
+    private ConfinedInterpreter(SandboxConfig config) {
+        this.config = config;
+        this.streams = new GuestStreams(config.has(Feature.STDOUT), config.has(Feature.STDERR),
+                config.has(Feature.STDIN), config.maxOutput());
+        this.context = ConfinedContextFactory.newContext(config, streams.in(), streams.out(), streams.err());
+        try {
+            context.enter();
+            try {
+                Value load = context.eval(PolicyScripts.LOADER);
+                load.execute("pysandbox_checker", PolicyScripts.CHECKER, "<pysandbox checker>");
+                this.runtime = load.execute("pysandbox_runtime", PolicyScripts.RUNTIME, "<pysandbox runtime>");
+                Value main = context.getBindings(PolicyScripts.LANGUAGE);
+                for (String key : PolicyScripts.LOADER_NAMES) {
+                    main.removeMember(key);
+                }
+                runtime.getMember("setup").execute(GuestPolicy.toJson(config));
+                this.run = runtime.getMember("run");
+                this.call = runtime.getMember("call");
+                this.export = runtime.getMember("export");
+                this.newNamespace = runtime.getMember("new_namespace");
+                this.outcomeValue = runtime.getMember("outcome_value");
+                this.outcomeExit = runtime.getMember("outcome_exit");
+                this.changedNames = runtime.getMember("changed_names");
+                this.snapshot = runtime.getMember("snapshot");
+                this.exceptionInfo = runtime.getMember("exception_info");
+                this.flushStreams = runtime.getMember("flush_streams");
+            } finally {
+                context.leave();
+            }
+        } catch (RuntimeException e) {
+            context.close(true);
+            throw e;
+        }
+    }
+
+    /** Creates and sets up a context for the configuration (100-300 ms interpreted; pool them). */
+    public static ConfinedInterpreter create(SandboxConfig config) {
+        return new ConfinedInterpreter(config);
+    }
+
+    public SandboxConfig config() {
+        return config;
+    }
+
+    public Context context() {
+        return context;
+    }
+
+    public GuestStreams streams() {
+        return streams;
+    }
+
+    /** A fresh guest namespace: a dict holding only the read-only {@code __builtins__} view. */
+    public Value newNamespace() {
+        return newNamespace.execute();
+    }
+
+    /** Checks and runs guest source; returns the run's outcome object (see {@link #outcomeValue}). */
+    public Value run(String source, String fileName, Value globals, Value locals, boolean wantValue) {
+        return run.execute(source, fileName, globals, locals, wantValue);
+    }
+
+    /** Calls a guest callable under the same confinement and recursion limit as a run. */
+    public Value call(Value function, Object... args) {
+        return call.execute(function, args);
+    }
+
+    public Value outcomeValue(Value outcome) {
+        return outcomeValue.execute(outcome);
+    }
+
+    /** (exited, status) of an outcome: a SystemExit ends the script, never the interpreter. */
+    public Value outcomeExit(Value outcome) {
+        return outcomeExit.execute(outcome);
+    }
+
+    /** The (kind, payload) encoding of a guest value that the bridge decodes. */
+    public Value export(Value value) {
+        return export.execute(value);
+    }
+
+    public Value snapshot(Value namespace) {
+        return snapshot.execute(namespace);
+    }
+
+    /** ([(name, value)...], [deleted names]) bound by the guest since the snapshot. */
+    public Value changedNames(Value namespace, Value before) {
+        return changedNames.execute(namespace, before);
+    }
+
+    /** (type, message, is violation, setting, is recursion error, file, line, column) of a guest exception. */
+    public Value exceptionInfo(Value exception, String fileName) {
+        return exceptionInfo.execute(exception, fileName);
+    }
+
+    public void flushStreams() {
+        flushStreams.execute();
+    }
+
+    public Value runtimeMember(String name) {
+        return runtime.getMember(name);
+    }
+
+    @Override
+    public void close() {
+        try {
+            context.close(true);
+        } catch (RuntimeException ignored) {
+            // a context that is already closed or cancelled needs no further cleanup
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package org.pysandbox.policy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The standard streams of one sandbox context, re-pointed before every call at the writers and reader
+ * of that call (a javax.script ScriptContext, or the Sandbox's own). A disabled stream refuses writes,
+ * so output without the feature fails loudly instead of vanishing, and the output budget caps what one
+ * call may write.
+ */
+public final class GuestStreams {
+    private final GuestOutput out;
+    private final GuestOutput err;
+    private final GuestInput in;
+    private final AtomicLong written = new AtomicLong();
+    private volatile long maxOutput;
+    private volatile boolean outputLimitHit;
+
+    GuestStreams(boolean stdout, boolean stderr, boolean stdin, long maxOutput) {
+        this.out = new GuestOutput("standard output", "stdout", stdout);
+        this.err = new GuestOutput("standard error", "stderr", stderr);
+        this.in = new GuestInput(stdin);
+        this.maxOutput = maxOutput;
+    }
+
+    OutputStream out() {
+        return out;
+    }
+
+    OutputStream err() {
+        return err;
+    }
+
+    InputStream in() {
+        return in;
+    }
+
+    /** Points the streams at the given writers and reader for the next call and resets the output budget. */
+    public void bind(Writer stdout, Writer stderr, Reader stdin, long outputLimit) {
+        out.target = stdout;
+        err.target = stderr;
+        in.source = stdin;
+        written.set(0);
+        maxOutput = outputLimit;
+        outputLimitHit = false;
+    }
+
+    /** Flushes what was decoded so far to the current writers. */
+    public void flush() throws IOException {
+        out.flush();
+        err.flush();
+    }
+
+    public boolean outputLimitHit() {
+        return outputLimitHit;
+    }
+
+    public long bytesWritten() {
+        return written.get();
+    }
+
+    private void charge(int bytes) throws IOException {
+        long limit = maxOutput;
+        long total = written.addAndGet(bytes);
+        if (limit > 0 && total > limit) {
+            outputLimitHit = true;
+            throw new IOException("output limit of " + limit + " bytes exceeded; raise pysandbox.maxOutput "
+                    + "(SandboxConfig.maxOutput) to allow more");
+        }
+    }
+
+    private final class GuestOutput extends OutputStream {
+        private final String what;
+        private final String feature;
+        private final boolean enabled;
+        private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+        private final ByteBuffer pending = ByteBuffer.allocate(8192);
+        private final CharBuffer chars = CharBuffer.allocate(8192);
+        volatile Writer target;
+
+        GuestOutput(String what, String feature, boolean enabled) {
+            this.what = what;
+            this.feature = feature;
+            this.enabled = enabled;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) throws IOException {
+            if (!enabled) {
+                throw new IOException(what + " is blocked by the sandbox; enable the feature '" + feature + "'");
+            }
+            charge(len);
+            Writer w = target;
+            while (len > 0) {
+                int n = Math.min(len, pending.remaining());
+                pending.put(b, off, n);
+                off += n;
+                len -= n;
+                pending.flip();
+                decoder.decode(pending, chars, false);
+                pending.compact();
+                drain(w);
+            }
+        }
+
+        private void drain(Writer w) throws IOException {
+            chars.flip();
+            if (w != null && chars.hasRemaining()) {
+                w.write(chars.array(), chars.position(), chars.remaining());
+            }
+            chars.clear();
+        }
+
+        @Override
+        public synchronized void flush() throws IOException {
+            Writer w = target;
+            if (w != null) {
+                w.flush();
+            }
+        }
+    }
+
+    private static final class GuestInput extends InputStream {
+        private final boolean enabled;
+        private final CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder()
+                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+        private final CharBuffer chars = CharBuffer.allocate(4096);
+        private final ByteBuffer bytes = ByteBuffer.allocate(16384);
+        volatile Reader source;
+
+        GuestInput(boolean enabled) {
+            this.enabled = enabled;
+            bytes.flip();
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n <= 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public synchronized int read(byte[] b, int off, int len) throws IOException {
+            if (!enabled) {
+                throw new IOException("standard input is blocked by the sandbox; enable the feature 'stdin'");
+            }
+            if (len == 0) {
+                return 0;
+            }
+            if (!bytes.hasRemaining() && !fill()) {
+                return -1;
+            }
+            int n = Math.min(len, bytes.remaining());
+            bytes.get(b, off, n);
+            return n;
+        }
+
+        private boolean fill() throws IOException {
+            Reader r = source;
+            if (r == null) {
+                return false;
+            }
+            chars.clear();
+            int n = r.read(chars.array(), 0, chars.capacity());
+            if (n <= 0) {
+                return false;
+            }
+            chars.limit(n);
+            bytes.clear();
+            encoder.encode(chars, bytes, false);
+            bytes.flip();
+            return true;
+        }
+
+        @Override
+        public int available() {
+            return bytes.remaining();
+        }
+    }
+}

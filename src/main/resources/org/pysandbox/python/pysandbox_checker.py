@@ -1,0 +1,291 @@
+"""Source policy of the sandbox: every piece of guest source passes through here before it runs.
+
+The checker parses guest source, rejects constructs that reach interpreter internals by their
+static name, and rewrites the few constructs whose safety depends on run-time values so that they
+call guards installed in the real ``builtins`` module under names guest source cannot spell.
+
+Why a rewrite and not a restricted ``__builtins__``: GraalPy ignores a custom ``__builtins__`` in
+``exec`` globals, and attribute syntax (``x.__subclasses__``) never passes through a builtin, so the
+only place every attribute name can be seen is the syntax tree.
+"""
+
+import ast
+
+# Names of the guards the rewrite inserts; they live in the real builtins module. Guest source can
+# never spell them, because every dunder name outside SAFE_NAMES is rejected.
+GUARD_STORE = '__pysandbox_store__'
+GUARD_DICT = '__pysandbox_dict__'
+GUARD_FORMAT = '__pysandbox_format__'
+GUARD_OWN = '__pysandbox_own__'
+GUARD_FRAME_CODE = '__pysandbox_frame_code__'
+GUARD_ENTER = '__pysandbox_enter__'
+GUARD_LEAVE = '__pysandbox_leave__'
+BUILTINS_VIEW = '__pysandbox_builtins__'
+
+# Dunder attributes a guest may read. Everything else that starts and ends with '__' is refused:
+# allow-listing keeps unknown interpreter internals out of reach by default.
+SAFE_DUNDER_ATTRIBUTES = frozenset('''
+    __name__ __qualname__ __doc__ __module__ __class__ __annotations__ __slots__ __match_args__
+    __init__ __new__ __del__ __post_init__ __call__ __repr__ __str__ __bytes__ __format__ __hash__
+    __bool__ __len__ __length_hint__ __iter__ __next__ __reversed__ __contains__ __missing__
+    __getitem__ __setitem__ __delitem__ __enter__ __exit__ __aenter__ __aexit__ __aiter__
+    __anext__ __await__ __eq__ __ne__ __lt__ __le__ __gt__ __ge__ __add__ __sub__ __mul__
+    __matmul__ __truediv__ __floordiv__ __mod__ __divmod__ __pow__ __lshift__ __rshift__ __and__
+    __xor__ __or__ __radd__ __rsub__ __rmul__ __rmatmul__ __rtruediv__ __rfloordiv__ __rmod__
+    __rdivmod__ __rpow__ __rlshift__ __rrshift__ __rand__ __rxor__ __ror__ __iadd__ __isub__
+    __imul__ __imatmul__ __itruediv__ __ifloordiv__ __imod__ __ipow__ __ilshift__ __irshift__
+    __iand__ __ixor__ __ior__ __neg__ __pos__ __abs__ __invert__ __complex__ __int__ __float__
+    __index__ __round__ __trunc__ __floor__ __ceil__ __get__ __set_name__ __init_subclass__
+    __class_getitem__ __instancecheck__ __subclasscheck__ __copy__ __deepcopy__ __dir__
+    __sizeof__ __fspath__ __dataclass_fields__ __dict__
+'''.split())
+
+# Dunder attributes a guest may assign (on objects it owns; the store guard checks ownership).
+SAFE_DUNDER_STORES = frozenset('__name__ __qualname__ __doc__ __module__'.split())
+
+# Dunder names (variables) a guest may use.
+SAFE_NAMES = frozenset('''
+    __name__ __doc__ __builtins__ __debug__ __class__ __annotations__ __qualname__ __module__
+    __slots__ __all__ __match_args__ __import__ __file__
+'''.split())
+SAFE_NAME_STORES = frozenset('__name__ __doc__ __annotations__ __qualname__ __module__ __slots__ __all__ __match_args__ __file__'.split())
+
+# Plain attribute names that hand out frames, code objects or a function's hidden state.
+DENIED_ATTRIBUTES = {
+    'gi_frame': 'generator frames', 'gi_code': 'generator code objects',
+    'cr_frame': 'coroutine frames', 'cr_code': 'coroutine code objects',
+    'ag_frame': 'async generator frames', 'ag_code': 'async generator code objects',
+    'tb_frame': 'traceback frames', 'f_locals': 'frame locals', 'f_globals': 'frame globals',
+    'f_back': 'calling frames', 'f_builtins': 'frame builtins', 'f_code': 'frame code objects',
+    'f_trace': 'frame tracing', 'f_trace_lines': 'frame tracing', 'f_trace_opcodes': 'frame tracing',
+    'func_globals': 'function globals', 'func_code': 'function code', 'func_closure': 'function closures',
+    'func_defaults': 'function defaults', 'func_dict': 'function attributes',
+    'im_func': 'method internals', 'im_self': 'method internals', 'im_class': 'method internals',
+    'co_code': 'bytecode', 'cell_contents': 'closure cells',
+}
+
+FORMAT_METHODS = frozenset(('format', 'format_map'))
+
+
+class Violation(Exception):
+    """Raised when guest source is refused; carries where and what the setting would be."""
+
+    def __init__(self, message, lineno=None, col=None, setting=None):
+        super().__init__(message)
+        self.message = message
+        self.lineno = lineno
+        self.col = col
+        self.setting = setting
+
+
+class _Rewriter(ast.NodeTransformer):
+    """Checks each node and rewrites the value-dependent ones into guard calls."""
+
+    def __init__(self, options):
+        self.allow_future = options.get('future', False)
+        self.allow_frame_code = options.get('frame_code', False)
+
+    def _refuse(self, node, message, setting=None):
+        raise Violation(message, getattr(node, 'lineno', None), getattr(node, 'col_offset', None), setting)
+
+    @staticmethod
+    def _guard_call(guard, *args, node):
+        call = ast.Call(func=ast.Name(id=guard, ctx=ast.Load()), args=list(args), keywords=[])
+        return ast.copy_location(call, node)
+
+    # -- names -------------------------------------------------------------------------------
+    def visit_Name(self, node):
+        name = node.id
+        if _is_dunder(name):
+            if isinstance(node.ctx, ast.Load):
+                if name not in SAFE_NAMES:
+                    self._refuse(node, "access to the name '%s' is blocked by the sandbox" % name)
+                if name == '__builtins__':
+                    # GraalPy puts the real builtins dict into exec'd globals; the guest sees the view.
+                    return ast.copy_location(ast.Name(id=BUILTINS_VIEW, ctx=ast.Load()), node)
+            elif name not in SAFE_NAME_STORES:
+                self._refuse(node, "binding the name '%s' is blocked by the sandbox" % name)
+        return node
+
+    # -- attributes --------------------------------------------------------------------------
+    def visit_Attribute(self, node):
+        attr = node.attr
+        self._check_attribute_name(node, attr, isinstance(node.ctx, ast.Load))
+        node.value = self.visit(node.value)
+        if isinstance(node.ctx, ast.Load):
+            if attr in FORMAT_METHODS:
+                return self._guard_call(GUARD_FORMAT, node.value, _const(attr, node), node=node)
+            if attr == '__dict__':
+                return self._guard_call(GUARD_DICT, node.value, node=node)
+            if attr == 'f_code':
+                return self._guard_call(GUARD_FRAME_CODE, node.value, node=node)
+            return node
+        # Stores and deletes go through the ownership guard, which hands the target back.
+        node.value = self._guard_call(GUARD_STORE, node.value, _const(attr, node), node=node.value)
+        return node
+
+    def _check_attribute_name(self, node, attr, is_load):
+        if attr in DENIED_ATTRIBUTES and not (attr == 'f_code' and self.allow_frame_code and is_load):
+            what = DENIED_ATTRIBUTES[attr]
+            self._refuse(node, "access to %s ('.%s') is blocked by the sandbox" % (what, attr),
+                         "feature 'traceback'" if attr == 'f_code' else None)
+        if _is_dunder(attr):
+            allowed = SAFE_DUNDER_ATTRIBUTES if is_load else SAFE_DUNDER_STORES
+            if attr not in allowed:
+                verb = 'reading' if is_load else 'changing'
+                self._refuse(node, "%s the attribute '%s' is blocked by the sandbox" % (verb, attr))
+
+    # -- definitions: mark what the guest creates as its own -----------------------------------
+    def visit_ClassDef(self, node):
+        self.generic_visit(node)
+        node.decorator_list.append(ast.copy_location(ast.Name(id=GUARD_OWN, ctx=ast.Load()), node))
+        return node
+
+    def visit_FunctionDef(self, node):
+        node = self.visit_ClassDef(node)
+        if not _is_generator(node):
+            node.body = _count_depth(node.body, node)
+        return node
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    # -- imports -----------------------------------------------------------------------------
+    def visit_ImportFrom(self, node):
+        if node.module == '__future__':
+            if not self.allow_future:
+                self._refuse(node, "'from __future__ import' is blocked by the sandbox", "feature 'future'")
+            return node
+        if node.level:
+            self._refuse(node, 'relative imports are blocked by the sandbox')
+        for alias in node.names:
+            if alias.name != '*' and _is_dunder(alias.name):
+                self._refuse(node, "importing '%s' is blocked by the sandbox" % alias.name)
+            self._check_alias(node, alias)
+        return node
+
+    def visit_Import(self, node):
+        for alias in node.names:
+            self._check_alias(node, alias)
+        return node
+
+    def _check_alias(self, node, alias):
+        bound = alias.asname or alias.name.split('.')[0]
+        if _is_dunder(bound) and bound not in SAFE_NAME_STORES:
+            self._refuse(node, "binding the name '%s' is blocked by the sandbox" % bound)
+
+    # -- other binding sites that bypass Name nodes --------------------------------------------
+    def visit_ExceptHandler(self, node):
+        if node.name and _is_dunder(node.name):
+            self._refuse(node, "binding the name '%s' is blocked by the sandbox" % node.name)
+        self.generic_visit(node)
+        return node
+
+    def visit_arg(self, node):
+        if _is_dunder(node.arg):
+            self._refuse(node, "the parameter name '%s' is blocked by the sandbox" % node.arg)
+        self.generic_visit(node)
+        return node
+
+    def visit_Global(self, node):
+        self._check_declared(node)
+        return node
+
+    visit_Nonlocal = visit_Global
+
+    def _check_declared(self, node):
+        for name in node.names:
+            if _is_dunder(name) and name not in SAFE_NAME_STORES:
+                self._refuse(node, "declaring the name '%s' is blocked by the sandbox" % name)
+
+    def visit_MatchAs(self, node):
+        if node.name and _is_dunder(node.name):
+            self._refuse(node, "binding the name '%s' is blocked by the sandbox" % node.name)
+        self.generic_visit(node)
+        return node
+
+    def visit_MatchStar(self, node):
+        return self.visit_MatchAs(node)
+
+    def visit_MatchMapping(self, node):
+        if node.rest and _is_dunder(node.rest):
+            self._refuse(node, "binding the name '%s' is blocked by the sandbox" % node.rest)
+        self.generic_visit(node)
+        return node
+
+    def visit_MatchClass(self, node):
+        for name in node.kwd_attrs:
+            self._check_attribute_name(node, name, True)
+        self.generic_visit(node)
+        return node
+
+
+def _is_generator(function):
+    """True when the function's own body yields (nested functions do not count)."""
+    pending = list(function.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        pending.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _count_depth(body, node):
+    """Wraps a function body so that it counts against the sandbox's recursion limit.
+
+    GraalPy does not enforce sys.setrecursionlimit, so the sandbox keeps its own count of guest frames.
+    A docstring stays the first statement.
+    """
+    head = []
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        head, body = body[:1], body[1:]
+    if not body:
+        body = [ast.copy_location(ast.Pass(), node)]
+    enter = ast.Expr(value=ast.Call(func=ast.Name(id=GUARD_ENTER, ctx=ast.Load()), args=[], keywords=[]))
+    leave = ast.Expr(value=ast.Call(func=ast.Name(id=GUARD_LEAVE, ctx=ast.Load()), args=[], keywords=[]))
+    guarded = ast.Try(body=body, handlers=[], orelse=[], finalbody=[leave])
+    for new in (enter, leave, guarded):
+        ast.copy_location(new, body[0])
+    return head + [enter, guarded]
+
+
+def _is_dunder(name):
+    return len(name) > 4 and name.startswith('__') and name.endswith('__')
+
+
+def _const(value, node):
+    return ast.copy_location(ast.Constant(value=value), node)
+
+
+def check(source, filename, options, compile_fn):
+    """Parses, checks and rewrites guest source.
+
+    Returns (body_code, last_expression_code_or_None): when the last statement is an expression its
+    value is what the caller gets back, as in an interactive session.
+    """
+    try:
+        tree = ast.parse(source, filename, 'exec')
+    except SyntaxError:
+        raise
+    except (ValueError, RecursionError, MemoryError) as err:
+        raise SyntaxError(str(err) or type(err).__name__, (filename, 1, 1, None)) from None
+    tree = _Rewriter(options).visit(tree)
+    ast.fix_missing_locations(tree)
+    last = None
+    if options.get('want_value') and tree.body and isinstance(tree.body[-1], ast.Expr):
+        last = ast.Expression(body=tree.body.pop().value)
+        ast.fix_missing_locations(last)
+    body = compile_fn(tree, filename, 'exec', dont_inherit=True)
+    value = compile_fn(last, filename, 'eval', dont_inherit=True) if last is not None else None
+    return body, value
+
+
+def check_expression(source, filename, options, compile_fn, mode):
+    """Checks source for the guest's own eval()/exec()/compile()."""
+    tree = ast.parse(source, filename, mode)
+    tree = _Rewriter(options).visit(tree)
+    ast.fix_missing_locations(tree)
+    return compile_fn(tree, filename, mode, dont_inherit=True)
