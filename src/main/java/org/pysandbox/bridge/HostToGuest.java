@@ -33,7 +33,11 @@ public final class HostToGuest {
 
     /** The guest-side form of a host value. */
     public Object toGuest(Object value) {
-        if (value == null || value instanceof String || value instanceof Boolean || value instanceof Integer
+        if (value == null) {
+            // polyglot refuses a bare Java null in some positions (Value.putHashEntry); this is Python's None
+            return Value.asValue(null);
+        }
+        if (value instanceof String || value instanceof Boolean || value instanceof Integer
                 || value instanceof Long || value instanceof Double || value instanceof Short
                 || value instanceof Byte || value instanceof Float || value instanceof BigInteger) {
             return value;

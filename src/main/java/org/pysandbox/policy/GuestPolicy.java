@@ -56,7 +56,10 @@ public final class GuestPolicy {
         module(Feature.TRACEBACK, "traceback", "format_exc", "format_exception", "format_exception_only",
                 "print_exc", "print_exception", "format_stack", "print_stack", "extract_stack", "format_list");
         module(Feature.DEBUG_SANDBOX, "sys", "_getframe");
-        module(Feature.UNICODEDATA, "unicodedata", "*");
+        // Named, not "*": GraalPy's unicodedata loads a C extension for some rarely used names (ucd_3_2_0).
+        module(Feature.UNICODEDATA, "unicodedata", "lookup", "name", "decimal", "digit", "numeric", "category",
+                "bidirectional", "combining", "east_asian_width", "mirrored", "decomposition", "normalize",
+                "is_normalized", "unidata_version");
     }
 
     private static void module(Feature feature, String name, String... symbols) {

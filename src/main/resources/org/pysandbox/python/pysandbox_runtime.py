@@ -334,12 +334,17 @@ class ReadOnlyModule(object):
         return "<module '%s' (sandboxed)>" % self.__name__
 
     def __getattr__(self, name):
+        module = _object_getattribute(self, '__name__')
+        if name in _UNAVAILABLE.get(module, ()):
+            raise AttributeError("module '%s' has no attribute '%s': it is allowed, but GraalPy cannot provide it "
+                                 "without native code, which the sandbox denies" % (module, name))
         raise _violation(AttributeBlocked, "module '%s' has no attribute '%s' in the sandbox (not allowed by "
                          "the configuration)" % (_object_getattribute(self, '__name__'), name),
                          "allowModule('%s', '%s')" % (_object_getattribute(self, '__name__'), name))
 
 
 _object_getattribute = object.__getattribute__
+_UNAVAILABLE = {}
 
 
 class ReadOnlyMapping(object):
@@ -496,7 +501,9 @@ def _module_view(name):
     for symbol in exposed:
         try:
             value = _orig_getattr(module, symbol)
-        except AttributeError:
+        except (AttributeError, ImportError, SystemError):
+            # not in this module, or it needs what the floor denies (a C extension)
+            _UNAVAILABLE.setdefault(name, set()).add(symbol)
             continue
         if isinstance(value, _ModuleType):
             continue  # submodules are exposed only as views of their own, below
@@ -546,13 +553,31 @@ _FEATURE_OF_MODULE = {'codecs': 'codecs', 'datetime': 'datetime', 'encodings': '
 
 
 def _import_hook(name, globals=None, locals=None, fromlist=(), level=0):
-    """The context's __import__: trusted modules import freely, everything else is a guest."""
-    if globals is not None and id(globals) in _TRUSTED_NAMESPACES:
+    """The context's __import__: trusted modules import freely, everything else is a guest.
+
+    Trust is decided by the namespace passed in or, for a trusted module that calls __import__ without
+    one, by the globals of the calling frame: both are dicts guest code can neither obtain nor forge.
+    """
+    if _trusted_caller(globals):
         module = _orig_import(name, globals, locals, fromlist, level)
         if len(_sys.modules) != _TRUSTED_MODULE_COUNT[0]:
             _register_trusted_modules()
         return module
     return _guest_import(name, globals, locals, fromlist, level)
+
+
+def _trusted_caller(globals_):
+    if globals_ is not None and id(globals_) in _TRUSTED_NAMESPACES:
+        return True
+    caller = _sys._getframe(2).f_globals
+    if id(caller) in _TRUSTED_NAMESPACES:
+        return True
+    if len(_sys.modules) != _TRUSTED_MODULE_COUNT[0]:
+        # a module that GraalPy initialises itself (a builtin module's Python half) is in sys.modules
+        # before its code runs, but was never seen by the trusted loader
+        _register_trusted_modules()
+        return id(caller) in _TRUSTED_NAMESPACES
+    return False
 
 
 def _register_trusted_modules():
@@ -637,6 +662,52 @@ def _guest_input(prompt=''):
     if not line:
         raise EOFError('EOF when reading a line')
     return line[:-1] if line.endswith('\n') else line
+
+
+def _guest_help(obj=_MISSING):
+    """help(obj): the pydoc text of an object the script already holds, written to standard output.
+
+    GraalPy has no site-installed help() here, and pydoc imports modules by name and probes the file
+    system (which the floor refuses); the sandboxed help documents objects only, from their docstrings.
+    """
+    if obj is _MISSING:
+        text = ("Type help(object) for help about object; interactive help and help('name') are not "
+                "available in the sandbox.\n")
+    elif isinstance(obj, str):
+        raise _violation(OperationBlocked, "help('%s'): looking up documentation by name is blocked by the "
+                         "sandbox; pass the object itself" % obj[:80])
+    else:
+        text = _render_help(obj)
+    if not _CONFIG['stdout']:
+        return text
+    _sys.stdout.write(text)
+    return None
+
+
+def _render_help(obj):
+    def doc_of(value):
+        text = _orig_getattr(value, '__doc__', None)
+        return text.strip() if isinstance(text, str) else ''
+
+    def indent(text, by='    '):
+        return ''.join(by + line + '\n' for line in text.splitlines()) if text else ''
+
+    name = _orig_getattr(obj, '__qualname__', None) or _orig_getattr(obj, '__name__', None) or type(obj).__name__
+    if isinstance(obj, type):
+        kind = 'class'
+    elif callable(obj):
+        kind = 'function'
+    else:
+        kind = "object of type '%s'" % type(obj).__name__
+        obj_doc = doc_of(type(obj))
+        return 'Help on %s:\n\n%s' % (kind, indent(obj_doc))
+    lines = ['Help on %s %s:\n\n%s\n' % (kind, name, name), indent(doc_of(obj))]
+    if isinstance(obj, type):
+        for attr in sorted(n for n in dir(obj) if not n.startswith('_')):
+            value = _orig_getattr(obj, attr, None)
+            if callable(value):
+                lines.append('    %s\n%s' % (attr, indent(doc_of(value).split('\n\n')[0], '        ')))
+    return ''.join(lines)
 
 
 def _guest_exit(code=None):
@@ -753,8 +824,8 @@ def _guest_builtins():
             guarded[name] = _ORIGINAL[name]
     if config['compile']:
         guarded['compile'] = _guest_compile
-    if config['help'] and 'help' in _ORIGINAL:
-        guarded['help'] = _ORIGINAL['help']
+    if config['help']:
+        guarded['help'] = _guest_help
     if config['site']:
         for name in ('license', 'credits', 'copyright'):
             if name in _ORIGINAL:
@@ -805,6 +876,9 @@ def setup(config_json):
         if name in _ORIGINAL and name not in ('__import__', '__build_class__', '__loader__', '__spec__'):
             _ORIGINAL_FOR_TRUSTED[name] = _ORIGINAL[name]
     _TRUSTED_NAMESPACES.add(id(_builtins.__dict__))
+    # GraalPy imports the codec registry from Java on the first str.encode/bytes.decode, with the guest's
+    # frame on top of the stack; importing it here makes that a lookup of a module that is already trusted.
+    import encodings as _encodings  # noqa: F401
     _register_trusted_modules()
     _sys.meta_path.insert(0, _TrustedLoaderFinder())
     _neutralise_signals()
