@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.concurrent.Callable;
 
+import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Value;
 
 /**
@@ -77,6 +78,22 @@ public final class HostToGuest {
             return function;
         }
         return new ReadOnlyBean(value, this);
+    }
+
+    /**
+     * The error a read-only view raises when the guest tries to change it: a Python ReadOnlyError made
+     * by the sandbox runtime (a clean TypeError for the script, a violation for the host), falling back
+     * to a plain refusal when the runtime cannot be called.
+     */
+    RuntimeException refuse(String what) {
+        try {
+            back.interpreter().runtimeMember("refuse_read_only").execute(what);
+        } catch (PolyglotException e) {
+            return e;
+        } catch (RuntimeException e) {
+            // no runtime to raise it: fall back to the interop refusal
+        }
+        return ReadOnly.refuse(what);
     }
 
     private static List<Object> arrayAsList(Object array) {

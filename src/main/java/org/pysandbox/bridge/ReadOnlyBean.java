@@ -56,12 +56,12 @@ final class ReadOnlyBean implements ProxyObject {
 
     @Override
     public void putMember(String key, Value value) {
-        throw ReadOnly.refuse("this host object");
+        throw convert.refuse("this host object");
     }
 
     @Override
     public boolean removeMember(String key) {
-        throw ReadOnly.refuse("this host object");
+        throw convert.refuse("this host object");
     }
 
     @Override

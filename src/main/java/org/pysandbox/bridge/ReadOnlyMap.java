@@ -54,12 +54,12 @@ final class ReadOnlyMap implements ProxyHashMap {
 
     @Override
     public void putHashEntry(Value key, Value value) {
-        throw ReadOnly.refuse("this mapping");
+        throw convert.refuse("this mapping");
     }
 
     @Override
     public boolean removeHashEntry(Value key) {
-        throw ReadOnly.refuse("this mapping");
+        throw convert.refuse("this mapping");
     }
 
     @Override

@@ -25,12 +25,12 @@ final class ReadOnlySequence implements ProxyArray {
 
     @Override
     public void set(long index, Value value) {
-        throw ReadOnly.refuse("this sequence");
+        throw convert.refuse("this sequence");
     }
 
     @Override
     public boolean remove(long index) {
-        throw ReadOnly.refuse("this sequence");
+        throw convert.refuse("this sequence");
     }
 
     @Override

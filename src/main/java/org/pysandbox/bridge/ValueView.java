@@ -57,12 +57,12 @@ final class ValueView implements ProxyObject, ProxyExecutable {
 
     @Override
     public void putMember(String key, Value v) {
-        throw ReadOnly.refuse("this host object");
+        throw convert.refuse("this host object");
     }
 
     @Override
     public boolean removeMember(String key) {
-        throw ReadOnly.refuse("this host object");
+        throw convert.refuse("this host object");
     }
 
     @Override

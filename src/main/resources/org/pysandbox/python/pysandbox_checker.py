@@ -18,6 +18,7 @@ GUARD_DICT = '__pysandbox_dict__'
 GUARD_FORMAT = '__pysandbox_format__'
 GUARD_OWN = '__pysandbox_own__'
 GUARD_FRAME_CODE = '__pysandbox_frame_code__'
+GUARD_IMPORT = '__pysandbox_import__'
 GUARD_ENTER = '__pysandbox_enter__'
 GUARD_LEAVE = '__pysandbox_leave__'
 BUILTINS_VIEW = '__pysandbox_builtins__'
@@ -37,7 +38,8 @@ SAFE_DUNDER_ATTRIBUTES = frozenset('''
     __iand__ __ixor__ __ior__ __neg__ __pos__ __abs__ __invert__ __complex__ __int__ __float__
     __index__ __round__ __trunc__ __floor__ __ceil__ __get__ __set_name__ __init_subclass__
     __class_getitem__ __instancecheck__ __subclasscheck__ __copy__ __deepcopy__ __dir__
-    __sizeof__ __fspath__ __dataclass_fields__ __dict__
+    __sizeof__ __fspath__ __dataclass_fields__ __dict__ __cause__ __context__ __suppress_context__
+    __traceback__ __notes__ __wrapped__
 '''.split())
 
 # Dunder attributes a guest may assign (on objects it owns; the store guard checks ownership).
@@ -103,6 +105,9 @@ class _Rewriter(ast.NodeTransformer):
                 if name == '__builtins__':
                     # GraalPy puts the real builtins dict into exec'd globals; the guest sees the view.
                     return ast.copy_location(ast.Name(id=BUILTINS_VIEW, ctx=ast.Load()), node)
+                if name == '__import__':
+                    # the real __import__ trusts calls without globals (they come from the interpreter)
+                    return ast.copy_location(ast.Name(id=GUARD_IMPORT, ctx=ast.Load()), node)
             elif name not in SAFE_NAME_STORES:
                 self._refuse(node, "binding the name '%s' is blocked by the sandbox" % name)
         return node

@@ -76,6 +76,15 @@ class ReadOnlyError(SandboxViolation, TypeError):
     pass
 
 
+for _cls in (SandboxViolation, ImportBlocked, AttributeBlocked, NameBlocked, OperationBlocked, ReadOnlyError):
+    _cls.__module__ = 'sandbox'
+
+
+def refuse_read_only(what):
+    """Raised on behalf of the host's read-only views, so the guest sees a clean Python error."""
+    raise _violation(ReadOnlyError, '%s is a read-only view of a host value in the sandbox' % what)
+
+
 def _violation(cls, message, setting=None):
     return cls(message, setting)
 
@@ -347,72 +356,100 @@ _object_getattribute = object.__getattribute__
 _UNAVAILABLE = {}
 
 
-class ReadOnlyMapping(object):
-    """A dictionary seen through the sandbox: readable, values guarded, never changed."""
-    __slots__ = ('_data',)
+# The views below keep what they wrap out of their own attributes: any attribute not spelled with
+# dunders can be read by guest code (c._x, getattr, object.__getattribute__), so the wrapped objects live
+# in this table, keyed by the view, where guest code cannot reach them.
+_PRIVATE = _weakref.WeakKeyDictionary()
+_object_new = object.__new__
 
-    def __init__(self, data):
-        _object_setattr(self, '_data', data)
 
-    def __getitem__(self, key):
-        return _guard_value(self._data[key], 'item %r' % (key,))
+def _made_by_sandbox(cls, data):
+    view = _object_new(cls)
+    _PRIVATE[view] = data
+    return view
 
-    def get(self, key, default=None):
-        return _guard_value(self._data[key], 'item %r' % (key,)) if key in self._data else default
 
-    def __contains__(self, key):
-        return key in self._data
+def _private(view):
+    try:
+        return _PRIVATE[view]
+    except (KeyError, TypeError):
+        raise _violation(ReadOnlyError, 'this %s was not made by the sandbox and is empty' % type(view).__name__)
 
-    def __iter__(self):
-        return iter(list(self._data))
 
-    def __len__(self):
-        return len(self._data)
+class _SandboxMade(object):
+    """Instances are made only by the sandbox; a script calling the class gets an error."""
+    __slots__ = ('__weakref__',)
 
-    def keys(self):
-        return list(self._data.keys())
-
-    def values(self):
-        return [self[k] for k in self._data]
-
-    def items(self):
-        return [(k, self[k]) for k in self._data]
+    def __new__(cls, *args, **kwargs):
+        raise _violation(ReadOnlyError, '%s objects are made by the sandbox only' % cls.__name__)
 
     def __setattr__(self, name, value):
-        raise _violation(ReadOnlyError, 'this mapping is read-only in the sandbox')
+        raise _violation(ReadOnlyError, 'this %s is read-only in the sandbox' % type(self).__name__)
+
+    def __delattr__(self, name):
+        raise _violation(ReadOnlyError, 'this %s is read-only in the sandbox' % type(self).__name__)
+
+
+class ReadOnlyMapping(_SandboxMade):
+    """A dictionary seen through the sandbox: readable, values guarded, never changed."""
+    __slots__ = ()
+
+    def __getitem__(self, key):
+        return _guard_value(_private(self)[key], 'item %r' % (key,))
+
+    def get(self, key, default=None):
+        data = _private(self)
+        return _guard_value(data[key], 'item %r' % (key,)) if key in data else default
+
+    def __contains__(self, key):
+        return key in _private(self)
+
+    def __iter__(self):
+        return iter(list(_private(self)))
+
+    def __len__(self):
+        return len(_private(self))
+
+    def keys(self):
+        return list(_private(self).keys())
+
+    def values(self):
+        return [self[k] for k in _private(self)]
+
+    def items(self):
+        return [(k, self[k]) for k in _private(self)]
+
+    def copy(self):
+        return {k: self[k] for k in _private(self)}
 
     def __repr__(self):
-        return '<read-only mapping of %d items>' % len(self._data)
+        return '<read-only mapping of %d items>' % len(_private(self))
 
 
-class StreamView(object):
+class StreamView(_SandboxMade):
     """sys.stdin/stdout/stderr as the guest sees them: text I/O only, no buffer, no file."""
-    __slots__ = ('_stream', '_name')
-
-    def __init__(self, stream, name):
-        _object_setattr(self, '_stream', stream)
-        _object_setattr(self, '_name', name)
+    __slots__ = ()
 
     def write(self, text):
         if not isinstance(text, str):
             raise TypeError('write() argument must be str, not %s' % type(text).__name__)
-        return self._stream.write(text)
+        return _private(self)[0].write(text)
 
     def writelines(self, lines):
         for line in lines:
             self.write(line)
 
     def flush(self):
-        self._stream.flush()
+        _private(self)[0].flush()
 
     def read(self, size=-1):
-        return self._stream.read(size)
+        return _private(self)[0].read(size)
 
     def readline(self, size=-1):
-        return self._stream.readline(size)
+        return _private(self)[0].readline(size)
 
     def readlines(self):
-        return self._stream.readlines()
+        return _private(self)[0].readlines()
 
     def __iter__(self):
         return iter(self.readline, '')
@@ -424,11 +461,28 @@ class StreamView(object):
     def encoding(self):
         return 'utf-8'
 
-    def __setattr__(self, name, value):
-        raise _violation(ReadOnlyError, 'sys.%s is read-only in the sandbox' % self._name)
+    def __repr__(self):
+        return '<sandboxed %s>' % _private(self)[1]
+
+
+class CheckedCode(_SandboxMade):
+    """What compile() gives the guest: code the checker accepted, runnable only by exec() and eval().
+
+    A real code object is never handed out: its type builds code from raw parts and its replace()
+    rewrites names and constants the checker has seen.
+    """
+    __slots__ = ()
+
+    @property
+    def co_filename(self):
+        return _private(self).co_filename
+
+    @property
+    def co_name(self):
+        return _private(self).co_name
 
     def __repr__(self):
-        return '<sandboxed %s>' % self._name
+        return '<checked code from %r>' % _private(self).co_filename
 
 
 def _guard_value(value, where):
@@ -440,7 +494,7 @@ def _guard_value(value, where):
         raise _violation(ImportBlocked, "%s is the module '%s', which is blocked by the sandbox" % (where, name),
                          "allowModule('%s')" % name)
     if type(value) is dict:
-        return ReadOnlyMapping(value)
+        return _made_by_sandbox(ReadOnlyMapping, value)
     if type(value) is list:
         return tuple(_guard_value(v, where) for v in value)
     return value
@@ -467,14 +521,71 @@ def _special_symbol(module_name, symbol, value):
         special = _SYS_SPECIALS.get(symbol)
         if special is not None:
             return special()
+    if module_name == 'traceback' and callable(value):
+        return _traceback_function(symbol, value)
     return value
+
+
+# --------------------------------------------------------------------------------------------
+# Tracebacks the guest formats itself never show the sandbox's own frames.
+# --------------------------------------------------------------------------------------------
+def _is_internal_file(filename):
+    return isinstance(filename, str) and filename.startswith('<pysandbox ')
+
+
+def _filter_traceback_text(text):
+    kept = []
+    skipping = False
+    for line in text.splitlines(True):
+        stripped = line.lstrip()
+        if stripped.startswith('File "<pysandbox '):
+            skipping = True
+            continue
+        if skipping and line.startswith('    ') and not stripped.startswith('File "'):
+            continue
+        skipping = False
+        kept.append(line)
+    return ''.join(kept)
+
+
+def _traceback_function(symbol, function):
+    if symbol == 'format_exc':
+        def format_exc(*args, **kwargs):
+            return _filter_traceback_text(function(*args, **kwargs))
+        return format_exc
+    if symbol.startswith('format_'):
+        def format_lines(*args, **kwargs):
+            return [t for t in (_filter_traceback_text(x) for x in function(*args, **kwargs)) if t]
+        format_lines.__name__ = symbol
+        return format_lines
+    if symbol.startswith('extract_'):
+        def extract(*args, **kwargs):
+            return [entry for entry in function(*args, **kwargs) if not _is_internal_file(entry.filename)]
+        extract.__name__ = symbol
+        return extract
+    if symbol.startswith('print_'):
+        formatter = _orig_getattr(_sys.modules['traceback'], 'format_' + symbol[len('print_'):])
+
+        def print_(*args, file=None, **kwargs):
+            if symbol == 'print_stack':
+                args = ()  # frames are never the guest's to pass; format the current stack
+            text = formatter(*args, **kwargs)
+            text = _filter_traceback_text(text if isinstance(text, str) else ''.join(text))
+            target = file if file is not None else _sys.stderr
+            if file is None and not _CONFIG['stderr']:
+                raise _violation(OperationBlocked, 'printing a traceback to standard error is blocked by the '
+                                 'sandbox', "feature 'stderr'")
+            target.write(text)
+        print_.__name__ = symbol
+        return print_
+    return function
 
 
 _SYS_SPECIALS = {
     '_getframe': lambda: _guest_getframe,
-    'stdout': lambda: StreamView(_sys.stdout, 'stdout'),
-    'stderr': lambda: StreamView(_sys.stderr, 'stderr'),
-    'stdin': lambda: StreamView(_sys.stdin, 'stdin'),
+    'stdout': lambda: _made_by_sandbox(StreamView, (_sys.stdout, 'stdout')),
+    'stderr': lambda: _made_by_sandbox(StreamView, (_sys.stderr, 'stderr')),
+    'stdin': lambda: _made_by_sandbox(StreamView, (_sys.stdin, 'stdin')),
     'exit': lambda: _sys.exit,
 }
 
@@ -485,7 +596,7 @@ def _module_view(name):
         return view
     module = _orig_import(name, fromlist=('__name__',))
     _register_trusted_modules()
-    view = ReadOnlyModule()
+    view = _object_new(ReadOnlyModule)
     _object_setattr(view, '__name__', name)
     _object_setattr(view, '__doc__', getattr(module, '__doc__', None))
     symbols = _CONFIG['modules'].get(name)
@@ -553,12 +664,15 @@ _FEATURE_OF_MODULE = {'codecs': 'codecs', 'datetime': 'datetime', 'encodings': '
 
 
 def _import_hook(name, globals=None, locals=None, fromlist=(), level=0):
-    """The context's __import__: trusted modules import freely, everything else is a guest.
+    """The context's real __import__, which guest source can never call directly.
 
-    Trust is decided by the namespace passed in or, for a trusted module that calls __import__ without
-    one, by the globals of the calling frame: both are dicts guest code can neither obtain nor forge.
+    The checker rewrites the name ``__import__`` in guest source to the guest import, and the builtins
+    view hands out the same, so this hook is reached only by import statements (which pass the globals
+    of the importing code) and by the interpreter itself: GraalPy's Java side imports helper modules
+    (``codecs`` on a bytes.decode, ...) with no globals while guest code is on the stack. Statements
+    in trusted modules import freely; statements in guest code go through the allow-list.
     """
-    if _trusted_caller(globals):
+    if globals is None or _trusted_namespace(globals):
         module = _orig_import(name, globals, locals, fromlist, level)
         if len(_sys.modules) != _TRUSTED_MODULE_COUNT[0]:
             _register_trusted_modules()
@@ -566,17 +680,14 @@ def _import_hook(name, globals=None, locals=None, fromlist=(), level=0):
     return _guest_import(name, globals, locals, fromlist, level)
 
 
-def _trusted_caller(globals_):
-    if globals_ is not None and id(globals_) in _TRUSTED_NAMESPACES:
-        return True
-    caller = _sys._getframe(2).f_globals
-    if id(caller) in _TRUSTED_NAMESPACES:
+def _trusted_namespace(namespace):
+    if id(namespace) in _TRUSTED_NAMESPACES:
         return True
     if len(_sys.modules) != _TRUSTED_MODULE_COUNT[0]:
-        # a module that GraalPy initialises itself (a builtin module's Python half) is in sys.modules
-        # before its code runs, but was never seen by the trusted loader
+        # a module that GraalPy initialises itself (the Python half of a builtin module such as time)
+        # is in sys.modules before its code runs, but was never seen by the trusted loader
         _register_trusted_modules()
-        return id(caller) in _TRUSTED_NAMESPACES
+        return id(namespace) in _TRUSTED_NAMESPACES
     return False
 
 
@@ -729,27 +840,19 @@ def _guest_open(file, mode='r', buffering=-1, encoding=None, errors=None, newlin
     raise _violation(OperationBlocked, "reading '%s' is blocked by the sandbox" % path, "allowPath('%s')" % path)
 
 
-_CHECKED_CODE = _weakref.WeakSet() if hasattr(_weakref, 'WeakSet') else set()
-
-
 def _checked_source_code(source, mode, filename='<string>'):
+    if type(source) is CheckedCode:
+        return _private(source)
     if isinstance(source, _types.CodeType):
-        if source in _CHECKED_CODE:
-            return source
         raise _violation(OperationBlocked, 'running code objects is blocked by the sandbox')
     if isinstance(source, (bytes, bytearray)):
         source = bytes(source).decode('utf-8')
     if not isinstance(source, str):
         raise TypeError('source must be a string')
     try:
-        code = _checker.check_expression(source, filename, _CONFIG, _orig_compile, mode)
+        return _checker.check_expression(source, filename, _CONFIG, _orig_compile, mode)
     except _checker.Violation as v:
         raise _violation(OperationBlocked, v.message, v.setting)
-    try:
-        _CHECKED_CODE.add(code)
-    except TypeError:
-        pass
-    return code
 
 
 def _namespace_for_guest(globals_, locals_, depth):
@@ -791,7 +894,7 @@ def _guest_compile(source, filename, mode, flags=0, dont_inherit=False, optimize
         raise ValueError("compile() mode must be 'exec', 'eval' or 'single'")
     if flags & ~0x3ffff000:
         raise _violation(OperationBlocked, 'compile() flags are blocked by the sandbox')
-    return _checked_source_code(source, mode, filename)
+    return _made_by_sandbox(CheckedCode, _checked_source_code(source, mode, str(filename)))
 
 
 class BuiltinsView(ReadOnlyModule):
@@ -844,16 +947,18 @@ def _install_builtins(guarded):
     namespace[_checker.GUARD_FORMAT] = _format_guard
     namespace[_checker.GUARD_OWN] = _own
     namespace[_checker.GUARD_FRAME_CODE] = _frame_code_guard
+    namespace[_checker.GUARD_IMPORT] = _guest_import
     namespace[_checker.GUARD_ENTER] = _enter
     namespace[_checker.GUARD_LEAVE] = _leave
 
-    view = BuiltinsView()
+    view = _object_new(BuiltinsView)
     _object_setattr(view, '__name__', 'builtins')
     for name, value in namespace.items():
         if name.startswith('__') and name not in ('__import__', '__doc__'):
             continue
         if not isinstance(value, _ModuleType):
             _object_setattr(view, name, value)
+    _object_setattr(view, '__import__', _guest_import)
     _BUILTINS_VIEW[0] = view
     namespace[_checker.BUILTINS_VIEW] = view
 
