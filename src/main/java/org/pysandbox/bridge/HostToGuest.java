@@ -59,7 +59,7 @@ public final class HostToGuest {
             return handle.valueFor(back.interpreter());
         }
         if (value instanceof Value v) {
-            return new ValueView(v, this);
+            return fromOtherContext(v, null);
         }
         if (value instanceof Map<?, ?> map) {
             return new ReadOnlyMap(map, this);
@@ -78,6 +78,67 @@ public final class HostToGuest {
             return function;
         }
         return new ReadOnlyBean(value, this);
+    }
+
+    /**
+     * A value of another (trusted) polyglot context: scalars as Python values, arrays and hashes as
+     * read-only snapshots, anything else as a read-only view made by the sandbox runtime.
+     */
+    Object fromOtherContext(Value v, String memberName) {
+        if (v == null || v.isNull()) {
+            return Value.asValue(null);
+        }
+        if (v.isBoolean()) {
+            return v.asBoolean();
+        }
+        if (v.isString()) {
+            return v.asString();
+        }
+        if (v.isNumber()) {
+            if (v.fitsInLong()) {
+                return v.asLong();
+            }
+            if (v.fitsInDouble()) {
+                return v.asDouble();
+            }
+        }
+        if (v.hasArrayElements() && !v.canExecute()) {
+            List<Value> items = new java.util.ArrayList<>();
+            for (long i = 0; i < v.getArraySize(); i++) {
+                items.add(v.getArrayElement(i));
+            }
+            return new ReadOnlySequence(items, this);
+        }
+        if (v.hasHashEntries() && !v.canExecute()) {
+            Map<Object, Object> entries = new java.util.LinkedHashMap<>();
+            Value it = v.getHashEntriesIterator();
+            while (it.hasIteratorNextElement()) {
+                Value entry = it.getIteratorNextElement();
+                Value key = entry.getArrayElement(0);
+                Object k = key.isString() ? key.asString() : key.isNumber() && key.fitsInLong() ? key.asLong()
+                        : key.isBoolean() ? key.asBoolean() : key.toString();
+                entries.put(k, entry.getArrayElement(1));
+            }
+            return new ReadOnlyMap(entries, this);
+        }
+        return back.interpreter().runtimeMember("host_value_view").execute(new ValueView(v, this, memberName));
+    }
+
+    RuntimeException refuseMissing(String message) {
+        return raise("refuse_missing", message);
+    }
+
+    RuntimeException refuseCall(String message) {
+        return raise("refuse_call", message);
+    }
+
+    private RuntimeException raise(String function, String message) {
+        try {
+            back.interpreter().runtimeMember(function).execute(message);
+        } catch (PolyglotException e) {
+            return e;
+        }
+        return new UnsupportedOperationException(message);
     }
 
     /**

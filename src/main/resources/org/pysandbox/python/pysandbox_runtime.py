@@ -85,6 +85,14 @@ def refuse_read_only(what):
     raise _violation(ReadOnlyError, '%s is a read-only view of a host value in the sandbox' % what)
 
 
+def refuse_missing(message):
+    raise AttributeError(message)
+
+
+def refuse_call(message):
+    raise _violation(OperationBlocked, message)
+
+
 def _violation(cls, message, setting=None):
     return cls(message, setting)
 
@@ -359,20 +367,25 @@ _UNAVAILABLE = {}
 # The views below keep what they wrap out of their own attributes: any attribute not spelled with
 # dunders can be read by guest code (c._x, getattr, object.__getattribute__), so the wrapped objects live
 # in this table, keyed by the view, where guest code cannot reach them.
-_PRIVATE = _weakref.WeakKeyDictionary()
+# Keyed by id (views may define __hash__/__eq__ that call out), dropped when the view dies.
+_PRIVATE = {}
 _object_new = object.__new__
 
 
 def _made_by_sandbox(cls, data):
     view = _object_new(cls)
-    _PRIVATE[view] = data
+    key = id(view)
+    _PRIVATE[key] = (_weakref.ref(view, lambda ref, key=key: _PRIVATE.pop(key, None)), data)
     return view
 
 
 def _private(view):
     try:
-        return _PRIVATE[view]
-    except (KeyError, TypeError):
+        ref, data = _PRIVATE[id(view)]
+        if ref() is view:
+            return data
+        raise KeyError(id(view))
+    except KeyError:
         raise _violation(ReadOnlyError, 'this %s was not made by the sandbox and is empty' % type(view).__name__)
 
 
@@ -463,6 +476,40 @@ class StreamView(_SandboxMade):
 
     def __repr__(self):
         return '<sandboxed %s>' % _private(self)[1]
+
+
+class HostValueView(_SandboxMade):
+    """An object of a trusted context of the host (a polyglot value), seen read-only.
+
+    Members are read, and protocol methods called, through the host-side accessor kept private here;
+    assignments and deletions fail, and the accessor itself is never reachable.
+    """
+    __slots__ = ()
+
+    def __getattribute__(self, name):
+        _check_name(name)
+        return _private(self)('get', name)
+
+    def __call__(self, *args, **kwargs):
+        if kwargs:
+            raise TypeError('host callables take positional arguments only')
+        return _private(self)('call', *args)
+
+    def __str__(self):
+        return _private(self)('str')
+
+    def __repr__(self):
+        return _private(self)('repr')
+
+    def __hash__(self):
+        return _private(self)('hash')
+
+    def __dir__(self):
+        return list(_private(self)('dir'))
+
+
+def host_value_view(accessor):
+    return _made_by_sandbox(HostValueView, accessor)
 
 
 class CheckedCode(_SandboxMade):

@@ -147,8 +147,10 @@ class ConformanceTest {
         String code = substitute(c.get("code").asText());
         Map<String, Object> globals = c.has("globals") ? toJavaMap(c.get("globals")) : new LinkedHashMap<>();
         Map<String, Object> locals = c.has("locals") ? toJavaMap(c.get("locals")) : null;
+        String hostStateBefore = null;
         if (c.has("host_setup")) {
             Map<String, Object> hostValues = hostValues(c);
+            hostStateBefore = hostState(c);
             if (locals == null) {
                 locals = new LinkedHashMap<>();
             }
@@ -192,6 +194,9 @@ class ConformanceTest {
             assertThat(String.valueOf(outcome)).as("secret must not be read").doesNotContain(SECRET);
             assertThat(raised.getMessage()).as("secret must not leak in the error").doesNotContain(SECRET);
             assertThat(newFile).as("no file may be created").doesNotExist();
+        }
+        if (hostStateBefore != null) {
+            assertThat(hostState(c)).as("host objects of the trusted context are unchanged").isEqualTo(hostStateBefore);
         }
         if (c.has("expect_stdout")) {
             assertThat(out.toString()).as("stdout").isEqualTo(c.get("expect_stdout").asText());
@@ -252,13 +257,24 @@ class ConformanceTest {
                         .build();
             }
         }
-        String namespace = "ns_" + Integer.toHexString(c.get("id").asText().hashCode() & 0x7fffffff);
+        String namespace = namespaceOf(c);
         trusted.eval("python", namespace + " = {}\nexec(" + pyString(c.get("host_setup").asText()) + ", " + namespace + ")");
         Map<String, Object> values = new LinkedHashMap<>();
         for (JsonNode name : c.get("host_locals")) {
             values.put(name.asText(), trusted.eval("python", namespace + "[" + pyString(name.asText()) + "]"));
         }
         return values;
+    }
+
+    /** A text snapshot of the trusted namespace (values and their attributes), to detect mutation. */
+    private static String hostState(JsonNode c) {
+        String namespace = namespaceOf(c);
+        return trusted.eval("python", "repr(sorted((k, repr(v), repr(getattr(v, '__dict__', None))) for k, v in "
+                + namespace + ".items() if k != '__builtins__'))").asString();
+    }
+
+    private static String namespaceOf(JsonNode c) {
+        return "ns_" + Integer.toHexString(c.get("id").asText().hashCode() & 0x7fffffff);
     }
 
     private static String pyString(String s) {
