@@ -79,14 +79,8 @@ public final class GuestToHost {
                 }
                 return Collections.unmodifiableSet(set);
             }
-            case "bytes": {
-                int n = (int) payload.getArraySize();
-                byte[] bytes = new byte[n];
-                for (int i = 0; i < n; i++) {
-                    bytes[i] = (byte) payload.getArrayElement(i).asInt();
-                }
-                return bytes;
-            }
+            case "bytes":
+                return payload.asString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
             default:
                 return new GuestObject(payload, interpreter, owner);
         }

@@ -1165,7 +1165,8 @@ def export(value, _depth=0):
     if t is set or t is frozenset:
         return ('set', [export(v, _depth + 1) for v in value])
     if t is bytes or t is bytearray:
-        return ('bytes', list(value))
+        # one latin-1 string instead of a list of ints: a large buffer crosses in one step
+        return ('bytes', bytes(value).decode('latin-1'))
     return ('object', value)
 
 
