@@ -18,6 +18,7 @@ GUARD_DICT = '__pysandbox_dict__'
 GUARD_FORMAT = '__pysandbox_format__'
 GUARD_OWN = '__pysandbox_own__'
 GUARD_FRAME_CODE = '__pysandbox_frame_code__'
+GUARD_EXCEPTION_OBJECT = '__pysandbox_exception_object__'
 GUARD_IMPORT = '__pysandbox_import__'
 GUARD_ENTER = '__pysandbox_enter__'
 GUARD_LEAVE = '__pysandbox_leave__'
@@ -124,6 +125,9 @@ class _Rewriter(ast.NodeTransformer):
                 return self._guard_call(GUARD_DICT, node.value, node=node)
             if attr == 'f_code':
                 return self._guard_call(GUARD_FRAME_CODE, node.value, node=node)
+            if attr == 'obj':
+                # AttributeError.obj is the object a lookup failed on, possibly inside trusted code.
+                return self._guard_call(GUARD_EXCEPTION_OBJECT, node.value, node=node)
             return node
         # Stores and deletes go through the ownership guard, which hands the target back.
         node.value = self._guard_call(GUARD_STORE, node.value, _const(attr, node), node=node.value)

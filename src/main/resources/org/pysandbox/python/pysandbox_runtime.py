@@ -153,6 +153,14 @@ def _dict_guard(obj):
 # --------------------------------------------------------------------------------------------
 # Attribute names read at run time (getattr & co., str.format fields) follow the static rules.
 # --------------------------------------------------------------------------------------------
+def _exact_str(value):
+    """The plain str behind a guest string: a str subclass could lie through __eq__, __hash__ or
+    startswith() to the checks while the interpreter uses its real characters."""
+    if type(value) is str or not isinstance(value, str):
+        return value
+    return str.encode(value, 'utf-8', 'surrogatepass').decode('utf-8', 'surrogatepass')
+
+
 def _check_name(name, loading=True):
     if not isinstance(name, str):
         return
@@ -171,7 +179,10 @@ _MISSING = object()
 
 
 def _guest_getattr(obj, name, default=_MISSING):
+    name = _exact_str(name)
     _check_name(name)
+    if name == 'obj' and isinstance(obj, BaseException):
+        return _exception_object_guard(obj)
     if name == '__dict__':
         return _dict_guard(obj)
     if name in _checker.FORMAT_METHODS:
@@ -192,11 +203,13 @@ def _guest_hasattr(obj, name):
 
 
 def _guest_setattr(obj, name, value):
+    name = _exact_str(name)
     _check_name(name, loading=False)
     _orig_setattr(_store_guard(obj, name), name, value)
 
 
 def _guest_delattr(obj, name):
+    name = _exact_str(name)
     _check_name(name, loading=False)
     _orig_delattr(_store_guard(obj, name), name)
 
@@ -532,6 +545,20 @@ class CheckedCode(_SandboxMade):
         return '<checked code from %r>' % _private(self).co_filename
 
 
+def _exception_object_guard(obj):
+    """AttributeError.obj may be a real module or sandbox internal the failed lookup ran on."""
+    value = _orig_getattr(obj, 'obj')
+    if isinstance(obj, BaseException):
+        if isinstance(value, _ModuleType) or not (value is None or _may_change(value)
+                                                   or type(value) in _PLAIN_VALUE_TYPES):
+            return None
+    return value
+
+
+_PLAIN_VALUE_TYPES = frozenset((int, float, complex, bool, str, bytes, bytearray, tuple, list, dict, set,
+                                frozenset, range, slice, type(None)))
+
+
 def _guard_value(value, where):
     """What a guest receives from a module view: never a module it may not import, never a raw dict."""
     if isinstance(value, _ModuleType):
@@ -687,6 +714,7 @@ def _guest_import(name, globals=None, locals=None, fromlist=(), level=0):
         raise _violation(ImportBlocked, 'relative imports are blocked by the sandbox')
     if not isinstance(name, str):
         raise TypeError('module name must be str')
+    name = _exact_str(name)
     root = name.split('.')[0]
     if name in FORBIDDEN_MODULES or root in FORBIDDEN_MODULES or not _module_allowed(name):
         raise _violation(ImportBlocked, "import of module '%s' is blocked by the sandbox" % name,
@@ -873,13 +901,15 @@ def _guest_exit(code=None):
 
 
 def _guest_open(file, mode='r', buffering=-1, encoding=None, errors=None, newline=None, closefd=True, opener=None):
+    mode = _exact_str(mode)
     if not isinstance(mode, str) or set(mode) - set('rbt') or 'r' not in mode:
         raise _violation(OperationBlocked, "open() in mode %r is blocked by the sandbox: files are read-only" % (mode,))
     if opener is not None or not closefd or isinstance(file, int):
         raise _violation(OperationBlocked, 'open() of file descriptors or with an opener is blocked by the sandbox')
     path = _os.fspath(file)
     if isinstance(path, bytes):
-        path = path.decode('utf-8', 'surrogateescape')
+        path = bytes(path).decode('utf-8', 'surrogateescape')
+    path = _exact_str(path)
     real = _os.path.realpath(path)
     for root in _CONFIG['paths']:
         if real == root or real.startswith(root.rstrip(_os.sep) + _os.sep):
@@ -994,6 +1024,7 @@ def _install_builtins(guarded):
     namespace[_checker.GUARD_FORMAT] = _format_guard
     namespace[_checker.GUARD_OWN] = _own
     namespace[_checker.GUARD_FRAME_CODE] = _frame_code_guard
+    namespace[_checker.GUARD_EXCEPTION_OBJECT] = _exception_object_guard
     namespace[_checker.GUARD_IMPORT] = _guest_import
     namespace[_checker.GUARD_ENTER] = _enter
     namespace[_checker.GUARD_LEAVE] = _leave
