@@ -20,7 +20,8 @@ import org.pysandbox.policy.ConfinedContextFactory;
  *
  * <pre>
  * bench/run [--quick] [--sections=kernels,rules,fresh,memory] [--kernels=nbody,parser,...]
- *           [--warmup=N] [--timed=N] [--rule-seconds=S] [--trace]
+ *           [--warmup=N] [--timed=N] [--rule-seconds=S] [--clock=wall|cpu] [--trace]
+ * bench/run --sections=overhead [--variants=module,sandbox,...]   (A/B probe of the sandbox's overhead)
  * </pre>
  */
 public final class Bench {
@@ -46,12 +47,12 @@ public final class Bench {
                 + memoryTotal() + " RAM, " + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         report.preamble("- JDK: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
                 + ", max heap " + Report.mb(Runtime.getRuntime().maxMemory()));
-        report.preamble("- GraalPy/Polyglot " + engine.getVersion() + ", Truffle runtime: " + jit
+        report.preamble("- GraalPy: " + graalPyVersion() + "; Truffle runtime: " + jit
                 + ("Interpreted".equalsIgnoreCase(jit) ? " (JIT OFF: interpreter only)" : " (Graal JIT on)"));
         report.preamble("- peers: " + PythonVersions.cpython(o.python) + "; " + PythonVersions.jython());
 
         if (o.sections.contains("kernels")) {
-            KernelSuite kernels = new KernelSuite(benchDir, o.warmup, o.timed, o.python);
+            KernelSuite kernels = new KernelSuite(benchDir, o.warmup, o.timed, o.python, o.clock);
             kernels.run(o.kernels);
             kernels.report(report);
             Targets.kernels(report, kernels);
@@ -74,6 +75,11 @@ public final class Bench {
             memory.report(report);
             Targets.memory(report, memory);
         }
+        if (o.sections.contains("overhead")) {
+            OverheadProbe probe = new OverheadProbe(benchDir, o.warmup, o.timed, o.variants, o.clock);
+            probe.run(o.kernels);
+            probe.report(report);
+        }
         double loadAfter = loadAverage();
         report.preamble(String.format(Locale.ROOT, "- load average (1 min) %.2f before, %.2f after; run took %d s",
                 loadBefore, loadAfter, Instant.now().getEpochSecond() - started.getEpochSecond()));
@@ -88,6 +94,18 @@ public final class Bench {
     static void trace(String format, Object... args) {
         if (tracing) {
             progress(format, args);
+        }
+    }
+
+    /** sys.version of a plain context on the shared engine, e.g. "3.12.8 (...) [Graal, GraalVM CE, Java 25.0.3 (amd64)]". */
+    private static String graalPyVersion() {
+        try (org.graalvm.polyglot.Context c = org.graalvm.polyglot.Context.newBuilder("python")
+                .engine(ConfinedContextFactory.engine()).allowHostAccess(org.graalvm.polyglot.HostAccess.NONE).build()) {
+            String jar = org.graalvm.polyglot.Engine.class.getProtectionDomain().getCodeSource().getLocation().getPath();
+            return "Python " + c.eval("python", "__import__('sys').version.replace('\\n', ' ')").asString()
+                    + " (polyglot jar " + jar.substring(jar.lastIndexOf('/') + 1) + ")";
+        } catch (RuntimeException e) {
+            return "unknown (" + e + ")";
         }
     }
 
@@ -122,6 +140,8 @@ public final class Bench {
         int jvmStarts = 5;
         int memoryCount = 10;
         String python = "python3";
+        Clock clock = Clock.WALL;
+        List<String> variants = OverheadProbe.VARIANTS;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -158,6 +178,10 @@ public final class Bench {
                     o.jvmStarts = Integer.parseInt(value);
                 } else if (a.startsWith("--memory=")) {
                     o.memoryCount = Integer.parseInt(value);
+                } else if (a.startsWith("--variants=")) {
+                    o.variants = Arrays.asList(value.split(","));
+                } else if (a.startsWith("--clock=")) {
+                    o.clock = Clock.valueOf(value.toUpperCase(Locale.ROOT));
                 } else if (a.startsWith("--python=")) {
                     o.python = value;
                 } else {

@@ -41,9 +41,11 @@ final class KernelSuite {
     private final int warmup;
     private final int timed;
     private final String python;
+    private final Clock clock;
     final Map<String, Map<String, Timing>> results = new LinkedHashMap<>();
 
-    KernelSuite(Path benchDir, int warmup, int timed, String python) {
+    KernelSuite(Path benchDir, int warmup, int timed, String python, Clock clock) {
+        this.clock = clock;
         this.benchDir = benchDir;
         this.warmup = warmup;
         this.timed = timed;
@@ -82,15 +84,15 @@ final class KernelSuite {
         try (Runtimes.KernelRuntime runtime = loader.load()) {
             String checksum = null;
             for (int i = 0; i < warmup; i++) {
-                long start = System.nanoTime();
+                long start = clock.nanos();
                 checksum = runtime.call(n);
-                Bench.trace("  warm-up %d: %.1f ms", i, (System.nanoTime() - start) / 1e6);
+                Bench.trace("  warm-up %d: %.1f ms", i, (clock.nanos() - start) / 1e6);
             }
             double[] millis = new double[timed];
             for (int i = 0; i < timed; i++) {
-                long start = System.nanoTime();
+                long start = clock.nanos();
                 checksum = runtime.call(n);
-                millis[i] = (System.nanoTime() - start) / 1e6;
+                millis[i] = (clock.nanos() - start) / 1e6;
             }
             return new Timing(Stats.median(millis), checksum, null);
         } catch (Exception | LinkageError e) {
@@ -102,7 +104,7 @@ final class KernelSuite {
         Path driver = benchDir.resolve("cpython_driver.py");
         try {
             Process p = new ProcessBuilder(python, driver.toString(), kernel.toString(), String.valueOf(n),
-                    String.valueOf(warmup), String.valueOf(timed)).redirectErrorStream(true).start();
+                    String.valueOf(warmup), String.valueOf(timed), clock.pythonTimer()).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
                 return Timing.failed("python3 failed: " + out);
@@ -124,8 +126,8 @@ final class KernelSuite {
     /** The kernels section of the report, plus the geometric means the targets are judged on. */
     void report(Report report) {
         Report.Section s = report.section(String.format(
-                "Kernels: median ms per call after %d warm-up calls (%d timed); ratios >1 mean pysandbox is faster",
-                warmup, timed),
+                "Kernels: median ms per call (%s) after %d warm-up calls (%d timed); ratios >1 mean pysandbox is faster",
+                clock.describe(), warmup, timed),
                 "kernel", "pysandbox", "raw GraalPy", "CPython 3", "Jython 2.7", "sandbox overhead vs raw",
                 "CPython / pysandbox", "Jython / pysandbox", "checksums");
         List<Double> overhead = new ArrayList<>();

@@ -21,7 +21,7 @@ final class Report {
     }
 
     Section section(String title, String... header) {
-        Section s = new Section(title, List.of(header), new ArrayList<>(), new ArrayList<>());
+        Section s = new Section(title, new ArrayList<>(List.of(header)), new ArrayList<>(), new ArrayList<>());
         sections.add(s);
         return s;
     }
@@ -51,8 +51,10 @@ final class Report {
                 out.append('\n');
             }
         }
-        out.append("\n## Targets (issue 5)\n\n");
-        table(out, List.of("target", "goal", "measured", "verdict"), targets);
+        if (!targets.isEmpty()) {
+            out.append("\n## Targets (issue 5)\n\n");
+            table(out, List.of("target", "goal", "measured", "verdict"), targets);
+        }
         return out.toString();
     }
 
