@@ -43,6 +43,7 @@ final class KernelSuite {
     private final String python;
     private final Clock clock;
     final Map<String, Map<String, Timing>> results = new LinkedHashMap<>();
+    private final List<Integer> warmupCalls = new ArrayList<>();
 
     KernelSuite(Path benchDir, int warmup, int timed, String python, Clock clock) {
         this.clock = clock;
@@ -82,19 +83,9 @@ final class KernelSuite {
 
     private Timing inJvm(Loader loader, int n) {
         try (Runtimes.KernelRuntime runtime = loader.load()) {
-            String checksum = null;
-            for (int i = 0; i < warmup; i++) {
-                long start = clock.nanos();
-                checksum = runtime.call(n);
-                Bench.trace("  warm-up %d: %.1f ms", i, (clock.nanos() - start) / 1e6);
-            }
-            double[] millis = new double[timed];
-            for (int i = 0; i < timed; i++) {
-                long start = clock.nanos();
-                checksum = runtime.call(n);
-                millis[i] = (clock.nanos() - start) / 1e6;
-            }
-            return new Timing(Stats.median(millis), checksum, null);
+            Steady.Result r = Steady.measure(() -> runtime.call(n), warmup, timed, clock);
+            warmupCalls.add(r.warmupCalls());
+            return new Timing(r.medianMillis(), r.checksum(), null);
         } catch (Exception | LinkageError e) {
             return Timing.failed(e.toString());
         }
@@ -126,8 +117,10 @@ final class KernelSuite {
     /** The kernels section of the report, plus the geometric means the targets are judged on. */
     void report(Report report) {
         Report.Section s = report.section(String.format(
-                "Kernels: median ms per call (%s) after %d warm-up calls (%d timed); ratios >1 mean pysandbox is faster",
-                clock.describe(), warmup, timed),
+                "Kernels: median ms per call (%s) of %d timed calls after %d-%d warm-up calls (at least %d, more while "
+                + "still speeding up); ratios >1 mean pysandbox is faster",
+                clock.describe(), timed, warmupCalls.stream().mapToInt(i -> i).min().orElse(0),
+                warmupCalls.stream().mapToInt(i -> i).max().orElse(0), warmup),
                 "kernel", "pysandbox", "raw GraalPy", "CPython 3", "Jython 2.7", "sandbox overhead vs raw",
                 "CPython / pysandbox", "Jython / pysandbox", "checksums");
         List<Double> overhead = new ArrayList<>();

@@ -67,21 +67,8 @@ final class OverheadProbe {
         }
     }
 
-    private interface Call {
-        String call() throws Exception;
-    }
-
-    private double time(Call call) throws Exception {
-        for (int i = 0; i < warmup; i++) {
-            call.call();
-        }
-        double[] millis = new double[timed];
-        for (int i = 0; i < timed; i++) {
-            long start = clock.nanos();
-            call.call();
-            millis[i] = (clock.nanos() - start) / 1e6;
-        }
-        return Stats.median(millis);
+    private double time(Steady.Call call) throws Exception {
+        return Steady.measure(call, warmup, timed, clock).medianMillis();
     }
 
     private static String resource(String name) throws IOException {

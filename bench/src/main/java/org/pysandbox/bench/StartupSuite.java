@@ -64,7 +64,8 @@ final class StartupSuite {
         double[] millis = new double[jvmStarts];
         for (int i = 0; i < jvmStarts; i++) {
             long start = System.nanoTime();
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            // stdout carries only the result; the JVM's and the library's warnings go to stderr.
+            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             String first;
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 first = r.readLine();
