@@ -1,0 +1,178 @@
+package org.pysandbox.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * CPU-bound kernels (bench/kernels/*.py), steady state: W warm-up calls, then T timed calls; the median
+ * timed call is the kernel's time on that runtime. In-JVM runtimes are timed from Java around each
+ * call; CPython runs the same loop inside its own process (bench/cpython_driver.py).
+ */
+final class KernelSuite {
+    /** Kernel name and the argument that makes one call take roughly 50-100 ms on CPython 3.11. */
+    static final Map<String, Integer> KERNELS = new LinkedHashMap<>();
+
+    static {
+        KERNELS.put("nbody", 20000);
+        KERNELS.put("spectral_norm", 120);
+        KERNELS.put("fannkuch", 8);
+        KERNELS.put("scheduler", 10000);
+        KERNELS.put("dict_string", 50000);
+        KERNELS.put("parser", 3000);
+    }
+
+    static final String[] RUNTIMES = {"pysandbox", "raw GraalPy", "CPython", "Jython"};
+
+    /** One kernel's result on one runtime: median milliseconds per call and the checksum it returned. */
+    record Timing(double medianMillis, String checksum, String error) {
+        static Timing failed(String error) {
+            return new Timing(Double.NaN, null, error);
+        }
+    }
+
+    private final Path benchDir;
+    private final int warmup;
+    private final int timed;
+    private final String python;
+    private final Clock clock;
+    final Map<String, Map<String, Timing>> results = new LinkedHashMap<>();
+    private final List<Integer> warmupCalls = new ArrayList<>();
+
+    KernelSuite(Path benchDir, int warmup, int timed, String python, Clock clock) {
+        this.clock = clock;
+        this.benchDir = benchDir;
+        this.warmup = warmup;
+        this.timed = timed;
+        this.python = python;
+    }
+
+    void run(List<String> kernels) throws IOException {
+        for (String kernel : kernels) {
+            Integer n = KERNELS.get(kernel);
+            if (n == null) {
+                throw new IllegalArgumentException("unknown kernel " + kernel + "; known: " + KERNELS.keySet());
+            }
+            Path file = benchDir.resolve("kernels").resolve(kernel + ".py");
+            String source = Files.readString(file, StandardCharsets.UTF_8);
+            Map<String, Timing> row = new LinkedHashMap<>();
+            row.put("pysandbox", inJvm(() -> Runtimes.pysandbox(source), n));
+            row.put("raw GraalPy", inJvm(() -> Runtimes.rawGraalPy(source), n));
+            row.put("CPython", cpython(file, n));
+            row.put("Jython", inJvm(() -> Runtimes.jython(source), n));
+            results.put(kernel, row);
+            Bench.progress("kernel %-14s %s", kernel, summary(row));
+        }
+    }
+
+    private static String summary(Map<String, Timing> row) {
+        StringBuilder s = new StringBuilder();
+        row.forEach((name, t) -> s.append(name).append('=').append(t.error() != null ? "failed" : Report.ms(t.medianMillis())).append("  "));
+        return s.toString();
+    }
+
+    private interface Loader {
+        Runtimes.KernelRuntime load() throws Exception;
+    }
+
+    private Timing inJvm(Loader loader, int n) {
+        try (Runtimes.KernelRuntime runtime = loader.load()) {
+            Steady.Result r = Steady.measure(() -> runtime.call(n), warmup, timed, clock);
+            warmupCalls.add(r.warmupCalls());
+            return new Timing(r.medianMillis(), r.checksum(), null);
+        } catch (Exception | LinkageError e) {
+            return Timing.failed(e.toString());
+        }
+    }
+
+    private Timing cpython(Path kernel, int n) {
+        Path driver = benchDir.resolve("cpython_driver.py");
+        try {
+            Process p = new ProcessBuilder(python, driver.toString(), kernel.toString(), String.valueOf(n),
+                    String.valueOf(warmup), String.valueOf(timed), clock.pythonTimer()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                return Timing.failed("python3 failed: " + out);
+            }
+            String[] fields = out.split("\t");
+            double[] millis = new double[fields.length - 1];
+            for (int i = 1; i < fields.length; i++) {
+                millis[i - 1] = Double.parseDouble(fields[i]);
+            }
+            return new Timing(Stats.median(millis), fields[0], null);
+        } catch (IOException | RuntimeException e) {
+            return Timing.failed(e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Timing.failed("interrupted");
+        }
+    }
+
+    /** The kernels section of the report, plus the geometric means the targets are judged on. */
+    void report(Report report) {
+        Report.Section s = report.section(String.format(
+                "Kernels: median ms per call (%s) of %d timed calls after %d-%d warm-up calls (at least %d, more while "
+                + "still speeding up); ratios >1 mean pysandbox is faster",
+                clock.describe(), timed, warmupCalls.stream().mapToInt(i -> i).min().orElse(0),
+                warmupCalls.stream().mapToInt(i -> i).max().orElse(0), warmup),
+                "kernel", "pysandbox", "raw GraalPy", "CPython 3", "Jython 2.7", "sandbox overhead vs raw",
+                "CPython / pysandbox", "Jython / pysandbox", "checksums");
+        List<Double> overhead = new ArrayList<>();
+        List<Double> vsCpython = new ArrayList<>();
+        List<Double> vsJython = new ArrayList<>();
+        for (Map.Entry<String, Map<String, Timing>> e : results.entrySet()) {
+            Map<String, Timing> row = e.getValue();
+            double sb = row.get("pysandbox").medianMillis();
+            double raw = row.get("raw GraalPy").medianMillis();
+            double cp = row.get("CPython").medianMillis();
+            double jy = row.get("Jython").medianMillis();
+            addIfValid(overhead, sb / raw);
+            addIfValid(vsCpython, cp / sb);
+            addIfValid(vsJython, jy / sb);
+            Report.row(s, e.getKey() + " (" + KERNELS.get(e.getKey()) + ")", Report.ms(sb), Report.ms(raw), Report.ms(cp),
+                    Report.ms(jy), Report.percent(sb / raw - 1), Report.ratio(cp / sb), Report.ratio(jy / sb),
+                    checksums(row));
+            row.forEach((name, t) -> {
+                if (t.error() != null) {
+                    Report.note(s, e.getKey() + " on " + name + " failed: " + t.error());
+                }
+            });
+        }
+        geoOverhead = Stats.geomean(overhead);
+        geoVsCpython = Stats.geomean(vsCpython);
+        geoVsJython = Stats.geomean(vsJython);
+        if (Runtimes.callFallback != null) {
+            Report.note(s, Runtimes.callFallback);
+        }
+        Report.row(s, "geometric mean", "", "", "", "", Report.percent(geoOverhead - 1), Report.ratio(geoVsCpython),
+                Report.ratio(geoVsJython), "");
+    }
+
+    double geoOverhead = Double.NaN;
+    double geoVsCpython = Double.NaN;
+    double geoVsJython = Double.NaN;
+
+    private static void addIfValid(List<Double> list, double v) {
+        if (!Double.isNaN(v) && !Double.isInfinite(v) && v > 0) {
+            list.add(v);
+        }
+    }
+
+    /** "same" when every runtime returned CPython's checksum; otherwise which ones differ. */
+    private static String checksums(Map<String, Timing> row) {
+        String expected = row.get("CPython").checksum();
+        List<String> differing = new ArrayList<>();
+        row.forEach((name, t) -> {
+            if (t.checksum() != null && expected != null && !t.checksum().equals(expected)) {
+                differing.add(name + " " + t.checksum());
+            }
+        });
+        return expected == null ? "no CPython result" : differing.isEmpty() ? "same" : "DIFFER: " + String.join(", ", differing);
+    }
+}
