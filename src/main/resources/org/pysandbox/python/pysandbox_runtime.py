@@ -100,34 +100,36 @@ def _violation(cls, message, setting=None):
 # --------------------------------------------------------------------------------------------
 # Ownership: the guest may change objects it created, never the interpreter's or a module's.
 # --------------------------------------------------------------------------------------------
-_OWNED = {}
-
-
-def _forget(ref, _owned=_OWNED):
-    for key, value in list(_owned.items()):
-        if value is ref:
-            del _owned[key]
-            return
+_OWNED_MARK = '__pysandbox_owned__'
+_type_setattr = type.__setattr__
 
 
 def _own(obj):
+    """Marks a class or function the guest defined (the checker decorates every def and class).
+
+    The mark is a dunder attribute, which guest source can neither read nor write; instances of a marked
+    class find it through their type, so one lookup answers "did the script create this?".
+    """
     try:
-        _OWNED[id(obj)] = _weakref.ref(obj, _forget)
-    except TypeError:
+        if isinstance(obj, type):
+            _type_setattr(obj, _OWNED_MARK, True)
+        else:
+            _object_setattr(obj, _OWNED_MARK, True)
+    except (TypeError, AttributeError):
         pass
     return obj
 
 
 def _is_owned(obj):
-    ref = _OWNED.get(id(obj))
-    return ref is not None and ref() is obj
+    return _orig_getattr(obj, _OWNED_MARK, False) is True
 
 
 def _may_change(obj):
-    if _is_owned(type(obj)):
+    cls = type(obj)
+    if _orig_getattr(cls, _OWNED_MARK, False) is True:
         return True
-    if isinstance(obj, (type, _FunctionType)):
-        return _is_owned(obj)
+    if cls is type or cls is _FunctionType or isinstance(obj, type):
+        return _orig_getattr(obj, _OWNED_MARK, False) is True
     return isinstance(obj, BaseException)
 
 
@@ -248,19 +250,21 @@ def _hide_real_builtins(namespace):
 # --------------------------------------------------------------------------------------------
 # Recursion limit: GraalPy ignores sys.setrecursionlimit, so guest functions count their frames.
 # --------------------------------------------------------------------------------------------
-_DEPTH = [0]
+_depth = 0
+_depth_limit = 50
 
 
 def _enter():
-    depth = _DEPTH[0] + 1
-    if depth > _CONFIG['recursion_limit']:
-        raise RecursionError('maximum recursion depth exceeded (the sandbox allows %d frames)'
-                             % _CONFIG['recursion_limit'])
-    _DEPTH[0] = depth
+    global _depth
+    _depth += 1
+    if _depth > _depth_limit:
+        _depth -= 1
+        raise RecursionError('maximum recursion depth exceeded (the sandbox allows %d frames)' % _depth_limit)
 
 
 def _leave():
-    _DEPTH[0] -= 1
+    global _depth
+    _depth -= 1
 
 
 # --------------------------------------------------------------------------------------------
@@ -1046,13 +1050,14 @@ def _install_builtins(guarded):
 # --------------------------------------------------------------------------------------------
 _CODE_CACHE = {}
 _CODE_CACHE_LIMIT = 256
-_BASE_DEPTH = [0]
 
 
 def setup(config_json):
     config = _json.loads(config_json)
     config['paths'] = [_os.path.realpath(p) for p in config['paths']]
     _CONFIG.update(config)
+    global _depth_limit
+    _depth_limit = int(config['recursion_limit'])
     guarded = _guest_builtins()
     # Trusted modules keep the originals of every builtin the guest sees differently or not at all.
     for name in set(guarded) | set(_ALWAYS_HIDDEN):
@@ -1150,8 +1155,9 @@ def call(function, args):
 
 
 def _confined(function, *args):
-    saved = _DEPTH[0]
-    _DEPTH[0] = 1  # the module (or the called function's caller) is the first frame
+    global _depth
+    saved = _depth
+    _depth = 1  # the module (or the called function's caller) is the first frame
     try:
         try:
             return Outcome(function(*args), False, None)
@@ -1160,7 +1166,7 @@ def _confined(function, *args):
                 raise
             return Outcome(None, True, exit_.code)
     finally:
-        _DEPTH[0] = saved
+        _depth = saved
 
 
 def outcome_value(outcome):
