@@ -1,0 +1,110 @@
+package org.pysandbox.limits;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.lang.management.ThreadMXBean;
+import java.util.Map;
+
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
+
+import com.sun.management.GarbageCollectionNotificationInfo;
+
+/**
+ * What the JVM tells about memory, for the limits: bytes a thread allocated, and the heap in use after
+ * the latest garbage collection (learnt from GC notifications). Allocation counts garbage too, so a call
+ * is charged for memory only when its allocation passed the budget and the heap has really grown by
+ * the budget since it started; that keeps allocation-heavy but short-lived work (which GraalPy does a
+ * lot of) from being stopped.
+ */
+final class MemoryMeter {
+    private static final com.sun.management.ThreadMXBean THREADS = threads();
+    private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+    private static volatile long gcCount;
+    private static volatile long usedAfterGc;
+    private static volatile long maxHeap = MEMORY.getHeapMemoryUsage().getMax();
+
+    static {
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (gc instanceof NotificationEmitter emitter) {
+                emitter.addNotificationListener((n, h) -> {
+                    if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
+                        onGc(GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData()));
+                    }
+                }, null, null);
+            }
+        }
+    }
+
+    private MemoryMeter() {
+    }
+
+    private static com.sun.management.ThreadMXBean threads() {
+        ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        if (bean instanceof com.sun.management.ThreadMXBean sun && sun.isThreadAllocatedMemorySupported()) {
+            if (!sun.isThreadAllocatedMemoryEnabled()) {
+                sun.setThreadAllocatedMemoryEnabled(true);
+            }
+            return sun;
+        }
+        return null;
+    }
+
+    private static void onGc(GarbageCollectionNotificationInfo info) {
+        long used = 0;
+        for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+            if (isHeapPool(e.getKey())) {
+                used += e.getValue().getUsed();
+            }
+        }
+        usedAfterGc = used;
+        gcCount++;
+        CallMonitor.afterGc(used, maxHeap());
+    }
+
+    private static boolean isHeapPool(String name) {
+        for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getName().equals(name)) {
+                return pool.getType() == MemoryType.HEAP;
+            }
+        }
+        return false;
+    }
+
+    static boolean allocationMeasurable() {
+        return THREADS != null;
+    }
+
+    /** Bytes the thread allocated so far, or -1 when the JVM cannot tell. */
+    static long allocated(Thread thread) {
+        return THREADS == null ? -1 : THREADS.getThreadAllocatedBytes(thread.threadId());
+    }
+
+    static long maxHeap() {
+        long max = maxHeap;
+        return max > 0 ? max : Runtime.getRuntime().maxMemory();
+    }
+
+    /** A point to measure heap growth from. */
+    record Mark(long gcCount, long usedAfterGc, long used) {
+    }
+
+    static Mark mark() {
+        return new Mark(gcCount, usedAfterGc, MEMORY.getHeapMemoryUsage().getUsed());
+    }
+
+    /**
+     * How much the heap grew since the mark: by the live heap after GC if a collection ran since, else by
+     * the heap in use (which then also holds garbage, but nothing was collected to tell the difference).
+     */
+    static long growthSince(Mark mark) {
+        if (gcCount != mark.gcCount()) {
+            // the live heap at the mark: after the GC before it, or (before any GC) all that was in use
+            long before = mark.gcCount() > 0 ? mark.usedAfterGc() : mark.used();
+            return usedAfterGc - before;
+        }
+        return MEMORY.getHeapMemoryUsage().getUsed() - mark.used();
+    }
+}
