@@ -14,6 +14,7 @@ import java.util.concurrent.locks.LockSupport;
 final class CallMonitor {
     static final String HEAP_GUARD_PROPERTY = "pysandbox.heapGuard";
     private static final long POLL_NANOS = 10_000_000L;
+    private static final long MIN_CULPRIT_BYTES = 16L << 20;
     private static final double HEAP_GUARD = heapGuard();
     private static final Set<GuardedCall> CALLS = ConcurrentHashMap.newKeySet();
     private static volatile long heapPressureGc;
@@ -58,6 +59,8 @@ final class CallMonitor {
             gcSeen++;
             if (HEAP_GUARD > 0 && maxHeap > 0 && usedAfterGc > HEAP_GUARD * maxHeap) {
                 heapPressureGc = gcSeen;
+            } else {
+                heapPressureGc = 0;
             }
         }
     }
@@ -97,7 +100,8 @@ final class CallMonitor {
         long pressure = heapPressureGc;
         if (pressure != 0 && pressure != handledPressureGc) {
             handledPressureGc = pressure;
-            if (largest != null) {
+            // only a call that allocated a real share can be the culprit; the heap must still be full now
+            if (largest != null && largestAllocated >= MIN_CULPRIT_BYTES && MemoryMeter.heapStillFull(HEAP_GUARD)) {
                 largest.trip(GuardedCall.Limit.HEAP);
                 CALLS.remove(largest);
             }

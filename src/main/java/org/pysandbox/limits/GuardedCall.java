@@ -32,7 +32,6 @@ final class GuardedCall {
     private final Consumer<Limit> stopper;
     private volatile Thread thread;
     private volatile long allocatedAtStart;
-    private volatile MemoryMeter.Mark heapAtStart;
     private volatile Limit tripped;
 
     GuardedCall(SandboxConfig config, String fileName, BooleanSupplier outputLimitHit, Consumer<Limit> stopper) {
@@ -47,7 +46,6 @@ final class GuardedCall {
     /** Called on the worker thread before the guest runs. */
     void started() {
         allocatedAtStart = MemoryMeter.allocated(Thread.currentThread());
-        heapAtStart = MemoryMeter.mark();
         thread = Thread.currentThread();
     }
 
@@ -97,8 +95,9 @@ final class GuardedCall {
         if (outputLimitHit.getAsBoolean()) {
             return Limit.OUTPUT;
         }
+        // the budget counts what the call's thread allocated, garbage included (see docs/operations.md)
         long max = config.maxMemory();
-        if (max > 0 && allocatedSinceStart() > max && MemoryMeter.growthSince(heapAtStart) > max) {
+        if (max > 0 && allocatedSinceStart() > max) {
             return Limit.MEMORY;
         }
         return null;
@@ -139,7 +138,7 @@ final class GuardedCall {
         return switch (limit) {
             case TIMEOUT -> new ScriptTimeoutException("script stopped: it ran longer than " + describe(config),
                     fileName, -1);
-            case MEMORY -> new MemoryLimitException("script stopped: it used more than "
+            case MEMORY -> new MemoryLimitException("script stopped: it allocated more than "
                     + bytes(config.maxMemory()) + " of memory", fileName, -1);
             case HEAP -> new MemoryLimitException("script stopped: the host's heap was nearly exhausted and this "
                     + "call had allocated the most (" + bytes(allocatedSinceStart()) + ")", fileName, -1);

@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * StackOverflowError on this thread instead of overflowing whatever small stack the caller had.
  */
 public final class GuestThreads {
-    /** System property: stack size of guest threads, such as {@code 64m} (default). */
+    /** System property: stack size of guest threads, such as {@code 16m} (default). */
     public static final String STACK_SIZE_PROPERTY = "pysandbox.guestStackSize";
-    private static final long STACK_SIZE = Sizes.parseBytes(System.getProperty(STACK_SIZE_PROPERTY, "64m"),
+    private static final long STACK_SIZE = Sizes.parseBytes(System.getProperty(STACK_SIZE_PROPERTY, "16m"),
             STACK_SIZE_PROPERTY);
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static final ThreadGroup GROUP = new ThreadGroup("pysandbox-guest");

@@ -13,17 +13,13 @@ import javax.management.openmbean.CompositeData;
 import com.sun.management.GarbageCollectionNotificationInfo;
 
 /**
- * What the JVM tells about memory, for the limits: bytes a thread allocated, and the heap in use after
- * the latest garbage collection (learnt from GC notifications). Allocation counts garbage too, so a call
- * is charged for memory only when its allocation passed the budget and the heap has really grown by
- * the budget since it started; that keeps allocation-heavy but short-lived work (which GraalPy does a
- * lot of) from being stopped.
+ * What the JVM tells about memory, for the limits: bytes a thread allocated (the per-call budget, which
+ * counts garbage too: it is an allocation budget, not a measure of what the call keeps), and the heap
+ * in use after each garbage collection (learnt from GC notifications, for the host's heap guard).
  */
 final class MemoryMeter {
     private static final com.sun.management.ThreadMXBean THREADS = threads();
     private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
-    private static volatile long gcCount;
-    private static volatile long usedAfterGc;
     private static volatile long maxHeap = MEMORY.getHeapMemoryUsage().getMax();
 
     static {
@@ -59,8 +55,6 @@ final class MemoryMeter {
                 used += e.getValue().getUsed();
             }
         }
-        usedAfterGc = used;
-        gcCount++;
         CallMonitor.afterGc(used, maxHeap());
     }
 
@@ -87,24 +81,7 @@ final class MemoryMeter {
         return max > 0 ? max : Runtime.getRuntime().maxMemory();
     }
 
-    /** A point to measure heap growth from. */
-    record Mark(long gcCount, long usedAfterGc, long used) {
-    }
-
-    static Mark mark() {
-        return new Mark(gcCount, usedAfterGc, MEMORY.getHeapMemoryUsage().getUsed());
-    }
-
-    /**
-     * How much the heap grew since the mark: by the live heap after GC if a collection ran since, else by
-     * the heap in use (which then also holds garbage, but nothing was collected to tell the difference).
-     */
-    static long growthSince(Mark mark) {
-        if (gcCount != mark.gcCount()) {
-            // the live heap at the mark: after the GC before it, or (before any GC) all that was in use
-            long before = mark.gcCount() > 0 ? mark.usedAfterGc() : mark.used();
-            return usedAfterGc - before;
-        }
-        return MEMORY.getHeapMemoryUsage().getUsed() - mark.used();
+    static boolean heapStillFull(double fraction) {
+        return MEMORY.getHeapMemoryUsage().getUsed() > fraction * maxHeap();
     }
 }
