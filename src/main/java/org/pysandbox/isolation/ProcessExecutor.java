@@ -36,7 +36,7 @@ public final class ProcessExecutor implements Executor {
     /** System property: heap of a worker beyond maxMemory, for GraalPy itself (default 320m). */
     public static final String HEAP_OVERHEAD_PROPERTY = "pysandbox.process.heapOverhead";
     private static final long OVERHEAD = parseBytes(System.getProperty(HEAP_OVERHEAD_PROPERTY, "320m"));
-    private static final long START_MILLIS = Long.getLong("pysandbox.process.startMillis", 180_000);
+    private static final long START_MILLIS = Long.getLong("pysandbox.process.startMillis", 300_000);
     private static final long KILL_GRACE_MILLIS = Long.getLong("pysandbox.process.killGraceMillis", 2_000);
 
     private final SandboxConfig config;
@@ -263,5 +263,10 @@ public final class ProcessExecutor implements Executor {
 
     private WorkerProcess w() {
         return worker;
+    }
+
+    /** The process id of the current worker, or -1 (tests and diagnostics). */
+    synchronized long workerPid() {
+        return worker == null ? -1 : worker.pid();
     }
 }

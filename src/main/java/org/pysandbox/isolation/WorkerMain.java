@@ -50,6 +50,7 @@ public final class WorkerMain {
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
         DataInputStream input = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in)));
         long workerId = args.length > 0 ? Long.parseLong(args[0]) : 0;
+        exitWithParent();
         // warm up: the first context of a JVM costs seconds; pay it before a tenant waits for it
         try (ConfinedInterpreter warm = ConfinedInterpreter.create(SandboxConfig.defaults())) {
             warm.context().eval("python", "1 + 1");
@@ -57,6 +58,11 @@ public final class WorkerMain {
         Frames.write(channel, Frames.HELLO, new byte[0]);
         new WorkerMain(input, channel, workerId).serve();
         System.exit(0);
+    }
+
+    /** A worker never outlives its host, even while a call without a time limit is running. */
+    private static void exitWithParent() {
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(0)));
     }
 
     private void serve() throws IOException {

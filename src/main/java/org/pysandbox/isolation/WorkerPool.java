@@ -5,8 +5,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ExecutorService;
 
 /**
  * Worker processes started ahead of time, per heap size, so that a new process-isolated sandbox does not
@@ -17,11 +15,6 @@ final class WorkerPool {
     static final String SIZE_PROPERTY = "pysandbox.process.pool.size";
     private static final int SIZE = Integer.getInteger(SIZE_PROPERTY, 1);
     private static final Map<String, Deque<WorkerProcess>> READY = new HashMap<>();
-    private static final ExecutorService STARTER = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "pysandbox-worker-pool");
-        t.setDaemon(true);
-        return t;
-    });
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -55,18 +48,17 @@ final class WorkerPool {
         refill(heap);
     }
 
+    /** Starts workers up to the pool size; starting is a fork, warming happens in the child. */
     private static void refill(String heap) {
-        STARTER.execute(() -> {
-            synchronized (READY) {
-                Deque<WorkerProcess> queue = READY.get(heap);
-                while (queue.size() < SIZE) {
-                    try {
-                        queue.add(new WorkerProcess(heap));
-                    } catch (IOException e) {
-                        return;
-                    }
+        synchronized (READY) {
+            Deque<WorkerProcess> queue = READY.get(heap);
+            while (queue.size() < SIZE) {
+                try {
+                    queue.add(new WorkerProcess(heap));
+                } catch (IOException e) {
+                    return; // the caller's own start reports the problem
                 }
             }
-        });
+        }
     }
 }
