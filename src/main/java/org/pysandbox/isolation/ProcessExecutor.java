@@ -68,6 +68,7 @@ public final class ProcessExecutor implements Executor {
                 WorkerProcess w = WorkerPool.take(heap);
                 w.awaitReady(START_MILLIS);
                 Frames.write(w.out, Frames.CONFIGURE, WireCodec.encode(WireConfig.of(config), o -> o));
+                w.awaitConfigured(START_MILLIS);
                 worker = w;
             } catch (IOException e) {
                 ScriptException se = new ScriptException("could not start a sandbox worker process: " + e.getMessage());

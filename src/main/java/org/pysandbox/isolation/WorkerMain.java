@@ -76,7 +76,17 @@ public final class WorkerMain {
             switch (frame.type()) {
                 case Frames.CONFIGURE -> {
                     WireConfig config = (WireConfig) WireCodec.decode(frame.payload(), o -> o);
-                    executor = new InProcessExecutor(config.toConfig(), this);
+                    SandboxConfig tenant = config.toConfig();
+                    executor = new InProcessExecutor(tenant, this);
+                    // make the tenant's interpreter now, so that its first call's clock does not pay for it
+                    try {
+                        executor.run(new Executor.Request("None", "<warm-up>", null, null, false, Writer.nullWriter(),
+                                Writer.nullWriter(), Reader.nullReader(),
+                                tenant.toBuilder().timeout(java.time.Duration.ZERO).build()));
+                    } catch (ScriptException e) {
+                        System.err.println("pysandbox worker: warm-up failed: " + e);
+                    }
+                    Frames.write(out, Frames.HELLO, new byte[0]);
                 }
                 case Frames.RUN, Frames.CALL -> answer(frame);
                 default -> throw new IOException("unexpected frame " + (char) frame.type());

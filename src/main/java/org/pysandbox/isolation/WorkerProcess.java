@@ -104,6 +104,37 @@ final class WorkerProcess {
         }
     }
 
+    /** Waits for the worker's acknowledgement that it made the tenant's interpreter. */
+    void awaitConfigured(long millis) throws IOException {
+        CompletableFuture<Frames.Frame> ack = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                ack.complete(Frames.read(in));
+            } catch (IOException e) {
+                ack.completeExceptionally(e);
+            }
+        }, "pysandbox-worker-configure-" + id);
+        t.setDaemon(true);
+        t.start();
+        try {
+            Frames.Frame frame = ack.get(millis, TimeUnit.MILLISECONDS);
+            if (frame.type() != Frames.HELLO) {
+                throw new IOException("worker answered " + (char) frame.type() + " to its configuration");
+            }
+        } catch (java.util.concurrent.TimeoutException e) {
+            kill();
+            throw new IOException("the worker process did not take its configuration within " + millis + " ms");
+        } catch (java.util.concurrent.ExecutionException e) {
+            kill();
+            throw new IOException("the worker process failed while configuring: " + e.getCause().getMessage()
+                    + exitDescription());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            kill();
+            throw new IOException("interrupted while configuring a worker process");
+        }
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

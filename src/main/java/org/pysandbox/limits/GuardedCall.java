@@ -82,8 +82,9 @@ final class GuardedCall {
             }
             tripped = limit;
         }
-        result.completeExceptionally(limitException(limit));
+        // the stopper first: it marks the tenant as settling before the caller can make its next call
         stopper.accept(limit);
+        result.completeExceptionally(limitException(limit));
         return true;
     }
 
