@@ -33,11 +33,11 @@ import org.pysandbox.limits.InProcessExecutor;
  * Values cross serialised (SPEC §4 data and guest-object handles only; see {@link WireCodec}).
  */
 public final class ProcessExecutor implements Executor {
-    /** System property: heap of a worker beyond maxMemory, for GraalPy itself (default 320m). */
+    /** System property: heap of a worker beyond maxMemory, for GraalPy itself (default 512m). */
     public static final String HEAP_OVERHEAD_PROPERTY = "pysandbox.process.heapOverhead";
-    private static final long OVERHEAD = parseBytes(System.getProperty(HEAP_OVERHEAD_PROPERTY, "320m"));
+    private static final long OVERHEAD = parseBytes(System.getProperty(HEAP_OVERHEAD_PROPERTY, "512m"));
     private static final long START_MILLIS = Long.getLong("pysandbox.process.startMillis", 300_000);
-    private static final long KILL_GRACE_MILLIS = Long.getLong("pysandbox.process.killGraceMillis", 2_000);
+    private static final long KILL_GRACE_MILLIS = Long.getLong("pysandbox.process.killGraceMillis", 5_000);
 
     private final SandboxConfig config;
     private final String heap;

@@ -110,9 +110,9 @@ class ProcessIsolationTest {
         }
     }
 
-    static final List<String> PROCESS_SUBSET = List.of("tight loop", "loop swallowing every exception",
-            "huge power (one uninterruptible builtin)", "catastrophic regex (backtracking)", "growing list of buffers",
-            "big string repeat", "print forever swallowing the error", "plain recursion",
+    /** A subset: every kind of limit once (a worker JVM costs a minute to start on a loaded 2-core box). */
+    static final List<String> PROCESS_SUBSET = List.of("tight loop", "huge power (one uninterruptible builtin)",
+            "growing list of buffers", "big string repeat", "print forever swallowing the error", "plain recursion",
             "deeply nested brackets (parser limit)");
 
     @Test
