@@ -60,7 +60,6 @@ final class WorkerProcess {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", isWindows() ? "java.exe" : "java").toString());
         cmd.add("-Xmx" + heap);
         cmd.add("-XX:+ExitOnOutOfMemoryError");
-        cmd.add("-XX:+UseSerialGC");
         cmd.add("-Xshare:auto");
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (arg.equals("-XX:+UnlockExperimentalVMOptions") || arg.equals("-XX:+EnableJVMCI")
