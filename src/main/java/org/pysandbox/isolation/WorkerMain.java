@@ -37,7 +37,8 @@ public final class WorkerMain {
     private final Map<Long, GuestObject> handles = new HashMap<>();
     private final Map<GuestObject, Long> ids = new HashMap<>();
     private final AtomicLong nextId = new AtomicLong();
-    private InProcessExecutor executor;
+    private volatile InProcessExecutor executor;
+    private final java.util.concurrent.BlockingQueue<String> input = new java.util.concurrent.LinkedBlockingQueue<>();
 
     private WorkerMain(DataInputStream in, DataOutputStream out, long workerId) {
         this.in = in;
@@ -65,7 +66,17 @@ public final class WorkerMain {
         ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(0)));
     }
 
+    /**
+     * The only reader of the channel: requests go to one request thread (one at a time, in order), input
+     * frames to the reader of the running script. A script that reads input late can thus never consume
+     * the next request.
+     */
     private void serve() throws IOException {
+        java.util.concurrent.ExecutorService requests = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "pysandbox-worker-requests");
+            t.setDaemon(true);
+            return t;
+        });
         while (true) {
             Frames.Frame frame;
             try {
@@ -74,23 +85,37 @@ public final class WorkerMain {
                 return;
             }
             switch (frame.type()) {
-                case Frames.CONFIGURE -> {
-                    WireConfig config = (WireConfig) WireCodec.decode(frame.payload(), o -> o);
-                    SandboxConfig tenant = config.toConfig();
-                    executor = new InProcessExecutor(tenant, this);
-                    // make the tenant's interpreter now, so that its first call's clock does not pay for it
+                case Frames.CONFIGURE -> requests.execute(() -> configure(frame));
+                case Frames.RUN, Frames.CALL -> requests.execute(() -> {
+                    input.clear();
                     try {
-                        executor.run(new Executor.Request("None", "<warm-up>", null, null, false, Writer.nullWriter(),
-                                Writer.nullWriter(), Reader.nullReader(),
-                                tenant.toBuilder().timeout(java.time.Duration.ZERO).build()));
-                    } catch (ScriptException e) {
-                        System.err.println("pysandbox worker: warm-up failed: " + e);
+                        answer(frame);
+                    } catch (IOException e) {
+                        Runtime.getRuntime().halt(2); // the channel is broken: nothing more to serve
                     }
-                    Frames.write(out, Frames.HELLO, new byte[0]);
-                }
-                case Frames.RUN, Frames.CALL -> answer(frame);
+                });
+                case Frames.INPUT -> input.add(new String(frame.payload(), StandardCharsets.UTF_8));
                 default -> throw new IOException("unexpected frame " + (char) frame.type());
             }
+        }
+    }
+
+    private void configure(Frames.Frame frame) {
+        try {
+            WireConfig config = (WireConfig) WireCodec.decode(frame.payload(), o -> o);
+            SandboxConfig tenant = config.toConfig();
+            executor = new InProcessExecutor(tenant, this);
+            // make the tenant's interpreter now, so that its first call's clock does not pay for it
+            try {
+                executor.run(new Executor.Request("None", "<warm-up>", null, null, false, Writer.nullWriter(),
+                        Writer.nullWriter(), Reader.nullReader(),
+                        tenant.toBuilder().timeout(java.time.Duration.ZERO).build()));
+            } catch (ScriptException e) {
+                System.err.println("pysandbox worker: warm-up failed: " + e);
+            }
+            Frames.write(out, Frames.HELLO, new byte[0]);
+        } catch (IOException e) {
+            Runtime.getRuntime().halt(2);
         }
     }
 
@@ -174,11 +199,13 @@ public final class WorkerMain {
                 return ended ? -1 : 0;
             }
             Frames.write(out, Frames.NEED_INPUT, java.nio.ByteBuffer.allocate(4).putInt(len).array());
-            Frames.Frame frame = Frames.read(in);
-            if (frame.type() != Frames.INPUT) {
-                throw new IOException("expected input, got frame " + (char) frame.type());
+            String text;
+            try {
+                text = input.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while waiting for input");
             }
-            String text = new String(frame.payload(), StandardCharsets.UTF_8);
             if (text.isEmpty()) {
                 ended = true;
                 return -1;

@@ -74,7 +74,7 @@ final class WorkerProcess {
                 cmd.add("-D" + key + "=" + e.getValue());
             }
         }
-        cmd.add("-Dpysandbox.pool.size=0");
+        cmd.add("-Dpysandbox.pool.size=1"); // a spare interpreter replaces a cancelled one at once
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(WorkerMain.class.getName());

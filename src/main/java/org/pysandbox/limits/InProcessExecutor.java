@@ -154,7 +154,10 @@ public final class InProcessExecutor implements Executor {
             for (int i = 0; i < args.length; i++) {
                 guestArgs[i] = t.toGuest.toGuest(args[i]);
             }
-            return it.call(handle.valueFor(it), ProxyArray.fromArray(guestArgs));
+            // a real tuple, passed as one argument: the runtime unpacks it with *args, which neither a foreign
+            // array nor ConfinedInterpreter.call's varargs (a host Object[]) supports
+            Value tuple = it.context().eval("python", "tuple").execute(ProxyArray.fromArray(guestArgs));
+            return it.runtimeMember("call").execute(handle.valueFor(it), tuple);
         });
     }
 
