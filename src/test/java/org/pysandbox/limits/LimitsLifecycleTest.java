@@ -16,6 +16,13 @@ import org.pysandbox.error.ScriptTimeoutException;
 
 /** What stays after limits: state kept when interrupted, replaced when cancelled, nothing leaked. */
 class LimitsLifecycleTest {
+    @org.junit.jupiter.api.BeforeAll
+    static void warmUp() throws Exception {
+        // the first calls in a JVM compile the policy; keep that out of the 1-second limits below
+        try (Sandbox sandbox = new Sandbox(SandboxConfig.builder().timeout(Duration.ofMinutes(2)).build())) {
+            sandbox.execute("def f(x):\n    return x + 1\nf(1)");
+        }
+    }
 
     @Test
     void interruptedCallKeepsTheTenantsState() throws Exception {
