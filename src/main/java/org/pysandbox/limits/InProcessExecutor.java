@@ -171,7 +171,7 @@ public final class InProcessExecutor implements Executor {
         it.streams().bind(out, err, in, callConfig.maxOutput());
         GuardedCall[] self = new GuardedCall[1];
         GuardedCall call = new GuardedCall(callConfig, fileName, it.streams()::outputLimitHit,
-                limit -> stop(t, self[0]));
+                limit -> stop(t, self[0], limit));
         self[0] = call;
         try {
             t.worker.execute(() -> perform(t, call, fileName, callConfig, work));
@@ -190,7 +190,9 @@ public final class InProcessExecutor implements Executor {
             Value outcome = work.perform();
             Object value = convert(t, outcome, fileName);
             if (it.streams().outputLimitHit()) {
-                // the script swallowed the OSError of its output limit: its result is not trusted
+                // the script swallowed the OSError of its output limit: its result is not trusted, and its
+                // interpreter's stream buffers may be left half-written: the tenant gets a fresh one
+                t.lost = true;
                 call.fail(call.limitException(GuardedCall.Limit.OUTPUT));
             } else {
                 call.complete(value);
@@ -239,6 +241,7 @@ public final class InProcessExecutor implements Executor {
             return call.limitException(call.tripped());
         }
         if (t.interpreter.streams().outputLimitHit()) {
+            t.lost = true;
             return call.limitException(GuardedCall.Limit.OUTPUT);
         }
         if (e instanceof PolyglotException pe && (pe.isCancelled() || pe.isInternalError() && isStackOverflow(pe))) {
@@ -282,16 +285,21 @@ public final class InProcessExecutor implements Executor {
      * in the grace period, declares the tenant lost and cancels the context (which may block for as long
      * as the guest's current builtin runs; nobody waits for that).
      */
-    private void stop(Tenant t, GuardedCall call) {
+    private void stop(Tenant t, GuardedCall call, GuardedCall.Limit limit) {
         CountDownLatch settling = new CountDownLatch(1);
         t.settling = settling;
+        if (limit == GuardedCall.Limit.OUTPUT) {
+            // stopped in the middle of a write: the interpreter's own stream buffers and their locks are in an
+            // unknown state (a later print can fail with "reentrant call"); the tenant gets a fresh interpreter
+            t.lost = true;
+        }
         GuestThreads.housekeeping("stopper").newThread(() -> {
             boolean yielded = false;
             try {
-                if (!call.isFinished()) {
+                if (!t.lost && !call.isFinished()) {
                     t.interpreter.context().interrupt(java.time.Duration.ofMillis(INTERRUPT_GRACE_MILLIS));
                 }
-                yielded = call.awaitFinished(INTERRUPT_GRACE_MILLIS);
+                yielded = !t.lost && call.awaitFinished(INTERRUPT_GRACE_MILLIS);
             } catch (TimeoutException e) {
                 yielded = false;
             } catch (InterruptedException e) {
