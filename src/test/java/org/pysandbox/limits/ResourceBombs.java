@@ -124,7 +124,7 @@ public final class ResourceBombs {
                         b -> b),
                 memory("growing list of big lists", "l = []\nwhile True:\n    l.append([None] * (2 ** 22))"),
                 memory("doubling string", "s = 'ab'\nwhile True:\n    s = s + s"),
-                memory("case-mapping expansion", "s = '\\ufb03' * (10 ** 6)\nl = []\nwhile True:\n    l.append(s.upper())"),
+                memory("case-mapping expansion", "s = '\\ufb03' * (10 ** 5)\nl = []\nwhile True:\n    l.append(s.upper())"),
                 memory("zlib decompression bomb", """
                         import zlib
                         bomb = zlib.compress(b'\\0' * (10 ** 7), 9)
