@@ -67,10 +67,6 @@ final class MemoryMeter {
         return false;
     }
 
-    static boolean allocationMeasurable() {
-        return THREADS != null;
-    }
-
     /** Bytes the thread allocated so far, or -1 when the JVM cannot tell. */
     static long allocated(Thread thread) {
         return THREADS == null ? -1 : THREADS.getThreadAllocatedBytes(thread.threadId());
