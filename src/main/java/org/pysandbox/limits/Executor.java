@@ -24,8 +24,8 @@ public interface Executor extends AutoCloseable {
     @Override
     void close();
 
+    /** A process-isolated executor: the tenant runs in a pooled worker JVM of its own (docs/operations.md). */
     static Executor forProcessIsolation(SandboxConfig config) {
-        throw new org.pysandbox.config.SandboxConfigurationException(
-                "isolation 'process' is not available in this build; use 'context'");
+        return new org.pysandbox.isolation.ProcessExecutor(config);
     }
 }

@@ -4,9 +4,16 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import javax.script.ScriptException;
 
+import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyArray;
 import org.pysandbox.bridge.GuestObject;
@@ -14,70 +21,143 @@ import org.pysandbox.bridge.GuestToHost;
 import org.pysandbox.bridge.HostToGuest;
 import org.pysandbox.config.SandboxConfig;
 import org.pysandbox.error.ErrorTranslator;
+import org.pysandbox.error.MemoryLimitException;
+import org.pysandbox.error.OutputLimitException;
+import org.pysandbox.error.PythonScriptException;
+import org.pysandbox.error.RecursionLimitException;
 import org.pysandbox.error.ScriptExitException;
 import org.pysandbox.policy.ConfinedInterpreter;
 
 /**
- * Runs requests in one confined context of this JVM (one tenant), under the wall-clock limit, and
- * moves values across the boundary. A context that had to be cancelled is replaced by a fresh one.
+ * Runs requests in one confined context of this JVM (one tenant), under the call's limits, and moves
+ * values across the boundary.
+ *
+ * <p>Guest code runs on a worker thread of this executor (see {@link GuestThreads}); the caller waits
+ * for it under the {@link CallMonitor}. When a limit trips, the caller gets the limit's exception at
+ * once, the context is interrupted, and if the guest does not yield within a short grace (a long
+ * builtin such as {@code 3**(10**8)} cannot be interrupted) the context is cancelled and discarded: the
+ * next call gets a fresh interpreter and worker thread, and the stuck thread ends on its own later. Calls
+ * run one at a time; the context is entered by one thread at a time.
  */
 public final class InProcessExecutor implements Executor {
+    /** System property: milliseconds an interrupted guest gets to yield before its context is cancelled. */
+    public static final String INTERRUPT_GRACE_PROPERTY = "pysandbox.interruptGraceMillis";
+    private static final long INTERRUPT_GRACE_MILLIS = Sizes.parseInt(INTERRUPT_GRACE_PROPERTY, 500, 10, 60_000);
+
     private final SandboxConfig config;
     private final Object owner;
-    private ConfinedInterpreter interpreter;
-    private GuestToHost toHost;
-    private HostToGuest toGuest;
+    private Tenant tenant;
+    private boolean closed;
+
+    /** An interpreter with the thread that runs its guest code and the value bridges bound to it. */
+    private static final class Tenant {
+        final ConfinedInterpreter interpreter;
+        final GuestToHost toHost;
+        final HostToGuest toGuest;
+        final ThreadPoolExecutor worker;
+        volatile boolean lost;
+        volatile CountDownLatch settling;
+
+        Tenant(ConfinedInterpreter interpreter, Object owner) {
+            this.interpreter = interpreter;
+            this.toHost = new GuestToHost(interpreter, owner);
+            this.toGuest = new HostToGuest(toHost);
+            this.worker = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                    GuestThreads.factory("guest"));
+            this.worker.allowCoreThreadTimeOut(true);
+        }
+
+        private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+
+        void retire() {
+            worker.shutdown();
+        }
+
+        /** Closes the context once; a second caller returns at once (the first may block on a stuck guest). */
+        void closeContext() {
+            if (closing.compareAndSet(false, true)) {
+                interpreter.close();
+            }
+        }
+    }
 
     public InProcessExecutor(SandboxConfig config, Object owner) {
         this.config = config;
         this.owner = owner;
     }
 
-    private ConfinedInterpreter interpreter() {
-        if (interpreter == null) {
-            interpreter = ConfinedInterpreter.create(config);
-            toHost = new GuestToHost(interpreter, owner);
-            toGuest = new HostToGuest(toHost);
+    private synchronized Tenant tenant() throws ScriptException {
+        if (closed) {
+            throw new ScriptException("this sandbox is closed");
         }
-        return interpreter;
+        Tenant t = tenant;
+        if (t != null) {
+            CountDownLatch settling = t.settling;
+            if (settling != null) {
+                try {
+                    // bounded: the stopper declares the tenant lost after the interrupt grace
+                    settling.await(4 * INTERRUPT_GRACE_MILLIS + 1000, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ScriptException("interrupted while the previous call of this sandbox was being stopped");
+                }
+                if (settling.getCount() != 0) {
+                    t.lost = true;
+                }
+            }
+            if (t.lost) {
+                t.retire();
+                t.closeContext();
+                tenant = null;
+            }
+        }
+        if (tenant == null) {
+            tenant = new Tenant(InterpreterPool.take(config), owner);
+        }
+        return tenant;
     }
 
     @Override
-    public Object run(Request r) throws ScriptException {
-        ConfinedInterpreter it = interpreter();
-        return limited(it, r.fileName(), r.out(), r.err(), r.in(), r.config(), () -> {
-            Value globals = fill(it.newNamespace(), r.globals());
-            Value locals = r.locals() == null ? null : fill(it.runtimeMember("new_locals").execute(), r.locals());
+    public synchronized Object run(Request r) throws ScriptException {
+        Tenant t = tenant();
+        ConfinedInterpreter it = t.interpreter;
+        return limited(t, r.fileName(), r.out(), r.err(), r.in(), r.config(), () -> {
+            Value globals = fill(t, it.newNamespace(), r.globals());
+            Value locals = r.locals() == null ? null : fill(t, it.runtimeMember("new_locals").execute(), r.locals());
             Value globalsBefore = it.snapshot(globals);
             Value localsBefore = locals == null ? null : it.snapshot(locals);
             Value outcome = it.run(r.code(), r.fileName(), globals, locals, r.wantValue());
             if (r.globals() != null) {
-                writeBack(it, globals, globalsBefore, r.globals());
+                writeBack(t, globals, globalsBefore, r.globals());
             }
             if (locals != null) {
-                writeBack(it, locals, localsBefore, r.locals());
+                writeBack(t, locals, localsBefore, r.locals());
             }
             return outcome;
         });
     }
 
     @Override
-    public Object call(Object function, Object[] args, Writer out, Writer err, Reader in, SandboxConfig callConfig)
-            throws ScriptException {
+    public synchronized Object call(Object function, Object[] args, Writer out, Writer err, Reader in,
+            SandboxConfig callConfig) throws ScriptException {
         if (!(function instanceof GuestObject handle)) {
             throw new ScriptException("not a function of this sandbox: " + function);
         }
-        ConfinedInterpreter it = interpreter();
+        Tenant t = tenant();
+        ConfinedInterpreter it = t.interpreter;
         if (!handle.belongsTo(it)) {
             throw new ScriptException("this function belongs to another sandbox (or to an interpreter that was "
                     + "replaced after a timeout) and cannot be called here");
         }
-        return limited(it, "<call>", out, err, in, callConfig, () -> {
+        return limited(t, "<call>", out, err, in, callConfig, () -> {
             Object[] guestArgs = new Object[args.length];
             for (int i = 0; i < args.length; i++) {
-                guestArgs[i] = toGuest.toGuest(args[i]);
+                guestArgs[i] = t.toGuest.toGuest(args[i]);
             }
-            return it.call(handle.valueFor(it), ProxyArray.fromArray(guestArgs));
+            // a real tuple, passed as one argument: the runtime unpacks it with *args, which neither a foreign
+            // array nor ConfinedInterpreter.call's varargs (a host Object[]) supports
+            Value tuple = it.context().eval("python", "tuple").execute(ProxyArray.fromArray(guestArgs));
+            return it.runtimeMember("call").execute(handle.valueFor(it), tuple);
         });
     }
 
@@ -85,44 +165,160 @@ public final class InProcessExecutor implements Executor {
         Value perform();
     }
 
-    private Object limited(ConfinedInterpreter it, String fileName, Writer out, Writer err, Reader in,
-            SandboxConfig callConfig, GuestWork work) throws ScriptException {
+    private Object limited(Tenant t, String fileName, Writer out, Writer err, Reader in, SandboxConfig callConfig,
+            GuestWork work) throws ScriptException {
+        ConfinedInterpreter it = t.interpreter;
         it.streams().bind(out, err, in, callConfig.maxOutput());
-        Watchdog.Watch watch = Watchdog.watch(it.context(), callConfig.timeout());
-        boolean lost = false;
+        GuardedCall[] self = new GuardedCall[1];
+        GuardedCall call = new GuardedCall(callConfig, fileName, it.streams()::outputLimitHit,
+                limit -> stop(t, self[0], limit));
+        self[0] = call;
+        try {
+            t.worker.execute(() -> perform(t, call, fileName, callConfig, work));
+        } catch (RejectedExecutionException e) {
+            throw new ScriptException("this sandbox is closed");
+        }
+        CallMonitor.watch(call);
+        return call.await();
+    }
+
+    /** The worker thread's side of a call: run, convert, and answer the caller. */
+    private void perform(Tenant t, GuardedCall call, String fileName, SandboxConfig callConfig, GuestWork work) {
+        ConfinedInterpreter it = t.interpreter;
+        call.started();
         try {
             Value outcome = work.perform();
-            Value exit = it.outcomeExit(outcome);
-            if (exit.getArrayElement(0).asBoolean()) {
-                Value status = exit.getArrayElement(1);
-                Object code = status.isNull() ? null : status.isNumber() ? (Object) status.asInt() : status.asString();
-                if (code != null && !(code instanceof Integer i && i == 0)) {
-                    throw new ScriptExitException(code, fileName);
-                }
-                return null;
-            }
-            return toHost.toHost(it.outcomeValue(outcome));
-        } catch (RuntimeException e) {
-            watch.close();
-            lost = watch.contextLost() || it.context() == null;
-            throw ErrorTranslator.translate(e, it, new ErrorTranslator.CallSite(fileName, watch.timedOut(),
-                    describe(callConfig), it.streams().outputLimitHit()));
-        } finally {
-            watch.close();
-            if (lost || watch.contextLost()) {
-                discard();
+            Object value = convert(t, outcome, fileName);
+            if (it.streams().outputLimitHit()) {
+                // the script swallowed the OSError of its output limit: its result is not trusted, and its
+                // interpreter's stream buffers may be left half-written: the tenant gets a fresh one
+                t.lost = true;
+                call.fail(call.limitException(GuardedCall.Limit.OUTPUT));
             } else {
+                call.complete(value);
+            }
+        } catch (ScriptException e) {
+            call.fail(e);
+        } catch (RuntimeException e) {
+            call.fail(translate(t, call, e, fileName, callConfig));
+        } catch (StackOverflowError e) {
+            t.lost = true;
+            call.fail(new RecursionLimitException("script stopped: it exhausted the guest thread's stack ("
+                    + (GuestThreads.stackSize() >> 20) + " MiB, " + GuestThreads.STACK_SIZE_PROPERTY + ")", fileName, -1));
+        } catch (OutOfMemoryError e) {
+            t.lost = true;
+            call.fail(new MemoryLimitException("script stopped: the JVM ran out of memory", fileName, -1));
+        } catch (Throwable e) {
+            t.lost = true;
+            ScriptException se = new ScriptException("sandbox call failed: " + e);
+            se.initCause(e);
+            call.fail(se);
+        } finally {
+            if (call.tripped() == null && !t.lost) {
                 flush(it);
             }
+            call.finished();
         }
     }
 
-    private static String describe(SandboxConfig c) {
-        long ms = c.timeout().toMillis();
-        return ms % 1000 == 0 ? (ms / 1000) + " s (pysandbox.timeout)" : ms + " ms (pysandbox.timeout)";
+    private Object convert(Tenant t, Value outcome, String fileName) throws ScriptException {
+        ConfinedInterpreter it = t.interpreter;
+        Value exit = it.outcomeExit(outcome);
+        if (exit.getArrayElement(0).asBoolean()) {
+            Value status = exit.getArrayElement(1);
+            Object code = status.isNull() ? null : status.isNumber() ? (Object) status.asInt() : status.asString();
+            if (code != null && !(code instanceof Integer i && i == 0)) {
+                throw new ScriptExitException(code, fileName);
+            }
+            return null;
+        }
+        return t.toHost.toHost(it.outcomeValue(outcome));
     }
 
-    private void flush(ConfinedInterpreter it) {
+    private static ScriptException translate(Tenant t, GuardedCall call, RuntimeException e, String fileName,
+            SandboxConfig callConfig) {
+        if (call.tripped() != null) {
+            return call.limitException(call.tripped());
+        }
+        if (t.interpreter.streams().outputLimitHit()) {
+            t.lost = true;
+            return call.limitException(GuardedCall.Limit.OUTPUT);
+        }
+        if (e instanceof PolyglotException pe && (pe.isCancelled() || pe.isInternalError() && isStackOverflow(pe))) {
+            t.lost = pe.isCancelled() || t.lost;
+        }
+        ScriptException se;
+        try {
+            se = ErrorTranslator.translate(e, t.interpreter, new ErrorTranslator.CallSite(fileName, false,
+                    GuardedCall.describe(callConfig), false));
+        } catch (RuntimeException failed) {
+            t.lost = true;
+            se = new ScriptException("script failed and its error could not be read: " + e);
+            se.initCause(e);
+        }
+        return sizeOverflowAsMemory(se);
+    }
+
+    private static boolean isStackOverflow(PolyglotException e) {
+        String m = e.getMessage();
+        return m != null && m.contains("StackOverflow");
+    }
+
+    /**
+     * GraalPy sizes are Java ints: {@code bytearray(10**12)} or {@code 'a' * 10**10} raise OverflowError
+     * where CPython raises MemoryError. Uncaught, that is a request for more memory than any sandbox has.
+     */
+    private static ScriptException sizeOverflowAsMemory(ScriptException se) {
+        if (se instanceof PythonScriptException p && "OverflowError".equals(p.getPythonType())
+                && p.getPythonMessage() != null && p.getPythonMessage().contains("index-sized integer")) {
+            MemoryLimitException m = new MemoryLimitException("script stopped: it asked for more memory than a "
+                    + "sandbox can have (OverflowError: " + p.getPythonMessage() + ")", p.getFileName(),
+                    p.getLineNumber());
+            m.initCause(p);
+            return m;
+        }
+        return se;
+    }
+
+    /**
+     * Runs on its own daemon thread when a limit tripped: interrupts the guest, and if it does not yield
+     * in the grace period, declares the tenant lost and cancels the context (which may block for as long
+     * as the guest's current builtin runs; nobody waits for that).
+     */
+    private void stop(Tenant t, GuardedCall call, GuardedCall.Limit limit) {
+        CountDownLatch settling = new CountDownLatch(1);
+        t.settling = settling;
+        if (limit == GuardedCall.Limit.OUTPUT) {
+            // stopped in the middle of a write: the interpreter's own stream buffers and their locks are in an
+            // unknown state (a later print can fail with "reentrant call"); the tenant gets a fresh interpreter
+            t.lost = true;
+        }
+        GuestThreads.housekeeping("stopper").newThread(() -> {
+            boolean yielded = false;
+            try {
+                if (!t.lost && !call.isFinished()) {
+                    t.interpreter.context().interrupt(java.time.Duration.ofMillis(INTERRUPT_GRACE_MILLIS));
+                }
+                yielded = !t.lost && call.awaitFinished(INTERRUPT_GRACE_MILLIS);
+            } catch (TimeoutException e) {
+                yielded = false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                yielded = false; // the context closed under us
+            }
+            if (!yielded) {
+                t.lost = true;
+            }
+            settling.countDown();
+            if (t.lost) {
+                t.retire();
+                t.closeContext();
+            }
+        }).start();
+    }
+
+    private static void flush(ConfinedInterpreter it) {
         try {
             it.flushStreams();
         } catch (RuntimeException ignored) {
@@ -135,18 +331,11 @@ public final class InProcessExecutor implements Executor {
         }
     }
 
-    private void discard() {
-        if (interpreter != null) {
-            interpreter.close();
-            interpreter = null;
-        }
-    }
-
-    private Value fill(Value namespace, Map<String, Object> values) {
+    private static Value fill(Tenant t, Value namespace, Map<String, Object> values) {
         if (values != null) {
             for (Map.Entry<String, Object> e : values.entrySet()) {
                 if (isIdentifier(e.getKey())) {
-                    namespace.putHashEntry(e.getKey(), toGuest.toGuest(e.getValue()));
+                    namespace.putHashEntry(e.getKey(), t.toGuest.toGuest(e.getValue()));
                 }
             }
         }
@@ -167,14 +356,14 @@ public final class InProcessExecutor implements Executor {
         return !(key.startsWith("__") && key.endsWith("__"));
     }
 
-    private void writeBack(ConfinedInterpreter it, Value namespace, Value before, Map<String, Object> target) {
-        Value changes = it.changedNames(namespace, before);
+    private static void writeBack(Tenant t, Value namespace, Value before, Map<String, Object> target) {
+        Value changes = t.interpreter.changedNames(namespace, before);
         Value changed = changes.getArrayElement(0);
         Value deleted = changes.getArrayElement(1);
         try {
             for (long i = 0; i < changed.getArraySize(); i++) {
                 Value pair = changed.getArrayElement(i);
-                target.put(pair.getArrayElement(0).asString(), toHost.toHost(pair.getArrayElement(1)));
+                target.put(pair.getArrayElement(0).asString(), t.toHost.toHost(pair.getArrayElement(1)));
             }
             for (long i = 0; i < deleted.getArraySize(); i++) {
                 target.remove(deleted.getArrayElement(i).asString());
@@ -184,8 +373,30 @@ public final class InProcessExecutor implements Executor {
         }
     }
 
+    /** True when the next call will run in a fresh interpreter (the last one was cancelled). */
+    synchronized boolean interpreterLost() {
+        return tenant != null && tenant.lost;
+    }
+
     @Override
-    public void close() {
-        discard();
+    public synchronized void close() {
+        closed = true;
+        Tenant t = tenant;
+        tenant = null;
+        if (t != null) {
+            CountDownLatch settling = t.settling;
+            if (settling != null) {
+                try {
+                    settling.await(4 * INTERRUPT_GRACE_MILLIS + 1000, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (settling.getCount() != 0) {
+                    t.lost = true;
+                }
+            }
+            t.retire();
+            t.closeContext();
+        }
     }
 }

@@ -1,0 +1,61 @@
+package org.pysandbox.isolation;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+
+/**
+ * The wire between a host and a worker process: frames of one type byte, a length and a payload, over
+ * the worker's standard input and output.
+ */
+final class Frames {
+    /** Worker to host: the worker is warmed up and waits for its configuration. */
+    static final byte HELLO = 'H';
+    /** Host to worker: the tenant's configuration (a {@link WireConfig}). */
+    static final byte CONFIGURE = 'C';
+    /** Host to worker: a run (a {@link WireRequest}). */
+    static final byte RUN = 'R';
+    /** Host to worker: a call of a guest function (a {@link WireRequest}). */
+    static final byte CALL = 'K';
+    /** Host to worker: standard input text answering {@link #NEED_INPUT}; empty means end of input. */
+    static final byte INPUT = 'I';
+    /** Worker to host: text the script wrote to standard output / standard error. */
+    static final byte OUT = 'O';
+    static final byte ERR = 'E';
+    /** Worker to host: the script reads standard input. */
+    static final byte NEED_INPUT = 'N';
+    /** Worker to host: the outcome of a run or call (a {@link WireResponse}). */
+    static final byte RESULT = 'V';
+
+    static final int MAX_FRAME = 256 << 20;
+
+    private Frames() {
+    }
+
+    record Frame(byte type, byte[] payload) {
+    }
+
+    static void write(DataOutputStream out, byte type, byte[] payload) throws IOException {
+        synchronized (out) {
+            out.writeByte(type);
+            out.writeInt(payload.length);
+            out.write(payload);
+            out.flush();
+        }
+    }
+
+    static Frame read(DataInputStream in) throws IOException {
+        int type = in.read();
+        if (type < 0) {
+            throw new EOFException("the other side closed the channel");
+        }
+        int length = in.readInt();
+        if (length < 0 || length > MAX_FRAME) {
+            throw new IOException("bad frame length " + length);
+        }
+        byte[] payload = new byte[length];
+        in.readFully(payload);
+        return new Frame((byte) type, payload);
+    }
+}

@@ -1,0 +1,222 @@
+package org.pysandbox.isolation;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.script.ScriptException;
+
+import org.pysandbox.bridge.GuestObject;
+import org.pysandbox.config.SandboxConfig;
+import org.pysandbox.limits.Executor;
+import org.pysandbox.limits.InProcessExecutor;
+import org.pysandbox.policy.ConfinedInterpreter;
+
+/**
+ * The main class of a worker process: warms GraalPy up, says hello, takes one tenant's configuration,
+ * then serves that tenant's runs and calls with the in-process executor (same policy and limits) until
+ * its standard input closes. Its standard output is the protocol channel; anything else that would
+ * print there goes to standard error.
+ */
+public final class WorkerMain {
+    private final DataInputStream in;
+    private final DataOutputStream out;
+    private final long workerId;
+    private final Map<Long, GuestObject> handles = new HashMap<>();
+    private final Map<GuestObject, Long> ids = new HashMap<>();
+    private final AtomicLong nextId = new AtomicLong();
+    private volatile InProcessExecutor executor;
+    private final java.util.concurrent.BlockingQueue<String> input = new java.util.concurrent.LinkedBlockingQueue<>();
+
+    private WorkerMain(DataInputStream in, DataOutputStream out, long workerId) {
+        this.in = in;
+        this.out = out;
+        this.workerId = workerId;
+    }
+
+    public static void main(String[] args) throws Exception {
+        DataOutputStream channel = new DataOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out)));
+        System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
+        DataInputStream input = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in)));
+        long workerId = args.length > 0 ? Long.parseLong(args[0]) : 0;
+        exitWithParent();
+        // warm up: the first context of a JVM costs seconds; pay it before a tenant waits for it
+        try (ConfinedInterpreter warm = ConfinedInterpreter.create(SandboxConfig.defaults())) {
+            warm.context().eval("python", "1 + 1");
+        }
+        Frames.write(channel, Frames.HELLO, new byte[0]);
+        new WorkerMain(input, channel, workerId).serve();
+        System.exit(0);
+    }
+
+    /** A worker never outlives its host, even while a call without a time limit is running. */
+    private static void exitWithParent() {
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(0)));
+    }
+
+    /**
+     * The only reader of the channel: requests go to one request thread (one at a time, in order), input
+     * frames to the reader of the running script. A script that reads input late can thus never consume
+     * the next request.
+     */
+    private void serve() throws IOException {
+        java.util.concurrent.ExecutorService requests = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "pysandbox-worker-requests");
+            t.setDaemon(true);
+            return t;
+        });
+        while (true) {
+            Frames.Frame frame;
+            try {
+                frame = Frames.read(in);
+            } catch (java.io.EOFException e) {
+                return;
+            }
+            switch (frame.type()) {
+                case Frames.CONFIGURE -> requests.execute(() -> configure(frame));
+                case Frames.RUN, Frames.CALL -> requests.execute(() -> {
+                    input.clear();
+                    try {
+                        answer(frame);
+                    } catch (IOException e) {
+                        Runtime.getRuntime().halt(2); // the channel is broken: nothing more to serve
+                    }
+                });
+                case Frames.INPUT -> input.add(new String(frame.payload(), StandardCharsets.UTF_8));
+                default -> throw new IOException("unexpected frame " + (char) frame.type());
+            }
+        }
+    }
+
+    private void configure(Frames.Frame frame) {
+        try {
+            WireConfig config = (WireConfig) WireCodec.decode(frame.payload(), o -> o);
+            SandboxConfig tenant = config.toConfig();
+            executor = new InProcessExecutor(tenant, this);
+            // make the tenant's interpreter now, so that its first call's clock does not pay for it
+            try {
+                executor.run(new Executor.Request("None", "<warm-up>", null, null, false, Writer.nullWriter(),
+                        Writer.nullWriter(), Reader.nullReader(),
+                        tenant.toBuilder().timeout(java.time.Duration.ZERO).build()));
+            } catch (ScriptException e) {
+                System.err.println("pysandbox worker: warm-up failed: " + e);
+            }
+            Frames.write(out, Frames.HELLO, new byte[0]);
+        } catch (IOException e) {
+            Runtime.getRuntime().halt(2);
+        }
+    }
+
+    private void answer(Frames.Frame frame) throws IOException {
+        WireResponse response;
+        try {
+            WireRequest r = (WireRequest) WireCodec.decode(frame.payload(), this::resolve);
+            SandboxConfig config = r.config().toConfig();
+            Writer stdout = new ChannelWriter(Frames.OUT);
+            Writer stderr = new ChannelWriter(Frames.ERR);
+            Reader stdin = new ChannelReader();
+            if (frame.type() == Frames.RUN) {
+                Map<String, Object> globals = r.globals() == null ? null : new HashMap<>(r.globals());
+                Map<String, Object> locals = r.locals() == null ? null : new HashMap<>(r.locals());
+                Object value = executor.run(new Executor.Request(r.code(), r.fileName(), globals, locals,
+                        r.wantValue(), stdout, stderr, stdin, config));
+                response = new WireResponse(value, globals, locals, null);
+            } else {
+                Object value = executor.call(r.function(), r.args(), stdout, stderr, stdin, config);
+                response = new WireResponse(value, null, null, null);
+            }
+        } catch (ScriptException e) {
+            response = new WireResponse(null, null, null, e);
+        } catch (RuntimeException e) {
+            ScriptException se = new ScriptException("sandbox worker failed: " + e);
+            response = new WireResponse(null, null, null, se);
+        }
+        Frames.write(out, Frames.RESULT, WireCodec.encode(response, this::replace));
+    }
+
+    private Object replace(Object o) {
+        if (o instanceof GuestObject g) {
+            Long id = ids.get(g);
+            if (id == null) {
+                id = nextId.incrementAndGet();
+                ids.put(g, id);
+                handles.put(id, g);
+            }
+            return new RemoteGuestObject(workerId, id);
+        }
+        return o;
+    }
+
+    private Object resolve(Object o) {
+        if (o instanceof RemoteGuestObject r) {
+            GuestObject g = handles.get(r.id());
+            return g != null && r.worker() == workerId ? g : r;
+        }
+        return o;
+    }
+
+    /** Script output, sent to the host as it is written. */
+    private final class ChannelWriter extends Writer {
+        private final byte type;
+
+        ChannelWriter(byte type) {
+            this.type = type;
+        }
+
+        @Override
+        public void write(char[] buf, int off, int len) throws IOException {
+            Frames.write(out, type, new String(buf, off, len).getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** Script input, asked from the host when the script reads. */
+    private final class ChannelReader extends Reader {
+        private boolean ended;
+
+        @Override
+        public int read(char[] buf, int off, int len) throws IOException {
+            if (ended || len == 0) {
+                return ended ? -1 : 0;
+            }
+            Frames.write(out, Frames.NEED_INPUT, java.nio.ByteBuffer.allocate(4).putInt(len).array());
+            String text;
+            try {
+                text = input.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while waiting for input");
+            }
+            if (text.isEmpty()) {
+                ended = true;
+                return -1;
+            }
+            int n = Math.min(len, text.length());
+            text.getChars(0, n, buf, off);
+            return n;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package org.pysandbox.limits;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import org.pysandbox.config.Isolation;
+import org.pysandbox.config.SandboxConfig;
+import org.pysandbox.policy.ConfinedInterpreter;
+
+/**
+ * Never-used confined interpreters, made ahead of time by a background daemon thread so that a new
+ * sandbox does not pay GraalPy's context start-up (100-300 ms, seconds for the first) on the caller's
+ * thread. Interpreters are keyed by everything that shapes them (features, modules, paths, recursion
+ * limit); a key is pre-filled once it was asked for. An interpreter leaves the pool for one tenant and
+ * never comes back: only never-used interpreters are pooled.
+ *
+ * <p>Size per key: system property {@value #SIZE_PROPERTY} (default 2; 0 turns pooling off). At most
+ * {@value #MAX_KEYS} keys are kept; the least recently asked-for key is dropped (its interpreters closed).
+ */
+public final class InterpreterPool {
+    public static final String SIZE_PROPERTY = "pysandbox.pool.size";
+    static final int MAX_KEYS = 8;
+    private static final int SIZE = Sizes.parseInt(SIZE_PROPERTY, 2, 0, 64);
+    private static final Map<SandboxConfig, Deque<ConfinedInterpreter>> READY = new LinkedHashMap<>(16, 0.75f, true);
+    private static final ThreadPoolExecutor FILLER = filler();
+
+    private InterpreterPool() {
+    }
+
+    private static ThreadPoolExecutor filler() {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                GuestThreads.housekeeping("pool"));
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
+    }
+
+    public static int size() {
+        return SIZE;
+    }
+
+    /** The part of a configuration that shapes an interpreter (per-call limits do not). */
+    static SandboxConfig key(SandboxConfig config) {
+        return config.toBuilder().timeout(SandboxConfig.DEFAULT_TIMEOUT).maxMemory(SandboxConfig.DEFAULT_MAX_MEMORY)
+                .maxOutput(SandboxConfig.DEFAULT_MAX_OUTPUT).isolation(Isolation.CONTEXT).build();
+    }
+
+    /** A never-used interpreter for the configuration: from the pool if one is ready, else made now. */
+    public static ConfinedInterpreter take(SandboxConfig config) {
+        SandboxConfig key = key(config);
+        ConfinedInterpreter ready = null;
+        synchronized (READY) {
+            Deque<ConfinedInterpreter> queue = READY.computeIfAbsent(key, k -> new ArrayDeque<>());
+            ready = queue.poll();
+            evictOldKeys();
+        }
+        refill(key);
+        return ready != null ? ready : ConfinedInterpreter.create(key);
+    }
+
+    /** Starts filling the pool for a configuration, so that the first sandbox with it is fast too. */
+    public static void prewarm(SandboxConfig config) {
+        SandboxConfig key = key(config);
+        synchronized (READY) {
+            READY.computeIfAbsent(key, k -> new ArrayDeque<>());
+            evictOldKeys();
+        }
+        refill(key);
+    }
+
+    /** Interpreters ready for the configuration now. */
+    public static int ready(SandboxConfig config) {
+        synchronized (READY) {
+            Deque<ConfinedInterpreter> queue = READY.get(key(config));
+            return queue == null ? 0 : queue.size();
+        }
+    }
+
+    /** Waits until the pool for the configuration is full (tests and benchmarks). */
+    public static boolean awaitFull(SandboxConfig config, Duration limit) throws InterruptedException {
+        long end = System.nanoTime() + limit.toNanos();
+        while (ready(config) < SIZE) {
+            if (System.nanoTime() - end > 0) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    private static void refill(SandboxConfig key) {
+        if (SIZE == 0) {
+            return;
+        }
+        FILLER.execute(() -> {
+            while (true) {
+                synchronized (READY) {
+                    Deque<ConfinedInterpreter> queue = READY.get(key);
+                    if (queue == null || queue.size() >= SIZE) {
+                        return;
+                    }
+                }
+                ConfinedInterpreter made;
+                try {
+                    made = ConfinedInterpreter.create(key);
+                } catch (RuntimeException e) {
+                    return; // the caller's own create() reports the problem
+                }
+                synchronized (READY) {
+                    Deque<ConfinedInterpreter> queue = READY.get(key);
+                    if (queue == null || queue.size() >= SIZE) {
+                        made.close();
+                        return;
+                    }
+                    queue.add(made);
+                }
+            }
+        });
+    }
+
+    private static void evictOldKeys() {
+        Iterator<Map.Entry<SandboxConfig, Deque<ConfinedInterpreter>>> it = READY.entrySet().iterator();
+        while (READY.size() > MAX_KEYS && it.hasNext()) {
+            Map.Entry<SandboxConfig, Deque<ConfinedInterpreter>> oldest = it.next();
+            oldest.getValue().forEach(ConfinedInterpreter::close);
+            it.remove();
+        }
+    }
+
+    /** Closes every pooled interpreter (for hosts that unload the library). */
+    public static void drain() {
+        synchronized (READY) {
+            READY.values().forEach(q -> q.forEach(ConfinedInterpreter::close));
+            READY.clear();
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package org.pysandbox.isolation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+import javax.script.ScriptException;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.pysandbox.Sandbox;
+import org.pysandbox.config.Isolation;
+import org.pysandbox.config.SandboxConfig;
+import org.pysandbox.error.PythonScriptException;
+import org.pysandbox.error.ScriptTimeoutException;
+import org.pysandbox.limits.ResourceBombs;
+
+/**
+ * isolation=process: the same sandbox in a worker JVM, with values, streams and limits as in-process,
+ * and a worker that dies taking only its own tenant's state with it. One sandbox (one worker) serves
+ * most tests, because a worker JVM costs seconds to start.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ProcessIsolationTest {
+    static {
+        // one worker JVM at a time on a loaded test machine: no spare workers warming beside the tenants
+        System.setProperty("pysandbox.process.pool.size", "0");
+    }
+
+    private static final SandboxConfig CONFIG = SandboxConfig.builder().enable("stdout", "stdin", "regex")
+            .timeout(ResourceBombs.TIMEOUT).maxMemory(ResourceBombs.MEMORY).maxOutput(ResourceBombs.OUTPUT)
+            .isolation(Isolation.PROCESS).build();
+    private static Sandbox sandbox;
+    private static StringWriter out;
+
+    @BeforeAll
+    static void start() throws Exception {
+        out = new StringWriter();
+        sandbox = new Sandbox(CONFIG).setOut(out);
+        long t0 = System.nanoTime();
+        assertThat(sandbox.eval("1 + 1")).isEqualTo(2);
+        System.out.printf("process isolation: first result after %d ms (worker start-up)%n",
+                (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    @AfterAll
+    static void stop() {
+        sandbox.close();
+    }
+
+    @Test
+    void valuesStreamsAndWriteBackCrossTheProcessBoundary() throws Exception {
+        Map<String, Object> globals = new HashMap<>(Map.of("data", List.of(1, 2, 3), "gone", 1));
+        sandbox.setIn(new StringReader("typed line\n"));
+        sandbox.execute("total = sum(data)\nprint('total', total)\nline = input()\ndel gone\n"
+                + "def twice(x):\n    return 2 * x\n", globals);
+        assertThat(globals).containsEntry("total", 6).containsEntry("line", "typed line").doesNotContainKey("gone");
+        assertThat(out.toString()).contains("total 6");
+        assertThat(sandbox.eval("{'a': [1, 2.5, None], 'b': {1, 2}}"))
+                .isEqualTo(Map.of("a", java.util.Arrays.asList(1, 2.5, null), "b", java.util.Set.of(1, 2)));
+        // a function stays in the worker; the host holds a handle and calls it through the sandbox
+        Object twice = globals.get("twice");
+        assertThat(twice).isInstanceOf(RemoteGuestObject.class);
+        assertThat(sandbox.call(twice, 21)).isEqualTo(42);
+        assertThat(sandbox.call("twice", globals, "ab")).isEqualTo("abab");
+    }
+
+    @Test
+    void scriptErrorsArriveAsTheSameExceptions() {
+        assertThatThrownBy(() -> sandbox.eval("1 / 0")).isInstanceOf(PythonScriptException.class)
+                .hasMessageContaining("ZeroDivisionError");
+        assertThatThrownBy(() -> sandbox.eval("import os"))
+                .isInstanceOf(org.pysandbox.error.SandboxViolationException.class);
+    }
+
+    @Test
+    void hostCallbacksAreRefusedWithAClearMessage() {
+        Function<Integer, Integer> callback = x -> x + 1;
+        assertThatThrownBy(() -> sandbox.execute("callback(1)", new HashMap<>(Map.of("callback", callback))))
+                .isInstanceOf(ScriptException.class).hasMessageContaining("isolation=process")
+                .hasMessageContaining("functional interfaces");
+    }
+
+    @Test
+    void bombsAreDefusedInTheWorker() throws Exception {
+        for (ResourceBombs.Bomb bomb : ResourceBombs.all()) {
+            if (!PROCESS_SUBSET.contains(bomb.name())) {
+                continue;
+            }
+            long start = System.nanoTime();
+            Throwable thrown = catchThrowable(() -> sandbox.execute(bomb.code()));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            System.out.printf("process bomb %-40s %5d ms  %s%n", bomb.name(), millis, thrown);
+            if (bomb.expected() == org.pysandbox.error.OutputLimitException.class) {
+                // every write is a round trip to the host: a cold worker on a loaded machine may reach the
+                // 1 s clock before the 64 KiB budget; either limit must stop it
+                assertThat(thrown).as(bomb.name()).isInstanceOfAny(bomb.expected(), ScriptTimeoutException.class);
+            } else {
+                assertThat(thrown).as(bomb.name()).isInstanceOf(bomb.expected());
+            }
+            assertThat(millis).as(bomb.name()).isLessThan(bomb.within().toMillis());
+            assertThat(sandbox.eval("6 * 7")).as("usable after " + bomb.name()).isEqualTo(42);
+        }
+    }
+
+    /** A subset: every kind of limit once (a worker JVM costs a minute to start on a loaded 2-core box). */
+    static final List<String> PROCESS_SUBSET = List.of("tight loop", "looping finally block",
+            "growing list of buffers", "big string repeat", "print forever swallowing the error", "plain recursion",
+            "deeply nested brackets (parser limit)");
+
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void aWorkerThatDiesIsReplacedAndTheCallerToldWhy() throws Exception {
+        // runs last: kills the shared sandbox's worker (the only worker: the pool is off here) mid-call,
+        // as a crash would
+        assertThat(sandbox.eval("2 + 2")).isEqualTo(4);
+        List<ProcessHandle> workers = ProcessHandle.current().children()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(WorkerMain.class.getName())).orElse(false))
+                .toList();
+        assertThat(workers).hasSize(1);
+        CompletableFuture<Throwable> call = CompletableFuture.supplyAsync(
+                () -> catchThrowable(() -> sandbox.execute("while True:\n    pass")));
+        Thread.sleep(300);
+        workers.get(0).destroyForcibly();
+        Throwable thrown = call.get();
+        assertThat(thrown).isInstanceOf(ScriptException.class).hasMessageContaining("worker process failed");
+        long start = System.nanoTime();
+        assertThat(sandbox.eval("3 + 3")).isEqualTo(6);
+        System.out.printf("process isolation: replacement worker answered after %d ms%n",
+                (System.nanoTime() - start) / 1_000_000);
+    }
+
+    @Test
+    void timeoutIsAnsweredByTheWorkerBeforeTheBackstop() throws Exception {
+        // the worker's own limit answers first (the worker is kept); the host's deadline plus grace is the backstop
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> sandbox.execute("while True:\n    try:\n        pass\n    except:\n        pass"))
+                .isInstanceOf(ScriptTimeoutException.class).hasMessageNotContaining("killed");
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(
+                ResourceBombs.TIMEOUT.plus(ResourceBombs.GRACE).toMillis());
+    }
+}

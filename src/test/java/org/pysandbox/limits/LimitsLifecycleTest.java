@@ -1,0 +1,110 @@
+package org.pysandbox.limits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.pysandbox.Sandbox;
+import org.pysandbox.config.SandboxConfig;
+import org.pysandbox.error.RecursionLimitException;
+import org.pysandbox.error.ScriptTimeoutException;
+
+/** What stays after limits: state kept when interrupted, replaced when cancelled, nothing leaked. */
+class LimitsLifecycleTest {
+    @org.junit.jupiter.api.BeforeAll
+    static void warmUp() throws Exception {
+        // the first calls in a JVM compile the policy; keep that out of the 1-second limits below
+        try (Sandbox sandbox = new Sandbox(SandboxConfig.builder().timeout(Duration.ofMinutes(2)).build())) {
+            sandbox.execute("def f(x):\n    return x + 1\nf(1)");
+        }
+    }
+
+    @Test
+    void interruptedCallKeepsTheTenantsState() throws Exception {
+        try (Sandbox sandbox = new Sandbox(SandboxConfig.builder().timeout(Duration.ofMillis(1000)).build())) {
+            Map<String, Object> ns = new HashMap<>();
+            sandbox.execute("def f(x):\n    return x + 1\n", ns);
+            assertThatThrownBy(() -> sandbox.execute("while True: pass")).isInstanceOf(ScriptTimeoutException.class);
+            assertThat(sandbox.call(ns.get("f"), 1)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void cancelledInterpreterIsReplacedAndOldHandlesRefused() throws Exception {
+        try (Sandbox sandbox = new Sandbox(SandboxConfig.builder().timeout(Duration.ofMillis(1000)).build())) {
+            Map<String, Object> ns = new HashMap<>();
+            sandbox.execute("def f(x):\n    return x + 1\n", ns);
+            long start = System.nanoTime();
+            // one long builtin: cannot be interrupted, so the context is cancelled and replaced
+            assertThatThrownBy(() -> sandbox.execute("x = 3 ** (3 * 10 ** 7)")).isInstanceOf(ScriptTimeoutException.class);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            System.out.println("uninterruptible builtin: caller answered after " + millis + " ms (limit 1000 ms)");
+            assertThat(millis).isLessThan(1000 + ResourceBombs.GRACE.toMillis());
+            assertThat(sandbox.eval("40 + 2")).isEqualTo(42);
+            assertThatThrownBy(() -> sandbox.call(ns.get("f"), 1)).hasMessageContaining("replaced");
+        }
+    }
+
+    @Test
+    void thousandLimitHitsLeaveNoThreadsOrHeapBehind() throws Exception {
+        var threads = ManagementFactory.getThreadMXBean();
+        var memory = ManagementFactory.getMemoryMXBean();
+        SandboxConfig config = SandboxConfig.builder().timeout(Duration.ofMillis(15)).build();
+        // recursion errors under a generous clock, so that a loaded machine does not turn them into timeouts
+        SandboxConfig deep = SandboxConfig.builder().timeout(Duration.ofSeconds(10)).recursionLimit(20).build();
+        try (Sandbox warm = new Sandbox(config); Sandbox warmDeep = new Sandbox(deep)) {
+            assertThatThrownBy(() -> warm.execute("while True: pass")).isInstanceOf(ScriptTimeoutException.class);
+            assertThatThrownBy(() -> warmDeep.execute("def f():\n    return f()\nf()"))
+                    .isInstanceOf(RecursionLimitException.class);
+        }
+        settle();
+        int threadsBefore = threads.getThreadCount();
+        long heapBefore = usedAfterGc(memory);
+        long start = System.nanoTime();
+        int timeouts = 0;
+        int recursions = 0;
+        try (Sandbox sandbox = new Sandbox(config); Sandbox recursing = new Sandbox(deep)) {
+            for (int i = 0; i < 1000; i++) {
+                if (i % 10 == 0) {
+                    assertThatThrownBy(() -> sandbox.execute("while True: pass")).isInstanceOf(ScriptTimeoutException.class);
+                    timeouts++;
+                } else {
+                    assertThatThrownBy(() -> recursing.execute("def f():\n    return f()\nf()"))
+                            .isInstanceOf(RecursionLimitException.class);
+                    recursions++;
+                }
+            }
+            assertThat(recursing.eval("6 * 7")).isEqualTo(42);
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        settle();
+        int threadsAfter = threads.getThreadCount();
+        long heapAfter = usedAfterGc(memory);
+        System.out.printf("1000 limit hits (%d timeouts, %d recursion) in %d ms; threads %d -> %d; heap %d -> %d MiB%n",
+                timeouts, recursions, millis, threadsBefore, threadsAfter, heapBefore >> 20, heapAfter >> 20);
+        assertThat(threadsAfter).isLessThanOrEqualTo(threadsBefore + 2);
+        assertThat(heapAfter).isLessThan(heapBefore + (64L << 20));
+        assertThat(CallMonitor.active()).isZero();
+    }
+
+    private static void settle() throws InterruptedException {
+        // stoppers and idle housekeeping threads end within a few seconds
+        for (int i = 0; i < 30 && Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().startsWith("pysandbox-stopper") || t.getName().startsWith("pysandbox-pool")); i++) {
+            Thread.sleep(500);
+        }
+    }
+
+    private static long usedAfterGc(java.lang.management.MemoryMXBean memory) throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+}
