@@ -81,6 +81,16 @@ public final class InProcessExecutor implements Executor {
         });
     }
 
+    /**
+     * Parses and policy-checks code without running it (javax.script {@code Compilable}). The checked code
+     * is cached by the interpreter, so a later run of the same source and file name is not checked again.
+     */
+    public void check(String code, String fileName, SandboxConfig callConfig) throws ScriptException {
+        ConfinedInterpreter it = interpreter();
+        limited(it, fileName, Writer.nullWriter(), Writer.nullWriter(), Reader.nullReader(), callConfig,
+                () -> it.call(it.runtimeMember("compile_guest"), ProxyArray.fromArray(code, fileName, true)));
+    }
+
     private interface GuestWork {
         Value perform();
     }
@@ -146,7 +156,9 @@ public final class InProcessExecutor implements Executor {
         if (values != null) {
             for (Map.Entry<String, Object> e : values.entrySet()) {
                 if (isIdentifier(e.getKey())) {
-                    namespace.putHashEntry(e.getKey(), toGuest.toGuest(e.getValue()));
+                    Object value = toGuest.toGuest(e.getValue());
+                    // putHashEntry refuses a Java null; the context's null value arrives as None
+                    namespace.putHashEntry(e.getKey(), value == null ? interpreter.context().asValue(null) : value);
                 }
             }
         }
