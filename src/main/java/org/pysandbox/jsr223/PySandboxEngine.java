@@ -99,6 +99,7 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
         SandboxConfig config = config(ctx);
         Tenant.Slot slot = tenant.acquire(config);
         try {
+            plantCanary(slot, config);
             if (slot.executor instanceof InProcessExecutor inProcess) {
                 inProcess.check(script, file, config);
             }
@@ -123,6 +124,7 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
         SandboxConfig config = config(ctx);
         Tenant.Slot slot = tenant.acquire(config);
         try {
+            plantCanary(slot, config);
             ScriptGlobals globals = ScriptGlobals.of(ctx, slot);
             Object result = slot.executor.run(new Executor.Request(code, file, globals, null, true, writer(ctx, false),
                     writer(ctx, true), reader(ctx), config));
@@ -146,7 +148,24 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
     private void retireIfLost(Tenant.Slot slot, ScriptException e) {
         if (e instanceof ScriptTimeoutException || e instanceof MemoryLimitException
                 || (e instanceof RecursionLimitException && e.getMessage().contains("host stack"))) {
-            tenant.retire(slot);
+            try {
+                if (slot.canary == null || slot.executor.call(slot.canary, new Object[0], Writer.nullWriter(),
+                        Writer.nullWriter(), Reader.nullReader(), SandboxConfig.defaults()) != Boolean.TRUE) {
+                    tenant.retire(slot);
+                }
+            } catch (ScriptException | RuntimeException lost) {
+                tenant.retire(slot);
+            }
+        }
+    }
+
+    /** Plants the canary of a new slot (a few milliseconds, once per interpreter). */
+    private static void plantCanary(Tenant.Slot slot, SandboxConfig config) throws ScriptException {
+        if (slot.canary == null) {
+            Map<String, Object> ns = new HashMap<>();
+            slot.executor.run(new Executor.Request("def canary():\n    return True\n", "<pysandbox canary>", ns, null,
+                    false, Writer.nullWriter(), Writer.nullWriter(), Reader.nullReader(), config));
+            slot.canary = ns.get("canary");
         }
     }
 
@@ -275,6 +294,7 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
                 throw new ScriptException("this script object is gone: its interpreter was discarded after a "
                         + "resource limit stopped it, or the engine was closed");
             }
+            plantCanary(slot, config);
             return work.run(slot, config);
         } catch (ScriptException e) {
             retireIfLost(slot, e);

@@ -77,7 +77,7 @@ public final class InProcessExecutor implements Executor {
             for (int i = 0; i < args.length; i++) {
                 guestArgs[i] = toGuest.toGuest(args[i]);
             }
-            return it.call(handle.valueFor(it), ProxyArray.fromArray(guestArgs));
+            return it.call(handle.valueFor(it), guestArgs);
         });
     }
 
@@ -88,7 +88,7 @@ public final class InProcessExecutor implements Executor {
     public void check(String code, String fileName, SandboxConfig callConfig) throws ScriptException {
         ConfinedInterpreter it = interpreter();
         limited(it, fileName, Writer.nullWriter(), Writer.nullWriter(), Reader.nullReader(), callConfig,
-                () -> it.call(it.runtimeMember("compile_guest"), ProxyArray.fromArray(code, fileName, true)));
+                () -> it.call(it.runtimeMember("compile_guest"), code, fileName, true));
     }
 
     private interface GuestWork {
