@@ -56,7 +56,7 @@ public final class RulesSample {
             Bindings facts = engine.createBindings();
             facts.put("order", order);
             facts.put("customer", order.get("customer"));
-            facts.put("pysandbox.timeout", "500ms");  // per rule evaluation
+            facts.put("pysandbox.timeout", "2s");  // per rule evaluation
             List<String> fired = new ArrayList<>();
             for (Map.Entry<String, CompiledScript> rule : rules.entrySet()) {
                 try {

@@ -7,6 +7,7 @@ import java.lang.ref.Cleaner;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -163,8 +164,10 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
     private static void plantCanary(Tenant.Slot slot, SandboxConfig config) throws ScriptException {
         if (slot.canary == null) {
             Map<String, Object> ns = new HashMap<>();
+            // our own code, but the first run of a new interpreter may be slow: not under the call's timeout
+            SandboxConfig generous = config.toBuilder().timeout(Duration.ofMinutes(1)).build();
             slot.executor.run(new Executor.Request("def canary():\n    return True\n", "<pysandbox canary>", ns, null,
-                    false, Writer.nullWriter(), Writer.nullWriter(), Reader.nullReader(), config));
+                    false, Writer.nullWriter(), Writer.nullWriter(), Reader.nullReader(), generous));
             slot.canary = ns.get("canary");
         }
     }

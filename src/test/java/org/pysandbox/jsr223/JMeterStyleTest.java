@@ -103,7 +103,8 @@ class JMeterStyleTest {
         System.out.printf("JMeter-style: %d evaluations in %d ms on %d interpreters%n", threads * samples, ms,
                 compiling.interpreterCount());
         assertThat(CACHE).hasSize(1);
-        assertThat(compiling.interpreterCount()).isBetween(1, threads);
+        // at most one interpreter per thread for the samples' confinement, plus the one compile() checked with
+        assertThat(compiling.interpreterCount()).isBetween(2, threads + 1);
         compiling.close();
     }
 }
