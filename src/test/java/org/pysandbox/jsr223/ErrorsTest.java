@@ -9,6 +9,7 @@ import java.io.Reader;
 import java.io.StringReader;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import javax.script.Bindings;
 import javax.script.ScriptContext;
@@ -85,6 +86,21 @@ class ErrorsTest {
         assertThat(e).isInstanceOf(SandboxViolationException.class);
         assertThat(((SandboxViolationException) e).getSetting()).contains("math");
         assertThat(e.getLineNumber()).isEqualTo(1);
+    }
+
+    @Test
+    void malformedAttributesFailTheCallWithTheAttributeNamed() throws Exception {
+        Bindings b = engine.createBindings();
+        b.put(ContextConfig.TIMEOUT, "soon");
+        assertThatThrownBy(() -> engine.eval("1", b)).isInstanceOf(ScriptException.class)
+                .hasMessageContaining("pysandbox.timeout").hasMessageContaining("\"250ms\"")
+                .hasCauseInstanceOf(IllegalArgumentException.class);
+        b.put(ContextConfig.TIMEOUT, "2s");
+        b.put(ContextConfig.FEATURES, List.of("stdout", "telepathy"));
+        assertThatThrownBy(() -> engine.eval("1", b)).isInstanceOf(ScriptException.class)
+                .hasMessageContaining("pysandbox.features").hasMessageContaining("valid features are");
+        b.remove(ContextConfig.FEATURES);
+        assertThat(engine.eval("1", b)).isEqualTo(1);
     }
 
     @Test
