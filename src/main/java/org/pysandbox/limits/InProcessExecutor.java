@@ -8,7 +8,6 @@ import java.util.Map;
 import javax.script.ScriptException;
 
 import org.graalvm.polyglot.Value;
-import org.graalvm.polyglot.proxy.ProxyArray;
 import org.pysandbox.bridge.GuestObject;
 import org.pysandbox.bridge.GuestToHost;
 import org.pysandbox.bridge.HostToGuest;
