@@ -15,7 +15,6 @@ import javax.script.ScriptException;
 
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Value;
-import org.graalvm.polyglot.proxy.ProxyArray;
 import org.pysandbox.bridge.GuestObject;
 import org.pysandbox.bridge.GuestToHost;
 import org.pysandbox.bridge.HostToGuest;
@@ -154,11 +153,19 @@ public final class InProcessExecutor implements Executor {
             for (int i = 0; i < args.length; i++) {
                 guestArgs[i] = t.toGuest.toGuest(args[i]);
             }
-            // a real tuple, passed as one argument: the runtime unpacks it with *args, which neither a foreign
-            // array nor ConfinedInterpreter.call's varargs (a host Object[]) supports
-            Value tuple = it.context().eval("python", "tuple").execute(ProxyArray.fromArray(guestArgs));
-            return it.runtimeMember("call").execute(handle.valueFor(it), tuple);
+return it.call(handle.valueFor(it), guestArgs);
         });
+    }
+
+    /**
+     * Parses and policy-checks code without running it (javax.script {@code Compilable}). The checked code
+     * is cached by the interpreter, so a later run of the same source and file name is not checked again.
+     */
+    public void check(String code, String fileName, SandboxConfig callConfig) throws ScriptException {
+        Tenant t = tenant();
+        ConfinedInterpreter it = t.interpreter;
+        limited(t, fileName, Writer.nullWriter(), Writer.nullWriter(), Reader.nullReader(), callConfig,
+                () -> it.call(it.runtimeMember("compile_guest"), code, fileName, true));
     }
 
     private interface GuestWork {

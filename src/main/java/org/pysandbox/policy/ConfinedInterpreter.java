@@ -90,7 +90,8 @@ public final class ConfinedInterpreter implements AutoCloseable {
 
     /** Calls a guest callable under the same confinement and recursion limit as a run. */
     public Value call(Value function, Object... args) {
-        return call.execute(function, args);
+        // execute(function, args) would hand the Java array over as one opaque host object
+        return call.execute(function, org.graalvm.polyglot.proxy.ProxyArray.fromArray(args));
     }
 
     public Value outcomeValue(Value outcome) {

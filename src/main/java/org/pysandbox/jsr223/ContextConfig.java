@@ -1,0 +1,285 @@
+package org.pysandbox.jsr223;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.script.ScriptContext;
+
+import org.pysandbox.config.Isolation;
+import org.pysandbox.config.SandboxConfig;
+import org.pysandbox.config.SandboxConfigurationException;
+
+/**
+ * Reads the {@code pysandbox.*} attributes of a {@link ScriptContext} (ENGINE_SCOPE, then GLOBAL_SCOPE,
+ * then system properties of the same name) into the {@link SandboxConfig} of one call. Every accepted
+ * form is parsed here; a malformed value fails with a message naming the attribute and the expected form.
+ */
+public final class ContextConfig {
+    public static final String FEATURES = "pysandbox.features";
+    public static final String ALLOW_PATHS = "pysandbox.allowPaths";
+    public static final String ALLOW_MODULES = "pysandbox.allowModules";
+    public static final String TIMEOUT = "pysandbox.timeout";
+    public static final String RECURSION_LIMIT = "pysandbox.recursionLimit";
+    public static final String MAX_MEMORY = "pysandbox.maxMemory";
+    public static final String MAX_OUTPUT = "pysandbox.maxOutput";
+    public static final String ISOLATION = "pysandbox.isolation";
+
+    /** Every attribute this engine reads. */
+    public static final List<String> ATTRIBUTES = List.of(FEATURES, ALLOW_PATHS, ALLOW_MODULES, TIMEOUT,
+            RECURSION_LIMIT, MAX_MEMORY, MAX_OUTPUT, ISOLATION);
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|min|h)?");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(k|m|g|t)?(?:i?b)?");
+
+    private ContextConfig() {
+    }
+
+    /** The configuration of a call made with this context. */
+    public static SandboxConfig from(ScriptContext context) {
+        return from(name -> {
+            Object value = context.getAttribute(name);
+            return value != null ? value : System.getProperty(name);
+        });
+    }
+
+    /** The configuration given by a lookup of attribute values (null = not set). */
+    public static SandboxConfig from(Function<String, Object> attributes) {
+        SandboxConfig.Builder b = SandboxConfig.builder();
+        Object features = attributes.apply(FEATURES);
+        if (features != null) {
+            for (String name : strings(FEATURES, features, "a String like \"stdout,math\" or a Collection<String>")) {
+                apply(FEATURES, () -> b.enable(name));
+            }
+        }
+        Object paths = attributes.apply(ALLOW_PATHS);
+        if (paths != null) {
+            for (String path : strings(ALLOW_PATHS, paths,
+                    "a String like \"/data/in,/etc/app.conf\" or a Collection of paths")) {
+                apply(ALLOW_PATHS, () -> b.allowPath(path));
+            }
+        }
+        Object modules = attributes.apply(ALLOW_MODULES);
+        if (modules != null) {
+            modules(modules, b);
+        }
+        Object timeout = attributes.apply(TIMEOUT);
+        if (timeout != null) {
+            Duration limit = duration(timeout);
+            apply(TIMEOUT, () -> b.timeout(limit));
+        }
+        Object recursion = attributes.apply(RECURSION_LIMIT);
+        if (recursion != null) {
+            int frames = integer(RECURSION_LIMIT, recursion);
+            apply(RECURSION_LIMIT, () -> b.recursionLimit(frames));
+        }
+        Object memory = attributes.apply(MAX_MEMORY);
+        if (memory != null) {
+            long bytes = size(MAX_MEMORY, memory);
+            apply(MAX_MEMORY, () -> b.maxMemory(bytes));
+        }
+        Object output = attributes.apply(MAX_OUTPUT);
+        if (output != null) {
+            long bytes = size(MAX_OUTPUT, output);
+            apply(MAX_OUTPUT, () -> b.maxOutput(bytes));
+        }
+        Object isolation = attributes.apply(ISOLATION);
+        if (isolation != null) {
+            Isolation mode = isolation instanceof Isolation i ? i
+                    : isolation instanceof String s ? apply(ISOLATION, () -> Isolation.parse(s))
+                    : fail(ISOLATION, isolation, "\"context\" or \"process\"");
+            b.isolation(mode);
+        }
+        return b.build();
+    }
+
+    private static void modules(Object value, SandboxConfig.Builder b) {
+        String expected = "a String like \"json:loads,dumps;string:ascii_letters\", a Collection of \"module:symbol,...\" "
+                + "or a Map<String, Collection<String>>";
+        if (value instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (!(e.getKey() instanceof String module)) {
+                    fail(ALLOW_MODULES, value, expected);
+                    return;
+                }
+                List<String> symbols = e.getValue() == null ? List.of()
+                        : strings(ALLOW_MODULES, e.getValue(), expected);
+                apply(ALLOW_MODULES, () -> b.allowModule(module.trim(), symbols.toArray(String[]::new)));
+            }
+            return;
+        }
+        List<String> entries;
+        if (value instanceof String s) {
+            entries = split(s, ";");
+        } else if (value instanceof Collection<?>) {
+            entries = strings(ALLOW_MODULES, value, expected);
+        } else {
+            fail(ALLOW_MODULES, value, expected);
+            return;
+        }
+        for (String entry : entries) {
+            int colon = entry.indexOf(':');
+            String module = (colon < 0 ? entry : entry.substring(0, colon)).trim();
+            List<String> symbols = colon < 0 ? List.of() : split(entry.substring(colon + 1), ",");
+            apply(ALLOW_MODULES, () -> b.allowModule(module, symbols.toArray(String[]::new)));
+        }
+    }
+
+    /** {@code Duration}, milliseconds as a {@code Number}, {@code "250ms"}, {@code "5s"}, {@code "2m"}, {@code "1h"} or ISO-8601. */
+    static Duration duration(Object value) {
+        String expected = "a Duration, milliseconds as a Number, or a String like \"250ms\", \"5s\" or \"PT5S\"";
+        if (value instanceof Duration d) {
+            return d;
+        }
+        if (value instanceof Number n) {
+            if (n instanceof Double || n instanceof Float) {
+                return fail(TIMEOUT, value, expected);
+            }
+            return Duration.ofMillis(n.longValue());
+        }
+        if (!(value instanceof String s)) {
+            return fail(TIMEOUT, value, expected);
+        }
+        String text = s.trim().toLowerCase(Locale.ROOT);
+        if (text.startsWith("p") || text.startsWith("-p")) {
+            try {
+                return Duration.parse(text.toUpperCase(Locale.ROOT));
+            } catch (DateTimeParseException e) {
+                return fail(TIMEOUT, value, expected);
+            }
+        }
+        Matcher m = DURATION.matcher(text);
+        if (!m.matches()) {
+            return fail(TIMEOUT, value, expected);
+        }
+        double amount = Double.parseDouble(m.group(1));
+        String unit = m.group(2) == null ? "ms" : m.group(2);
+        double millis = switch (unit) {
+            case "ms" -> amount;
+            case "s" -> amount * 1_000;
+            case "m", "min" -> amount * 60_000;
+            default -> amount * 3_600_000;
+        };
+        return Duration.ofMillis(Math.round(millis));
+    }
+
+    /** Bytes as a {@code Number}, or {@code "65536"}, {@code "512k"}, {@code "64m"}, {@code "1g"} (binary units). */
+    static long size(String attribute, Object value) {
+        String expected = "bytes as a Number, or a String like \"64m\", \"512k\" or \"1g\"";
+        if (value instanceof Number n) {
+            if (n instanceof Double || n instanceof Float) {
+                return fail(attribute, value, expected);
+            }
+            return n.longValue();
+        }
+        if (!(value instanceof String s)) {
+            return fail(attribute, value, expected);
+        }
+        Matcher m = SIZE.matcher(s.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            return fail(attribute, value, expected);
+        }
+        int shift = m.group(2) == null ? 0 : switch (m.group(2)) {
+            case "k" -> 10;
+            case "m" -> 20;
+            case "g" -> 30;
+            default -> 40;
+        };
+        try {
+            long amount = Long.parseLong(m.group(1));
+            if (amount > (Long.MAX_VALUE >> shift)) {
+                return fail(attribute, value, expected + " (too large)");
+            }
+            return amount << shift;
+        } catch (NumberFormatException e) {
+            return fail(attribute, value, expected + " (too large)");
+        }
+    }
+
+    private static int integer(String attribute, Object value) {
+        String expected = "a whole number (Number or String) like 50";
+        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+            long n = ((Number) value).longValue();
+            if (n < Integer.MIN_VALUE || n > Integer.MAX_VALUE) {
+                return fail(attribute, value, expected);
+            }
+            return (int) n;
+        }
+        if (value instanceof String s) {
+            try {
+                return Integer.parseInt(s.trim());
+            } catch (NumberFormatException e) {
+                return fail(attribute, value, expected);
+            }
+        }
+        return fail(attribute, value, expected);
+    }
+
+    private static List<String> strings(String attribute, Object value, String expected) {
+        if (value instanceof String s) {
+            return split(s, ",");
+        }
+        if (value instanceof Collection<?> collection) {
+            List<String> result = new ArrayList<>();
+            for (Object element : collection) {
+                if (element instanceof String s) {
+                    if (!s.isBlank()) {
+                        result.add(s.trim());
+                    }
+                } else if (ALLOW_PATHS.equals(attribute) && (element instanceof Path || element instanceof File)) {
+                    result.add(element.toString());
+                } else {
+                    return fail(attribute, value, expected + " (found an element of type "
+                            + (element == null ? "null" : element.getClass().getName()) + ")");
+                }
+            }
+            return result;
+        }
+        return fail(attribute, value, expected);
+    }
+
+    private static List<String> split(String text, String separator) {
+        List<String> result = new ArrayList<>();
+        for (String part : text.split(Pattern.quote(separator))) {
+            if (!part.isBlank()) {
+                result.add(part.trim());
+            }
+        }
+        return result;
+    }
+
+    private static <T> T fail(String attribute, Object value, String expected) {
+        throw new SandboxConfigurationException("malformed " + attribute + ": expected " + expected + ", got "
+                + describe(value));
+    }
+
+    private static String describe(Object value) {
+        if (value instanceof String s) {
+            return "\"" + s + "\"";
+        }
+        return value.getClass().getSimpleName() + " " + value;
+    }
+
+    private interface Step<T> {
+        T apply();
+    }
+
+    private static <T> T apply(String attribute, Step<T> step) {
+        try {
+            return step.apply();
+        } catch (SandboxConfigurationException e) {
+            throw new SandboxConfigurationException(attribute + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new SandboxConfigurationException(attribute + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,373 @@
+package org.pysandbox.jsr223;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.lang.ref.Cleaner;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import javax.script.AbstractScriptEngine;
+import javax.script.Bindings;
+import javax.script.Compilable;
+import javax.script.CompiledScript;
+import javax.script.Invocable;
+import javax.script.ScriptContext;
+import javax.script.ScriptEngine;
+import javax.script.ScriptEngineFactory;
+import javax.script.ScriptException;
+
+import org.pysandbox.bridge.GuestObject;
+import org.pysandbox.config.SandboxConfig;
+import org.pysandbox.config.SandboxConfigurationException;
+import org.pysandbox.error.MemoryLimitException;
+import org.pysandbox.error.RecursionLimitException;
+import org.pysandbox.error.ScriptTimeoutException;
+import org.pysandbox.limits.Executor;
+import org.pysandbox.limits.InProcessExecutor;
+
+/**
+ * The {@code pysandbox} javax.script engine: untrusted Python 3, confined, with the configuration of each
+ * call read from the {@link ScriptContext} it runs with (see {@link ContextConfig}).
+ *
+ * <p>One engine is one tenant: its interpreters are never shared with another engine. Concurrent calls run
+ * on separate interpreters of the engine (one per concurrently running thread), and write the names they
+ * bind back to the ENGINE_SCOPE Bindings of their own context, hence {@code THREADING=MULTITHREADED}.
+ * Script objects (functions, instances) that reach the host are handles tied to the interpreter that made
+ * them; {@link #invokeFunction}, {@link #invokeMethod} and {@link #getInterface} route calls back there.
+ * Creating an engine is cheap: no interpreter exists until the first call.
+ */
+public final class PySandboxEngine extends AbstractScriptEngine implements Compilable, Invocable, AutoCloseable {
+    /** File name of scripts run without {@link ScriptEngine#FILENAME}. */
+    public static final String DEFAULT_FILE_NAME = "<script>";
+
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    /** Looks a method up on a script object; the last expression is (found, result). */
+    private static final String INVOKE_METHOD = "pysandbox_method = getattr(pysandbox_target, pysandbox_name, None)\n"
+            + "(True, pysandbox_method(*pysandbox_args)) if callable(pysandbox_method) else (False, None)\n";
+    /** Which of the names are callable members of a script object. */
+    private static final String MEMBERS = "[n for n in pysandbox_names if callable(getattr(pysandbox_target, n, None))]\n";
+
+    private final PySandboxEngineFactory factory;
+    private final Tenant tenant = new Tenant();
+    private final Cleaner.Cleanable cleanable;
+
+    PySandboxEngine(PySandboxEngineFactory factory) {
+        this.factory = factory;
+        context.setBindings(createBindings(), ScriptContext.ENGINE_SCOPE);
+        // Engines are created per use by some hosts and rarely closed: free the interpreters with the engine.
+        this.cleanable = CLEANER.register(this, tenant);
+    }
+
+    @Override
+    public Bindings createBindings() {
+        return new EngineBindings();
+    }
+
+    @Override
+    public ScriptEngineFactory getFactory() {
+        return factory;
+    }
+
+    @Override
+    public Object eval(String script, ScriptContext context) throws ScriptException {
+        Objects.requireNonNull(script, "script");
+        Objects.requireNonNull(context, "context");
+        return run(script, context, null);
+    }
+
+    @Override
+    public Object eval(Reader reader, ScriptContext context) throws ScriptException {
+        Objects.requireNonNull(reader, "reader");
+        Objects.requireNonNull(context, "context");
+        return run(read(reader, fileName(context, null)), context, null);
+    }
+
+    @Override
+    public CompiledScript compile(String script) throws ScriptException {
+        Objects.requireNonNull(script, "script");
+        ScriptContext ctx = context;
+        String file = fileName(ctx, null);
+        ScriptSource.check(script, file);
+        SandboxConfig config = config(ctx);
+        Tenant.Slot slot = tenant.acquire(config);
+        try {
+            plantCanary(slot, config);
+            if (slot.executor instanceof InProcessExecutor inProcess) {
+                inProcess.check(script, file, config);
+            }
+        } catch (RuntimeException | StackOverflowError e) {
+            throw ScriptSource.unexpected(e, file);
+        } finally {
+            slot.release();
+        }
+        return new PySandboxCompiledScript(this, script, file);
+    }
+
+    @Override
+    public CompiledScript compile(Reader script) throws ScriptException {
+        Objects.requireNonNull(script, "reader");
+        return compile(read(script, fileName(context, null)));
+    }
+
+    /** Runs source with a context; {@code compiledFile} is the file name a compiled script was made with. */
+    Object run(String code, ScriptContext ctx, String compiledFile) throws ScriptException {
+        String file = fileName(ctx, compiledFile);
+        ScriptSource.check(code, file);
+        SandboxConfig config = config(ctx);
+        Tenant.Slot slot = tenant.acquire(config);
+        try {
+            plantCanary(slot, config);
+            ScriptGlobals globals = ScriptGlobals.of(ctx, slot);
+            Object result = slot.executor.run(new Executor.Request(code, file, globals, null, true, writer(ctx, false),
+                    writer(ctx, true), reader(ctx), config));
+            globals.writeBackTo(ctx.getBindings(ScriptContext.ENGINE_SCOPE));
+            return result;
+        } catch (ScriptException e) {
+            retireIfLost(slot, e);
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            throw ScriptSource.unexpected(e, file);
+        } finally {
+            slot.release();
+        }
+    }
+
+    /**
+     * A limit stop may have cancelled the interpreter: the executor then replaces it, which would leave
+     * handles in Bindings that no longer fit. Retire the whole slot instead, so its handles are plainly
+     * "discarded" and later calls get a fresh interpreter.
+     */
+    private void retireIfLost(Tenant.Slot slot, ScriptException e) {
+        if (e instanceof ScriptTimeoutException || e instanceof MemoryLimitException
+                || (e instanceof RecursionLimitException && e.getMessage().contains("host stack"))) {
+            try {
+                if (slot.canary == null || slot.executor.call(slot.canary, new Object[0], Writer.nullWriter(),
+                        Writer.nullWriter(), Reader.nullReader(), SandboxConfig.defaults()) != Boolean.TRUE) {
+                    tenant.retire(slot);
+                }
+            } catch (ScriptException | RuntimeException lost) {
+                tenant.retire(slot);
+            }
+        }
+    }
+
+    /** Plants the canary of a new slot (a few milliseconds, once per interpreter). */
+    private static void plantCanary(Tenant.Slot slot, SandboxConfig config) throws ScriptException {
+        if (slot.canary == null) {
+            Map<String, Object> ns = new HashMap<>();
+            // our own code, but the first run of a new interpreter may be slow: not under the call's timeout
+            SandboxConfig generous = config.toBuilder().timeout(Duration.ofMinutes(1)).build();
+            slot.executor.run(new Executor.Request("def canary():\n    return True\n", "<pysandbox canary>", ns, null,
+                    false, Writer.nullWriter(), Writer.nullWriter(), Reader.nullReader(), generous));
+            slot.canary = ns.get("canary");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Invocable
+    // ------------------------------------------------------------------------------------------------
+
+    @Override
+    public Object invokeFunction(String name, Object... args) throws ScriptException, NoSuchMethodException {
+        Objects.requireNonNull(name, "name");
+        ScriptContext ctx = context;
+        Object function = ctx.getAttribute(name);
+        if (!(function instanceof GuestObject handle)) {
+            throw new NoSuchMethodException("no function '" + name + "' defined by a script of this engine"
+                    + (function == null ? "" : " (the binding holds a " + function.getClass().getName() + ")"));
+        }
+        Object[] arguments = args == null ? new Object[0] : args;
+        return onOwner(handle, ctx, (slot, config) -> slot.executor.call(handle, arguments, writer(ctx, false),
+                writer(ctx, true), reader(ctx), config));
+    }
+
+    @Override
+    public Object invokeMethod(Object thiz, String name, Object... args) throws ScriptException, NoSuchMethodException {
+        Objects.requireNonNull(name, "name");
+        GuestObject handle = scriptObject(thiz);
+        ScriptContext ctx = context;
+        Map<String, Object> globals = new HashMap<>();
+        globals.put("pysandbox_target", handle);
+        globals.put("pysandbox_name", name);
+        globals.put("pysandbox_args", args == null ? List.of() : Arrays.asList(args));
+        Object outcome = onOwner(handle, ctx, (slot, config) -> slot.executor.run(new Executor.Request(INVOKE_METHOD,
+                fileName(ctx, null), globals, null, true, writer(ctx, false), writer(ctx, true), reader(ctx), config)));
+        List<?> pair = (List<?>) outcome;
+        if (!Boolean.TRUE.equals(pair.get(0))) {
+            throw new NoSuchMethodException("the script object has no method '" + name + "'");
+        }
+        return pair.get(1);
+    }
+
+    @Override
+    public <T> T getInterface(Class<T> type) {
+        checkInterface(type);
+        for (Method m : abstractMethods(type)) {
+            if (!(context.getAttribute(m.getName()) instanceof GuestObject)) {
+                return null;
+            }
+        }
+        return proxy(type, null);
+    }
+
+    @Override
+    public <T> T getInterface(Object thiz, Class<T> type) {
+        checkInterface(type);
+        GuestObject handle = scriptObject(thiz);
+        List<String> names = abstractMethods(type).stream().map(Method::getName).distinct().toList();
+        Map<String, Object> globals = new HashMap<>();
+        globals.put("pysandbox_target", handle);
+        globals.put("pysandbox_names", names);
+        ScriptContext ctx = context;
+        try {
+            Object present = onOwner(handle, ctx, (slot, config) -> slot.executor.run(new Executor.Request(MEMBERS,
+                    fileName(ctx, null), globals, null, true, writer(ctx, false), writer(ctx, true), reader(ctx),
+                    config)));
+            if (!(present instanceof List<?> list) || !list.containsAll(names)) {
+                return null;
+            }
+        } catch (ScriptException e) {
+            throw new IllegalArgumentException("cannot inspect the script object: " + e.getMessage(), e);
+        }
+        return proxy(type, handle);
+    }
+
+    private <T> T proxy(Class<T> type, GuestObject thiz) {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                new ScriptInterface(this, thiz, type)));
+    }
+
+    private static void checkInterface(Class<?> type) {
+        if (type == null || !type.isInterface()) {
+            throw new IllegalArgumentException("getInterface needs an interface, got " + type);
+        }
+    }
+
+    static List<Method> abstractMethods(Class<?> type) {
+        return Arrays.stream(type.getMethods())
+                .filter(m -> Modifier.isAbstract(m.getModifiers()) && !isObjectMethod(m))
+                .toList();
+    }
+
+    private static boolean isObjectMethod(Method m) {
+        try {
+            Object.class.getMethod(m.getName(), m.getParameterTypes());
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
+    private GuestObject scriptObject(Object thiz) {
+        if (!(thiz instanceof GuestObject handle)) {
+            throw new IllegalArgumentException("not a script object of the pysandbox engine: "
+                    + (thiz == null ? "null" : thiz.getClass().getName()));
+        }
+        return handle;
+    }
+
+    private interface OnSlot {
+        Object run(Tenant.Slot slot, SandboxConfig config) throws ScriptException;
+    }
+
+    /** Runs work in the interpreter that made the handle, under the confinement of the calling context. */
+    private Object onOwner(GuestObject handle, ScriptContext ctx, OnSlot work) throws ScriptException {
+        if (!(handle.owner() instanceof Tenant.Slot slot) || slot.tenant != tenant) {
+            throw new ScriptException("this script object belongs to another pysandbox engine; an engine only calls "
+                    + "objects its own scripts made");
+        }
+        SandboxConfig config = config(ctx);
+        if (!slot.key.sameConfinement(Tenant.Key.of(config))) {
+            throw new ScriptException("this script object was made under another confinement (" + describe(slot.key)
+                    + ") than the context of this call grants (" + describe(Tenant.Key.of(config)) + "); a call never "
+                    + "runs with other permissions than its context's");
+        }
+        slot.acquire();
+        try {
+            if (slot.isRetired()) {
+                throw new ScriptException("this script object is gone: its interpreter was discarded after a "
+                        + "resource limit stopped it, or the engine was closed");
+            }
+            plantCanary(slot, config);
+            return work.run(slot, config);
+        } catch (ScriptException e) {
+            retireIfLost(slot, e);
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            throw ScriptSource.unexpected(e, fileName(ctx, null));
+        } finally {
+            slot.release();
+        }
+    }
+
+    private static String describe(Tenant.Key key) {
+        return "features " + key.features() + ", modules " + key.modules().keySet() + ", paths " + key.paths();
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // The call's context: configuration, file name, streams
+    // ------------------------------------------------------------------------------------------------
+
+    static SandboxConfig config(ScriptContext ctx) throws ScriptException {
+        try {
+            return ContextConfig.from(ctx);
+        } catch (SandboxConfigurationException e) {
+            ScriptException se = new ScriptException(e.getMessage());
+            se.initCause(e);
+            throw se;
+        }
+    }
+
+    private static String fileName(ScriptContext ctx, String fallback) {
+        Object name = ctx.getAttribute(ScriptEngine.FILENAME);
+        if (name != null) {
+            return name.toString();
+        }
+        return fallback != null ? fallback : DEFAULT_FILE_NAME;
+    }
+
+    private static Writer writer(ScriptContext ctx, boolean error) {
+        Writer w = error ? ctx.getErrorWriter() : ctx.getWriter();
+        return w != null ? w : Writer.nullWriter();
+    }
+
+    private static Reader reader(ScriptContext ctx) {
+        Reader r = ctx.getReader();
+        return r != null ? r : Reader.nullReader();
+    }
+
+    private static String read(Reader reader, String file) throws ScriptException {
+        try {
+            StringBuilder text = new StringBuilder();
+            char[] buffer = new char[8192];
+            for (int n; (n = reader.read(buffer)) != -1;) {
+                text.append(buffer, 0, n);
+            }
+            return text.toString();
+        } catch (IOException e) {
+            ScriptException se = new ScriptException("could not read the script: " + e, file, -1);
+            se.initCause(e);
+            throw se;
+        }
+    }
+
+    /** Number of interpreters this engine has made (for tests and monitoring). */
+    public int interpreterCount() {
+        return tenant.size();
+    }
+
+    /** Closes the engine's interpreters; script objects it handed out stop working. */
+    @Override
+    public void close() {
+        cleanable.clean();
+    }
+}

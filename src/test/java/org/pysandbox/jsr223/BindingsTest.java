@@ -1,0 +1,133 @@
+package org.pysandbox.jsr223;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.script.Bindings;
+import javax.script.ScriptContext;
+import javax.script.ScriptEngine;
+import javax.script.ScriptEngineManager;
+import javax.script.ScriptException;
+import javax.script.SimpleBindings;
+import javax.script.SimpleScriptContext;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.pysandbox.bridge.GuestObject;
+import org.pysandbox.error.PythonScriptException;
+
+/** eval results, read-only globals from both scopes, write-back to ENGINE_SCOPE, every kind of Bindings. */
+class BindingsTest {
+    static PySandboxEngine engine;
+
+    @BeforeAll
+    static void start() {
+        engine = (PySandboxEngine) new ScriptEngineManager().getEngineByName("pysandbox");
+    }
+
+    @AfterAll
+    static void stop() {
+        engine.close();
+    }
+
+    @Test
+    void returnsLastExpressionOrNull() throws Exception {
+        assertThat(engine.eval("6 * 7")).isEqualTo(42);
+        assertThat(engine.eval("x = 6 * 7")).isNull();
+        assertThat(engine.eval("def f():\n    return 1\n")).isNull();
+        assertThat(engine.eval("p = 999\n555")).isEqualTo(555);
+        assertThat(engine.eval("[1, 'a', None, 2.5, {'k': (1, 2)}, {3}]")).isEqualTo(
+                List.of(1, "a", Collections.singletonList(null).get(0) == null ? "x" : "y", 2.5, Map.of("k", List.of(1, 2)),
+                        java.util.Set.of(3)).stream().map(o -> "x".equals(o) ? null : o).toList());
+        assertThat(engine.eval("2 ** 100")).isEqualTo(new java.math.BigInteger("1267650600228229401496703205376"));
+    }
+
+    @Test
+    void writesTopLevelNamesBackToEngineScope() throws Exception {
+        engine.eval("x = 6 * 7");
+        assertThat(engine.get("x")).isEqualTo(42);
+        engine.eval("y = x + 1\nnothing = None");
+        assertThat(engine.get("y")).isEqualTo(43);
+        assertThat(engine.getBindings(ScriptContext.ENGINE_SCOPE)).containsEntry("nothing", null);
+        engine.eval("del y");
+        assertThat(engine.getBindings(ScriptContext.ENGINE_SCOPE)).doesNotContainKey("y");
+        engine.eval("def double(v):\n    return 2 * v\n");
+        assertThat(engine.get("double")).isInstanceOf(GuestObject.class);
+        assertThat(engine.eval("double(21)")).isEqualTo(42);
+    }
+
+    @Test
+    void engineScopeWinsOverGlobalScopeAndBothAreReadOnly() throws Exception {
+        ScriptContext ctx = new SimpleScriptContext();
+        Bindings global = new SimpleBindings();
+        global.put("shared", "global");
+        global.put("onlyGlobal", List.of(1, 2));
+        Bindings local = new SimpleBindings();
+        local.put("shared", "engine");
+        ctx.setBindings(global, ScriptContext.GLOBAL_SCOPE);
+        ctx.setBindings(local, ScriptContext.ENGINE_SCOPE);
+        assertThat(engine.eval("shared + str(len(onlyGlobal))", ctx)).isEqualTo("engine2");
+
+        List<Object> hostList = new ArrayList<>(List.of(1, 2, 3));
+        Map<String, Object> hostMap = new HashMap<>(Map.of("k", "v"));
+        local.put("data", hostList);
+        local.put("conf", hostMap);
+        assertThatThrownBy(() -> engine.eval("data.append(4)", ctx)).isInstanceOf(ScriptException.class);
+        assertThatThrownBy(() -> engine.eval("conf['k'] = 'changed'", ctx)).isInstanceOf(ScriptException.class);
+        assertThat(hostList).containsExactly(1, 2, 3);
+        assertThat(hostMap).containsExactly(Map.entry("k", "v"));
+        // rebinding a global name shadows it in ENGINE_SCOPE; the GLOBAL_SCOPE value is untouched
+        engine.eval("onlyGlobal = 'mine'", ctx);
+        assertThat(local.get("onlyGlobal")).isEqualTo("mine");
+        assertThat(global.get("onlyGlobal")).isEqualTo(List.of(1, 2));
+    }
+
+    @Test
+    void anyBindingsImplementationWorks() throws Exception {
+        Bindings fromEngine = engine.createBindings();
+        fromEngine.put("a", 2);
+        assertThat(engine.eval("b = a * 10\nb", fromEngine)).isEqualTo(20);
+        assertThat(fromEngine.get("b")).isEqualTo(20);
+
+        SimpleBindings simple = new SimpleBindings(new HashMap<>(Map.of("a", 3)));
+        assertThat(engine.eval("b = a * 10\nb", simple)).isEqualTo(30);
+        assertThat(simple.get("b")).isEqualTo(30);
+
+        Bindings fromOtherEngine = new ScriptEngineManager().getEngineByName("pysandbox").createBindings();
+        fromOtherEngine.put("a", 4);
+        assertThat(engine.eval("b = a * 10\nb", fromOtherEngine)).isEqualTo(40);
+        assertThat(fromOtherEngine.get("b")).isEqualTo(40);
+
+        // a Bindings that refuses writes: the script still reads it, the write-back is dropped
+        SimpleBindings readOnly = new SimpleBindings(Collections.unmodifiableMap(new HashMap<>(Map.of("a", 5))));
+        assertThat(engine.eval("b = a * 10\nb", readOnly)).isEqualTo(50);
+        assertThat(readOnly).doesNotContainKey("b");
+    }
+
+    @Test
+    void attributeKeysAndNonIdentifiersAreInvisible() throws Exception {
+        Bindings b = engine.createBindings();
+        b.put(ContextConfig.FEATURES, "math");
+        b.put(ScriptEngine.FILENAME, "visible.py");
+        b.put("with space", 1);
+        Object names = engine.eval("sorted(n for n in globals() if not n.startswith('__'))", b);
+        assertThat(names).isEqualTo(List.of());
+        assertThatThrownBy(() -> engine.eval("globals()['pysandbox.features']", b))
+                .isInstanceOf(PythonScriptException.class).hasMessageContaining("KeyError");
+    }
+
+    @Test
+    void scriptsCannotReachTheEngineOrContext() throws Exception {
+        // Jython exposes locals().context, GraalJS/openHAB expose engine/context globals; nothing here
+        Object names = engine.eval("[n for n in ('engine', 'context', '__engine__', '__context__', 'polyglot') "
+                + "if n in globals() or n in dir(__builtins__)]");
+        assertThat(names).isEqualTo(List.of());
+    }
+}

@@ -1,0 +1,91 @@
+package org.pysandbox.jsr223;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.StringReader;
+
+import javax.script.Bindings;
+import javax.script.CompiledScript;
+import javax.script.ScriptContext;
+import javax.script.ScriptEngine;
+import javax.script.ScriptEngineManager;
+import javax.script.ScriptException;
+import javax.script.SimpleBindings;
+import javax.script.SimpleScriptContext;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.pysandbox.error.PythonScriptException;
+import org.pysandbox.error.SandboxViolationException;
+
+/** compile() parses and checks once; a CompiledScript runs with any context, under that context's confinement. */
+class CompilableTest {
+    static ScriptEngineManager manager = new ScriptEngineManager();
+    static PySandboxEngine engine;
+
+    @BeforeAll
+    static void start() {
+        engine = (PySandboxEngine) manager.getEngineByName("pysandbox");
+    }
+
+    @AfterAll
+    static void stop() {
+        engine.close();
+    }
+
+    @Test
+    void compiledOnceEvaluatedManyTimes() throws Exception {
+        CompiledScript script = engine.compile("total = sum(values)\ntotal * factor");
+        assertThat(script.getEngine()).isSameAs(engine);
+        for (int i = 0; i < 20; i++) {
+            Bindings b = engine.createBindings();
+            b.put("values", java.util.List.of(i, 1, 2));
+            b.put("factor", 2);
+            assertThat(script.eval(b)).isEqualTo((i + 3) * 2);
+            assertThat(b.get("total")).isEqualTo(i + 3);
+        }
+        // with the engine's own context, and through a Reader
+        engine.put("values", java.util.List.of(5));
+        engine.put("factor", 3);
+        assertThat(script.eval()).isEqualTo(15);
+        assertThat(engine.compile(new StringReader("values[0] + 1")).eval()).isEqualTo(6);
+    }
+
+    @Test
+    void bindingsAndContextsOfOtherEnginesWork() throws Exception {
+        CompiledScript script = engine.compile("a + b");
+        ScriptEngine other = manager.getEngineByName("pysandbox");
+        Bindings foreign = other.createBindings();
+        foreign.put("a", 1);
+        foreign.put("b", 2);
+        assertThat(script.eval(foreign)).isEqualTo(3);
+        ScriptContext ctx = new SimpleScriptContext();
+        ctx.setBindings(new SimpleBindings(), ScriptContext.ENGINE_SCOPE);
+        ctx.setAttribute("a", "x", ScriptContext.ENGINE_SCOPE);
+        ctx.setAttribute("b", "y", ScriptContext.ENGINE_SCOPE);
+        assertThat(script.eval(ctx)).isEqualTo("xy");
+    }
+
+    @Test
+    void compileRejectsBadSourceWithPosition() {
+        assertThatThrownBy(() -> engine.compile("x = 1\ny = (2 +\n")).isInstanceOf(PythonScriptException.class)
+                .satisfies(e -> assertThat(((ScriptException) e).getLineNumber()).isGreaterThanOrEqualTo(2))
+                .hasMessageContaining("SyntaxError");
+        // the policy check runs at compile time too: a blocked dunder never becomes a CompiledScript
+        assertThatThrownBy(() -> engine.compile("x = ().__class__.__bases__[0].__subclasses__()"))
+                .isInstanceOf(SandboxViolationException.class);
+    }
+
+    @Test
+    void evaluationUsesTheConfinementOfItsContext() throws Exception {
+        CompiledScript script = engine.compile("import math\nmath.floor(2.5)");
+        Bindings withMath = engine.createBindings();
+        withMath.put(ContextConfig.FEATURES, "math");
+        assertThat(script.eval(withMath)).isEqualTo(2);
+        // the same compiled script, with a context that does not grant math, is refused
+        assertThatThrownBy(() -> script.eval(engine.createBindings())).isInstanceOf(SandboxViolationException.class)
+                .hasMessageContaining("math");
+    }
+}

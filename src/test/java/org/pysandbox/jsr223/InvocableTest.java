@@ -1,0 +1,192 @@
+package org.pysandbox.jsr223;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.StringWriter;
+import java.lang.reflect.UndeclaredThrowableException;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntBinaryOperator;
+
+import javax.script.ScriptContext;
+import javax.script.ScriptEngineManager;
+import javax.script.ScriptException;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.pysandbox.bridge.GuestObject;
+import org.pysandbox.error.PythonScriptException;
+import org.pysandbox.error.ScriptTimeoutException;
+
+/** invokeFunction, invokeMethod and both getInterface forms, each call confined and limited like eval. */
+class InvocableTest {
+    static PySandboxEngine engine;
+
+    public interface Greeter {
+        String greet(String name);
+
+        int count();
+
+        default String greetTwice(String name) {
+            return greet(name) + greet(name);
+        }
+    }
+
+    public interface Failer {
+        Object fail();
+    }
+
+    public interface Shouter {
+        String shout(String text) throws ScriptException;
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        engine = (PySandboxEngine) new ScriptEngineManager().getEngineByName("pysandbox");
+        engine.eval("""
+                calls = []
+                def add(a, b):
+                    return a + b
+                def describe(items, mapping):
+                    return '%d items, %s' % (len(items), mapping['k'])
+                def greet(name):
+                    return 'hello ' + name
+                def count():
+                    return 7
+                def fail():
+                    return 1 / 0
+                def spin():
+                    while True:
+                        pass
+                class Counter:
+                    def __init__(self, start):
+                        self.value = start
+                    def bump(self, by=1):
+                        self.value += by
+                        return self.value
+                    def greet(self, name):
+                        return 'counter greets ' + name
+                    def count(self):
+                        return self.value
+                    def shout(self, text):
+                        raise ValueError('too loud: ' + text)
+                counter = Counter(10)
+                """);
+    }
+
+    @AfterAll
+    static void stop() {
+        engine.close();
+    }
+
+    @Test
+    void invokeFunctionWithHostArguments() throws Exception {
+        assertThat(engine.invokeFunction("add", 2, 40)).isEqualTo(42);
+        assertThat(engine.invokeFunction("add", "py", "thon")).isEqualTo("python");
+        assertThat(engine.invokeFunction("describe", List.of(1, 2, 3), Map.of("k", "v"))).isEqualTo("3 items, v");
+        assertThatThrownBy(() -> engine.invokeFunction("missing")).isInstanceOf(NoSuchMethodException.class);
+        assertThatThrownBy(() -> engine.invokeFunction("calls")).isInstanceOf(NoSuchMethodException.class)
+                .hasMessageContaining("calls");
+        assertThatThrownBy(() -> engine.invokeFunction("fail")).isInstanceOf(PythonScriptException.class)
+                .hasMessageContaining("ZeroDivisionError");
+    }
+
+    @Test
+    void invokeMethodOnScriptObjects() throws Exception {
+        Object counter = engine.get("counter");
+        assertThat(counter).isInstanceOf(GuestObject.class);
+        assertThat(engine.invokeMethod(counter, "bump")).isEqualTo(11);
+        assertThat(engine.invokeMethod(counter, "bump", 5)).isEqualTo(16);
+        Object made = engine.eval("Counter(100)");
+        assertThat(engine.invokeMethod(made, "bump", 1)).isEqualTo(101);
+        assertThatThrownBy(() -> engine.invokeMethod(counter, "nope")).isInstanceOf(NoSuchMethodException.class);
+        assertThatThrownBy(() -> engine.invokeMethod(counter, "value")).isInstanceOf(NoSuchMethodException.class);
+        assertThatThrownBy(() -> engine.invokeMethod("a string", "upper")).isInstanceOf(IllegalArgumentException.class);
+        // dunder members stay out of reach through invokeMethod too
+        assertThatThrownBy(() -> engine.invokeMethod(counter, "__reduce_ex__", 2)).isInstanceOfAny(
+                NoSuchMethodException.class, ScriptException.class);
+    }
+
+    @Test
+    void getInterfaceFromFunctionsAndFromObjects() throws Exception {
+        Greeter fromFunctions = engine.getInterface(Greeter.class);
+        assertThat(fromFunctions.greet("you")).isEqualTo("hello you");
+        assertThat(fromFunctions.count()).isEqualTo(7);
+        assertThat(fromFunctions.greetTwice("x")).isEqualTo("hello xhello x");
+        assertThat(fromFunctions.toString()).contains("Greeter");
+
+        Greeter fromObject = engine.getInterface(engine.get("counter"), Greeter.class);
+        assertThat(fromObject.greet("me")).isEqualTo("counter greets me");
+        assertThat(fromObject.count()).isGreaterThanOrEqualTo(10);
+
+        // a script that does not implement the interface gives null, as GraalJS does
+        assertThat(engine.getInterface(IntBinaryOperator.class)).isNull();
+        assertThat(engine.getInterface(engine.eval("Counter(1)"), Runnable.class)).isNull();
+        assertThatThrownBy(() -> engine.getInterface(String.class)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> engine.getInterface(engine.get("counter"), null))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void interfaceCallsReportScriptFailures() {
+        Shouter shouter = engine.getInterface(engineGet("counter"), Shouter.class);
+        assertThatThrownBy(() -> shouter.shout("hey")).isInstanceOf(PythonScriptException.class)
+                .hasMessageContaining("too loud: hey");
+        Failer failer = engine.getInterface(Failer.class);
+        assertThatThrownBy(failer::fail).isInstanceOf(UndeclaredThrowableException.class)
+                .hasCauseInstanceOf(PythonScriptException.class).hasMessageContaining("Failer.fail");
+    }
+
+    private static Object engineGet(String name) {
+        return engine.get(name);
+    }
+
+    @Test
+    void invocationsAreLimitedAndConfinedLikeEval() throws Exception {
+        engine.getContext().setAttribute(ContextConfig.TIMEOUT, "300ms", ScriptContext.ENGINE_SCOPE);
+        try {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> engine.invokeFunction("spin")).isInstanceOf(ScriptTimeoutException.class)
+                    .hasMessageContaining("pysandbox.timeout");
+            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(20_000);
+        } finally {
+            engine.getContext().removeAttribute(ContextConfig.TIMEOUT, ScriptContext.ENGINE_SCOPE);
+        }
+        // the interrupted interpreter stays usable: functions defined before the timeout still work
+        assertThat(engine.invokeFunction("add", 1, 2)).isEqualTo(3);
+        engine.eval("def again(x):\n    return x * 3\n");
+        assertThat(engine.invokeFunction("again", 5)).isEqualTo(15);
+
+        // a function defined under one confinement is not run under another: the call's context decides
+        engine.getContext().setAttribute(ContextConfig.FEATURES, "stdout", ScriptContext.ENGINE_SCOPE);
+        StringWriter out = new StringWriter();
+        engine.getContext().setWriter(out);
+        try {
+            engine.eval("def speak():\n    print('spoken')\n");
+            engine.invokeFunction("speak");
+            assertThat(out.toString()).isEqualTo("spoken\n");
+            engine.getContext().removeAttribute(ContextConfig.FEATURES, ScriptContext.ENGINE_SCOPE);
+            assertThatThrownBy(() -> engine.invokeFunction("speak")).isInstanceOf(ScriptException.class)
+                    .hasMessageContaining("another confinement");
+            assertThat(out.toString()).isEqualTo("spoken\n");
+        } finally {
+            engine.getContext().removeAttribute(ContextConfig.FEATURES, ScriptContext.ENGINE_SCOPE);
+            engine.getContext().setWriter(new java.io.PrintWriter(System.out, true));
+        }
+    }
+
+    @Test
+    void objectsOfAnotherEngineAreRefused() throws Exception {
+        PySandboxEngine other = (PySandboxEngine) new PySandboxEngineFactory().getScriptEngine();
+        try {
+            Object foreign = other.eval("class K:\n    def m(self):\n        return 1\nK()");
+            assertThat(other.invokeMethod(foreign, "m")).isEqualTo(1);
+            assertThatThrownBy(() -> engine.invokeMethod(foreign, "m")).isInstanceOf(ScriptException.class)
+                    .hasMessageContaining("another pysandbox engine");
+        } finally {
+            other.close();
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package org.pysandbox.jsr223;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import javax.script.ScriptContext;
+import javax.script.ScriptEngineManager;
+import javax.script.SimpleBindings;
+import javax.script.SimpleScriptContext;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.pysandbox.error.SandboxViolationException;
+
+/** print/sys.stderr/input go to the streams of the context of that very call, even with two threads at once. */
+class OutputTest {
+    static PySandboxEngine engine;
+
+    @BeforeAll
+    static void start() {
+        engine = (PySandboxEngine) new ScriptEngineManager().getEngineByName("pysandbox");
+    }
+
+    @AfterAll
+    static void stop() {
+        engine.close();
+    }
+
+    private static ScriptContext context(String features, StringWriter out, StringWriter err, String input) {
+        ScriptContext ctx = new SimpleScriptContext();
+        SimpleBindings b = new SimpleBindings();
+        if (features != null) {
+            b.put(ContextConfig.FEATURES, features);
+        }
+        ctx.setBindings(b, ScriptContext.ENGINE_SCOPE);
+        ctx.setWriter(out);
+        ctx.setErrorWriter(err);
+        ctx.setReader(new StringReader(input));
+        return ctx;
+    }
+
+    @Test
+    void twoThreadsTwoContextsNoCrossing() throws Exception {
+        int rounds = 40;
+        int before = engine.interpreterCount();
+        CyclicBarrier together = new CyclicBarrier(2);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<String>> results = new ArrayList<>();
+            for (String who : List.of("alpha", "beta")) {
+                results.add(pool.submit(() -> {
+                    StringWriter out = new StringWriter();
+                    StringWriter err = new StringWriter();
+                    ScriptContext ctx = context("stdout,stderr", out, err, "");
+                    ctx.setAttribute("who", who, ScriptContext.ENGINE_SCOPE);
+                    together.await(60, TimeUnit.SECONDS);
+                    for (int i = 0; i < rounds; i++) {
+                        ctx.setAttribute("i", i, ScriptContext.ENGINE_SCOPE);
+                        engine.eval("import sys\nfor k in range(3):\n    print(who, i, k)\nsys.stderr.write(who + '!')", ctx);
+                    }
+                    StringBuilder expected = new StringBuilder();
+                    for (int i = 0; i < rounds; i++) {
+                        for (int k = 0; k < 3; k++) {
+                            expected.append(who).append(' ').append(i).append(' ').append(k).append('\n');
+                        }
+                    }
+                    assertThat(out.toString()).isEqualTo(expected.toString());
+                    assertThat(err.toString()).isEqualTo((who + "!").repeat(rounds));
+                    return who;
+                }));
+            }
+            for (Future<String> f : results) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // concurrent calls ran on separate interpreters of this engine, reused across rounds
+        assertThat(engine.interpreterCount() - before).isBetween(0, 2);
+    }
+
+    @Test
+    void inputComesFromTheContextReader() throws Exception {
+        StringWriter out = new StringWriter();
+        ScriptContext ctx = context("stdin,stdout", out, new StringWriter(), "Ada\nLovelace\n");
+        assertThat(engine.eval("first = input()\nsecond = input('? ')\nfirst + ' ' + second", ctx))
+                .isEqualTo("Ada Lovelace");
+        assertThat(out.toString()).isEqualTo("? ");
+    }
+
+    @Test
+    void outputWithoutTheFeatureIsAViolationNotLost() {
+        StringWriter out = new StringWriter();
+        ScriptContext ctx = context(null, out, new StringWriter(), "");
+        assertThatThrownBy(() -> engine.eval("print('hello')", ctx)).isInstanceOf(SandboxViolationException.class)
+                .hasMessageContaining("stdout");
+        assertThat(out.toString()).isEmpty();
+        assertThatThrownBy(() -> engine.eval("input()", context(null, out, new StringWriter(), "x\n")))
+                .isInstanceOf(SandboxViolationException.class).hasMessageContaining("stdin");
+    }
+}
