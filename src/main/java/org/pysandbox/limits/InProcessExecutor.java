@@ -27,6 +27,9 @@ public final class InProcessExecutor implements Executor {
     private ConfinedInterpreter interpreter;
     private GuestToHost toHost;
     private HostToGuest toGuest;
+    /** The interactive namespace and the interpreter it lives in (a replaced interpreter starts a new one). */
+    private Value session;
+    private ConfinedInterpreter sessionInterpreter;
 
     public InProcessExecutor(SandboxConfig config, Object owner) {
         this.config = config;
@@ -59,6 +62,35 @@ public final class InProcessExecutor implements Executor {
             }
             return outcome;
         });
+    }
+
+    @Override
+    public String runInteractive(Request r) throws ScriptException {
+        ConfinedInterpreter it = interpreter();
+        if (sessionInterpreter != it) {
+            session = it.newNamespace();
+            sessionInterpreter = it;
+        }
+        Value namespace = session;
+        boolean[] exited = {false};
+        Object shown = limited(it, r.fileName(), r.out(), r.err(), r.in(), r.config(), () -> {
+            Value outcome = it.run(r.code(), r.fileName(), namespace, null, true);
+            if (it.outcomeExit(outcome).getArrayElement(0).asBoolean()) {
+                exited[0] = true;
+                return outcome;
+            }
+            if (it.outcomeValue(outcome).isNull()) {
+                return outcome;
+            }
+            // repr() runs the guest's own __repr__, so it is confined and timed like the code itself.
+            return it.runtimeMember("call").execute(it.runtimeMember("_ORIGINAL").getHashValue("repr"),
+                    ProxyArray.fromArray(it.outcomeValue(outcome)));
+        });
+        if (exited[0]) {
+            // A failing status was thrown by limited(); a clean exit() must still end the session.
+            throw new ScriptExitException(0, r.fileName());
+        }
+        return (String) shown;
     }
 
     @Override
