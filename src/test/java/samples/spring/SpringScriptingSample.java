@@ -58,7 +58,9 @@ public final class SpringScriptingSample {
 
         @Bean
         public ScriptEvaluator pythonEvaluator() {
-            return new StandardScriptEvaluator("pysandbox");
+            StandardScriptEvaluator evaluator = new StandardScriptEvaluator();
+            evaluator.setEngineName("pysandbox");
+            return evaluator;
         }
 
         @Bean

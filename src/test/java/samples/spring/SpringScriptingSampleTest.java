@@ -27,7 +27,8 @@ class SpringScriptingSampleTest {
 
     @Test
     void scriptsRunThroughSpringAreStillSandboxed() {
-        StandardScriptEvaluator evaluator = new StandardScriptEvaluator("pysandbox");
+        StandardScriptEvaluator evaluator = new StandardScriptEvaluator();
+        evaluator.setEngineName("pysandbox");
         var escape = new ResourceScriptSource(new ByteArrayResource(
                 "__import__('os').system('touch /tmp/pysandbox-spring-escape')".getBytes(StandardCharsets.UTF_8)));
         assertThatThrownBy(() -> evaluator.evaluate(escape, Map.of()))
