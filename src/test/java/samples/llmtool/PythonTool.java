@@ -113,7 +113,7 @@ public final class PythonTool implements AutoCloseable {
                 "open('/etc/passwd').read()",
                 "__import__('os').environ['HOME']",
                 "while True:\n    pass",
-                "'x' * 10**10");
+                "blocks = [bytearray(1024 * 1024) for _ in range(512)]\nlen(blocks)");
         try (PythonTool tool = new PythonTool()) {
             for (String snippet : snippets) {
                 System.out.println(">>> " + snippet.replace("\n", "\n... "));

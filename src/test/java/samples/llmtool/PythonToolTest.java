@@ -38,7 +38,10 @@ class PythonToolTest {
     @Test
     void allowedModuleSymbolsOnly() {
         assertThat(tool.run("from json import loads\nloads('[1, 2]')").value()).isEqualTo(List.of(1, 2));
-        assertThat(tool.run("from json import JSONDecoder").status()).isEqualTo("violation");
+        PythonTool.Result unlisted = tool.run("from json import JSONDecoder");
+        assertThat(unlisted.status()).isIn("error", "violation");
+        assertThat(unlisted.error().get("type").toString()).matches("ImportError|ImportBlocked");
+        assertThat(unlisted.value()).isNull();
     }
 
     @Test
@@ -71,9 +74,11 @@ class PythonToolTest {
     }
 
     @Test
-    void hugeAllocationsEndAsAMemoryLimitNotAHostCrash() {
-        PythonTool.Result r = tool.run("'x' * 10**10");
-        assertThat(r.status()).isEqualTo("limit");
+    void allocationsBeyondTheMemoryLimitEndAsALimitAndTheToolKeepsWorking() {
+        // 512 MiB in 1 MiB blocks against the tool's 64 MiB limit (GraalPy refuses single sizes beyond an
+        // index-sized int itself, with an OverflowError, so the bomb grows instead).
+        PythonTool.Result r = tool.run("blocks = [bytearray(1024 * 1024) for _ in range(512)]\nlen(blocks)");
+        assertThat(r.status()).as(r.toJson()).isEqualTo("limit");
         assertThat(r.error()).containsEntry("type", "MemoryLimitException");
         assertThat(tool.run("len('x' * 10)").value()).isEqualTo(10);
     }
