@@ -35,9 +35,12 @@ final class CliProcess {
             // The Graal JIT and stack options of this test JVM; not its agents or debug settings.
             if (option.startsWith("-XX:+UnlockExperimentalVMOptions") || option.startsWith("-XX:+EnableJVMCI")
                     || option.startsWith("--upgrade-module-path") || option.startsWith("--enable-native-access")
-                    || option.startsWith("-Xss") || option.startsWith("--sun-misc-unsafe-memory-access")) {
+                    || option.startsWith("-Xss")) {
                 command.add(option);
             }
+        }
+        if (Runtime.version().feature() >= 23) {
+            command.add("--sun-misc-unsafe-memory-access=allow"); // as bin/pysandbox: quiet Truffle's Unsafe warning
         }
         command.add("-Xmx1g");
         command.add("-cp");
