@@ -124,6 +124,18 @@ public final class Sandbox implements AutoCloseable {
         return call(function, args);
     }
 
+    /**
+     * Interactive use (the command-line REPL): runs code in a namespace that stays inside the sandbox between
+     * calls, as {@code __main__} does in Python's REPL, so guest objects keep their identity and mutability.
+     * Returns {@code repr()} of the last statement's value when it is an expression whose value is not None,
+     * else null. Only with isolation {@code context}.
+     */
+    public synchronized String interact(String code, String fileName) throws ScriptException {
+        Objects.requireNonNull(code, "code");
+        return executor.runInteractive(new Executor.Request(code, fileName == null ? DEFAULT_FILE_NAME : fileName,
+                null, null, true, out, err, in, config));
+    }
+
     @Override
     public synchronized void close() {
         executor.close();

@@ -21,6 +21,16 @@ public interface Executor extends AutoCloseable {
     Object call(Object function, Object[] args, Writer out, Writer err, Reader in, SandboxConfig config)
             throws ScriptException;
 
+    /**
+     * Runs code in this executor's interactive namespace, which outlives the call as {@code __main__} does in
+     * Python's REPL, and returns {@code repr()} of the value of its last statement when that is an expression
+     * whose value is not None, else null. Used by the command-line REPL.
+     */
+    default String runInteractive(Request request) throws ScriptException {
+        throw new ScriptException("interactive sessions are not available with isolation '"
+                + request.config().isolation().configName() + "'; use 'context'");
+    }
+
     @Override
     void close();
 

@@ -56,6 +56,8 @@ public final class InProcessExecutor implements Executor {
         final ThreadPoolExecutor worker;
         volatile boolean lost;
         volatile CountDownLatch settling;
+        /** The interactive (REPL) namespace, created on first use; a replaced interpreter starts a new one. */
+        Value session;
 
         Tenant(ConfinedInterpreter interpreter, Object owner) {
             this.interpreter = interpreter;
@@ -134,6 +136,34 @@ public final class InProcessExecutor implements Executor {
             }
             return outcome;
         });
+    }
+
+    @Override
+    public synchronized String runInteractive(Request r) throws ScriptException {
+        Tenant t = tenant();
+        ConfinedInterpreter it = t.interpreter;
+        if (t.session == null) {
+            t.session = it.newNamespace();
+        }
+        Value namespace = t.session;
+        boolean[] exited = {false};
+        Object shown = limited(t, r.fileName(), r.out(), r.err(), r.in(), r.config(), () -> {
+            Value outcome = it.run(r.code(), r.fileName(), namespace, null, true);
+            if (it.outcomeExit(outcome).getArrayElement(0).asBoolean()) {
+                exited[0] = true;
+                return outcome;
+            }
+            if (it.outcomeValue(outcome).isNull()) {
+                return outcome;
+            }
+            // repr() runs the guest's own __repr__, so it is confined and timed like the code itself.
+            return it.call(it.runtimeMember("_ORIGINAL").getHashValue("repr"), it.outcomeValue(outcome));
+        });
+        if (exited[0]) {
+            // A failing status was thrown by limited(); a clean exit() must still end the session.
+            throw new ScriptExitException(0, r.fileName());
+        }
+        return (String) shown;
     }
 
     @Override

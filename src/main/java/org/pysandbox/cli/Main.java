@@ -1,0 +1,319 @@
+package org.pysandbox.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+
+import javax.script.ScriptException;
+
+import org.pysandbox.Sandbox;
+import org.pysandbox.config.Feature;
+import org.pysandbox.config.Isolation;
+import org.pysandbox.config.SandboxConfig;
+import org.pysandbox.config.SandboxConfigurationException;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The {@code pysandbox} command: runs a script file, a {@code -c} string, or an interactive sandboxed
+ * interpreter, with the sandbox configured from the options. Exit status: 0 success, 1 script error,
+ * 2 usage error, 3 sandbox violation, 4 limit exceeded ({@code sys.exit(n)} with feature {@code exit}: n).
+ */
+@Command(name = "pysandbox", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {"Runs untrusted Python 3 confined on GraalPy.",
+            "With no script and no -c, starts an interactive sandboxed interpreter (feature 'interpreter' on).",
+            "The script's arguments are in the read-only global 'argv' (argv[0] is the script); sys.argv is not exposed."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:success", "1:the script raised an exception", "2:usage or configuration error",
+            "3:sandbox violation (the script tried something the configuration does not allow)",
+            "4:limit exceeded (timeout, memory, output, recursion)",
+            "n:sys.exit(n) called by the script (needs feature 'exit')"})
+public final class Main implements Callable<Integer> {
+
+    @Option(names = "-c", paramLabel = "CODE", description = "Program passed in as a string.")
+    String code;
+
+    @Option(names = {"-f", "--feature"}, paramLabel = "NAME", split = ",",
+            description = "Enable a sandbox feature (repeatable or comma-separated); see the list below.")
+    List<String> features = new ArrayList<>();
+
+    @Option(names = "--allow-path", paramLabel = "PATH", description = "Allow reading this file or directory tree (repeatable).")
+    List<Path> paths = new ArrayList<>();
+
+    @Option(names = "--allow-module", paramLabel = "NAME[:SYM,SYM]",
+            description = "Allow importing a module, only the listed symbols ('*' = all public ones) (repeatable).")
+    List<String> modules = new ArrayList<>();
+
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = Sizes.DurationConverter.class,
+            description = "Wall-clock limit per script run or REPL input: 250ms, 5s, 2m, PT1M; 0 = none (default 5s).")
+    Duration timeout;
+
+    @Option(names = "--max-memory", paramLabel = "SIZE", converter = Sizes.BytesConverter.class,
+            description = "Memory limit per run: bytes, 512k, 64m, 1g; 0 = none (default 256m).")
+    Long maxMemory;
+
+    @Option(names = "--max-output", paramLabel = "SIZE", converter = Sizes.BytesConverter.class,
+            description = "Bytes of stdout+stderr per run before it is stopped; 0 = none (default 4m).")
+    Long maxOutput;
+
+    @Option(names = "--recursion-limit", paramLabel = "FRAMES", description = "Frames of sandboxed code (default 50).")
+    Integer recursionLimit;
+
+    @Option(names = "--isolation", paramLabel = "MODE",
+            description = "context (in this JVM, the default) or process (a pooled worker JVM).")
+    String isolation;
+
+    @Parameters(paramLabel = "script.py [args...]", arity = "0..*",
+            description = "Script to run ('-' reads it from stdin) and its arguments.")
+    List<String> positional = new ArrayList<>();
+
+    private final InputStream stdin;
+    private final PrintWriter stdout;
+    private final PrintWriter stderr;
+
+    Main(InputStream stdin, OutputStream stdout, OutputStream stderr) {
+        this.stdin = stdin;
+        this.stdout = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), false);
+        this.stderr = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), false);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.in, System.out, System.err));
+    }
+
+    /** Runs the command and returns its exit status (without exiting the JVM). */
+    public static int run(String[] args, InputStream in, OutputStream out, OutputStream err) {
+        Main main = new Main(in, out, err);
+        CommandLine cli = new CommandLine(main);
+        // Options after the script belong to the script, as with python.
+        cli.setStopAtPositional(true);
+        cli.setOut(main.stdout);
+        cli.setErr(main.stderr);
+        cli.getCommandSpec().usageMessage().footer(featureHelp());
+        int status = cli.execute(args);
+        main.stdout.flush();
+        main.stderr.flush();
+        return status;
+    }
+
+    @Override
+    public Integer call() {
+        SandboxConfig config;
+        try {
+            config = config();
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
+        }
+        boolean interactive = code == null && positional.isEmpty();
+        if (interactive && config.isolation() == Isolation.PROCESS) {
+            return usage("the interactive interpreter needs --isolation context; "
+                    + "process isolation runs scripts and -c code only");
+        }
+        String fileName;
+        String source = null;
+        List<String> argv = new ArrayList<>();
+        Reader scriptInput = new InputStreamReader(stdin, StandardCharsets.UTF_8);
+        try {
+            if (code != null) {
+                source = code;
+                fileName = "<string>";
+                argv.add("-c");
+                argv.addAll(positional);
+            } else if (!interactive) {
+                String script = positional.get(0);
+                argv.addAll(positional);
+                if (script.equals("-")) {
+                    source = new String(stdin.readAllBytes(), StandardCharsets.UTF_8);
+                    fileName = "<stdin>";
+                    scriptInput = Reader.nullReader();
+                } else {
+                    source = Files.readString(Path.of(script), StandardCharsets.UTF_8);
+                    fileName = script;
+                }
+            } else {
+                fileName = Repl.FILE_NAME;
+            }
+        } catch (NoSuchFileException e) {
+            return usage("can't open file '" + e.getFile() + "': no such file");
+        } catch (IOException e) {
+            return usage("can't read the script: " + e);
+        }
+
+        ConsoleInput console = new ConsoleInput(scriptInput);
+        try (Sandbox sandbox = new Sandbox(config)) {
+            sandbox.setOut(stdout).setErr(stderr).setIn(console);
+            if (interactive) {
+                return new Repl(sandbox, console, stdout, stderr).run(banner(config));
+            }
+            sandbox.run(source, Map.of("argv", List.copyOf(argv)), null, false, fileName);
+            return ExitStatus.OK;
+        } catch (ScriptException failure) {
+            stdout.flush();
+            stderr.print(Tracebacks.format(failure));
+            return ExitStatus.of(failure);
+        } catch (SandboxConfigurationException e) {
+            return usage(e.getMessage());
+        } catch (IOException e) {
+            stderr.println("pysandbox: " + e);
+            return ExitStatus.SCRIPT_ERROR;
+        } finally {
+            stdout.flush();
+            stderr.flush();
+        }
+    }
+
+    private SandboxConfig config() {
+        boolean interactive = code == null && positional.isEmpty();
+        SandboxConfig.Builder b = SandboxConfig.builder();
+        if (interactive) {
+            b.enable(Feature.INTERPRETER);
+        }
+        for (String feature : features) {
+            if (!feature.isBlank()) {
+                b.enable(feature.trim());
+            }
+        }
+        for (Path path : paths) {
+            b.allowPath(path);
+        }
+        for (String module : modules) {
+            int colon = module.indexOf(':');
+            if (colon < 0) {
+                b.allowModule(module.trim(), "*");
+            } else {
+                String[] symbols = module.substring(colon + 1).split(",");
+                for (int i = 0; i < symbols.length; i++) {
+                    symbols[i] = symbols[i].trim();
+                }
+                b.allowModule(module.substring(0, colon).trim(), symbols);
+            }
+        }
+        if (timeout != null) {
+            b.timeout(timeout);
+        }
+        if (maxMemory != null) {
+            b.maxMemory(maxMemory);
+        }
+        if (maxOutput != null) {
+            b.maxOutput(maxOutput);
+        }
+        if (recursionLimit != null) {
+            b.recursionLimit(recursionLimit);
+        }
+        if (isolation != null) {
+            b.isolation(Isolation.parse(isolation));
+        }
+        return b.build();
+    }
+
+    private int usage(String message) {
+        stderr.println("pysandbox: " + message);
+        stderr.println("Try 'pysandbox --help' for more information.");
+        stderr.flush();
+        return ExitStatus.USAGE;
+    }
+
+    private static String banner(SandboxConfig config) {
+        StringBuilder enabled = new StringBuilder();
+        config.features().stream().map(Feature::featureName).sorted()
+                .forEach(f -> enabled.append(enabled.length() == 0 ? "" : ", ").append(f));
+        return "pysandbox " + Version.pysandbox() + " (GraalPy " + Version.graalpy() + ", Java "
+                + Runtime.version().feature() + ")\nEnabled features: " + enabled
+                + "\nType Ctrl-D (end of input) to leave.";
+    }
+
+    private static String featureHelp() {
+        StringBuilder text = new StringBuilder("%nFeatures (-f NAME):%n");
+        for (Feature f : Feature.values()) {
+            StringBuilder implied = new StringBuilder();
+            f.withImplied().stream().filter(i -> i != f).map(Feature::featureName).sorted()
+                    .forEach(i -> implied.append(implied.length() == 0 ? "" : ", ").append(i));
+            String line = f.description() + (implied.length() == 0 ? "" : " [enables " + implied + "]");
+            text.append(String.format("  %-14s", f.featureName())).append(wrap(line.replace("%", "%%"), 62, " ".repeat(16)))
+                    .append("%n");
+        }
+        text.append("%nExamples:%n")
+                .append("  pysandbox -f stdout samples/hello/hello.py%n")
+                .append("  pysandbox -f stdout,math -c \"import math; print(math.pi)\"%n")
+                .append("  pysandbox --allow-module json:loads,dumps --timeout 2s script.py%n")
+                .append("  pysandbox                      (interactive; Ctrl-D to leave)%n");
+        return text.toString();
+    }
+
+    /** Wraps text at word boundaries; continuation lines get the indent (picocli does not indent footers). */
+    static String wrap(String text, int width, String indent) {
+        StringBuilder out = new StringBuilder();
+        int column = 0;
+        for (String word : text.split(" ")) {
+            if (column > 0 && column + 1 + word.length() > width) {
+                out.append("%n").append(indent);
+                column = 0;
+            } else if (column > 0) {
+                out.append(' ');
+                column++;
+            }
+            out.append(word);
+            column += word.length();
+        }
+        return out.toString();
+    }
+
+    /** Versions for --version and the banner, read without starting GraalPy. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"pysandbox " + pysandbox(), "GraalPy / Polyglot " + graalpy(),
+                "Java " + Runtime.version()};
+        }
+
+        static String pysandbox() {
+            try (InputStream in = Main.class.getResourceAsStream("/META-INF/maven/org.pysandbox/pysandbox/pom.properties")) {
+                if (in != null) {
+                    Properties p = new Properties();
+                    p.load(in);
+                    return p.getProperty("version", "unknown");
+                }
+            } catch (IOException ignored) {
+                // fall through to the development version
+            }
+            String v = Main.class.getPackage().getImplementationVersion();
+            return v == null ? "(development build)" : v;
+        }
+
+        /** The Polyglot SDK's version, from its jar manifest (Name: polyglot). */
+        static String graalpy() {
+            try {
+                var manifests = Main.class.getClassLoader().getResources("META-INF/MANIFEST.MF");
+                while (manifests.hasMoreElements()) {
+                    try (InputStream in = manifests.nextElement().openStream()) {
+                        var main = new java.util.jar.Manifest(in).getMainAttributes();
+                        if ("polyglot".equals(main.getValue("Name")) && main.getValue("Implementation-Version") != null) {
+                            return main.getValue("Implementation-Version");
+                        }
+                    }
+                }
+            } catch (IOException ignored) {
+                // fall through
+            }
+            return "unknown";
+        }
+    }
+}

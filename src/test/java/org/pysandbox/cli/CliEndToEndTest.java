@@ -1,0 +1,123 @@
+package org.pysandbox.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Drives the real command as a separate process: script files, -c, exit statuses, the REPL over a pipe. */
+class CliEndToEndTest {
+
+    @Test
+    void runsTheHelloSampleWithItsArguments() throws Exception {
+        CliProcess.Result r = CliProcess.run("", "-f", "stdout", "samples/hello/hello.py", "Ada");
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.stdout()).as(r.toString())
+                .contains("Hello, Ada!\n")
+                .contains("squares: {1: 1, 2: 4, 3: 9, 4: 16, 5: 25}")
+                .contains("blocked: open('/etc/passwd').read() -> ")
+                .contains("blocked: __import__('os').system('id') -> ImportBlocked");
+    }
+
+    @Test
+    void scriptErrorIsAPythonTracebackWithStatusOne(@TempDir Path dir) throws Exception {
+        Path script = dir.resolve("broken.py");
+        Files.writeString(script, "x = 1\ny = 2\nprint(x / (y - 2))\n");
+        CliProcess.Result r = CliProcess.run("", "-f", "stdout", script.toString());
+        assertThat(r.status()).as(r.toString()).isEqualTo(ExitStatus.SCRIPT_ERROR);
+        assertThat(r.stderr()).as(r.toString())
+                .contains("Traceback (most recent call last):\n  File \"" + script + "\", line 3, in <module>\n"
+                        + "ZeroDivisionError: division by zero\n");
+        assertThat(r.stdout()).isEmpty();
+    }
+
+    @Test
+    void violationsExitWithThreeAndNameTheFeature() throws Exception {
+        CliProcess.Result blocked = CliProcess.run("", "-c", "x = 1\nprint('leak')");
+        assertThat(blocked.status()).as(blocked.toString()).isEqualTo(ExitStatus.VIOLATION);
+        assertThat(blocked.stdout()).isEmpty();
+        assertThat(blocked.stderr()).contains("File \"<string>\", line 2").contains("feature 'stdout'");
+    }
+
+    @Test
+    void limitsExitWithFourAndNameTheOption() throws Exception {
+        CliProcess.Result r = CliProcess.run("", "--timeout", "500ms", "-c", "while True:\n    pass\n");
+        assertThat(r.status()).as(r.toString()).isEqualTo(ExitStatus.LIMIT);
+        assertThat(r.stderr()).contains("ScriptTimeoutError").contains("--timeout");
+    }
+
+    @Test
+    void usageErrorsExitWithTwoBeforeRunningAnything() throws Exception {
+        CliProcess.Result unknown = CliProcess.run("", "-f", "nope", "-c", "1");
+        assertThat(unknown.status()).as(unknown.toString()).isEqualTo(ExitStatus.USAGE);
+        assertThat(unknown.stderr()).contains("unknown sandbox feature 'nope'").contains("stdout");
+
+        CliProcess.Result missing = CliProcess.run("", "no/such/script.py");
+        assertThat(missing.status()).as(missing.toString()).isEqualTo(ExitStatus.USAGE);
+        assertThat(missing.stderr()).contains("can't open file 'no/such/script.py'");
+
+        CliProcess.Result badOption = CliProcess.run("", "--timeout", "soon", "-c", "1");
+        assertThat(badOption.status()).as(badOption.toString()).isEqualTo(ExitStatus.USAGE);
+        assertThat(badOption.stderr()).contains("'soon' is not a duration");
+
+        CliProcess.Result restricted = CliProcess.run("", "-f", "cpython_restricted", "-c", "1");
+        assertThat(restricted.status()).isEqualTo(ExitStatus.USAGE);
+        assertThat(restricted.stderr()).contains("does not exist on GraalPy");
+    }
+
+    @Test
+    void helpListsTheFeaturesAndVersionNamesGraalPy() throws Exception {
+        CliProcess.Result help = CliProcess.run("", "--help");
+        assertThat(help.status()).isZero();
+        assertThat(help.stdout()).contains("--allow-module").contains("--isolation").contains("Exit status:")
+                .contains("interpreter   standard streams").contains("unicodedata");
+        CliProcess.Result version = CliProcess.run("", "--version");
+        assertThat(version.status()).isZero();
+        assertThat(version.stdout()).startsWith("pysandbox ").contains("GraalPy / Polyglot 25.");
+    }
+
+    @Test
+    void replKeepsStateEchoesValuesSurvivesErrorsAndEndsAtEof() throws Exception {
+        String session = String.join("\n",
+                "data = [3, 1, 2]",
+                "data.append(0)",                       // the list stays a mutable guest list between inputs
+                "sorted(data)",
+                "def double(n):",
+                "    return n * 2",
+                "",
+                "double(21)",
+                "1/0",
+                "'still here', len(data)",
+                "for i in range(2):",
+                "    print('line', i)",
+                "",
+                "answer = input('name? ')",
+                "Ada",
+                "answer.upper()",
+                "import os",
+                "None",
+                "x = (1 +",
+                "     2)",
+                "x") + "\n";
+        CliProcess.Result r = CliProcess.run(session);
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.stdout()).as(r.toString()).isEqualTo(String.join("\n",
+                "[0, 1, 2, 3]",
+                "42",
+                "('still here', 4)",
+                "line 0",
+                "line 1",
+                "name? 'ADA'",
+                "3") + "\n");
+        assertThat(r.stderr()).as(r.toString())
+                .startsWith("pysandbox ")
+                .contains("sandbox>>> ")
+                .contains("... ")
+                .contains("Traceback (most recent call last):\n  File \"<stdin>\", line 1, in <module>\n"
+                        + "ZeroDivisionError: division by zero\n")
+                .contains("ImportBlocked: import of module 'os' is blocked");
+    }
+}
