@@ -289,26 +289,41 @@ def check(source, filename, options, compile_fn):
     Returns (body_code, last_expression_code_or_None): when the last statement is an expression its
     value is what the caller gets back, as in an interactive session.
     """
-    try:
-        tree = ast.parse(source, filename, 'exec')
-    except SyntaxError:
-        raise
-    except (ValueError, RecursionError, MemoryError) as err:
-        raise SyntaxError(str(err) or type(err).__name__, (filename, 1, 1, None)) from None
-    tree = _Rewriter(options).visit(tree)
-    ast.fix_missing_locations(tree)
-    last = None
-    if options.get('want_value') and tree.body and isinstance(tree.body[-1], ast.Expr):
-        last = ast.Expression(body=tree.body.pop().value)
-        ast.fix_missing_locations(last)
-    body = compile_fn(tree, filename, 'exec', dont_inherit=True)
-    value = compile_fn(last, filename, 'eval', dont_inherit=True) if last is not None else None
-    return body, value
+    with _nesting_guard():
+        try:
+            tree = ast.parse(source, filename, 'exec')
+        except (ValueError, MemoryError) as err:
+            raise SyntaxError(str(err) or type(err).__name__, (filename, 1, 1, None)) from None
+        tree = _Rewriter(options).visit(tree)
+        ast.fix_missing_locations(tree)
+        last = None
+        if options.get('want_value') and tree.body and isinstance(tree.body[-1], ast.Expr):
+            last = ast.Expression(body=tree.body.pop().value)
+            ast.fix_missing_locations(last)
+        body = compile_fn(tree, filename, 'exec', dont_inherit=True)
+        value = compile_fn(last, filename, 'eval', dont_inherit=True) if last is not None else None
+        return body, value
 
 
 def check_expression(source, filename, options, compile_fn, mode):
     """Checks source for the guest's own eval()/exec()/compile()."""
-    tree = ast.parse(source, filename, mode)
-    tree = _Rewriter(options).visit(tree)
-    ast.fix_missing_locations(tree)
-    return compile_fn(tree, filename, mode, dont_inherit=True)
+    with _nesting_guard():
+        tree = ast.parse(source, filename, mode)
+        tree = _Rewriter(options).visit(tree)
+        ast.fix_missing_locations(tree)
+        return compile_fn(tree, filename, mode, dont_inherit=True)
+
+
+class _nesting_guard(object):
+    """Source nested deeper than the parser, checker or compiler can recurse is a stack bomb, reported as
+    the recursion limit it ran into (whichever stage noticed it), not as a syntax error."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        too_deep = kind is not None and (issubclass(kind, RecursionError) or (
+            issubclass(kind, SyntaxError) and 'recursion' in str(getattr(error, 'msg', '') or '')))
+        if too_deep:
+            raise RecursionError('the source is nested too deeply for the sandbox to check it') from None
+        return False
