@@ -183,7 +183,7 @@ public final class InProcessExecutor implements Executor {
             for (int i = 0; i < args.length; i++) {
                 guestArgs[i] = t.toGuest.toGuest(args[i]);
             }
-return it.call(handle.valueFor(it), guestArgs);
+            return it.call(handle.valueFor(it), guestArgs);
         });
     }
 
@@ -219,40 +219,48 @@ return it.call(handle.valueFor(it), guestArgs);
         return call.await();
     }
 
-    /** The worker thread's side of a call: run, convert, and answer the caller. */
+    /**
+     * The worker thread's side of a call: run, convert, flush the output, and only then answer the caller, so
+     * that everything the script printed is in the call's writers when the call returns (and none of it can
+     * reach the writers of the next call, which rebinds the streams).
+     */
     private void perform(Tenant t, GuardedCall call, String fileName, SandboxConfig callConfig, GuestWork work) {
         ConfinedInterpreter it = t.interpreter;
         call.started();
+        Object value = null;
+        ScriptException failure = null;
         try {
             Value outcome = work.perform();
-            Object value = convert(t, outcome, fileName);
+            value = convert(t, outcome, fileName);
             if (it.streams().outputLimitHit()) {
                 // the script swallowed the OSError of its output limit: its result is not trusted, and its
                 // interpreter's stream buffers may be left half-written: the tenant gets a fresh one
                 t.lost = true;
-                call.fail(call.limitException(GuardedCall.Limit.OUTPUT));
-            } else {
-                call.complete(value);
+                failure = call.limitException(GuardedCall.Limit.OUTPUT);
             }
         } catch (ScriptException e) {
-            call.fail(e);
+            failure = e;
         } catch (RuntimeException e) {
-            call.fail(translate(t, call, e, fileName, callConfig));
+            failure = translate(t, call, e, fileName, callConfig);
         } catch (StackOverflowError e) {
             t.lost = true;
-            call.fail(new RecursionLimitException("script stopped: it exhausted the guest thread's stack ("
-                    + (GuestThreads.stackSize() >> 20) + " MiB, " + GuestThreads.STACK_SIZE_PROPERTY + ")", fileName, -1));
+            failure = new RecursionLimitException("script stopped: it exhausted the guest thread's stack ("
+                    + (GuestThreads.stackSize() >> 20) + " MiB, " + GuestThreads.STACK_SIZE_PROPERTY + ")", fileName, -1);
         } catch (OutOfMemoryError e) {
             t.lost = true;
-            call.fail(new MemoryLimitException("script stopped: the JVM ran out of memory", fileName, -1));
+            failure = new MemoryLimitException("script stopped: the JVM ran out of memory", fileName, -1);
         } catch (Throwable e) {
             t.lost = true;
-            ScriptException se = new ScriptException("sandbox call failed: " + e);
-            se.initCause(e);
-            call.fail(se);
+            failure = new ScriptException("sandbox call failed: " + e);
+            failure.initCause(e);
         } finally {
             if (call.tripped() == null && !t.lost) {
                 flush(it);
+            }
+            if (failure != null) {
+                call.fail(failure);
+            } else {
+                call.complete(value);
             }
             call.finished();
         }

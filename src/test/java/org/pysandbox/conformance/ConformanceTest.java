@@ -93,8 +93,10 @@ class ConformanceTest {
         Path shared = Path.of(System.getProperty("pysandbox.shared.dir", "../shared"));
         Path file = shared.resolve("conformance/pysandbox-cases.json");
         if (!Files.isRegularFile(file)) {
-            throw new TestAbortedException("conformance cases not found at " + file.toAbsolutePath()
-                    + " (set -Dpysandbox.shared.dir=<dir holding conformance/>); skipping the conformance test");
+            String why = "conformance cases not found at " + file.toAbsolutePath()
+                    + " (set -Dpysandbox.shared.dir=<dir holding conformance/>); skipping the conformance test";
+            System.out.println("Conformance: SKIPPED: " + why);
+            throw new TestAbortedException(why);
         }
         JsonNode cases = new ObjectMapper().readTree(file.toFile());
         List<DynamicTest> tests = new ArrayList<>();
