@@ -67,7 +67,7 @@ public final class Main implements Callable<Integer> {
     Duration timeout;
 
     @Option(names = "--max-memory", paramLabel = "SIZE", converter = Sizes.BytesConverter.class,
-            description = "Memory limit per run: bytes, 512k, 64m, 1g; 0 = none (default 256m).")
+            description = "Memory limit per run: bytes, 512k, 64m, 1g; 0 = none (the default; the heap guard still protects the host).")
     Long maxMemory;
 
     @Option(names = "--max-output", paramLabel = "SIZE", converter = Sizes.BytesConverter.class,

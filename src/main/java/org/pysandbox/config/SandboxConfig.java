@@ -26,7 +26,13 @@ public final class SandboxConfig {
     public static final int DEFAULT_RECURSION_LIMIT = 50;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
     public static final long DEFAULT_MAX_OUTPUT = 4L * 1024 * 1024;
-    public static final long DEFAULT_MAX_MEMORY = 256L * 1024 * 1024;
+    /**
+     * No per-call allocation budget by default: in-process the budget counts every byte a call allocates,
+     * garbage included, so any fixed default stops ordinary allocation-heavy code (a parser or string churn
+     * allocates hundreds of MiB a second). The JVM-wide heap guard still protects the host; set a budget
+     * per use, or use process isolation for a hard heap cap.
+     */
+    public static final long DEFAULT_MAX_MEMORY = 0;
 
     private static final SandboxConfig DEFAULT = builder().build();
 

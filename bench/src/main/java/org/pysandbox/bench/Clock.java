@@ -5,8 +5,9 @@ import java.lang.management.ThreadMXBean;
 
 /**
  * What the kernel timings count: wall-clock time (the default), or the calling thread's CPU time,
- * which leaves out the time the thread waited for a core. On a machine shared with other work, CPU
- * time keeps the ratios stable; the report says which clock a run used.
+ * which leaves out the time the thread waited for a core. Only for raw GraalPy, CPython and Jython: since
+ * pysandbox runs guest code on its own worker thread, the calling thread's CPU time does not see it, so
+ * the pysandbox column is meaningful with the wall clock only.
  */
 enum Clock {
     WALL, CPU;

@@ -37,7 +37,7 @@ final class Targets {
 
     static void startup(Report report, StartupSuite s) {
         double p50 = Stats.median(s.freshMillis);
-        report.target("fresh sandbox p50 (from the pool; measured: new Sandbox, no pool on this branch)", "<= 5 ms", Report.ms(p50),
+        report.target("fresh sandbox p50 (new Sandbox, interpreters from the pool)", "<= 5 ms", Report.ms(p50),
                 Double.isNaN(p50) ? null : p50 <= 5.0, String.format(Locale.ROOT, "%.0fx the goal", p50 / 5.0));
         report.target("JVM start -> first result (one-shot, JIT)", "as low as possible", Report.ms(Stats.median(s.jitStartMillis)),
                 null, "");
