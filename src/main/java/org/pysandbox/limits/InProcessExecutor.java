@@ -74,6 +74,28 @@ public final class InProcessExecutor implements Executor {
             worker.shutdown();
         }
 
+        /**
+         * Waits for a call that is being stopped to settle, bounded: the stopper declares the tenant lost
+         * after the interrupt grace, and a call that still has not settled leaves it lost. Returns false when
+         * the waiting thread was interrupted (its interrupt flag is kept).
+         */
+        boolean awaitSettled() {
+            CountDownLatch pending = settling;
+            if (pending == null) {
+                return true;
+            }
+            try {
+                pending.await(4 * INTERRUPT_GRACE_MILLIS + 1000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            if (pending.getCount() != 0) {
+                lost = true;
+            }
+            return true;
+        }
+
         /** Closes the context once; a second caller returns at once (the first may block on a stuck guest). */
         void closeContext() {
             if (closing.compareAndSet(false, true)) {
@@ -93,18 +115,8 @@ public final class InProcessExecutor implements Executor {
         }
         Tenant t = tenant;
         if (t != null) {
-            CountDownLatch settling = t.settling;
-            if (settling != null) {
-                try {
-                    // bounded: the stopper declares the tenant lost after the interrupt grace
-                    settling.await(4 * INTERRUPT_GRACE_MILLIS + 1000, TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ScriptException("interrupted while the previous call of this sandbox was being stopped");
-                }
-                if (settling.getCount() != 0) {
-                    t.lost = true;
-                }
+            if (!t.awaitSettled()) {
+                throw new ScriptException("interrupted while the previous call of this sandbox was being stopped");
             }
             if (t.lost) {
                 t.retire();
@@ -429,17 +441,7 @@ public final class InProcessExecutor implements Executor {
         Tenant t = tenant;
         tenant = null;
         if (t != null) {
-            CountDownLatch settling = t.settling;
-            if (settling != null) {
-                try {
-                    settling.await(4 * INTERRUPT_GRACE_MILLIS + 1000, TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                if (settling.getCount() != 0) {
-                    t.lost = true;
-                }
-            }
+            t.awaitSettled();
             t.retire();
             t.closeContext();
         }
