@@ -127,7 +127,7 @@ def prepare(checker_source, runtime_source, kernel_source, variant):
 
         guards[checker.GUARD_STORE] = flat_store
     builtins.__dict__.update(guards)
-    body, _ = checker.check(kernel_source, '<kernel>', {'want_value': False}, compile)
+    body = checker.check(kernel_source, '<kernel>', {"want_value": False}, compile)[0]
     namespace = _fresh_namespace(variant)
     exec(body, namespace)
     return namespace['bench']

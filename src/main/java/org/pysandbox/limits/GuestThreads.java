@@ -4,7 +4,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Makes the threads guest code runs on. Guest code never runs on the caller's thread: a caller must be
+ * Makes the threads guest code runs on. Guest code runs on the caller's thread only when the checker
+ * found it bounded (see {@link InProcessExecutor#run}): a caller must be
  * able to give up on a call that does not stop (a long builtin cannot be interrupted), and the guest
  * needs a large, known stack so that deep parser or generator nesting ends as a RecursionError or a
  * StackOverflowError on this thread instead of overflowing whatever small stack the caller had.

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -42,6 +44,7 @@ public final class InProcessExecutor implements Executor {
     /** System property: milliseconds an interrupted guest gets to yield before its context is cancelled. */
     public static final String INTERRUPT_GRACE_PROPERTY = "pysandbox.interruptGraceMillis";
     private static final long INTERRUPT_GRACE_MILLIS = Sizes.parseInt(INTERRUPT_GRACE_PROPERTY, 500, 10, 60_000);
+    private static final int BOUNDED_CACHE_LIMIT = 256;
 
     private final SandboxConfig config;
     private final Object owner;
@@ -58,6 +61,8 @@ public final class InProcessExecutor implements Executor {
         volatile CountDownLatch settling;
         /** The interactive (REPL) namespace, created on first use; a replaced interpreter starts a new one. */
         Value session;
+        /** Sources the checker found to run in bounded time: these run on the caller's thread. */
+        final Set<BoundedCode> bounded = ConcurrentHashMap.newKeySet();
 
         Tenant(ConfinedInterpreter interpreter, Object owner) {
             this.interpreter = interpreter;
@@ -130,24 +135,66 @@ public final class InProcessExecutor implements Executor {
         return tenant;
     }
 
+    /** A source the checker found to run in bounded time (see {@link #run}). */
+    private record BoundedCode(String code, String fileName, boolean wantValue) {
+    }
+
+    /**
+     * Runs guest source. Code the checker found to run in time bounded by its size and its inputs (a rule
+     * such as {@code amount > limit and country in allowed}: no loops, calls or size-multiplying operators)
+     * runs on the caller's thread from its second run on, under the same watchdog; anything else runs on
+     * the guest thread, which the caller can give up on.
+     */
     @Override
     public synchronized Object run(Request r) throws ScriptException {
         Tenant t = tenant();
         ConfinedInterpreter it = t.interpreter;
-        return limited(t, r.fileName(), r.out(), r.err(), r.in(), r.config(), () -> {
-            Value globals = fill(t, it.newNamespace(), r.globals());
-            Value locals = r.locals() == null ? null : fill(t, it.runtimeMember("new_locals").execute(), r.locals());
-            Value globalsBefore = it.snapshot(globals);
-            Value localsBefore = locals == null ? null : it.snapshot(locals);
-            Value outcome = it.run(r.code(), r.fileName(), globals, locals, r.wantValue());
+        BoundedCode key = new BoundedCode(r.code(), r.fileName(), r.wantValue());
+        boolean onCaller = t.bounded.contains(key);
+        return limited(t, r.fileName(), r.out(), r.err(), r.in(), r.config(), onCaller, () -> {
+            GuestNames globals = GuestNames.of(t, r.globals());
+            GuestNames locals = r.locals() == null ? null : GuestNames.of(t, r.locals());
+            // one guest entry fills, runs, and encodes the value and the changed names
+            Value done = it.evaluate(r.code(), r.fileName(), r.wantValue(), globals.names, globals.values,
+                    r.globals() != null, locals == null ? null : locals.names, locals == null ? null : locals.values);
             if (r.globals() != null) {
-                writeBack(t, globals, globalsBefore, r.globals());
+                writeBack(t, done.getArrayElement(3), r.globals());
             }
             if (locals != null) {
-                writeBack(t, locals, localsBefore, r.locals());
+                writeBack(t, done.getArrayElement(4), r.locals());
             }
-            return outcome;
+            if (!onCaller && done.getArrayElement(5).asBoolean()) {
+                if (t.bounded.size() >= BOUNDED_CACHE_LIMIT) {
+                    t.bounded.clear();
+                }
+                t.bounded.add(key);
+            }
+            if (done.getArrayElement(0).asBoolean()) {
+                throwUnlessCleanExit(done.getArrayElement(1), r.fileName());
+                return null;
+            }
+            return t.toHost.fromEncoded(done.getArrayElement(2));
         });
+    }
+
+    /** The identifier entries of a host map as parallel arrays of names and guest values. */
+    private record GuestNames(Object[] names, Object[] values) {
+        static GuestNames of(Tenant t, Map<String, Object> map) {
+            if (map == null || map.isEmpty()) {
+                return new GuestNames(new Object[0], new Object[0]);
+            }
+            Object[] names = new Object[map.size()];
+            Object[] values = new Object[map.size()];
+            int n = 0;
+            for (Map.Entry<String, Object> e : map.entrySet()) {
+                if (isIdentifier(e.getKey())) {
+                    names[n] = e.getKey();
+                    values[n++] = t.toGuest.toGuest(e.getValue());
+                }
+            }
+            return n == names.length ? new GuestNames(names, values)
+                    : new GuestNames(java.util.Arrays.copyOf(names, n), java.util.Arrays.copyOf(values, n));
+        }
     }
 
     @Override
@@ -159,17 +206,18 @@ public final class InProcessExecutor implements Executor {
         }
         Value namespace = t.session;
         boolean[] exited = {false};
-        Object shown = limited(t, r.fileName(), r.out(), r.err(), r.in(), r.config(), () -> {
+        Object shown = limited(t, r.fileName(), r.out(), r.err(), r.in(), r.config(), false, () -> {
             Value outcome = it.run(r.code(), r.fileName(), namespace, null, true);
             if (it.outcomeExit(outcome).getArrayElement(0).asBoolean()) {
                 exited[0] = true;
-                return outcome;
+                return fromOutcome(t, outcome, r.fileName());
             }
             if (it.outcomeValue(outcome).isNull()) {
-                return outcome;
+                return null;
             }
             // repr() runs the guest's own __repr__, so it is confined and timed like the code itself.
-            return it.call(it.runtimeMember("_ORIGINAL").getHashValue("repr"), it.outcomeValue(outcome));
+            return fromOutcome(t, it.call(it.runtimeMember("_ORIGINAL").getHashValue("repr"),
+                    it.outcomeValue(outcome)), r.fileName());
         });
         if (exited[0]) {
             // A failing status was thrown by limited(); a clean exit() must still end the session.
@@ -190,12 +238,12 @@ public final class InProcessExecutor implements Executor {
             throw new ScriptException("this function belongs to another sandbox (or to an interpreter that was "
                     + "replaced after a timeout) and cannot be called here");
         }
-        return limited(t, "<call>", out, err, in, callConfig, () -> {
+        return limited(t, "<call>", out, err, in, callConfig, false, () -> {
             Object[] guestArgs = new Object[args.length];
             for (int i = 0; i < args.length; i++) {
                 guestArgs[i] = t.toGuest.toGuest(args[i]);
             }
-            return it.call(handle.valueFor(it), guestArgs);
+            return fromOutcome(t, it.call(handle.valueFor(it), guestArgs), "<call>");
         });
     }
 
@@ -206,22 +254,31 @@ public final class InProcessExecutor implements Executor {
     public void check(String code, String fileName, SandboxConfig callConfig) throws ScriptException {
         Tenant t = tenant();
         ConfinedInterpreter it = t.interpreter;
-        limited(t, fileName, Writer.nullWriter(), Writer.nullWriter(), Reader.nullReader(), callConfig,
-                () -> it.call(it.runtimeMember("compile_guest"), code, fileName, true));
+        limited(t, fileName, Writer.nullWriter(), Writer.nullWriter(), Reader.nullReader(), callConfig, false,
+                () -> {
+                    it.call(it.runtimeMember("compile_guest"), code, fileName, true);
+                    return null;
+                });
     }
 
+    /** The guest side of a call, run on the worker thread; returns the host value of the result. */
     private interface GuestWork {
-        Value perform();
+        Object perform() throws ScriptException;
     }
 
     private Object limited(Tenant t, String fileName, Writer out, Writer err, Reader in, SandboxConfig callConfig,
-            GuestWork work) throws ScriptException {
+            boolean onCaller, GuestWork work) throws ScriptException {
         ConfinedInterpreter it = t.interpreter;
         it.streams().bind(out, err, in, callConfig.maxOutput());
         GuardedCall[] self = new GuardedCall[1];
         GuardedCall call = new GuardedCall(callConfig, fileName, it.streams()::outputLimitHit,
                 limit -> stop(t, self[0], limit));
         self[0] = call;
+        if (onCaller) {
+            CallMonitor.watch(call);
+            perform(t, call, fileName, callConfig, work);
+            return call.await();
+        }
         try {
             t.worker.execute(() -> perform(t, call, fileName, callConfig, work));
         } catch (RejectedExecutionException e) {
@@ -242,8 +299,7 @@ public final class InProcessExecutor implements Executor {
         Object value = null;
         ScriptException failure = null;
         try {
-            Value outcome = work.perform();
-            value = convert(t, outcome, fileName);
+            value = work.perform();
             if (it.streams().outputLimitHit()) {
                 // the script swallowed the OSError of its output limit: its result is not trusted, and its
                 // interpreter's stream buffers may be left half-written: the tenant gets a fresh one
@@ -278,18 +334,22 @@ public final class InProcessExecutor implements Executor {
         }
     }
 
-    private Object convert(Tenant t, Value outcome, String fileName) throws ScriptException {
+    /** The host value of a run's or call's outcome; a failing exit status becomes a ScriptExitException. */
+    private static Object fromOutcome(Tenant t, Value outcome, String fileName) throws ScriptException {
         ConfinedInterpreter it = t.interpreter;
         Value exit = it.outcomeExit(outcome);
         if (exit.getArrayElement(0).asBoolean()) {
-            Value status = exit.getArrayElement(1);
-            Object code = status.isNull() ? null : status.isNumber() ? (Object) status.asInt() : status.asString();
-            if (code != null && !(code instanceof Integer i && i == 0)) {
-                throw new ScriptExitException(code, fileName);
-            }
+            throwUnlessCleanExit(exit.getArrayElement(1), fileName);
             return null;
         }
         return t.toHost.toHost(it.outcomeValue(outcome));
+    }
+
+    private static void throwUnlessCleanExit(Value status, String fileName) throws ScriptExitException {
+        Object code = status.isNull() ? null : status.isNumber() ? (Object) status.asInt() : status.asString();
+        if (code != null && !(code instanceof Integer i && i == 0)) {
+            throw new ScriptExitException(code, fileName);
+        }
     }
 
     private static ScriptException translate(Tenant t, GuardedCall call, RuntimeException e, String fileName,
@@ -375,28 +435,13 @@ public final class InProcessExecutor implements Executor {
         }).start();
     }
 
+    /** The guest flushed its own streams when its call ended (the runtime's _confined); pass it on to the host. */
     private static void flush(ConfinedInterpreter it) {
-        try {
-            it.flushStreams();
-        } catch (RuntimeException ignored) {
-            // the output that could not be flushed was refused by the streams themselves
-        }
         try {
             it.streams().flush();
         } catch (IOException ignored) {
             // the host's writer failed; the script's result stands
         }
-    }
-
-    private static Value fill(Tenant t, Value namespace, Map<String, Object> values) {
-        if (values != null) {
-            for (Map.Entry<String, Object> e : values.entrySet()) {
-                if (isIdentifier(e.getKey())) {
-                    namespace.putHashEntry(e.getKey(), t.toGuest.toGuest(e.getValue()));
-                }
-            }
-        }
-        return namespace;
     }
 
     /** Keys that are not Python identifiers (such as configuration attributes) never reach the script. */
@@ -413,14 +458,14 @@ public final class InProcessExecutor implements Executor {
         return !(key.startsWith("__") && key.endsWith("__"));
     }
 
-    private static void writeBack(Tenant t, Value namespace, Value before, Map<String, Object> target) {
-        Value changes = t.interpreter.changedNames(namespace, before);
+    /** Applies the encoded ([(name, value)...], [deleted names]) the guest reported to the host's map. */
+    private static void writeBack(Tenant t, Value changes, Map<String, Object> target) {
         Value changed = changes.getArrayElement(0);
         Value deleted = changes.getArrayElement(1);
         try {
             for (long i = 0; i < changed.getArraySize(); i++) {
                 Value pair = changed.getArrayElement(i);
-                target.put(pair.getArrayElement(0).asString(), t.toHost.toHost(pair.getArrayElement(1)));
+                target.put(pair.getArrayElement(0).asString(), t.toHost.fromEncoded(pair.getArrayElement(1)));
             }
             for (long i = 0; i < deleted.getArraySize(); i++) {
                 target.remove(deleted.getArrayElement(i).asString());

@@ -19,7 +19,8 @@ import org.pysandbox.policy.ConfinedInterpreter;
  * sandbox does not pay GraalPy's context start-up (100-300 ms, seconds for the first) on the caller's
  * thread. Interpreters are keyed by everything that shapes them (features, modules, paths, recursion
  * limit); a key is pre-filled once it was asked for. An interpreter leaves the pool for one tenant and
- * never comes back: only never-used interpreters are pooled.
+ * never comes back: only interpreters no tenant has used are pooled. Each has run the library's own
+ * warm-up script ({@link ConfinedInterpreter#warmUp}) once, in a namespace that is then dropped.
  *
  * <p>Size per key: system property {@value #SIZE_PROPERTY} (default 2; 0 turns pooling off). At most
  * {@value #MAX_KEYS} keys are kept; the least recently asked-for key is dropped (its interpreters closed).
@@ -111,6 +112,11 @@ public final class InterpreterPool {
                     made = ConfinedInterpreter.create(key);
                 } catch (RuntimeException e) {
                     return; // the caller's own create() reports the problem
+                }
+                try {
+                    made.warmUp();
+                } catch (RuntimeException e) {
+                    // a configuration the warm-up script does not suit: the interpreter is just not warmed
                 }
                 synchronized (READY) {
                     Deque<ConfinedInterpreter> queue = READY.get(key);

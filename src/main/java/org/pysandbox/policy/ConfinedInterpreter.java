@@ -2,6 +2,7 @@ package org.pysandbox.policy;
 
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.proxy.ProxyArray;
 import org.pysandbox.config.Feature;
 import org.pysandbox.config.SandboxConfig;
 
@@ -16,15 +17,13 @@ public final class ConfinedInterpreter implements AutoCloseable {
     private final GuestStreams streams;
     private final Value runtime;
     private final Value run;
+    private final Value evaluate;
     private final Value call;
     private final Value export;
     private final Value newNamespace;
     private final Value outcomeValue;
     private final Value outcomeExit;
-    private final Value changedNames;
-    private final Value snapshot;
     private final Value exceptionInfo;
-    private final Value flushStreams;
 
     private ConfinedInterpreter(SandboxConfig config) {
         this.config = config;
@@ -43,15 +42,13 @@ public final class ConfinedInterpreter implements AutoCloseable {
                 }
                 runtime.getMember("setup").execute(GuestPolicy.toJson(config));
                 this.run = runtime.getMember("run");
+                this.evaluate = runtime.getMember("evaluate");
                 this.call = runtime.getMember("call");
                 this.export = runtime.getMember("export");
                 this.newNamespace = runtime.getMember("new_namespace");
                 this.outcomeValue = runtime.getMember("outcome_value");
                 this.outcomeExit = runtime.getMember("outcome_exit");
-                this.changedNames = runtime.getMember("changed_names");
-                this.snapshot = runtime.getMember("snapshot");
                 this.exceptionInfo = runtime.getMember("exception_info");
-                this.flushStreams = runtime.getMember("flush_streams");
             } finally {
                 context.leave();
             }
@@ -88,10 +85,33 @@ public final class ConfinedInterpreter implements AutoCloseable {
         return run.execute(source, fileName, globals, locals, wantValue);
     }
 
+    /**
+     * Fills fresh namespaces, checks and runs guest source, and encodes the outcome, in one guest entry:
+     * {@code (exited, exit status, encoded value, globals' changes, locals' changes)}, where a value is
+     * encoded as {@link #export} does and changes are {@code ([(name, encoded value)...], [deleted names])}
+     * or null when not wanted. {@code localNames} null means the globals are also the locals.
+     */
+    public Value evaluate(String source, String fileName, boolean wantValue, Object[] names, Object[] values,
+            boolean trackGlobals, Object[] localNames, Object[] localValues) {
+        return evaluate.execute(source, fileName, wantValue, ProxyArray.fromArray(names), ProxyArray.fromArray(values),
+                trackGlobals, localNames == null ? null : ProxyArray.fromArray(localNames),
+                localValues == null ? null : ProxyArray.fromArray(localValues));
+    }
+
+    /**
+     * Runs warmup.py through the guest path once (for the pool, off the caller's thread), so that the first
+     * script of the sandbox that takes this interpreter does not pay for the first use of the checker and
+     * the guards in this context. Leaves nothing behind but its entry in the checked-code cache.
+     */
+    public void warmUp() {
+        evaluate(PolicyScripts.WARM_UP, "<pysandbox warm-up>", true, new Object[] {"amount", "limit", "country", "allowed"},
+                new Object[] {120, 100, "NL", ProxyArray.fromArray("NL", "DE")}, true, null, null);
+    }
+
     /** Calls a guest callable under the same confinement and recursion limit as a run. */
     public Value call(Value function, Object... args) {
         // execute(function, args) would hand the Java array over as one opaque host object
-        return call.execute(function, org.graalvm.polyglot.proxy.ProxyArray.fromArray(args));
+        return call.execute(function, ProxyArray.fromArray(args));
     }
 
     public Value outcomeValue(Value outcome) {
@@ -108,22 +128,9 @@ public final class ConfinedInterpreter implements AutoCloseable {
         return export.execute(value);
     }
 
-    public Value snapshot(Value namespace) {
-        return snapshot.execute(namespace);
-    }
-
-    /** ([(name, value)...], [deleted names]) bound by the guest since the snapshot. */
-    public Value changedNames(Value namespace, Value before) {
-        return changedNames.execute(namespace, before);
-    }
-
     /** (type, message, is violation, setting, is recursion error, file, line, column) of a guest exception. */
     public Value exceptionInfo(Value exception, String fileName) {
         return exceptionInfo.execute(exception, fileName);
-    }
-
-    public void flushStreams() {
-        flushStreams.execute();
     }
 
     public Value runtimeMember(String name) {

@@ -15,6 +15,7 @@ final class PolicyScripts {
     static final String[] LOADER_NAMES = {"_pysandbox_load", "_sys", "_types"};
     static final String CHECKER = read("pysandbox_checker.py");
     static final String RUNTIME = read("pysandbox_runtime.py");
+    static final String WARM_UP = read("warmup.py");
 
     private PolicyScripts() {
     }

@@ -283,11 +283,39 @@ def _const(value, node):
     return ast.copy_location(ast.Constant(value=value), node)
 
 
+# Code made only of these nodes runs in time bounded by its own size and the size of the values it is
+# given: no loops, calls, comprehensions, definitions or f-strings, and no operator that can multiply a
+# size ('x' * n, 2 ** n, 1 << n, '%*d' % (n, 1)). The host may run such code on the calling thread,
+# without the hand-off to a guest thread that lets it give up on a long call. A whitelist: new syntax
+# is unbounded until it is listed here.
+_BOUNDED_NODES = (
+    ast.Module, ast.Expression, ast.Expr, ast.Assign, ast.Pass, ast.Name, ast.Load, ast.Store, ast.Constant,
+    ast.BoolOp, ast.And, ast.Or, ast.Compare, ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Is,
+    ast.IsNot, ast.In, ast.NotIn, ast.UnaryOp, ast.Not, ast.USub, ast.UAdd, ast.Invert, ast.BinOp, ast.Add,
+    ast.Sub, ast.Div, ast.FloorDiv, ast.BitAnd, ast.BitOr, ast.BitXor, ast.RShift, ast.IfExp, ast.Attribute,
+    ast.Subscript, ast.Slice, ast.Tuple, ast.List, ast.Set, ast.Dict,
+)
+
+
+def is_bounded(*trees):
+    """True when every node of the (rewritten) trees is in _BOUNDED_NODES and assignments bind plain names."""
+    for tree in trees:
+        if tree is None:
+            continue
+        for node in ast.walk(tree):
+            if type(node) not in _BOUNDED_NODES:
+                return False
+            if type(node) is ast.Assign and not all(type(t) is ast.Name for t in node.targets):
+                return False
+    return True
+
+
 def check(source, filename, options, compile_fn):
     """Parses, checks and rewrites guest source.
 
-    Returns (body_code, last_expression_code_or_None): when the last statement is an expression its
-    value is what the caller gets back, as in an interactive session.
+    Returns (body_code, last_expression_code_or_None, bounded): when the last statement is an expression
+    its value is what the caller gets back, as in an interactive session; bounded is is_bounded() of the
+    rewritten code.
     """
     with _nesting_guard():
         try:
@@ -300,9 +328,10 @@ def check(source, filename, options, compile_fn):
         if options.get('want_value') and tree.body and isinstance(tree.body[-1], ast.Expr):
             last = ast.Expression(body=tree.body.pop().value)
             ast.fix_missing_locations(last)
-        body = compile_fn(tree, filename, 'exec', dont_inherit=True)
+        bounded = is_bounded(tree, last)
+        body = compile_fn(tree, filename, 'exec', dont_inherit=True) if tree.body or last is None else None
         value = compile_fn(last, filename, 'eval', dont_inherit=True) if last is not None else None
-        return body, value
+        return body, value, bounded
 
 
 def check_expression(source, filename, options, compile_fn, mode):

@@ -1129,7 +1129,7 @@ class Outcome(object):
 
 def run(source, filename, globals_, locals_, want_value):
     """Runs guest source in the given namespaces, confined and with the recursion limit."""
-    body, last = compile_guest(source, filename, want_value)
+    body, last, _ = compile_guest(source, filename, want_value)
     if globals_ is None:
         globals_ = new_namespace()
     else:
@@ -1141,7 +1141,8 @@ def run(source, filename, globals_, locals_, want_value):
 
 def _run_code(body, last, globals_, locals_):
     try:
-        _orig_exec(body, globals_, locals_)
+        if body is not None:
+            _orig_exec(body, globals_, locals_)
         if last is not None:
             return _orig_eval(last, globals_, locals_)
         return None
@@ -1167,6 +1168,45 @@ def _confined(function, *args):
             return Outcome(None, True, exit_.code)
     finally:
         _depth = saved
+        # everything the call printed is in the host's writers before the host is answered
+        flush_streams()
+
+
+def evaluate(source, filename, want_value, names, values, track, local_names, local_values):
+    """One host evaluation in one guest entry: fill the namespaces, run, and encode for the host the
+    value, the exit status and the names the script bound, so a small rule costs one crossing.
+
+    names/values (and local_names/local_values, or None for no separate locals) are parallel host
+    arrays; track says whether the host wants the globals' changes back (locals' always come back).
+    Returns (exited, exit status, encoded value, globals' changes or None, locals' changes or None,
+    bounded): bounded tells the host that this source runs in bounded time (see the checker's is_bounded).
+    """
+    body, last, bounded = compile_guest(source, filename, want_value)
+    globals_ = new_namespace()
+    _fill(globals_, names, values)
+    before = dict(globals_) if track else None
+    if local_names is None:
+        locals_ = globals_
+        local_before = None
+    else:
+        locals_ = {}
+        _fill(locals_, local_names, local_values)
+        local_before = dict(locals_)
+    outcome = _confined(_run_code, body, last, globals_, locals_)
+    exited, status = outcome_exit(outcome)
+    return (exited, status, None if exited else export(outcome.value),
+            _encoded_changes(globals_, before) if track else None,
+            _encoded_changes(locals_, local_before) if local_before is not None else None, bounded)
+
+
+def _fill(namespace, names, values):
+    for i in range(len(names)):
+        namespace[names[i]] = values[i]
+
+
+def _encoded_changes(namespace, before):
+    changed, deleted = changed_names(namespace, before)
+    return [(name, export(value)) for name, value in changed], deleted
 
 
 def outcome_value(outcome):
@@ -1217,10 +1257,6 @@ def changed_names(namespace, before):
             changed.append((key, value))
     deleted = [key for key in before if key not in namespace]
     return changed, deleted
-
-
-def snapshot(namespace):
-    return dict(namespace)
 
 
 def describe(value):
@@ -1297,6 +1333,3 @@ def flush_streams():
         except Exception:
             pass
 
-
-def new_locals():
-    return {}

@@ -60,4 +60,15 @@ class InterpreterPoolTest {
             assertThat(b.eval("import math\nhasattr(math, 'secret')")).isEqualTo(false);
         }
     }
+
+    @Test
+    void theWarmUpLeavesNothingATenantCanSee() throws Exception {
+        InterpreterPool.prewarm(CONFIG);
+        assertThat(InterpreterPool.awaitFull(CONFIG, Duration.ofMinutes(2))).isTrue();
+        try (Sandbox sandbox = new Sandbox(CONFIG)) {
+            // the names warmup.py binds, and the bindings it was given
+            assertThat(sandbox.eval("[n for n in ('Account', 'accounts', 'total', 'summary', 'message', 'amount', "
+                    + "'allowed') if n in globals() or n in dir(__builtins__)]")).isEqualTo(java.util.List.of());
+        }
+    }
 }

@@ -1,0 +1,124 @@
+package org.pysandbox.limits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.AbstractList;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.pysandbox.Sandbox;
+import org.pysandbox.config.SandboxConfig;
+import org.pysandbox.error.ScriptTimeoutException;
+
+/**
+ * Bounded code (a rule without loops, calls or size-multiplying operators) runs on the caller's thread
+ * from its second run on; everything else keeps running on the guest thread, so the caller can still give
+ * up on a long builtin, and the watchdog still stops a bounded rule that is slow because of its input.
+ */
+class CallerThreadTest {
+    private static final SandboxConfig ONE_SECOND = SandboxConfig.builder().timeout(Duration.ofSeconds(1)).build();
+
+    @BeforeAll
+    static void warmUp() throws Exception {
+        try (Sandbox sandbox = new Sandbox(SandboxConfig.builder().timeout(Duration.ofMinutes(2)).build())) {
+            sandbox.eval("1 + 1");
+        }
+    }
+
+    /** A host map that remembers the threads its entries were read on. */
+    static final class Watched extends HashMap<String, Object> {
+        final List<String> readers = new ArrayList<>();
+
+        @Override
+        public synchronized Object get(Object key) {
+            readers.add(Thread.currentThread().getName());
+            return super.get(key);
+        }
+    }
+
+    private static Map<String, Object> bindings(Watched order) {
+        Map<String, Object> b = new HashMap<>();
+        b.put("order", order);
+        b.put("allowed", List.of("NL", "DE"));
+        return b;
+    }
+
+    @Test
+    void boundedRuleMovesToTheCallersThreadAfterItsFirstRun() throws Exception {
+        Watched order = new Watched();
+        order.put("amount", 120);
+        order.put("country", "NL");
+        String rule = "order['amount'] > 100 and order['country'] in allowed";
+        String caller = Thread.currentThread().getName();
+        try (Sandbox sandbox = new Sandbox(ONE_SECOND)) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(sandbox.eval(rule, bindings(order))).isEqualTo(true);
+            }
+        }
+        assertThat(order.readers).hasSize(6);
+        assertThat(order.readers.subList(0, 2)).allMatch(name -> name.startsWith("pysandbox-guest"));
+        assertThat(order.readers.subList(2, 6)).containsOnly(caller);
+    }
+
+    @Test
+    void codeWithCallsStaysOnTheGuestThread() throws Exception {
+        Watched order = new Watched();
+        order.put("amount", 120);
+        String rule = "len(allowed) > 0 and order['amount'] > 100";
+        try (Sandbox sandbox = new Sandbox(ONE_SECOND)) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(sandbox.eval(rule, bindings(order))).isEqualTo(true);
+            }
+        }
+        assertThat(order.readers).hasSize(3).allMatch(name -> name.startsWith("pysandbox-guest"));
+    }
+
+    @Test
+    void aSourceThatRanQuicklyIsStillAbandonedWhenItsBuiltinRunsLong() throws Exception {
+        try (Sandbox sandbox = new Sandbox(ONE_SECOND)) {
+            Map<String, Object> small = new HashMap<>(Map.of("n", 3));
+            for (int i = 0; i < 3; i++) {
+                assertThat(sandbox.eval("3 ** n", small)).isEqualTo(27);
+            }
+            long start = System.nanoTime();
+            // the same source with a large input: one uninterruptible builtin
+            assertThatThrownBy(() -> sandbox.eval("3 ** n", new HashMap<>(Map.of("n", 30_000_000))))
+                    .isInstanceOf(ScriptTimeoutException.class);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(millis).isLessThan(1000 + ResourceBombs.GRACE.toMillis());
+            assertThat(sandbox.eval("40 + 2")).isEqualTo(42);
+        }
+    }
+
+    @Test
+    void boundedRuleSlowedByItsInputIsStillStoppedByTheWatchdog() throws Exception {
+        List<Integer> huge = new AbstractList<>() {
+            @Override
+            public Integer get(int index) {
+                return index;
+            }
+
+            @Override
+            public int size() {
+                return Integer.MAX_VALUE;
+            }
+        };
+        try (Sandbox sandbox = new Sandbox(ONE_SECOND)) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(sandbox.eval("-1 in items", new HashMap<>(Map.of("items", List.of(1, 2))))).isEqualTo(false);
+            }
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> sandbox.eval("-1 in items", new HashMap<>(Map.of("items", huge))))
+                    .isInstanceOf(ScriptTimeoutException.class);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(millis).isLessThan(1000 + ResourceBombs.GRACE.toMillis());
+            assertThat(sandbox.eval("-1 in items", new HashMap<>(Map.of("items", List.of(-1))))).isEqualTo(true);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package org.pysandbox.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.graalvm.polyglot.Value;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.pysandbox.config.SandboxConfig;
+
+/**
+ * The checker's verdict that code runs in bounded time, which lets the host run it on the calling
+ * thread: rules are bounded; anything with a loop, a call, a definition or a size-multiplying operator
+ * is not (the guest thread is what lets a caller give up on it).
+ */
+class BoundedCodeTest {
+    private static ConfinedInterpreter interpreter;
+
+    @BeforeAll
+    static void create() {
+        interpreter = ConfinedInterpreter.create(SandboxConfig.of("stdout"));
+    }
+
+    @AfterAll
+    static void close() {
+        interpreter.close();
+    }
+
+    /** Checks and compiles without running (the verdict is the third item of the cached compilation). */
+    private static boolean bounded(String code) {
+        Value compiled = interpreter.runtimeMember("compile_guest").execute(code, "<bounded test>", true);
+        return compiled.getArrayElement(2).asBoolean();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "a > 2 and s in ('text', 'other')",
+        "a + b - 1 >= b // 2 and not a is None",
+        "x = a + b\ny = x if x > 3 else -x\ny",
+        "d is None or d['k'] == 1",
+        "s[1:3] == 'ex' and (a | b) & 7 != 0 and a ^ b > a >> 1",
+        "[a, b] + [1] == [3, 4, 1] and {a: b} != {} and {a, b}",
+        "a / b < 1 and -a < ~b",
+        "s.upper is not None",
+        "pass",
+    })
+    void rulesAreBounded(String code) {
+        assertThat(bounded(code)).as(code).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "a ** b",                        // size grows with the exponent: one uninterruptible builtin
+        "s * a",                         // 'x' * n
+        "a << b",                        // 1 << n
+        "'%*d' % (a, 1)",                // width formatting
+        "f'{a:>{b}}'",                   // the same through an f-string
+        "len(s)",                        // any call
+        "[x for x in xs]",               // comprehensions loop
+        "while a: pass",
+        "for x in xs: pass",
+        "lambda: 1",
+        "def f(): pass",
+        "class C: pass",
+        "import json",
+        "x = 1\nx += a",                 // augmented assignment (x *= n multiplies)
+        "(y := a)",
+        "xs[0] = 1",                     // stores that are not plain names run through guards
+        "try:\n    a\nexcept Exception:\n    pass",
+        "with s: pass",
+        "assert a",
+        "del a",
+        "[*xs]",
+        "s.format(a)",
+    })
+    void codeThatCanRunLongIsNotBounded(String code) {
+        assertThat(bounded(code)).as(code).isFalse();
+    }
+}
