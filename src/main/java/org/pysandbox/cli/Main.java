@@ -25,6 +25,7 @@ import org.pysandbox.config.Feature;
 import org.pysandbox.config.Isolation;
 import org.pysandbox.config.SandboxConfig;
 import org.pysandbox.config.SandboxConfigurationException;
+import org.pysandbox.limits.InterpreterPool;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -96,6 +97,11 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // One process, one sandbox: interpreters made ahead for later sandboxes would only compete with the
+        // first result for the CPU (a host can still ask for a pool with -Dpysandbox.pool.size).
+        if (System.getProperty(InterpreterPool.SIZE_PROPERTY) == null) {
+            System.setProperty(InterpreterPool.SIZE_PROPERTY, "0");
+        }
         System.exit(run(args, System.in, System.out, System.err));
     }
 
