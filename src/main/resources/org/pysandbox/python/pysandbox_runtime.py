@@ -134,6 +134,9 @@ def _may_change(obj):
 
 
 def _store_guard(obj, name):
+    # the common case first, without a nested Python call: an instance of a class the script defined
+    if _orig_getattr(type(obj), _OWNED_MARK, False) is True:
+        return obj
     if _may_change(obj):
         return obj
     raise _violation(ReadOnlyError, "changing attribute '%s' of %s is blocked by the sandbox: only objects "
@@ -1096,7 +1099,13 @@ def _neutralise_signals():
 
 
 def new_namespace():
-    return {'__builtins__': _BUILTINS_VIEW[0]}
+    """A fresh guest namespace: the __dict__ of a module object that is in no sys.modules (GraalPy looks
+    globals up faster in a module's dict than in a plain dict), emptied to the one name a plain
+    namespace would hold."""
+    namespace = _ModuleType('__main__').__dict__
+    namespace.clear()
+    namespace['__builtins__'] = _BUILTINS_VIEW[0]
+    return namespace
 
 
 def compile_guest(source, filename, want_value):

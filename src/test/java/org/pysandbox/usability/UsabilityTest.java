@@ -159,6 +159,38 @@ class UsabilityTest {
                 v = V(1, 2) + V(3, 4)
                 [repr(v), v == V(4, 6), len(v), list(v)]
                 """, List.of("V(4, 6)", true, 2, List.of(4, 6))));
+        s.add(new Snippet("attribute stores on the script's objects in a hot loop", """
+                class Base(object):
+                    pass
+                class Slotted(Base):
+                    __slots__ = ('a',)
+                class Prop(object):
+                    def __init__(self):
+                        self._v = 0
+                    @property
+                    def v(self):
+                        return self._v
+                    @v.setter
+                    def v(self, value):
+                        self._v = value
+                class Items(list):
+                    pass
+                class Meta(type):
+                    pass
+                Made = Meta('Made', (object,), {})
+                b, s, p, items, made, err = Base(), Slotted(), Prop(), Items(), Made(), ValueError('x')
+                for i in range(3000):
+                    b.x = i
+                    s.a = i
+                    p.v = i
+                    items.tag = i
+                    made.z = i
+                    Made.count = i
+                    Base.shared = i
+                    err.note = i
+                del b.x
+                [hasattr(b, 'x'), s.a, p.v, items.tag, made.z, Made.count, Base.shared, err.note]
+                """, List.of(false, 2999, 2999, 2999, 2999, 2999, 2999, 2999)));
         s.add(new Snippet("__slots__ class", """
                 class P:
                     __slots__ = ('x',)

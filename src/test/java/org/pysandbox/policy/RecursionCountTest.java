@@ -1,0 +1,247 @@
+package org.pysandbox.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.pysandbox.Sandbox;
+import org.pysandbox.config.SandboxConfig;
+import org.pysandbox.error.RecursionLimitException;
+
+/**
+ * The recursion count (pysandbox_checker._count_depth and the runtime's _enter/_leave): the limit is exact at
+ * the edge (the module is frame 1, so with the default limit of 50 a recursion of 49 frames works and 50 does
+ * not), recursion through every kind of frame is refused, and nothing the script catches or a builtin
+ * swallows (a caught RecursionError, a StopIteration ending a guest iterator, hasattr, a with block that
+ * suppresses) leaves the count inflated for later calls. Any cheaper way of counting must keep these.
+ */
+class RecursionCountTest {
+    private static final String FACT = "def fact(n):\n    return 1 if n <= 1 else n * fact(n - 1)\n";
+    private static Sandbox sandbox;
+
+    @BeforeAll
+    static void setUp() {
+        sandbox = new Sandbox(SandboxConfig.builder().timeout(Duration.ofSeconds(30)).build());
+    }
+
+    @AfterAll
+    static void tearDown() {
+        sandbox.close();
+    }
+
+    @Test
+    void limitIsExactAtTheEdge() throws Exception {
+        assertThat(sandbox.eval(FACT + "fact(49) > 0")).isEqualTo(true);
+        assertThatThrownBy(() -> sandbox.eval(FACT + "fact(50)")).isInstanceOf(RecursionLimitException.class);
+        assertThatThrownBy(() -> sandbox.eval(FACT + "fact(51)")).isInstanceOf(RecursionLimitException.class);
+        Map<String, Object> ns = new HashMap<>();
+        sandbox.execute(FACT, ns);
+        assertThat(sandbox.call("fact", ns, 5)).isEqualTo(120);
+        assertThatThrownBy(() -> sandbox.call("fact", ns, 50)).isInstanceOf(RecursionLimitException.class);
+        // a failed host call leaves nothing counted for the next one
+        assertThat(sandbox.call("fact", ns, 49)).isNotNull();
+    }
+
+    @Test
+    void configuredLimitIsExact() throws Exception {
+        try (Sandbox small = new Sandbox(SandboxConfig.builder().recursionLimit(20).timeout(Duration.ofSeconds(30)).build())) {
+            assertThat(small.eval(FACT + "fact(19) > 0")).isEqualTo(true);
+            assertThatThrownBy(() -> small.eval(FACT + "fact(20)")).isInstanceOf(RecursionLimitException.class);
+        }
+    }
+
+    @Test
+    void caughtRecursionErrorsLeaveNothingCounted() throws Exception {
+        Object result = sandbox.eval(FACT + """
+                def deep(n):
+                    return deep(n + 1)
+                def catch_inside():
+                    caught = 0
+                    for i in range(50):
+                        try:
+                            deep(0)
+                        except RecursionError:
+                            caught += 1
+                    return caught, fact(48) > 0
+                caught = 0
+                for i in range(50):
+                    try:
+                        deep(0)
+                    except RecursionError:
+                        caught += 1
+                [caught, catch_inside(), fact(49) > 0]
+                """);
+        assertThat(result).isEqualTo(List.of(50, List.of(50, true), true));
+    }
+
+    @Test
+    void otherCaughtExceptionsLeaveNothingCounted() throws Exception {
+        Object result = sandbox.eval(FACT + """
+                def fail(n):
+                    if n == 0:
+                        return {}['missing']
+                    return fail(n - 1)
+                def chain(n):
+                    try:
+                        return fail(n)
+                    finally:
+                        len('cleanup')
+                def loop():
+                    for i in range(200):
+                        try:
+                            chain(30)
+                        except KeyError:
+                            pass
+                    return fact(48) > 0
+                for i in range(200):
+                    try:
+                        fail(30)
+                    except KeyError:
+                        pass
+                [loop(), fact(49) > 0]
+                """);
+        assertThat(result).isEqualTo(List.of(true, true));
+    }
+
+    @Test
+    void exceptionsSwallowedByBuiltinsLeaveNothingCounted() throws Exception {
+        Object result = sandbox.eval(FACT + """
+                class Explicit:
+                    def __init__(self):
+                        self.i = 0
+                    def __iter__(self):
+                        return self
+                    def __next__(self):
+                        self.i += 1
+                        if self.i > 2:
+                            raise StopIteration
+                        return len('x')
+                class Implicit:
+                    def __init__(self):
+                        self.inner = iter([1, 2])
+                    def __iter__(self):
+                        return self
+                    def __next__(self):
+                        return next(self.inner)
+                class Indexed:
+                    def __getitem__(self, i):
+                        return [1, 2][i]
+                class Missing:
+                    def __getattr__(self, name):
+                        return {}[name]
+                class Quiet:
+                    def __enter__(self):
+                        return self
+                    def __exit__(self, *exc):
+                        return len('q') == 1
+                def use_all():
+                    total = 0
+                    for i in range(100):
+                        total += sum(Explicit()) + sum(Implicit()) + len(list(Indexed()))
+                        a, b = Implicit()
+                        total += a + b + (next(Implicit(), 0) or 0) + (2 in Implicit())
+                        for x in Implicit():
+                            total += x
+                        try:
+                            hasattr(Missing(), 'x')
+                        except KeyError:
+                            pass
+                        with Quiet():
+                            fact(3)
+                            raise ValueError()
+                    return total
+                for i in range(100):
+                    list(Implicit())
+                    with Quiet():
+                        {}['x']
+                [use_all() > 0, fact(49) > 0]
+                """);
+        assertThat(result).isEqualTo(List.of(true, true));
+    }
+
+    @Test
+    void recursionInHandlersAndThroughOtherFramesIsCounted() throws Exception {
+        Object result = sandbox.eval("""
+                seen = []
+                def in_except(n):
+                    try:
+                        raise ValueError()
+                    except ValueError:
+                        return in_except(n + 1)
+                def in_finally(n):
+                    try:
+                        pass
+                    finally:
+                        return in_finally(n + 1)
+                def in_with(n):
+                    with Manager():
+                        return in_with(n + 1)
+                class Manager:
+                    def __enter__(self):
+                        return self
+                    def __exit__(self, *exc):
+                        return False
+                class Node:
+                    def walk(self, n):
+                        return self.walk(n + 1)
+                def via_eval(n):
+                    return eval('via_eval(n + 1)')
+                def via_generator(n):
+                    return next(step(n))
+                def step(n):
+                    yield via_generator(n + 1)
+                for probe in (in_except, in_finally, in_with, Node().walk, via_eval, via_generator):
+                    try:
+                        probe(0)
+                        seen.append('completed')
+                    except RecursionError:
+                        seen.append('denied')
+                seen
+                """);
+        assertThat(result).isEqualTo(List.of("denied", "denied", "denied", "denied", "denied", "denied"));
+    }
+
+    @Test
+    void recursionBelowTheLimitWorksFromEveryKindOfFrame() throws Exception {
+        Object result = sandbox.eval(FACT + """
+                class Tree:
+                    def depth(self, n):
+                        return 1 if n == 0 else 1 + self.depth(n - 1)
+                def in_except(n):
+                    try:
+                        raise ValueError()
+                    except ValueError:
+                        return 0 if n == 0 else 1 + in_except(n - 1)
+                def in_finally(n):
+                    try:
+                        pass
+                    finally:
+                        return 0 if n == 0 else 1 + in_finally(n - 1)
+                def run_nested():
+                    return exec('result = fact(47)') or eval('fact(47)') > 0
+                [Tree().depth(48), in_except(48), in_finally(48), run_nested(), fact(49) > 0]
+                """);
+        assertThat(result).isEqualTo(List.of(49, 48, 48, true, true));
+    }
+
+    @Test
+    void localsDoNotShowTheBookkeeping() throws Exception {
+        Object result = sandbox.eval("""
+                def f(n):
+                    a = n
+                    try:
+                        return sorted(locals())
+                    finally:
+                        len('x')
+                f(1)
+                """);
+        assertThat(result).isEqualTo(List.of("a", "n"));
+    }
+}
