@@ -20,6 +20,7 @@ import org.graalvm.polyglot.Value;
 import org.pysandbox.bridge.GuestObject;
 import org.pysandbox.bridge.GuestToHost;
 import org.pysandbox.bridge.HostToGuest;
+import org.pysandbox.bridge.PlainValues;
 import org.pysandbox.config.SandboxConfig;
 import org.pysandbox.error.ErrorTranslator;
 import org.pysandbox.error.MemoryLimitException;
@@ -142,15 +143,16 @@ public final class InProcessExecutor implements Executor {
     /**
      * Runs guest source. Code the checker found to run in time bounded by its size and its inputs (a rule
      * such as {@code amount > limit and country in allowed}: no loops, calls or size-multiplying operators)
-     * runs on the caller's thread from its second run on, under the same watchdog; anything else runs on
-     * the guest thread, which the caller can give up on.
+     * runs on the caller's thread from its second run on, under the same watchdog, when its bindings are
+     * {@link PlainValues plain data}; anything else runs on the guest thread, which the caller can give up on.
      */
     @Override
     public synchronized Object run(Request r) throws ScriptException {
         Tenant t = tenant();
         ConfinedInterpreter it = t.interpreter;
         BoundedCode key = new BoundedCode(r.code(), r.fileName(), r.wantValue());
-        boolean onCaller = t.bounded.contains(key);
+        // bounded code over plain data only: a script object in the bindings could run guest methods
+        boolean onCaller = t.bounded.contains(key) && PlainValues.only(r.globals()) && PlainValues.only(r.locals());
         return limited(t, r.fileName(), r.out(), r.err(), r.in(), r.config(), onCaller, () -> {
             GuestNames globals = GuestNames.of(t, r.globals());
             GuestNames locals = r.locals() == null ? null : GuestNames.of(t, r.locals());

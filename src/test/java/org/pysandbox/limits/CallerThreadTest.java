@@ -17,9 +17,9 @@ import org.pysandbox.config.SandboxConfig;
 import org.pysandbox.error.ScriptTimeoutException;
 
 /**
- * Bounded code (a rule without loops, calls or size-multiplying operators) runs on the caller's thread
- * from its second run on; everything else keeps running on the guest thread, so the caller can still give
- * up on a long builtin, and the watchdog still stops a bounded rule that is slow because of its input.
+ * Bounded code (a rule without loops, calls or size-multiplying operators) over plain data runs on the
+ * caller's thread from its second run on; everything else keeps running on the guest thread, so the caller
+ * can still give up on a long builtin: other code, large inputs, and script objects handed back in.
  */
 class CallerThreadTest {
     private static final SandboxConfig ONE_SECOND = SandboxConfig.builder().timeout(Duration.ofSeconds(1)).build();
@@ -97,7 +97,7 @@ class CallerThreadTest {
     }
 
     @Test
-    void boundedRuleSlowedByItsInputIsStillStoppedByTheWatchdog() throws Exception {
+    void aRuleOverACollectionTooLargeToLookAtRunsOnTheGuestThreadUnderItsTimeout() throws Exception {
         List<Integer> huge = new AbstractList<>() {
             @Override
             public Integer get(int index) {
@@ -119,6 +119,42 @@ class CallerThreadTest {
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertThat(millis).isLessThan(1000 + ResourceBombs.GRACE.toMillis());
             assertThat(sandbox.eval("-1 in items", new HashMap<>(Map.of("items", List.of(-1))))).isEqualTo(true);
+        }
+    }
+
+    /**
+     * An attack on the caller's thread: a bounded rule compares a script object handed back in, whose
+     * comparison method turns into one long builtin after a few quick answers. The caller must still be
+     * answered at its timeout, so the rule must not run on the caller's thread.
+     */
+    @Test
+    void scriptObjectsInTheBindingsKeepABoundedRuleOnTheGuestThread() throws Exception {
+        String trap = "class Trap:\n"
+                + "    calls = 0\n"
+                + "    def __gt__(self, other):\n"
+                + "        Trap.calls += 1\n"
+                + "        return Trap.calls < 4 or 3 ** (3 * 10 ** 7) > 0\n"
+                + "    def __eq__(self, other):\n"
+                + "        return self > other\n"
+                + "    def __hash__(self):\n"
+                + "        return 1\n"
+                + "trap = Trap()\n";
+        for (boolean nested : new boolean[] {false, true}) {
+            try (Sandbox sandbox = new Sandbox(ONE_SECOND)) {
+                Map<String, Object> ns = new HashMap<>();
+                sandbox.execute(trap, ns);
+                Object handle = ns.get("trap");
+                String rule = nested ? "1 in items" : "trap > 1";
+                Map<String, Object> bindings = nested ? Map.of("items", List.of(handle)) : Map.of("trap", handle);
+                for (int i = 0; i < 3; i++) {
+                    assertThat(sandbox.eval(rule, new HashMap<>(bindings))).isEqualTo(true);
+                }
+                long start = System.nanoTime();
+                assertThatThrownBy(() -> sandbox.eval(rule, new HashMap<>(bindings)))
+                        .isInstanceOf(ScriptTimeoutException.class);
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                assertThat(millis).as(rule).isLessThan(1000 + ResourceBombs.GRACE.toMillis());
+            }
         }
     }
 }

@@ -63,7 +63,8 @@ final class StartupSuite {
                 ((AutoCloseable) engine).close();
             }
             // without the pool: a configuration asked for the first time (a pool miss) makes its interpreter
-            // on the caller's thread; its background refill is dropped again before the next round
+            // on the caller's thread; its background refill is dropped again before the next round (drain()
+            // closes the pooled interpreters of every configuration, so the next round waits for a refill)
             SandboxConfig unseen = config.toBuilder().recursionLimit(1000 + i).build();
             start = System.nanoTime();
             try (Sandbox sandbox = new Sandbox(unseen)) {
@@ -84,9 +85,11 @@ final class StartupSuite {
                 Report.ms(Stats.median(interpretedStartMillis)));
     }
 
-    private static void awaitPool(SandboxConfig config) throws InterruptedException {
-        if (!InterpreterPool.awaitFull(config, Duration.ofMinutes(2))) {
-            throw new IllegalStateException("the interpreter pool did not fill within 2 minutes");
+    private void awaitPool(SandboxConfig config) throws InterruptedException {
+        InterpreterPool.prewarm(config); // drain() below forgets the configuration; ask for it again
+        if (!InterpreterPool.awaitFull(config, Duration.ofMinutes(2)) && notes.stream().noneMatch(n -> n.startsWith("pool"))) {
+            notes.add("pool not full after waiting 2 minutes (" + InterpreterPool.ready(config) + " of "
+                    + InterpreterPool.size() + " ready): some pool rows include pool misses");
         }
     }
 
