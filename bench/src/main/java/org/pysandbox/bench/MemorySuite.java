@@ -19,6 +19,7 @@ import org.pysandbox.policy.ConfinedInterpreter;
 final class MemorySuite {
     private final int count;
     double idleBytesPerContext = Double.NaN;
+    double coldBytesPerContext = Double.NaN;
     double activeBytesPerSandbox = Double.NaN;
 
     MemorySuite(int count) {
@@ -29,15 +30,10 @@ final class MemorySuite {
         // Engine, policy sources and their code are shared; load them before the baseline.
         ConfinedInterpreter.create(SandboxConfig.defaults()).close();
 
-        long before = retainedHeap();
-        List<ConfinedInterpreter> idle = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            idle.add(ConfinedInterpreter.create(SandboxConfig.defaults()));
-        }
-        long after = retainedHeap();
-        idleBytesPerContext = (after - before) / (double) count;
-        idle.forEach(ConfinedInterpreter::close);
-        idle.clear();
+        coldBytesPerContext = idleBytes(false);
+        idleBytesPerContext = idleBytes(true);
+        long before;
+        long after;
 
         before = retainedHeap();
         List<Sandbox> active = new ArrayList<>();
@@ -55,6 +51,22 @@ final class MemorySuite {
         activeBytesPerSandbox = (after - before) / (double) count;
         active.forEach(Sandbox::close);
         Bench.progress("memory: idle context %s, active sandbox %s", Report.mb(idleBytesPerContext), Report.mb(activeBytesPerSandbox));
+    }
+
+    /** Retained heap per interpreter as the pool holds it (created, then warmed up once), or just created. */
+    private double idleBytes(boolean warmed) throws InterruptedException {
+        long before = retainedHeap();
+        List<ConfinedInterpreter> idle = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ConfinedInterpreter it = ConfinedInterpreter.create(SandboxConfig.defaults());
+            if (warmed) {
+                it.warmUp();
+            }
+            idle.add(it);
+        }
+        long after = retainedHeap();
+        idle.forEach(ConfinedInterpreter::close);
+        return (after - before) / (double) count;
     }
 
     /** Heap in use once full collections stop freeing anything. */
@@ -75,7 +87,8 @@ final class MemorySuite {
 
     void report(Report report) {
         Report.Section s = report.section("Retained heap (after full GC), N = " + count, "what", "per unit");
-        Report.row(s, "idle context (ConfinedInterpreter: context + policy installed, as pooled)", Report.mb(idleBytesPerContext));
+        Report.row(s, "idle context (ConfinedInterpreter: context + policy installed + warm-up run, as pooled)", Report.mb(idleBytesPerContext));
+        Report.row(s, "idle context without the warm-up run", Report.mb(coldBytesPerContext));
         Report.row(s, "active sandbox (Sandbox that evaluated the rule once with 4 bindings)", Report.mb(activeBytesPerSandbox));
         Report.note(s, "Java heap only; the shared engine (code, compiled methods) is in the baseline and is paid once per JVM.");
     }
