@@ -38,11 +38,11 @@ final class Targets {
     static void startup(Report report, StartupSuite s) {
         double p50 = Stats.median(s.freshMillis);
         report.target("fresh sandbox p50 (new Sandbox, interpreters from the pool)", "<= 5 ms", Report.ms(p50),
-                Double.isNaN(p50) ? null : p50 <= 5.0, String.format(Locale.ROOT, "%.0fx the goal", p50 / 5.0));
+                Double.isNaN(p50) ? null : p50 <= 5.0, String.format(Locale.ROOT, "%.1fx the goal", p50 / 5.0));
         double engine = Stats.median(s.engineMillis);
         report.target("fresh JSR-223 engine p50 (getScriptEngine + eval, interpreters from the pool)", "<= 5 ms",
                 Report.ms(engine), Double.isNaN(engine) ? null : engine <= 5.0,
-                String.format(Locale.ROOT, "%.0fx the goal", engine / 5.0));
+                String.format(Locale.ROOT, "%.1fx the goal", engine / 5.0));
         report.target("JVM start -> first result (one-shot, JIT)", "as low as possible", Report.ms(Stats.median(s.jitStartMillis)),
                 null, "");
     }
