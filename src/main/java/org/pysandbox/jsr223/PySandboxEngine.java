@@ -32,6 +32,7 @@ import org.pysandbox.error.RecursionLimitException;
 import org.pysandbox.error.ScriptTimeoutException;
 import org.pysandbox.limits.Executor;
 import org.pysandbox.limits.InProcessExecutor;
+import org.pysandbox.policy.ConfinedInterpreter;
 
 /**
  * The {@code pysandbox} javax.script engine: untrusted Python 3, confined, with the configuration of each
@@ -166,7 +167,7 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
             Map<String, Object> ns = new HashMap<>();
             // our own code, but the first run of a new interpreter may be slow: not under the call's timeout
             SandboxConfig generous = config.toBuilder().timeout(Duration.ofMinutes(1)).build();
-            slot.executor.run(new Executor.Request("def canary():\n    return True\n", "<pysandbox canary>", ns, null,
+            slot.executor.run(new Executor.Request(ConfinedInterpreter.PROBE_SOURCE, ConfinedInterpreter.PROBE_FILE, ns, null,
                     false, Writer.nullWriter(), Writer.nullWriter(), Reader.nullReader(), generous));
             slot.canary = ns.get("canary");
         }

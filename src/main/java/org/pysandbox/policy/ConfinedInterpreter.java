@@ -12,6 +12,14 @@ import org.pysandbox.config.SandboxConfig;
  * one at a time.
  */
 public final class ConfinedInterpreter implements AutoCloseable {
+    /**
+     * A liveness probe for hosts that hold on to an interpreter across limit stops: run it once (with
+     * {@code wantValue} false) and keep the function it binds; while calling that function still works,
+     * the interpreter was not replaced. The pool's warm-up checks it ahead.
+     */
+    public static final String PROBE_SOURCE = "def canary():\n    return True\n";
+    public static final String PROBE_FILE = "<pysandbox canary>";
+
     private final SandboxConfig config;
     private final Context context;
     private final GuestStreams streams;
@@ -106,6 +114,8 @@ public final class ConfinedInterpreter implements AutoCloseable {
     public void warmUp() {
         evaluate(PolicyScripts.WARM_UP, "<pysandbox warm-up>", true, new Object[] {"amount", "limit", "country", "allowed"},
                 new Object[] {120, 100, "NL", ProxyArray.fromArray("NL", "DE")}, true, null, null);
+        // checked ahead, so that a host's first run of the probe finds it in the checked-code cache
+        runtime.getMember("compile_guest").execute(PROBE_SOURCE, PROBE_FILE, false);
     }
 
     /** Calls a guest callable under the same confinement and recursion limit as a run. */
