@@ -1,8 +1,6 @@
 package org.pysandbox.bridge;
 
 import java.lang.reflect.Array;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -38,19 +36,8 @@ public final class HostToGuest {
             // polyglot refuses a bare Java null in some positions (Value.putHashEntry); this is Python's None
             return Value.asValue(null);
         }
-        if (value instanceof String || value instanceof Boolean || value instanceof Integer
-                || value instanceof Long || value instanceof Double || value instanceof Short
-                || value instanceof Byte || value instanceof Float || value instanceof BigInteger) {
-            return value;
-        }
-        if (value instanceof Character c) {
-            return String.valueOf(c);
-        }
-        if (value instanceof BigDecimal d) {
-            return d.doubleValue();
-        }
-        if (value instanceof Enum<?> e) {
-            return e.name();
+        if (Scalars.is(value)) {
+            return Scalars.of(value);
         }
         if (value instanceof Optional<?> o) {
             return toGuest(o.orElse(null));

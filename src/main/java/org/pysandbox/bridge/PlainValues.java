@@ -1,8 +1,6 @@
 package org.pysandbox.bridge;
 
 import java.lang.reflect.Array;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
@@ -44,10 +42,7 @@ public final class PlainValues {
         if (--budget[0] < 0 || depth > MAX_DEPTH) {
             return false;
         }
-        if (value == null || value instanceof String || value instanceof Boolean || value instanceof Integer
-                || value instanceof Long || value instanceof Double || value instanceof Short || value instanceof Byte
-                || value instanceof Float || value instanceof BigInteger || value instanceof BigDecimal
-                || value instanceof Character || value instanceof Enum<?>) {
+        if (value == null || Scalars.is(value)) {
             return true;
         }
         if (value instanceof Optional<?> o) {

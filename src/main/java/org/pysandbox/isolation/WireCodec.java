@@ -8,8 +8,6 @@ import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.Serializable;
 import java.lang.reflect.Array;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -21,6 +19,8 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 
 import javax.script.ScriptException;
+
+import org.pysandbox.bridge.Scalars;
 
 /**
  * Serialises what crosses to and from a worker process. Values are the data of SPEC §4 (null, strings,
@@ -35,20 +35,11 @@ final class WireCodec {
 
     /** Host value -> data a worker can rebuild, or a ScriptException naming what cannot cross. */
     static Object toData(Object value, String where) throws ScriptException {
-        if (value == null || value instanceof String || value instanceof Boolean || value instanceof Integer
-                || value instanceof Long || value instanceof Double || value instanceof Short || value instanceof Byte
-                || value instanceof Float || value instanceof BigInteger || value instanceof byte[]
-                || value instanceof RemoteGuestObject) {
+        if (value == null || value instanceof byte[] || value instanceof RemoteGuestObject) {
             return value;
         }
-        if (value instanceof Character c) {
-            return String.valueOf(c);
-        }
-        if (value instanceof BigDecimal d) {
-            return d.doubleValue();
-        }
-        if (value instanceof Enum<?> e) {
-            return e.name();
+        if (Scalars.is(value)) {
+            return Scalars.of(value);
         }
         if (value instanceof Optional<?> o) {
             return toData(o.orElse(null), where);
