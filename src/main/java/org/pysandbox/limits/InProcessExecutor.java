@@ -3,6 +3,7 @@ package org.pysandbox.limits;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -195,7 +196,7 @@ public final class InProcessExecutor implements Executor {
                 }
             }
             return n == names.length ? new GuestNames(names, values)
-                    : new GuestNames(java.util.Arrays.copyOf(names, n), java.util.Arrays.copyOf(values, n));
+                    : new GuestNames(Arrays.copyOf(names, n), Arrays.copyOf(values, n));
         }
     }
 
