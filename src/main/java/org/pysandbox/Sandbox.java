@@ -10,9 +10,8 @@ import java.util.Objects;
 import javax.script.ScriptException;
 
 import org.pysandbox.config.SandboxConfig;
-import org.pysandbox.config.Isolation;
 import org.pysandbox.limits.Executor;
-import org.pysandbox.limits.InProcessExecutor;
+import org.pysandbox.isolation.SandboxExecutors;
 
 /**
  * Runs untrusted Python 3 confined, with the configuration model of the original pysandbox.
@@ -44,8 +43,7 @@ public final class Sandbox implements AutoCloseable {
 
     public Sandbox(SandboxConfig config) {
         this.config = Objects.requireNonNull(config, "config");
-        this.executor = config.isolation() == Isolation.PROCESS ? Executor.forProcessIsolation(config)
-                : new InProcessExecutor(config, this);
+        this.executor = SandboxExecutors.create(config, this);
     }
 
     public SandboxConfig config() {

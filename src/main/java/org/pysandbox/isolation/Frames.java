@@ -28,8 +28,6 @@ final class Frames {
     /** Worker to host: the outcome of a run or call (a {@link WireResponse}). */
     static final byte RESULT = 'V';
 
-    static final int MAX_FRAME = 256 << 20;
-
     private Frames() {
     }
 
@@ -45,17 +43,26 @@ final class Frames {
         }
     }
 
-    static Frame read(DataInputStream in) throws IOException {
+    /**
+     * Reads one frame of at most {@code maxFrame} payload bytes. The length is a claim: the payload is
+     * read in chunks and its array allocated only once the bytes have arrived, so a header that claims
+     * more than the sender sends costs nothing but the wait (which the caller's deadline bounds).
+     */
+    static Frame read(DataInputStream in, int maxFrame) throws IOException {
         int type = in.read();
         if (type < 0) {
             throw new EOFException("the other side closed the channel");
         }
         int length = in.readInt();
-        if (length < 0 || length > MAX_FRAME) {
-            throw new IOException("bad frame length " + length);
+        if (length < 0 || length > maxFrame) {
+            throw new BadFrameException("a frame of " + Integer.toUnsignedString(length) + " bytes (limit " + maxFrame
+                    + ")", WireLimits.MAX_FRAME_PROPERTY);
         }
-        byte[] payload = new byte[length];
-        in.readFully(payload);
+        byte[] payload = in.readNBytes(length); // InputStream.readNBytes: chunked, allocates what arrived
+        if (payload.length != length) {
+            throw new BadFrameException("a frame that ends after " + payload.length + " of its " + length + " bytes",
+                    "truncated frame");
+        }
         return new Frame((byte) type, payload);
     }
 }

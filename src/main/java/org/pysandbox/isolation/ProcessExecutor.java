@@ -4,13 +4,12 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -30,24 +29,48 @@ import org.pysandbox.limits.InProcessExecutor;
  * fixed overhead) and a process the host can kill. A worker that crashes, runs out of its heap or
  * overruns the timeout (plus a grace for the worker's own limit to answer) is killed; the caller gets a
  * script exception saying which, and the next call gets a fresh worker (the tenant's state is lost).
- * Values cross serialised (SPEC §4 data and guest-object handles only; see {@link WireCodec}).
+ * Values cross as data (SPEC §4 data and guest-object handles only; see {@link WireCodec}). The worker is
+ * treated as hostile: every frame it sends is read under {@link WireLimits} and the call's deadline, its
+ * output is capped on this side too, and a frame that breaks a rule kills it
+ * ({@link WorkerProtocolException}). Nothing a worker sends is ever run or thrown as it arrived.
  */
 public final class ProcessExecutor implements Executor {
     /** System property: heap of a worker beyond maxMemory, for GraalPy itself (default 512m). */
     public static final String HEAP_OVERHEAD_PROPERTY = "pysandbox.process.heapOverhead";
     private static final long OVERHEAD = parseBytes(System.getProperty(HEAP_OVERHEAD_PROPERTY, "512m"));
     private static final long START_MILLIS = Long.getLong("pysandbox.process.startMillis", 300_000);
-    private static final long KILL_GRACE_MILLIS = Long.getLong("pysandbox.process.killGraceMillis", 5_000);
+    /**
+     * How long after the call's timeout the host waits for the worker's own answer before it kills the
+     * worker: the caller always has its answer within timeout + this grace (+ the kill).
+     */
+    private static final long KILL_GRACE_MILLIS = Long.getLong("pysandbox.process.killGraceMillis", 750);
+    /** The longest a frame may take to decode when the call has no timeout. */
+    private static final long MAX_DECODE_MILLIS = Long.getLong("pysandbox.process.maxDecodeMillis", 10_000);
+    /** Output a worker may send beyond maxOutput (UTF-8 of the counted text, frame slack) before it counts as a flood. */
+    private static final long OUTPUT_SLACK = 64 << 10;
+    private static final WireLimits LIMITS = WireLimits.fromSystemProperties();
+
+    /** Starts (or takes from the pool) a worker with a heap size. */
+    interface WorkerStarter {
+        WorkerProcess start(String heap) throws IOException;
+    }
 
     private final SandboxConfig config;
     private final String heap;
+    private final WorkerStarter starter;
     private WorkerProcess worker;
     private boolean closed;
 
     public ProcessExecutor(SandboxConfig config) {
+        this(config, WorkerPool::take);
+        WorkerPool.prewarm(heap);
+    }
+
+    /** With another way to start workers (tests start misbehaving ones). */
+    ProcessExecutor(SandboxConfig config, WorkerStarter starter) {
         this.config = config;
         this.heap = ((config.maxMemory() == 0 ? 1L << 30 : config.maxMemory()) + OVERHEAD >> 20) + "m";
-        WorkerPool.prewarm(heap);
+        this.starter = starter;
     }
 
     private static long parseBytes(String s) {
@@ -65,11 +88,13 @@ public final class ProcessExecutor implements Executor {
         }
         if (worker == null) {
             try {
-                WorkerProcess w = WorkerPool.take(heap);
+                WorkerProcess w = starter.start(heap);
                 w.awaitReady(START_MILLIS);
-                Frames.write(w.out, Frames.CONFIGURE, WireCodec.encode(WireConfig.of(config), o -> o));
+                Frames.write(w.out, Frames.CONFIGURE, WireCodec.configure(WireConfig.of(config)));
                 w.awaitConfigured(START_MILLIS);
                 worker = w;
+            } catch (BadFrameException e) {
+                throw e.toScriptException();
             } catch (IOException e) {
                 ScriptException se = new ScriptException("could not start a sandbox worker process: " + e.getMessage());
                 se.initCause(e);
@@ -83,12 +108,12 @@ public final class ProcessExecutor implements Executor {
     public synchronized Object run(Request r) throws ScriptException {
         Map<String, Object> globals = identifiers(r.globals(), "globals");
         Map<String, Object> locals = identifiers(r.locals(), "locals");
-        WireRequest request = new WireRequest(r.code(), r.fileName(), globals, locals, r.wantValue(), null, null,
-                WireConfig.of(r.config()));
+        WireRequest request = new WireRequest(WireConfig.of(r.config()), r.code(), r.fileName(), r.wantValue(), globals,
+                locals, null, null);
         WireResponse response = exchange(Frames.RUN, request, r.fileName(), r.out(), r.err(), r.in(), r.config());
         writeBack(r.globals(), globals, response.globals());
         writeBack(r.locals(), locals, response.locals());
-        return hostValue(response.value());
+        return response.value();
     }
 
     @Override
@@ -101,13 +126,13 @@ public final class ProcessExecutor implements Executor {
             throw new ScriptException("this function belongs to another sandbox (or to a worker process that was "
                     + "replaced after a crash, timeout or memory limit) and cannot be called here");
         }
-        Object[] data = new Object[args.length];
+        List<Object> data = new java.util.ArrayList<>();
         for (int i = 0; i < args.length; i++) {
-            data[i] = WireCodec.toData(args[i], "argument " + (i + 1));
+            data.add(WireCodec.toData(args[i], "argument " + (i + 1)));
         }
-        WireRequest request = new WireRequest(null, "<call>", null, null, false, handle, data,
-                WireConfig.of(callConfig));
-        return hostValue(exchange(Frames.CALL, request, "<call>", out, err, in, callConfig).value());
+        WireRequest request = new WireRequest(WireConfig.of(callConfig), null, "<call>", false, null, null, handle,
+                data);
+        return exchange(Frames.CALL, request, "<call>", out, err, in, callConfig).value();
     }
 
     private static Map<String, Object> identifiers(Map<String, Object> map, String what) throws ScriptException {
@@ -126,14 +151,25 @@ public final class ProcessExecutor implements Executor {
     /** Sends the request and serves the worker (output, input) until its answer, a crash or the deadline. */
     private WireResponse exchange(byte type, WireRequest request, String fileName, Writer out, Writer err, Reader in,
             SandboxConfig callConfig) throws ScriptException {
+        byte[] payload;
+        try {
+            payload = WireCodec.request(request);
+        } catch (IOException e) {
+            throw new ScriptException("cannot send to the sandbox worker process: " + e.getMessage());
+        }
         WorkerProcess w = worker();
         long timeout = callConfig.timeout().toMillis();
+        long start = System.nanoTime();
         long deadline = timeout == 0 ? Long.MAX_VALUE : System.currentTimeMillis() + timeout + KILL_GRACE_MILLIS;
+        long decodeDeadline = start + TimeUnit.MILLISECONDS.toNanos(timeout == 0 ? MAX_DECODE_MILLIS
+                : timeout + KILL_GRACE_MILLIS);
+        long maxOutput = callConfig.maxOutput() == 0 ? Long.MAX_VALUE : 4 * callConfig.maxOutput() + OUTPUT_SLACK;
+        Channel channel = new Channel(w, out, err, in, decodeDeadline, maxOutput);
         CompletableFuture<WireResponse> answer = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
             try {
-                Frames.write(w.out, type, WireCodec.encode(request, o -> o));
-                answer.complete(serve(w, out, err, in));
+                Frames.write(w.out, type, payload);
+                answer.complete(channel.serve());
             } catch (Throwable e) {
                 answer.completeExceptionally(e);
             }
@@ -144,7 +180,7 @@ public final class ProcessExecutor implements Executor {
             long wait = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, deadline - System.currentTimeMillis());
             WireResponse response = answer.get(wait, TimeUnit.MILLISECONDS);
             if (response.error() != null) {
-                throw response.error();
+                throw response.error().toException(); // built here from data, never an object that arrived
             }
             return response;
         } catch (TimeoutException e) {
@@ -157,6 +193,9 @@ public final class ProcessExecutor implements Executor {
             throw new ScriptException("interrupted; the sandbox worker process was killed");
         } catch (ExecutionException e) {
             lose(w);
+            if (e.getCause() instanceof BadFrameException bad) {
+                throw bad.toScriptException();
+            }
             int exit = w.exitCode();
             if (exit == WorkerProcess.OUT_OF_MEMORY_EXIT) {
                 throw new MemoryLimitException("script stopped: its worker process ran out of its " + heap
@@ -165,8 +204,9 @@ public final class ProcessExecutor implements Executor {
             ScriptException se = new ScriptException("the sandbox worker process failed"
                     + (exit >= 0 ? " (exit code " + exit + ")" : "") + ": " + e.getCause().getMessage()
                     + "; it was replaced, and the sandbox's state is lost");
-            se.initCause(e.getCause());
             throw se;
+        } finally {
+            channel.closed = true; // a late frame of this call never reaches the caller's streams
         }
     }
 
@@ -175,29 +215,68 @@ public final class ProcessExecutor implements Executor {
         return ms % 1000 == 0 ? (ms / 1000) + " s (pysandbox.timeout)" : ms + " ms (pysandbox.timeout)";
     }
 
-    private static WireResponse serve(WorkerProcess w, Writer out, Writer err, Reader in) throws IOException {
-        while (true) {
-            Frames.Frame frame = Frames.read(w.in);
-            switch (frame.type()) {
-                case Frames.OUT -> {
-                    out.write(new String(frame.payload(), StandardCharsets.UTF_8));
-                    out.flush();
+    /** One call's traffic from a worker, read under the limits and handed to the caller's streams. */
+    private static final class Channel {
+        private final WorkerProcess w;
+        private final Writer out;
+        private final Writer err;
+        private final Reader in;
+        private final long decodeDeadline;
+        private final long maxOutput;
+        private long output;
+        volatile boolean closed;
+
+        Channel(WorkerProcess w, Writer out, Writer err, Reader in, long decodeDeadline, long maxOutput) {
+            this.w = w;
+            this.out = out;
+            this.err = err;
+            this.in = in;
+            this.decodeDeadline = decodeDeadline;
+            this.maxOutput = maxOutput;
+        }
+
+        WireResponse serve() throws IOException {
+            while (true) {
+                Frames.Frame frame = Frames.read(w.in, LIMITS.maxFrame());
+                switch (frame.type()) {
+                    case Frames.OUT, Frames.ERR -> write(frame.type() == Frames.OUT ? out : err, frame.payload());
+                    case Frames.NEED_INPUT -> {
+                        if (frame.payload().length != 4) {
+                            throw new BadFrameException("an input request of " + frame.payload().length + " bytes",
+                                    "frame layout");
+                        }
+                        int want = Math.min(8192, Math.max(1, ByteBuffer.wrap(frame.payload()).getInt()));
+                        char[] buf = new char[want];
+                        int n = in == null || closed ? -1 : in.read(buf, 0, want);
+                        String text = n <= 0 ? "" : new String(buf, 0, n);
+                        Frames.write(w.out, Frames.INPUT, text.getBytes(StandardCharsets.UTF_8));
+                    }
+                    case Frames.RESULT -> {
+                        return WireCodec.readResponse(frame.payload(), LIMITS, decodeDeadline);
+                    }
+                    default -> throw new BadFrameException("a frame of unknown type 0x"
+                            + Integer.toHexString(frame.type() & 0xff), "frame type");
                 }
-                case Frames.ERR -> {
-                    err.write(new String(frame.payload(), StandardCharsets.UTF_8));
-                    err.flush();
-                }
-                case Frames.NEED_INPUT -> {
-                    int want = Math.min(8192, Math.max(1, ByteBuffer.wrap(frame.payload()).getInt()));
-                    char[] buf = new char[want];
-                    int n = in == null ? -1 : in.read(buf, 0, want);
-                    String text = n <= 0 ? "" : new String(buf, 0, n);
-                    Frames.write(w.out, Frames.INPUT, text.getBytes(StandardCharsets.UTF_8));
-                }
-                case Frames.RESULT -> {
-                    return (WireResponse) WireCodec.decode(frame.payload(), o -> o);
-                }
-                default -> throw new IOException("unexpected frame " + (char) frame.type() + " from the worker");
+            }
+        }
+
+        /** Script output: valid UTF-8 and within the output limit, or the worker is lying about it. */
+        private void write(Writer target, byte[] utf8) throws IOException {
+            output += utf8.length;
+            if (output > maxOutput) {
+                throw new BadFrameException("more output than the script's limit allows (" + output + " bytes)",
+                        "pysandbox.maxOutput");
+            }
+            String text;
+            try {
+                text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(utf8)).toString();
+            } catch (CharacterCodingException e) {
+                throw new BadFrameException("output that is not valid UTF-8", "invalid UTF-8");
+            }
+            if (!closed) {
+                target.write(text);
+                target.flush();
             }
         }
     }
@@ -217,7 +296,7 @@ public final class ProcessExecutor implements Executor {
         try {
             for (Map.Entry<String, Object> e : after.entrySet()) {
                 if (!sent.containsKey(e.getKey()) || !java.util.Objects.equals(sent.get(e.getKey()), e.getValue())) {
-                    target.put(e.getKey(), hostValue(e.getValue()));
+                    target.put(e.getKey(), e.getValue());
                 }
             }
             for (String key : sent.keySet()) {
@@ -228,24 +307,6 @@ public final class ProcessExecutor implements Executor {
         } catch (UnsupportedOperationException readOnlyMap) {
             // the caller passed an unmodifiable map: it gets the script's reads, not its writes
         }
-    }
-
-    /** Values from the worker, made unmodifiable as in-process (SPEC §4). */
-    private static Object hostValue(Object v) {
-        if (v instanceof List<?> list) {
-            return Collections.unmodifiableList(list.stream().map(ProcessExecutor::hostValue).toList());
-        }
-        if (v instanceof Set<?> set) {
-            Set<Object> copy = new LinkedHashSet<>();
-            set.forEach(o -> copy.add(hostValue(o)));
-            return Collections.unmodifiableSet(copy);
-        }
-        if (v instanceof Map<?, ?> map) {
-            Map<Object, Object> copy = new LinkedHashMap<>();
-            map.forEach((k, o) -> copy.put(hostValue(k), hostValue(o)));
-            return Collections.unmodifiableMap(copy);
-        }
-        return v;
     }
 
     @Override

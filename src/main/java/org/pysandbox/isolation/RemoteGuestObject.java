@@ -1,14 +1,12 @@
 package org.pysandbox.isolation;
 
-import java.io.Serializable;
-
 /**
  * An opaque handle to a guest object that lives in a worker process (the process-isolation counterpart
  * of {@link org.pysandbox.bridge.GuestObject}): the host can pass it back to the sandbox that made it
- * or call it through that sandbox, as long as the worker process it lives in is alive.
+ * or call it through that sandbox, as long as the worker process it lives in is alive. On the wire it is
+ * two numbers (worker, object); the worker maps them back to its own objects and to nothing else.
  */
-public final class RemoteGuestObject implements Serializable {
-    private static final long serialVersionUID = 1L;
+public final class RemoteGuestObject {
     private final long worker;
     private final long id;
 

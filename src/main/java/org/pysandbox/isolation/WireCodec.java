@@ -1,12 +1,6 @@
 package org.pysandbox.isolation;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
-import java.io.Serializable;
 import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 import javax.script.ScriptException;
@@ -23,18 +18,30 @@ import javax.script.ScriptException;
 import org.pysandbox.bridge.Scalars;
 
 /**
- * Serialises what crosses to and from a worker process. Values are the data of SPEC §4 (null, strings,
- * numbers, booleans, lists, maps, sets, arrays, byte arrays) and guest-object handles; a value the
- * worker could only see as a live host object (a callback, a functional interface, a bean) cannot cross
- * a process boundary and is refused with a message saying so. Failures cross as the script exceptions
- * they are, with causes that only the worker's JVM could read turned into plain descriptions.
+ * The messages between a host and a worker, in the tagged data format of {@link WireWriter} and
+ * {@link WireReader}: a configuration, a run, a call, and a result (a value and namespaces, or an
+ * error as data). No Java serialization: only the data types of SPEC §4 and guest-object handles exist
+ * on the wire, and the reader enforces {@link WireLimits} on every frame. A value the worker could only
+ * see as a live host object (a callback, a functional interface, a bean) cannot cross a process
+ * boundary and is refused with a message saying so.
  */
 final class WireCodec {
+    /** How deep host data may be nested to be sent (the reader's own limit is {@link WireLimits#maxDepth}). */
+    static final int MAX_WRITE_DEPTH = 200;
+
     private WireCodec() {
     }
 
     /** Host value -> data a worker can rebuild, or a ScriptException naming what cannot cross. */
     static Object toData(Object value, String where) throws ScriptException {
+        return toData(value, where, 0);
+    }
+
+    private static Object toData(Object value, String where, int depth) throws ScriptException {
+        if (depth > MAX_WRITE_DEPTH) {
+            throw new ScriptException(where + ": values nested deeper than " + MAX_WRITE_DEPTH
+                    + " (or containing themselves) cannot be passed to a sandbox with isolation=process");
+        }
         if (value == null || value instanceof byte[] || value instanceof RemoteGuestObject) {
             return value;
         }
@@ -42,33 +49,33 @@ final class WireCodec {
             return Scalars.of(value);
         }
         if (value instanceof Optional<?> o) {
-            return toData(o.orElse(null), where);
+            return toData(o.orElse(null), where, depth + 1);
         }
         if (value instanceof Map<?, ?> map) {
             Map<Object, Object> copy = new LinkedHashMap<>();
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                copy.put(toData(e.getKey(), where), toData(e.getValue(), where));
+                copy.put(toData(e.getKey(), where, depth + 1), toData(e.getValue(), where, depth + 1));
             }
             return copy;
         }
         if (value instanceof Set<?> set) {
             Set<Object> copy = new LinkedHashSet<>();
             for (Object o : set) {
-                copy.add(toData(o, where));
+                copy.add(toData(o, where, depth + 1));
             }
             return copy;
         }
         if (value instanceof Collection<?> list) {
             List<Object> copy = new ArrayList<>();
             for (Object o : list) {
-                copy.add(toData(o, where));
+                copy.add(toData(o, where, depth + 1));
             }
             return copy;
         }
         if (value.getClass().isArray()) {
             List<Object> copy = new ArrayList<>();
             for (int i = 0, n = Array.getLength(value); i < n; i++) {
-                copy.add(toData(Array.get(value, i), where));
+                copy.add(toData(Array.get(value, i), where, depth + 1));
             }
             return copy;
         }
@@ -78,73 +85,76 @@ final class WireCodec {
                 + "other live Java objects are supported only with isolation=context");
     }
 
-    static byte[] encode(Object value, UnaryOperator<Object> replace) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new Replacing(bytes, replace)) {
-            out.writeObject(value);
-        }
-        return bytes.toByteArray();
+    // ---- host -> worker
+
+    static byte[] configure(WireConfig config) throws IOException {
+        WireWriter w = new WireWriter(UnaryOperator.identity(), MAX_WRITE_DEPTH);
+        config.writeTo(w);
+        return w.toByteArray();
     }
 
-    static Object decode(byte[] data, UnaryOperator<Object> resolve) throws IOException {
-        try (ObjectInputStream in = new Resolving(new ByteArrayInputStream(data), resolve)) {
-            return in.readObject();
-        } catch (ClassNotFoundException e) {
-            throw new IOException("unknown class on the wire: " + e.getMessage(), e);
-        }
+    static WireConfig readConfigure(byte[] payload, WireLimits limits, long deadlineNanos) throws BadFrameException {
+        WireReader r = new WireReader(payload, limits, deadlineNanos, h -> h);
+        WireConfig config = WireConfig.read(r);
+        r.end();
+        return config;
     }
 
-    /** Replaces objects while writing: handles, and throwables the other JVM could not read. */
-    private static final class Replacing extends ObjectOutputStream {
-        private final UnaryOperator<Object> replace;
-
-        Replacing(ByteArrayOutputStream out, UnaryOperator<Object> replace) throws IOException {
-            super(out);
-            this.replace = replace;
-            enableReplaceObject(true);
+    /** A run ({@link Frames#RUN}) or a call ({@link Frames#CALL}, with function and args set). */
+    static byte[] request(WireRequest q) throws IOException {
+        WireWriter w = new WireWriter(UnaryOperator.identity(), MAX_WRITE_DEPTH);
+        q.config().writeTo(w);
+        if (q.function() == null) {
+            w.value(q.code()).value(q.fileName()).value(q.wantValue()).value(q.globals()).value(q.locals());
+        } else {
+            w.handle((RemoteGuestObject) q.function()).value(q.args());
         }
-
-        @Override
-        protected Object replaceObject(Object obj) {
-            if (obj instanceof Throwable t && !(t instanceof ScriptException)) {
-                RuntimeException plain = new RuntimeException(t.toString());
-                plain.setStackTrace(new StackTraceElement[0]);
-                return plain;
-            }
-            Object replaced = replace.apply(obj);
-            if (replaced != obj) {
-                return replaced;
-            }
-            if (!(obj instanceof Serializable)) {
-                return String.valueOf(obj);
-            }
-            return obj;
-        }
+        return w.toByteArray();
     }
 
-    /** Resolves handles while reading, and accepts only the classes the protocol uses. */
-    private static final class Resolving extends ObjectInputStream {
-        private final UnaryOperator<Object> resolve;
-
-        Resolving(ByteArrayInputStream in, UnaryOperator<Object> resolve) throws IOException {
-            super(in);
-            this.resolve = resolve;
-            enableResolveObject(true);
+    /** Reads a request; {@code handles} turns the handles in it into the worker's own objects. */
+    static WireRequest readRequest(byte type, byte[] payload, WireLimits limits, long deadlineNanos,
+            Function<RemoteGuestObject, Object> handles) throws BadFrameException {
+        WireReader r = new WireReader(payload, limits, deadlineNanos, handles);
+        WireConfig config = WireConfig.read(r);
+        WireRequest q;
+        if (type == Frames.RUN) {
+            q = new WireRequest(config, r.string(), r.string(), r.bool(), r.namespaceOrNull(), r.namespaceOrNull(),
+                    null, null);
+        } else {
+            Object function = handles.apply(r.handle());
+            q = new WireRequest(config, null, "<call>", false, null, null, function, r.list());
         }
+        r.end();
+        return q;
+    }
 
-        @Override
-        protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-            String name = desc.getName();
-            if (!(name.startsWith("java.") || name.startsWith("javax.script.") || name.startsWith("org.pysandbox.")
-                    || name.startsWith("[") || name.equals("byte") || name.equals("int") || name.equals("long"))) {
-                throw new IOException("class not allowed on the wire: " + name);
-            }
-            return super.resolveClass(desc);
-        }
+    // ---- worker -> host
 
-        @Override
-        protected Object resolveObject(Object obj) {
-            return resolve.apply(obj);
+    /** A result; {@code replace} turns the worker's guest objects into handles. */
+    static byte[] response(WireResponse response, UnaryOperator<Object> replace) throws IOException {
+        WireWriter w = new WireWriter(replace, MAX_WRITE_DEPTH);
+        w.value(response.error() == null ? (Object) "V" : "E");
+        if (response.error() == null) {
+            w.value(response.value()).value(response.globals()).value(response.locals());
+        } else {
+            response.error().writeTo(w);
         }
+        return w.toByteArray();
+    }
+
+    static WireResponse readResponse(byte[] payload, WireLimits limits, long deadlineNanos) throws BadFrameException {
+        WireReader r = new WireReader(payload, limits, deadlineNanos, h -> h);
+        String kind = r.string();
+        WireResponse response;
+        if (kind.equals("V")) {
+            response = new WireResponse(r.value(), r.namespaceOrNull(), r.namespaceOrNull(), null);
+        } else if (kind.equals("E")) {
+            response = new WireResponse(null, null, null, WireError.read(r));
+        } else {
+            throw new BadFrameException("a result that is neither a value nor an error", "wrong type");
+        }
+        r.end();
+        return response;
     }
 }

@@ -1,6 +1,5 @@
 package org.pysandbox.isolation;
 
-import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,9 +10,13 @@ import java.util.Map;
 import org.pysandbox.config.Feature;
 import org.pysandbox.config.SandboxConfig;
 
-/** A {@link SandboxConfig} as it travels to a worker process. */
+/**
+ * A {@link SandboxConfig} as it travels to a worker process, as plain data. It carries no isolation
+ * mode: inside a worker the tenant always runs in-process, and the configuration of each call comes
+ * from the host's request for that call, never from the script's namespace.
+ */
 record WireConfig(List<String> features, Map<String, List<String>> modules, List<String> paths, int recursionLimit,
-        long timeoutMillis, long maxMemory, long maxOutput) implements Serializable {
+        long timeoutMillis, long maxMemory, long maxOutput) {
 
     static WireConfig of(SandboxConfig c) {
         List<String> features = new ArrayList<>();
@@ -28,12 +31,51 @@ record WireConfig(List<String> features, Map<String, List<String>> modules, List
                 c.maxOutput());
     }
 
-    SandboxConfig toConfig() {
-        SandboxConfig.Builder b = SandboxConfig.builder();
-        features.forEach(f -> b.enable(Feature.valueOf(f)));
-        modules.forEach((m, symbols) -> b.allowModule(m, symbols.toArray(String[]::new)));
-        paths.forEach(p -> b.allowPath(Path.of(p)));
-        return b.recursionLimit(recursionLimit).timeout(Duration.ofMillis(timeoutMillis)).maxMemory(maxMemory)
-                .maxOutput(maxOutput).build();
+    void writeTo(WireWriter w) throws java.io.IOException {
+        w.value(features).value(modules).value(paths).value(recursionLimit).value(timeoutMillis).value(maxMemory)
+                .value(maxOutput);
+    }
+
+    @SuppressWarnings("unchecked")
+    static WireConfig read(WireReader r) throws BadFrameException {
+        List<String> features = strings(r.list());
+        Object modules = r.value();
+        if (!(modules instanceof Map<?, ?> m)) {
+            throw new BadFrameException("expected the allowed modules as a dict", "wrong type");
+        }
+        Map<String, List<String>> mods = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            if (!(e.getKey() instanceof String name) || !(e.getValue() instanceof List<?> symbols)) {
+                throw new BadFrameException("expected module name -> list of symbols", "wrong type");
+            }
+            mods.put(name, strings(symbols));
+        }
+        List<String> paths = strings(r.list());
+        return new WireConfig(features, mods, paths, r.intValue(), r.longValue(), r.longValue(), r.longValue());
+    }
+
+    private static List<String> strings(List<?> list) throws BadFrameException {
+        for (Object o : list) {
+            if (!(o instanceof String)) {
+                throw new BadFrameException("expected a list of str", "wrong type");
+            }
+        }
+        @SuppressWarnings("unchecked")
+        List<String> strings = (List<String>) list;
+        return strings;
+    }
+
+    /** The configuration; an unknown feature or an invalid value is the sender's protocol error. */
+    SandboxConfig toConfig() throws BadFrameException {
+        try {
+            SandboxConfig.Builder b = SandboxConfig.builder();
+            features.forEach(f -> b.enable(Feature.valueOf(f)));
+            modules.forEach((m, symbols) -> b.allowModule(m, symbols.toArray(String[]::new)));
+            paths.forEach(p -> b.allowPath(Path.of(p)));
+            return b.recursionLimit(recursionLimit).timeout(Duration.ofMillis(timeoutMillis)).maxMemory(maxMemory)
+                    .maxOutput(maxOutput).build();
+        } catch (RuntimeException e) {
+            throw new BadFrameException("an invalid configuration: " + e.getMessage(), "configuration");
+        }
     }
 }

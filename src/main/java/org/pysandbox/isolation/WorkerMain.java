@@ -38,6 +38,8 @@ public final class WorkerMain {
     private final Map<GuestObject, Long> ids = new HashMap<>();
     private final AtomicLong nextId = new AtomicLong();
     private volatile InProcessExecutor executor;
+    /** The host is trusted, but its frames are read with the same rules as the worker's. */
+    private static final WireLimits LIMITS = WireLimits.fromSystemProperties();
     private final java.util.concurrent.BlockingQueue<String> input = new java.util.concurrent.LinkedBlockingQueue<>();
 
     private WorkerMain(DataInputStream in, DataOutputStream out, long workerId) {
@@ -56,7 +58,7 @@ public final class WorkerMain {
         try (ConfinedInterpreter warm = ConfinedInterpreter.create(SandboxConfig.defaults())) {
             warm.context().eval("python", "1 + 1");
         }
-        Frames.write(channel, Frames.HELLO, new byte[0]);
+        Frames.write(channel, Frames.HELLO, org.pysandbox.policy.JitStatus.describe().getBytes(StandardCharsets.UTF_8));
         new WorkerMain(input, channel, workerId).serve();
         System.exit(0);
     }
@@ -80,7 +82,7 @@ public final class WorkerMain {
         while (true) {
             Frames.Frame frame;
             try {
-                frame = Frames.read(in);
+                frame = Frames.read(in, LIMITS.maxFrame());
             } catch (java.io.EOFException e) {
                 return;
             }
@@ -102,8 +104,7 @@ public final class WorkerMain {
 
     private void configure(Frames.Frame frame) {
         try {
-            WireConfig config = (WireConfig) WireCodec.decode(frame.payload(), o -> o);
-            SandboxConfig tenant = config.toConfig();
+            SandboxConfig tenant = WireCodec.readConfigure(frame.payload(), LIMITS, noDeadline()).toConfig();
             executor = new InProcessExecutor(tenant, this);
             // make the tenant's interpreter now, so that its first call's clock does not pay for it
             try {
@@ -114,7 +115,7 @@ public final class WorkerMain {
                 System.err.println("pysandbox worker: warm-up failed: " + e);
             }
             Frames.write(out, Frames.HELLO, new byte[0]);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             Runtime.getRuntime().halt(2);
         }
     }
@@ -122,7 +123,8 @@ public final class WorkerMain {
     private void answer(Frames.Frame frame) throws IOException {
         WireResponse response;
         try {
-            WireRequest r = (WireRequest) WireCodec.decode(frame.payload(), this::resolve);
+            // the configuration of this call is the one in the host's request, and nothing else
+            WireRequest r = WireCodec.readRequest(frame.type(), frame.payload(), LIMITS, noDeadline(), this::resolve);
             SandboxConfig config = r.config().toConfig();
             Writer stdout = new ChannelWriter(Frames.OUT);
             Writer stderr = new ChannelWriter(Frames.ERR);
@@ -134,18 +136,32 @@ public final class WorkerMain {
                         r.wantValue(), stdout, stderr, stdin, config));
                 response = new WireResponse(value, globals, locals, null);
             } else {
-                Object value = executor.call(r.function(), r.args(), stdout, stderr, stdin, config);
+                Object value = executor.call(r.function(), r.args().toArray(), stdout, stderr, stdin, config);
                 response = new WireResponse(value, null, null, null);
             }
         } catch (ScriptException e) {
-            response = new WireResponse(null, null, null, e);
+            response = new WireResponse(null, null, null, WireError.of(e));
+        } catch (BadFrameException e) {
+            response = new WireResponse(null, null, null, WireError.of(new ScriptException(
+                    "the sandbox worker could not read its request: " + e.getMessage())));
         } catch (RuntimeException e) {
-            ScriptException se = new ScriptException("sandbox worker failed: " + e);
-            response = new WireResponse(null, null, null, se);
+            response = new WireResponse(null, null, null, WireError.of(new ScriptException("sandbox worker failed: " + e)));
         }
-        Frames.write(out, Frames.RESULT, WireCodec.encode(response, this::replace));
+        byte[] payload;
+        try {
+            payload = WireCodec.response(response, this::replace);
+        } catch (IOException e) {
+            payload = WireCodec.response(new WireResponse(null, null, null, WireError.of(new ScriptException(
+                    "the script's result cannot cross to the host: " + e.getMessage()))), this::replace);
+        }
+        Frames.write(out, Frames.RESULT, payload);
     }
 
+    private static long noDeadline() {
+        return System.nanoTime() + java.util.concurrent.TimeUnit.DAYS.toNanos(1);
+    }
+
+    /** The worker's guest objects cross as handles; other non-data objects (rare) as their text. */
     private Object replace(Object o) {
         if (o instanceof GuestObject g) {
             Long id = ids.get(g);
@@ -156,15 +172,13 @@ public final class WorkerMain {
             }
             return new RemoteGuestObject(workerId, id);
         }
-        return o;
+        return String.valueOf(o);
     }
 
-    private Object resolve(Object o) {
-        if (o instanceof RemoteGuestObject r) {
-            GuestObject g = handles.get(r.id());
-            return g != null && r.worker() == workerId ? g : r;
-        }
-        return o;
+    /** A handle of this worker's object resolves to it; any other handle stays an opaque handle. */
+    private Object resolve(RemoteGuestObject r) {
+        GuestObject g = handles.get(r.id());
+        return g != null && r.worker() == workerId ? g : r;
     }
 
     /** Script output, sent to the host as it is written. */

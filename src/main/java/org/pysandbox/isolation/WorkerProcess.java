@@ -17,8 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One worker JVM: the running JDK's {@code bin/java} with the host's class path, a hard {@code -Xmx},
- * the Graal JIT flags if the host was started with them, and {@link WorkerMain}. It exits on its first
- * OutOfMemoryError, so a tenant that exhausts its heap kills only its own worker.
+ * the Graal JIT options (always: the library finds the compiler jars itself, see {@link CompilerPath}),
+ * and {@link WorkerMain}. It exits on its first OutOfMemoryError, so a tenant that exhausts its heap
+ * kills only its own worker. Its first frame (hello) names its Truffle runtime, so the host can tell
+ * whether it compiles.
  */
 final class WorkerProcess {
     /** Exit code of a worker that ran out of heap ({@code -XX:+ExitOnOutOfMemoryError}). */
@@ -30,11 +32,20 @@ final class WorkerProcess {
     private final Process process;
     final DataInputStream in;
     final DataOutputStream out;
-    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private final CompletableFuture<String> ready = new CompletableFuture<>();
+    /** The most a hello frame may hold (a runtime's name). */
+    private static final int MAX_HELLO = 4096;
 
     WorkerProcess(String heap) throws IOException {
+        this(heap, WorkerMain.class.getName());
+    }
+
+    /** A worker running {@code mainClass} with extra arguments (tests start misbehaving workers this way). */
+    WorkerProcess(String heap, String mainClass, String... args) throws IOException {
         this.heap = heap;
-        ProcessBuilder builder = new ProcessBuilder(command(heap, id));
+        List<String> command = command(heap, id, mainClass);
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.redirectError(Boolean.getBoolean("pysandbox.process.workerLog") ? ProcessBuilder.Redirect.INHERIT
                 : ProcessBuilder.Redirect.DISCARD);
         this.process = builder.start();
@@ -42,11 +53,12 @@ final class WorkerProcess {
         this.out = new DataOutputStream(new BufferedOutputStream(process.getOutputStream()));
         Thread waiter = new Thread(() -> {
             try {
-                Frames.Frame hello = Frames.read(in);
+                Frames.Frame hello = Frames.read(in, MAX_HELLO);
                 if (hello.type() != Frames.HELLO) {
-                    throw new IOException("worker said " + (char) hello.type() + " instead of hello");
+                    throw new BadFrameException("worker said 0x" + Integer.toHexString(hello.type() & 0xff)
+                            + " instead of hello", "frame type");
                 }
-                ready.complete(null);
+                ready.complete(new String(hello.payload(), java.nio.charset.StandardCharsets.UTF_8));
             } catch (IOException e) {
                 ready.completeExceptionally(e);
             }
@@ -55,16 +67,17 @@ final class WorkerProcess {
         waiter.start();
     }
 
-    static List<String> command(String heap, long id) {
+    static List<String> command(String heap, long id, String mainClass) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", isWindows() ? "java.exe" : "java").toString());
         cmd.add("-Xmx" + heap);
         cmd.add("-XX:+ExitOnOutOfMemoryError");
         cmd.add("-Xshare:auto");
+        // the JIT options come from the library, not from the host's command line: a host on a stock JDK
+        // without any flags still gets compiled workers
+        CompilerPath.locate().ifPresent(path -> cmd.addAll(CompilerPath.jitOptions(path, Runtime.version().feature())));
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.equals("-XX:+UnlockExperimentalVMOptions") || arg.equals("-XX:+EnableJVMCI")
-                    || arg.startsWith("--upgrade-module-path") || arg.startsWith("--enable-native-access")
-                    || arg.startsWith("-Dpolyglot.") || arg.startsWith("-Xss")) {
+            if (arg.startsWith("-Dpolyglot.") || arg.startsWith("-Xss")) {
                 cmd.add(arg);
             }
         }
@@ -77,7 +90,7 @@ final class WorkerProcess {
         cmd.add("-Dpysandbox.pool.size=1"); // a spare interpreter replaces a cancelled one at once
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add(WorkerMain.class.getName());
+        cmd.add(mainClass);
         cmd.add(Long.toString(id));
         return cmd;
     }
@@ -86,15 +99,18 @@ final class WorkerProcess {
         return File.separatorChar == '\\';
     }
 
-    /** Waits until the worker has warmed up. */
-    void awaitReady(long millis) throws IOException {
+    /** Waits until the worker has warmed up; returns the name of its Truffle runtime ("Interpreted" without JIT). */
+    String awaitReady(long millis) throws IOException {
         try {
-            ready.get(millis, TimeUnit.MILLISECONDS);
+            return ready.get(millis, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             kill();
             throw new IOException("the worker process did not start within " + millis + " ms");
         } catch (java.util.concurrent.ExecutionException e) {
             kill();
+            if (e.getCause() instanceof BadFrameException bad) {
+                throw bad;
+            }
             throw new IOException("the worker process failed to start: " + e.getCause().getMessage()
                     + exitDescription());
         } catch (InterruptedException e) {
@@ -108,7 +124,7 @@ final class WorkerProcess {
         CompletableFuture<Frames.Frame> ack = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
-                ack.complete(Frames.read(in));
+                ack.complete(Frames.read(in, MAX_HELLO));
             } catch (IOException e) {
                 ack.completeExceptionally(e);
             }
@@ -118,13 +134,18 @@ final class WorkerProcess {
         try {
             Frames.Frame frame = ack.get(millis, TimeUnit.MILLISECONDS);
             if (frame.type() != Frames.HELLO) {
-                throw new IOException("worker answered " + (char) frame.type() + " to its configuration");
+                kill();
+                throw new BadFrameException("worker answered 0x" + Integer.toHexString(frame.type() & 0xff)
+                        + " to its configuration", "frame type");
             }
         } catch (java.util.concurrent.TimeoutException e) {
             kill();
             throw new IOException("the worker process did not take its configuration within " + millis + " ms");
         } catch (java.util.concurrent.ExecutionException e) {
             kill();
+            if (e.getCause() instanceof BadFrameException bad) {
+                throw bad;
+            }
             throw new IOException("the worker process failed while configuring: " + e.getCause().getMessage()
                     + exitDescription());
         } catch (InterruptedException e) {

@@ -14,7 +14,7 @@ import org.pysandbox.config.Feature;
 import org.pysandbox.config.Isolation;
 import org.pysandbox.config.SandboxConfig;
 import org.pysandbox.limits.Executor;
-import org.pysandbox.limits.InProcessExecutor;
+import org.pysandbox.isolation.SandboxExecutors;
 
 /**
  * The interpreters of one script engine: the engine is the tenant, and its interpreters are never handed
@@ -54,8 +54,7 @@ final class Tenant implements Runnable {
             this.tenant = tenant;
             this.key = Key.of(config);
             // Guest objects made here report this slot as their owner, so invocations find their way back.
-            this.executor = config.isolation() == Isolation.PROCESS ? Executor.forProcessIsolation(config)
-                    : new InProcessExecutor(config, this);
+            this.executor = SandboxExecutors.create(config, this);
         }
 
         boolean tryAcquire() {

@@ -33,9 +33,4 @@ public interface Executor extends AutoCloseable {
 
     @Override
     void close();
-
-    /** A process-isolated executor: the tenant runs in a pooled worker JVM of its own (docs/operations.md). */
-    static Executor forProcessIsolation(SandboxConfig config) {
-        return new org.pysandbox.isolation.ProcessExecutor(config);
-    }
 }

@@ -1,0 +1,113 @@
+package org.pysandbox.isolation;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * Writes the tagged data format that {@link WireReader} reads (see {@link WireTags}). Only data is
+ * written; any other object first goes through {@code replace} (the worker turns its guest objects
+ * into handles there), and what is still not data fails the message.
+ */
+final class WireWriter {
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final DataOutputStream out = new DataOutputStream(bytes);
+    private final UnaryOperator<Object> replace;
+    private final int maxDepth;
+
+    WireWriter(UnaryOperator<Object> replace, int maxDepth) {
+        this.replace = replace;
+        this.maxDepth = maxDepth;
+    }
+
+    byte[] toByteArray() {
+        return bytes.toByteArray();
+    }
+
+    WireWriter value(Object v) throws IOException {
+        write(v, 0);
+        return this;
+    }
+
+    WireWriter handle(RemoteGuestObject h) throws IOException {
+        out.writeByte(WireTags.HANDLE);
+        out.writeLong(h.worker());
+        out.writeLong(h.id());
+        return this;
+    }
+
+    private void write(Object v, int depth) throws IOException {
+        if (depth > maxDepth) {
+            throw new IOException("values nested deeper than " + maxDepth + " cannot cross to a worker process");
+        }
+        if (v == null) {
+            out.writeByte(WireTags.NONE);
+        } else if (v instanceof Boolean b) {
+            out.writeByte(b ? WireTags.TRUE : WireTags.FALSE);
+        } else if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            out.writeByte(WireTags.INT);
+            out.writeInt(((Number) v).intValue());
+        } else if (v instanceof Long l) {
+            out.writeByte(WireTags.LONG);
+            out.writeLong(l);
+        } else if (v instanceof BigInteger b) {
+            byte[] twos = b.toByteArray();
+            out.writeByte(WireTags.BIGINT);
+            out.writeInt(twos.length);
+            out.write(twos);
+        } else if (v instanceof Double || v instanceof Float) {
+            out.writeByte(WireTags.FLOAT);
+            out.writeLong(Double.doubleToLongBits(((Number) v).doubleValue()));
+        } else if (v instanceof String s) {
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            out.writeByte(WireTags.STR);
+            out.writeInt(utf8.length);
+            out.write(utf8);
+        } else if (v instanceof byte[] b) {
+            out.writeByte(WireTags.BYTES);
+            out.writeInt(b.length);
+            out.write(b);
+        } else if (v instanceof RemoteGuestObject h) {
+            handle(h);
+        } else if (v instanceof Map<?, ?> map) {
+            out.writeByte(WireTags.DICT);
+            out.writeInt(map.size());
+            int n = 0;
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                write(e.getKey(), depth + 1);
+                write(e.getValue(), depth + 1);
+                n++;
+            }
+            checkSize(map.size(), n);
+        } else if (v instanceof Collection<?> c) {
+            out.writeByte(c instanceof Set<?> ? WireTags.SET : WireTags.LIST);
+            out.writeInt(c.size());
+            int n = 0;
+            for (Object o : c) {
+                write(o, depth + 1);
+                n++;
+            }
+            checkSize(c.size(), n);
+        } else {
+            Object replaced = replace.apply(v);
+            if (replaced == v || replaced == null) {
+                throw new IOException("a " + v.getClass().getName() + " is not data and cannot cross to or from a "
+                        + "worker process");
+            }
+            write(replaced, depth);
+        }
+    }
+
+    /** A collection whose size() disagrees with its iteration (changed while written) would corrupt the frame. */
+    private static void checkSize(int claimed, int written) throws IOException {
+        if (claimed != written) {
+            throw new IOException("a collection changed while it was sent to a worker process");
+        }
+    }
+}

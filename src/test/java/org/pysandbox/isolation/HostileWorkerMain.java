@@ -1,0 +1,90 @@
+package org.pysandbox.isolation;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A compromised worker, for the lifecycle tests: it speaks the protocol far enough to be configured,
+ * then answers its first run as its mode says (args: worker id, mode). Mode {@code echo} is a
+ * well-behaved worker without GraalPy: it answers every run with its process id and the code it got.
+ */
+public final class HostileWorkerMain {
+    private HostileWorkerMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long workerId = Long.parseLong(args[0]);
+        String mode = args[1];
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out)));
+        DataInputStream in = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in)));
+        ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(0)));
+        Frames.write(out, Frames.HELLO, "hostile".getBytes(StandardCharsets.UTF_8));
+        Frames.read(in, 1 << 20); // configure
+        Frames.write(out, Frames.HELLO, new byte[0]);
+        long pid = ProcessHandle.current().pid();
+        while (true) {
+            if (mode.equals("deaf")) {
+                Thread.sleep(Long.MAX_VALUE); // never reads its channel again
+            }
+            Frames.Frame frame = Frames.read(in, Integer.MAX_VALUE);
+            switch (mode) {
+                case "echo" -> {
+                    WireRequest r = WireCodec.readRequest(frame.type(), frame.payload(), WireLimits.fromSystemProperties(),
+                            System.nanoTime() + 60_000_000_000L, h -> h);
+                    Frames.write(out, Frames.OUT, ("fresh " + pid + "\n").getBytes(StandardCharsets.UTF_8));
+                    Map<String, Object> globals = r.globals() == null ? null : new LinkedHashMap<>(r.globals());
+                    Object value = "handle".equals(r.code()) ? new RemoteGuestObject(workerId, 1)
+                            : List.of(pid, String.valueOf(r.code()));
+                    Frames.write(out, Frames.RESULT, WireCodec.response(new WireResponse(value, globals, null, null),
+                            o -> o));
+                }
+                case "garbage" -> {
+                    byte[] noise = new byte[4096];
+                    new Random(pid).nextBytes(noise);
+                    Frames.write(out, Frames.RESULT, noise);
+                    Thread.sleep(Long.MAX_VALUE);
+                }
+                case "raw-garbage" -> { // not even a frame: bytes straight onto the channel
+                    byte[] noise = new byte[1 << 16];
+                    new Random(pid).nextBytes(noise);
+                    noise[0] = Frames.RESULT;
+                    noise[1] = 0x7f;
+                    out.write(noise);
+                    out.flush();
+                    Thread.sleep(Long.MAX_VALUE);
+                }
+                case "flood" -> {
+                    byte[] text = "x".repeat(8192).getBytes(StandardCharsets.UTF_8);
+                    while (true) {
+                        Frames.write(out, Frames.OUT, text);
+                    }
+                }
+                case "header-lie" -> { // claims a large result, sends a little, then stalls
+                    out.writeByte(Frames.RESULT);
+                    out.writeInt(60 << 20);
+                    out.write(new byte[10]);
+                    out.flush();
+                    Thread.sleep(Long.MAX_VALUE);
+                }
+                case "allocate" -> { // allocates without bound: its -Xmx ends it (ExitOnOutOfMemoryError)
+                    List<long[]> hoard = new ArrayList<>();
+                    while (true) {
+                        hoard.add(new long[1 << 20]);
+                    }
+                }
+                default -> throw new IllegalArgumentException(mode);
+            }
+        }
+    }
+}
