@@ -37,6 +37,12 @@ final class WireReader {
     private long budget;
     private int depth;
     private int ticks;
+    /**
+     * Sets and dicts inside the value last decoded. Hashing a set or dict allocates an iterator for each
+     * set or dict in it, so putting such a value into a set or a dict (as key) is charged per node.
+     */
+    private int hashNodes;
+    private static final int HASH_NODE_COST = 64;
 
     /**
      * @param deadlineNanos a {@link System#nanoTime()} value after which decoding fails
@@ -161,6 +167,11 @@ final class WireReader {
 
     /** One value of any data type. */
     Object value() throws BadFrameException {
+        hashNodes = 0;
+        return value0();
+    }
+
+    private Object value0() throws BadFrameException {
         if (++ticks % CLOCK_EVERY == 0) {
             clock();
         }
@@ -222,11 +233,14 @@ final class WireReader {
         int n = count(1);
         enter();
         List<Object> list = new ArrayList<>(Math.min(n, PRESIZE));
+        int nodes = 0;
         for (int i = 0; i < n; i++) {
             charge(8);
             list.add(value());
+            nodes += hashNodes;
         }
         depth--;
+        hashNodes = nodes;
         return Collections.unmodifiableList(list);
     }
 
@@ -234,14 +248,19 @@ final class WireReader {
         int n = count(2);
         enter();
         Map<Object, Object> map = new LinkedHashMap<>(Math.min(n, PRESIZE));
+        int nodes = 1;
         for (int i = 0; i < n; i++) {
             charge(56);
             Object key = value();
+            int keyNodes = hashNodes;
             Object value = value();
+            nodes += keyNodes + hashNodes;
+            charge((long) HASH_NODE_COST * keyNodes);
             clock(); // an insertion can cost up to the frame's size (hash collisions, deep keys): one at a time
             map.put(key, value);
         }
         depth--;
+        hashNodes = nodes;
         return Collections.unmodifiableMap(map);
     }
 
@@ -249,13 +268,17 @@ final class WireReader {
         int n = count(1);
         enter();
         Set<Object> set = new LinkedHashSet<>(Math.min(n, PRESIZE));
+        int nodes = 1;
         for (int i = 0; i < n; i++) {
             charge(56);
             Object element = value();
+            nodes += hashNodes;
+            charge((long) HASH_NODE_COST * hashNodes);
             clock();
             set.add(element);
         }
         depth--;
+        hashNodes = nodes;
         return Collections.unmodifiableSet(set);
     }
 

@@ -75,9 +75,10 @@ class WireFuzzTest {
     private static final class Probe {
         long frames;
         long maxAllocated;
-        long maxRatioOver;
         long maxMillis;
         long refused;
+        /** The first frames load and link classes (lambdas, exceptions, charsets): their allocation is not the decoder's. */
+        boolean warm;
 
         void check(byte[] channel) {
             long tid = Thread.currentThread().threadId();
@@ -89,9 +90,10 @@ class WireFuzzTest {
             frames++;
             int payload = Math.max(0, channel.length - 5);
             long bound = LIMITS.allocationBudget(payload) + 3L * payload + OVERHEAD;
-            assertThat(allocated).as("bytes allocated for a %d-byte frame", channel.length).isLessThanOrEqualTo(bound);
-            maxAllocated = Math.max(maxAllocated, allocated);
-            maxRatioOver = Math.max(maxRatioOver, allocated - 3L * payload);
+            if (warm) {
+                assertThat(allocated).as("bytes allocated for a %d-byte frame", channel.length).isLessThanOrEqualTo(bound);
+                maxAllocated = Math.max(maxAllocated, allocated);
+            }
             assertThat(millis).as("ms to read a %d-byte frame", channel.length).isLessThan(DECODE_MILLIS + 500);
             maxMillis = Math.max(maxMillis, millis);
             if (outcome instanceof ScriptException) {
@@ -266,6 +268,7 @@ class WireFuzzTest {
         long start = System.nanoTime();
         int target = Integer.getInteger("wire.fuzz.frames", 120_000);
         for (int i = 0; i < target; i++) {
+            probe.warm = i >= 2_000;
             byte[] channel;
             switch (i % 8) {
                 case 0: { // random bytes, any frame type, honest length
@@ -310,8 +313,8 @@ class WireFuzzTest {
             probe.check(channel);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("wire fuzz: %d frames in %.1f s (%.0f/s), %d refused, max %d bytes allocated per frame, "
-                + "max %d ms per frame%n", probe.frames, seconds, probe.frames / seconds, probe.refused,
+        System.out.printf("wire fuzz: %d frames in %.1f s (%.0f/s), %d refused, max %d bytes allocated per frame "
+                + "after the first 2000, max %d ms per frame%n", probe.frames, seconds, probe.frames / seconds, probe.refused,
                 probe.maxAllocated, probe.maxMillis);
         assertThat(probe.frames).isGreaterThanOrEqualTo(100_000);
         assertThat(seconds).isLessThan(60);
@@ -332,7 +335,7 @@ class WireFuzzTest {
         }
         Object outcome = hostReads(frame(Frames.RESULT, bytes.toByteArray()));
         assertThat(outcome).isInstanceOf(WorkerProtocolException.class);
-        assertThat(((WorkerProtocolException) outcome).getRule()).isEqualTo("wrong type");
+        assertThat(((WorkerProtocolException) outcome).getRule()).isEqualTo("unknown tag");
         // and wrapped where a value is expected: the stream magic 0xACED is no tag
         ByteArrayOutputStream framed = new ByteArrayOutputStream();
         framed.writeBytes(new byte[] {'s', 0, 0, 0, 1, 'V'});
