@@ -106,11 +106,13 @@ public final class ProcessExecutor implements Executor {
 
     @Override
     public synchronized Object run(Request r) throws ScriptException {
+        worker(); // a worker start (seconds) is not the script's time; converting and sending its data is
+        long start = System.currentTimeMillis();
         Map<String, Object> globals = identifiers(r.globals(), "globals");
         Map<String, Object> locals = identifiers(r.locals(), "locals");
         WireRequest request = new WireRequest(WireConfig.of(r.config()), r.code(), r.fileName(), r.wantValue(), globals,
                 locals, null, null);
-        WireResponse response = exchange(Frames.RUN, request, r.fileName(), r.out(), r.err(), r.in(), r.config());
+        WireResponse response = exchange(Frames.RUN, request, r.fileName(), r.out(), r.err(), r.in(), r.config(), start);
         writeBack(r.globals(), globals, response.globals());
         writeBack(r.locals(), locals, response.locals());
         return response.value();
@@ -126,13 +128,14 @@ public final class ProcessExecutor implements Executor {
             throw new ScriptException("this function belongs to another sandbox (or to a worker process that was "
                     + "replaced after a crash, timeout or memory limit) and cannot be called here");
         }
+        long start = System.currentTimeMillis();
         List<Object> data = new java.util.ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             data.add(WireCodec.toData(args[i], "argument " + (i + 1)));
         }
         WireRequest request = new WireRequest(WireConfig.of(callConfig), null, "<call>", false, null, null, handle,
                 data);
-        return exchange(Frames.CALL, request, "<call>", out, err, in, callConfig).value();
+        return exchange(Frames.CALL, request, "<call>", out, err, in, callConfig, start).value();
     }
 
     private static Map<String, Object> identifiers(Map<String, Object> map, String what) throws ScriptException {
@@ -150,7 +153,7 @@ public final class ProcessExecutor implements Executor {
 
     /** Sends the request and serves the worker (output, input) until its answer, a crash or the deadline. */
     private WireResponse exchange(byte type, WireRequest request, String fileName, Writer out, Writer err, Reader in,
-            SandboxConfig callConfig) throws ScriptException {
+            SandboxConfig callConfig, long startMillis) throws ScriptException {
         byte[] payload;
         try {
             payload = WireCodec.request(request);
@@ -159,10 +162,9 @@ public final class ProcessExecutor implements Executor {
         }
         WorkerProcess w = worker();
         long timeout = callConfig.timeout().toMillis();
-        long start = System.nanoTime();
-        long deadline = timeout == 0 ? Long.MAX_VALUE : System.currentTimeMillis() + timeout + KILL_GRACE_MILLIS;
-        long decodeDeadline = start + TimeUnit.MILLISECONDS.toNanos(timeout == 0 ? MAX_DECODE_MILLIS
-                : timeout + KILL_GRACE_MILLIS);
+        long deadline = timeout == 0 ? Long.MAX_VALUE : startMillis + timeout + KILL_GRACE_MILLIS;
+        long decodeDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout == 0 ? MAX_DECODE_MILLIS
+                : Math.max(1, deadline - System.currentTimeMillis()));
         long maxOutput = callConfig.maxOutput() == 0 ? Long.MAX_VALUE : 4 * callConfig.maxOutput() + OUTPUT_SLACK;
         Channel channel = new Channel(w, out, err, in, decodeDeadline, maxOutput);
         CompletableFuture<WireResponse> answer = new CompletableFuture<>();
@@ -198,7 +200,7 @@ public final class ProcessExecutor implements Executor {
             }
             int exit = w.exitCode();
             if (exit == WorkerProcess.OUT_OF_MEMORY_EXIT) {
-                throw new MemoryLimitException("script stopped: its worker process ran out of its " + heap
+                throw new MemoryLimitException("script stopped: its worker process ran out of its " + w.heap
                         + " heap and was replaced", fileName, -1);
             }
             ScriptException se = new ScriptException("the sandbox worker process failed"
@@ -325,6 +327,16 @@ public final class ProcessExecutor implements Executor {
 
     private WorkerProcess w() {
         return worker;
+    }
+
+    /** Brings the worker up (tests: so that a timed call does not include a JVM start). */
+    synchronized void workerForTest() throws ScriptException {
+        worker();
+    }
+
+    /** The Truffle runtime of the current worker ("Interpreted" without the JIT), or null. */
+    synchronized String workerRuntime() {
+        return worker == null ? null : worker.runtime();
     }
 
     /** The process id of the current worker, or -1 (tests and diagnostics). */

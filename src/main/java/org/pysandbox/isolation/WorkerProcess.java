@@ -72,6 +72,9 @@ final class WorkerProcess {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", isWindows() ? "java.exe" : "java").toString());
         cmd.add("-Xmx" + heap);
         cmd.add("-XX:+ExitOnOutOfMemoryError");
+        // the JVM's own messages ("Terminating due to java.lang.OutOfMemoryError", ...) would land on the
+        // protocol channel and read as a corrupt frame
+        cmd.add("-XX:+DisplayVMOutputToStderr");
         cmd.add("-Xshare:auto");
         // the JIT options come from the library, not from the host's command line: a host on a stock JDK
         // without any flags still gets compiled workers
@@ -153,6 +156,11 @@ final class WorkerProcess {
             kill();
             throw new IOException("interrupted while configuring a worker process");
         }
+    }
+
+    /** The name of the worker's Truffle runtime from its hello ("Interpreted" without the JIT), or null before it. */
+    String runtime() {
+        return ready.getNow(null);
     }
 
     boolean isAlive() {

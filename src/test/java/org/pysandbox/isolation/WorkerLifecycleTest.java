@@ -1,0 +1,171 @@
+package org.pysandbox.isolation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.script.ScriptException;
+
+import org.junit.jupiter.api.Test;
+import org.pysandbox.config.Isolation;
+import org.pysandbox.config.SandboxConfig;
+import org.pysandbox.error.MemoryLimitException;
+import org.pysandbox.error.ScriptTimeoutException;
+import org.pysandbox.limits.Executor;
+
+/**
+ * A compromised worker ({@link HostileWorkerMain}) that writes garbage, floods its channel, stops
+ * reading, lies about a frame's length or allocates without bound: the host kills it, the caller has
+ * its answer within timeout + 1 s, and the next call runs in a fresh worker that has nothing of the
+ * killed one (no output, no objects, a new process).
+ */
+class WorkerLifecycleTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(1);
+    private static final SandboxConfig CONFIG = SandboxConfig.builder().enable("stdout").timeout(TIMEOUT)
+            .maxMemory(64L << 20).maxOutput(64L << 10).isolation(Isolation.PROCESS).build();
+
+    /** Starts the given modes of the hostile worker in order, then well-behaved ones ("echo"). */
+    private static final class Starter implements ProcessExecutor.WorkerStarter {
+        final Deque<String> modes;
+        final List<WorkerProcess> started = new java.util.ArrayList<>();
+
+        Starter(String... modes) {
+            this.modes = new ArrayDeque<>(List.of(modes));
+        }
+
+        @Override
+        public WorkerProcess start(String heap) throws IOException {
+            String mode = modes.isEmpty() ? "echo" : modes.poll();
+            // the allocating worker gets a small heap, so that it meets its limit before the clock does
+            WorkerProcess w = new WorkerProcess(mode.equals("allocate") ? "128m" : heap,
+                    HostileWorkerMain.class.getName(), mode);
+            started.add(w);
+            return w;
+        }
+    }
+
+    private record Outcome(Object value, Throwable thrown, long millis) {
+    }
+
+    private static Outcome run(ProcessExecutor executor, String code, Map<String, Object> globals, Writer out) {
+        long start = System.nanoTime();
+        Object[] value = new Object[1];
+        Throwable thrown = catchThrowable(() -> value[0] = executor.run(new Executor.Request(code, "<test>", globals,
+                null, true, out, Writer.nullWriter(), Reader.nullReader(), CONFIG)));
+        return new Outcome(value[0], thrown, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** The first call brings the worker up (a JVM start, untimed); the attack is the second call. */
+    private static Outcome attack(Starter starter, ProcessExecutor executor, String code, Map<String, Object> globals,
+            Writer out) throws Exception {
+        executor.workerForTest();
+        Outcome o = run(executor, code, globals, out);
+        System.out.printf("%s: %d ms, %s%n", starter.started.get(0).pid(), o.millis(), o.thrown());
+        assertThat(o.millis()).as("answered within timeout + 1 s").isLessThan(TIMEOUT.toMillis() + 1000);
+        WorkerProcess attacker = starter.started.get(0);
+        attacker.exitCode(); // waits briefly for the kill to take effect
+        assertThat(attacker.isAlive()).as("the attacking worker was killed").isFalse();
+        return o;
+    }
+
+    /** After the attack: a fresh worker answers, and nothing of the killed one reaches the caller. */
+    private static void nextCallIsClean(Starter starter, ProcessExecutor executor) throws Exception {
+        StringWriter out = new StringWriter();
+        Outcome next = run(executor, "after", null, out);
+        assertThat(next.thrown()).isNull();
+        WorkerProcess fresh = starter.started.get(starter.started.size() - 1);
+        assertThat(starter.started).hasSizeGreaterThan(1);
+        assertThat(fresh.pid()).isNotEqualTo(starter.started.get(0).pid());
+        assertThat(next.value()).isEqualTo(List.of(fresh.pid(), "after"));
+        assertThat(out.toString()).isEqualTo("fresh " + fresh.pid() + "\n");
+    }
+
+    private static ProcessExecutor executor(Starter starter) {
+        return new ProcessExecutor(CONFIG, starter);
+    }
+
+    @Test
+    void aWorkerThatAnswersWithGarbageIsKilledAndReplaced() throws Exception {
+        for (String mode : List.of("garbage", "raw-garbage")) {
+            Starter starter = new Starter(mode);
+            try (ProcessExecutor executor = executor(starter)) {
+                Outcome o = attack(starter, executor, "1", null, Writer.nullWriter());
+                assertThat(o.thrown()).as(mode).isInstanceOf(WorkerProtocolException.class);
+                nextCallIsClean(starter, executor);
+            }
+        }
+    }
+
+    @Test
+    void aWorkerThatFloodsItsChannelIsStoppedAtTheOutputLimitAndNothingLateReachesTheCaller() throws Exception {
+        Starter starter = new Starter("flood");
+        try (ProcessExecutor executor = executor(starter)) {
+            StringWriter out = new StringWriter();
+            Outcome o = attack(starter, executor, "1", null, out);
+            assertThat(o.thrown()).isInstanceOf(WorkerProtocolException.class);
+            assertThat(((WorkerProtocolException) o.thrown()).getRule()).isEqualTo("pysandbox.maxOutput");
+            int seen = out.getBuffer().length();
+            assertThat((long) seen).isLessThanOrEqualTo(4 * CONFIG.maxOutput() + (64 << 10));
+            Thread.sleep(300);
+            assertThat(out.getBuffer().length()).as("no output after the answer").isEqualTo(seen);
+            nextCallIsClean(starter, executor);
+        }
+    }
+
+    @Test
+    void aWorkerThatStopsReadingIsKilledAtTheTimeout() throws Exception {
+        Starter starter = new Starter("deaf");
+        try (ProcessExecutor executor = executor(starter)) {
+            // 4 MiB: more than a pipe holds, so the host's write itself would block
+            Map<String, Object> globals = new HashMap<>(Map.of("big", "x".repeat(4 << 20)));
+            Outcome o = attack(starter, executor, "1", globals, Writer.nullWriter());
+            assertThat(o.thrown()).isInstanceOf(ScriptTimeoutException.class).hasMessageContaining("killed");
+            nextCallIsClean(starter, executor);
+        }
+    }
+
+    @Test
+    void aWorkerThatClaimsALongFrameAndStallsIsKilledAtTheTimeout() throws Exception {
+        Starter starter = new Starter("header-lie");
+        try (ProcessExecutor executor = executor(starter)) {
+            Outcome o = attack(starter, executor, "1", null, Writer.nullWriter());
+            assertThat(o.thrown()).isInstanceOf(ScriptTimeoutException.class).hasMessageContaining("killed");
+            nextCallIsClean(starter, executor);
+        }
+    }
+
+    @Test
+    void aWorkerThatAllocatesWithoutBoundDiesAtItsHeapLimit() throws Exception {
+        Starter starter = new Starter("allocate");
+        try (ProcessExecutor executor = executor(starter)) {
+            Outcome o = attack(starter, executor, "1", null, Writer.nullWriter());
+            assertThat(o.thrown()).isInstanceOf(MemoryLimitException.class);
+            nextCallIsClean(starter, executor);
+        }
+    }
+
+    @Test
+    void handlesOfAKilledWorkerReachNothingInItsReplacement() throws Exception {
+        Starter starter = new Starter("echo", "echo");
+        try (ProcessExecutor executor = executor(starter)) {
+            Object handle = run(executor, "handle", null, Writer.nullWriter()).value();
+            assertThat(handle).isInstanceOf(RemoteGuestObject.class);
+            ProcessHandle.of(executor.workerPid()).orElseThrow().destroyForcibly();
+            starter.started.get(0).exitCode();
+            Throwable thrown = catchThrowable(() -> executor.call(handle, new Object[0], Writer.nullWriter(),
+                    Writer.nullWriter(), Reader.nullReader(), CONFIG));
+            assertThat(thrown).isInstanceOf(ScriptException.class).hasMessageContaining("another sandbox");
+            nextCallIsClean(starter, executor);
+        }
+    }
+}
