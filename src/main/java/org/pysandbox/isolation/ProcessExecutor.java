@@ -160,6 +160,11 @@ public final class ProcessExecutor implements Executor {
         } catch (IOException e) {
             throw new ScriptException("cannot send to the sandbox worker process: " + e.getMessage());
         }
+        if (payload.length > LIMITS.maxFrame()) {
+            throw new ScriptException("the code and data passed to the sandbox take " + payload.length
+                    + " bytes, more than a frame may hold (" + WireLimits.MAX_FRAME_PROPERTY + " = "
+                    + LIMITS.maxFrame() + ")");
+        }
         WorkerProcess w = worker();
         long timeout = callConfig.timeout().toMillis();
         long deadline = timeout == 0 ? Long.MAX_VALUE : startMillis + timeout + KILL_GRACE_MILLIS;

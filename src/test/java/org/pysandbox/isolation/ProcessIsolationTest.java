@@ -154,6 +154,22 @@ class ProcessIsolationTest {
     }
 
     @Test
+    void aScriptCannotChangeTheConfigurationOfItsNextCall() throws Exception {
+        // the worker takes each call's configuration from the host's request, never from the namespace
+        Map<String, Object> globals = new HashMap<>();
+        sandbox.execute("isolation = 'context'\ntimeout = 0\nconfig = {'timeout': 0, 'isolation': 'context'}\n"
+                + "globals()['pysandbox.timeout'] = 0\nglobals()['pysandbox.isolation'] = 'context'\n", globals);
+        assertThat(globals).doesNotContainKeys("pysandbox.timeout", "pysandbox.isolation");
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> sandbox.execute("while True:\n    pass", globals))
+                .isInstanceOf(ScriptTimeoutException.class);
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(
+                ResourceBombs.TIMEOUT.plus(ResourceBombs.GRACE).toMillis());
+        assertThatThrownBy(() -> sandbox.execute("import os", globals))
+                .isInstanceOf(org.pysandbox.error.SandboxViolationException.class);
+    }
+
+    @Test
     void timeoutIsAnsweredByTheWorkerBeforeTheBackstop() throws Exception {
         // the worker's own limit answers first (the worker is kept); the host's deadline plus grace is the backstop
         long start = System.nanoTime();
