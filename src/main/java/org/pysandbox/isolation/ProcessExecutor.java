@@ -295,13 +295,21 @@ public final class ProcessExecutor implements Executor {
         }
     }
 
-    /** Applies the worker's namespace to the caller's map: changed names written, deleted names removed. */
+    /**
+     * Applies the worker's namespace to the caller's map: changed names written, deleted names removed.
+     * Only Python identifiers are written, whatever the worker sends.
+     */
     private static void writeBack(Map<String, Object> target, Map<String, Object> sent, Map<String, Object> after) {
         if (target == null || after == null) {
             return;
         }
         try {
             for (Map.Entry<String, Object> e : after.entrySet()) {
+                if (!InProcessExecutor.isIdentifier(e.getKey())) {
+                    // what a worker answers is its to choose: only names a script can bind come back, never a
+                    // key like "pysandbox.isolation" that a JSR-223 engine would read as its configuration
+                    continue;
+                }
                 if (!sent.containsKey(e.getKey()) || !java.util.Objects.equals(sent.get(e.getKey()), e.getValue())) {
                     target.put(e.getKey(), e.getValue());
                 }

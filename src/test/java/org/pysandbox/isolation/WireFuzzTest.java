@@ -325,27 +325,66 @@ class WireFuzzTest {
 
     @Test
     void aUrldnsGadgetIsRefusedBeforeAnyObjectIsBuilt() throws Exception {
-        // URLDNS: a HashMap whose key is a URL; deserialising it hashes the URL, which resolves its host
-        URL url = new URL("http://pysandbox-urldns-probe.invalid/");
-        HashMap<URL, String> gadget = new HashMap<>();
-        gadget.put(url, "x");
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(gadget);
+        // URLDNS: a HashMap whose key is a URL with its cached hash reset; deserialising it hashes the URL,
+        // which resolves the URL's host (RecordingResolverProvider records every lookup of this JVM)
+        String host = "pysandbox-urldns-" + System.nanoTime() + ".invalid";
+        byte[] gadget = urldns(host);
+        RecordingResolverProvider.LOOKUPS.clear();
+        // control: the gadget is live (Java deserialization resolves the name), and the recorder sees it
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new ByteArrayInputStream(gadget))) {
+            in.readObject();
         }
-        Object outcome = hostReads(frame(Frames.RESULT, bytes.toByteArray()));
+        assertThat(RecordingResolverProvider.LOOKUPS).as("control: the gadget resolves when deserialised")
+                .contains(host);
+        RecordingResolverProvider.LOOKUPS.clear();
+        // the host reads it as a worker's result: refused at its first byte, no name resolved
+        Object outcome = hostReads(frame(Frames.RESULT, gadget));
         assertThat(outcome).isInstanceOf(WorkerProtocolException.class);
         assertThat(((WorkerProtocolException) outcome).getRule()).isEqualTo("unknown tag");
-        // and wrapped where a value is expected: the stream magic 0xACED is no tag
+        // and placed where a value is expected: the stream magic 0xACED is no tag
         ByteArrayOutputStream framed = new ByteArrayOutputStream();
         framed.writeBytes(new byte[] {'s', 0, 0, 0, 1, 'V'});
-        framed.writeBytes(bytes.toByteArray());
+        framed.writeBytes(gadget);
         Object wrapped = hostReads(frame(Frames.RESULT, framed.toByteArray()));
         assertThat(wrapped).isInstanceOf(WorkerProtocolException.class);
         assertThat(((WorkerProtocolException) wrapped).getRule()).isEqualTo("unknown tag");
+        assertThat(RecordingResolverProvider.LOOKUPS).doesNotContain(host);
         // the reader has no way to name a class: whatever decodes is data (checked for every fuzzed frame too)
         assertThat(java.util.Arrays.stream(WireReader.class.getDeclaredMethods())
                 .flatMap(m -> java.util.Arrays.stream(m.getParameterTypes()))).doesNotContain(Class.class);
+    }
+
+    /**
+     * The URLDNS payload: HashMap{URL: ""} serialised with the URL's cached hashCode patched back to -1.
+     * Building the map resolves the URL's name once, and the JDK caches the failed lookup, so the map is
+     * built with a decoy name of the same length that is then replaced in the stream.
+     */
+    private static byte[] urldns(String host) throws IOException {
+        String decoy = "d" + host.substring(1);
+        URL url = new URL("http://" + decoy + "/");
+        HashMap<URL, String> map = new HashMap<>();
+        map.put(url, ""); // computes (and caches) url.hashCode(), resolving the name once here
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(map);
+        }
+        byte[] b = bytes.toByteArray();
+        byte[] from = decoy.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] to = host.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        for (int i = 0; i + from.length <= b.length; i++) {
+            if (java.util.Arrays.equals(b, i, i + from.length, from, 0, from.length)) {
+                System.arraycopy(to, 0, b, i, to.length);
+            }
+        }
+        // URL's serial fields start with int hashCode then int port (-1): find that pair and reset the hash
+        byte[] pair = ByteBuffer.allocate(8).putInt(url.hashCode()).putInt(-1).array();
+        for (int i = 0; i + 8 <= b.length; i++) {
+            if (java.util.Arrays.equals(b, i, i + 8, pair, 0, 8)) {
+                ByteBuffer.wrap(b).putInt(i, -1);
+                return b;
+            }
+        }
+        throw new AssertionError("URL's hashCode field not found in the stream");
     }
 
     @Test
