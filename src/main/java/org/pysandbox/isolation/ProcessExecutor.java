@@ -213,7 +213,7 @@ public final class ProcessExecutor implements Executor {
                     + "; it was replaced, and the sandbox's state is lost");
             throw se;
         } finally {
-            channel.closed = true; // a late frame of this call never reaches the caller's streams
+            channel.close(); // a late frame of this call never reaches the caller's streams
         }
     }
 
@@ -281,10 +281,17 @@ public final class ProcessExecutor implements Executor {
             } catch (CharacterCodingException e) {
                 throw new BadFrameException("output that is not valid UTF-8", "invalid UTF-8");
             }
-            if (!closed) {
-                target.write(text);
-                target.flush();
+            synchronized (this) {
+                if (!closed) {
+                    target.write(text);
+                    target.flush();
+                }
             }
+        }
+
+        /** After this returns, nothing more is written to the caller's streams. */
+        synchronized void close() {
+            closed = true;
         }
     }
 
