@@ -45,16 +45,17 @@ class ReplTerminalTest {
         }
         java.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "--timeout", "20s"));
         Path script = dir.resolve("repl.sh");
-        StringBuilder command = new StringBuilder("#!/bin/sh\n");
+        StringBuilder command = new StringBuilder("#!/bin/sh\nexec");
         for (String part : java) {
             command.append(" '").append(part.replace("'", "'\\''")).append('\'');
         }
-        // after the REPL ends, the pane stays to show what it printed last
-        Files.writeString(script, command + "\necho \"[exited $?]\"\nsleep 60\n");
+        Files.writeString(script, command + "\n");
         script.toFile().setExecutable(true);
         assertThat(run("tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "50", script.toString()))
                 .isZero();
-        awaitScreen("sandbox>>> ", START);
+        // after the REPL ends, the pane stays, to show what it printed last and its exit status
+        assertThat(run("tmux", "set-option", "-t", session, "remain-on-exit", "on")).isZero();
+        awaitScreen("sandbox>>>", START);
     }
 
     @AfterEach
@@ -69,7 +70,7 @@ class ReplTerminalTest {
         type("data = [3, 1, 2]", "Enter");
         // multi-line block: the parser says the def is open until the blank line
         type("def double(n):", "Enter");
-        awaitScreen("... ", ANSWER);
+        awaitScreen("\n...", ANSWER);
         type("    return n * 2", "Enter", "Enter");
         type("double(21)", "Enter");
         awaitScreen("\n42\n", ANSWER);
@@ -103,7 +104,13 @@ class ReplTerminalTest {
 
         // Ctrl-D leaves with status 0, and the history was kept in the file
         type("C-d");
-        awaitScreen("[exited 0]", ANSWER);
+        long deadline = System.nanoTime() + ANSWER.toNanos();
+        String status = "";
+        while (System.nanoTime() < deadline && !status.startsWith("1 ")) {
+            Thread.sleep(100);
+            status = output("tmux", "display-message", "-p", "-t", session, "#{pane_dead} #{pane_dead_status}").strip();
+        }
+        assertThat(status).as("pane_dead and exit status after Ctrl-D").isEqualTo("1 0");
         assertThat(Files.readString(history, StandardCharsets.UTF_8)).contains("double(21)").contains("sorted(data)");
     }
 
@@ -122,8 +129,11 @@ class ReplTerminalTest {
     }
 
     private String screen() throws Exception {
-        Process p = new ProcessBuilder("tmux", "capture-pane", "-p", "-J", "-S", "-500", "-t", session)
-                .redirectErrorStream(true).start();
+        return output("tmux", "capture-pane", "-p", "-J", "-S", "-500", "-t", session);
+    }
+
+    private static String output(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor(10, TimeUnit.SECONDS);
         return text;
