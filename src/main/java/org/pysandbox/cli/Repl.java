@@ -115,7 +115,10 @@ final class Repl {
             return exit.exitCode();
         } catch (ScriptException failure) {
             out.flush();
-            err.print(Tracebacks.format(failure));
+            // a syntax error is in this input, so its line can be shown; a frame's line may be in an earlier
+            // input under the same name, so tracebacks show none for <stdin> (as CPython 3.12 does)
+            err.print(Tracebacks.format(failure, Tracebacks.isSyntax(failure)
+                    ? Tracebacks.SourceLines.of(FILE_NAME, code) : Tracebacks.SourceLines.NONE));
             if (failure instanceof ScriptTimeoutException) {
                 err.println("(if the sandbox had to be reset to stop it, earlier definitions are gone)");
             }

@@ -100,6 +100,11 @@ final class Tracebacks {
                 && failure.getMessage().contains("the calling thread was interrupted");
     }
 
+    /** A syntax error: its position is in the source just given, not in code defined earlier. */
+    static boolean isSyntax(ScriptException failure) {
+        return failure instanceof PythonScriptException p && isSyntax(p.getPythonType());
+    }
+
     private static boolean isSyntax(String kind) {
         return kind != null && (kind.equals("SyntaxError") || kind.equals("IndentationError")
                 || kind.equals("TabError"));
@@ -121,6 +126,19 @@ final class Tracebacks {
     private static void syntaxError(StringBuilder text, PythonScriptException failure, SourceLines sources) {
         String file = failure.getFileName();
         int line = failure.getLineNumber();
+        int column = failure.getColumnNumber();
+        if (file != null && line > 1 && sources.line(file, line) == null) {
+            // GraalPy places an error at the end of the input on the line after it (CPython: the end of the
+            // last line), e.g. "def g()" alone: show it where CPython does
+            for (int last = line - 1; last >= 1; last--) {
+                String candidate = sources.line(file, last);
+                if (candidate != null && !candidate.isBlank()) {
+                    line = last;
+                    column = candidate.stripTrailing().length() + 1;
+                    break;
+                }
+            }
+        }
         if (file != null) {
             text.append("  File \"").append(file).append('"');
             if (line > 0) {
@@ -132,7 +150,6 @@ final class Tracebacks {
         if (source != null) {
             String stripped = source.stripLeading();
             text.append("    ").append(stripped.stripTrailing()).append('\n');
-            int column = failure.getColumnNumber();
             if (column > 0) {
                 int caret = Math.max(0, Math.min(column - 1 - (source.length() - stripped.length()),
                         stripped.stripTrailing().length()));
