@@ -1,116 +1,100 @@
 package org.pysandbox.cli;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+
+import javax.script.ScriptException;
+
+import org.pysandbox.Sandbox;
 
 /**
- * Decides whether the lines typed at the REPL form a complete statement, with the rules of Python's
- * {@code codeop} as seen by a user: open brackets, an unterminated triple-quoted string or a trailing
- * backslash continue the input; a compound statement (a line ending in {@code :}, or a decorator) continues
- * until a blank line. Syntax errors are not judged here: complete input goes to the sandbox, which reports them.
+ * Decides whether the lines typed at the REPL form a complete input, as CPython's REPL does, by asking the
+ * Python parser (see {@link Parser}) rather than by reading the characters: input that parses runs unless it
+ * ends inside an indented block (which a blank line ends); input whose error is that it ended too early (an
+ * open bracket, an unterminated triple-quoted string, a trailing backslash, a block still expected) waits for
+ * more lines; any other syntax error runs at once, so that the sandbox reports it with its line and caret.
  */
 final class InputCompleteness {
+    /** The parser's verdict on a source: null when it parses, else its SyntaxError message. */
+    @FunctionalInterface
+    interface Parser {
+        String problem(String source);
+    }
+
+    /** Errors that only mean "more input follows", even after a blank line (CPython keeps prompting too). */
+    private static final List<String> OPEN = List.of("was never closed", "unterminated triple-quoted string",
+            "unexpected EOF while parsing", "incomplete input", "unexpected end of file");
+    /** Errors that mean a block is expected: more input follows unless the user ended it with a blank line. */
+    private static final List<String> BLOCK = List.of("expected an indented block", "expected 'except' or 'finally'");
+
+    /**
+     * The sandbox's own parser: {@code compile()} in a fresh namespace of the same interpreter (the REPL has
+     * feature {@code interpreter}, which {@code compile} needs). The source travels as a global, so the code
+     * run is always the same text.
+     */
+    private static final String PARSE = String.join("\n",
+            "def _parse(source):",
+            "    try:",
+            "        compile(source, '<stdin>', 'exec')",
+            "    except SyntaxError as e:",
+            "        return str(e.msg)",
+            "    return None",
+            "_parse(source)", "");
+
     private InputCompleteness() {
     }
 
-    static boolean isComplete(List<String> lines) {
+    /** The SyntaxError message of source as the sandbox's parser sees it, or null when it parses. */
+    static String parse(Sandbox sandbox, String source) throws ScriptException {
+        Map<String, Object> globals = new HashMap<>();
+        globals.put("source", source);
+        return sandbox.eval(PARSE, globals) instanceof String problem ? problem : null;
+    }
+
+    static boolean isComplete(List<String> lines, Parser parser) {
         if (lines.isEmpty()) {
             return true;
         }
-        Scan scan = scan(String.join("\n", lines));
-        if (scan.depth > 0 || scan.inTripleQuote || scan.continuation) {
+        boolean endedByBlankLine = lines.size() > 1 && lines.get(lines.size() - 1).isBlank();
+        String problem = parser.problem(String.join("\n", lines) + "\n");
+        if (problem == null) {
+            return endedByBlankLine || !opensBlock(lines, parser);
+        }
+        if (OPEN.stream().anyMatch(problem::contains)) {
             return false;
         }
-        boolean compound = lines.get(0).strip().startsWith("@") || scan.opensBlock;
-        if (compound) {
-            return lines.get(lines.size() - 1).isBlank();
+        if (BLOCK.stream().anyMatch(problem::contains)) {
+            return endedByBlankLine;
+        }
+        // a decorator alone is invalid until the definition under it follows
+        if (lines.get(0).strip().startsWith("@") && !endedByBlankLine) {
+            return false;
         }
         return true;
     }
 
-    private static final class Scan {
-        int depth;
-        boolean inTripleQuote;
-        boolean continuation;
-        /** Some line ends, outside brackets, strings and comments, with the colon of a compound statement. */
-        boolean opensBlock;
-        char lastCode = ' ';
-    }
-
-    /** A small tokenizer: tracks brackets, strings and comments, which is all completeness needs. */
-    private static Scan scan(String text) {
-        Scan s = new Scan();
-        int i = 0;
-        int n = text.length();
-        while (i < n) {
-            char c = text.charAt(i);
-            if (c == '#') {
-                while (i < n && text.charAt(i) != '\n') {
-                    i++;
-                }
-                continue;
-            }
-            if (c == '\'' || c == '"') {
-                boolean triple = i + 2 < n && text.charAt(i + 1) == c && text.charAt(i + 2) == c;
-                int end = triple ? text.indexOf(String.valueOf(c).repeat(3), i + 3) : -1;
-                if (triple) {
-                    while (end > 0 && isEscaped(text, end)) {
-                        end = text.indexOf(String.valueOf(c).repeat(3), end + 1);
-                    }
-                    if (end < 0) {
-                        s.inTripleQuote = true;
-                        return s;
-                    }
-                    s.lastCode = '"';
-                    i = end + 3;
-                    continue;
-                }
-                int j = i + 1;
-                while (j < n && text.charAt(j) != c && text.charAt(j) != '\n') {
-                    j += text.charAt(j) == '\\' ? 2 : 1;
-                }
-                // An unterminated one-line string is a syntax error that the sandbox will report.
-                s.lastCode = '"';
-                i = Math.min(j + 1, n);
-                continue;
-            }
-            if (c == '(' || c == '[' || c == '{') {
-                s.depth++;
-            } else if ((c == ')' || c == ']' || c == '}') && s.depth > 0) {
-                s.depth--;
-            }
-            if (c == '\n') {
-                endOfLine(s);
-            } else if (!Character.isWhitespace(c)) {
-                s.lastCode = c;
-            }
-            i++;
+    /**
+     * The input is a compound statement typed over several lines (its first logical line alone expects a
+     * block, or is a decorator): as in CPython's REPL, only a blank line ends it, since the user may add a
+     * clause. The first logical line is found by parsing growing prefixes (it may span lines in brackets).
+     */
+    private static boolean opensBlock(List<String> lines, Parser parser) {
+        if (lines.size() < 2) {
+            return false;
         }
-        endOfLine(s);
-        String trimmed = stripTrailingNewlines(text);
-        s.continuation = trimmed.endsWith("\\") && !trimmed.endsWith("\\\\");
-        return s;
-    }
-
-    private static void endOfLine(Scan s) {
-        if (s.depth == 0 && s.lastCode == ':') {
-            s.opensBlock = true;
+        if (lines.get(0).strip().startsWith("@")) {
+            return true;
         }
-        s.lastCode = ' ';
-    }
-
-    private static boolean isEscaped(String text, int at) {
-        int backslashes = 0;
-        for (int k = at - 1; k >= 0 && text.charAt(k) == '\\'; k--) {
-            backslashes++;
+        for (int k = 1; k < lines.size(); k++) {
+            String problem = parser.problem(String.join("\n", lines.subList(0, k)) + "\n");
+            if (problem == null) {
+                return false;
+            }
+            if (BLOCK.stream().anyMatch(problem::contains)) {
+                return true;
+            }
         }
-        return backslashes % 2 == 1;
-    }
-
-    private static String stripTrailingNewlines(String text) {
-        int end = text.length();
-        while (end > 0 && (text.charAt(end - 1) == '\n' || text.charAt(end - 1) == '\r')) {
-            end--;
-        }
-        return text.substring(0, end);
+        return false;
     }
 }

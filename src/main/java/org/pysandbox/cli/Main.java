@@ -27,6 +27,8 @@ import org.pysandbox.config.SandboxConfig;
 import org.pysandbox.config.SandboxConfigurationException;
 import org.pysandbox.limits.InterpreterPool;
 
+import org.jline.terminal.Terminal;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -82,6 +84,10 @@ public final class Main implements Callable<Integer> {
             description = "context (in this JVM, the default) or process (a pooled worker JVM).")
     String isolation;
 
+    @Option(names = "--jit", description = "Start the JVM with the Graal JIT (read by bin/pysandbox): slower to start, "
+            + "several times faster on long runs. Without it the command starts interpreter-only, in about a second.")
+    boolean jit;
+
     @Parameters(paramLabel = "script.py [args...]", arity = "0..*",
             description = "Script to run ('-' reads it from stdin) and its arguments.")
     List<String> positional = new ArrayList<>();
@@ -102,6 +108,7 @@ public final class Main implements Callable<Integer> {
         if (System.getProperty(InterpreterPool.SIZE_PROPERTY) == null) {
             System.setProperty(InterpreterPool.SIZE_PROPERTY, "0");
         }
+        StartupTimer.mark("main");
         System.exit(run(args, System.in, System.out, System.err));
     }
 
@@ -163,17 +170,28 @@ public final class Main implements Callable<Integer> {
             return usage("can't read the script: " + e);
         }
 
-        ConsoleInput console = new ConsoleInput(scriptInput);
+        Terminal terminal = interactive && stdin == System.in ? Terminals.interactive() : null;
+        ConsoleInput console = new ConsoleInput(terminal != null ? terminal.reader() : scriptInput);
         try (Sandbox sandbox = new Sandbox(config)) {
             sandbox.setOut(stdout).setErr(stderr).setIn(console);
             if (interactive) {
-                return new Repl(sandbox, console, stdout, stderr).run(banner(config));
+                try (Evaluator evaluator = new Evaluator(sandbox)) {
+                    Repl.Lines lines = terminal != null ? new TerminalLines(terminal, evaluator) : prompt -> {
+                        stderr.print(prompt);
+                        stderr.flush();
+                        return console.readLine();
+                    };
+                    return new Repl(evaluator, lines, stdout, stderr).run(banner(config));
+                } finally {
+                    Terminals.close(terminal);
+                }
             }
             sandbox.run(source, Map.of("argv", List.copyOf(argv)), null, false, fileName);
+            StartupTimer.mark("first result");
             return ExitStatus.OK;
         } catch (ScriptException failure) {
             stdout.flush();
-            stderr.print(Tracebacks.format(failure));
+            stderr.print(Tracebacks.format(failure, Tracebacks.SourceLines.of(fileName, source)));
             return ExitStatus.of(failure);
         } catch (SandboxConfigurationException e) {
             return usage(e.getMessage());
@@ -243,7 +261,7 @@ public final class Main implements Callable<Integer> {
                 .forEach(f -> enabled.append(enabled.length() == 0 ? "" : ", ").append(f));
         return "pysandbox " + Version.pysandbox() + " (GraalPy " + Version.graalpy() + ", Java "
                 + Runtime.version().feature() + ")\nEnabled features: " + enabled
-                + "\nType Ctrl-D (end of input) to leave.";
+                + "\nType Ctrl-D (end of input) to leave, Ctrl-C to stop a statement, Tab to complete a name.";
     }
 
     private static String featureHelp() {

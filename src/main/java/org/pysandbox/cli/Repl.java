@@ -7,28 +7,43 @@ import java.util.List;
 
 import javax.script.ScriptException;
 
-import org.pysandbox.Sandbox;
 import org.pysandbox.error.ScriptExitException;
 import org.pysandbox.error.ScriptTimeoutException;
 
 /**
- * The interactive sandboxed interpreter (the original's {@code interpreter.py}): reads blocks of input,
+ * The interactive sandboxed interpreter: reads blocks of input (complete when the Python parser says so),
  * runs each in one namespace that lives inside the sandbox, echoes expression values and prints errors as
- * Python tracebacks. Prompts and errors go to stderr and values to stdout, as with CPython.
+ * Python tracebacks. Prompts and errors go to stderr and values to stdout, as with CPython. Where the lines
+ * come from (a terminal with line editing, or a pipe) is the {@link Lines}' business.
  */
 final class Repl {
     static final String PROMPT = "sandbox>>> ";
     static final String CONTINUATION = "... ";
     static final String FILE_NAME = "<stdin>";
 
-    private final Sandbox sandbox;
-    private final ConsoleInput in;
+    /** Where input lines come from. */
+    interface Lines {
+        /** The next line without its terminator, or null at end of input; throws {@link Cancelled} on Ctrl-C. */
+        String read(String prompt) throws IOException;
+    }
+
+    /** Ctrl-C at the prompt: the line (and the block being typed) is dropped. */
+    static final class Cancelled extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Cancelled() {
+            super(null, null, false, false);
+        }
+    }
+
+    private final Evaluator evaluator;
+    private final Lines lines;
     private final PrintWriter out;
     private final PrintWriter err;
 
-    Repl(Sandbox sandbox, ConsoleInput in, PrintWriter out, PrintWriter err) {
-        this.sandbox = sandbox;
-        this.in = in;
+    Repl(Evaluator evaluator, Lines lines, PrintWriter out, PrintWriter err) {
+        this.evaluator = evaluator;
+        this.lines = lines;
         this.out = out;
         this.err = err;
     }
@@ -39,9 +54,15 @@ final class Repl {
         err.flush();
         List<String> block = new ArrayList<>();
         while (true) {
-            err.print(block.isEmpty() ? PROMPT : CONTINUATION);
-            err.flush();
-            String line = in.readLine();
+            String line;
+            try {
+                line = lines.read(block.isEmpty() ? PROMPT : CONTINUATION);
+            } catch (Cancelled c) {
+                err.println("KeyboardInterrupt");
+                err.flush();
+                block.clear();
+                continue;
+            }
             if (line == null) {
                 err.println();
                 err.flush();
@@ -57,7 +78,7 @@ final class Repl {
                 continue;
             }
             block.add(line);
-            if (InputCompleteness.isComplete(block)) {
+            if (InputCompleteness.isComplete(block, this::parse)) {
                 Integer status = execute(block);
                 block.clear();
                 if (status != null) {
@@ -67,11 +88,20 @@ final class Repl {
         }
     }
 
+    /** The parser's SyntaxError message for source, or null when it parses (or could not be asked). */
+    private String parse(String source) {
+        try {
+            return evaluator.call(() -> InputCompleteness.parse(evaluator.sandbox(), source), err);
+        } catch (ScriptException | RuntimeException e) {
+            return null; // the run reports whatever went wrong
+        }
+    }
+
     /** Runs one complete input; returns an exit status when the session must end, else null. */
     private Integer execute(List<String> block) {
         String code = String.join("\n", block) + "\n";
         try {
-            String shown = sandbox.interact(code, FILE_NAME);
+            String shown = evaluator.call(() -> evaluator.sandbox().interact(code, FILE_NAME), err);
             out.flush();
             if (shown != null) {
                 out.println(shown);
@@ -85,7 +115,10 @@ final class Repl {
             return exit.exitCode();
         } catch (ScriptException failure) {
             out.flush();
-            err.print(Tracebacks.format(failure));
+            // a syntax error is in this input, so its line can be shown; a frame's line may be in an earlier
+            // input under the same name, so tracebacks show none for <stdin> (as CPython 3.12 does)
+            err.print(Tracebacks.format(failure, Tracebacks.isSyntax(failure)
+                    ? Tracebacks.SourceLines.of(FILE_NAME, code) : Tracebacks.SourceLines.NONE));
             if (failure instanceof ScriptTimeoutException) {
                 err.println("(if the sandbox had to be reset to stop it, earlier definitions are gone)");
             }

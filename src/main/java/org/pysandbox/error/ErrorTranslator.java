@@ -61,8 +61,10 @@ public final class ErrorTranslator {
         }
         if (e.isSyntaxError()) {
             SourceSection at = e.getSourceLocation();
-            return new PythonScriptException("SyntaxError", e.getMessage(), site.fileName(),
+            PythonScriptException syntax = new PythonScriptException(syntaxType(e), syntaxMessage(e), site.fileName(),
                     at == null ? -1 : at.getStartLine(), at == null ? -1 : at.getStartColumn());
+            syntax.initCause(e);
+            return syntax;
         }
         Value info = interpreter.exceptionInfo(e.getGuestObject(), site.fileName());
         String type = info.getArrayElement(0).asString();
@@ -87,8 +89,88 @@ public final class ErrorTranslator {
         } else {
             result = new PythonScriptException(type, message, file, line, column);
         }
+        if (result instanceof PythonScriptException p) {
+            p.setPythonFrames(frames(e.getGuestObject()));
+        }
         result.initCause(e);
         return result;
+    }
+
+    /** Most frames a traceback keeps (the innermost ones); deeper recursion is cut, as Python's own limit does. */
+    static final int MAX_FRAMES = 100;
+
+    /**
+     * The frames of the script's own code, outermost first, read from the exception's {@code __traceback__}.
+     * The polyglot stack trace cannot give them: the policy runs the script's code under its own entry points,
+     * so Truffle's frames carry the runtime's names. Frames of the sandbox's runtime and of GraalPy's own
+     * library are left out. Reading them runs on the guest thread, still under the call's watchdog.
+     */
+    static java.util.List<PythonFrame> frames(Value exception) {
+        java.util.ArrayDeque<PythonFrame> frames = new java.util.ArrayDeque<>();
+        try {
+            Value tb = exception == null ? null : exception.getMember("__traceback__");
+            int walked = 0;
+            while (tb != null && !tb.isNull() && walked++ < 10_000) {
+                Value code = tb.getMember("tb_frame").getMember("f_code");
+                Value file = code.getMember("co_filename");
+                Value name = code.getMember("co_name");
+                Value line = tb.getMember("tb_lineno");
+                if (file.isString() && name.isString() && line.fitsInInt() && isScriptFile(file.asString())) {
+                    frames.addLast(new PythonFrame(file.asString(), line.asInt(), name.asString()));
+                    if (frames.size() > MAX_FRAMES) {
+                        frames.removeFirst();
+                    }
+                }
+                tb = tb.getMember("tb_next");
+            }
+        } catch (RuntimeException unreadable) {
+            // a traceback the script tampered with: the exception's type, message and line still stand
+        }
+        return java.util.List.copyOf(frames);
+    }
+
+    private static boolean isScriptFile(String file) {
+        return !file.startsWith("<pysandbox") && !file.startsWith("<frozen") && !file.contains("/lib-python/")
+                && !file.contains("/lib-graalpython/") && !file.contains("pysandbox_");
+    }
+
+    /** The SyntaxError subclass (IndentationError, TabError) when the guest object says so. */
+    private static String syntaxType(PolyglotException e) {
+        try {
+            Value exception = e.getGuestObject();
+            Value type = exception == null ? null : exception.getMetaObject();
+            if (type != null && type.getMetaSimpleName() != null && type.getMetaSimpleName().endsWith("Error")) {
+                return type.getMetaSimpleName();
+            }
+        } catch (RuntimeException ignored) {
+            // fall back to the base type
+        }
+        return "SyntaxError";
+    }
+
+    /**
+     * The bare message: GraalPy's polyglot message is {@code str()} of the exception with the type in front,
+     * {@code "SyntaxError: expected ':' (t.py, line 2)"}, so without care a traceback repeats both.
+     */
+    static String syntaxMessage(PolyglotException e) {
+        try {
+            Value exception = e.getGuestObject();
+            Value msg = exception == null ? null : exception.getMember("msg");
+            if (msg != null && msg.isString()) {
+                return msg.asString();
+            }
+        } catch (RuntimeException ignored) {
+            // fall back to the polyglot message
+        }
+        return stripSyntaxMessage(e.getMessage());
+    }
+
+    static String stripSyntaxMessage(String message) {
+        if (message == null) {
+            return null;
+        }
+        String m = message.replaceFirst("^(SyntaxError|IndentationError|TabError): ", "");
+        return m.replaceFirst(" \\([^()]*, line \\d+\\)$", "");
     }
 
     private static int lineOf(PolyglotException e) {

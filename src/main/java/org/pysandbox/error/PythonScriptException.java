@@ -1,5 +1,7 @@
 package org.pysandbox.error;
 
+import java.util.List;
+
 import javax.script.ScriptException;
 
 /**
@@ -10,6 +12,7 @@ public class PythonScriptException extends ScriptException {
     private static final long serialVersionUID = 1L;
     private final String pythonType;
     private final String pythonMessage;
+    private List<PythonFrame> frames = List.of();
 
     public PythonScriptException(String pythonType, String pythonMessage, String fileName, int lineNumber,
             int columnNumber) {
@@ -22,6 +25,18 @@ public class PythonScriptException extends ScriptException {
     /** The Python exception's class name, for example {@code ZeroDivisionError}. */
     public String getPythonType() {
         return pythonType;
+    }
+
+    /**
+     * The frames of the script's own code from the outermost call to where the exception was raised, as
+     * in a Python traceback; empty when unknown (a syntax error has none).
+     */
+    public List<PythonFrame> getPythonFrames() {
+        return frames;
+    }
+
+    void setPythonFrames(List<PythonFrame> frames) {
+        this.frames = List.copyOf(frames);
     }
 
     /** {@code str()} of the Python exception. */

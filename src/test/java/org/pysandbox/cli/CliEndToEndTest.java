@@ -30,6 +30,7 @@ class CliEndToEndTest {
         assertThat(r.status()).as(r.toString()).isEqualTo(ExitStatus.SCRIPT_ERROR);
         assertThat(r.stderr()).as(r.toString())
                 .contains("Traceback (most recent call last):\n  File \"" + script + "\", line 3, in <module>\n"
+                        + "    print(x / (y - 2))\n"
                         + "ZeroDivisionError: division by zero\n");
         assertThat(r.stdout()).isEmpty();
     }
@@ -39,14 +40,43 @@ class CliEndToEndTest {
         CliProcess.Result blocked = CliProcess.run("", "-c", "x = 1\nprint('leak')");
         assertThat(blocked.status()).as(blocked.toString()).isEqualTo(ExitStatus.VIOLATION);
         assertThat(blocked.stdout()).isEmpty();
-        assertThat(blocked.stderr()).contains("File \"<string>\", line 2").contains("feature 'stdout'");
+        // the hint names the option a command-line user has, not the Java API's builder method
+        assertThat(blocked.stderr()).contains("File \"<string>\", line 2").contains("(allowed by -f stdout)")
+                .doesNotContain("enable(");
+        CliProcess.Result os = CliProcess.run("", "-c", "import os");
+        assertThat(os.stderr()).as(os.toString()).contains("(allowed by --allow-module os)");
+    }
+
+    @Test
+    void tracebacksShowEveryFrameOfTheScriptWithItsSourceLine(@TempDir Path dir) throws Exception {
+        Path script = dir.resolve("deep.py");
+        Files.writeString(script, "def f(x):\n    return g(x)\n\ndef g(y):\n    return 10 // y\n\nf(0)\n");
+        CliProcess.Result r = CliProcess.run("", script.toString());
+        assertThat(r.status()).as(r.toString()).isEqualTo(ExitStatus.SCRIPT_ERROR);
+        assertThat(r.stderr()).as(r.toString()).isEqualTo("Traceback (most recent call last):\n"
+                + "  File \"" + script + "\", line 7, in <module>\n    f(0)\n"
+                + "  File \"" + script + "\", line 2, in f\n    return g(x)\n"
+                + "  File \"" + script + "\", line 5, in g\n    return 10 // y\n"
+                + "ZeroDivisionError: integer division or modulo by zero\n");
+    }
+
+    @Test
+    void syntaxErrorsShowTheLineAndACaretOnce(@TempDir Path dir) throws Exception {
+        Path script = dir.resolve("syn.py");
+        Files.writeString(script, "x = 1\ndef f()\n    return x\n");
+        CliProcess.Result r = CliProcess.run("", script.toString());
+        assertThat(r.status()).as(r.toString()).isEqualTo(ExitStatus.SCRIPT_ERROR);
+        assertThat(r.stderr()).as(r.toString()).isEqualTo("  File \"" + script + "\", line 2\n"
+                + "    def f()\n"
+                + "           ^\n"
+                + "SyntaxError: expected ':'\n");
     }
 
     @Test
     void limitsExitWithFourAndNameTheOption() throws Exception {
         CliProcess.Result r = CliProcess.run("", "--timeout", "500ms", "-c", "while True:\n    pass\n");
         assertThat(r.status()).as(r.toString()).isEqualTo(ExitStatus.LIMIT);
-        assertThat(r.stderr()).contains("ScriptTimeoutError").contains("--timeout");
+        assertThat(r.stderr()).contains("ScriptTimeoutError").contains("raise --timeout");
     }
 
     @Test

@@ -2,7 +2,6 @@ package org.pysandbox.cli;
 
 import java.io.File;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,14 +30,10 @@ final class CliProcess {
     static Result run(String stdin, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            // The Graal JIT and stack options of this test JVM; not its agents or debug settings.
-            if (option.startsWith("-XX:+UnlockExperimentalVMOptions") || option.startsWith("-XX:+EnableJVMCI")
-                    || option.startsWith("--upgrade-module-path") || option.startsWith("--enable-native-access")
-                    || option.startsWith("-Xss")) {
-                command.add(option);
-            }
-        }
+        // As bin/pysandbox starts it by default: interpreter-only with C1, which starts fastest.
+        command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss8m",
+                "--enable-native-access=ALL-UNNAMED", "-Dpolyglot.engine.WarnInterpreterOnly=false",
+                "-Dpysandbox.quietInterpreterWarning=true"));
         if (Runtime.version().feature() >= 23) {
             command.add("--sun-misc-unsafe-memory-access=allow"); // as bin/pysandbox: quiet Truffle's Unsafe warning
         }

@@ -22,7 +22,8 @@ class MainTest {
 
     @Test
     void dashCSeesItsArgumentsAndAllowedModules() {
-        Run r = run("", "-f", "stdout", "--allow-module", "json:dumps", "-c",
+        // a generous timeout: the first run in a test JVM on a loaded machine can take seconds
+        Run r = run("", "-f", "stdout", "--timeout", "60s", "--allow-module", "json:dumps", "-c",
                 "from json import dumps\nprint(dumps({'argv': list(argv)}))", "a1", "--not-an-option");
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).isEqualTo("{\"argv\": [\"-c\", \"a1\", \"--not-an-option\"]}\n");
@@ -56,6 +57,20 @@ class MainTest {
         assertThat(r.err()).contains("ScriptTimeoutError");
         // The session survived the timeout (the context was interrupted, not discarded) and exit() ended it.
         assertThat(r.out()).isEqualTo("5\n");
+    }
+
+    @Test
+    void replShowsFramesOfEarlierInputsAndSyntaxErrorsWithACaret() {
+        Run r = run("def f(x):\n    return 1 // x\n\nf(0)\ndef g()\n");
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.err()).contains("Traceback (most recent call last):\n"
+                + "  File \"<stdin>\", line 1, in <module>\n"
+                + "  File \"<stdin>\", line 2, in f\n"
+                + "ZeroDivisionError: integer division or modulo by zero\n");
+        assertThat(r.err()).contains("  File \"<stdin>\", line 1\n"
+                + "    def g()\n"
+                + "           ^\n"
+                + "SyntaxError: expected ':'\n").doesNotContain("SyntaxError: SyntaxError");
     }
 
     @Test

@@ -1,0 +1,167 @@
+package org.pysandbox.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Drives the real REPL in a pseudo-terminal (a tmux session, as a person at a terminal would) and asserts on
+ * what the screen shows: line editing, history, Tab completion, multi-line blocks, Ctrl-C and Ctrl-D.
+ * .ci/run installs tmux; without it these tests are skipped with that reason.
+ */
+class ReplTerminalTest {
+    private static final Duration START = Duration.ofSeconds(120);
+    private static final Duration ANSWER = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+    private String session;
+    private Path history;
+
+    @BeforeEach
+    void start() throws Exception {
+        Assumptions.assumeTrue(run("tmux", "-V") == 0, "tmux is not installed (apt-get install tmux)");
+        session = "pysandbox-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        history = dir.resolve("history");
+        List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss8m", "--enable-native-access=ALL-UNNAMED",
+                "-Dpolyglot.engine.WarnInterpreterOnly=false", "-Dpysandbox.quietInterpreterWarning=true",
+                "-Dpysandbox.history=" + history));
+        if (Runtime.version().feature() >= 23) {
+            java.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        java.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "--timeout", "20s"));
+        Path script = dir.resolve("repl.sh");
+        StringBuilder command = new StringBuilder("#!/bin/sh\nexec");
+        for (String part : java) {
+            command.append(" '").append(part.replace("'", "'\\''")).append('\'');
+        }
+        Files.writeString(script, command + "\n");
+        script.toFile().setExecutable(true);
+        assertThat(run("tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "50", script.toString()))
+                .isZero();
+        // after the REPL ends, the pane stays, to show what it printed last and its exit status
+        assertThat(run("tmux", "set-option", "-t", session, "remain-on-exit", "on")).isZero();
+        awaitScreen("sandbox>>>", START);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (session != null) {
+            run("tmux", "kill-session", "-t", session);
+        }
+    }
+
+    @Test
+    void editingHistoryCompletionMultiLineAndInterrupt() throws Exception {
+        type("data = [3, 1, 2]", "Enter");
+        // multi-line block: the parser says the def is open until the blank line
+        type("def double(n):", "Enter");
+        awaitScreen("\n...", ANSWER);
+        type("    return n * 2", "Enter", "Enter");
+        type("double(21)", "Enter");
+        awaitScreen("\n42\n", ANSWER);
+
+        // Tab completes an attribute of a name in the sandbox's namespace
+        type("data.appe", "Tab");
+        awaitScreen("data.append", ANSWER);
+        type("(0)", "Enter", "sorted(data)", "Enter");
+        awaitScreen("[0, 1, 2, 3]", ANSWER);
+
+        // line editing: Backspace, Home and arrows move within the line instead of inserting escape codes
+        type("10 - 1Z", "BSpace", "Home", "2", "Enter");
+        awaitScreen("\n209\n", ANSWER);
+        // history: the up arrow recalls the previous line
+        type("Up", "Enter");
+        awaitScreen("\n209\n[^\n]*\n209\n", ANSWER);
+
+        // Ctrl-C stops a running statement and returns to the prompt with the namespace intact
+        type("while True: pass", "Enter");
+        Thread.sleep(1500);
+        type("C-c");
+        awaitScreen("KeyboardInterrupt", ANSWER);
+        type("len(data)", "Enter");
+        awaitScreen("\n4\n", ANSWER);
+
+        // Ctrl-C at the prompt drops the line being typed
+        type("this is not python", "C-c");
+        type("'after'", "Enter");
+        awaitScreen("'after'", ANSWER);
+        assertThat(screen()).doesNotContain("SyntaxError");
+
+        // Ctrl-D leaves with status 0, and the history was kept in the file
+        type("C-d");
+        long deadline = System.nanoTime() + ANSWER.toNanos();
+        String status = "";
+        while (System.nanoTime() < deadline && !status.startsWith("1 ")) {
+            Thread.sleep(100);
+            status = output("tmux", "display-message", "-p", "-t", session, "#{pane_dead} #{pane_dead_status}").strip();
+        }
+        assertThat(status).as("pane_dead and exit status after Ctrl-D").isEqualTo("1 0");
+        assertThat(Files.readString(history, StandardCharsets.UTF_8)).contains("double(21)").contains("sorted(data)");
+    }
+
+    private void type(String... keys) throws Exception {
+        for (String key : keys) {
+            boolean special = key.equals("Enter") || key.equals("Tab") || key.equals("BSpace") || key.equals("Home")
+                    || key.equals("Up") || key.startsWith("C-");
+            List<String> command = new ArrayList<>(List.of("tmux", "send-keys", "-t", session));
+            if (!special) {
+                command.add("-l");
+            }
+            command.add(key);
+            assertThat(run(command.toArray(String[]::new))).isZero();
+            Thread.sleep(50);
+        }
+    }
+
+    private String screen() throws Exception {
+        return output("tmux", "capture-pane", "-p", "-J", "-S", "-500", "-t", session);
+    }
+
+    private static String output(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(10, TimeUnit.SECONDS);
+        return text;
+    }
+
+    /** Waits until the screen matches (a regular expression when it has a bracket, else a plain string). */
+    private void awaitScreen(String expected, Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        boolean regex = expected.contains("[^");
+        java.util.regex.Pattern pattern = regex ? java.util.regex.Pattern.compile(expected) : null;
+        String text = "";
+        while (System.nanoTime() < deadline) {
+            text = screen().replaceAll("[ \t]+\n", "\n");
+            if (regex ? pattern.matcher(text).find() : text.contains(expected)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the screen did not show " + expected + " within " + limit + ":\n" + text);
+    }
+
+    private static int run(String... command) throws IOException, InterruptedException {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+}
