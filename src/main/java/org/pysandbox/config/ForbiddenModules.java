@@ -15,8 +15,9 @@ import java.util.Set;
  * copy, so the two cannot drift apart.
  *
  * <p>{@code sys} may be allowed only for its plain data ({@code version}, {@code maxsize}, ...), as the
- * original pysandbox allowed {@code allowModule('sys', 'version')}; {@code _getframe}, {@code modules},
- * {@code settrace}, {@code "*"} and everything else in it are refused.
+ * original pysandbox allowed {@code allowModule('sys', 'version')}, plus {@code _getframe} together with
+ * the {@code traceback} feature (the original's frame access, whose dangerous attributes the policy hides);
+ * {@code modules}, {@code settrace}, {@code "*"} and everything else in it are refused.
  *
  * <p>{@code os} is deliberately not here: a few of its functions ({@code os.path}, {@code os.sep},
  * {@code os.fspath}) are ordinary, and everything dangerous in it is stopped by the Truffle floor itself
@@ -27,10 +28,12 @@ import java.util.Set;
 public final class ForbiddenModules {
     private static final Map<String, String> MODULES = new LinkedHashMap<>();
     private static final Map<String, Map<String, String>> SYMBOLS = new LinkedHashMap<>();
-    /** Modules of which only these plain-data symbols may be allowed (never {@code "*"}). */
+    /** The one frame function of sys the original allowed, and only beside the traceback feature. */
+    static final String FRAME = "_getframe";
+    /** Modules of which only these symbols may be allowed (never {@code "*"}). */
     private static final Map<String, Set<String>> ONLY = Map.of("sys", Set.of("version", "version_info",
             "hexversion", "platform", "maxsize", "maxunicode", "byteorder", "float_info", "int_info", "api_version",
-            "copyright"));
+            "copyright", FRAME));
     private static final String SYS_REASON = "sys hands out the interpreter's state (modules, _getframe, settrace, "
             + "the real streams); only its plain data can be allowed: ";
 

@@ -283,7 +283,13 @@ public final class SandboxConfig {
         }
 
         public SandboxConfig build() {
-            return new SandboxConfig(this);
+            SandboxConfig config = new SandboxConfig(this);
+            if (config.allowedModules().getOrDefault("sys", List.of()).contains(ForbiddenModules.FRAME)
+                    && !config.has(Feature.TRACEBACK)) {
+                throw new SandboxConfigurationException("symbol '_getframe' of module 'sys' can only be allowed with the "
+                        + "traceback feature (frames are part of tracebacks)");
+            }
+            return config;
         }
     }
 }

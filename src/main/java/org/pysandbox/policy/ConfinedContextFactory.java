@@ -83,6 +83,9 @@ public final class ConfinedContextFactory {
                 ? FileSystem.newDenyIOFileSystem()
                 : new AllowListFileSystem(config.allowedPaths());
         // The interpreter's own standard library is an internal resource; everything else is the base.
-        return FileSystem.allowInternalResourceAccess(base);
+        // Read-only over both: allowInternalResourceAccess alone lets a guest open GraalPy's extracted
+        // standard library (~/.cache/org.graalvm.polyglot/...) for writing, which would plant code in every
+        // context of every JVM on the machine that imports it (FloorAttackTest, "write into the stdlib").
+        return FileSystem.newReadOnlyFileSystem(FileSystem.allowInternalResourceAccess(base));
     }
 }

@@ -28,12 +28,23 @@ class ForbiddenModulesTest {
     void sysOnlyForItsPlainData() {
         SandboxConfig config = SandboxConfig.builder().allowModule("sys", "version", "version_info", "maxsize").build();
         assertThat(config.allowedModules().get("sys")).containsExactly("version", "version_info", "maxsize");
-        for (String symbol : new String[] {"modules", "_getframe", "settrace", "setprofile", "stdout", "*", "exc_info"}) {
+        for (String symbol : new String[] {"modules", "settrace", "setprofile", "stdout", "*", "exc_info", "_current_frames"}) {
             assertThatThrownBy(() -> SandboxConfig.builder().allowModule("sys", symbol)).as(symbol)
                     .isInstanceOf(SandboxConfigurationException.class)
                     .hasMessageContaining("symbol '" + symbol + "' of module 'sys' can never be allowed")
                     .hasMessageContaining("only its plain data");
         }
+    }
+
+    /** The original's frame access (pysandbox 1.5 traceback feature): only beside that feature. */
+    @Test
+    void sysGetframeOnlyWithTheTracebackFeature() {
+        assertThatThrownBy(() -> SandboxConfig.builder().allowModule("sys", "_getframe").build())
+                .isInstanceOf(SandboxConfigurationException.class).hasMessageContaining("traceback feature");
+        assertThat(SandboxConfig.builder().enable(Feature.TRACEBACK).allowModule("sys", "_getframe").build()
+                .allowedModules().get("sys")).containsExactly("_getframe");
+        assertThat(SandboxConfig.builder().enable(Feature.INTERPRETER).allowModule("sys", "_getframe").build()
+                .has(Feature.TRACEBACK)).isTrue();
     }
 
     @Test

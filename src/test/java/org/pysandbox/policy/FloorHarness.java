@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
@@ -67,6 +68,7 @@ public final class FloorHarness implements AutoCloseable {
     private final Path stdlibFile;
     private final long stdlibFileSize;
     private final long stdlibFileModified;
+    private final List<String> stdlibDirBefore;
     private final Set<Thread> threadsBefore;
     private final Properties propertiesBefore;
     private final String limitsBefore;
@@ -98,6 +100,7 @@ public final class FloorHarness implements AutoCloseable {
         stdlibFile = Path.of(tenant.eval("python", "__import__('json').__file__").asString());
         stdlibFileSize = Files.size(stdlibFile);
         stdlibFileModified = Files.getLastModifiedTime(stdlibFile).toMillis();
+        stdlibDirBefore = listing(stdlibFile.getParent());
         context = newContext();
         context.eval("python", "1"); // GraalPy's own threads, if any, start with the first context
         threadsBefore = liveThreads();
@@ -110,13 +113,17 @@ public final class FloorHarness implements AutoCloseable {
         return ConfinedContextFactory.newContext(config, InputStream.nullInputStream(), out, out);
     }
 
-    /** Replaces placeholders: %SECRET%, %ALLOWED%, %DIR%, %CREATED%, %TCP%, %UDP%, %PATHVAR% as Python literals. */
+    /**
+     * Replaces placeholders with Python literals: %SECRET%, %ALLOWED%, %DIR%, %CREATED%, %TCP%, %UDP%, and
+     * %STDLIB% / %STDLIBDIR% (json/__init__.py of GraalPy's extracted standard library, and its directory).
+     */
     public String source(String code) {
         return code.replace("%SECRET%", py(secret.toString())).replace("%ALLOWED%", py(allowed.toString()))
                 .replace("%DIR%", py(dir.toString())).replace("%CREATED%", py(created.toString()))
                 .replace("%TCP%", Integer.toString(tcp.getLocalPort()))
                 .replace("%UDP%", Integer.toString(udp.getLocalPort()))
-                .replace("%STDLIB%", py(stdlibFile.toString()));
+                .replace("%STDLIB%", py(stdlibFile.toString()))
+                .replace("%STDLIBDIR%", py(stdlibFile.getParent().toString()));
     }
 
     /**
@@ -163,6 +170,8 @@ public final class FloorHarness implements AutoCloseable {
         assertThat(Files.size(stdlibFile)).as(what + ": GraalPy's stdlib unchanged").isEqualTo(stdlibFileSize);
         assertThat(Files.getLastModifiedTime(stdlibFile).toMillis()).as(what + ": GraalPy's stdlib untouched")
                 .isEqualTo(stdlibFileModified);
+        assertThat(listing(stdlibFile.getParent())).as(what + ": no file planted in GraalPy's stdlib")
+                .isEqualTo(stdlibDirBefore);
         Set<Thread> started = liveThreads();
         started.removeAll(threadsBefore);
         // GraalPy's AsyncHandler gives every context a daemon pool named python-actions-*: it exists whatever
@@ -201,6 +210,12 @@ public final class FloorHarness implements AutoCloseable {
             throw new AssertionError(what + ": the guest sent a UDP datagram to the host");
         } catch (SocketTimeoutException expected) {
             // nothing received
+        }
+    }
+
+    private static List<String> listing(Path directory) throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
 

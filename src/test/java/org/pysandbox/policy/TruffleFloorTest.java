@@ -56,7 +56,7 @@ class TruffleFloorTest {
     }
 
     /** The first entries of {@link #ATTACKS}: reads and writes of files. */
-    private static final int FILE_ATTACKS = 24;
+    private static final int FILE_ATTACKS = 26;
 
     private static final String[][] ATTACKS = {
         // host files stay unreadable
@@ -83,7 +83,9 @@ class TruffleFloorTest {
         {"chmod", "import os\nos.chmod(%SECRET%, 0o777)"},
         {"utime", "import os\nos.utime(%SECRET%, (0, 0))"},
         {"shutil.copy", "import shutil\nshutil.copy(%SECRET%, %CREATED%)"},
-        {"write into GraalPy's standard library", "open(%STDLIB%, 'a').write('pwned = 1')"},
+        {"append to GraalPy's standard library", "with open(%STDLIB%, 'a') as f:\n    f.write('pwned = 1')"},
+        {"plant a module in GraalPy's standard library", "with open(%STDLIBDIR% + '/pwn.py', 'w') as f:\n    f.write('x')"},
+        {"touch GraalPy's standard library", "import os\nos.utime(%STDLIB%, None)"},
         {"tempfile", "import tempfile\ntempfile.mkstemp(dir=%DIR%)"},
         // no processes
         {"os.system", "import os\nos.system('touch ' + %CREATED%)"},
