@@ -1,21 +1,142 @@
 package org.pysandbox.config;
 
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
-/** Modules no configuration may open: each hands out the interpreter, the host or native code. */
-final class ForbiddenModules {
-    private static final Set<String> NAMES = Set.of("builtins", "gc", "importlib", "_imp", "__graalpython__",
-            "polyglot", "java", "ctypes", "_ctypes", "_posixsubprocess", "_frozen_importlib",
-            "_frozen_importlib_external", "inspect", "__main__", "pysandbox_runtime", "pysandbox_checker");
+/**
+ * The one list of modules and symbols no configuration may open, each with the reason: every entry hands
+ * out the interpreter's internals, the host, signals, processes or native code, or a raw attribute walk
+ * that bypasses the policy's name rules. {@link SandboxConfig.Builder#allowModule} refuses them, and the
+ * Python layer receives the same list (see {@link #modules()} and {@link #symbols()}) rather than keeping a
+ * copy, so the two cannot drift apart.
+ *
+ * <p>{@code sys} may be allowed only for its plain data ({@code version}, {@code maxsize}, ...), as the
+ * original pysandbox allowed {@code allowModule('sys', 'version')}, plus {@code _getframe} together with
+ * the {@code traceback} feature (the original's frame access, whose dangerous attributes the policy hides);
+ * {@code modules}, {@code settrace}, {@code "*"} and everything else in it are refused.
+ *
+ * <p>{@code os} is deliberately not here: a few of its functions ({@code os.path}, {@code os.sep},
+ * {@code os.fspath}) are ordinary, and everything dangerous in it is stopped by the Truffle floor itself
+ * (no files outside the allowed paths, no writes, processes, environment or signals), which
+ * {@code FloorOnlyTest} proves with the real {@code os}. Its raw twin {@code posix} stays forbidden, as the
+ * security model has always promised.
+ */
+public final class ForbiddenModules {
+    private static final Map<String, String> MODULES = new LinkedHashMap<>();
+    private static final Map<String, Map<String, String>> SYMBOLS = new LinkedHashMap<>();
+    /** The one frame function of sys the original allowed, and only beside the traceback feature. */
+    static final String FRAME = "_getframe";
+    /** Modules of which only these symbols may be allowed (never {@code "*"}). */
+    private static final Map<String, Set<String>> ONLY = Map.of("sys", Set.of("version", "version_info",
+            "hexversion", "platform", "maxsize", "maxunicode", "byteorder", "float_info", "int_info", "api_version",
+            "copyright", FRAME));
+    private static final String SYS_REASON = "sys hands out the interpreter's state (modules, _getframe, settrace, "
+            + "the real streams); only its plain data can be allowed: ";
+
+    static {
+        forbid("it is the raw operating-system interface under os (allow the os functions you need instead)",
+                "posix", "nt", "_posixshmem");
+        forbid("it opens raw file objects (FileIO) beside open()", "_io");
+        forbid("signals reach the whole JVM on GraalPy 25.0 (raise_signal ends it, signal() installs JVM-wide "
+                + "handlers, alarm() starts a thread)", "signal", "_signal");
+        forbid("it starts, signals or interrupts threads", "_thread");
+        forbid("it starts processes", "subprocess", "_posixsubprocess", "multiprocessing", "_multiprocessing",
+                "pty", "concurrent");
+        forbid("it reaches every live object (get_objects, get_referrers)", "gc");
+        forbid("it is the import machinery and loads any module or file", "importlib", "_imp",
+                "_frozen_importlib", "_frozen_importlib_external", "zipimport", "runpy", "pkgutil");
+        forbid("it is GraalPy's internal module (read_file, run_path, extend, builtin)", "__graalpython__");
+        forbid("it reaches Java classes or other languages", "polyglot", "java", "jarray");
+        forbid("it loads native code", "ctypes", "_ctypes", "_cffi_backend", "mmap", "resource", "fcntl");
+        forbid("it reaches frames, code and attributes around the policy's name rules", "inspect", "dis",
+                "pdb", "bdb", "code", "codeop");
+        forbid("it builds code objects or calls anything named in its input", "marshal", "pickle", "_pickle",
+                "shelve");
+        forbid("it is the real builtins module", "builtins", "_sitebuiltins");
+        forbid("it is the script's own or the sandbox's namespace", "__main__", "pysandbox_runtime",
+                "pysandbox_checker", "sandbox", "_sandbox");
+        forbid("it opens sockets", "socket", "_socket", "select", "selectors", "ssl", "_ssl");
+
+        forbidSymbols("types", "it builds functions and code objects from raw parts, or names frames",
+                "CodeType", "FunctionType", "LambdaType", "FrameType", "TracebackType", "CellType", "MethodType",
+                "GeneratorType", "CoroutineType", "AsyncGeneratorType");
+        forbidSymbols("string", "its get_field walks attributes around the policy's name rules", "Formatter");
+        forbidSymbols("operator", "it reads attributes by name around the policy's name rules", "attrgetter",
+                "methodcaller");
+        forbidSymbols("traceback", "it yields live frames", "walk_stack", "walk_tb");
+        forbidSymbols("os", "it ends, signals or replaces the process, or reaches the environment", "_exit",
+                "abort", "kill", "killpg", "system", "popen", "fork", "forkpty", "execv", "execve", "execl",
+                "execle", "execlp", "execlpe", "execvp", "execvpe", "spawnv", "spawnve", "spawnl", "spawnle",
+                "posix_spawn", "posix_spawnp", "environ", "environb", "getenv", "getenvb", "putenv", "unsetenv",
+                "register_at_fork");
+    }
 
     private ForbiddenModules() {
     }
 
-    static boolean isForbidden(String module) {
-        return NAMES.contains(module) || NAMES.contains(module.split("\\.")[0]);
+    private static void forbid(String reason, String... names) {
+        for (String name : names) {
+            MODULES.put(name, reason);
+        }
     }
 
-    static String describe() {
-        return String.join(", ", NAMES.stream().sorted().toList());
+    private static void forbidSymbols(String module, String reason, String... names) {
+        Map<String, String> symbols = SYMBOLS.computeIfAbsent(module, m -> new LinkedHashMap<>());
+        for (String name : names) {
+            symbols.put(name, reason);
+        }
+    }
+
+    /** Why {@code module} (or the package it belongs to) can never be allowed; empty when it can. */
+    public static Optional<String> reason(String module) {
+        String root = module.split("\\.", 2)[0];
+        if (MODULES.containsKey(module)) {
+            return Optional.of(MODULES.get(module));
+        }
+        if (MODULES.containsKey(root)) {
+            return Optional.of(MODULES.get(root));
+        }
+        if (root.startsWith("pysandbox")) {
+            return Optional.of(MODULES.get("pysandbox_runtime"));
+        }
+        return Optional.empty();
+    }
+
+    /** Why {@code symbol} of {@code module} can never be allowed; empty when it can. */
+    public static Optional<String> symbolReason(String module, String symbol) {
+        Set<String> only = ONLY.get(module);
+        if (only != null && !only.contains(symbol)) {
+            return Optional.of(SYS_REASON + String.join(", ", only.stream().sorted().toList()));
+        }
+        return Optional.ofNullable(SYMBOLS.getOrDefault(module, Map.of()).get(symbol));
+    }
+
+    /** Modules that may be allowed only with some of these symbols: {@code sys} and its plain data. */
+    public static Map<String, Set<String>> onlySymbols() {
+        return ONLY;
+    }
+
+    static boolean isForbidden(String module) {
+        return reason(module).isPresent();
+    }
+
+    /** Every forbidden module, sorted; a dotted name is forbidden when its first part is. */
+    public static List<String> modules() {
+        return MODULES.keySet().stream().sorted().toList();
+    }
+
+    /**
+     * Symbols forbidden in otherwise allowable modules. An explicit request for one is refused at
+     * configuration time; {@code "*"} must leave them out (the Python layer applies this list).
+     */
+    public static Map<String, Set<String>> symbols() {
+        Map<String, Set<String>> copy = new LinkedHashMap<>();
+        SYMBOLS.entrySet().stream().sorted(Map.Entry.comparingByKey(Comparator.naturalOrder()))
+                .forEach(e -> copy.put(e.getKey(), Set.copyOf(e.getValue().keySet())));
+        return Map.copyOf(copy);
     }
 }

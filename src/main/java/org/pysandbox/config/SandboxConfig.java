@@ -205,17 +205,22 @@ public final class SandboxConfig {
             if (!module.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*")) {
                 throw new SandboxConfigurationException("invalid module name '" + module + "'");
             }
-            if (ForbiddenModules.isForbidden(module)) {
-                throw new SandboxConfigurationException("module '" + module + "' cannot be allowed: it reaches the "
-                        + "interpreter's internals or the host (" + ForbiddenModules.describe() + ")");
-            }
-            Set<String> allowed = modules.computeIfAbsent(module, m -> new LinkedHashSet<>());
+            ForbiddenModules.reason(module).ifPresent(reason -> {
+                throw new SandboxConfigurationException("module '" + module + "' can never be allowed: " + reason
+                        + " (forbidden modules: " + String.join(", ", ForbiddenModules.modules()) + ")");
+            });
             for (String symbol : symbols) {
+                Objects.requireNonNull(symbol, "symbol");
                 if (!"*".equals(symbol) && !symbol.matches("[A-Za-z_][A-Za-z0-9_]*")) {
                     throw new SandboxConfigurationException("invalid symbol '" + symbol + "' for module '" + module + "'");
                 }
-                allowed.add(symbol);
+                ForbiddenModules.symbolReason(module, symbol).ifPresent(reason -> {
+                    throw new SandboxConfigurationException("symbol '" + symbol + "' of module '" + module
+                            + "' can never be allowed: " + reason);
+                });
             }
+            // checked in full first, so that a refused call leaves the builder as it was
+            modules.computeIfAbsent(module, m -> new LinkedHashSet<>()).addAll(List.of(symbols));
             return this;
         }
 
@@ -278,7 +283,13 @@ public final class SandboxConfig {
         }
 
         public SandboxConfig build() {
-            return new SandboxConfig(this);
+            SandboxConfig config = new SandboxConfig(this);
+            if (config.allowedModules().getOrDefault("sys", List.of()).contains(ForbiddenModules.FRAME)
+                    && !config.has(Feature.TRACEBACK)) {
+                throw new SandboxConfigurationException("symbol '_getframe' of module 'sys' can only be allowed with the "
+                        + "traceback feature (frames are part of tracebacks)");
+            }
+            return config;
         }
     }
 }

@@ -17,10 +17,17 @@ import org.pysandbox.config.SandboxConfig;
  * the allowed paths, no processes, threads, native code, environment, host classes or polyglot access.
  * Host values reach the guest only as {@code org.graalvm.polyglot.proxy} proxies, which need no host
  * access at all; whatever the Python layer above it lets through, this floor has nothing to reach.
+ * GraalPy's JVM-wide signal and time-zone hooks, which no context option removes on 25.0, are taken away
+ * by {@link PlatformAccess} before GraalPy initialises, and every context is checked for them.
  */
 public final class ConfinedContextFactory {
     /** One engine per JVM, so parsed code and (with the JIT) compiled code are shared by all contexts. */
     private static volatile Engine sharedEngine;
+
+    static {
+        // before any GraalPy class initialises: signals and tzset are JVM-wide on GraalPy 25.0 (see the class)
+        PlatformAccess.disable();
+    }
 
     private ConfinedContextFactory() {
     }
@@ -46,7 +53,7 @@ public final class ConfinedContextFactory {
 
     /** A confined context with nothing of the policy installed yet. */
     static Context newContext(SandboxConfig config, InputStream in, OutputStream out, OutputStream err) {
-        return Context.newBuilder(PolicyScripts.LANGUAGE)
+        Context context = Context.newBuilder(PolicyScripts.LANGUAGE)
                 .engine(engine())
                 .allowHostAccess(HostAccess.NONE)
                 .allowHostClassLookup(className -> false)
@@ -62,6 +69,13 @@ public final class ConfinedContextFactory {
                 .out(out)
                 .err(err)
                 .build();
+        try {
+            PlatformAccess.verify(context);
+        } catch (RuntimeException e) {
+            context.close(true);
+            throw e;
+        }
+        return context;
     }
 
     private static FileSystem fileSystem(SandboxConfig config) {
@@ -69,6 +83,9 @@ public final class ConfinedContextFactory {
                 ? FileSystem.newDenyIOFileSystem()
                 : new AllowListFileSystem(config.allowedPaths());
         // The interpreter's own standard library is an internal resource; everything else is the base.
-        return FileSystem.allowInternalResourceAccess(base);
+        // Read-only over both: allowInternalResourceAccess alone lets a guest open GraalPy's extracted
+        // standard library (~/.cache/org.graalvm.polyglot/...) for writing, which would plant code in every
+        // context of every JVM on the machine that imports it (FloorAttackTest, "write into the stdlib").
+        return FileSystem.newReadOnlyFileSystem(FileSystem.allowInternalResourceAccess(base));
     }
 }
