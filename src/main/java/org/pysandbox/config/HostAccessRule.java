@@ -61,7 +61,7 @@ public record HostAccessRule(String className, String method, List<String> param
      * @throws SandboxConfigurationException naming the expected form when the text is not a rule
      */
     public static List<HostAccessRule> parse(String text) {
-        String rule = Objects.requireNonNull(text, "rule").strip().replace(" ", "");
+        String rule = Objects.requireNonNull(text, "rule").strip().replaceAll("\\s*([,()#])\\s*", "$1");
         int hash = rule.indexOf('#');
         if (hash < 0) {
             return List.of(new HostAccessRule(rule, "*", null));

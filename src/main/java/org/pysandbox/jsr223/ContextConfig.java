@@ -38,6 +38,11 @@ public final class ContextConfig {
      * or line breaks, or a Collection of rules (see {@link org.pysandbox.config.HostAccessRule}).
      */
     public static final String HOST_ACCESS = "pysandbox.hostAccess";
+    /**
+     * Names the tenant an engine belongs to: engines naming the same tenant share warm interpreters (for
+     * hosts that make an engine per evaluation). Read by the engine, not part of {@link SandboxConfig}.
+     */
+    public static final String TENANT = "pysandbox.tenant";
 
     /** Every attribute this engine reads. */
     public static final List<String> ATTRIBUTES = List.of(FEATURES, ALLOW_PATHS, ALLOW_MODULES, TIMEOUT,
