@@ -38,7 +38,8 @@ import org.pysandbox.policy.ConfinedInterpreter;
  * The {@code pysandbox} javax.script engine: untrusted Python 3, confined, with the configuration of each
  * call read from the {@link ScriptContext} it runs with (see {@link ContextConfig}).
  *
- * <p>One engine is one tenant: its interpreters are never shared with another engine. Concurrent calls run
+ * <p>One engine is one tenant: its interpreters are never shared with another engine, unless the host names
+ * the same {@value ContextConfig#TENANT} for several engines (see {@link #tenantOf}). Concurrent calls run
  * on separate interpreters of the engine (one per concurrently running thread), and write the names they
  * bind back to the ENGINE_SCOPE Bindings of their own context, hence {@code THREADING=MULTITHREADED}.
  * Script objects (functions, instances) that reach the host are handles tied to the interpreter that made

@@ -101,12 +101,15 @@ final class ScriptGlobals extends AbstractMap<String, Object> implements CallerT
     /**
      * Replays the script's top-level bindings: data onto the ENGINE_SCOPE of the call, script objects
      * (functions, instances) into the engine's own table, where {@code Invocable} and later scripts find
-     * them, so a host that stores its Bindings (a process engine persisting variables) is only given
+     * them (and into the engine's own {@link EngineBindings}), so a host that stores its Bindings (a process engine persisting variables) is only given
      * values it can store. A key the host refuses is logged and skipped: the script's result stands.
      */
     void writeBackTo(Bindings engineScope, Map<String, Object> scriptObjects) {
+        // the engine's own Bindings (createBindings(), the default context) are never stored by a host:
+        // they also get script objects, so engine.get("processor") works as NiFi-style hosts expect
+        boolean ours = engineScope instanceof EngineBindings;
         changed.forEach((name, value) -> {
-            if (isData(value, 0)) {
+            if (ours || isData(value, 0)) {
                 scriptObjects.remove(name);
                 store(engineScope, name, value, false);
             } else {
