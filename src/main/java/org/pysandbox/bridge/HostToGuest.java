@@ -49,6 +49,35 @@ public final class HostToGuest {
         return toGuest(value);
     }
 
+    /**
+     * Arguments the host passes directly (javax.script {@code invokeMethod} hands them to the guest as one
+     * list): each element crosses as {@link #toGuestDirect} would, so a callback argument stays callable.
+     */
+    public static List<Object> directArguments(List<?> arguments) {
+        return new DirectArguments(arguments);
+    }
+
+    private static final class DirectArguments extends java.util.AbstractList<Object> {
+        private final List<?> items;
+
+        DirectArguments(List<?> items) {
+            this.items = List.copyOf(items.stream().map(v -> v == null ? NULL : v).toList());
+        }
+
+        @Override
+        public Object get(int index) {
+            Object v = items.get(index);
+            return v == NULL ? null : v;
+        }
+
+        @Override
+        public int size() {
+            return items.size();
+        }
+    }
+
+    private static final Object NULL = new Object();
+
     /** The guest-side form of a host value reached inside another one. */
     public Object toGuest(Object value) {
         if (value == null) {
@@ -72,6 +101,9 @@ public final class HostToGuest {
         }
         if (HostAccessPolicy.isNeverReachable(value.getClass())) {
             return new Unreachable(value.getClass());
+        }
+        if (value instanceof DirectArguments args) {
+            return new ReadOnlySequence(args, this, true);
         }
         if (value instanceof Map<?, ?> map) {
             return new ReadOnlyMap(map, this);

@@ -13,16 +13,24 @@ final class ReadOnlySequence implements ProxyArray {
     /** Reads of the host's own lists run host code: on the caller's thread (see {@link CallerThread}). */
     private final boolean plain;
 
+    /** Elements the host passed directly (call arguments): a functional interface among them is callable. */
+    private final boolean direct;
+
     ReadOnlySequence(List<?> list, HostToGuest convert) {
+        this(list, convert, false);
+    }
+
+    ReadOnlySequence(List<?> list, HostToGuest convert, boolean direct) {
         this.list = list;
         this.convert = convert;
-        this.plain = CallerThread.plainJdkCollection(list);
+        this.direct = direct;
+        this.plain = direct || CallerThread.plainJdkCollection(list);
     }
 
     @Override
     public Object get(long index) {
         Object[] item = plain ? read(index) : CallerThread.run(() -> read(index));
-        return convert.toGuest(item[0]);
+        return direct ? convert.toGuestDirect(item[0]) : convert.toGuest(item[0]);
     }
 
     private Object[] read(long index) {

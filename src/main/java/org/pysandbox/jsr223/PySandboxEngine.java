@@ -25,6 +25,7 @@ import javax.script.ScriptEngineFactory;
 import javax.script.ScriptException;
 
 import org.pysandbox.bridge.GuestObject;
+import org.pysandbox.bridge.HostToGuest;
 import org.pysandbox.config.SandboxConfig;
 import org.pysandbox.config.SandboxConfigurationException;
 import org.pysandbox.error.MemoryLimitException;
@@ -208,7 +209,7 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
         Map<String, Object> globals = new HashMap<>();
         globals.put("pysandbox_target", handle);
         globals.put("pysandbox_name", name);
-        globals.put("pysandbox_args", args == null ? List.of() : Arrays.asList(args));
+        globals.put("pysandbox_args", HostToGuest.directArguments(args == null ? List.of() : Arrays.asList(args)));
         Object outcome = onOwner(handle, ctx, (slot, config) -> slot.executor.run(new Executor.Request(INVOKE_METHOD,
                 fileName(ctx, null), globals, null, true, writer(ctx, false), writer(ctx, true), reader(ctx), config)));
         List<?> pair = (List<?>) outcome;
