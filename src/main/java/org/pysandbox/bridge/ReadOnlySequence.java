@@ -10,17 +10,34 @@ final class ReadOnlySequence implements ProxyArray {
     private final List<?> list;
     private final HostToGuest convert;
 
+    /** Reads of the host's own lists run host code: on the caller's thread (see {@link CallerThread}). */
+    private final boolean plain;
+
+    /** Elements the host passed directly (call arguments): a functional interface among them is callable. */
+    private final boolean direct;
+
     ReadOnlySequence(List<?> list, HostToGuest convert) {
+        this(list, convert, false);
+    }
+
+    ReadOnlySequence(List<?> list, HostToGuest convert, boolean direct) {
         this.list = list;
         this.convert = convert;
+        this.direct = direct;
+        this.plain = direct || CallerThread.plainJdkCollection(list);
     }
 
     @Override
     public Object get(long index) {
+        Object[] item = plain ? read(index) : CallerThread.run(() -> read(index));
+        return direct ? convert.toGuestDirect(item[0]) : convert.toGuest(item[0]);
+    }
+
+    private Object[] read(long index) {
         if (index < 0 || index >= list.size()) {
             throw new ArrayIndexOutOfBoundsException("index " + index + " out of range");
         }
-        return convert.toGuest(list.get((int) index));
+        return new Object[] {list.get((int) index)};
     }
 
     @Override
@@ -35,11 +52,11 @@ final class ReadOnlySequence implements ProxyArray {
 
     @Override
     public long getSize() {
-        return list.size();
+        return plain ? list.size() : CallerThread.run(list::size);
     }
 
     @Override
     public String toString() {
-        return list.toString();
+        return plain ? list.toString() : CallerThread.run(list::toString);
     }
 }
