@@ -13,8 +13,9 @@ import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
 
 /**
- * A host functional interface as a Python callable: arguments arrive as Java values (SPEC §4, the same
- * conversion as results), and what it returns goes back as a read-only view.
+ * A host functional interface the host passed directly (a binding or an argument) as a Python callable:
+ * arguments arrive as Java values (SPEC §4, the same conversion as results), it runs on the caller's
+ * thread, and what it returns goes back as a read-only view (never as another callable).
  */
 final class HostFunction implements ProxyExecutable {
     private final Object target;
@@ -44,7 +45,6 @@ final class HostFunction implements ProxyExecutable {
     }
 
     @Override
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public Object execute(Value... arguments) {
         if (arguments.length != arity) {
             throw new IllegalArgumentException("expected " + arity + " argument(s), got " + arguments.length);
@@ -53,36 +53,33 @@ final class HostFunction implements ProxyExecutable {
         for (int i = 0; i < arity; i++) {
             args[i] = back.toHost(arguments[i]);
         }
-        Object result;
-        try {
-            if (target instanceof BiFunction f) {
-                result = f.apply(args[0], args[1]);
-            } else if (target instanceof BiPredicate p) {
-                result = p.test(args[0], args[1]);
-            } else if (target instanceof BiConsumer c) {
-                c.accept(args[0], args[1]);
-                result = null;
-            } else if (target instanceof Function f) {
-                result = f.apply(args[0]);
-            } else if (target instanceof Predicate p) {
-                result = p.test(args[0]);
-            } else if (target instanceof Consumer c) {
-                c.accept(args[0]);
-                result = null;
-            } else if (target instanceof Supplier s) {
-                result = s.get();
-            } else if (target instanceof Callable c) {
-                result = c.call();
-            } else {
-                ((Runnable) target).run();
-                result = null;
-            }
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+        Object result = CallerThread.run(() -> apply(args));
         return convert.toGuest(result);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Object apply(Object[] args) throws Exception {
+        if (target instanceof BiFunction f) {
+            return f.apply(args[0], args[1]);
+        } else if (target instanceof BiPredicate p) {
+            return p.test(args[0], args[1]);
+        } else if (target instanceof BiConsumer c) {
+            c.accept(args[0], args[1]);
+            return null;
+        } else if (target instanceof Function f) {
+            return f.apply(args[0]);
+        } else if (target instanceof Predicate p) {
+            return p.test(args[0]);
+        } else if (target instanceof Consumer c) {
+            c.accept(args[0]);
+            return null;
+        } else if (target instanceof Supplier s) {
+            return s.get();
+        } else if (target instanceof Callable c) {
+            return c.call();
+        }
+        ((Runnable) target).run();
+        return null;
     }
 
     @Override

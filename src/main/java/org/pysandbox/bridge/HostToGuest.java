@@ -5,32 +5,51 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiConsumer;
-import java.util.function.BiFunction;
-import java.util.function.BiPredicate;
-import java.util.function.BinaryOperator;
-import java.util.function.Consumer;
-import java.util.function.Function;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
-import java.util.concurrent.Callable;
 
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Value;
 
 /**
  * Turns host values into what the guest may see: Python scalars for scalars, and read-only proxies for
- * everything else. The guest never receives a host object itself, so no Java member is reachable.
+ * everything else, shaped by the {@link HostAccessPolicy}. The guest never receives a host object itself.
+ *
+ * <p>Only a value the host hands over directly (a binding, an argument of an invocation) can be a host
+ * function: a functional interface reached through a getter, a field or a container element is an
+ * ordinary host object, so a {@code Thread}, a JMeter engine or any {@code Runnable} found inside another
+ * value never runs unless a rule allows its method.
  */
 public final class HostToGuest {
     private final GuestToHost back;
+    private final HostAccessPolicy policy;
 
-    public HostToGuest(GuestToHost back) {
+    public HostToGuest(GuestToHost back, HostAccessPolicy policy) {
         this.back = back;
+        this.policy = policy;
     }
 
-    /** The guest-side form of a host value. */
+    HostAccessPolicy policy() {
+        return policy;
+    }
+
+    GuestToHost back() {
+        return back;
+    }
+
+    /**
+     * The guest-side form of a value the host passes directly (a binding or an argument): a functional
+     * interface becomes a callable; anything else as {@link #toGuest}.
+     */
+    public Object toGuestDirect(Object value) {
+        if (value != null && !HostAccessPolicy.isNeverReachable(value.getClass())) {
+            Object function = HostFunction.of(value, this, back);
+            if (function != null) {
+                return function;
+            }
+        }
+        return toGuest(value);
+    }
+
+    /** The guest-side form of a host value reached inside another one. */
     public Object toGuest(Object value) {
         if (value == null) {
             // polyglot refuses a bare Java null in some positions (Value.putHashEntry); this is Python's None
@@ -46,7 +65,13 @@ public final class HostToGuest {
             return handle.valueFor(back.interpreter());
         }
         if (value instanceof Value v) {
-            return fromOtherContext(v, null);
+            return toGuest(CallerThread.run(() -> fromOtherContext(v, 0)));
+        }
+        if (value instanceof Unreachable) {
+            return value;
+        }
+        if (HostAccessPolicy.isNeverReachable(value.getClass())) {
+            return new Unreachable(value.getClass());
         }
         if (value instanceof Map<?, ?> map) {
             return new ReadOnlyMap(map, this);
@@ -55,25 +80,26 @@ public final class HostToGuest {
             return new ReadOnlySequence(list, this);
         }
         if (value instanceof Collection<?> collection) {
-            return new ReadOnlySequence(List.copyOf(collection), this);
+            return new ReadOnlySequence(CallerThread.plainJdkCollection(collection) ? List.copyOf(collection)
+                    : CallerThread.run(() -> java.util.Arrays.asList(collection.toArray())), this);
         }
         if (value.getClass().isArray()) {
             return new ReadOnlySequence(arrayAsList(value), this);
         }
-        Object function = HostFunction.of(value, this, back);
-        if (function != null) {
-            return function;
-        }
         return new ReadOnlyBean(value, this);
     }
 
+    private static final int MAX_FOREIGN_DEPTH = 16;
+
     /**
-     * A value of another (trusted) polyglot context: scalars as Python values, arrays and hashes as
-     * read-only snapshots, anything else as a read-only view made by the sandbox runtime.
+     * The Java data of a value of another (trusted) polyglot context: None, bool, numbers and strings as
+     * Python values, arrays and hashes as read-only snapshots of data. Anything else (an object, a
+     * function, a module) is {@link Unreachable}: no member of it is read and nothing of it is called, so no
+     * code of the trusted context can run on a script's behalf.
      */
-    Object fromOtherContext(Value v, String memberName) {
+    Object fromOtherContext(Value v, int depth) {
         if (v == null || v.isNull()) {
-            return Value.asValue(null);
+            return null;
         }
         if (v.isBoolean()) {
             return v.asBoolean();
@@ -89,26 +115,28 @@ public final class HostToGuest {
                 return v.asDouble();
             }
         }
-        if (v.hasArrayElements() && !v.canExecute()) {
-            List<Value> items = new java.util.ArrayList<>();
+        if (depth < MAX_FOREIGN_DEPTH && v.hasArrayElements() && !v.canExecute() && !v.hasMembers()) {
+            List<Object> items = new java.util.ArrayList<>();
             for (long i = 0; i < v.getArraySize(); i++) {
-                items.add(v.getArrayElement(i));
+                items.add(fromOtherContext(v.getArrayElement(i), depth + 1));
             }
-            return new ReadOnlySequence(items, this);
+            return java.util.Collections.unmodifiableList(items);
         }
-        if (v.hasHashEntries() && !v.canExecute()) {
+        if (depth < MAX_FOREIGN_DEPTH && v.hasHashEntries() && !v.canExecute() && !v.hasArrayElements()) {
             Map<Object, Object> entries = new java.util.LinkedHashMap<>();
             Value it = v.getHashEntriesIterator();
             while (it.hasIteratorNextElement()) {
                 Value entry = it.getIteratorNextElement();
                 Value key = entry.getArrayElement(0);
                 Object k = key.isString() ? key.asString() : key.isNumber() && key.fitsInLong() ? key.asLong()
-                        : key.isBoolean() ? key.asBoolean() : key.toString();
-                entries.put(k, entry.getArrayElement(1));
+                        : key.isBoolean() ? key.asBoolean() : null;
+                if (k != null) {
+                    entries.put(k, fromOtherContext(entry.getArrayElement(1), depth + 1));
+                }
             }
-            return new ReadOnlyMap(entries, this);
+            return java.util.Collections.unmodifiableMap(entries);
         }
-        return back.interpreter().runtimeMember("host_value_view").execute(new ValueView(v, this, memberName));
+        return new Unreachable(Value.class);
     }
 
     RuntimeException refuseMissing(String message) {
@@ -151,13 +179,5 @@ public final class HostToGuest {
             copy[i] = Array.get(array, i);
         }
         return java.util.Arrays.asList(copy);
-    }
-
-    /** Interfaces whose implementations cross as plain callables. */
-    static boolean isFunctional(Object value) {
-        return value instanceof Function || value instanceof BiFunction || value instanceof Supplier
-                || value instanceof Predicate || value instanceof BiPredicate || value instanceof Consumer
-                || value instanceof BiConsumer || value instanceof Runnable || value instanceof Callable
-                || value instanceof UnaryOperator || value instanceof BinaryOperator;
     }
 }

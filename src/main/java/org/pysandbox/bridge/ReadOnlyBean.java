@@ -1,32 +1,20 @@
 package org.pysandbox.bridge;
 
-import java.beans.Introspector;
-import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
-import org.apache.commons.lang3.reflect.MethodUtils;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyArray;
 import org.graalvm.polyglot.proxy.ProxyObject;
 
 /**
- * Any other host object, seen by the guest as read-only attributes: its bean getters ({@code getName()}
- * becomes {@code name}) and public fields. No method can be called, {@code getClass()} is never
- * exposed, and nothing can be assigned.
+ * Any other host object, seen by the guest through the {@link HostAccessPolicy}: fields it may read,
+ * getters and methods the host allowed. Nothing can be assigned. A name that exists but is not allowed
+ * raises a refusal naming the rule that would allow it.
  */
 final class ReadOnlyBean implements ProxyObject {
-    private static final ClassValue<Map<String, Accessor>> ACCESSORS = new ClassValue<>() {
-        @Override
-        protected Map<String, Accessor> computeValue(Class<?> type) {
-            return Collections.unmodifiableMap(accessorsOf(type));
-        }
-    };
-
     private final Object bean;
     private final HostToGuest convert;
 
@@ -35,23 +23,67 @@ final class ReadOnlyBean implements ProxyObject {
         this.convert = convert;
     }
 
+    private HostAccessPolicy.Members members() {
+        return convert.policy().of(bean.getClass());
+    }
+
     @Override
     public Object getMember(String key) {
-        Accessor accessor = ACCESSORS.get(bean.getClass()).get(key);
-        if (accessor == null) {
-            return null;
+        HostAccessPolicy.Members m = members();
+        HostAccessPolicy.Property property = m.properties().get(key);
+        if (property != null) {
+            return convert.toGuest(read(property));
         }
-        return convert.toGuest(accessor.read(bean));
+        List<java.lang.reflect.Method> overloads = m.methods().get(key);
+        if (overloads != null) {
+            return new HostMethod(bean, key, overloads, convert);
+        }
+        List<String> rules = m.refused().get(key);
+        if (rules != null) {
+            throw convert.refuseCall(HostAccessPolicy.refusal(bean.getClass(), key, rules));
+        }
+        return null;
+    }
+
+    private Object read(HostAccessPolicy.Property property) {
+        if (property.field() != null) {
+            try {
+                // a field read runs no host code: no need for the caller's thread
+                return property.field().get(bean);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return CallerThread.run(() -> invoke(property.getter(), bean));
+    }
+
+    static Object invoke(java.lang.reflect.Method method, Object target, Object... args) throws Exception {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception ex) {
+                throw ex;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
     }
 
     @Override
     public Object getMemberKeys() {
-        return ProxyArray.fromArray(ACCESSORS.get(bean.getClass()).keySet().toArray());
+        HostAccessPolicy.Members m = members();
+        Set<String> keys = new LinkedHashSet<>(m.properties().keySet());
+        keys.addAll(m.methods().keySet());
+        return ProxyArray.fromArray(keys.toArray());
     }
 
     @Override
     public boolean hasMember(String key) {
-        return ACCESSORS.get(bean.getClass()).containsKey(key);
+        HostAccessPolicy.Members m = members();
+        return m.properties().containsKey(key) || m.methods().containsKey(key) || m.refused().containsKey(key);
     }
 
     @Override
@@ -66,68 +98,6 @@ final class ReadOnlyBean implements ProxyObject {
 
     @Override
     public String toString() {
-        return bean.toString();
-    }
-
-    private interface Accessor {
-        Object read(Object bean);
-    }
-
-    private static Map<String, Accessor> accessorsOf(Class<?> type) {
-        Map<String, Accessor> result = new LinkedHashMap<>();
-        for (Field field : type.getFields()) {
-            if (!Modifier.isStatic(field.getModifiers()) && Modifier.isPublic(field.getDeclaringClass().getModifiers())) {
-                result.put(field.getName(), bean -> {
-                    try {
-                        return field.get(bean);
-                    } catch (IllegalAccessException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-            }
-        }
-        for (Method method : type.getMethods()) {
-            if (Modifier.isStatic(method.getModifiers()) || method.getParameterCount() != 0
-                    || method.getReturnType() == void.class || method.getDeclaringClass() == Object.class) {
-                continue;
-            }
-            String property = propertyName(method);
-            if (property == null) {
-                continue;
-            }
-            Method accessible = MethodUtils.getAccessibleMethod(method);
-            if (accessible == null) {
-                continue;
-            }
-            result.putIfAbsent(property, bean -> {
-                try {
-                    return accessible.invoke(bean);
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException(e);
-                } catch (InvocationTargetException e) {
-                    Throwable cause = e.getCause();
-                    if (cause instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    throw new IllegalStateException(cause);
-                }
-            });
-        }
-        return result;
-    }
-
-    private static String propertyName(Method method) {
-        String name = method.getName();
-        if (name.startsWith("get") && name.length() > 3) {
-            return Introspector.decapitalize(name.substring(3));
-        }
-        if (name.startsWith("is") && name.length() > 2
-                && (method.getReturnType() == boolean.class || method.getReturnType() == Boolean.class)) {
-            return Introspector.decapitalize(name.substring(2));
-        }
-        if (method.getDeclaringClass().isRecord()) {
-            return name;
-        }
-        return null;
+        return "<host object " + bean.getClass().getName() + ">";
     }
 }

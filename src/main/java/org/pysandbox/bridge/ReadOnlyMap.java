@@ -14,17 +14,33 @@ import org.graalvm.polyglot.proxy.ProxyIterator;
 final class ReadOnlyMap implements ProxyHashMap {
     private final Map<?, ?> map;
     private final HostToGuest convert;
+    /** Reads of the host's own maps run host code: on the caller's thread (see {@link CallerThread}). */
+    private final boolean plain;
 
     ReadOnlyMap(Map<?, ?> map, HostToGuest convert) {
         this.map = map;
         this.convert = convert;
+        this.plain = CallerThread.plainJdkCollection(map);
+    }
+
+    private <T> T host(java.util.concurrent.Callable<T> read) {
+        if (plain) {
+            try {
+                return read.call();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return CallerThread.run(read);
     }
 
     private Object key(Value key) {
         if (key.isString()) {
             return key.asString();
         }
-        if (key.isNumber() && key.fitsInInt() && map.keySet().stream().anyMatch(k -> k instanceof Integer)) {
+        if (key.isNumber() && key.fitsInInt() && host(() -> map.keySet().stream().anyMatch(k -> k instanceof Integer))) {
             return key.asInt();
         }
         if (key.isNumber() && key.fitsInLong()) {
@@ -38,18 +54,20 @@ final class ReadOnlyMap implements ProxyHashMap {
 
     @Override
     public long getHashSize() {
-        return map.size();
+        return host(map::size);
     }
 
     @Override
     public boolean hasHashEntry(Value key) {
-        return map.containsKey(key(key));
+        Object k = key(key);
+        return host(() -> map.containsKey(k));
     }
 
     @Override
     public Object getHashValue(Value key) {
         Object k = key(key);
-        return map.containsKey(k) ? convert.toGuest(map.get(k)) : null;
+        Object[] found = host(() -> map.containsKey(k) ? new Object[] {map.get(k)} : null);
+        return found == null ? null : convert.toGuest(found[0]);
     }
 
     @Override
@@ -64,8 +82,11 @@ final class ReadOnlyMap implements ProxyHashMap {
 
     @Override
     public Object getHashEntriesIterator() {
-        List<Object> entries = new ArrayList<>(map.size());
-        for (Map.Entry<?, ?> e : map.entrySet()) {
+        List<Map.Entry<?, ?>> snapshot = host(() -> new ArrayList<>(map.entrySet().stream()
+                .map(e -> (Map.Entry<?, ?>) new java.util.AbstractMap.SimpleImmutableEntry<>(e.getKey(), e.getValue()))
+                .toList()));
+        List<Object> entries = new ArrayList<>(snapshot.size());
+        for (Map.Entry<?, ?> e : snapshot) {
             entries.add(ProxyArray.fromArray(convert.toGuest(e.getKey()), convert.toGuest(e.getValue())));
         }
         Iterator<Object> it = entries.iterator();
@@ -74,6 +95,6 @@ final class ReadOnlyMap implements ProxyHashMap {
 
     @Override
     public String toString() {
-        return map.toString();
+        return plain ? map.toString() : CallerThread.run(map::toString);
     }
 }

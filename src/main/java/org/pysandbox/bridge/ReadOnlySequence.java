@@ -10,17 +10,26 @@ final class ReadOnlySequence implements ProxyArray {
     private final List<?> list;
     private final HostToGuest convert;
 
+    /** Reads of the host's own lists run host code: on the caller's thread (see {@link CallerThread}). */
+    private final boolean plain;
+
     ReadOnlySequence(List<?> list, HostToGuest convert) {
         this.list = list;
         this.convert = convert;
+        this.plain = CallerThread.plainJdkCollection(list);
     }
 
     @Override
     public Object get(long index) {
+        Object[] item = plain ? read(index) : CallerThread.run(() -> read(index));
+        return convert.toGuest(item[0]);
+    }
+
+    private Object[] read(long index) {
         if (index < 0 || index >= list.size()) {
             throw new ArrayIndexOutOfBoundsException("index " + index + " out of range");
         }
-        return convert.toGuest(list.get((int) index));
+        return new Object[] {list.get((int) index)};
     }
 
     @Override
@@ -35,11 +44,11 @@ final class ReadOnlySequence implements ProxyArray {
 
     @Override
     public long getSize() {
-        return list.size();
+        return plain ? list.size() : CallerThread.run(list::size);
     }
 
     @Override
     public String toString() {
-        return list.toString();
+        return plain ? list.toString() : CallerThread.run(list::toString);
     }
 }

@@ -63,6 +63,11 @@ public final class Main implements Callable<Integer> {
             description = "Allow importing a module, only the listed symbols ('*' = all public ones) (repeatable).")
     List<String> modules = new ArrayList<>();
 
+    @Option(names = "--allow-host", paramLabel = "SIGNATURE",
+            description = "Allow scripts to call host methods, e.g. com.example.Vars#get,put or com.example.Api (repeatable; "
+                    + "same rules as pysandbox.hostAccess).")
+    List<String> hostAccess = new ArrayList<>();
+
     @Option(names = "--timeout", paramLabel = "DURATION", converter = Sizes.DurationConverter.class,
             description = "Wall-clock limit per script run or REPL input: 250ms, 5s, 2m, PT1M; 0 = none (default 5s).")
     Duration timeout;
@@ -200,6 +205,7 @@ public final class Main implements Callable<Integer> {
         for (Path path : paths) {
             b.allowPath(path);
         }
+        hostAccess.forEach(b::allowHostMethod);
         for (String module : modules) {
             int colon = module.indexOf(':');
             if (colon < 0) {

@@ -44,6 +44,7 @@ public final class SandboxConfig {
     private final long maxMemory;
     private final long maxOutput;
     private final Isolation isolation;
+    private final List<HostAccessRule> hostAccess;
 
     private SandboxConfig(Builder b) {
         EnumSet<Feature> all = EnumSet.noneOf(Feature.class);
@@ -58,6 +59,7 @@ public final class SandboxConfig {
         this.maxMemory = b.maxMemory;
         this.maxOutput = b.maxOutput;
         this.isolation = b.isolation;
+        this.hostAccess = List.copyOf(b.hostAccess);
     }
 
     /** The default configuration: nothing enabled. */
@@ -85,6 +87,7 @@ public final class SandboxConfig {
         b.maxMemory = maxMemory;
         b.maxOutput = maxOutput;
         b.isolation = isolation;
+        b.hostAccess.addAll(hostAccess);
         return b;
     }
 
@@ -131,10 +134,18 @@ public final class SandboxConfig {
         return isolation;
     }
 
+    /**
+     * Host methods scripts may call besides reading plain data ({@code pysandbox.hostAccess}); see
+     * {@link Builder#allowHostMethod(String)} and docs/javax-script.md, "Host access".
+     */
+    public List<HostAccessRule> hostAccess() {
+        return hostAccess;
+    }
+
     /** True when two configurations make the same confined interpreter (limits aside). */
     public boolean sameConfinement(SandboxConfig other) {
         return features.equals(other.features) && allowedModules.equals(other.allowedModules)
-                && allowedPaths.equals(other.allowedPaths);
+                && allowedPaths.equals(other.allowedPaths) && hostAccess.equals(other.hostAccess);
     }
 
     @Override
@@ -152,14 +163,15 @@ public final class SandboxConfig {
     @Override
     public int hashCode() {
         return Objects.hash(features, allowedModules, allowedPaths, recursionLimit, timeout, maxMemory, maxOutput,
-                isolation);
+                isolation, hostAccess);
     }
 
     @Override
     public String toString() {
         return "SandboxConfig{features=" + features + ", modules=" + allowedModules + ", paths=" + allowedPaths
                 + ", recursionLimit=" + recursionLimit + ", timeout=" + timeout + ", maxMemory=" + maxMemory
-                + ", maxOutput=" + maxOutput + ", isolation=" + isolation.configName() + "}";
+                + ", maxOutput=" + maxOutput + ", isolation=" + isolation.configName()
+                + (hostAccess.isEmpty() ? "" : ", hostAccess=" + hostAccess) + "}";
     }
 
     /** Builds a {@link SandboxConfig}; every method checks its input and fails with a clear message. */
@@ -172,6 +184,7 @@ public final class SandboxConfig {
         private long maxMemory = DEFAULT_MAX_MEMORY;
         private long maxOutput = DEFAULT_MAX_OUTPUT;
         private Isolation isolation = Isolation.CONTEXT;
+        private final Set<HostAccessRule> hostAccess = new LinkedHashSet<>();
 
         private Builder() {
         }
@@ -266,6 +279,55 @@ public final class SandboxConfig {
 
         public Builder isolation(Isolation mode) {
             this.isolation = Objects.requireNonNull(mode, "isolation");
+            return this;
+        }
+
+        /**
+         * Lets scripts call host methods, named by signature as in Jenkins script-security:
+         * {@code "org.operaton.bpm.engine.delegate.VariableScope#setVariable(java.lang.String,java.lang.Object)"}
+         * (one overload), {@code "org.apache.jmeter.threads.JMeterVariables#get,put"} (every overload of each
+         * name), or {@code "com.example.Api#*"} (every public method the type declares). The type is the one
+         * declaring the method anywhere in the object's hierarchy. An allowed getter ({@code getName()}) is
+         * also readable as the attribute {@code name}. Some members are never allowed: see
+         * docs/javax-script.md, "Host access".
+         */
+        public Builder allowHostMethod(String... signatures) {
+            for (String signature : signatures) {
+                hostAccess.addAll(HostAccessRule.parse(Objects.requireNonNull(signature, "signature")));
+            }
+            return this;
+        }
+
+        /** Lets scripts call one host method: {@code allowHostMethod(Map.class, "get", Object.class)}. */
+        public Builder allowHostMethod(Class<?> declaringType, String name, Class<?>... parameterTypes) {
+            Objects.requireNonNull(declaringType, "declaringType");
+            List<String> types = new ArrayList<>();
+            for (Class<?> p : parameterTypes) {
+                types.add(p.getTypeName());
+            }
+            hostAccess.add(new HostAccessRule(declaringType.getName(), Objects.requireNonNull(name, "name"), types));
+            return this;
+        }
+
+        /** Lets scripts call every public method the named class or interface declares (and read its getters). */
+        public Builder allowHostClass(String className) {
+            hostAccess.add(new HostAccessRule(Objects.requireNonNull(className, "className").strip(), "*", null));
+            return this;
+        }
+
+        public Builder allowHostClass(Class<?> type) {
+            return allowHostClass(Objects.requireNonNull(type, "type").getName());
+        }
+
+        /** Forgets every host-access rule given so far. */
+        public Builder clearHostAccess() {
+            hostAccess.clear();
+            return this;
+        }
+
+        /** Adds parsed host-access rules (see {@link #allowHostMethod(String...)}). */
+        public Builder allowHostAccess(Collection<HostAccessRule> rules) {
+            rules.forEach(r -> hostAccess.add(Objects.requireNonNull(r, "rule")));
             return this;
         }
 

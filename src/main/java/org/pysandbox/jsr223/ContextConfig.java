@@ -33,10 +33,20 @@ public final class ContextConfig {
     public static final String MAX_MEMORY = "pysandbox.maxMemory";
     public static final String MAX_OUTPUT = "pysandbox.maxOutput";
     public static final String ISOLATION = "pysandbox.isolation";
+    /**
+     * Host methods scripts may call: rules like {@code "com.example.Vars#get,put"} separated by {@code ';'}
+     * or line breaks, or a Collection of rules (see {@link org.pysandbox.config.HostAccessRule}).
+     */
+    public static final String HOST_ACCESS = "pysandbox.hostAccess";
+    /**
+     * Names the tenant an engine belongs to: engines naming the same tenant share warm interpreters (for
+     * hosts that make an engine per evaluation). Read by the engine, not part of {@link SandboxConfig}.
+     */
+    public static final String TENANT = "pysandbox.tenant";
 
     /** Every attribute this engine reads. */
     public static final List<String> ATTRIBUTES = List.of(FEATURES, ALLOW_PATHS, ALLOW_MODULES, TIMEOUT,
-            RECURSION_LIMIT, MAX_MEMORY, MAX_OUTPUT, ISOLATION);
+            RECURSION_LIMIT, MAX_MEMORY, MAX_OUTPUT, ISOLATION, HOST_ACCESS);
 
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|min|h)?");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(k|m|g|t)?(?:i?b)?");
@@ -98,6 +108,17 @@ public final class ContextConfig {
                     : isolation instanceof String s ? apply(ISOLATION, () -> Isolation.parse(s))
                     : fail(ISOLATION, isolation, "\"context\" or \"process\"");
             b.isolation(mode);
+        }
+        Object hostAccess = attributes.apply(HOST_ACCESS);
+        if (hostAccess != null) {
+            String expected = "rules like \"com.example.Vars#get,put;com.example.Api\" or a Collection of rules";
+            List<String> rules = hostAccess instanceof String s
+                    ? split(s.replace('\n', ';').replace('\r', ';'), ";")
+                    : hostAccess instanceof Collection<?> ? strings(HOST_ACCESS, hostAccess, expected)
+                    : fail(HOST_ACCESS, hostAccess, expected);
+            for (String rule : rules) {
+                apply(HOST_ACCESS, () -> b.allowHostMethod(rule));
+            }
         }
         return b.build();
     }

@@ -59,6 +59,14 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
 
     private final PySandboxEngineFactory factory;
     private final Tenant tenant = new Tenant();
+    /** Engines the host declared to be one tenant ({@value ContextConfig#TENANT}) share these interpreters. */
+    private static final Map<String, Tenant> SHARED = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Script objects (functions, class instances) that scripts of this engine bound at top level. They are
+     * not written into the host's Bindings (a host may store those), but later scripts and {@link Invocable}
+     * find them here, after the Bindings.
+     */
+    private final Map<String, Object> scriptObjects = new java.util.concurrent.ConcurrentHashMap<>();
     private final Cleaner.Cleanable cleanable;
 
     PySandboxEngine(PySandboxEngineFactory factory) {
@@ -99,7 +107,7 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
         String file = fileName(ctx, null);
         ScriptSource.check(script, file);
         SandboxConfig config = config(ctx);
-        Tenant.Slot slot = tenant.acquire(config);
+        Tenant.Slot slot = tenantOf(ctx).acquire(config);
         try {
             plantCanary(slot, config);
             if (slot.executor instanceof InProcessExecutor inProcess) {
@@ -124,13 +132,13 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
         String file = fileName(ctx, compiledFile);
         ScriptSource.check(code, file);
         SandboxConfig config = config(ctx);
-        Tenant.Slot slot = tenant.acquire(config);
+        Tenant.Slot slot = tenantOf(ctx).acquire(config);
         try {
             plantCanary(slot, config);
-            ScriptGlobals globals = ScriptGlobals.of(ctx, slot);
+            ScriptGlobals globals = ScriptGlobals.of(ctx, slot, code, scriptObjects);
             Object result = slot.executor.run(new Executor.Request(code, file, globals, null, true, writer(ctx, false),
                     writer(ctx, true), reader(ctx), config));
-            globals.writeBackTo(ctx.getBindings(ScriptContext.ENGINE_SCOPE));
+            globals.writeBackTo(ctx.getBindings(ScriptContext.ENGINE_SCOPE), scriptObjects);
             return result;
         } catch (ScriptException e) {
             retireIfLost(slot, e);
@@ -153,10 +161,10 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
             try {
                 if (slot.canary == null || slot.executor.call(slot.canary, new Object[0], Writer.nullWriter(),
                         Writer.nullWriter(), Reader.nullReader(), SandboxConfig.defaults()) != Boolean.TRUE) {
-                    tenant.retire(slot);
+                    slot.tenant.retire(slot);
                 }
             } catch (ScriptException | RuntimeException lost) {
-                tenant.retire(slot);
+                slot.tenant.retire(slot);
             }
         }
     }
@@ -181,7 +189,7 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
     public Object invokeFunction(String name, Object... args) throws ScriptException, NoSuchMethodException {
         Objects.requireNonNull(name, "name");
         ScriptContext ctx = context;
-        Object function = ctx.getAttribute(name);
+        Object function = scriptObject(ctx, name);
         if (!(function instanceof GuestObject handle)) {
             throw new NoSuchMethodException("no function '" + name + "' defined by a script of this engine"
                     + (function == null ? "" : " (the binding holds a " + function.getClass().getName() + ")"));
@@ -213,7 +221,7 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
     public <T> T getInterface(Class<T> type) {
         checkInterface(type);
         for (Method m : abstractMethods(type)) {
-            if (!(context.getAttribute(m.getName()) instanceof GuestObject)) {
+            if (!(scriptObject(context, m.getName()) instanceof GuestObject)) {
                 return null;
             }
         }
@@ -240,6 +248,34 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
             throw new IllegalArgumentException("cannot inspect the script object: " + e.getMessage(), e);
         }
         return proxy(type, handle);
+    }
+
+    /**
+     * The interpreters a call runs in: this engine's own, or, when the host names a tenant with
+     * {@value ContextConfig#TENANT} (attribute or system property), those every engine naming it shares. A
+     * host that makes a new engine for each evaluation (JMeter without its script cache, Spring's
+     * StandardScriptEvaluator) then reuses warm interpreters instead of paying a new one per call. Engines
+     * of one tenant are one trust domain by the host's word, as one engine used for every call would be;
+     * engines of different tenants, or naming none, never share an interpreter.
+     */
+    private Tenant tenantOf(ScriptContext ctx) throws ScriptException {
+        Object name = ctx.getAttribute(ContextConfig.TENANT);
+        if (name == null) {
+            name = System.getProperty(ContextConfig.TENANT);
+        }
+        if (name == null) {
+            return tenant;
+        }
+        if (!(name instanceof String s) || s.isBlank()) {
+            throw new ScriptException("malformed " + ContextConfig.TENANT + ": expected a non-empty String, got " + name);
+        }
+        return SHARED.computeIfAbsent(s.strip(), k -> new Tenant());
+    }
+
+    /** A script object by name: from the context's Bindings, else from the objects scripts of this engine bound. */
+    private Object scriptObject(ScriptContext ctx, String name) {
+        Object value = ctx.getAttribute(name);
+        return value instanceof GuestObject ? value : value == null ? scriptObjects.get(name) : value;
     }
 
     private <T> T proxy(Class<T> type, GuestObject thiz) {
@@ -282,7 +318,7 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
 
     /** Runs work in the interpreter that made the handle, under the confinement of the calling context. */
     private Object onOwner(GuestObject handle, ScriptContext ctx, OnSlot work) throws ScriptException {
-        if (!(handle.owner() instanceof Tenant.Slot slot) || slot.tenant != tenant) {
+        if (!(handle.owner() instanceof Tenant.Slot slot) || slot.tenant != tenantOf(ctx)) {
             throw new ScriptException("this script object belongs to another pysandbox engine; an engine only calls "
                     + "objects its own scripts made");
         }
@@ -363,7 +399,11 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
 
     /** Number of interpreters this engine has made (for tests and monitoring). */
     public int interpreterCount() {
-        return tenant.size();
+        try {
+            return tenantOf(context).size();
+        } catch (ScriptException e) {
+            return tenant.size();
+        }
     }
 
     /** Closes the engine's interpreters; script objects it handed out stop working. */

@@ -9,17 +9,21 @@ import java.util.Set;
 
 import javax.script.Bindings;
 import javax.script.ScriptContext;
+import javax.script.ScriptException;
 
 import org.pysandbox.bridge.GuestObject;
 import org.pysandbox.limits.InProcessExecutor;
 
 /**
- * The globals of one eval: a snapshot of GLOBAL_SCOPE overlaid with ENGINE_SCOPE (engine wins), keeping
- * only Python identifiers (so {@code pysandbox.*}, {@code javax.script.filename} and the like never reach
- * the script) and only script objects of the interpreter that runs the call. The executor writes the
- * names the script bound back into this map; {@link #writeBackTo} then replays them onto ENGINE_SCOPE.
+ * The globals of one eval: the bindings the script names (see {@link ScriptNames}), each read once, before
+ * the call, on the caller's thread: ENGINE_SCOPE, then GLOBAL_SCOPE, then the script objects earlier scripts
+ * of the engine made. Only Python identifiers (so {@code pysandbox.*}, {@code javax.script.filename} and
+ * the like never reach the script) and only script objects of the interpreter that runs the call. The
+ * executor writes the names the script bound back into this map; {@link #writeBackTo} then replays them.
  */
 final class ScriptGlobals extends AbstractMap<String, Object> {
+    private static final System.Logger LOG = System.getLogger("org.pysandbox.jsr223");
+
     private final Map<String, Object> values = new LinkedHashMap<>();
     private final Map<String, Object> changed = new LinkedHashMap<>();
     private final List<String> removed = new ArrayList<>();
@@ -27,32 +31,40 @@ final class ScriptGlobals extends AbstractMap<String, Object> {
     private ScriptGlobals() {
     }
 
-    /** The globals for a call in the interpreter of {@code owner}. */
-    static ScriptGlobals of(ScriptContext context, Object owner) {
+    /** The globals for a run of {@code code} in the interpreter of {@code owner}. */
+    static ScriptGlobals of(ScriptContext context, Object owner, String code, Map<String, Object> scriptObjects)
+            throws ScriptException {
         ScriptGlobals g = new ScriptGlobals();
-        g.copy(context.getBindings(ScriptContext.GLOBAL_SCOPE), owner);
-        g.copy(context.getBindings(ScriptContext.ENGINE_SCOPE), owner);
-        return g;
-    }
-
-    private void copy(Bindings scope, Object owner) {
-        if (scope == null) {
-            return;
-        }
-        for (Map.Entry<String, Object> e : new ArrayList<>(scope.entrySet())) {
-            String key = e.getKey();
-            Object value = e.getValue();
-            if (!InProcessExecutor.isIdentifier(key)) {
+        Bindings engine = context.getBindings(ScriptContext.ENGINE_SCOPE);
+        Bindings global = context.getBindings(ScriptContext.GLOBAL_SCOPE);
+        for (String name : ScriptNames.of(code)) {
+            if (!InProcessExecutor.isIdentifier(name)) {
                 continue;
+            }
+            Object value;
+            try {
+                if (engine != null && engine.containsKey(name)) {
+                    value = engine.get(name);
+                } else if (global != null && global.containsKey(name)) {
+                    value = global.get(name);
+                } else if (scriptObjects.containsKey(name)) {
+                    value = scriptObjects.get(name);
+                } else {
+                    continue;
+                }
+            } catch (RuntimeException e) {
+                ScriptException se = new ScriptException("the binding '" + name + "' could not be read: " + e);
+                se.initCause(e);
+                throw se;
             }
             if (value instanceof GuestObject handle && handle.owner() != owner) {
                 // A script object of another interpreter (another thread's, another confinement's, or one
                 // discarded after a timeout) cannot enter this one; the script does not see the name.
-                values.remove(key);
                 continue;
             }
-            values.put(key, value);
+            g.values.put(name, value);
         }
+        return g;
     }
 
     @Override
@@ -67,6 +79,10 @@ final class ScriptGlobals extends AbstractMap<String, Object> {
 
     @Override
     public Object put(String key, Object value) {
+        if (!InProcessExecutor.isIdentifier(key)) {
+            // globals()['pysandbox.allowPaths'] = ...: never reaches the host's Bindings
+            return null;
+        }
         changed.put(key, value);
         removed.remove(key);
         return values.put(key, value);
@@ -75,22 +91,67 @@ final class ScriptGlobals extends AbstractMap<String, Object> {
     @Override
     public Object remove(Object key) {
         changed.remove(key);
-        if (key instanceof String s && !removed.contains(s)) {
+        if (key instanceof String s && InProcessExecutor.isIdentifier(s) && !removed.contains(s)) {
             removed.add(s);
         }
         return values.remove(key);
     }
 
-    /** Replays the script's top-level bindings onto the ENGINE_SCOPE of the call. */
-    void writeBackTo(Bindings engineScope) {
-        if (engineScope == null) {
+    /**
+     * Replays the script's top-level bindings: data onto the ENGINE_SCOPE of the call, script objects
+     * (functions, instances) into the engine's own table, where {@code Invocable} and later scripts find
+     * them, so a host that stores its Bindings (a process engine persisting variables) is only given
+     * values it can store. A key the host refuses is logged and skipped: the script's result stands.
+     */
+    void writeBackTo(Bindings engineScope, Map<String, Object> scriptObjects) {
+        changed.forEach((name, value) -> {
+            if (isData(value, 0)) {
+                scriptObjects.remove(name);
+                store(engineScope, name, value, false);
+            } else {
+                scriptObjects.put(name, value);
+                store(engineScope, name, null, true);
+            }
+        });
+        removed.forEach(name -> {
+            scriptObjects.remove(name);
+            store(engineScope, name, null, true);
+        });
+    }
+
+    private static void store(Bindings scope, String name, Object value, boolean remove) {
+        if (scope == null) {
             return;
         }
         try {
-            changed.forEach(engineScope::put);
-            removed.forEach(engineScope::remove);
-        } catch (UnsupportedOperationException readOnly) {
-            // an unmodifiable Bindings gets the script's reads, not its writes
+            if (remove) {
+                if (scope.containsKey(name)) {
+                    scope.remove(name);
+                }
+            } else {
+                scope.put(name, value);
+            }
+        } catch (RuntimeException e) {
+            // an unmodifiable Bindings, or a host that cannot store this value: the script's result stands
+            LOG.log(System.Logger.Level.DEBUG, "pysandbox could not write ''{0}'' back to the Bindings: {1}", name, e);
         }
+    }
+
+    /** Plain data a host can store: scalars, byte[], and lists, sets and maps of data. */
+    static boolean isData(Object value, int depth) {
+        if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean
+                || value instanceof byte[]) {
+            return true;
+        }
+        if (depth > 64) {
+            return false;
+        }
+        if (value instanceof java.util.Collection<?> c) {
+            return c.stream().allMatch(v -> isData(v, depth + 1));
+        }
+        if (value instanceof Map<?, ?> m) {
+            return m.entrySet().stream().allMatch(e -> isData(e.getKey(), depth + 1) && isData(e.getValue(), depth + 1));
+        }
+        return false;
     }
 }

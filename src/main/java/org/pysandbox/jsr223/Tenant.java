@@ -11,6 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import javax.script.ScriptException;
 
 import org.pysandbox.config.Feature;
+import org.pysandbox.config.HostAccessRule;
 import org.pysandbox.config.Isolation;
 import org.pysandbox.config.SandboxConfig;
 import org.pysandbox.limits.Executor;
@@ -28,15 +29,16 @@ import org.pysandbox.limits.InProcessExecutor;
 final class Tenant implements Runnable {
     /** What makes two interpreters interchangeable. */
     record Key(Set<Feature> features, Map<String, List<String>> modules, List<Path> paths, int recursionLimit,
-            Isolation isolation) {
+            Isolation isolation, List<HostAccessRule> hostAccess) {
         static Key of(SandboxConfig c) {
-            return new Key(c.features(), c.allowedModules(), c.allowedPaths(), c.recursionLimit(), c.isolation());
+            return new Key(c.features(), c.allowedModules(), c.allowedPaths(), c.recursionLimit(), c.isolation(),
+                    c.hostAccess());
         }
 
         /** Same permissions (the recursion limit aside): a function may be called with either. */
         boolean sameConfinement(Key other) {
             return features.equals(other.features) && modules.equals(other.modules) && paths.equals(other.paths)
-                    && isolation == other.isolation;
+                    && isolation == other.isolation && hostAccess.equals(other.hostAccess);
         }
     }
 

@@ -1,6 +1,10 @@
 package org.pysandbox.limits;
 
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -9,6 +13,7 @@ import java.util.function.Consumer;
 
 import javax.script.ScriptException;
 
+import org.pysandbox.bridge.CallerThread;
 import org.pysandbox.config.SandboxConfig;
 import org.pysandbox.error.MemoryLimitException;
 import org.pysandbox.error.OutputLimitException;
@@ -19,7 +24,7 @@ import org.pysandbox.error.ScriptTimeoutException;
  * the {@link CallMonitor} completes it first when a limit trips, so the caller is answered at once and
  * the stopping of the guest (interrupt, then cancel) happens behind its back.
  */
-final class GuardedCall {
+final class GuardedCall implements CallerThread.Mailbox {
     /** Why a call was stopped. */
     enum Limit { TIMEOUT, MEMORY, HEAP, OUTPUT, CALLER_INTERRUPTED }
 
@@ -33,6 +38,12 @@ final class GuardedCall {
     private volatile Thread thread;
     private volatile long allocatedAtStart;
     private volatile Limit tripped;
+    /** The thread that made the call: host code runs there (see {@link #call(Callable)}). */
+    private final Thread caller = Thread.currentThread();
+    /** Host work posted by the guest thread, and a wake-up when the outcome is known. */
+    private final LinkedBlockingQueue<Runnable> mailbox = new LinkedBlockingQueue<>();
+    private static final Runnable WAKE = () -> { };
+    private boolean mailboxClosed;
 
     GuardedCall(SandboxConfig config, String fileName, BooleanSupplier outputLimitHit, Consumer<Limit> stopper) {
         this.config = config;
@@ -41,6 +52,55 @@ final class GuardedCall {
         this.deadline = timeout == 0 ? 0 : System.nanoTime() + timeout;
         this.outputLimitHit = outputLimitHit;
         this.stopper = stopper;
+        result.whenComplete((value, failure) -> mailbox.add(WAKE));
+    }
+
+    /**
+     * Runs host code for the guest on the caller's thread: posts it to the caller, which is waiting in
+     * {@link #await}, and waits for it. On the caller's own thread (bounded code runs there) it runs directly.
+     * Once the call is over (a limit stopped it) host work is refused, so a stopped guest cannot keep the
+     * host busy.
+     */
+    @Override
+    public <T> T call(Callable<T> work) throws Exception {
+        if (Thread.currentThread() == caller) {
+            return work.call();
+        }
+        FutureTask<T> task = new FutureTask<>(work);
+        synchronized (this) {
+            if (mailboxClosed || result.isDone()) {
+                throw new CancellationException("the sandbox call is over; host code is not run any more");
+            }
+            mailbox.add(task);
+        }
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception ex) {
+                throw ex;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        } catch (InterruptedException e) {
+            task.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new CancellationException("the sandbox call was interrupted while host code ran for it");
+        }
+    }
+
+    /** Ends host work for this call: nothing posted later runs, and what is still queued is cancelled. */
+    private void closeMailbox() {
+        synchronized (this) {
+            mailboxClosed = true;
+        }
+        for (Runnable r; (r = mailbox.poll()) != null;) {
+            if (r instanceof FutureTask<?> task) {
+                task.cancel(false);
+            }
+        }
     }
 
     /** Called on the worker thread before the guest runs. */
@@ -120,8 +180,14 @@ final class GuardedCall {
     /** Waits for the outcome: the guest's value, its failure, or the limit that stopped it. */
     Object await() throws ScriptException {
         try {
+            // serve the guest's host calls until the outcome is known (completing the result posts WAKE)
+            for (Runnable r; (r = mailbox.take()) != WAKE;) {
+                r.run();
+            }
+            closeMailbox();
             return result.get();
         } catch (InterruptedException e) {
+            closeMailbox();
             trip(Limit.CALLER_INTERRUPTED);
             Thread.currentThread().interrupt();
             throw limitException(Limit.CALLER_INTERRUPTED);

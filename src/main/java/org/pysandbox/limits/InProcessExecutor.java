@@ -18,7 +18,9 @@ import javax.script.ScriptException;
 
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Value;
+import org.pysandbox.bridge.CallerThread;
 import org.pysandbox.bridge.GuestObject;
+import org.pysandbox.bridge.HostAccessPolicy;
 import org.pysandbox.bridge.GuestToHost;
 import org.pysandbox.bridge.HostToGuest;
 import org.pysandbox.bridge.PlainValues;
@@ -50,6 +52,8 @@ public final class InProcessExecutor implements Executor {
 
     private final SandboxConfig config;
     private final Object owner;
+    /** Host members scripts may reach (pysandbox.hostAccess): fixed for the executor, like its confinement. */
+    private final HostAccessPolicy policy;
     private Tenant tenant;
     private boolean closed;
 
@@ -66,10 +70,10 @@ public final class InProcessExecutor implements Executor {
         /** Sources the checker found to run in bounded time: these run on the caller's thread. */
         final Set<BoundedCode> bounded = ConcurrentHashMap.newKeySet();
 
-        Tenant(ConfinedInterpreter interpreter, Object owner) {
+        Tenant(ConfinedInterpreter interpreter, Object owner, HostAccessPolicy policy) {
             this.interpreter = interpreter;
             this.toHost = new GuestToHost(interpreter, owner);
-            this.toGuest = new HostToGuest(toHost);
+            this.toGuest = new HostToGuest(toHost, policy);
             this.worker = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                     GuestThreads.factory("guest"));
             this.worker.allowCoreThreadTimeOut(true);
@@ -114,6 +118,7 @@ public final class InProcessExecutor implements Executor {
     public InProcessExecutor(SandboxConfig config, Object owner) {
         this.config = config;
         this.owner = owner;
+        this.policy = new HostAccessPolicy(config.hostAccess());
     }
 
     private synchronized Tenant tenant() throws ScriptException {
@@ -132,7 +137,7 @@ public final class InProcessExecutor implements Executor {
             }
         }
         if (tenant == null) {
-            tenant = new Tenant(InterpreterPool.take(config), owner);
+            tenant = new Tenant(InterpreterPool.take(config), owner, policy);
         }
         return tenant;
     }
@@ -192,7 +197,7 @@ public final class InProcessExecutor implements Executor {
             for (Map.Entry<String, Object> e : map.entrySet()) {
                 if (isIdentifier(e.getKey())) {
                     names[n] = e.getKey();
-                    values[n++] = t.toGuest.toGuest(e.getValue());
+                    values[n++] = t.toGuest.toGuestDirect(e.getValue());
                 }
             }
             return n == names.length ? new GuestNames(names, values)
@@ -244,7 +249,7 @@ public final class InProcessExecutor implements Executor {
         return limited(t, "<call>", out, err, in, callConfig, false, () -> {
             Object[] guestArgs = new Object[args.length];
             for (int i = 0; i < args.length; i++) {
-                guestArgs[i] = t.toGuest.toGuest(args[i]);
+                guestArgs[i] = t.toGuest.toGuestDirect(args[i]);
             }
             return fromOutcome(t, it.call(handle.valueFor(it), guestArgs), "<call>");
         });
@@ -299,6 +304,8 @@ public final class InProcessExecutor implements Executor {
     private void perform(Tenant t, GuardedCall call, String fileName, SandboxConfig callConfig, GuestWork work) {
         ConfinedInterpreter it = t.interpreter;
         call.started();
+        // host code the script reaches runs on the caller's thread, with its thread-locals
+        CallerThread.bind(call);
         Object value = null;
         ScriptException failure = null;
         try {
@@ -325,6 +332,7 @@ public final class InProcessExecutor implements Executor {
             failure = new ScriptException("sandbox call failed: " + e);
             failure.initCause(e);
         } finally {
+            CallerThread.unbind();
             if (call.tripped() == null && !t.lost) {
                 flush(it);
             }
@@ -461,20 +469,27 @@ public final class InProcessExecutor implements Executor {
         return !(key.startsWith("__") && key.endsWith("__"));
     }
 
-    /** Applies the encoded ([(name, value)...], [deleted names]) the guest reported to the host's map. */
+    /**
+     * Applies the encoded ([(name, value)...], [deleted names]) the guest reported to the host's map: only
+     * identifier names (a guest's {@code globals()['pysandbox.x']} never reaches the host), one at a time,
+     * so a map that refuses a key (unmodifiable, or a value it cannot store) costs only that key.
+     */
     private static void writeBack(Tenant t, Value changes, Map<String, Object> target) {
         Value changed = changes.getArrayElement(0);
         Value deleted = changes.getArrayElement(1);
-        try {
-            for (long i = 0; i < changed.getArraySize(); i++) {
-                Value pair = changed.getArrayElement(i);
-                target.put(pair.getArrayElement(0).asString(), t.toHost.fromEncoded(pair.getArrayElement(1)));
+        for (long i = 0; i < changed.getArraySize(); i++) {
+            Value pair = changed.getArrayElement(i);
+            String name = pair.getArrayElement(0).asString();
+            if (isIdentifier(name)) {
+                Object value = t.toHost.fromEncoded(pair.getArrayElement(1));
+                CallerThread.onHost(() -> target.put(name, value));
             }
-            for (long i = 0; i < deleted.getArraySize(); i++) {
-                target.remove(deleted.getArrayElement(i).asString());
+        }
+        for (long i = 0; i < deleted.getArraySize(); i++) {
+            String name = deleted.getArrayElement(i).asString();
+            if (isIdentifier(name)) {
+                CallerThread.onHost(() -> target.remove(name));
             }
-        } catch (UnsupportedOperationException readOnlyMap) {
-            // the caller passed an unmodifiable map: it gets the script's reads, not its writes
         }
     }
 

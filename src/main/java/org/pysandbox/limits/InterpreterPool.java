@@ -52,7 +52,7 @@ public final class InterpreterPool {
     /** The part of a configuration that shapes an interpreter (per-call limits do not). */
     static SandboxConfig key(SandboxConfig config) {
         return config.toBuilder().timeout(SandboxConfig.DEFAULT_TIMEOUT).maxMemory(SandboxConfig.DEFAULT_MAX_MEMORY)
-                .maxOutput(SandboxConfig.DEFAULT_MAX_OUTPUT).isolation(Isolation.CONTEXT).build();
+                .maxOutput(SandboxConfig.DEFAULT_MAX_OUTPUT).isolation(Isolation.CONTEXT).clearHostAccess().build();
     }
 
     /** A never-used interpreter for the configuration: from the pool if one is ready, else made now. */

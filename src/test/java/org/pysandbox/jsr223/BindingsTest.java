@@ -20,7 +20,6 @@ import javax.script.SimpleScriptContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.pysandbox.bridge.GuestObject;
 import org.pysandbox.error.PythonScriptException;
 
 /** eval results, read-only globals from both scopes, write-back to ENGINE_SCOPE, every kind of Bindings. */
@@ -59,8 +58,10 @@ class BindingsTest {
         engine.eval("del y");
         assertThat(engine.getBindings(ScriptContext.ENGINE_SCOPE)).doesNotContainKey("y");
         engine.eval("def double(v):\n    return 2 * v\n");
-        assertThat(engine.get("double")).isInstanceOf(GuestObject.class);
+        // data only goes back to the Bindings; the function stays with the engine for later scripts and Invocable
+        assertThat(engine.getBindings(ScriptContext.ENGINE_SCOPE)).doesNotContainKey("double");
         assertThat(engine.eval("double(21)")).isEqualTo(42);
+        assertThat(((javax.script.Invocable) engine).invokeFunction("double", 4)).isEqualTo(8);
     }
 
     @Test

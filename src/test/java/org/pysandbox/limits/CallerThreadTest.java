@@ -70,9 +70,8 @@ class CallerThreadTest {
                 assertThat(sandbox.eval(rule, bindings(order))).isEqualTo(true);
             }
         }
-        assertThat(order.readers).hasSize(6);
-        assertThat(order.readers.subList(0, 2)).allMatch(name -> name.startsWith("pysandbox-guest"));
-        assertThat(order.readers.subList(2, 6)).containsOnly(caller);
+        // host code (this map's get) runs on the caller's thread whichever thread runs the rule (issue 11)
+        assertThat(order.readers).hasSize(6).containsOnly(caller);
     }
 
     @Test
@@ -85,7 +84,8 @@ class CallerThreadTest {
                 assertThat(sandbox.eval(rule, bindings(order))).isEqualTo(true);
             }
         }
-        assertThat(order.readers).hasSize(3).allMatch(name -> name.startsWith("pysandbox-guest"));
+        // the guest code runs on the guest thread (the timeout tests below rely on that); host reads come to the caller
+        assertThat(order.readers).hasSize(3).containsOnly(Thread.currentThread().getName());
     }
 
     @Test
