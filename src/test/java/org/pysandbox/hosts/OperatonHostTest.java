@@ -236,12 +236,16 @@ class OperatonHostTest {
 
     @Test
     void setVariableOnExecutionIsRefusedByDefaultNamingTheSignature() {
-        // Proves: execution is a host object whose mutators are not callable unless the host allows them,
-        // and the refusal names the exact signature to put on the allow-list.
+        // Proves: execution is a host object whose mutators are not callable unless the host allows them;
+        // the refusal names a rule for that exact overload, and nothing was stored (the start rolled back).
+        // ExecutionEntity inherits setVariable(String, Object) from several interfaces; the refusal names
+        // one of them (today PvmExecution's), and a rule for any of them, VariableScope's included, allows it.
         String key = deployScriptTask("execution.setVariable('greeting', 'hi ' + name)");
         assertThatThrownBy(() -> start(key, Map.of("name", "Ada")))
                 .isInstanceOf(ScriptEvaluationException.class)
-                .hasMessageContaining(SET_VARIABLE);
+                .hasMessageContaining("allow it with pysandbox.hostAccess")
+                .hasMessageMatching("(?s).*org\\.operaton\\.bpm\\.engine\\.[\\w.]+#setVariable\\(java\\.lang\\.String,java\\.lang\\.Object\\).*");
+        assertThat(engine.getRuntimeService().createProcessInstanceQuery().processDefinitionKey(key).count()).isZero();
     }
 
     @Test

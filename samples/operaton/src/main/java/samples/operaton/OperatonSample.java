@@ -65,7 +65,7 @@ public final class OperatonSample {
         // ScriptEngineManager Operaton looks engines up with (system properties of the same names work too).
         var settings = configuration.getScriptingEngines().getScriptEngineManager().getBindings();
         settings.put("pysandbox.hostAccess", SET_VARIABLE);
-        settings.put("pysandbox.timeout", "2s");
+        settings.put("pysandbox.timeout", "10s");
         return engine;
     }
 
