@@ -44,6 +44,19 @@ public final class PySandboxCodeExecutionEngine implements CodeExecutionEngine, 
 
     public PySandboxCodeExecutionEngine(SandboxConfig config) {
         this.sandbox = new Sandbox(config);
+        warmUp(sandbox);
+    }
+
+    /**
+     * Starts the interpreter now, so that the model's first snippet does not spend its time limit on the
+     * start-up (seconds on a busy machine). A failure here is of no interest: the first real call reports.
+     */
+    private static void warmUp(Sandbox sandbox) {
+        try {
+            sandbox.eval("0");
+        } catch (ScriptException e) {
+            // the snippet cannot fail; a limit hit while starting is reported again by the first real call
+        }
     }
 
     /** Runs one snippet; the value is that of its last line when it is an expression, like a notebook cell. */

@@ -48,6 +48,13 @@ public final class PythonTool implements AutoCloseable {
 
     public PythonTool(SandboxConfig config) {
         this.sandbox = new Sandbox(config);
+        // Start the interpreter now, so that the model's first snippet does not spend its time limit on
+        // the start-up (seconds on a busy machine); if even this runs out of time, the first call reports.
+        try {
+            sandbox.eval("0");
+        } catch (ScriptException e) {
+            // nothing to report yet
+        }
     }
 
     /**
