@@ -37,13 +37,18 @@ public final class PythonTool implements AutoCloseable {
     private final Sandbox sandbox;
 
     public PythonTool() {
-        this(SandboxConfig.builder()
+        this(defaultConfig());
+    }
+
+    /** The tool's limits and modules. */
+    public static SandboxConfig defaultConfig() {
+        return SandboxConfig.builder()
                 .enable("stdout", "math", "itertools", "datetime", "regex")
                 .allowModule("json", "loads", "dumps")
                 .timeout(Duration.ofSeconds(2))
                 .maxMemory(64L * 1024 * 1024)
                 .maxOutput(16 * 1024)
-                .build());
+                .build();
     }
 
     public PythonTool(SandboxConfig config) {
