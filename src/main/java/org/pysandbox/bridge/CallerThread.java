@@ -18,6 +18,10 @@ public final class CallerThread {
         <T> T call(Callable<T> work) throws Exception;
     }
 
+    /** A map of the library's own whose operations run no host code (no hand-off to the caller needed). */
+    public interface LibraryMap {
+    }
+
     private static final ThreadLocal<Mailbox> CURRENT = new ThreadLocal<>();
 
     private CallerThread() {
@@ -48,8 +52,12 @@ public final class CallerThread {
      * Runs a host write for the executor on the caller's thread; a failure is logged and skipped (a map
      * that refuses one key must not fail the script).
      */
-    public static void onHost(Runnable write) {
+    public static void onHost(Object target, Runnable write) {
         try {
+            if (plainJdkCollection(target)) {
+                write.run();
+                return;
+            }
             run(() -> {
                 write.run();
                 return null;
@@ -67,7 +75,7 @@ public final class CallerThread {
      */
     static boolean plainJdkCollection(Object collection) {
         Class<?> c = collection.getClass();
-        return c == HashMap.class || c == LinkedHashMap.class || c == ArrayList.class
+        return collection instanceof LibraryMap || c == HashMap.class || c == LinkedHashMap.class || c == ArrayList.class
                 || c.getName().startsWith("java.util.ImmutableCollections$")
                 || c.getName().equals("java.util.Arrays$ArrayList");
     }

@@ -115,7 +115,7 @@ public final class HostToGuest {
                 return v.asDouble();
             }
         }
-        if (depth < MAX_FOREIGN_DEPTH && v.hasArrayElements() && !v.canExecute() && !v.hasMembers()) {
+        if (depth < MAX_FOREIGN_DEPTH && v.hasArrayElements() && !v.canExecute()) {
             List<Object> items = new java.util.ArrayList<>();
             for (long i = 0; i < v.getArraySize(); i++) {
                 items.add(fromOtherContext(v.getArrayElement(i), depth + 1));

@@ -11,6 +11,7 @@ import javax.script.Bindings;
 import javax.script.ScriptContext;
 import javax.script.ScriptException;
 
+import org.pysandbox.bridge.CallerThread;
 import org.pysandbox.bridge.GuestObject;
 import org.pysandbox.limits.InProcessExecutor;
 
@@ -21,7 +22,7 @@ import org.pysandbox.limits.InProcessExecutor;
  * the like never reach the script) and only script objects of the interpreter that runs the call. The
  * executor writes the names the script bound back into this map; {@link #writeBackTo} then replays them.
  */
-final class ScriptGlobals extends AbstractMap<String, Object> {
+final class ScriptGlobals extends AbstractMap<String, Object> implements CallerThread.LibraryMap {
     private static final System.Logger LOG = System.getLogger("org.pysandbox.jsr223");
 
     private final Map<String, Object> values = new LinkedHashMap<>();

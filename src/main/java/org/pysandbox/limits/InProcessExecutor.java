@@ -482,13 +482,13 @@ public final class InProcessExecutor implements Executor {
             String name = pair.getArrayElement(0).asString();
             if (isIdentifier(name)) {
                 Object value = t.toHost.fromEncoded(pair.getArrayElement(1));
-                CallerThread.onHost(() -> target.put(name, value));
+                CallerThread.onHost(target, () -> target.put(name, value));
             }
         }
         for (long i = 0; i < deleted.getArraySize(); i++) {
             String name = deleted.getArrayElement(i).asString();
             if (isIdentifier(name)) {
-                CallerThread.onHost(() -> target.remove(name));
+                CallerThread.onHost(target, () -> target.remove(name));
             }
         }
     }
