@@ -67,6 +67,9 @@ class JMeterHostTest {
 
     @BeforeEach
     void freshThreadContext() {
+        // none of these tests is about the time limit; the first sample of each confinement starts an
+        // interpreter, which takes seconds on a busy machine
+        systemProperty("pysandbox.timeout", "60s");
         JMeterContext context = JMeterContextService.getContext();
         context.setVariables(new JMeterVariables());
     }

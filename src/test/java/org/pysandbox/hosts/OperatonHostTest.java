@@ -17,6 +17,7 @@ import javax.script.Bindings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.operaton.bpm.engine.ProcessEngine;
 import org.operaton.bpm.engine.ProcessEngineConfiguration;
@@ -64,6 +65,15 @@ class OperatonHostTest {
 
     /** Attributes a test put into Operaton's global script bindings, removed after each test. */
     private final List<String> globals = new ArrayList<>();
+
+    /**
+     * A generous limit for every test that is not about the limit: the first script of each confinement
+     * starts an interpreter, which takes seconds on a busy machine, and the default 5 s would fail it.
+     */
+    @BeforeEach
+    void roomyTimeout() {
+        global("pysandbox.timeout", "60s");
+    }
 
     @AfterEach
     void clearGlobals() {
@@ -179,6 +189,7 @@ class OperatonHostTest {
     @Test
     void timeoutFromASystemProperty() {
         // Proves: with no attribute anywhere, the system property of the same name applies.
+        globalBindings().remove("pysandbox.timeout");
         String key = deployScriptTask("while True:\n    pass");
         String before = System.setProperty("pysandbox.timeout", "300ms");
         try {
