@@ -67,17 +67,21 @@ public final class LangChain4jSample {
 
     public static void run(PrintStream out) {
         try (PySandboxCodeExecutionEngine engine = new PySandboxCodeExecutionEngine()) {
-            // 1. As LangChain4j's CodeExecutionEngine, called directly.
-            out.println("CodeExecutionEngine: " + engine.execute("sorted({'b': 2, 'a': 1}.items())"));
-            // 2. As a @Tool of an AI service, called by the model.
-            Assistant assistant = AiServices.builder(Assistant.class)
-                    .chatModel(new ScriptedModel())
-                    .tools(new PythonTools(engine))
-                    .build();
-            for (String question : QUESTIONS) {
-                out.println("Q: " + question.substring(0, question.indexOf("```")).trim());
-                out.println("A: " + assistant.chat(question));
-            }
+            run(out, engine);
+        }
+    }
+
+    static void run(PrintStream out, PySandboxCodeExecutionEngine engine) {
+        // 1. As LangChain4j's CodeExecutionEngine, called directly.
+        out.println("CodeExecutionEngine: " + engine.execute("sorted({'b': 2, 'a': 1}.items())"));
+        // 2. As a @Tool of an AI service, called by the model.
+        Assistant assistant = AiServices.builder(Assistant.class)
+                .chatModel(new ScriptedModel())
+                .tools(new PythonTools(engine))
+                .build();
+        for (String question : QUESTIONS) {
+            out.println("Q: " + question.substring(0, question.indexOf("```")).trim());
+            out.println("A: " + assistant.chat(question));
         }
     }
 

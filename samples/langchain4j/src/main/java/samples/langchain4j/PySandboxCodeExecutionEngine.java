@@ -33,13 +33,18 @@ public final class PySandboxCodeExecutionEngine implements CodeExecutionEngine, 
     private final Sandbox sandbox;
 
     public PySandboxCodeExecutionEngine() {
-        this(SandboxConfig.builder()
+        this(defaultConfig());
+    }
+
+    /** The engine's limits and modules: 2 s, 64 MiB, 16 KiB of output, a few pure modules. */
+    public static SandboxConfig defaultConfig() {
+        return SandboxConfig.builder()
                 .enable("stdout", "math", "itertools", "datetime", "regex")
                 .allowModule("json", "loads", "dumps")
                 .timeout(Duration.ofSeconds(2))
                 .maxMemory(64L * 1024 * 1024)
                 .maxOutput(16 * 1024)
-                .build());
+                .build();
     }
 
     public PySandboxCodeExecutionEngine(SandboxConfig config) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +28,11 @@ class LangChain4jSampleTest {
     @Test
     void theModelsCodeRunsAsATool() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        LangChain4jSample.run(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        // the sample's limits, with a time limit a busy machine cannot exhaust on the primes question
+        try (PySandboxCodeExecutionEngine engine = new PySandboxCodeExecutionEngine(
+                PySandboxCodeExecutionEngine.defaultConfig().toBuilder().timeout(Duration.ofSeconds(10)).build())) {
+            LangChain4jSample.run(new PrintStream(bytes, true, StandardCharsets.UTF_8), engine);
+        }
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertThat(out).contains("CodeExecutionEngine: {\"value\":[[\"a\",1],[\"b\",2]],\"stdout\":\"\",\"error\":null}")
                 .contains("A: the tool answered {\"value\":1060,\"stdout\":\"25 primes\\n\",\"error\":null}")
