@@ -1,3 +1,8 @@
+package samples.rules;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +20,8 @@ import javax.script.ScriptException;
 /**
  * A small rule engine on javax.script: every rule is a Python expression over bound facts, compiled once
  * and evaluated per order through the {@code pysandbox} engine, so rules written by users cannot touch
- * the host. Run it with {@code samples/rules/run} (see docs/javax-script.md).
+ * the host. Run it with {@code samples/run rules [rules-file]}; without a file it uses the rules.txt
+ * shipped with it (see README.md).
  */
 public final class RulesSample {
     private RulesSample() {
@@ -40,11 +46,11 @@ public final class RulesSample {
      * Evaluates every rule of the file against every order. Returns, per order id, the names of the rules
      * that fired, and "name: refused (...)" for rules the sandbox stopped.
      */
-    public static Map<String, List<String>> evaluate(Path rulesFile) throws Exception {
+    public static Map<String, List<String>> evaluate(List<String> ruleLines) throws Exception {
         ScriptEngine engine = new ScriptEngineManager().getEngineByName("pysandbox");
         Compilable compiler = (Compilable) engine;
         Map<String, CompiledScript> rules = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(rulesFile)) {
+        for (String line : ruleLines) {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }
@@ -76,8 +82,15 @@ public final class RulesSample {
         return report;
     }
 
+    /** The rules shipped with the sample (src/main/resources/samples/rules/rules.txt). */
+    public static List<String> shippedRules() throws IOException {
+        try (InputStream in = RulesSample.class.getResourceAsStream("rules.txt")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        }
+    }
+
     public static void main(String[] args) throws Exception {
-        Path rules = Path.of(args.length > 0 ? args[0] : "samples/rules/rules.txt");
+        List<String> rules = args.length > 0 ? Files.readAllLines(Path.of(args[0])) : shippedRules();
         evaluate(rules).forEach((order, fired) -> System.out.println(order + " -> " + String.join(", ", fired)));
     }
 }

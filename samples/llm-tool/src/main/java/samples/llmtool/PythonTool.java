@@ -37,17 +37,29 @@ public final class PythonTool implements AutoCloseable {
     private final Sandbox sandbox;
 
     public PythonTool() {
-        this(SandboxConfig.builder()
+        this(defaultConfig());
+    }
+
+    /** The tool's limits and modules. */
+    public static SandboxConfig defaultConfig() {
+        return SandboxConfig.builder()
                 .enable("stdout", "math", "itertools", "datetime", "regex")
                 .allowModule("json", "loads", "dumps")
                 .timeout(Duration.ofSeconds(2))
                 .maxMemory(64L * 1024 * 1024)
                 .maxOutput(16 * 1024)
-                .build());
+                .build();
     }
 
     public PythonTool(SandboxConfig config) {
         this.sandbox = new Sandbox(config);
+        // Start the interpreter now, so that the model's first snippet does not spend its time limit on
+        // the start-up (seconds on a busy machine); if even this runs out of time, the first call reports.
+        try {
+            sandbox.eval("0");
+        } catch (ScriptException e) {
+            // nothing to report yet
+        }
     }
 
     /**
