@@ -13,6 +13,7 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import javax.script.Bindings;
 import javax.script.ScriptContext;
 
 import org.pysandbox.config.Isolation;
@@ -43,6 +44,14 @@ public final class ContextConfig {
      * hosts that make an engine per evaluation). Read by the engine, not part of {@link SandboxConfig}.
      */
     public static final String TENANT = "pysandbox.tenant";
+    /**
+     * Where the other {@code pysandbox.*} settings may come from: {@code context} (the default: ENGINE_SCOPE,
+     * then GLOBAL_SCOPE, then system properties) or {@code global} (GLOBAL_SCOPE and system properties only).
+     * Hosts whose ENGINE_SCOPE holds values untrusted parties chose (Operaton's process variables, Spring's
+     * argument maps) set {@code global}, so a variable named {@code pysandbox.hostAccess} is not a setting.
+     * Itself read from GLOBAL_SCOPE or a system property only.
+     */
+    public static final String SETTINGS_FROM = "pysandbox.settingsFrom";
 
     /** Every attribute this engine reads. */
     public static final List<String> ATTRIBUTES = List.of(FEATURES, ALLOW_PATHS, ALLOW_MODULES, TIMEOUT,
@@ -56,10 +65,38 @@ public final class ContextConfig {
 
     /** The configuration of a call made with this context. */
     public static SandboxConfig from(ScriptContext context) {
-        return from(name -> {
-            Object value = context.getAttribute(name);
-            return value != null ? value : System.getProperty(name);
-        });
+        boolean engineScope = readsEngineScope(context);
+        return from(name -> setting(context, name, engineScope));
+    }
+
+    /** One setting of a call: from the scopes {@value #SETTINGS_FROM} allows, else the system property. */
+    static Object setting(ScriptContext context, String name) {
+        return setting(context, name, readsEngineScope(context));
+    }
+
+    private static Object setting(ScriptContext context, String name, boolean engineScope) {
+        Object value = engineScope ? context.getAttribute(name) : globalAttribute(context, name);
+        return value != null ? value : System.getProperty(name);
+    }
+
+    private static boolean readsEngineScope(ScriptContext context) {
+        Object from = globalAttribute(context, SETTINGS_FROM);
+        if (from == null) {
+            from = System.getProperty(SETTINGS_FROM);
+        }
+        if (from == null || "context".equals(from)) {
+            return true;
+        }
+        if ("global".equals(from)) {
+            return false;
+        }
+        throw new SandboxConfigurationException("malformed " + SETTINGS_FROM + ": expected \"context\" or \"global\", got "
+                + describe(from));
+    }
+
+    private static Object globalAttribute(ScriptContext context, String name) {
+        Bindings global = context.getBindings(ScriptContext.GLOBAL_SCOPE);
+        return global == null ? null : global.get(name);
     }
 
     /** The configuration given by a lookup of attribute values (null = not set). */

@@ -30,7 +30,9 @@ import org.pysandbox.config.SandboxConfig;
 import org.pysandbox.config.SandboxConfigurationException;
 import org.pysandbox.error.MemoryLimitException;
 import org.pysandbox.error.RecursionLimitException;
+import org.pysandbox.error.SandboxViolationException;
 import org.pysandbox.error.ScriptTimeoutException;
+import org.pysandbox.error.Surface;
 import org.pysandbox.limits.Executor;
 import org.pysandbox.limits.InProcessExecutor;
 import org.pysandbox.policy.ConfinedInterpreter;
@@ -115,6 +117,8 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
             if (slot.executor instanceof InProcessExecutor inProcess) {
                 inProcess.check(script, file, config);
             }
+        } catch (ScriptException e) {
+            throw inEngineTerms(e);
         } catch (RuntimeException | StackOverflowError e) {
             throw ScriptSource.unexpected(e, file);
         } finally {
@@ -144,12 +148,17 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
             return result;
         } catch (ScriptException e) {
             retireIfLost(slot, e);
-            throw e;
+            throw inEngineTerms(e);
         } catch (RuntimeException | StackOverflowError e) {
             throw ScriptSource.unexpected(e, file);
         } finally {
             slot.release();
         }
+    }
+
+    /** A refusal's hint names the {@code pysandbox.*} attribute a javax.script user would set, not a builder method. */
+    private static ScriptException inEngineTerms(ScriptException e) {
+        return e instanceof SandboxViolationException v ? v.forSurface(Surface.JAVAX_SCRIPT) : e;
     }
 
     /**
@@ -261,10 +270,7 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
      * engines of different tenants, or naming none, never share an interpreter.
      */
     private Tenant tenantOf(ScriptContext ctx) throws ScriptException {
-        Object name = ctx.getAttribute(ContextConfig.TENANT);
-        if (name == null) {
-            name = System.getProperty(ContextConfig.TENANT);
-        }
+        Object name = ContextConfig.setting(ctx, ContextConfig.TENANT);
         if (name == null) {
             return tenant;
         }
@@ -340,7 +346,7 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
             return work.run(slot, config);
         } catch (ScriptException e) {
             retireIfLost(slot, e);
-            throw e;
+            throw inEngineTerms(e);
         } catch (RuntimeException | StackOverflowError e) {
             throw ScriptSource.unexpected(e, fileName(ctx, null));
         } finally {

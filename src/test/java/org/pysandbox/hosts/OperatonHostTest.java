@@ -112,6 +112,25 @@ class OperatonHostTest {
     }
 
     @Test
+    void aProcessVariableNamedLikeASettingGrantsNothingWhenSettingsComeFromGlobalScope() {
+        // Attack from reading ScriptBindings: Operaton's ENGINE_SCOPE is the process variables, and settings
+        // are read from ENGINE_SCOPE first by default. Whoever can start a process with variables (a REST
+        // call) could widen the sandbox by naming a variable pysandbox.hostAccess or pysandbox.timeout.
+        // pysandbox.settingsFrom=global (set by the host in the global bindings) closes that: both stay refused.
+        global("pysandbox.settingsFrom", "global");
+        String key = deployScriptTask("execution.setVariable('greeting', 'pwned')");
+        assertThatThrownBy(() -> start(key, Map.of("pysandbox.hostAccess", SET_VARIABLE)))
+                .isInstanceOf(ScriptEvaluationException.class)
+                .hasMessageContaining("pysandbox.hostAccess");
+        assertThat(engine.getRuntimeService().createVariableInstanceQuery().variableName("greeting").count()).isZero();
+        global("pysandbox.timeout", "300ms");
+        String loop = deployScriptTask("while True:\n    pass");
+        assertThatThrownBy(() -> start(loop, Map.of("pysandbox.timeout", "0")))
+                .isInstanceOf(ScriptEvaluationException.class)
+                .hasMessageContaining("ran longer than");
+    }
+
+    @Test
     void scriptTaskResultBecomesTheResultVariable() {
         // Proves: Operaton finds the engine by scriptFormat, passes process variables as bindings, and
         // stores the value of the last expression (eval's return value) in resultVariable.

@@ -162,4 +162,27 @@ class ContextConfigTest {
             }
         }
     }
+
+    @Test
+    void settingsFromGlobalIgnoresEngineScope() {
+        // ENGINE_SCOPE of hosts such as Operaton holds values untrusted parties chose: with settingsFrom=global
+        // a key there named like a setting widens nothing, while GLOBAL_SCOPE and system properties still count.
+        ScriptContext ctx = new SimpleScriptContext();
+        ctx.setBindings(new SimpleBindings(new HashMap<>()), ScriptContext.ENGINE_SCOPE);
+        ctx.setBindings(new SimpleBindings(new HashMap<>()), ScriptContext.GLOBAL_SCOPE);
+        ctx.setAttribute(ContextConfig.FEATURES, "math", ScriptContext.ENGINE_SCOPE);
+        ctx.setAttribute(ContextConfig.TENANT, "someone-else", ScriptContext.ENGINE_SCOPE);
+        assertThat(ContextConfig.from(ctx).features()).contains(Feature.MATH);
+        ctx.setAttribute(ContextConfig.SETTINGS_FROM, "global", ScriptContext.GLOBAL_SCOPE);
+        assertThat(ContextConfig.from(ctx).features()).doesNotContain(Feature.MATH);
+        assertThat(ContextConfig.setting(ctx, ContextConfig.TENANT)).isNull();
+        ctx.setAttribute(ContextConfig.FEATURES, "stdout", ScriptContext.GLOBAL_SCOPE);
+        assertThat(ContextConfig.from(ctx).features()).contains(Feature.STDOUT).doesNotContain(Feature.MATH);
+        // the switch itself is never read from ENGINE_SCOPE, so a script's bindings cannot turn it back
+        ctx.setAttribute(ContextConfig.SETTINGS_FROM, "context", ScriptContext.ENGINE_SCOPE);
+        assertThat(ContextConfig.from(ctx).features()).doesNotContain(Feature.MATH);
+        ctx.setAttribute(ContextConfig.SETTINGS_FROM, "sometimes", ScriptContext.GLOBAL_SCOPE);
+        assertThatThrownBy(() -> ContextConfig.from(ctx)).isInstanceOf(SandboxConfigurationException.class)
+                .hasMessageContaining(ContextConfig.SETTINGS_FROM);
+    }
 }

@@ -86,6 +86,10 @@ class ErrorsTest {
         assertThat(e).isInstanceOf(SandboxViolationException.class);
         assertThat(((SandboxViolationException) e).getSetting()).contains("math");
         assertThat(e.getLineNumber()).isEqualTo(1);
+        // a javax.script user configures attributes, so the hint names the attribute, not a builder method
+        assertThat(e.getMessage()).contains("pysandbox.features").doesNotContain("enable(");
+        ScriptException os = failure("import os");
+        assertThat(os.getMessage()).contains("pysandbox.allowModules").doesNotContain("allowModule(");
     }
 
     @Test
