@@ -36,7 +36,7 @@ def set_guard_token(token):
     global GUARD_IMPORT, GUARD_ENTER, GUARD_LEAVE, BUILTINS_VIEW, GUARD_MATCH
     names = {}
     for role in ('store', 'dict', 'format', 'own', 'frame_code', 'exception_object', 'import', 'enter', 'leave',
-                 'builtins', 'match', 'none_type', 'bool', 'slot'):
+                 'builtins', 'match', 'none_type', 'bool', 'slot', 'depth', 'too_deep'):
         names[role] = '__pysandbox_%s_%s__' % (token, role)
     GUARD_STORE, GUARD_DICT, GUARD_FORMAT = names['store'], names['dict'], names['format']
     GUARD_OWN, GUARD_FRAME_CODE, GUARD_EXCEPTION_OBJECT = names['own'], names['frame_code'], names['exception_object']
@@ -237,7 +237,10 @@ class _Rewriter(ast.NodeTransformer):
         # the innermost decorator, so it receives the function the def statement made, whatever the
         # other decorators return
         node.decorator_list.append(ast.copy_location(ast.Name(id=GUARD_OWN, ctx=ast.Load()), node))
-        if not _is_generator(node) and _makes_calls(node):
+        # every def frame counts, with or without calls in its body (a call-free __getitem__ or property
+        # recurses through the interpreter); generators are left out: their frames are suspended, not
+        # stacked, and a count held across a yield would leak
+        if not _is_generator(node):
             node.body = _count_depth(node.body, node)
         return node
 
@@ -380,12 +383,20 @@ def _count_depth(body, node):
         head, body = body[:1], body[1:]
     if not body:
         body = [ast.copy_location(ast.Pass(), node)]
-    enter = ast.Expr(value=ast.Call(func=ast.Name(id=GUARD_ENTER, ctx=ast.Load()), args=[], keywords=[]))
-    leave = ast.Expr(value=ast.Call(func=ast.Name(id=GUARD_LEAVE, ctx=ast.Load()), args=[], keywords=[]))
+    # DEPTH[0] += 1; if DEPTH[0] > DEPTH[1]: too_deep()   try: body   finally: DEPTH[0] -= 1
+    # (no call on the common path: two guard calls per frame cost +80% on call-heavy code, measured)
+    def depth(ctx, index=0):
+        return ast.Subscript(value=ast.Name(id=GUARD_NAMES['depth'], ctx=ast.Load()),
+                             slice=ast.Constant(value=index), ctx=ctx)
+    enter = ast.AugAssign(target=depth(ast.Store()), op=ast.Add(), value=ast.Constant(value=1))
+    check = ast.If(test=ast.Compare(left=depth(ast.Load()), ops=[ast.Gt()], comparators=[depth(ast.Load(), 1)]),
+                   body=[ast.Expr(value=ast.Call(func=ast.Name(id=GUARD_NAMES['too_deep'], ctx=ast.Load()),
+                                                 args=[], keywords=[]))], orelse=[])
+    leave = ast.AugAssign(target=depth(ast.Store()), op=ast.Sub(), value=ast.Constant(value=1))
     guarded = ast.Try(body=body, handlers=[], orelse=[], finalbody=[leave])
-    for new in (enter, leave, guarded):
+    for new in (enter, check, leave, guarded):
         ast.copy_location(new, body[0])
-    return head + [enter, guarded]
+    return head + [enter, check, guarded]
 
 
 def _visit_statements(visitor, statements):

@@ -110,6 +110,10 @@ def _guest_getattr(obj, name, default=_MISSING):
         return _format_guard(obj, name)
     if name == 'f_code':
         return _frame_code_guard(obj)
+    if name in _checker.SLOT_ATTRIBUTES:
+        if default is not _MISSING and not hasattr(obj, name):
+            return default
+        return _slot_guard(obj, name)
     if default is _MISSING:
         return _orig_getattr(obj, name)
     return _orig_getattr(obj, name, default)
@@ -169,40 +173,80 @@ def _hide_real_builtins(namespace):
 # --------------------------------------------------------------------------------------------
 # Recursion limit: GraalPy ignores sys.setrecursionlimit, so guest functions count their frames.
 # --------------------------------------------------------------------------------------------
-_depth = 0
-_depth_limit = 50
+# [frames in use, limit]: the rewrite updates it in place in every counted function (one list item
+# increment, compare and decrement; no call), see checker._count_depth.
+DEPTH = [0, 50]
+
+
+def _too_deep():
+    DEPTH[0] -= 1
+    raise RecursionError('maximum recursion depth exceeded (the sandbox allows %d frames)' % DEPTH[1])
 
 
 def _enter():
-    global _depth
-    _depth += 1
-    if _depth > _depth_limit:
-        _depth -= 1
-        raise RecursionError('maximum recursion depth exceeded (the sandbox allows %d frames)' % _depth_limit)
+    DEPTH[0] += 1
+    if DEPTH[0] > DEPTH[1]:
+        _too_deep()
 
 
 def _leave():
-    global _depth
-    _depth -= 1
+    DEPTH[0] -= 1
 
 
 # --------------------------------------------------------------------------------------------
 # str.format walks attributes named inside the format string: use a formatter that checks them.
 # --------------------------------------------------------------------------------------------
-class _CheckedFormatter(_string.Formatter):
-    def get_field(self, field_name, args, kwargs):
-        first, rest = _string_formatter_field_name_split(field_name)
-        obj = self.get_value(first, args, kwargs)
-        for is_attr, key in rest:
-            if is_attr:
-                obj = _guest_getattr(obj, key)
-            else:
-                obj = obj[key]
-        return obj, first
+def _checked_get_field(self, field_name, args, kwargs):
+    first, rest = _string_formatter_field_name_split(field_name)
+    obj = self.get_value(first, args, kwargs)
+    for is_attr, key in rest:
+        if is_attr:
+            obj = _guest_getattr(obj, key)
+        else:
+            obj = obj[key]
+    return obj, first
 
 
 _string_formatter_field_name_split = _ORIGINAL['str'].__dict__.get('_formatter_field_name_split') or \
     __import__('_string').formatter_field_name_split
+# string.Formatter's methods in a class of their own, with a checked get_field: not a subclass, so that
+# super(CheckedFormatter, f).get_field cannot reach the unchecked walk. This is also what a guest that
+# imports string.Formatter receives.
+CheckedFormatter = type('Formatter', (object,), dict(
+    {k: v for k, v in vars(_string.Formatter).items() if k not in ('__dict__', '__weakref__')},
+    get_field=_checked_get_field, __module__='string'))
+_CheckedFormatter = CheckedFormatter
+
+
+def checked_attrgetter(attr, *attrs):
+    """operator.attrgetter with every (dotted) name checked as getattr() would, and guarded names refused."""
+    import operator as _operator
+    for name in (attr,) + attrs:
+        if not isinstance(name, str):
+            raise TypeError('attribute name must be a string')
+        for part in _exact_str(name).split('.'):
+            _check_name(part)
+            if part in _GUARDED_READS_AT_RUN_TIME:
+                raise _violation(AttributeBlocked, "operator.attrgetter('%s') is blocked by the sandbox: use "
+                                 "getattr()" % part)
+    return _operator.attrgetter(attr, *attrs)
+
+
+def checked_methodcaller(name, *args, **kwargs):
+    import operator as _operator
+    if not isinstance(name, str):
+        raise TypeError('method name must be a string')
+    name = _exact_str(name)
+    _check_name(name)
+    if name in _GUARDED_READS_AT_RUN_TIME:
+        raise _violation(AttributeBlocked, "operator.methodcaller('%s') is blocked by the sandbox" % name)
+    return _operator.methodcaller(name, *args, **kwargs)
+
+
+_GUARDED_READS_AT_RUN_TIME = frozenset(('__dict__', 'format', 'format_map', 'obj', 'f_code', '__setattr__',
+                                        '__delattr__', '__getattribute__', '__getattr__'))
+
+
 _FORMATTER = _CheckedFormatter()
 
 
@@ -294,7 +338,8 @@ _PLAIN_VALUE_TYPES = frozenset((int, float, complex, bool, str, bytes, bytearray
 # Py_TPFLAGS_MATCH_SELF; subclasses inherit the behaviour.
 _MATCH_SELF = (bool, bytearray, bytes, dict, float, frozenset, int, list, set, str, tuple)
 # Names whose reads the rewrite routes through a guard elsewhere; a class pattern reads them raw.
-_GUARDED_READS = frozenset(('__dict__', 'format', 'format_map', 'obj', 'f_code'))
+_GUARDED_READS = frozenset(('__dict__', 'format', 'format_map', 'obj', 'f_code', '__setattr__', '__delattr__',
+                             '__getattribute__', '__getattr__'))
 _MATCH_INFO = '__pysandbox_match__'
 _MATCH_PROXIES = {}
 
@@ -419,6 +464,7 @@ guest_locals = _guest_locals
 hide_real_builtins = _hide_real_builtins
 enter = _enter
 leave = _leave
+too_deep = _too_deep
 format_guard = _format_guard
 frame_code_guard = _frame_code_guard
 guest_getframe = _guest_getframe
@@ -426,19 +472,16 @@ exception_object_guard = _exception_object_guard
 
 
 def set_depth_limit(limit):
-    global _depth_limit
-    _depth_limit = int(limit)
+    DEPTH[1] = int(limit)
 
 
 def begin_run():
     """Starts a host entry: the module (or the called function's caller) is the first frame. Returns the
     depth to hand back to end_run (a host call can nest inside a guest call)."""
-    global _depth
-    saved = _depth
-    _depth = 1
+    saved = DEPTH[0]
+    DEPTH[0] = 1
     return saved
 
 
 def end_run(saved):
-    global _depth
-    _depth = saved
+    DEPTH[0] = saved

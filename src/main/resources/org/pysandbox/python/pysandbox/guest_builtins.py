@@ -253,6 +253,8 @@ def _install_builtins(guarded):
     namespace[_checker.GUARD_NAMES['none_type']] = type(None)
     namespace[_checker.GUARD_NAMES['bool']] = bool
     namespace[_checker.GUARD_NAMES['slot']] = _guards.slot_guard
+    namespace[_checker.GUARD_NAMES['depth']] = _guards.DEPTH
+    namespace[_checker.GUARD_NAMES['too_deep']] = _guards.too_deep
 
     view = _object_new(BuiltinsView)
     _object_setattr(view, '__name__', 'builtins')

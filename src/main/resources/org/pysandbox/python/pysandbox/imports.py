@@ -4,10 +4,11 @@ and the meta-path loader that gives trusted standard-library modules the origina
 import sys as _sys
 
 from pysandbox.errors import ImportBlocked, OperationBlocked, violation as _violation
+from pysandbox import guards as _guards
 from pysandbox.guards import exact_str as _exact_str, guest_getframe as _guest_getframe
 from pysandbox.views import (ReadOnlyModule, ReadOnlyMapping, StreamView, made_by_sandbox as _made_by_sandbox,
                              UNAVAILABLE as _UNAVAILABLE)
-from pysandbox.state import (CONFIG as _CONFIG, FORBIDDEN_MODULES, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES,
+from pysandbox.state import (object_getattribute as _object_getattribute, CONFIG as _CONFIG, FORBIDDEN_MODULES, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES,
                              TRUSTED_MODULE_COUNT as _TRUSTED_MODULE_COUNT, KEEP_ALIVE as _KEEP_ALIVE,
                              ORIGINAL_FOR_TRUSTED as _ORIGINAL_FOR_TRUSTED, orig_getattr as _orig_getattr,
                              orig_import as _orig_import, object_setattr as _object_setattr, object_new as _object_new,
@@ -42,11 +43,27 @@ def _module_allowed(name):
     return any(m.startswith(prefix) for m in modules)
 
 
+# The symbols of sys a configuration can open (each feature stands for some of them): the rest of sys
+# reaches frames, tracing, modules and the interpreter, so allowModule('sys', 'settrace') opens nothing.
+SYS_SYMBOLS = frozenset(('exit', 'stdin', 'stdout', 'stderr', 'version', 'version_info', 'hexversion',
+                         'api_version', '_getframe', 'maxsize', 'maxunicode', 'byteorder', 'float_info', 'int_info'))
+# Symbols whose real value hands out a raw getattr or an attribute walk: the guest gets checked versions.
+_CHECKED_SYMBOLS = {
+    ('operator', 'attrgetter'): lambda: _guards.checked_attrgetter,
+    ('operator', 'methodcaller'): lambda: _guards.checked_methodcaller,
+    ('string', 'Formatter'): lambda: _guards.CheckedFormatter,
+}
+NEVER = {}
+
+
 def _special_symbol(module_name, symbol, value):
     if module_name == 'sys':
         special = _SYS_SPECIALS.get(symbol)
         if special is not None:
             return special()
+    checked = _CHECKED_SYMBOLS.get((module_name, symbol))
+    if checked is not None:
+        return checked()
     if module_name == 'traceback' and callable(value):
         return _traceback_function(symbol, value)
     return value
@@ -136,6 +153,9 @@ def _module_view(name):
             continue
         exposed.append(symbol)
     for symbol in exposed:
+        if name == 'sys' and symbol not in SYS_SYMBOLS:
+            NEVER.setdefault(name, set()).add(symbol)
+            continue
         try:
             value = _orig_getattr(module, symbol)
         except (AttributeError, ImportError, SystemError):
@@ -173,6 +193,18 @@ def _guest_import(name, globals=None, locals=None, fromlist=(), level=0):
                          _setting_for_module(name))
     view = _module_view(name)
     if fromlist:
+        own = _object_getattribute(view, '__dict__')
+        for symbol in fromlist:
+            if symbol in NEVER.get(name, ()):
+                raise _violation(ImportBlocked, "'%s.%s' is never available in the sandbox: it reaches the "
+                                 "interpreter's internals" % (name, symbol))
+            real = _sys.modules.get(name)
+            if symbol != '*' and symbol not in own and symbol not in _UNAVAILABLE.get(name, ()) \
+                    and real is not None and hasattr(real, symbol):
+                # said here, with the setting: 'from m import s' would turn the view's AttributeError
+                # into a plain "cannot import name"
+                raise _violation(ImportBlocked, "cannot import name '%s' from '%s': the sandbox does not allow "
+                                 "it" % (symbol, name), "allowModule('%s', '%s')" % (name, symbol))
         return view
     return _module_view(root)
 
@@ -279,3 +311,4 @@ TrustedLoaderFinder = _TrustedLoaderFinder
 
 from pysandbox import views as _views  # noqa: E402
 _views.VALUE_GUARD[0] = _guard_value
+_views.NEVER = NEVER

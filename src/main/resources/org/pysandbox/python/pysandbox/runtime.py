@@ -33,7 +33,7 @@ _CODE_CACHE_LIMIT = 256
 def setup(config_json):
     config = _json.loads(config_json)
     # the guards' names, unknown to the guest (see checker.set_guard_token)
-    _checker.set_guard_token(_os.urandom(12).hex())
+    _checker.set_guard_token(config['token'])
     config['paths'] = [_os.path.realpath(p) for p in config['paths']]
     _CONFIG.update(config)
     _guards.set_depth_limit(config['recursion_limit'])

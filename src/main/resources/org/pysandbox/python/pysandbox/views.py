@@ -30,12 +30,16 @@ class ReadOnlyModule(object):
         if name in _UNAVAILABLE.get(module, ()):
             raise AttributeError("module '%s' has no attribute '%s': it is allowed, but GraalPy cannot provide it "
                                  "without native code, which the sandbox denies" % (module, name))
+        if name in NEVER.get(module, ()):
+            raise _violation(AttributeBlocked, "'%s.%s' is never available in the sandbox: it reaches the "
+                             "interpreter's internals" % (module, name))
         raise _violation(AttributeBlocked, "module '%s' has no attribute '%s' in the sandbox (not allowed by "
                          "the configuration)" % (_object_getattribute(self, '__name__'), name),
                          "allowModule('%s', '%s')" % (_object_getattribute(self, '__name__'), name))
 
 
 _UNAVAILABLE = {}
+NEVER = {}  # replaced by imports.NEVER: symbols of a module no configuration opens
 # set by the imports module (which needs the views): what a view hands out for a module or a dict
 VALUE_GUARD = [None]
 
