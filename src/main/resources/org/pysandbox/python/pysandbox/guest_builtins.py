@@ -198,7 +198,9 @@ def _guest_compile(source, filename, mode, flags=0, dont_inherit=False, optimize
 
 
 class BuiltinsView(ReadOnlyModule):
-    pass
+    def __getattr__(self, name):
+        # a missing builtin is missing: no allowModule setting opens 'builtins'
+        raise AttributeError("module 'builtins' has no attribute '%s'" % name)
 
 
 
