@@ -211,7 +211,8 @@ public final class SandboxConfig {
 
         /**
          * Allows importing {@code module} and reading only the given symbols of it; {@code "*"} allows every
-         * public symbol. Calling it again for the same module adds symbols.
+         * public symbol, and so does naming no symbols (as {@code --allow-module NAME} and a
+         * {@code pysandbox.allowModules} entry without symbols). Calling it again for the same module adds symbols.
          */
         public Builder allowModule(String module, String... symbols) {
             Objects.requireNonNull(module, "module");
@@ -222,6 +223,11 @@ public final class SandboxConfig {
                 throw new SandboxConfigurationException("module '" + module + "' can never be allowed: " + reason
                         + " (forbidden modules: " + String.join(", ", ForbiddenModules.modules()) + ")");
             });
+            if (symbols.length == 0) {
+                // the same on every surface (this API, pysandbox.allowModules, --allow-module): a module
+                // allowed without naming symbols is allowed with every public symbol
+                symbols = new String[] {"*"};
+            }
             for (String symbol : symbols) {
                 Objects.requireNonNull(symbol, "symbol");
                 if (!"*".equals(symbol) && !symbol.matches("[A-Za-z_][A-Za-z0-9_]*")) {

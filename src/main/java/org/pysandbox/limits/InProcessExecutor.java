@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -142,8 +143,21 @@ public final class InProcessExecutor implements Executor {
         return tenant;
     }
 
-    /** A source the checker found to run in bounded time (see {@link #run}). */
-    private record BoundedCode(String code, String fileName, boolean wantValue) {
+    /**
+     * A source the checker found to run in bounded time (see {@link #run}), with the names the host bound:
+     * the verdict holds only when every name the code reads is one of them (else it reads the builtins).
+     */
+    private record BoundedCode(String code, String fileName, boolean wantValue, Set<String> names) {
+        static BoundedCode of(Request r) {
+            Set<String> names = new HashSet<>();
+            if (r.globals() != null) {
+                names.addAll(r.globals().keySet());
+            }
+            if (r.locals() != null) {
+                names.addAll(r.locals().keySet());
+            }
+            return new BoundedCode(r.code(), r.fileName(), r.wantValue(), names);
+        }
     }
 
     /**
@@ -156,7 +170,7 @@ public final class InProcessExecutor implements Executor {
     public synchronized Object run(Request r) throws ScriptException {
         Tenant t = tenant();
         ConfinedInterpreter it = t.interpreter;
-        BoundedCode key = new BoundedCode(r.code(), r.fileName(), r.wantValue());
+        BoundedCode key = BoundedCode.of(r);
         // bounded code over plain data only: a script object in the bindings could run guest methods
         boolean onCaller = t.bounded.contains(key) && PlainValues.only(r.globals()) && PlainValues.only(r.locals());
         return limited(t, r.fileName(), r.out(), r.err(), r.in(), r.config(), onCaller, () -> {

@@ -42,8 +42,12 @@ public final class ConfinedInterpreter implements AutoCloseable {
             context.enter();
             try {
                 Value load = context.eval(PolicyScripts.LOADER);
-                load.execute("pysandbox_checker", PolicyScripts.CHECKER, "<pysandbox checker>");
-                this.runtime = load.execute("pysandbox_runtime", PolicyScripts.RUNTIME, "<pysandbox runtime>");
+                Value module = null;
+                for (int i = 0; i < PolicyScripts.MODULES.length; i++) {
+                    String name = PolicyScripts.MODULES[i];
+                    module = load.execute("pysandbox." + name, PolicyScripts.MODULE_SOURCES[i], "<pysandbox " + name + ">");
+                }
+                this.runtime = module;
                 Value main = context.getBindings(PolicyScripts.LANGUAGE);
                 for (String key : PolicyScripts.LOADER_NAMES) {
                     main.removeMember(key);

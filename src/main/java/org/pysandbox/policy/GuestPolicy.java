@@ -1,8 +1,10 @@
 package org.pysandbox.policy;
 
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -67,7 +69,15 @@ public final class GuestPolicy {
                 .computeIfAbsent(name, n -> new ArrayList<>()).addAll(List.of(symbols));
     }
 
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private GuestPolicy() {
+    }
+
+    private static byte[] randomBytes() {
+        byte[] token = new byte[12];
+        RANDOM.nextBytes(token);
+        return token;
     }
 
     /** Every module the configuration lets the guest import, with its symbols ({@code *} = all public). */
@@ -97,6 +107,9 @@ public final class GuestPolicy {
         json.append("},\"paths\":");
         Json.strings(json, config.allowedPaths().stream().map(Path::toString).toList());
         json.append(",\"recursion_limit\":").append(config.recursionLimit());
+        // the per-context names of the guards (checker.set_guard_token): from the host's SecureRandom, as
+        // the host's configuration is the one input of the set-up
+        json.append(",\"token\":\"").append(HexFormat.of().formatHex(randomBytes())).append('"');
         flag(json, "stdout", config.has(Feature.STDOUT));
         flag(json, "stderr", config.has(Feature.STDERR));
         flag(json, "stdin", config.has(Feature.STDIN));

@@ -13,8 +13,14 @@ final class PolicyScripts {
     static final Source LOADER = load("loader.py");
     /** The names loader.py leaves in __main__, removed once the policy is loaded. */
     static final String[] LOADER_NAMES = {"_pysandbox_load", "_sys", "_types"};
-    static final String CHECKER = read("pysandbox_checker.py");
-    static final String RUNTIME = read("pysandbox_runtime.py");
+    /**
+     * The modules of the policy package, in load order (each imports only those before it); the last one
+     * holds the entry points the host calls.
+     */
+    static final String[] MODULES = {"checker", "errors", "state", "guards", "views", "imports", "guest_builtins",
+        "runtime"};
+    static final String[] MODULE_SOURCES = java.util.Arrays.stream(MODULES).map(m -> read("pysandbox/" + m + ".py"))
+            .toArray(String[]::new);
     static final String WARM_UP = read("warmup.py");
 
     private PolicyScripts() {

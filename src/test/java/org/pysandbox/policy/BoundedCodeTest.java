@@ -73,8 +73,20 @@ class BoundedCodeTest {
         "del a",
         "[*xs]",
         "s.format(a)",
+        "__builtins__.x > 1",            // the builtins view: not data the host bound
+        "__name__ == 'x'",               // no dunder name is bounded
     })
     void codeThatCanRunLongIsNotBounded(String code) {
         assertThat(bounded(code)).as(code).isFalse();
+    }
+
+    /** A name the host did not bind is read from the builtins, which are not the host's plain data. */
+    @org.junit.jupiter.api.Test
+    void boundedOnlyOverNamesTheHostBound() {
+        Object[] none = new Object[0];
+        assertThat(interpreter.evaluate("len is not None", "<bounded test>", true, none, none, false, null, null)
+                .getArrayElement(5).asBoolean()).isFalse();
+        assertThat(interpreter.evaluate("x > 1", "<bounded test>", true, new Object[] {"x"}, new Object[] {2}, false,
+                null, null).getArrayElement(5).asBoolean()).isTrue();
     }
 }

@@ -16,7 +16,7 @@ import org.pysandbox.config.SandboxConfig;
 import org.pysandbox.error.RecursionLimitException;
 
 /**
- * The recursion count (pysandbox_checker._count_depth and the runtime's _enter/_leave): the limit is exact at
+ * The recursion count (pysandbox.checker._count_depth, updating guards.DEPTH inline): the limit is exact at
  * the edge (the module is frame 1, so with the default limit of 50 a recursion of 49 frames works and 50 does
  * not), recursion through every kind of frame is refused, and nothing the script catches or a builtin
  * swallows (a caught RecursionError, a StopIteration ending a guest iterator, hasattr, a with block that

@@ -470,6 +470,98 @@ class UsabilityTest {
                     r = stop.value
                 r
                 """, 3));
+        // issue 10: ordinary Python the rebuilt policy accepts
+        s.add(new Snippet("dunder aliases in a class body", """
+                class V:
+                    def __init__(self, n):
+                        self.n = n
+                    def __mul__(self, k):
+                        return V(self.n * k)
+                    __rmul__ = __mul__
+                    def __str__(self):
+                        return 'V%d' % self.n
+                    __repr__ = __str__
+                    __hash__ = None
+                [repr(3 * V(2)), str(V(1) * 4), V.__hash__ is None]
+                """, List.of("V6", "V4", true)));
+        s.add(new Snippet("frozen class through object.__setattr__", """
+                class Frozen:
+                    def __init__(self, x):
+                        object.__setattr__(self, 'x', x)
+                    def __setattr__(self, name, value):
+                        raise AttributeError('frozen')
+                f = Frozen(3)
+                try:
+                    f.x = 4
+                except AttributeError as e:
+                    r = str(e)
+                [f.x, r]
+                """, List.of(3, "frozen")));
+        s.add(new Snippet("proxy through super().__setattr__ and object.__getattribute__", """
+                class Proxy:
+                    def __init__(self, target):
+                        super().__setattr__('_target', target)
+                    def __getattr__(self, name):
+                        return getattr(object.__getattribute__(self, '_target'), name)
+                    def __setattr__(self, name, value):
+                        setattr(object.__getattribute__(self, '_target'), name, value)
+                class Box:
+                    pass
+                b = Box()
+                p = Proxy(b)
+                p.size = 5
+                [b.size, p.size]
+                """, List.of(5, 5)));
+        s.add(new Snippet("the script's own class __dict__ and vars()", """
+                class C:
+                    a = 1
+                    def m(self):
+                        pass
+                [sorted(k for k in vars(C) if not k.startswith('_')), 'a' in C.__dict__]
+                """, List.of(List.of("a", "m"), true)));
+        s.add(new Snippet("__name__ is __main__", "r = 'no'\nif __name__ == '__main__':\n    r = 'main'\nr", "main"));
+        s.add(new Snippet("match singletons", """
+                def kind(v):
+                    match v:
+                        case None:
+                            return 'none'
+                        case True:
+                            return 'true'
+                        case False:
+                            return 'false'
+                        case _:
+                            return 'other'
+                [kind(None), kind(True), kind(False), kind(1), kind(0)]
+                """, List.of("none", "true", "false", "other", "other")));
+        s.add(new Snippet("match class patterns, positional and keyword", """
+                class Point:
+                    __match_args__ = ('x', 'y')
+                    def __init__(self, x, y):
+                        self.x, self.y = x, y
+                class MyInt(int):
+                    pass
+                def where(p):
+                    match p:
+                        case Point(0, 0):
+                            return 'origin'
+                        case Point(x, y=0):
+                            return 'x-axis %d' % x
+                        case [Point(x=px), *_]:
+                            return 'first x %d' % px
+                        case MyInt(v) | int(v):
+                            return 'int %d' % v
+                        case str(s):
+                            return 's ' + s
+                        case _:
+                            return 'other'
+                match Point(1, 2):
+                    case Point(a, b):
+                        top = a + b
+                [where(Point(0, 0)), where(Point(4, 0)), where([Point(7, 1)]), where(MyInt(5)), where('q'), where(2.0), top]
+                """, List.of("origin", "x-axis 4", "first x 7", "int 5", "s q", "other", 3)));
+        s.add(new Snippet("an int of more than 4,300 digits", "x = 10 ** 5000\nx",
+                java.math.BigInteger.TEN.pow(5000)));
+        s.add(new Snippet("named unicode escapes", "'\\N{BULLET}'", "\u2022"));
         return s;
     }
 

@@ -11,18 +11,41 @@ only place every attribute name can be seen is the syntax tree.
 
 import ast
 
-# Names of the guards the rewrite inserts; they live in the real builtins module. Guest source can
-# never spell them, because every dunder name outside SAFE_NAMES is rejected.
-GUARD_STORE = '__pysandbox_store__'
-GUARD_DICT = '__pysandbox_dict__'
-GUARD_FORMAT = '__pysandbox_format__'
-GUARD_OWN = '__pysandbox_own__'
-GUARD_FRAME_CODE = '__pysandbox_frame_code__'
-GUARD_EXCEPTION_OBJECT = '__pysandbox_exception_object__'
-GUARD_IMPORT = '__pysandbox_import__'
-GUARD_ENTER = '__pysandbox_enter__'
-GUARD_LEAVE = '__pysandbox_leave__'
-BUILTINS_VIEW = '__pysandbox_builtins__'
+# Names of the guards the rewrite inserts; they live in the real builtins module, which guest code
+# never holds (guest code runs without GraalPy's exec storing it in the guest's globals, see
+# runtime.run_code). Each context renames them with a random token (set_guard_token) before any guest
+# source is checked, so a guest cannot shadow one in a namespace it controls (globals(), exec globals,
+# a locals mapping, a metaclass __prepare__ namespace): it would have to know the name, which appears
+# in no object a guest can read. Guest source could not spell them anyway: they are dunder names
+# outside SAFE_NAMES.
+# (Measured on GraalPy 25.0.3: code.replace(co_consts=...) is ignored when the code runs, ast.Constant
+# refuses non-literal values and exec() has no closure argument, so guards cannot be constants or
+# closure cells of module code there.)
+GUARD_STORE = GUARD_DICT = GUARD_FORMAT = GUARD_OWN = GUARD_FRAME_CODE = None
+GUARD_EXCEPTION_OBJECT = GUARD_IMPORT = GUARD_ENTER = GUARD_LEAVE = BUILTINS_VIEW = GUARD_MATCH = None
+GUARD_NAMES = {}
+# Put first into every class body by the rewrite: a class owns the mark only when its namespace came
+# from a class statement the checker saw, so a metaclass returning an existing object cannot make that
+# object the script's (see guards.may_change).
+OWNED_MARK = '__pysandbox_owned__'
+
+
+def set_guard_token(token):
+    """Names the guards for this context; called once by the runtime's set-up, before any check."""
+    global GUARD_STORE, GUARD_DICT, GUARD_FORMAT, GUARD_OWN, GUARD_FRAME_CODE, GUARD_EXCEPTION_OBJECT
+    global GUARD_IMPORT, GUARD_ENTER, GUARD_LEAVE, BUILTINS_VIEW, GUARD_MATCH
+    names = {}
+    for role in ('store', 'dict', 'format', 'own', 'frame_code', 'exception_object', 'import', 'enter', 'leave',
+                 'builtins', 'match', 'none_type', 'bool', 'slot', 'depth', 'too_deep'):
+        names[role] = '__pysandbox_%s_%s__' % (token, role)
+    GUARD_STORE, GUARD_DICT, GUARD_FORMAT = names['store'], names['dict'], names['format']
+    GUARD_OWN, GUARD_FRAME_CODE, GUARD_EXCEPTION_OBJECT = names['own'], names['frame_code'], names['exception_object']
+    GUARD_IMPORT, GUARD_ENTER, GUARD_LEAVE = names['import'], names['enter'], names['leave']
+    BUILTINS_VIEW, GUARD_MATCH = names['builtins'], names['match']
+    GUARD_NAMES.clear()
+    GUARD_NAMES.update(names)
+    return names
+
 
 # Dunder attributes a guest may read. Everything else that starts and ends with '__' is refused:
 # allow-listing keeps unknown interpreter internals out of reach by default.
@@ -40,11 +63,21 @@ SAFE_DUNDER_ATTRIBUTES = frozenset('''
     __index__ __round__ __trunc__ __floor__ __ceil__ __get__ __set_name__ __init_subclass__
     __class_getitem__ __instancecheck__ __subclasscheck__ __copy__ __deepcopy__ __dir__
     __sizeof__ __fspath__ __dataclass_fields__ __dict__ __cause__ __context__ __suppress_context__
-    __traceback__ __notes__ __wrapped__
+    __traceback__ __notes__ __wrapped__ __setattr__ __delattr__ __getattribute__ __getattr__
 '''.split())
+
+# Read through a guard that checks, when called, the name and (for a change) that the target is the
+# script's own: object.__setattr__(self, ...), super().__setattr__(...), object.__getattribute__(self, n).
+SLOT_ATTRIBUTES = frozenset(('__setattr__', '__delattr__', '__getattribute__', '__getattr__'))
 
 # Dunder attributes a guest may assign (on objects it owns; the store guard checks ownership).
 SAFE_DUNDER_STORES = frozenset('__name__ __qualname__ __doc__ __module__'.split())
+
+# Dunder names a class body may bind and read: the protocol methods of SAFE_DUNDER_ATTRIBUTES, so that
+# aliases ('__radd__ = __add__', '__repr__ = __str__', '__hash__ = None') work. Not '__dict__' or
+# '__class__', whose names in a class body mean something else.
+CLASS_BODY_NAMES = SAFE_DUNDER_ATTRIBUTES - frozenset(('__dict__', '__class__', '__traceback__', '__cause__',
+                                                        '__context__'))
 
 # Dunder names (variables) a guest may use.
 SAFE_NAMES = frozenset('''
@@ -87,6 +120,40 @@ class _Rewriter(ast.NodeTransformer):
     def __init__(self, options):
         self.allow_future = options.get('future', False)
         self.allow_frame_code = options.get('frame_code', False)
+        self._scopes = ['module']
+        self.has_try_star = False
+
+    def _in_class_body(self):
+        return self._scopes[-1] == 'class'
+
+    def _visit_scope(self, kind, node):
+        self._scopes.append(kind)
+        try:
+            self.generic_visit(node)
+        finally:
+            self._scopes.pop()
+
+    def visit_Lambda(self, node):
+        self._visit_scope('function', node)
+        return node
+
+    def visit_TryStar(self, node):
+        # GraalPy 25.0 cannot compile except* from a syntax tree: check() compiles the rewritten tree's
+        # source instead (ast.unparse), which holds only names the checker wrote or accepted
+        self.has_try_star = True
+        self.generic_visit(node)
+        return node
+
+    def visit_MatchSingleton(self, node):
+        # GraalPy 25.0 refuses MatchSingleton(value=None) from a syntax tree; 'case None' is an instance
+        # check of NoneType, 'case True/False' a bool compared with 1/0 (bool matches itself, as 'is' would)
+        if node.value is None:
+            return ast.copy_location(ast.MatchClass(cls=ast.Name(id=GUARD_NAMES['none_type'], ctx=ast.Load()),
+                                                    patterns=[], kwd_attrs=[], kwd_patterns=[]), node)
+        value = ast.MatchValue(value=ast.copy_location(ast.Constant(value=int(node.value)), node))
+        return ast.copy_location(ast.MatchClass(cls=ast.Name(id=GUARD_NAMES['bool'], ctx=ast.Load()),
+                                                patterns=[ast.copy_location(value, node)], kwd_attrs=[],
+                                                kwd_patterns=[]), node)
 
     def _refuse(self, node, message, setting=None):
         raise Violation(message, getattr(node, 'lineno', None), getattr(node, 'col_offset', None), setting)
@@ -100,6 +167,10 @@ class _Rewriter(ast.NodeTransformer):
     def visit_Name(self, node):
         name = node.id
         if _is_dunder(name):
+            if self._in_class_body() and name in CLASS_BODY_NAMES:
+                # '__rmul__ = __mul__', '__hash__ = None': the class namespace's own methods; a load
+                # finds the class namespace first, and these names are never the sandbox's
+                return node
             if isinstance(node.ctx, ast.Load):
                 if name not in SAFE_NAMES:
                     self._refuse(node, "access to the name '%s' is blocked by the sandbox" % name)
@@ -125,6 +196,8 @@ class _Rewriter(ast.NodeTransformer):
                 return self._guard_call(GUARD_DICT, node.value, node=node)
             if attr == 'f_code':
                 return self._guard_call(GUARD_FRAME_CODE, node.value, node=node)
+            if attr in SLOT_ATTRIBUTES:
+                return self._guard_call(GUARD_NAMES['slot'], node.value, _const(attr, node), node=node)
             if attr == 'obj':
                 # AttributeError.obj is the object a lookup failed on, possibly inside trusted code.
                 return self._guard_call(GUARD_EXCEPTION_OBJECT, node.value, node=node)
@@ -146,13 +219,28 @@ class _Rewriter(ast.NodeTransformer):
 
     # -- definitions: mark what the guest creates as its own -----------------------------------
     def visit_ClassDef(self, node):
-        self.generic_visit(node)
-        node.decorator_list.append(ast.copy_location(ast.Name(id=GUARD_OWN, ctx=ast.Load()), node))
+        for field in ('decorator_list', 'bases', 'keywords'):
+            setattr(node, field, [self.visit(item) for item in getattr(node, field)])
+        self._scopes.append('class')
+        try:
+            node.body = _visit_statements(self, node.body)
+        finally:
+            self._scopes.pop()
+        # the mark goes after a docstring, which must stay the first statement to become __doc__
+        at = 1 if node.body and _is_docstring(node.body[0]) else 0
+        mark = ast.Assign(targets=[ast.Name(id=OWNED_MARK, ctx=ast.Store())], value=ast.Constant(value=True))
+        node.body.insert(at, ast.copy_location(mark, node))
         return node
 
     def visit_FunctionDef(self, node):
-        node = self.visit_ClassDef(node)
-        if not _is_generator(node) and _makes_calls(node):
+        self._visit_scope('function', node)
+        # the innermost decorator, so it receives the function the def statement made, whatever the
+        # other decorators return
+        node.decorator_list.append(ast.copy_location(ast.Name(id=GUARD_OWN, ctx=ast.Load()), node))
+        # every def frame counts, with or without calls in its body (a call-free __getitem__ or property
+        # recurses through the interpreter); generators are left out: their frames are suspended, not
+        # stacked, and a count held across a yield would leak
+        if not _is_generator(node):
             node.body = _count_depth(node.body, node)
         return node
 
@@ -225,7 +313,35 @@ class _Rewriter(ast.NodeTransformer):
         for name in node.kwd_attrs:
             self._check_attribute_name(node, name, True)
         self.generic_visit(node)
+        if node.patterns or node.kwd_patterns:
+            # A class pattern reads attributes of the subject: the names in __match_args__ (chosen at run
+            # time by the class) and the keywords. The class is replaced by a proxy the match guard makes,
+            # which checks those names like getattr() does and refuses subjects on which a guarded name
+            # (__dict__, format, obj, ...) would be read raw. The pattern's class must be a name or an
+            # attribute, so the proxy is bound to a per-site name in the (hidden) builtins by a guard call
+            # placed in front of the match statement (see visit_Match).
+            site = '%s%d_%d__' % (GUARD_MATCH[:-2] + '_', node.lineno, node.col_offset)
+            self._match_sites.append((site, node.cls, list(node.kwd_attrs), node))
+            node.cls = ast.copy_location(ast.Name(id=site, ctx=ast.Load()), node.cls)
         return node
+
+    def visit_Match(self, node):
+        outer, self._match_sites = getattr(self, '_match_sites', None), []
+        try:
+            node.subject = self.visit(node.subject)
+            for case in node.cases:
+                self.visit(case)
+            if not self._match_sites:
+                return node
+            binds = []
+            for site, cls, keywords, at in self._match_sites:
+                call = self._guard_call(GUARD_MATCH, _const(site, at), cls,
+                                        ast.copy_location(ast.Tuple(elts=[_const(k, at) for k in keywords],
+                                                                    ctx=ast.Load()), at), node=at)
+                binds.append(ast.copy_location(ast.Expr(value=call), node))
+            return binds + [node]
+        finally:
+            self._match_sites = outer
 
 
 def _is_generator(function):
@@ -267,12 +383,39 @@ def _count_depth(body, node):
         head, body = body[:1], body[1:]
     if not body:
         body = [ast.copy_location(ast.Pass(), node)]
-    enter = ast.Expr(value=ast.Call(func=ast.Name(id=GUARD_ENTER, ctx=ast.Load()), args=[], keywords=[]))
-    leave = ast.Expr(value=ast.Call(func=ast.Name(id=GUARD_LEAVE, ctx=ast.Load()), args=[], keywords=[]))
+    # DEPTH[0] += 1; if DEPTH[0] > DEPTH[1]: too_deep()   try: body   finally: DEPTH[0] -= 1
+    # (no call on the common path: two guard calls per frame cost +80% on call-heavy code, measured)
+    def depth(ctx, index=0):
+        return ast.Subscript(value=ast.Name(id=GUARD_NAMES['depth'], ctx=ast.Load()),
+                             slice=ast.Constant(value=index), ctx=ctx)
+    enter = ast.AugAssign(target=depth(ast.Store()), op=ast.Add(), value=ast.Constant(value=1))
+    check = ast.If(test=ast.Compare(left=depth(ast.Load()), ops=[ast.Gt()], comparators=[depth(ast.Load(), 1)]),
+                   body=[ast.Expr(value=ast.Call(func=ast.Name(id=GUARD_NAMES['too_deep'], ctx=ast.Load()),
+                                                 args=[], keywords=[]))], orelse=[])
+    leave = ast.AugAssign(target=depth(ast.Store()), op=ast.Sub(), value=ast.Constant(value=1))
     guarded = ast.Try(body=body, handlers=[], orelse=[], finalbody=[leave])
-    for new in (enter, leave, guarded):
+    for new in (enter, check, leave, guarded):
         ast.copy_location(new, body[0])
-    return head + [enter, guarded]
+    return head + [enter, check, guarded]
+
+
+def _visit_statements(visitor, statements):
+    """What NodeTransformer.generic_visit does for a list of statements (a visit may return several)."""
+    result = []
+    for statement in statements:
+        new = visitor.visit(statement)
+        if new is None:
+            continue
+        if isinstance(new, list):
+            result.extend(new)
+        else:
+            result.append(new)
+    return result
+
+
+def _is_docstring(statement):
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant) \
+        and isinstance(statement.value.value, str)
 
 
 def _is_dunder(name):
@@ -298,7 +441,8 @@ _BOUNDED_NODES = (
 
 
 def is_bounded(*trees):
-    """True when every node of the (rewritten) trees is in _BOUNDED_NODES and assignments bind plain names."""
+    """True when every node of the (rewritten) trees is in _BOUNDED_NODES, assignments bind plain names and
+    no dunder name is read (no __builtins__, nothing of the sandbox's)."""
     for tree in trees:
         if tree is None:
             continue
@@ -307,40 +451,76 @@ def is_bounded(*trees):
                 return False
             if type(node) is ast.Assign and not all(type(t) is ast.Name for t in node.targets):
                 return False
+            if type(node) is ast.Name and _is_dunder(node.id):
+                return False
     return True
+
+
+def free_names(*trees):
+    """The names bounded code reads before binding them itself: the host must bind each of them to plain
+    data for the code to run on its thread, so that no value can run guest code (a name it does not bind
+    would be looked up in the builtins)."""
+    bound, free = set(), set()
+    for tree in trees:
+        if tree is None:
+            continue
+        statements = tree.body if isinstance(tree, ast.Module) else [ast.Expr(value=tree.body)]
+        for statement in statements:
+            value = getattr(statement, 'value', None)
+            if value is not None:
+                for node in ast.walk(value):
+                    if type(node) is ast.Name and node.id not in bound:
+                        free.add(node.id)
+            if type(statement) is ast.Assign:
+                bound.update(t.id for t in statement.targets)
+    return frozenset(free)
 
 
 def check(source, filename, options, compile_fn):
     """Parses, checks and rewrites guest source.
 
-    Returns (body_code, last_expression_code_or_None, bounded): when the last statement is an expression
-    its value is what the caller gets back, as in an interactive session; bounded is is_bounded() of the
-    rewritten code.
+    Returns (body_code, last_expression_code_or_None, bounded, free names): when the last statement is an
+    expression its value is what the caller gets back, as in an interactive session; bounded is
+    is_bounded() of the rewritten code, and the free names those it reads without binding them.
     """
     with _nesting_guard():
         try:
             tree = ast.parse(source, filename, 'exec')
         except (ValueError, MemoryError) as err:
             raise SyntaxError(str(err) or type(err).__name__, (filename, 1, 1, None)) from None
-        tree = _Rewriter(options).visit(tree)
+        rewriter = _Rewriter(options)
+        tree = rewriter.visit(tree)
         ast.fix_missing_locations(tree)
+        if rewriter.has_try_star:
+            compile_fn = _through_source(compile_fn)
         last = None
         if options.get('want_value') and tree.body and isinstance(tree.body[-1], ast.Expr):
             last = ast.Expression(body=tree.body.pop().value)
             ast.fix_missing_locations(last)
         bounded = is_bounded(tree, last)
+        reads = free_names(tree, last) if bounded else None
         body = compile_fn(tree, filename, 'exec', dont_inherit=True) if tree.body or last is None else None
         value = compile_fn(last, filename, 'eval', dont_inherit=True) if last is not None else None
-        return body, value, bounded
+        return body, value, bounded, reads
 
 
 def check_expression(source, filename, options, compile_fn, mode):
     """Checks source for the guest's own eval()/exec()/compile()."""
     with _nesting_guard():
         tree = ast.parse(source, filename, mode)
-        tree = _Rewriter(options).visit(tree)
+        rewriter = _Rewriter(options)
+        tree = rewriter.visit(tree)
         ast.fix_missing_locations(tree)
+        if rewriter.has_try_star:
+            compile_fn = _through_source(compile_fn)
         return compile_fn(tree, filename, mode, dont_inherit=True)
+
+
+def _through_source(compile_fn):
+    """A compile() that takes the checked tree's source text: what GraalPy 25.0 needs for except*."""
+    def compile_source(tree, filename, mode, dont_inherit=True):
+        return compile_fn(ast.unparse(tree), filename, mode, dont_inherit=dont_inherit)
+    return compile_source
 
 
 class _nesting_guard(object):

@@ -1,0 +1,487 @@
+"""The guards the checker's rewrite calls: ownership of objects (only what the script made can change),
+attribute names read at run time, str.format field walks, frame summaries and the recursion count.
+
+Every name rule here is the checker's rule applied to a value known only at run time."""
+
+import string as _string
+import sys as _sys
+
+from pysandbox import checker as _checker
+from pysandbox.errors import (AttributeBlocked, OperationBlocked, ReadOnlyError, violation as _violation)
+from pysandbox.state import (CONFIG as _CONFIG, BUILTINS_VIEW as _BUILTINS_VIEW, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES,
+                             ORIGINAL as _ORIGINAL, orig_getattr as _orig_getattr, orig_setattr as _orig_setattr,
+                             orig_delattr as _orig_delattr, object_setattr as _object_setattr,
+                             type_setattr as _type_setattr, FunctionType as _FunctionType, ModuleType as _ModuleType,
+                             MISSING as _MISSING)
+import builtins as _builtins
+
+# --------------------------------------------------------------------------------------------
+# Ownership: the guest may change objects it created, never the interpreter's or a module's.
+# --------------------------------------------------------------------------------------------
+_OWNED_MARK = _checker.OWNED_MARK
+_type_setattr = type.__setattr__
+
+
+def _own(obj):
+    """Marks a function the guest defined: the checker makes this the innermost decorator of every def,
+    so it receives the new function whatever the other decorators return.
+
+    Classes are not marked here: the checker puts the mark into the class body itself, so only a class
+    made from a checked class body has it in its own namespace; a metaclass that returns an existing
+    object leaves that object unmarked. The mark is a dunder name, which guest source can neither read
+    nor write; instances of a marked class find it through their type.
+    """
+    if type(obj) is _FunctionType:
+        _object_setattr(obj, _OWNED_MARK, True)
+    return obj
+
+
+def _is_owned(obj):
+    return _orig_getattr(obj, _OWNED_MARK, False) is True
+
+
+def _may_change(obj):
+    cls = type(obj)
+    if _orig_getattr(cls, _OWNED_MARK, False) is True:
+        return True
+    if cls is type or cls is _FunctionType or isinstance(obj, type):
+        return _orig_getattr(obj, _OWNED_MARK, False) is True
+    return isinstance(obj, BaseException)
+
+
+def _store_guard(obj, name):
+    # the common case first, without a nested Python call: an instance of a class the script defined
+    if _orig_getattr(type(obj), _OWNED_MARK, False) is True:
+        return obj
+    if _may_change(obj):
+        return obj
+    raise _violation(ReadOnlyError, "changing attribute '%s' of %s is blocked by the sandbox: only objects "
+                     "created by the script can be changed" % (name, _describe(obj)))
+
+
+def _describe(obj):
+    if isinstance(obj, type):
+        return "class '%s'" % obj.__name__
+    return "a '%s' object" % type(obj).__name__
+
+
+def _dict_guard(obj):
+    # a class the script made: its read-only mappingproxy (vars(Cls), Cls.__dict__)
+    if _may_change(obj):
+        return _orig_getattr(obj, '__dict__')
+    raise _violation(AttributeBlocked, "reading '__dict__' of %s is blocked by the sandbox" % _describe(obj))
+
+
+# --------------------------------------------------------------------------------------------
+# Attribute names read at run time (getattr & co., str.format fields) follow the static rules.
+# --------------------------------------------------------------------------------------------
+def _exact_str(value):
+    """The plain str behind a guest string: a str subclass could lie through __eq__, __hash__ or
+    startswith() to the checks while the interpreter uses its real characters."""
+    if type(value) is str or not isinstance(value, str):
+        return value
+    return str.encode(value, 'utf-8', 'surrogatepass').decode('utf-8', 'surrogatepass')
+
+
+def _check_name(name, loading=True):
+    if not isinstance(name, str):
+        return
+    if name in _checker.DENIED_ATTRIBUTES:
+        if not (name == 'f_code' and _CONFIG.get('frame_code') and loading):
+            raise _violation(AttributeBlocked, "access to %s ('.%s') is blocked by the sandbox"
+                             % (_checker.DENIED_ATTRIBUTES[name], name))
+    if _checker._is_dunder(name):
+        allowed = _checker.SAFE_DUNDER_ATTRIBUTES if loading else _checker.SAFE_DUNDER_STORES
+        if name not in allowed:
+            raise _violation(AttributeBlocked, "%s the attribute '%s' is blocked by the sandbox"
+                             % ('reading' if loading else 'changing', name))
+
+
+
+
+def _guest_getattr(obj, name, default=_MISSING):
+    name = _exact_str(name)
+    _check_name(name)
+    if name == 'obj' and isinstance(obj, BaseException):
+        return _exception_object_guard(obj)
+    if name == '__dict__':
+        return _dict_guard(obj)
+    if name in _checker.FORMAT_METHODS:
+        return _format_guard(obj, name)
+    if name == 'f_code':
+        return _frame_code_guard(obj)
+    if name in _checker.SLOT_ATTRIBUTES:
+        if default is not _MISSING and not hasattr(obj, name):
+            return default
+        return _slot_guard(obj, name)
+    if default is _MISSING:
+        return _orig_getattr(obj, name)
+    return _orig_getattr(obj, name, default)
+
+
+def _guest_hasattr(obj, name):
+    try:
+        _guest_getattr(obj, name)
+        return True
+    except AttributeError:
+        return False
+
+
+def _guest_setattr(obj, name, value):
+    name = _exact_str(name)
+    _check_name(name, loading=False)
+    _orig_setattr(_store_guard(obj, name), name, value)
+
+
+def _guest_delattr(obj, name):
+    name = _exact_str(name)
+    _check_name(name, loading=False)
+    _orig_delattr(_store_guard(obj, name), name)
+
+
+def _guest_vars(*args):
+    if not args:
+        return _caller_namespace(_sys._getframe(1).f_locals)
+    if len(args) != 1:
+        raise TypeError('vars expected at most 1 argument, got %d' % len(args))
+    return _dict_guard(args[0])
+
+
+def _guest_globals():
+    return _caller_namespace(_sys._getframe(1).f_globals)
+
+
+def _guest_locals():
+    return _caller_namespace(_sys._getframe(1).f_locals)
+
+
+def _caller_namespace(namespace):
+    if id(namespace) in _TRUSTED_NAMESPACES:
+        raise _violation(OperationBlocked, 'reading the namespace of sandbox internals is blocked')
+    _hide_real_builtins(namespace)
+    return namespace
+
+
+def _hide_real_builtins(namespace):
+    """GraalPy's exec() stores the real builtins dict in the globals it runs with; put the view back."""
+    if type(namespace) is dict:
+        current = namespace.get('__builtins__')
+        if current is _builtins.__dict__ or current is _builtins:
+            namespace['__builtins__'] = _BUILTINS_VIEW[0]
+
+
+# --------------------------------------------------------------------------------------------
+# Recursion limit: GraalPy ignores sys.setrecursionlimit, so guest functions count their frames.
+# --------------------------------------------------------------------------------------------
+# [frames in use, limit]: the rewrite updates it in place in every counted function (one list item
+# increment, compare and decrement; no call), see checker._count_depth.
+DEPTH = [0, 50]
+
+
+def _too_deep():
+    DEPTH[0] -= 1
+    raise RecursionError('maximum recursion depth exceeded (the sandbox allows %d frames)' % DEPTH[1])
+
+
+def _enter():
+    DEPTH[0] += 1
+    if DEPTH[0] > DEPTH[1]:
+        _too_deep()
+
+
+def _leave():
+    DEPTH[0] -= 1
+
+
+# --------------------------------------------------------------------------------------------
+# str.format walks attributes named inside the format string: use a formatter that checks them.
+# --------------------------------------------------------------------------------------------
+def _checked_get_field(self, field_name, args, kwargs):
+    first, rest = _string_formatter_field_name_split(field_name)
+    obj = self.get_value(first, args, kwargs)
+    for is_attr, key in rest:
+        if is_attr:
+            obj = _guest_getattr(obj, key)
+        else:
+            obj = obj[key]
+    return obj, first
+
+
+_string_formatter_field_name_split = _ORIGINAL['str'].__dict__.get('_formatter_field_name_split') or \
+    __import__('_string').formatter_field_name_split
+# string.Formatter's methods in a class of their own, with a checked get_field: not a subclass, so that
+# super(CheckedFormatter, f).get_field cannot reach the unchecked walk. This is also what a guest that
+# imports string.Formatter receives.
+CheckedFormatter = type('Formatter', (object,), dict(
+    {k: v for k, v in vars(_string.Formatter).items() if k not in ('__dict__', '__weakref__')},
+    get_field=_checked_get_field, __module__='string'))
+_CheckedFormatter = CheckedFormatter
+
+
+def checked_attrgetter(attr, *attrs):
+    """operator.attrgetter with every (dotted) name checked as getattr() would, and guarded names refused."""
+    import operator as _operator
+    for name in (attr,) + attrs:
+        if not isinstance(name, str):
+            raise TypeError('attribute name must be a string')
+        for part in _exact_str(name).split('.'):
+            _check_name(part)
+            if part in _GUARDED_READS_AT_RUN_TIME:
+                raise _violation(AttributeBlocked, "operator.attrgetter('%s') is blocked by the sandbox: use "
+                                 "getattr()" % part)
+    return _operator.attrgetter(attr, *attrs)
+
+
+def checked_methodcaller(name, *args, **kwargs):
+    import operator as _operator
+    if not isinstance(name, str):
+        raise TypeError('method name must be a string')
+    name = _exact_str(name)
+    _check_name(name)
+    if name in _GUARDED_READS_AT_RUN_TIME:
+        raise _violation(AttributeBlocked, "operator.methodcaller('%s') is blocked by the sandbox" % name)
+    return _operator.methodcaller(name, *args, **kwargs)
+
+
+_GUARDED_READS_AT_RUN_TIME = frozenset(('__dict__', 'format', 'format_map', 'obj', 'f_code', '__setattr__',
+                                        '__delattr__', '__getattribute__', '__getattr__'))
+
+
+_FORMATTER = _CheckedFormatter()
+
+
+def _safe_format(template, *args, **kwargs):
+    if not isinstance(template, str):
+        raise TypeError("descriptor 'format' requires a 'str' object")
+    return _FORMATTER.vformat(template, args, kwargs)
+
+
+def _safe_format_map(template, mapping):
+    if not isinstance(template, str):
+        raise TypeError("descriptor 'format_map' requires a 'str' object")
+    return _FORMATTER.vformat(template, (), mapping)
+
+
+def _format_guard(obj, name):
+    if obj is str:
+        return _safe_format if name == 'format' else _safe_format_map
+    if isinstance(obj, str):
+        if name == 'format':
+            return lambda *args, **kwargs: _safe_format(obj, *args, **kwargs)
+        return lambda mapping: _safe_format_map(obj, mapping)
+    return _orig_getattr(obj, name)
+
+
+# --------------------------------------------------------------------------------------------
+# Frames are never handed out; with 'traceback' the guest may read a summary of the code.
+# --------------------------------------------------------------------------------------------
+class CodeSummary(object):
+    __slots__ = ('co_name', 'co_filename', 'co_firstlineno', 'co_argcount', 'co_qualname')
+
+    def __init__(self, code):
+        for name in self.__slots__:
+            _object_setattr(self, name, _orig_getattr(code, name, None))
+
+    def __setattr__(self, name, value):
+        raise _violation(ReadOnlyError, 'code summaries are read-only')
+
+    def __repr__(self):
+        return '<code summary %s>' % self.co_name
+
+
+class FrameSummary(object):
+    __slots__ = ('_code', 'f_lineno')
+
+    def __init__(self, frame):
+        _object_setattr(self, '_code', CodeSummary(frame.f_code))
+        _object_setattr(self, 'f_lineno', frame.f_lineno)
+
+    def __setattr__(self, name, value):
+        raise _violation(ReadOnlyError, 'frame summaries are read-only')
+
+    def __repr__(self):
+        return '<frame summary %s line %s>' % (self._code.co_name, self.f_lineno)
+
+
+def _frame_code_guard(obj):
+    if type(obj) is FrameSummary:
+        return obj._code
+    raise _violation(AttributeBlocked, "access to frame code objects ('.f_code') is blocked by the sandbox",
+                     "feature 'traceback'")
+
+
+def _guest_getframe(depth=0):
+    frame = _sys._getframe(int(depth) + 1)
+    return FrameSummary(frame)
+
+
+
+def _exception_object_guard(obj):
+    """AttributeError.obj may be a real module or sandbox internal the failed lookup ran on."""
+    value = _orig_getattr(obj, 'obj')
+    if isinstance(obj, BaseException):
+        if isinstance(value, _ModuleType) or not (value is None or _may_change(value)
+                                                   or type(value) in _PLAIN_VALUE_TYPES):
+            return None
+    return value
+
+
+_PLAIN_VALUE_TYPES = frozenset((int, float, complex, bool, str, bytes, bytearray, tuple, list, dict, set,
+                                frozenset, range, slice, type(None)))
+
+
+
+# --------------------------------------------------------------------------------------------
+# match: class patterns read attributes named by the class (__match_args__) and by keywords.
+# --------------------------------------------------------------------------------------------
+# The builtin types whose class pattern matches the subject itself ("case int(x)"), as CPython's
+# Py_TPFLAGS_MATCH_SELF; subclasses inherit the behaviour.
+_MATCH_SELF = (bool, bytearray, bytes, dict, float, frozenset, int, list, set, str, tuple)
+# Names whose reads the rewrite routes through a guard elsewhere; a class pattern reads them raw.
+_GUARDED_READS = frozenset(('__dict__', 'format', 'format_map', 'obj', 'f_code', '__setattr__', '__delattr__',
+                             '__getattribute__', '__getattr__'))
+_MATCH_INFO = '__pysandbox_match__'
+_MATCH_PROXIES = {}
+
+
+class _MatchProxyMeta(type):
+    """Metaclass of the classes the match guard puts in place of a pattern's class: a subject is an
+    instance when it is one of the real class and none of the names the pattern will read is guarded on
+    it. The proxy's __match_args__ is a tuple the guard checked, read once from the real class."""
+
+    def __instancecheck__(proxy, subject):
+        target, names = _orig_getattr(proxy, _MATCH_INFO)
+        if not isinstance(subject, target):
+            return False
+        for name in names:
+            if name in _GUARDED_READS and not _raw_read_allowed(subject, name):
+                raise _violation(AttributeBlocked, "a class pattern reading '%s' of %s is blocked by the sandbox"
+                                 % (name, _describe(subject)))
+        return True
+
+
+def _raw_read_allowed(subject, name):
+    if name == '__dict__':
+        return _may_change(subject)
+    if name in ('format', 'format_map'):
+        return not isinstance(subject, str) and subject is not str
+    if name == 'obj':
+        return not isinstance(subject, BaseException)
+    return False
+
+
+def _match_guard(site, cls, keywords):
+    """Binds, under the site's hidden name in the real builtins, what the class pattern at that site
+    matches against: the class itself for a builtin type matching its subject, else a checked proxy."""
+    if not isinstance(cls, type):
+        raise TypeError('called match pattern must be a class')
+    if cls in _MATCH_SELF and not keywords:
+        _builtins.__dict__[site] = cls
+        return
+    match_args = _orig_getattr(cls, '__match_args__', None)  # read once: what the proxy will use
+    if match_args is None:
+        names = ()
+    elif type(match_args) is not tuple:
+        raise TypeError('%s.__match_args__ must be a tuple (got %s)' % (cls.__name__, type(match_args).__name__))
+    else:
+        names = tuple(_exact_str(n) for n in match_args)
+        if not all(type(n) is str for n in names):
+            raise TypeError('__match_args__ elements must be strings')
+    keywords = tuple(keywords)
+    for name in names + keywords:
+        _check_name(name)
+    key = (id(cls), names, keywords)
+    cached = _MATCH_PROXIES.get(key)
+    if cached is not None and cached[0] is cls:
+        _builtins.__dict__[site] = cached[1]
+        return
+    bases = ()
+    if match_args is None:
+        for base in _MATCH_SELF[1:]:
+            if issubclass(cls, base):
+                bases = (base,)  # keeps "case MyInt(x)" matching the subject itself
+                break
+    namespace = {_MATCH_INFO: (cls, names + keywords)}
+    if match_args is not None:
+        namespace['__match_args__'] = names
+    proxy = _MatchProxyMeta(cls.__name__, bases, namespace)
+    if len(_MATCH_PROXIES) >= 512:
+        _MATCH_PROXIES.clear()
+    _MATCH_PROXIES[key] = (cls, proxy)
+    _builtins.__dict__[site] = proxy
+
+
+def _slot_guard(obj, attr):
+    """X.__setattr__ / __delattr__ / __getattribute__ / __getattr__ as a callable that applies the same rules
+    as setattr()/delattr()/getattr(): names checked, changes only to objects the script made."""
+    if attr not in ('__setattr__', '__delattr__', '__getattribute__', '__getattr__'):
+        raise _violation(AttributeBlocked, "reading the attribute '%s' is blocked by the sandbox" % attr)
+    raw = _orig_getattr(obj, attr)
+    bound = not isinstance(obj, type)
+    target = _orig_getattr(raw, '__self__', None) if bound else None
+    if bound and target is None:
+        raise _violation(AttributeBlocked, "reading '%s' of %s is blocked by the sandbox" % (attr, _describe(obj)))
+    changes = attr != '__getattribute__' and attr != '__getattr__'
+
+    def checked(*args):
+        if bound:
+            subject, rest = target, args
+        else:
+            if not args:
+                raise TypeError('%s() needs the object as its first argument' % attr)
+            subject, rest = args[0], args[1:]
+        if not rest:
+            raise TypeError('%s() needs an attribute name' % attr)
+        name = _exact_str(rest[0])
+        if not isinstance(name, str):
+            raise TypeError('attribute name must be string, not %s' % type(name).__name__)
+        _check_name(name, loading=not changes)
+        if changes:
+            _store_guard(subject, name)
+        elif name in _GUARDED_READS:
+            return _guest_getattr(subject, name)
+        return raw(*args) if bound else raw(subject, name, *rest[1:])
+    checked.__name__ = attr
+    return checked
+
+
+# The names the other policy modules import.
+slot_guard = _slot_guard
+match_guard = _match_guard
+own = _own
+may_change = _may_change
+store_guard = _store_guard
+dict_guard = _dict_guard
+exact_str = _exact_str
+check_name = _check_name
+guest_getattr = _guest_getattr
+guest_hasattr = _guest_hasattr
+guest_setattr = _guest_setattr
+guest_delattr = _guest_delattr
+guest_vars = _guest_vars
+guest_globals = _guest_globals
+guest_locals = _guest_locals
+hide_real_builtins = _hide_real_builtins
+enter = _enter
+leave = _leave
+too_deep = _too_deep
+format_guard = _format_guard
+frame_code_guard = _frame_code_guard
+guest_getframe = _guest_getframe
+exception_object_guard = _exception_object_guard
+
+
+def set_depth_limit(limit):
+    DEPTH[1] = int(limit)
+
+
+def begin_run():
+    """Starts a host entry: the module (or the called function's caller) is the first frame. Returns the
+    depth to hand back to end_run (a host call can nest inside a guest call)."""
+    saved = DEPTH[0]
+    DEPTH[0] = 1
+    return saved
+
+
+def end_run(saved):
+    DEPTH[0] = saved

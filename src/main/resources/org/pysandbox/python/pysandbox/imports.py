@@ -1,0 +1,314 @@
+"""Imports: the allow-list, the read-only module views the guest receives, the context's import hook
+and the meta-path loader that gives trusted standard-library modules the original builtins."""
+
+import sys as _sys
+
+from pysandbox.errors import ImportBlocked, OperationBlocked, violation as _violation
+from pysandbox import guards as _guards
+from pysandbox.guards import exact_str as _exact_str, guest_getframe as _guest_getframe
+from pysandbox.views import (ReadOnlyModule, ReadOnlyMapping, StreamView, made_by_sandbox as _made_by_sandbox,
+                             UNAVAILABLE as _UNAVAILABLE)
+from pysandbox.state import (object_getattribute as _object_getattribute, CONFIG as _CONFIG, FORBIDDEN_MODULES, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES,
+                             TRUSTED_MODULE_COUNT as _TRUSTED_MODULE_COUNT, KEEP_ALIVE as _KEEP_ALIVE,
+                             ORIGINAL_FOR_TRUSTED as _ORIGINAL_FOR_TRUSTED, orig_getattr as _orig_getattr,
+                             orig_import as _orig_import, object_setattr as _object_setattr, object_new as _object_new,
+                             ModuleType as _ModuleType)
+
+def _guard_value(value, where):
+    """What a guest receives from a module view: never a module it may not import, never a raw dict."""
+    if isinstance(value, _ModuleType):
+        name = value.__name__
+        if _module_allowed(name):
+            return _module_view(name)
+        raise _violation(ImportBlocked, "%s is the module '%s', which is blocked by the sandbox" % (where, name),
+                         "allowModule('%s')" % name)
+    if type(value) is dict:
+        return _made_by_sandbox(ReadOnlyMapping, value)
+    if type(value) is list:
+        return tuple(_guard_value(v, where) for v in value)
+    return value
+
+
+# --------------------------------------------------------------------------------------------
+# Imports.
+# --------------------------------------------------------------------------------------------
+_VIEWS = {}
+
+
+def _module_allowed(name):
+    modules = _CONFIG['modules']
+    if name in modules:
+        return True
+    prefix = name + '.'
+    return any(m.startswith(prefix) for m in modules)
+
+
+# The symbols of sys a configuration can open (each feature stands for some of them): the rest of sys
+# reaches frames, tracing, modules and the interpreter, so allowModule('sys', 'settrace') opens nothing.
+SYS_SYMBOLS = frozenset(('exit', 'stdin', 'stdout', 'stderr', 'version', 'version_info', 'hexversion',
+                         'api_version', '_getframe', 'maxsize', 'maxunicode', 'byteorder', 'float_info', 'int_info'))
+# Symbols whose real value hands out a raw getattr or an attribute walk: the guest gets checked versions.
+_CHECKED_SYMBOLS = {
+    ('operator', 'attrgetter'): lambda: _guards.checked_attrgetter,
+    ('operator', 'methodcaller'): lambda: _guards.checked_methodcaller,
+    ('string', 'Formatter'): lambda: _guards.CheckedFormatter,
+}
+NEVER = {}
+
+
+def _special_symbol(module_name, symbol, value):
+    if module_name == 'sys':
+        special = _SYS_SPECIALS.get(symbol)
+        if special is not None:
+            return special()
+    checked = _CHECKED_SYMBOLS.get((module_name, symbol))
+    if checked is not None:
+        return checked()
+    if module_name == 'traceback' and callable(value):
+        return _traceback_function(symbol, value)
+    return value
+
+
+# --------------------------------------------------------------------------------------------
+# Tracebacks the guest formats itself never show the sandbox's own frames.
+# --------------------------------------------------------------------------------------------
+def _is_internal_file(filename):
+    return isinstance(filename, str) and filename.startswith('<pysandbox ')
+
+
+def _filter_traceback_text(text):
+    kept = []
+    skipping = False
+    for line in text.splitlines(True):
+        stripped = line.lstrip()
+        if stripped.startswith('File "<pysandbox '):
+            skipping = True
+            continue
+        if skipping and line.startswith('    ') and not stripped.startswith('File "'):
+            continue
+        skipping = False
+        kept.append(line)
+    return ''.join(kept)
+
+
+def _traceback_function(symbol, function):
+    if symbol == 'format_exc':
+        def format_exc(*args, **kwargs):
+            return _filter_traceback_text(function(*args, **kwargs))
+        return format_exc
+    if symbol.startswith('format_'):
+        def format_lines(*args, **kwargs):
+            return [t for t in (_filter_traceback_text(x) for x in function(*args, **kwargs)) if t]
+        format_lines.__name__ = symbol
+        return format_lines
+    if symbol.startswith('extract_'):
+        def extract(*args, **kwargs):
+            return [entry for entry in function(*args, **kwargs) if not _is_internal_file(entry.filename)]
+        extract.__name__ = symbol
+        return extract
+    if symbol.startswith('print_'):
+        formatter = _orig_getattr(_sys.modules['traceback'], 'format_' + symbol[len('print_'):])
+
+        def print_(*args, file=None, **kwargs):
+            if symbol == 'print_stack':
+                args = ()  # frames are never the guest's to pass; format the current stack
+            text = formatter(*args, **kwargs)
+            text = _filter_traceback_text(text if isinstance(text, str) else ''.join(text))
+            target = file if file is not None else _sys.stderr
+            if file is None and not _CONFIG['stderr']:
+                raise _violation(OperationBlocked, 'printing a traceback to standard error is blocked by the '
+                                 'sandbox', "feature 'stderr'")
+            target.write(text)
+        print_.__name__ = symbol
+        return print_
+    return function
+
+
+_SYS_SPECIALS = {
+    '_getframe': lambda: _guest_getframe,
+    'stdout': lambda: _made_by_sandbox(StreamView, (_sys.stdout, 'stdout')),
+    'stderr': lambda: _made_by_sandbox(StreamView, (_sys.stderr, 'stderr')),
+    'stdin': lambda: _made_by_sandbox(StreamView, (_sys.stdin, 'stdin')),
+    'exit': lambda: _sys.exit,
+}
+
+
+def _module_view(name):
+    view = _VIEWS.get(name)
+    if view is not None:
+        return view
+    module = _orig_import(name, fromlist=('__name__',))
+    _register_trusted_modules()
+    view = _object_new(ReadOnlyModule)
+    _object_setattr(view, '__name__', name)
+    _object_setattr(view, '__doc__', getattr(module, '__doc__', None))
+    symbols = _CONFIG['modules'].get(name)
+    if symbols is None:
+        symbols = []
+    exposed = []
+    for symbol in symbols:
+        if symbol == '*':
+            for public in _public_names(module):
+                exposed.append(public)
+            continue
+        exposed.append(symbol)
+    for symbol in exposed:
+        if name == 'sys' and symbol not in SYS_SYMBOLS:
+            NEVER.setdefault(name, set()).add(symbol)
+            continue
+        try:
+            value = _orig_getattr(module, symbol)
+        except (AttributeError, ImportError, SystemError):
+            # not in this module, or it needs what the floor denies (a C extension)
+            _UNAVAILABLE.setdefault(name, set()).add(symbol)
+            continue
+        if isinstance(value, _ModuleType):
+            continue  # submodules are exposed only as views of their own, below
+        _object_setattr(view, symbol, _guard_value(_special_symbol(name, symbol, value), "'%s.%s'" % (name, symbol)))
+    prefix = name + '.'
+    for other in _CONFIG['modules']:
+        if other.startswith(prefix) and '.' not in other[len(prefix):]:
+            _object_setattr(view, other[len(prefix):], _module_view(other))
+    _object_setattr(view, '__all__', tuple(s for s in exposed if hasattr(view, s) and not s.startswith('_')))
+    _VIEWS[name] = view
+    return view
+
+
+def _public_names(module):
+    names = getattr(module, '__all__', None)
+    if names is None:
+        names = [n for n in dir(module) if not n.startswith('_')]
+    return [n for n in names if not isinstance(getattr(module, n, None), _ModuleType)]
+
+
+def _guest_import(name, globals=None, locals=None, fromlist=(), level=0):
+    if level:
+        raise _violation(ImportBlocked, 'relative imports are blocked by the sandbox')
+    if not isinstance(name, str):
+        raise TypeError('module name must be str')
+    name = _exact_str(name)
+    root = name.split('.')[0]
+    if name in FORBIDDEN_MODULES or root in FORBIDDEN_MODULES or not _module_allowed(name):
+        raise _violation(ImportBlocked, "import of module '%s' is blocked by the sandbox" % name,
+                         _setting_for_module(name))
+    view = _module_view(name)
+    if fromlist:
+        own = _object_getattribute(view, '__dict__')
+        for symbol in fromlist:
+            if symbol in NEVER.get(name, ()):
+                raise _violation(ImportBlocked, "'%s.%s' is never available in the sandbox: it reaches the "
+                                 "interpreter's internals" % (name, symbol))
+            real = _sys.modules.get(name)
+            if symbol != '*' and symbol not in own and symbol not in _UNAVAILABLE.get(name, ()) \
+                    and real is not None and hasattr(real, symbol):
+                # said here, with the setting: 'from m import s' would turn the view's AttributeError
+                # into a plain "cannot import name"
+                raise _violation(ImportBlocked, "cannot import name '%s' from '%s': the sandbox does not allow "
+                                 "it" % (symbol, name), "allowModule('%s', '%s')" % (name, symbol))
+        return view
+    return _module_view(root)
+
+
+def _setting_for_module(name):
+    feature = _FEATURE_OF_MODULE.get(name.split('.')[0])
+    if feature:
+        return "feature '%s'" % feature
+    return "allowModule('%s', ...)" % name
+
+
+_FEATURE_OF_MODULE = {'codecs': 'codecs', 'datetime': 'datetime', 'encodings': 'encodings', 'hashlib': 'hashlib',
+                      'itertools': 'itertools', 'math': 'math', 'random': 'random', 're': 'regex',
+                      'time': 'time', 'traceback': 'traceback', 'unicodedata': 'unicodedata',
+                      '__future__': 'future', 'sys': 'interpreter'}
+
+
+def _import_hook(name, globals=None, locals=None, fromlist=(), level=0):
+    """The context's real __import__, which guest source can never call directly.
+
+    The checker rewrites the name ``__import__`` in guest source to the guest import, and the builtins
+    view hands out the same, so this hook is reached only by import statements (which pass the globals
+    of the importing code) and by the interpreter itself: GraalPy's Java side imports helper modules
+    (``codecs`` on a bytes.decode, ...) with no globals while guest code is on the stack. Statements
+    in trusted modules import freely; statements in guest code go through the allow-list.
+    """
+    if globals is None or _trusted_namespace(globals):
+        module = _orig_import(name, globals, locals, fromlist, level)
+        if len(_sys.modules) != _TRUSTED_MODULE_COUNT[0]:
+            _register_trusted_modules()
+        return module
+    return _guest_import(name, globals, locals, fromlist, level)
+
+
+def _trusted_namespace(namespace):
+    if id(namespace) in _TRUSTED_NAMESPACES:
+        return True
+    if len(_sys.modules) != _TRUSTED_MODULE_COUNT[0]:
+        # a module that GraalPy initialises itself (the Python half of a builtin module such as time)
+        # is in sys.modules before its code runs, but was never seen by the trusted loader
+        _register_trusted_modules()
+        return id(namespace) in _TRUSTED_NAMESPACES
+    return False
+
+
+def _register_trusted_modules():
+    for module in list(_sys.modules.values()):
+        namespace = getattr(module, '__dict__', None)
+        if type(namespace) is dict and id(namespace) not in _TRUSTED_NAMESPACES:
+            _TRUSTED_NAMESPACES.add(id(namespace))
+            _KEEP_ALIVE.append(namespace)
+            for key, value in _ORIGINAL_FOR_TRUSTED.items():
+                namespace.setdefault(key, value)
+    _TRUSTED_MODULE_COUNT[0] = len(_sys.modules)
+
+
+
+
+class _TrustedLoaderFinder(object):
+    """Gives every module loaded after set-up the original builtins before its code runs."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        for finder in _sys.meta_path:
+            if finder is self:
+                continue
+            find = getattr(finder, 'find_spec', None)
+            if find is None:
+                continue
+            spec = find(fullname, path, target)
+            if spec is not None:
+                if spec.loader is not None and hasattr(spec.loader, 'exec_module'):
+                    spec.loader = _TrustedLoader(spec.loader)
+                return spec
+        return None
+
+
+class _TrustedLoader(object):
+    def __init__(self, loader):
+        self._loader = loader
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module):
+        namespace = module.__dict__
+        _TRUSTED_NAMESPACES.add(id(namespace))
+        _KEEP_ALIVE.append(namespace)
+        for key, value in _ORIGINAL_FOR_TRUSTED.items():
+            namespace.setdefault(key, value)
+        self._loader.exec_module(module)
+
+    def __getattr__(self, name):
+        return getattr(self._loader, name)
+
+
+
+
+guard_value = _guard_value
+guest_import = _guest_import
+import_hook = _import_hook
+register_trusted_modules = _register_trusted_modules
+TrustedLoaderFinder = _TrustedLoaderFinder
+
+
+from pysandbox import views as _views  # noqa: E402
+_views.VALUE_GUARD[0] = _guard_value
+_views.NEVER = NEVER

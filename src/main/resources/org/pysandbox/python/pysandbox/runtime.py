@@ -1,0 +1,318 @@
+"""Entry points the host calls: set-up, checking and running guest source, calling guest functions,
+and encoding values and exceptions for the host. The host holds this module's functions only."""
+
+import builtins as _builtins
+import json as _json
+import linecache as _linecache
+import os as _os
+import sys as _sys
+
+from pysandbox import checker as _checker
+from pysandbox import guards as _guards
+from pysandbox.guards import check_name as _check_name, hide_real_builtins as _hide_real_builtins
+from pysandbox.errors import (SandboxViolation, OperationBlocked, violation as _violation, refuse_read_only,
+                              refuse_missing, refuse_call)
+from pysandbox.views import host_value_view
+from pysandbox.imports import register_trusted_modules as _register_trusted_modules, \
+    TrustedLoaderFinder as _TrustedLoaderFinder
+from pysandbox.guest_builtins import run_in as _run_in, guest_builtins as _guest_builtins, install_builtins as _install_builtins, \
+    neutralise_signals as _neutralise_signals
+from pysandbox.state import (CONFIG as _CONFIG, BUILTINS_VIEW as _BUILTINS_VIEW, ORIGINAL as _ORIGINAL,
+                             ALWAYS_HIDDEN as _ALWAYS_HIDDEN, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES,
+                             ORIGINAL_FOR_TRUSTED as _ORIGINAL_FOR_TRUSTED, orig_getattr as _orig_getattr,
+                             orig_compile as _orig_compile, orig_exec as _orig_exec, orig_eval as _orig_eval,
+                             ModuleType as _ModuleType)
+
+# --------------------------------------------------------------------------------------------
+# Entry points called by the host.
+# --------------------------------------------------------------------------------------------
+_CODE_CACHE = {}
+_CODE_CACHE_LIMIT = 256
+
+
+def setup(config_json):
+    config = _json.loads(config_json)
+    # the guards' names, unknown to the guest (see checker.set_guard_token)
+    _checker.set_guard_token(config['token'])
+    config['paths'] = [_os.path.realpath(p) for p in config['paths']]
+    _CONFIG.update(config)
+    _guards.set_depth_limit(config['recursion_limit'])
+    guarded = _guest_builtins()
+    # Trusted modules keep the originals of every builtin the guest sees differently or not at all.
+    for name in set(guarded) | set(_ALWAYS_HIDDEN):
+        if name in _ORIGINAL and name not in ('__import__', '__build_class__', '__loader__', '__spec__'):
+            _ORIGINAL_FOR_TRUSTED[name] = _ORIGINAL[name]
+    _TRUSTED_NAMESPACES.add(id(_builtins.__dict__))
+    # GraalPy imports the codec registry from Java on the first str.encode/bytes.decode, with the guest's
+    # frame on top of the stack; importing it here makes that a lookup of a module that is already trusted.
+    import encodings as _encodings  # noqa: F401
+    _register_trusted_modules()
+    _sys.meta_path.insert(0, _TrustedLoaderFinder())
+    _neutralise_signals()
+    # Hide host paths and the environment from anything that could print them.
+    _sys.path_importer_cache.clear()
+    _os.environ.clear()
+    _install_builtins(guarded)
+    return True
+
+
+def new_namespace():
+    """A fresh guest namespace: the __dict__ of a module object that is in no sys.modules (GraalPy looks
+    globals up faster in a module's dict than in a plain dict), emptied to the one name a plain
+    namespace would hold."""
+    namespace = _ModuleType('__main__').__dict__
+    namespace.clear()
+    namespace['__builtins__'] = _BUILTINS_VIEW[0]
+    namespace['__name__'] = '__main__'  # "if __name__ == '__main__':" runs, as for a script
+    return namespace
+
+
+def compile_guest(source, filename, want_value):
+    key = (source, filename, bool(want_value))
+    cached = _CODE_CACHE.get(key)
+    if cached is not None:
+        return cached
+    options = dict(_CONFIG)
+    options['want_value'] = want_value
+    try:
+        code = _checker.check(source, filename, options, _orig_compile)
+    except _checker.Violation as v:
+        raise _violation(OperationBlocked, v.message, v.setting) from None
+    if len(_CODE_CACHE) >= _CODE_CACHE_LIMIT:
+        _CODE_CACHE.clear()
+    _CODE_CACHE[key] = code
+    _linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    return code
+
+
+class Outcome(object):
+    """What a run hands back to the host: the value, the changed names, an exit status."""
+    __slots__ = ('value', 'exit_status', 'exited')
+
+    def __init__(self, value, exited, exit_status):
+        self.value = value
+        self.exited = exited
+        self.exit_status = exit_status
+
+
+def run(source, filename, globals_, locals_, want_value):
+    """Runs guest source in the given namespaces, confined and with the recursion limit."""
+    body, last, _, _ = compile_guest(source, filename, want_value)
+    if globals_ is None:
+        globals_ = new_namespace()
+    else:
+        globals_.setdefault('__builtins__', _BUILTINS_VIEW[0])
+    if locals_ is None:
+        locals_ = globals_
+    return _confined(_run_code, body, last, globals_, locals_)
+
+
+def _run_code(body, last, globals_, locals_):
+    if body is not None:
+        _run_in(_orig_exec, body, globals_, locals_)
+    if last is not None:
+        return _run_in(_orig_eval, last, globals_, locals_)
+    return None
+
+
+def call(function, args):
+    """Calls a guest function on behalf of the host, under the same confinement as a run."""
+    return _confined(function, *args)
+
+
+def _confined(function, *args):
+    saved = _guards.begin_run()
+    try:
+        try:
+            return Outcome(function(*args), False, None)
+        except SystemExit as exit_:
+            if not _CONFIG['exit']:
+                raise
+            return Outcome(None, True, exit_.code)
+    finally:
+        _guards.end_run(saved)
+        # everything the call printed is in the host's writers before the host is answered
+        flush_streams()
+
+
+def evaluate(source, filename, want_value, names, values, track, local_names, local_values):
+    """One host evaluation in one guest entry: fill the namespaces, run, and encode for the host the
+    value, the exit status and the names the script bound, so a small rule costs one crossing.
+
+    names/values (and local_names/local_values, or None for no separate locals) are parallel host
+    arrays; track says whether the host wants the globals' changes back (locals' always come back).
+    Returns (exited, exit status, encoded value, globals' changes or None, locals' changes or None,
+    bounded): bounded tells the host that this source runs in bounded time (see the checker's is_bounded).
+    """
+    body, last, bounded, reads = compile_guest(source, filename, want_value)
+    if bounded:
+        # only over names the host bound (to plain data, which the host checks): nothing else is read
+        given = {names[i] for i in range(len(names))}
+        if local_names is not None:
+            given.update(local_names[i] for i in range(len(local_names)))
+        bounded = reads <= given
+    globals_ = new_namespace()
+    _fill(globals_, names, values)
+    before = dict(globals_) if track else None
+    if local_names is None:
+        locals_ = globals_
+        local_before = None
+    else:
+        locals_ = {}
+        _fill(locals_, local_names, local_values)
+        local_before = dict(locals_)
+    outcome = _confined(_run_code, body, last, globals_, locals_)
+    exited, status = outcome_exit(outcome)
+    return (exited, status, None if exited else export(outcome.value),
+            _encoded_changes(globals_, before) if track else None,
+            _encoded_changes(locals_, local_before) if local_before is not None else None, bounded)
+
+
+def _fill(namespace, names, values):
+    for i in range(len(names)):
+        namespace[names[i]] = values[i]
+
+
+def _encoded_changes(namespace, before):
+    changed, deleted = changed_names(namespace, before)
+    return [(name, export(value)) for name, value in changed], deleted
+
+
+def outcome_value(outcome):
+    return outcome.value
+
+
+def outcome_exit(outcome):
+    return (outcome.exited, outcome.exit_status if isinstance(outcome.exit_status, (int, str, type(None))) else str(outcome.exit_status))
+
+
+# --------------------------------------------------------------------------------------------
+# Values going to the host: exact builtin types become data, the rest an opaque handle.
+# --------------------------------------------------------------------------------------------
+def export(value, _depth=0):
+    """Encodes a guest value as (kind, payload) for the host, never running guest code."""
+    t = type(value)
+    if value is None:
+        return ('none', None)
+    if t is bool:
+        return ('bool', value)
+    if t is int:
+        return ('int', _int_text(value)) if value.bit_length() > 62 else ('int', value)
+    if t is float:
+        return ('float', value)
+    if t is str:
+        return ('str', value)
+    if _depth > 64:
+        return ('object', value)
+    if t is list or t is tuple:
+        return ('list', [export(v, _depth + 1) for v in value])
+    if t is dict:
+        return ('dict', [(export(k, _depth + 1), export(v, _depth + 1)) for k, v in list(value.items())])
+    if t is set or t is frozenset:
+        return ('set', [export(v, _depth + 1) for v in value])
+    if t is bytes or t is bytearray:
+        # one latin-1 string instead of a list of ints: a large buffer crosses in one step
+        return ('bytes', bytes(value).decode('latin-1'))
+    return ('object', value)
+
+
+def _int_text(value):
+    """The decimal text of an int of any size: the host's BigInteger is not limited to 4,300 digits."""
+    try:
+        return str(value)
+    except ValueError:
+        limit = _sys.get_int_max_str_digits()
+        _sys.set_int_max_str_digits(0)
+        try:
+            return str(value)
+        finally:
+            _sys.set_int_max_str_digits(limit)
+
+
+def changed_names(namespace, before):
+    """Names the guest bound or rebound at top level, as (name, value) pairs, and deleted names."""
+    changed = []
+    for key, value in list(namespace.items()):
+        if type(key) is not str or key == '__builtins__':
+            continue
+        if key not in before or before[key] is not value:
+            changed.append((key, value))
+    deleted = [key for key in before if key not in namespace]
+    return changed, deleted
+
+
+def describe(value):
+    """repr() of a guest value for the host, bounded in size."""
+    try:
+        text = repr(value)
+    except Exception as err:
+        text = '<unrepresentable %s: %s>' % (type(value).__name__, type(err).__name__)
+    return text if len(text) <= 1000 else text[:997] + '...'
+
+
+def exception_info(exc, filename):
+    """(type name, message, is violation, setting, is recursion, file, line, column) of a guest exception.
+
+    The location is the innermost frame of the guest's own source, not of the sandbox or the stdlib.
+    """
+    name = type(exc).__name__
+    try:
+        message = str(exc)
+    except Exception:
+        message = '<unprintable %s>' % name
+    is_violation = isinstance(exc, SandboxViolation)
+    setting = getattr(exc, 'setting', None) if is_violation else None
+    file, line, column = filename, -1, -1
+    if isinstance(exc, SyntaxError):
+        file = exc.filename or filename
+        line = exc.lineno if exc.lineno is not None else -1
+        column = exc.offset if exc.offset is not None else -1
+        message = exc.msg if exc.msg is not None else message
+    else:
+        tb = exc.__traceback__
+        while tb is not None:
+            code = tb.tb_frame.f_code
+            if code.co_filename == filename:
+                line = tb.tb_lineno
+            tb = tb.tb_next
+    return (name, message, is_violation, setting, isinstance(exc, RecursionError), file, line, column)
+
+
+def type_name(value):
+    return type(value).__name__
+
+
+def callable_names(value):
+    """Names of the public callables of a guest object (for Invocable.getInterface)."""
+    names = []
+    for name in dir(value):
+        if not name.startswith('_'):
+            try:
+                if callable(_orig_getattr(value, name)):
+                    names.append(name)
+            except Exception:
+                pass
+    return names
+
+
+def get_member(value, name):
+    _check_name(name)
+    return _orig_getattr(value, name)
+
+
+def lookup(namespace, name):
+    return namespace.get(name)
+
+
+def is_callable(value):
+    return callable(value)
+
+
+def flush_streams():
+    for stream in (_sys.stdout, _sys.stderr):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+
+

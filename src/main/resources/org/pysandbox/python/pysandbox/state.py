@@ -1,0 +1,52 @@
+"""What the policy modules share: the original builtins (captured before anything is confined), the
+configuration, and the registries of trusted namespaces. Loaded first; guest code never sees it."""
+
+import builtins as _builtins
+import sys as _sys
+import types as _types
+
+ORIGINAL = dict(_builtins.__dict__)
+orig_getattr = ORIGINAL['getattr']
+orig_setattr = ORIGINAL['setattr']
+orig_delattr = ORIGINAL['delattr']
+orig_import = ORIGINAL['__import__']
+orig_compile = ORIGINAL['compile']
+orig_exec = ORIGINAL['exec']
+orig_eval = ORIGINAL['eval']
+orig_open = ORIGINAL['open']
+orig_print = ORIGINAL['print']
+orig_input = ORIGINAL['input']
+object_setattr = object.__setattr__
+object_getattribute = object.__getattribute__
+object_new = object.__new__
+type_setattr = type.__setattr__
+FunctionType = _types.FunctionType
+ModuleType = _types.ModuleType
+MISSING = object()
+
+# Builtins the guest never sees, whatever the configuration.
+ALWAYS_HIDDEN = ('breakpoint', 'execfile', 'reload', 'open', 'help', 'input', 'print', 'exit', 'quit',
+                 'license', 'credits', 'copyright', 'compile', 'SystemExit', 'KeyboardInterrupt',
+                 'BaseException', '__loader__', '__spec__', '__build_class__', '__import__')
+
+# Modules no configuration can open: they reach the interpreter, the host or native code. Kept in step
+# with config.ForbiddenModules (the Java side refuses them when the configuration is built).
+FORBIDDEN_MODULES = frozenset((
+    'builtins', 'gc', 'importlib', '_imp', '__graalpython__', 'polyglot', 'java', 'ctypes', '_ctypes',
+    '_posixsubprocess', '_frozen_importlib', '_frozen_importlib_external', 'pysandbox', 'pysandbox_runtime',
+    'pysandbox_checker', '__main__', 'inspect', '_sandbox', 'posix', 'nt', '_io', 'io', '_signal', 'signal',
+    '_thread', 'threading', 'faulthandler', 'subprocess', 'multiprocessing', '_multiprocessing', 'marshal',
+    'pickle', '_pickle', 'code', 'codeop', 'pdb', 'bdb', 'trace', 'tracemalloc', 'sysconfig', 'site',
+    '_weakref', 'weakref', '_ast', 'ast', 'types', 'pydoc', 'runpy', 'pkgutil', 'zipimport', '_socket',
+    'socket', 'select', 'mmap', 'resource', 'pty', 'tty', 'termios', 'fcntl', 'grp', 'pwd', 'atexit',
+    '_string',
+))
+# sys is never opened as a module: only the symbols a feature stands for are handed out, as safe copies
+# (see imports.SYS_SPECIALS). allowModule('sys', 'settrace') is refused.
+
+CONFIG = {}
+BUILTINS_VIEW = [None]
+TRUSTED_NAMESPACES = set()
+TRUSTED_MODULE_COUNT = [0]
+KEEP_ALIVE = []
+ORIGINAL_FOR_TRUSTED = {}

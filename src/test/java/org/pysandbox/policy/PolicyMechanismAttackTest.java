@@ -1,0 +1,228 @@
+package org.pysandbox.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+
+import javax.script.ScriptException;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.pysandbox.Sandbox;
+import org.pysandbox.config.Feature;
+import org.pysandbox.config.SandboxConfig;
+import org.pysandbox.error.SandboxViolationException;
+
+/**
+ * Attacks written from reading the rebuilt Python policy (issue 10), one group per mechanism, each
+ * asserting that the concrete effect did not happen: the real builtins dict never reached, a guard not
+ * shadowed, an existing object not changed, a raw attribute not read through a class pattern.
+ * All run in one shared sandbox, and after each the builtins and imports are checked intact.
+ */
+class PolicyMechanismAttackTest {
+    private static Sandbox sandbox;
+    /** Allows modules whose symbols would hand out raw access if given as they are. */
+    private static Sandbox wide;
+
+    @BeforeAll
+    static void open() {
+        // generous timeouts: these check confinement, not speed, on machines that may be loaded
+        sandbox = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX).enable(Feature.DATETIME)
+                .enable(Feature.MATH).timeout(Duration.ofSeconds(120)).build());
+        wide = new Sandbox(SandboxConfig.builder().allowModule("operator").allowModule("string")
+                .allowModule("sys", "exit", "version").allowModule("math", "sqrt").timeout(Duration.ofSeconds(120)).build());
+    }
+
+    @AfterAll
+    static void close() {
+        sandbox.close();
+        wide.close();
+    }
+
+    /** What every attack must leave as it was: the builtins, the module views and the import wall. */
+    private static void intact() throws ScriptException {
+        assertThat(sandbox.eval("len('abc') == 3 and abs(-1) == 1 and type(__builtins__).__name__ == 'BuiltinsView'"))
+                .isEqualTo(true);
+        assertThat(sandbox.eval("import re, datetime\n[hasattr(re.Pattern, 'planted'), hasattr(datetime.date, 'planted'),"
+                + " hasattr(__builtins__, 'planted'), hasattr(re, 'planted')]"))
+                .isEqualTo(List.of(false, false, false, false));
+        assertThatThrownBy(() -> sandbox.execute("import os")).isInstanceOf(SandboxViolationException.class);
+    }
+
+    // -- real builtins: never in a namespace the guest holds, during exec/eval or the last expression ----
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "type(globals().get('__builtins__')).__name__",
+        "g = {}\nexec(\"r = type(globals().get('__builtins__')).__name__\", g)\ng['r']",
+        "g = {}\nexec('pass', g)\ntype(g['__builtins__']).__name__",
+        "g, l = {}, {}\nexec(\"r = type(globals().get('__builtins__')).__name__\", g, l)\nl['r']",
+        "eval(\"type(globals().get('__builtins__')).__name__\", {})",
+        "def f():\n    return type(globals().get('__builtins__')).__name__\ng = {'f': f}\neval('f()', g)",
+        "exec(\"r2 = type(globals()['__builtins__']).__name__\")\nr2",
+        "class C:\n    seen = type(globals().get('__builtins__')).__name__\nC.seen",
+        "type(vars().get('__builtins__')).__name__",
+    })
+    void realBuiltinsDictIsNeverInTheGuestsGlobals(String code) throws ScriptException {
+        assertThat(sandbox.eval(code)).as(code).isEqualTo("BuiltinsView");
+        intact();
+    }
+
+    @Test
+    void realBuiltinsCannotBeReachedToPlantForLaterRuns() throws ScriptException {
+        for (String attempt : new String[] {
+            "g = {}\nexec(\"globals()['__builtins__']['planted'] = 1\", g)",
+            "exec(\"__builtins__['planted'] = 1\")",
+            "eval(\"globals()['__builtins__'].__setitem__('planted', 1)\", {})",
+        }) {
+            assertThatThrownBy(() -> sandbox.execute(attempt)).as(attempt).isInstanceOf(ScriptException.class);
+            assertThatThrownBy(() -> sandbox.eval("planted")).as(attempt).hasMessageContaining("NameError");
+            intact();
+        }
+    }
+
+    // -- guards: their names are not known to the guest, so shadowing the old fixed names does nothing -----
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "globals()['__pysandbox_store__'] = lambda o, n: o\nimport re\nre.Pattern.planted = 1",
+        "g = {'__pysandbox_store__': lambda o, n: o}\nexec('import re\\nre.Pattern.planted = 1', g)",
+        "l = {'__pysandbox_store__': lambda o, n: o}\nexec('import re\\nre.Pattern.planted = 1', {}, l)",
+        "class M(type):\n    @classmethod\n    def __prepare__(m, name, bases):\n"
+            + "        return {'__pysandbox_store__': lambda o, n: o}\n"
+            + "import re\nclass X(metaclass=M):\n    re.Pattern.planted = 1",
+        "globals()['__pysandbox_dict__'] = lambda o: o\nimport re\nd = re.__dict__\nd['planted'] = 1",
+    })
+    void shadowingGuardNamesDoesNotDisableThem(String code) throws ScriptException {
+        assertThatThrownBy(() -> sandbox.execute(code)).as(code).isInstanceOf(ScriptException.class);
+        intact();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "[k for k in globals() if 'pysandbox' in k]",
+        "[k for k in dir() if 'pysandbox' in k]",
+        "[k for k in dir(__builtins__) if 'pysandbox' in k]",
+        "g = {}\nexec('import re\\nclass A:\\n    x = 1\\nA.x = 2', g)\n[k for k in g if 'pysandbox' in k]",
+        "class A:\n    names = [k for k in locals() if 'pysandbox' in k and 'owned' not in k]\nA.names",
+        "def f():\n    match 3:\n        case int(x):\n            pass\n    return [k for k in locals() if 'pysandbox' in k]\nf()",
+        "class P:\n    __match_args__ = ('a',)\n    a = 1\nmatch P():\n    case P(v):\n        pass\n"
+            + "[k for k in globals() if 'pysandbox' in k]",
+    })
+    void guardNamesAppearInNoNamespaceTheGuestCanRead(String code) throws ScriptException {
+        assertThat(sandbox.eval(code)).as(code).isEqualTo(List.of());
+    }
+
+    // -- ownership: only what a checked class body made is the script's --------------------------------
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "class X(metaclass=lambda *a: __builtins__): pass\nX.planted = 1",
+        "import re\nclass X(metaclass=lambda *a: re.Pattern): pass\nX.planted = 1",
+        "import datetime\nclass X(metaclass=lambda *a: datetime.date): pass\nX.planted = 1",
+        "import re\nclass X(metaclass=lambda *a: re): pass\nX.planted = 1",
+        "import re\nclass X(metaclass=lambda *a: re.compile('x')): pass\nX.planted = 1",
+        "import re\ndef deco(c):\n    return re.Pattern\n@deco\nclass X: pass\nX.planted = 1",
+        "import re\n@(lambda f: re.Pattern)\ndef f(): pass\nf.planted = 1",
+        "import re\nsetattr(re.Pattern, '__pysandbox_owned__', True)",
+        "import re\nobject.__setattr__(re.compile('x'), 'planted', 1)",
+        "import re\ntype.__setattr__(re.Pattern, 'planted', 1)",
+        "object.__setattr__(__builtins__, 'planted', 1)",
+        "import re\nre.compile('x').__setattr__('planted', 1)",
+        "import re\nobject.__delattr__(re, 'compile')",
+        "import datetime\nclass D(datetime.date):\n    pass\nsuper(D, D).__setattr__('planted', 1)",
+        "import re\ngetattr(object, '__setattr__')(re.compile('x'), 'planted', 1)",
+        "import re\ngetattr(type, '__setattr__')(re.Pattern, 'planted', 1)",
+        "import re\ngetattr(re.compile('x'), '__setattr__')('planted', 1)",
+        "import re\nobject.__getattribute__(object, '__setattr__')(re.compile('x'), 'planted', 1)",
+        "import re\nclass M(type):\n    def __instancecheck__(c, o): return True\n"
+            + "class E(metaclass=M):\n    __match_args__ = ('__setattr__',)\n"
+            + "match re.compile('x'):\n    case E(s):\n        s('planted', 1)",
+    })
+    void existingObjectsNeverBecomeTheScripts(String code) throws ScriptException {
+        assertThatThrownBy(() -> sandbox.execute(code)).as(code).isInstanceOf(ScriptException.class);
+        assertThat(sandbox.eval("import re\nre.compile('a').match('a') is not None")).isEqualTo(true);
+        intact();
+    }
+
+    // -- match: class patterns read attributes only through the same rules as getattr ---------------------
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "class M(type):\n    def __instancecheck__(c, o): return True\n"
+            + "class E(metaclass=M):\n    __match_args__ = ('__globals__',)\ndef f(): pass\n"
+            + "match f:\n    case E(g):\n        result = g",
+        "class M(type):\n    def __instancecheck__(c, o): return True\n"
+            + "class E(metaclass=M):\n    __match_args__ = ('gi_frame',)\ndef gen(): yield 1\n"
+            + "match gen():\n    case E(fr):\n        result = fr",
+        "class M(type):\n    def __instancecheck__(c, o): return True\n"
+            + "class E(metaclass=M):\n    __match_args__ = ('__dict__',)\nimport re\n"
+            + "match re:\n    case E(d):\n        d['planted'] = 1",
+        "class M(type):\n    def __instancecheck__(c, o): return True\n"
+            + "class E(metaclass=M): pass\ntry:\n    [].nope\nexcept AttributeError as err:\n"
+            + "    match err:\n        case E(obj=o):\n            result = o",
+        "class M(type):\n    def __instancecheck__(c, o): return True\n"
+            + "class E(metaclass=M):\n    __match_args__ = ('format',)\n"
+            + "match '{0.__globals__}':\n    case E(fmt):\n        result = fmt(lambda: 0)",
+        "class M(type):\n    def __instancecheck__(c, o): return True\n"
+            + "    @property\n    def __match_args__(c):\n        return ('__class__', '__subclasses__')\n"
+            + "class E(metaclass=M): pass\nmatch 1:\n    case E(a, b):\n        result = b()",
+        "class M(type):\n    def __instancecheck__(c, o): return True\n"
+            + "class S(str):\n    def __eq__(self, o): return True\n    def __hash__(self): return 1\n"
+            + "class E(metaclass=M):\n    __match_args__ = (S('__globals__'),)\ndef f(): pass\n"
+            + "match f:\n    case E(g):\n        result = g",
+        "class M(type):\n    def __instancecheck__(c, o): return True\n"
+            + "class E(metaclass=M):\n    __match_args__ = ['f_back']\nmatch 1:\n    case E(g):\n        result = g",
+    })
+    void classPatternsCannotReadGuardedOrBlockedAttributes(String code) throws ScriptException {
+        assertThatThrownBy(() -> sandbox.execute(code)).as(code).isInstanceOf(ScriptException.class);
+        intact();
+    }
+
+    // -- allow-lists: what an allowed module hands out applies the same name rules ------------------------
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "import operator\nresult = operator.attrgetter('__globals__')(lambda: 0)",
+        "import operator\nresult = operator.attrgetter('a.__class__.__subclasses__')",
+        "import operator\nresult = operator.methodcaller('format', lambda: 0)('{0.__globals__}')",
+        "import operator\nresult = operator.methodcaller('__getattribute__', '__globals__')(lambda: 0)",
+        "import string\nresult = string.Formatter().format('{0.__globals__}', lambda: 0)",
+        "import string\nresult = string.Formatter().get_field('0.__globals__', (lambda: 0,), {})",
+        "import string\nclass F(string.Formatter): pass\nresult = super(F, F()).get_field('0.__globals__', (lambda: 0,), {})",
+        "import sys\nresult = sys.settrace",
+        "from sys import settrace",
+        "from sys import modules",
+        "import sys\nresult = sys.modules['os']",
+    })
+    void allowedModulesHandOutNoRawAccess(String code) throws ScriptException {
+        assertThatThrownBy(() -> wide.execute(code)).as(code).isInstanceOf(SandboxViolationException.class);
+        assertThat(wide.eval("import operator, string\n[operator.attrgetter('real')(3), "
+                + "string.Formatter().format('{0.real}', 2)]")).isEqualTo(List.of(3, "2"));
+    }
+
+    @Test
+    void anUnallowedSymbolNamesTheSetting() {
+        assertThatThrownBy(() -> wide.execute("from math import floor"))
+                .isInstanceOf(SandboxViolationException.class).hasMessageContaining("allowModule('math', 'floor')");
+    }
+
+    // -- the bounded path: code reading anything but the host's plain bindings stays on the guest thread ---
+    @Test
+    void aGuestComparisonPlantedInTheBuiltinsNeverRunsOnTheCallersThread() throws ScriptException {
+        try (Sandbox timed = new Sandbox(SandboxConfig.builder().timeout(Duration.ofSeconds(10)).build())) {
+            // the plant of issue 10: a metaclass handing back the builtins view, then a slow __gt__ on it
+            assertThatThrownBy(() -> timed.execute("class Slow:\n    def __gt__(self, other):\n"
+                    + "        return 3 ** (3 * 10 ** 7) > 0\n"
+                    + "class X(metaclass=lambda *a: __builtins__): pass\nX.x = Slow()"))
+                    .isInstanceOf(ScriptException.class);
+            for (int i = 0; i < 3; i++) {
+                long start = System.nanoTime();
+                // nothing was planted: a quick AttributeError each time, never the slow comparison
+                assertThatThrownBy(() -> timed.eval("__builtins__.x > 1")).isInstanceOf(ScriptException.class)
+                        .hasMessageContaining("AttributeError").hasMessageContaining("no attribute 'x'");
+                assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(30_000);
+            }
+        }
+    }
+}
