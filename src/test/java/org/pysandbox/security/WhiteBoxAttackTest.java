@@ -290,6 +290,21 @@ class WhiteBoxAttackTest {
      * policy's classes, so it holds for any correct implementation.
      */
     static void assertTenantStillSound(Sandbox sandbox, Path secret) throws ScriptException {
+        // Under a 1 s timeout on a loaded machine, the first call of a replaced interpreter may time out
+        // while it warms up: that says nothing about the policy, so the probe gets a few tries.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                probeTenant(sandbox, secret);
+                return;
+            } catch (org.pysandbox.error.ScriptTimeoutException slow) {
+                if (attempt == 5) {
+                    throw slow;
+                }
+            }
+        }
+    }
+
+    private static void probeTenant(Sandbox sandbox, Path secret) throws ScriptException {
         synchronized (sandbox) {
             Object probe = sandbox.eval("(1 + 1, len('abc'), abs(-2), sorted([3, 1, 2]), str(7), isinstance(1, int), "
                     + "getattr('ab', 'upper')(), [x * 2 for x in range(3)])");
