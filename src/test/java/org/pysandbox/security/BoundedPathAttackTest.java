@@ -93,7 +93,7 @@ class BoundedPathAttackTest {
     @MethodSource("attacks")
     void scriptObjectsInHostContainersAnswerInTime(String name, String code) throws Exception {
         Map<String, Object> first = new HashMap<>();
-        sandbox.execute(SLOW_CLASS, first);
+        retryingTimeouts(() -> sandbox.execute(SLOW_CLASS, first));
         Object g = first.get("g");
         Map<String, Object> globals = new HashMap<>();
         globals.put("m", Map.of("g", g));
@@ -115,6 +115,29 @@ class BoundedPathAttackTest {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         assertThat(took).as("the caller was answered within its timeout and the grace").isLessThanOrEqualTo(TIMEOUT.plus(GRACE));
-        assertThat(sandbox.eval("1 + 1")).isEqualTo(2);
+        Object[] answer = new Object[1];
+        retryingTimeouts(() -> answer[0] = sandbox.eval("1 + 1"));
+        assertThat(answer[0]).isEqualTo(2);
+    }
+
+    interface Call {
+        void run() throws ScriptException;
+    }
+
+    /**
+     * A call that is not the attack (defining the class, the follow-up probe) may time out under 1 s while
+     * a replaced interpreter warms up on a loaded machine; that says nothing about the bounded path.
+     */
+    static void retryingTimeouts(Call call) throws ScriptException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                call.run();
+                return;
+            } catch (org.pysandbox.error.ScriptTimeoutException slow) {
+                if (attempt == 5) {
+                    throw slow;
+                }
+            }
+        }
     }
 }
