@@ -32,7 +32,7 @@ import org.pysandbox.config.SandboxConfig;
  * plus the grace, and the tenant must answer afterwards.
  */
 class BoundedPathAttackTest {
-    static final Duration TIMEOUT = Duration.ofSeconds(1);
+    static final Duration TIMEOUT = Duration.ofSeconds(3);
     static final Duration GRACE = Duration.ofSeconds(6);
     static Sandbox sandbox;
 

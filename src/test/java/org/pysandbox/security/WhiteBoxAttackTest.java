@@ -56,7 +56,7 @@ class WhiteBoxAttackTest {
     static final int DEPTH_SLACK = 5;
     /** How long past its timeout a caller may wait: the interrupt grace and a slow, shared machine. */
     static final Duration ANSWER_GRACE = Duration.ofSeconds(6);
-    static final Duration SHORT_TIMEOUT = Duration.ofSeconds(1);
+    static final Duration SHORT_TIMEOUT = Duration.ofSeconds(3);
 
     @TempDir
     static Path temp;
@@ -128,11 +128,17 @@ class WhiteBoxAttackTest {
             SANDBOXES.put(key, null);
             return null;
         }
-        // the first call makes the interpreter: not part of any attack's time
-        try {
-            sandbox.eval("1");
-        } catch (ScriptException e) {
-            throw new IllegalStateException("a fresh sandbox failed", e);
+        // the first call makes the interpreter: not part of any attack's time (and, under the short timeout
+        // on a loaded machine, it may need a second try)
+        for (int attempt = 1; ; attempt++) {
+            try {
+                sandbox.eval("1");
+                break;
+            } catch (org.pysandbox.error.ScriptTimeoutException slow) {
+                if (attempt == 5) {
+                    throw slow;
+                }
+            }
         }
         SANDBOXES.put(key, sandbox);
         return sandbox;
