@@ -30,7 +30,7 @@ import org.pysandbox.config.SandboxConfig;
  * ValueView, HostValueView). ValueView refuses calls of methods by member name, but a callable reached
  * through a snapshot of a dict or list, through {@code __dict__}, or returned by an allowed protocol
  * method ({@code __getitem__}) carries no member name. The trusted context here has all access, so a call
- * of {@code os.system} that got through would really create the marker file: the calibration test shows
+ * of its {@code os.system} that got through would really create the marker file: the calibration test shows
  * it does when the host itself calls it. Each attack asserts the marker is absent, the trusted object
  * unchanged, and the sandbox still answers.
  */
@@ -40,8 +40,20 @@ class HostValueAttackTest {
     static Context trusted;
     static Sandbox sandbox;
 
+    /*
+     * The trusted context's dangerous power is a module "os" whose system() does what `touch PATH` would:
+     * GraalPy's real os.system cannot start a process in a JVM where pysandbox took _posixsubprocess away
+     * (policy.PlatformAccess, JVM-wide), so a real os.system would prove nothing here.
+     */
     static final String TRUSTED_SETUP = """
-            import os
+            import types
+            def system(command):
+                verb, path = command.split(' ', 1)
+                open(path.strip("'"), 'w').close()
+                return 0
+            os = types.ModuleType('os')
+            os.system = system
+            os.sys = types.SimpleNamespace(modules={'os': os})
             class Registry:
                 def __getitem__(self, name):
                     return getattr(os, name)
@@ -59,11 +71,14 @@ class HostValueAttackTest {
             """;
 
     @BeforeAll
-    static void setUp() throws IOException {
+    static void setUp() throws Exception {
+        // the sandbox first, as a host using pysandbox would: pysandbox switches GraalPy's platform access off
+        // before GraalPy first starts in this JVM, and refuses to confine once it was started without that
+        sandbox = new Sandbox(SandboxConfig.builder().timeout(Duration.ofSeconds(30)).build());
+        sandbox.eval("1");
         trusted = Context.newBuilder("python").allowAllAccess(true).option("engine.WarnInterpreterOnly", "false")
                 .build();
         trusted.eval("python", TRUSTED_SETUP);
-        sandbox = new Sandbox(SandboxConfig.builder().timeout(Duration.ofSeconds(30)).build());
     }
 
     @AfterAll

@@ -21,7 +21,6 @@ import org.pysandbox.policy.ConfinedContextFactory;
  * <pre>
  * bench/run [--quick] [--sections=kernels,rules,fresh,memory] [--kernels=nbody,parser,...]
  *           [--warmup=N] [--timed=N] [--rule-seconds=S] [--clock=wall|cpu] [--trace]
- * bench/run --sections=overhead [--variants=module,sandbox,...]   (A/B probe of the sandbox's overhead)
  * </pre>
  */
 public final class Bench {
@@ -74,11 +73,6 @@ public final class Bench {
             memory.run();
             memory.report(report);
             Targets.memory(report, memory);
-        }
-        if (o.sections.contains("overhead")) {
-            OverheadProbe probe = new OverheadProbe(benchDir, o.warmup, o.timed, o.variants, o.clock);
-            probe.run(o.kernels);
-            probe.report(report);
         }
         double loadAfter = loadAverage();
         report.preamble(String.format(Locale.ROOT, "- load average (1 min) %.2f before, %.2f after; run took %d s",
@@ -141,7 +135,6 @@ public final class Bench {
         int memoryCount = 10;
         String python = "python3";
         Clock clock = Clock.WALL;
-        List<String> variants = OverheadProbe.VARIANTS;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -178,8 +171,6 @@ public final class Bench {
                     o.jvmStarts = Integer.parseInt(value);
                 } else if (a.startsWith("--memory=")) {
                     o.memoryCount = Integer.parseInt(value);
-                } else if (a.startsWith("--variants=")) {
-                    o.variants = Arrays.asList(value.split(","));
                 } else if (a.startsWith("--clock=")) {
                     o.clock = Clock.valueOf(value.toUpperCase(Locale.ROOT));
                 } else if (a.startsWith("--python=")) {
