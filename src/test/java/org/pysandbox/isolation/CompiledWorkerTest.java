@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.pysandbox.config.Isolation;
 import org.pysandbox.config.SandboxConfig;
+import org.pysandbox.error.MemoryLimitException;
 import org.pysandbox.error.ScriptTimeoutException;
 import org.pysandbox.limits.Executor;
 
@@ -93,7 +94,9 @@ class CompiledWorkerTest {
         long millis = (System.nanoTime() - start) / 1_000_000;
         System.out.printf("3**(10**8) in a worker: %d ms, %s (worker %d -> %d)%n", millis, thrown, pid,
                 executor.workerPid());
-        assertThat(thrown).isInstanceOf(ScriptTimeoutException.class);
+        // a compiled worker may reach the 256 MiB cap of the pow's intermediate numbers before the clock: either
+        // limit stops it, and the caller is answered in time
+        assertThat(thrown).isInstanceOfAny(ScriptTimeoutException.class, MemoryLimitException.class);
         assertThat(millis).isLessThan(CONFIG.timeout().toMillis() + 1000);
     }
 }
