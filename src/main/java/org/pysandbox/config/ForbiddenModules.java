@@ -10,9 +10,10 @@ import java.util.Set;
 /**
  * The one list of modules and symbols no configuration may open, each with the reason: every entry hands
  * out the interpreter's internals, the host, signals, processes or native code, or a raw attribute walk
- * that bypasses the policy's name rules. {@link SandboxConfig.Builder#allowModule} refuses them, and the
- * Python layer receives the same list (see {@link #modules()} and {@link #symbols()}) rather than keeping a
- * copy, so the two cannot drift apart.
+ * that bypasses the policy's name rules. {@link SandboxConfig.Builder#allowModule} refuses them. The Python
+ * import hook keeps its own list (state.FORBIDDEN_MODULES and FORBIDDEN_SYMBOLS, needed before any
+ * configuration reaches it, and stricter: it also refuses io, types, weakref, ...); ForbiddenModulesTest
+ * checks that it covers every entry here.
  *
  * <p>{@code sys} may be allowed only for its plain data ({@code version}, {@code maxsize}, ...), as the
  * original pysandbox allowed {@code allowModule('sys', 'version')}, plus {@code _getframe} together with
@@ -59,6 +60,12 @@ public final class ForbiddenModules {
         forbid("it is the real builtins module", "builtins", "_sitebuiltins");
         forbid("it is the script's own or the sandbox's namespace", "__main__", "pysandbox_runtime",
                 "pysandbox_checker", "sandbox", "_sandbox");
+        forbid("it compiles and runs source text the checker never saw (timeit.timeit('...'), doctest examples)",
+                "timeit", "doctest");
+        forbid("its _reduce_ex hands out an object's raw state (the builtins view's real namespace)", "copyreg");
+        forbid("it imports modules by name and walks any object's attributes", "pydoc");
+        forbid("it reads source files by name into a cache every traceback uses, around the file policy",
+                "linecache");
         forbid("it opens sockets", "socket", "_socket", "select", "selectors", "ssl", "_ssl");
 
         forbidSymbols("types", "it builds functions and code objects from raw parts, or names frames",
@@ -67,6 +74,10 @@ public final class ForbiddenModules {
         forbidSymbols("string", "its get_field walks attributes around the policy's name rules", "Formatter");
         forbidSymbols("operator", "it reads attributes by name around the policy's name rules", "attrgetter",
                 "methodcaller");
+        forbidSymbols("functools", "it makes typing evaluate string annotations, source the checker never saw, "
+                + "with the real builtins", "singledispatch", "singledispatchmethod");
+        forbidSymbols("typing", "it evaluates string annotations, source the checker never saw, with the real "
+                + "builtins", "get_type_hints", "ForwardRef", "_eval_type");
         forbidSymbols("traceback", "it yields live frames", "walk_stack", "walk_tb");
         forbidSymbols("os", "it ends, signals or replaces the process, or reaches the environment", "_exit",
                 "abort", "kill", "killpg", "system", "popen", "fork", "forkpty", "execv", "execve", "execl",

@@ -35,7 +35,7 @@ class PolicyMechanismAttackTest {
         sandbox = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX).enable(Feature.DATETIME)
                 .enable(Feature.MATH).timeout(Duration.ofSeconds(120)).build());
         wide = new Sandbox(SandboxConfig.builder().allowModule("operator").allowModule("string")
-                .allowModule("sys", "exit", "version").allowModule("math", "sqrt").timeout(Duration.ofSeconds(120)).build());
+                .allowModule("sys", "version").allowModule("math", "sqrt").timeout(Duration.ofSeconds(120)).build());
     }
 
     @AfterAll
@@ -204,7 +204,7 @@ class PolicyMechanismAttackTest {
     @Test
     void anUnallowedSymbolNamesTheSetting() {
         assertThatThrownBy(() -> wide.execute("from math import floor"))
-                .isInstanceOf(SandboxViolationException.class).hasMessageContaining("allowModule('math', 'floor')");
+                .isInstanceOf(SandboxViolationException.class).hasMessageContaining("allowModule(\"math\", \"floor\")");
     }
 
     // -- the bounded path: code reading anything but the host's plain bindings stays on the guest thread ---

@@ -10,6 +10,10 @@ only place every attribute name can be seen is the syntax tree.
 """
 
 import ast
+import itertools
+
+# Numbers that make every class-pattern site name unique in the interpreter (see visit_MatchClass).
+_SITE_NUMBERS = itertools.count()
 
 # Names of the guards the rewrite inserts; they live in the real builtins module, which guest code
 # never holds (guest code runs without GraalPy's exec storing it in the guest's globals, see
@@ -320,7 +324,9 @@ class _Rewriter(ast.NodeTransformer):
             # (__dict__, format, obj, ...) would be read raw. The pattern's class must be a name or an
             # attribute, so the proxy is bound to a per-site name in the (hidden) builtins by a guard call
             # placed in front of the match statement (see visit_Match).
-            site = '%s%d_%d__' % (GUARD_MATCH[:-2] + '_', node.lineno, node.col_offset)
+            # unique per pattern of every compilation: another source (an exec, a suspended generator) can
+            # never rebind this pattern's site, whatever its line and column
+            site = '%s%d_%d_%d__' % (GUARD_MATCH[:-2] + '_', next(_SITE_NUMBERS), node.lineno, node.col_offset)
             self._match_sites.append((site, node.cls, list(node.kwd_attrs), node))
             node.cls = ast.copy_location(ast.Name(id=site, ctx=ast.Load()), node.cls)
         return node
@@ -333,13 +339,14 @@ class _Rewriter(ast.NodeTransformer):
                 self.visit(case)
             if not self._match_sites:
                 return node
-            binds = []
+            # The sites are bound by a guard that receives the subject already evaluated and hands it back:
+            # code run by the subject expression cannot rebind them between binding and matching.
+            sites = []
             for site, cls, keywords, at in self._match_sites:
-                call = self._guard_call(GUARD_MATCH, _const(site, at), cls,
-                                        ast.copy_location(ast.Tuple(elts=[_const(k, at) for k in keywords],
-                                                                    ctx=ast.Load()), at), node=at)
-                binds.append(ast.copy_location(ast.Expr(value=call), node))
-            return binds + [node]
+                keys = ast.copy_location(ast.Tuple(elts=[_const(k, at) for k in keywords], ctx=ast.Load()), at)
+                sites.append(ast.copy_location(ast.Tuple(elts=[_const(site, at), cls, keys], ctx=ast.Load()), at))
+            node.subject = self._guard_call(GUARD_MATCH, node.subject, *sites, node=node.subject)
+            return node
         finally:
             self._match_sites = outer
 

@@ -262,9 +262,18 @@ def _safe_format_map(template, mapping):
     return _FORMATTER.vformat(template, (), mapping)
 
 
+def _is_str_class(obj):
+    return isinstance(obj, type) and issubclass(obj, str)
+
+
 def _format_guard(obj, name):
-    if obj is str:
-        return _safe_format if name == 'format' else _safe_format_map
+    if _is_str_class(obj):
+        # str or a subclass as a class (S.format(template, ...)): the unbound method walks attributes of its
+        # arguments like str.format does. A subclass's own format (a checked guest function) stays its own.
+        raw = _orig_getattr(obj, name)
+        if obj is str or raw is _orig_getattr(str, name):
+            return _safe_format if name == 'format' else _safe_format_map
+        return raw
     if isinstance(obj, str):
         if name == 'format':
             return lambda *args, **kwargs: _safe_format(obj, *args, **kwargs)
@@ -364,13 +373,22 @@ def _raw_read_allowed(subject, name):
     if name == '__dict__':
         return _may_change(subject)
     if name in ('format', 'format_map'):
-        return not isinstance(subject, str) and subject is not str
+        return not isinstance(subject, str) and not _is_str_class(subject)
     if name == 'obj':
         return not isinstance(subject, BaseException)
     return False
 
 
-def _match_guard(site, cls, keywords):
+def _match_guard(subject, *sites):
+    """Called with the match statement's subject, already evaluated, and its class patterns' (site, class,
+    keywords): binds each site, then hands the subject back to be matched. Nothing the guest runs comes
+    between the binding and the matching, and each site name is unique to one pattern of one compilation."""
+    for site, cls, keywords in sites:
+        _bind_match_site(site, cls, keywords)
+    return subject
+
+
+def _bind_match_site(site, cls, keywords):
     """Binds, under the site's hidden name in the real builtins, what the class pattern at that site
     matches against: the class itself for a builtin type matching its subject, else a checked proxy."""
     if not isinstance(cls, type):

@@ -8,7 +8,7 @@ from pysandbox import guards as _guards
 from pysandbox.guards import exact_str as _exact_str, guest_getframe as _guest_getframe
 from pysandbox.views import (ReadOnlyModule, ReadOnlyMapping, StreamView, made_by_sandbox as _made_by_sandbox,
                              UNAVAILABLE as _UNAVAILABLE)
-from pysandbox.state import (object_getattribute as _object_getattribute, CONFIG as _CONFIG, FORBIDDEN_MODULES, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES,
+from pysandbox.state import (object_getattribute as _object_getattribute, CONFIG as _CONFIG, FORBIDDEN_MODULES, FORBIDDEN_SYMBOLS as _FORBIDDEN_SYMBOLS, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES,
                              TRUSTED_MODULE_COUNT as _TRUSTED_MODULE_COUNT, KEEP_ALIVE as _KEEP_ALIVE,
                              ORIGINAL_FOR_TRUSTED as _ORIGINAL_FOR_TRUSTED, orig_getattr as _orig_getattr,
                              orig_import as _orig_import, object_setattr as _object_setattr, object_new as _object_new,
@@ -153,7 +153,7 @@ def _module_view(name):
             continue
         exposed.append(symbol)
     for symbol in exposed:
-        if name == 'sys' and symbol not in SYS_SYMBOLS:
+        if (name == 'sys' and symbol not in SYS_SYMBOLS) or symbol in _FORBIDDEN_SYMBOLS.get(name, ()):
             NEVER.setdefault(name, set()).add(symbol)
             continue
         try:

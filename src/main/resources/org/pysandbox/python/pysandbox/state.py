@@ -39,8 +39,23 @@ FORBIDDEN_MODULES = frozenset((
     'pickle', '_pickle', 'code', 'codeop', 'pdb', 'bdb', 'trace', 'tracemalloc', 'sysconfig', 'site',
     '_weakref', 'weakref', '_ast', 'ast', 'types', 'pydoc', 'runpy', 'pkgutil', 'zipimport', '_socket',
     'socket', 'select', 'mmap', 'resource', 'pty', 'tty', 'termios', 'fcntl', 'grp', 'pwd', 'atexit',
-    '_string',
+    '_string', 'timeit', 'doctest', 'copyreg', 'linecache', 'dis', 'shelve', 'concurrent', '_sitebuiltins',
+    '_cffi_backend', '_posixshmem', 'ssl', '_ssl', 'selectors', 'jarray', 'sandbox',
 ))
+# Symbols no configuration can open, also when their module is allowed with '*'. Kept in step with
+# config.ForbiddenModules (the Java side refuses them by name when the configuration is built).
+FORBIDDEN_SYMBOLS = {
+    'types': frozenset(('CodeType', 'FunctionType', 'LambdaType', 'FrameType', 'TracebackType', 'CellType',
+                        'MethodType', 'GeneratorType', 'CoroutineType', 'AsyncGeneratorType')),
+    'traceback': frozenset(('walk_stack', 'walk_tb')),
+    'os': frozenset(('_exit', 'abort', 'kill', 'killpg', 'system', 'popen', 'fork', 'forkpty', 'execv', 'execve',
+                     'execl', 'execle', 'execlp', 'execlpe', 'execvp', 'execvpe', 'spawnv', 'spawnve', 'spawnl',
+                     'spawnle', 'posix_spawn', 'posix_spawnp', 'environ', 'environb', 'getenv', 'getenvb', 'putenv',
+                     'unsetenv', 'register_at_fork')),
+    # they evaluate string annotations (source the checker never saw) with the real builtins
+    'functools': frozenset(('singledispatch', 'singledispatchmethod')),
+    'typing': frozenset(('get_type_hints', 'ForwardRef', '_eval_type')),
+}
 # sys is never opened as a module: only the symbols a feature stands for are handed out, as safe copies
 # (see imports.SYS_SPECIALS). allowModule('sys', 'settrace') is refused.
 
