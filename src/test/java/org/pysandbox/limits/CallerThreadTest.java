@@ -51,6 +51,24 @@ class CallerThreadTest {
         assertThat(millis).as(what).isLessThan(ONE_SECOND.timeout().toMillis() + ResourceBombs.GRACE.toMillis());
     }
 
+    /**
+     * Set-up, not the attack: the first class a fresh interpreter checks and defines can take more than the
+     * 1 s limit on a loaded 2-core machine (measured 1.04 s), so a timeout of the definition is retried once
+     * the interpreter is warm. The timed calls the test is about are never retried.
+     */
+    private static void defineUnderOneSecond(Sandbox sandbox, String source, Map<String, Object> ns) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                sandbox.execute(source, ns);
+                return;
+            } catch (ScriptTimeoutException warming) {
+                if (attempt == 3) {
+                    throw warming;
+                }
+            }
+        }
+    }
+
     private static Map<String, Object> bindings(Watched order) {
         Map<String, Object> b = new HashMap<>();
         b.put("order", order);
@@ -143,7 +161,7 @@ class CallerThreadTest {
         for (boolean nested : new boolean[] {false, true}) {
             try (Sandbox sandbox = new Sandbox(ONE_SECOND)) {
                 Map<String, Object> ns = new HashMap<>();
-                sandbox.execute(trap, ns);
+                defineUnderOneSecond(sandbox, trap, ns);
                 Object handle = ns.get("trap");
                 String rule = nested ? "1 in items" : "trap > 1";
                 Map<String, Object> bindings = nested ? Map.of("items", List.of(handle)) : Map.of("trap", handle);
