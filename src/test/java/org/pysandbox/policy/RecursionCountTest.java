@@ -244,4 +244,59 @@ class RecursionCountTest {
                 """);
         assertThat(result).isEqualTo(List.of("a", "n"));
     }
+
+    @Test
+    void generatorsAndLambdasCountWhileRunningOnlyAndKeepTheirBehaviour() throws Exception {
+        // a suspended generator holds no count: 200 of them started and left open, then a recursion to the
+        // edge still works; a yield-from chain counts one frame per generator while it runs
+        Object result = sandbox.eval(FACT + """
+                def counter(n):
+                    got = yield n
+                    while True:
+                        got = yield got
+                opened = [counter(i) for i in range(200)]
+                firsts = [next(g) for g in opened]
+                def walk(n):
+                    if n:
+                        total = yield from walk(n - 1)
+                        return total + 1
+                    yield 'leaf'
+                    return 0
+                def finish(gen):
+                    try:
+                        while True:
+                            next(gen)
+                    except StopIteration as stop:
+                        return stop.value
+                def echo():
+                    try:
+                        got = yield 1
+                        yield got * 2
+                    except KeyError:
+                        yield 'caught'
+                    finally:
+                        log.append('closed')
+                log = []
+                e = echo()
+                steps = [next(e), e.send(21)]
+                e2 = echo(); next(e2)
+                steps.append(e2.throw(KeyError))
+                e2.close()
+                square = lambda x: x * x
+                [sum(firsts), fact(49) > 0, finish(walk(45)), steps, log, square.__name__,
+                 sorted([3, 1, 2], key=lambda x: -x), list(map(square, [1, 2])), 'generator' in repr(e)]
+                """);
+        assertThat(result).isEqualTo(List.of(19900, true, 45, List.of(1, 42, "caught"), List.of("closed"),
+                "<lambda>", List.of(3, 2, 1), List.of(1, 4), true));
+        assertThatThrownBy(() -> sandbox.eval("""
+                def walk(n):
+                    if n:
+                        yield from walk(n - 1)
+                    yield 'leaf'
+                list(walk(60))
+                """)).isInstanceOf(RecursionLimitException.class);
+        assertThatThrownBy(() -> sandbox.eval("f = lambda n: f(n + 1) if n < 60 else 0\nf(0)"))
+                .isInstanceOf(RecursionLimitException.class);
+        assertThat(sandbox.eval("f = lambda n: f(n + 1) if n < 45 else n\nf(0)")).isEqualTo(45);
+    }
 }

@@ -42,6 +42,9 @@ def set_guard_token(token):
     for role in ('store', 'dict', 'format', 'own', 'frame_code', 'exception_object', 'import', 'enter', 'leave',
                  'builtins', 'match', 'none_type', 'bool', 'slot', 'depth', 'too_deep'):
         names[role] = '__pysandbox_%s_%s__' % (token, role)
+    # frame counting of lambdas and generators (see guards._count_lambda, guards._count_generator)
+    for role in ('count_lambda', 'count_generator'):
+        names[role] = '__pysandbox_%s_%s__' % (token, role)
     GUARD_STORE, GUARD_DICT, GUARD_FORMAT = names['store'], names['dict'], names['format']
     GUARD_OWN, GUARD_FRAME_CODE, GUARD_EXCEPTION_OBJECT = names['own'], names['frame_code'], names['exception_object']
     GUARD_IMPORT, GUARD_ENTER, GUARD_LEAVE = names['import'], names['enter'], names['leave']
@@ -139,7 +142,8 @@ class _Rewriter(ast.NodeTransformer):
 
     def visit_Lambda(self, node):
         self._visit_scope('function', node)
-        return node
+        # a lambda has no statement body to count its frame in: a guard wrapper counts its calls
+        return self._guard_call(GUARD_NAMES['count_lambda'], node, node=node)
 
     def visit_TryStar(self, node):
         # GraalPy 25.0 cannot compile except* from a syntax tree: check() compiles the rewritten tree's
@@ -242,10 +246,15 @@ class _Rewriter(ast.NodeTransformer):
         # other decorators return
         node.decorator_list.append(ast.copy_location(ast.Name(id=GUARD_OWN, ctx=ast.Load()), node))
         # every def frame counts, with or without calls in its body (a call-free __getitem__ or property
-        # recurses through the interpreter); generators are left out: their frames are suspended, not
-        # stacked, and a count held across a yield would leak
+        # recurses through the interpreter). A generator's frame is on the stack only while it runs: a
+        # count in its body would be held across every yield, so a guard wrapper (innermost decorator,
+        # the function the def made) counts each resume instead. Async generators are not counted (see
+        # docs/security-model.md).
         if not _is_generator(node):
             node.body = _count_depth(node.body, node)
+        elif isinstance(node, ast.FunctionDef):
+            node.decorator_list.append(ast.copy_location(ast.Name(id=GUARD_NAMES['count_generator'],
+                                                                  ctx=ast.Load()), node))
         return node
 
     visit_AsyncFunctionDef = visit_FunctionDef

@@ -193,6 +193,93 @@ def _leave():
     DEPTH[0] -= 1
 
 
+def _count_lambda(function):
+    """Wraps a lambda (the checker puts every lambda expression in this call): a lambda has no body to
+    count its frame in, so the wrapper counts it, around the call and released when it ends, however.
+    The lambda itself stays out of the guest's reach (no __wrapped__), so it cannot be called uncounted."""
+    def counted(*args, **kwargs):
+        DEPTH[0] += 1
+        if DEPTH[0] > DEPTH[1]:
+            _too_deep()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            DEPTH[0] -= 1
+    counted.__name__ = function.__name__
+    counted.__qualname__ = function.__qualname__
+    counted.__doc__ = function.__doc__
+    counted.__module__ = function.__module__
+    return counted
+
+
+def _count_generator(function):
+    """Wraps a generator function (the checker makes this the innermost decorator of a def that yields):
+    what it returns counts the generator's frame while it runs, i.e. around every resume (next, send,
+    throw, close), and holds nothing while the generator is suspended. A yield-from chain of n generators
+    resumes through n wrappers, so it counts n. The raw generator never reaches the guest."""
+    def generator_function(*args, **kwargs):
+        return _CountedGenerator(function(*args, **kwargs))
+    generator_function.__name__ = function.__name__
+    generator_function.__qualname__ = function.__qualname__
+    generator_function.__doc__ = function.__doc__
+    generator_function.__module__ = function.__module__
+    return generator_function
+
+
+class _CountedGenerator:
+    # the raw generator sits under a dunder name, which guest source and the run-time attribute guards
+    # refuse; no __dict__ and no delegation of other attributes (gi_frame, gi_code stay unreachable)
+    __slots__ = ('__pysandbox_generator__',)
+
+    def __init__(self, generator):
+        _object_setattr(self, '__pysandbox_generator__', generator)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        DEPTH[0] += 1
+        if DEPTH[0] > DEPTH[1]:
+            _too_deep()
+        try:
+            return self.__pysandbox_generator__.__next__()
+        finally:
+            DEPTH[0] -= 1
+
+    def send(self, value):
+        DEPTH[0] += 1
+        if DEPTH[0] > DEPTH[1]:
+            _too_deep()
+        try:
+            return self.__pysandbox_generator__.send(value)
+        finally:
+            DEPTH[0] -= 1
+
+    def throw(self, *args):
+        DEPTH[0] += 1
+        if DEPTH[0] > DEPTH[1]:
+            _too_deep()
+        try:
+            return self.__pysandbox_generator__.throw(*args)
+        finally:
+            DEPTH[0] -= 1
+
+    def close(self):
+        DEPTH[0] += 1
+        if DEPTH[0] > DEPTH[1]:
+            _too_deep()
+        try:
+            return self.__pysandbox_generator__.close()
+        finally:
+            DEPTH[0] -= 1
+
+    def __repr__(self):
+        return repr(self.__pysandbox_generator__)
+
+
+_CountedGenerator.__name__ = _CountedGenerator.__qualname__ = 'generator'
+
+
 # --------------------------------------------------------------------------------------------
 # str.format walks attributes named inside the format string: use a formatter that checks them.
 # --------------------------------------------------------------------------------------------
@@ -483,6 +570,8 @@ hide_real_builtins = _hide_real_builtins
 enter = _enter
 leave = _leave
 too_deep = _too_deep
+count_lambda = _count_lambda
+count_generator = _count_generator
 format_guard = _format_guard
 frame_code_guard = _frame_code_guard
 guest_getframe = _guest_getframe

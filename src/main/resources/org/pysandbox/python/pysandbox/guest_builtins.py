@@ -257,6 +257,8 @@ def _install_builtins(guarded):
     namespace[_checker.GUARD_NAMES['slot']] = _guards.slot_guard
     namespace[_checker.GUARD_NAMES['depth']] = _guards.DEPTH
     namespace[_checker.GUARD_NAMES['too_deep']] = _guards.too_deep
+    namespace[_checker.GUARD_NAMES['count_lambda']] = _guards.count_lambda
+    namespace[_checker.GUARD_NAMES['count_generator']] = _guards.count_generator
 
     view = _object_new(BuiltinsView)
     _object_setattr(view, '__name__', 'builtins')
