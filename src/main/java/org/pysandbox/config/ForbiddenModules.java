@@ -58,8 +58,8 @@ public final class ForbiddenModules {
         forbid("it builds code objects or calls anything named in its input", "marshal", "pickle", "_pickle",
                 "shelve");
         forbid("it is the real builtins module", "builtins", "_sitebuiltins");
-        forbid("it is the script's own or the sandbox's namespace", "__main__", "pysandbox_runtime",
-                "pysandbox_checker", "sandbox", "_sandbox");
+        forbid("it is the script's own or the sandbox's namespace", "__main__", "pysandbox",
+                "sandbox", "_sandbox");
         forbid("it compiles and runs source text the checker never saw (timeit.timeit('...'), doctest examples)",
                 "timeit", "doctest");
         forbid("its _reduce_ex hands out an object's raw state (the builtins view's real namespace)", "copyreg");
@@ -112,7 +112,7 @@ public final class ForbiddenModules {
             return Optional.of(MODULES.get(root));
         }
         if (root.startsWith("pysandbox")) {
-            return Optional.of(MODULES.get("pysandbox_runtime"));
+            return Optional.of(MODULES.get("pysandbox"));
         }
         return Optional.empty();
     }
