@@ -67,7 +67,10 @@ class ContextConfigTest {
         map.put("json", List.of("loads", "dumps"));
         map.put("string", Set.of("ascii_letters"));
         assertThat(of(ContextConfig.ALLOW_MODULES, map).allowedModules()).isEqualTo(expected);
-        assertThat(of(ContextConfig.ALLOW_MODULES, "json").allowedModules()).isEqualTo(Map.of("json", List.of()));
+        // no symbols means every public symbol, the same on every surface (docs/configuration.md)
+        assertThat(of(ContextConfig.ALLOW_MODULES, "json").allowedModules()).isEqualTo(Map.of("json", List.of("*")));
+        assertThat(of(ContextConfig.ALLOW_MODULES, Map.of("json", List.of())).allowedModules())
+                .isEqualTo(Map.of("json", List.of("*")));
     }
 
     @Test
