@@ -57,6 +57,18 @@ class ConformanceTest {
                     + "here namespaces are converted in-process without serialisation, so there is no such channel "
                     + "to limit (printed output is limited by maxOutput)");
 
+    /**
+     * Cases whose upstream behaviour this project removed on purpose; reported as skipped with the reason.
+     * Upstream proxied live host Python objects; here a host Python object comes from another polyglot
+     * context, and such values cross as data only (issue 10, class 9: callables reached through snapshots of
+     * a trusted context ran os.system). The cases that expect a refusal still run.
+     */
+    private static final Map<String, String> REMOVED_BY_DESIGN = Map.of(
+            "proxy-object-read", "objects of a trusted polyglot context cross as data only; their attributes and "
+                    + "methods are not reachable (pass Java objects, read under pysandbox.hostAccess)",
+            "proxy-host-function-call", "functions of a trusted polyglot context are not callable from a sandbox "
+                    + "(pass a Java functional interface, which is callable when passed directly)");
+
     @TempDir
     static Path temp;
 
@@ -149,6 +161,10 @@ class ConformanceTest {
     }
 
     private void runCase(JsonNode c) throws Exception {
+        String removed = REMOVED_BY_DESIGN.get(c.get("id").asText());
+        if (removed != null) {
+            throw new TestAbortedException("removed by design: " + removed);
+        }
         if (!c.path("applicable").asBoolean(true)) {
             throw new TestAbortedException("not applicable on GraalPy: " + c.path("notes").asText());
         }

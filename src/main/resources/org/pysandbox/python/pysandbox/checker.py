@@ -43,7 +43,7 @@ def set_guard_token(token):
                  'builtins', 'match', 'none_type', 'bool', 'slot', 'depth', 'too_deep'):
         names[role] = '__pysandbox_%s_%s__' % (token, role)
     # frame counting of lambdas and generators (see guards._count_lambda, guards._count_generator)
-    for role in ('count_lambda', 'count_generator'):
+    for role in ('count_lambda', 'count_generator', 'module_name'):
         names[role] = '__pysandbox_%s_%s__' % (token, role)
     GUARD_STORE, GUARD_DICT, GUARD_FORMAT = names['store'], names['dict'], names['format']
     GUARD_OWN, GUARD_FRAME_CODE, GUARD_EXCEPTION_OBJECT = names['own'], names['frame_code'], names['exception_object']
@@ -185,6 +185,10 @@ class _Rewriter(ast.NodeTransformer):
                 if name == '__builtins__':
                     # GraalPy puts the real builtins dict into exec'd globals; the guest sees the view.
                     return ast.copy_location(ast.Name(id=BUILTINS_VIEW, ctx=ast.Load()), node)
+                if name == '__name__':
+                    # a fresh namespace holds only __builtins__ (as exec's does), yet a script is __main__
+                    return ast.copy_location(ast.Call(func=ast.Name(id=GUARD_NAMES['module_name'], ctx=ast.Load()),
+                                                      args=[], keywords=[]), node)
                 if name == '__import__':
                     # the real __import__ trusts calls without globals (they come from the interpreter)
                     return ast.copy_location(ast.Name(id=GUARD_IMPORT, ctx=ast.Load()), node)

@@ -592,3 +592,9 @@ def begin_run():
 
 def end_run(saved):
     DEPTH[0] = saved
+
+
+def module_name():
+    """What the name __name__ means in guest code outside class bodies: the globals' own __name__ when the
+    script bound one, else '__main__' (a script is the main module), never the builtins' 'builtins'."""
+    return _sys._getframe(1).f_globals.get('__name__', '__main__')

@@ -259,6 +259,7 @@ def _install_builtins(guarded):
     namespace[_checker.GUARD_NAMES['too_deep']] = _guards.too_deep
     namespace[_checker.GUARD_NAMES['count_lambda']] = _guards.count_lambda
     namespace[_checker.GUARD_NAMES['count_generator']] = _guards.count_generator
+    namespace[_checker.GUARD_NAMES['module_name']] = _guards.module_name
 
     view = _object_new(BuiltinsView)
     _object_setattr(view, '__name__', 'builtins')

@@ -63,7 +63,6 @@ def new_namespace():
     namespace = _ModuleType('__main__').__dict__
     namespace.clear()
     namespace['__builtins__'] = _BUILTINS_VIEW[0]
-    namespace['__name__'] = '__main__'  # "if __name__ == '__main__':" runs, as for a script
     return namespace
 
 
