@@ -3,11 +3,11 @@ and encoding values and exceptions for the host. The host holds this module's fu
 
 import builtins as _builtins
 import _json
-import linecache as _linecache  # eager: its tokenize does 'from builtins import open', which set-up hides
 import os as _os
 import sys as _sys
 
 from pysandbox import checker as _checker
+from pysandbox import lines as _lines
 from pysandbox import guards as _guards
 from pysandbox.guards import check_name as _check_name, hide_real_builtins as _hide_real_builtins
 from pysandbox.errors import (SandboxViolation, OperationBlocked, violation as _violation, refuse_read_only,
@@ -27,6 +27,7 @@ from pysandbox.state import (CONFIG as _CONFIG, BUILTINS_VIEW as _BUILTINS_VIEW,
 # Entry points called by the host.
 # --------------------------------------------------------------------------------------------
 _CODE_CACHE = {}
+_LINECACHE = [None]
 _CODE_CACHE_LIMIT = 256
 
 
@@ -63,6 +64,8 @@ def setup(config_json):
     # GraalPy imports the codec registry from Java on the first str.encode/bytes.decode, with the guest's
     # frame on top of the stack; importing it here makes that a lookup of a module that is already trusted.
     import encodings as _encodings  # noqa: F401
+    # tracebacks read guest source lines through linecache: the sandbox's own (see lines.py)
+    _LINECACHE[0] = _sys.modules.setdefault('linecache', _lines)
     _register_trusted_modules()
     _sys.meta_path.insert(0, _TrustedLoaderFinder())
     _neutralise_signals()
@@ -97,7 +100,7 @@ def compile_guest(source, filename, want_value):
     if len(_CODE_CACHE) >= _CODE_CACHE_LIMIT:
         _CODE_CACHE.clear()
     _CODE_CACHE[key] = code
-    _linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    _LINECACHE[0].cache[filename] = (len(source), None, source.splitlines(True), filename)
     return code
 
 
