@@ -79,6 +79,9 @@ public final class ForbiddenModules {
         forbidSymbols("typing", "it evaluates string annotations, source the checker never saw, with the real "
                 + "builtins", "get_type_hints", "ForwardRef", "_eval_type");
         forbidSymbols("traceback", "it yields live frames", "walk_stack", "walk_tb");
+        forbidSymbols("dataclasses", "it pastes field names (str subclasses that pass isidentifier() can format "
+                + "as other text) into source it runs unchecked with the real builtins; dataclass is given checked",
+                "make_dataclass");
         forbidSymbols("os", "it ends, signals or replaces the process, or reaches the environment", "_exit",
                 "abort", "kill", "killpg", "system", "popen", "fork", "forkpty", "execv", "execve", "execl",
                 "execle", "execlp", "execlpe", "execvp", "execvpe", "spawnv", "spawnve", "spawnl", "spawnle",

@@ -8,7 +8,9 @@ import types as _types
 def _pysandbox_code_version():
     """Names the interpreter whose marshalled code this one can load: build-time code made by another
     GraalPy release is compiled again from its source."""
-    return '%s %s' % (_sys.implementation.cache_tag, '.'.join(map(str, _sys.implementation.version[:3])))
+    bootstrap = _sys.modules.get('_frozen_importlib_external')
+    magic = getattr(bootstrap, 'MAGIC_NUMBER', b'').hex()  # the bytecode format's own number
+    return '%s %s %s' % (_sys.implementation.cache_tag, '.'.join(map(str, _sys.implementation.version[:3])), magic)
 
 
 def _pysandbox_load(name, source, filename, code=None, code_version=None):

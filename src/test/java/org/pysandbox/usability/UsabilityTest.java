@@ -644,6 +644,17 @@ class UsabilityTest {
                 a = Item('x', 2)
                 [repr(a), a == Item('x', 2), Item('y').tags]
                 """, List.of("Item(name='x', qty=2, tags=[])", true, List.of())));
+        s.add(new Snippet("dataclass inheritance, frozen and order (the checked dataclass)", """
+                from dataclasses import dataclass
+                @dataclass(frozen=True, order=True)
+                class P:
+                    x: int
+                    y: int = 0
+                @dataclass(frozen=True)
+                class Q(P):
+                    z: int = 5
+                [P(1) < P(2), Q(1, 2).z, repr(Q(1)), hash(P(1)) == hash(P(1))]
+                """, List.of(true, 5, "Q(x=1, y=0, z=5)", true)));
         s.add(new Snippet("string.Template via allowModule", "from string import Template\nTemplate('hi $who').substitute(who='you')",
                 "hi you"));
         s.add(new Snippet("sys.version with interpreter", "import sys\n[sys.version_info[0], isinstance(sys.version, str)]",

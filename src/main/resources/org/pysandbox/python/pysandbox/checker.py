@@ -231,8 +231,9 @@ class _Rewriter(ast.NodeTransformer):
 
     # -- definitions: mark what the guest creates as its own -----------------------------------
     def visit_ClassDef(self, node):
-        for field in ('decorator_list', 'bases', 'keywords'):
-            setattr(node, field, [self.visit(item) for item in getattr(node, field)])
+        # type_params (PEP 695: class C[T: bound]) too: a bound is an expression GraalPy runs when it is read
+        for field in ('decorator_list', 'bases', 'keywords', 'type_params'):
+            setattr(node, field, [self.visit(item) for item in getattr(node, field, ())])
         self._scopes.append('class')
         try:
             node.body = _visit_statements(self, node.body)

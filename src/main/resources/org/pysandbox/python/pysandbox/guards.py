@@ -4,6 +4,7 @@ attribute names read at run time, str.format field walks, frame summaries and th
 Every name rule here is the checker's rule applied to a value known only at run time."""
 
 import sys as _sys
+from keyword import iskeyword as _keyword_iskeyword
 
 from pysandbox import checker as _checker
 from pysandbox.errors import (AttributeBlocked, OperationBlocked, ReadOnlyError, violation as _violation)
@@ -310,6 +311,48 @@ def checked_formatter():
             get_field=_checked_get_field, __module__='string'))
         _CHECKED_FORMATTER.extend((formatter, formatter()))
     return _CHECKED_FORMATTER[0]
+
+
+def _plain_field_name(name):
+    # exact str: a subclass could answer isidentifier() truly and format itself as other source text
+    return type(name) is str and name.isidentifier() and not _keyword_iskeyword(name)
+
+
+def checked_dataclass(cls=None, /, **options):
+    """dataclasses.dataclass for guest classes: the real one pastes each field name (a key of the class's
+    __annotations__, or the name of a base's field) into source it runs unchecked with the real builtins,
+    so every name must be a plain identifier, read from plain dicts no guest code can change in between:
+    no metaclass in the class's MRO (type.__getattribute__ only), __annotations__ an exact dict, and base
+    fields exact dicts of Field objects."""
+    import dataclasses as _dataclasses
+
+    def wrap(c):
+        if not isinstance(c, type) or any(type(b) is not type for b in _orig_getattr(c, '__mro__')):
+            raise _violation(OperationBlocked, 'dataclass() is blocked by the sandbox for a class with a metaclass')
+        for b in _orig_getattr(c, '__mro__'):
+            namespace = _orig_getattr(b, '__dict__')
+            annotations = namespace.get('__annotations__') if b is c else None
+            fields = namespace.get('__dataclass_fields__')
+            names = []
+            if annotations is not None:
+                if type(annotations) is not dict:
+                    raise _violation(OperationBlocked, 'dataclass() is blocked by the sandbox: __annotations__ '
+                                     'must be a dict')
+                names.extend(annotations)
+            if fields is not None:
+                if type(fields) is not dict or any(type(f) is not _dataclasses.Field for f in fields.values()):
+                    raise _violation(OperationBlocked, 'dataclass() is blocked by the sandbox: a base has '
+                                     'changed dataclass fields')
+                names.extend(f.name for f in fields.values())
+            for name in names:
+                if not _plain_field_name(name):
+                    raise _violation(OperationBlocked, 'dataclass() is blocked by the sandbox for the field '
+                                     'name %r: field names must be plain identifiers' % (name,))
+        return _dataclasses.dataclass(**options)(c)
+
+    if cls is None:
+        return wrap
+    return wrap(cls)
 
 
 def checked_attrgetter(attr, *attrs):

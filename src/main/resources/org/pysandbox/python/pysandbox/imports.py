@@ -52,6 +52,7 @@ _CHECKED_SYMBOLS = {
     ('operator', 'attrgetter'): lambda: _guards.checked_attrgetter,
     ('operator', 'methodcaller'): lambda: _guards.checked_methodcaller,
     ('string', 'Formatter'): lambda: _guards.checked_formatter(),
+    ('dataclasses', 'dataclass'): lambda: _guards.checked_dataclass,
 }
 NEVER = {}
 

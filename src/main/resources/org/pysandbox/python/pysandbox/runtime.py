@@ -68,7 +68,7 @@ def setup(config_json):
     # frame on top of the stack; importing it here makes that a lookup of a module that is already trusted.
     import encodings as _encodings  # noqa: F401
     # tracebacks read guest source lines through linecache: the sandbox's own (see lines.py)
-    _LINECACHE[0] = _sys.modules.setdefault('linecache', _lines)
+    _LINECACHE[0] = _sys.modules['linecache'] = _lines
     _register_trusted_modules()
     _sys.meta_path.insert(0, _TrustedLoaderFinder())
     _neutralise_signals()
@@ -266,12 +266,16 @@ def changed_names(namespace, before):
     added = 0
     missing = _MISSING
     for key, value in list(namespace.items()):
+        if type(key) is not str:
+            # not looked up in before (it holds str keys only): that would run the key's __hash__/__eq__
+            added += 1
+            continue
         old = before.get(key, missing)
         if old is missing:
             added += 1
         elif old is value:
             continue
-        if type(key) is str and key != '__builtins__':
+        if key != '__builtins__':
             changed.append((key, value))
     # every name of before is still there unless the sizes say otherwise: the scan for deleted names,
     # a comprehension over every binding, is the dearest step of a small rule interpreter-only

@@ -55,6 +55,9 @@ FORBIDDEN_SYMBOLS = {
     # they evaluate string annotations (source the checker never saw) with the real builtins
     'functools': frozenset(('singledispatch', 'singledispatchmethod')),
     'typing': frozenset(('get_type_hints', 'ForwardRef', '_eval_type')),
+    # it pastes field names (str subclasses that pass isidentifier() can format as other text) into source
+    # it runs unchecked; dataclass is handed out checked (guards.checked_dataclass)
+    'dataclasses': frozenset(('make_dataclass',)),
 }
 # sys is never opened as a module: only the symbols a feature stands for are handed out, as safe copies
 # (see imports.SYS_SPECIALS). allowModule('sys', 'settrace') is refused.
