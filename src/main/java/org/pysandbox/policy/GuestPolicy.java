@@ -136,7 +136,9 @@ public final class GuestPolicy {
                     case '"' -> out.append("\\\"");
                     case '\\' -> out.append("\\\\");
                     default -> {
-                        if (c < 0x20) {
+                        // ASCII only: GraalPy 25.0's builtin JSON scanner, which the runtime reads this with, counts
+                        // a raw non-BMP character as two in the end index it returns
+                        if (c < 0x20 || c > 0x7e) {
                             out.append(String.format("\\u%04x", (int) c));
                         } else {
                             out.append(c);

@@ -17,7 +17,7 @@ final class PolicyScripts {
      * The modules of the policy package, in load order (each imports only those before it); the last one
      * holds the entry points the host calls.
      */
-    static final String[] MODULES = {"checker", "errors", "state", "guards", "views", "imports", "guest_builtins",
+    static final String[] MODULES = {"syntax", "checker", "errors", "state", "guards", "views", "imports", "guest_builtins",
         "runtime"};
     static final String[] MODULE_SOURCES = java.util.Arrays.stream(MODULES).map(m -> read("pysandbox/" + m + ".py"))
             .toArray(String[]::new);

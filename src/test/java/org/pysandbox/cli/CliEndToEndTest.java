@@ -99,6 +99,15 @@ class CliEndToEndTest {
     }
 
     @Test
+    void binMvnPrintsNoStrayEscapeCodes() throws Exception {
+        // Maven 3.8's jansi wrote a colour reset on exit even with -q or -B: "[0m[0m" in every log and pipe
+        Process mvn = new ProcessBuilder("bash", "bin/mvn", "-o", "-q", "-v").redirectErrorStream(true).start();
+        String out = new String(mvn.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(mvn.waitFor()).as(out).isZero();
+        assertThat(out).doesNotContain("\u001b").doesNotContain("WARNING").matches("\\d+\\.\\d+\\.\\d+\\s*");
+    }
+
+    @Test
     void helpListsTheFeaturesAndVersionNamesGraalPy() throws Exception {
         CliProcess.Result help = CliProcess.run("", "--help");
         assertThat(help.status()).isZero();

@@ -608,8 +608,8 @@ class UsabilityTest {
                     boom()
                 except ValueError:
                     text = traceback.format_exc()
-                ['ValueError: deep' in text, 'boom' in text, 'pysandbox' not in text]
-                """, List.of(true, true, true)));
+                ['ValueError: deep' in text, 'boom' in text, 'pysandbox' not in text, "raise ValueError('deep')" in text]
+                """, List.of(true, true, true, true)));
         s.add(new Snippet("collections via allowModule", """
                 from collections import Counter, defaultdict, namedtuple, deque
                 P = namedtuple('P', 'x y')

@@ -9,7 +9,7 @@ Why a rewrite and not a restricted ``__builtins__``: GraalPy ignores a custom ``
 only place every attribute name can be seen is the syntax tree.
 """
 
-import ast
+from pysandbox import syntax as ast  # the stdlib ast costs ~0.7 s of start-up (see syntax.py)
 import itertools
 
 # Numbers that make every class-pattern site name unique in the interpreter (see visit_MatchClass).

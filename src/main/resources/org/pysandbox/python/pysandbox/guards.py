@@ -3,7 +3,6 @@ attribute names read at run time, str.format field walks, frame summaries and th
 
 Every name rule here is the checker's rule applied to a value known only at run time."""
 
-import string as _string
 import sys as _sys
 
 from pysandbox import checker as _checker
@@ -298,11 +297,19 @@ _string_formatter_field_name_split = _ORIGINAL['str'].__dict__.get('_formatter_f
     __import__('_string').formatter_field_name_split
 # string.Formatter's methods in a class of their own, with a checked get_field: not a subclass, so that
 # super(CheckedFormatter, f).get_field cannot reach the unchecked walk. This is also what a guest that
-# imports string.Formatter receives.
-CheckedFormatter = type('Formatter', (object,), dict(
-    {k: v for k, v in vars(_string.Formatter).items() if k not in ('__dict__', '__weakref__')},
-    get_field=_checked_get_field, __module__='string'))
-_CheckedFormatter = CheckedFormatter
+# imports string.Formatter receives. Made on first use: the string module imports re, whose import would
+# otherwise be part of every interpreter's start.
+_CHECKED_FORMATTER = []
+
+
+def checked_formatter():
+    if not _CHECKED_FORMATTER:
+        import string as _string
+        formatter = type('Formatter', (object,), dict(
+            {k: v for k, v in vars(_string.Formatter).items() if k not in ('__dict__', '__weakref__')},
+            get_field=_checked_get_field, __module__='string'))
+        _CHECKED_FORMATTER.extend((formatter, formatter()))
+    return _CHECKED_FORMATTER[0]
 
 
 def checked_attrgetter(attr, *attrs):
@@ -334,19 +341,18 @@ _GUARDED_READS_AT_RUN_TIME = frozenset(('__dict__', 'format', 'format_map', 'obj
                                         '__delattr__', '__getattribute__', '__getattr__'))
 
 
-_FORMATTER = _CheckedFormatter()
-
-
 def _safe_format(template, *args, **kwargs):
     if not isinstance(template, str):
         raise TypeError("descriptor 'format' requires a 'str' object")
-    return _FORMATTER.vformat(template, args, kwargs)
+    checked_formatter()
+    return _CHECKED_FORMATTER[1].vformat(template, args, kwargs)
 
 
 def _safe_format_map(template, mapping):
     if not isinstance(template, str):
         raise TypeError("descriptor 'format_map' requires a 'str' object")
-    return _FORMATTER.vformat(template, (), mapping)
+    checked_formatter()
+    return _CHECKED_FORMATTER[1].vformat(template, (), mapping)
 
 
 def _is_str_class(obj):

@@ -51,7 +51,7 @@ SYS_SYMBOLS = frozenset(('exit', 'stdin', 'stdout', 'stderr', 'version', 'versio
 _CHECKED_SYMBOLS = {
     ('operator', 'attrgetter'): lambda: _guards.checked_attrgetter,
     ('operator', 'methodcaller'): lambda: _guards.checked_methodcaller,
-    ('string', 'Formatter'): lambda: _guards.CheckedFormatter,
+    ('string', 'Formatter'): lambda: _guards.checked_formatter(),
 }
 NEVER = {}
 

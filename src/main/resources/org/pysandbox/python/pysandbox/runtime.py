@@ -2,8 +2,8 @@
 and encoding values and exceptions for the host. The host holds this module's functions only."""
 
 import builtins as _builtins
-import json as _json
-import linecache as _linecache
+import _json
+import linecache as _linecache  # eager: its tokenize does 'from builtins import open', which set-up hides
 import os as _os
 import sys as _sys
 
@@ -30,8 +30,25 @@ _CODE_CACHE = {}
 _CODE_CACHE_LIMIT = 256
 
 
+class _JsonOptions(object):
+    """What the builtin JSON scanner asks of its caller: plain JSON, no hooks."""
+    strict = True
+    object_hook = object_pairs_hook = parse_constant = None
+    parse_float = float
+    parse_int = int
+    memo = {}
+
+
+def _read_config(text):
+    # the builtin scanner, not the json module: json imports re, and every interpreter's start paid for it
+    value, end = _json.make_scanner(_JsonOptions())(text, 0)
+    if end != len(text) or type(value) is not dict:
+        raise ValueError('the sandbox configuration is not one JSON object')
+    return value
+
+
 def setup(config_json):
-    config = _json.loads(config_json)
+    config = _read_config(config_json)
     # the guards' names, unknown to the guest (see checker.set_guard_token)
     _checker.set_guard_token(config['token'])
     config['paths'] = [_os.path.realpath(p) for p in config['paths']]

@@ -3,7 +3,7 @@
 A view keeps what it wraps outside its own attributes (in a private table keyed by the view), cannot be
 constructed by the script, and refuses every change."""
 
-import weakref as _weakref
+import _weakref  # weakref.ref itself; the weakref module costs start-up time
 
 from pysandbox.errors import AttributeBlocked, ReadOnlyError, violation as _violation
 from pysandbox.guards import check_name as _check_name
