@@ -42,10 +42,12 @@ public final class ConfinedInterpreter implements AutoCloseable {
             context.enter();
             try {
                 Value load = context.eval(PolicyScripts.LOADER);
+                PolicyBytecode.Codes codes = PolicyBytecode.forModules();
                 Value module = null;
                 for (int i = 0; i < PolicyScripts.MODULES.length; i++) {
                     String name = PolicyScripts.MODULES[i];
-                    module = load.execute("pysandbox." + name, PolicyScripts.MODULE_SOURCES[i], "<pysandbox " + name + ">");
+                    module = load.execute("pysandbox." + name, PolicyScripts.MODULE_SOURCES[i], PolicyBytecode.fileName(name),
+                            codes.codes()[i], codes.version());
                 }
                 this.runtime = module;
                 Value main = context.getBindings(PolicyScripts.LANGUAGE);

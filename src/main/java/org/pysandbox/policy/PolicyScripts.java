@@ -10,14 +10,15 @@ import org.graalvm.polyglot.Source;
 /** The Python sources that set up each context, read once from the class path. */
 final class PolicyScripts {
     static final String LANGUAGE = "python";
+    static final String RESOURCES = "/org/pysandbox/python/";
     static final Source LOADER = load("loader.py");
     /** The names loader.py leaves in __main__, removed once the policy is loaded. */
-    static final String[] LOADER_NAMES = {"_pysandbox_load", "_sys", "_types"};
+    static final String[] LOADER_NAMES = {"_pysandbox_load", "_pysandbox_code_version", "_sys", "_types"};
     /**
      * The modules of the policy package, in load order (each imports only those before it); the last one
      * holds the entry points the host calls.
      */
-    static final String[] MODULES = {"syntax", "checker", "errors", "state", "guards", "views", "imports", "guest_builtins",
+    static final String[] MODULES = {"syntax", "lines", "checker", "errors", "state", "guards", "views", "imports", "guest_builtins",
         "runtime"};
     static final String[] MODULE_SOURCES = java.util.Arrays.stream(MODULES).map(m -> read("pysandbox/" + m + ".py"))
             .toArray(String[]::new);
@@ -31,7 +32,7 @@ final class PolicyScripts {
     }
 
     private static String read(String name) {
-        String resource = "/org/pysandbox/python/" + name;
+        String resource = RESOURCES + name;
         try (InputStream in = PolicyScripts.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("missing resource " + resource);

@@ -5,7 +5,15 @@ import sys as _sys
 import types as _types
 
 
-def _pysandbox_load(name, source, filename):
+def _pysandbox_code_version():
+    """Names the interpreter whose marshalled code this one can load: build-time code made by another
+    GraalPy release is compiled again from its source."""
+    return '%s %s' % (_sys.implementation.cache_tag, '.'.join(map(str, _sys.implementation.version[:3])))
+
+
+def _pysandbox_load(name, source, filename, code=None, code_version=None):
+    """code: the module's code as marshalled at build time (policy.PolicyBytecode), one char per byte, made
+    by the interpreter code_version names; without it, or from another interpreter, the source is compiled."""
     if 'pysandbox' not in _sys.modules:
         package = _types.ModuleType('pysandbox')
         package.__path__ = []
@@ -13,7 +21,13 @@ def _pysandbox_load(name, source, filename):
     module = _types.ModuleType(name)
     module.__file__ = filename
     _sys.modules[name] = module
-    exec(compile(source, filename, 'exec'), module.__dict__)
+    if code is None or code_version != _pysandbox_code_version():
+        code = compile(source, filename, 'exec')
+    else:
+        import marshal
+        import _codecs
+        code = marshal.loads(_codecs.latin_1_encode(code)[0])
+    exec(code, module.__dict__)
     parent, _, child = name.rpartition('.')
     if parent:
         setattr(_sys.modules[parent], child, module)

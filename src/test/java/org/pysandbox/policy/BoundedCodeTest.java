@@ -89,4 +89,23 @@ class BoundedCodeTest {
         assertThat(interpreter.evaluate("x > 1", "<bounded test>", true, new Object[] {"x"}, new Object[] {2}, false,
                 null, null).getArrayElement(5).asBoolean()).isTrue();
     }
+
+    @org.junit.jupiter.api.Test
+    void aRuleExpressionIsNotScannedForChangesButStatementsAre() {
+        Object[] names = {"x"};
+        Object[] values = {2};
+        // one bounded expression can bind or delete no name: its changes are empty without a scan
+        Value rule = interpreter.evaluate("x > 1", "<bounded test>", true, names, values, true, null, null);
+        assertThat(rule.getArrayElement(3).getArrayElement(0).getArraySize()).isZero();
+        assertThat(rule.getArrayElement(3).getArrayElement(1).getArraySize()).isZero();
+        // a bounded assignment binds names, which come back
+        Value assigned = interpreter.evaluate("y = x + 1\ny", "<bounded test>", true, names, values, true, null, null);
+        assertThat(assigned.getArrayElement(5).asBoolean()).isTrue();
+        Value changed = assigned.getArrayElement(3).getArrayElement(0);
+        assertThat(changed.getArraySize()).isEqualTo(1);
+        assertThat(changed.getArrayElement(0).getArrayElement(0).asString()).isEqualTo("y");
+        // and a separate locals mapping gets the same treatment
+        Value local = interpreter.evaluate("z = x", "<bounded test>", false, new Object[0], new Object[0], true, names, values);
+        assertThat(local.getArrayElement(4).getArrayElement(0).getArrayElement(0).getArrayElement(0).asString()).isEqualTo("z");
+    }
 }

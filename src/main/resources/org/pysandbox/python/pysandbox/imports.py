@@ -232,11 +232,30 @@ def _import_hook(name, globals=None, locals=None, fromlist=(), level=0):
     in trusted modules import freely; statements in guest code go through the allow-list.
     """
     if globals is None or _trusted_namespace(globals):
+        if name == 'builtins' and fromlist and not level:
+            return _builtins_for_trusted()
         module = _orig_import(name, globals, locals, fromlist, level)
         if len(_sys.modules) != _TRUSTED_MODULE_COUNT[0]:
             _register_trusted_modules()
         return module
     return _guest_import(name, globals, locals, fromlist, level)
+
+
+_TRUSTED_BUILTINS = []
+
+
+def _builtins_for_trusted():
+    """What 'from builtins import open' in a trusted module imports from: the builtins module as it was
+    before set-up. The real module no longer holds the builtins guest code must not resolve (GraalPy
+    resolves guest names in it), which trusted modules already get back by name (ORIGINAL_FOR_TRUSTED);
+    tokenize, tarfile and bz2 import them with from-imports, and they load after set-up (inspect and
+    dataclasses import tokenize). Only this hook's trusted branch hands the module out."""
+    if not _TRUSTED_BUILTINS:
+        module = _ModuleType('builtins')
+        module.__dict__.update(_sys.modules['builtins'].__dict__)
+        module.__dict__.update(_ORIGINAL_FOR_TRUSTED)
+        _TRUSTED_BUILTINS.append(module)
+    return _TRUSTED_BUILTINS[0]
 
 
 def _trusted_namespace(namespace):

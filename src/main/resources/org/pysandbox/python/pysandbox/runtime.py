@@ -3,11 +3,11 @@ and encoding values and exceptions for the host. The host holds this module's fu
 
 import builtins as _builtins
 import _json
-import linecache as _linecache  # eager: its tokenize does 'from builtins import open', which set-up hides
 import os as _os
 import sys as _sys
 
 from pysandbox import checker as _checker
+from pysandbox import lines as _lines
 from pysandbox import guards as _guards
 from pysandbox.guards import check_name as _check_name, hide_real_builtins as _hide_real_builtins
 from pysandbox.errors import (SandboxViolation, OperationBlocked, violation as _violation, refuse_read_only,
@@ -27,6 +27,10 @@ from pysandbox.state import (CONFIG as _CONFIG, BUILTINS_VIEW as _BUILTINS_VIEW,
 # Entry points called by the host.
 # --------------------------------------------------------------------------------------------
 _CODE_CACHE = {}
+_LINECACHE = [None]
+_MISSING = object()
+_NOTHING_CHANGED = {}
+_NO_CHANGES = ((), ())
 _CODE_CACHE_LIMIT = 256
 
 
@@ -63,6 +67,8 @@ def setup(config_json):
     # GraalPy imports the codec registry from Java on the first str.encode/bytes.decode, with the guest's
     # frame on top of the stack; importing it here makes that a lookup of a module that is already trusted.
     import encodings as _encodings  # noqa: F401
+    # tracebacks read guest source lines through linecache: the sandbox's own (see lines.py)
+    _LINECACHE[0] = _sys.modules.setdefault('linecache', _lines)
     _register_trusted_modules()
     _sys.meta_path.insert(0, _TrustedLoaderFinder())
     _neutralise_signals()
@@ -97,7 +103,7 @@ def compile_guest(source, filename, want_value):
     if len(_CODE_CACHE) >= _CODE_CACHE_LIMIT:
         _CODE_CACHE.clear()
     _CODE_CACHE[key] = code
-    _linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    _LINECACHE[0].cache[filename] = (len(source), None, source.splitlines(True), filename)
     return code
 
 
@@ -161,6 +167,8 @@ def evaluate(source, filename, want_value, names, values, track, local_names, lo
     bounded): bounded tells the host that this source runs in bounded time (see the checker's is_bounded).
     """
     body, last, bounded, reads = compile_guest(source, filename, want_value)
+    # a single bounded expression (a rule) binds and deletes no name: no changes to look for
+    binds_nothing = bounded and body is None
     if bounded:
         # only over names the host bound (to plain data, which the host checks): nothing else is read
         given = {names[i] for i in range(len(names))}
@@ -169,19 +177,20 @@ def evaluate(source, filename, want_value, names, values, track, local_names, lo
         bounded = reads <= given
     globals_ = new_namespace()
     _fill(globals_, names, values)
-    before = dict(globals_) if track else None
+    before = dict(globals_) if track and not binds_nothing else None
     if local_names is None:
         locals_ = globals_
         local_before = None
     else:
         locals_ = {}
         _fill(locals_, local_names, local_values)
-        local_before = dict(locals_)
+        local_before = _NOTHING_CHANGED if binds_nothing else dict(locals_)
     outcome = _confined(_run_code, body, last, globals_, locals_)
     exited, status = outcome_exit(outcome)
     return (exited, status, None if exited else export(outcome.value),
-            _encoded_changes(globals_, before) if track else None,
-            _encoded_changes(locals_, local_before) if local_before is not None else None, bounded)
+            (_NO_CHANGES if binds_nothing else _encoded_changes(globals_, before)) if track else None,
+            (_NO_CHANGES if binds_nothing else _encoded_changes(locals_, local_before))
+            if local_before is not None else None, bounded)
 
 
 def _fill(namespace, names, values):
@@ -191,6 +200,8 @@ def _fill(namespace, names, values):
 
 def _encoded_changes(namespace, before):
     changed, deleted = changed_names(namespace, before)
+    if not changed:
+        return changed, deleted
     return [(name, export(value)) for name, value in changed], deleted
 
 
@@ -198,8 +209,12 @@ def outcome_value(outcome):
     return outcome.value
 
 
+_EXIT_STATUS_TYPES = (int, str, type(None))
+
+
 def outcome_exit(outcome):
-    return (outcome.exited, outcome.exit_status if isinstance(outcome.exit_status, (int, str, type(None))) else str(outcome.exit_status))
+    status = outcome.exit_status
+    return (outcome.exited, status if isinstance(status, _EXIT_STATUS_TYPES) else str(status))
 
 
 # --------------------------------------------------------------------------------------------
@@ -248,13 +263,21 @@ def _int_text(value):
 def changed_names(namespace, before):
     """Names the guest bound or rebound at top level, as (name, value) pairs, and deleted names."""
     changed = []
+    added = 0
+    missing = _MISSING
     for key, value in list(namespace.items()):
-        if type(key) is not str or key == '__builtins__':
+        old = before.get(key, missing)
+        if old is missing:
+            added += 1
+        elif old is value:
             continue
-        if key not in before or before[key] is not value:
+        if type(key) is str and key != '__builtins__':
             changed.append((key, value))
-    deleted = [key for key in before if key not in namespace]
-    return changed, deleted
+    # every name of before is still there unless the sizes say otherwise: the scan for deleted names,
+    # a comprehension over every binding, is the dearest step of a small rule interpreter-only
+    if len(namespace) == len(before) + added:
+        return changed, []
+    return changed, [key for key in before if key not in namespace]
 
 
 def describe(value):

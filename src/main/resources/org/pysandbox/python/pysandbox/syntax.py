@@ -48,8 +48,11 @@ def walk(node):
         yield current
 
 
+_POSITIONS = ('lineno', 'col_offset', 'end_lineno', 'end_col_offset')
+
+
 def copy_location(new_node, old_node):
-    for attr in ('lineno', 'col_offset', 'end_lineno', 'end_col_offset'):
+    for attr in _POSITIONS:
         if attr in old_node._attributes and attr in new_node._attributes:
             value = getattr(old_node, attr, None)
             # the end positions are optional: copied also when None, as long as the old node has them
@@ -60,32 +63,21 @@ def copy_location(new_node, old_node):
 
 def fix_missing_locations(node):
     """Gives every node without a position its parent's, so that compile() accepts rewritten trees."""
-    pending = [(node, 1, 0, 1, 0)]
+    pending = [(node, (1, 0, 1, 0))]
     while pending:
-        current, lineno, col, end_lineno, end_col = pending.pop()
-        attributes = current._attributes
-        if 'lineno' in attributes:
-            if hasattr(current, 'lineno'):
-                lineno = current.lineno
-            else:
-                current.lineno = lineno
-        if 'end_lineno' in attributes:
-            if getattr(current, 'end_lineno', None) is None:
-                current.end_lineno = end_lineno
-            else:
-                end_lineno = current.end_lineno
-        if 'col_offset' in attributes:
-            if hasattr(current, 'col_offset'):
-                col = current.col_offset
-            else:
-                current.col_offset = col
-        if 'end_col_offset' in attributes:
-            if getattr(current, 'end_col_offset', None) is None:
-                current.end_col_offset = end_col
-            else:
-                end_col = current.end_col_offset
+        current, inherited = pending.pop()
+        own = []
+        for attr, value in zip(_POSITIONS, inherited):
+            if attr in current._attributes:
+                present = getattr(current, attr, None)
+                if present is None:
+                    setattr(current, attr, value)
+                else:
+                    value = present
+            own.append(value)
+        own = tuple(own)
         for child in iter_child_nodes(current):
-            pending.append((child, lineno, col, end_lineno, end_col))
+            pending.append((child, own))
     return node
 
 
