@@ -15,12 +15,14 @@ import org.graalvm.polyglot.Engine;
 import org.pysandbox.policy.ConfinedContextFactory;
 
 /**
- * The benchmark harness of issue 5: kernels, small rules, fresh-sandbox latency and memory, all
- * measured in one JVM run and printed as one table. Run it through {@code bench/run}.
+ * The benchmark harness of issues 5 and 13: kernels, small rules (quiet, interpreter-only, under load),
+ * warm-up in fresh JVMs, start-up, engine-per-call and memory, all from one run of {@code bench/run}, printed
+ * as one report that ends with the issue's targets. Run it through {@code bench/run}.
  *
  * <pre>
- * bench/run [--quick] [--sections=kernels,rules,fresh,memory] [--kernels=nbody,parser,...]
- *           [--warmup=N] [--timed=N] [--rule-seconds=S] [--clock=wall|cpu] [--trace]
+ * bench/run [--interpreter] [--quick] [--sections=warmup,interpreted,kernels,rules,load,engines,fresh,memory]
+ *           [--kernels=nbody,parser,...] [--warmup=N] [--timed=N] [--rule-seconds=S] [--load=N]
+ *           [--warmup-seconds=S] [--jvm-age=S] [--engine-calls=N] [--clock=wall|cpu] [--trace]
  * </pre>
  */
 public final class Bench {
@@ -36,44 +38,102 @@ public final class Bench {
         Report report = new Report();
         double loadBefore = loadAverage();
         Instant started = Instant.now();
+        // The mode is what the JVM was started with (bench/run --interpreter leaves the JIT options out); the
+        // engine's implementation name below confirms it.
+        boolean jitOptions = ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+EnableJVMCI");
+
+        // Child-JVM sections first, while this JVM has done nothing yet: its own JIT compilations would take
+        // one of the two cores from a child that is timing its warm-up.
+        WarmupSuite warmup = null;
+        if (o.sections.contains("warmup")) {
+            warmup = new WarmupSuite(o.warmupSeconds);
+            warmup.run();
+        }
+        RuleSuite interpreted = null;
+        if (o.sections.contains("interpreted")) {
+            interpreted = new RuleSuite(o.ruleSeconds, RuleSuite.rows(RuleSuite.SANDBOX_JSR223, RuleSuite.RAW, RuleSuite.JYTHON),
+                    new int[] {1, 2}, "");
+            try {
+                interpreted.parse(ChildJvm.run(false, 600 + (long) (o.ruleSeconds * 20), "rules", String.valueOf(o.ruleSeconds)));
+            } catch (Exception e) {
+                interpreted.notes.add("the interpreter-only child JVM failed: " + e);
+            }
+        }
+
+        StartupSuite startup = null;
+        if (o.sections.contains("fresh")) {
+            startup = new StartupSuite(o.freshCount, o.jvmStarts, benchDir.getParent(), o.jvmAgeSeconds);
+            startup.runChildren(); // the CLI and young JVMs; the in-JVM rows come later
+        }
 
         Engine engine = ConfinedContextFactory.engine();
         String jit = engine.getImplementationName();
+        boolean compiled = !"Interpreted".equalsIgnoreCase(jit);
         report.preamble("# pysandbox benchmarks");
         report.preamble("");
-        report.preamble("- started " + started.truncatedTo(ChronoUnit.SECONDS) + ", mode " + (o.quick ? "QUICK (not for the record)" : "full"));
+        report.preamble("- started " + started.truncatedTo(ChronoUnit.SECONDS) + ", mode " + (o.quick ? "QUICK (not for the record)" : "full")
+                + "; harness JVM " + (compiled ? "with the Graal JIT options" : "WITHOUT the JIT options (interpreter-only, --interpreter)")
+                + (compiled == jitOptions ? "" : " [JVM options and engine disagree: check the compiler jars]"));
+        report.preamble("- options: " + (args.length == 0 ? "(none)" : String.join(" ", args)));
         report.preamble("- machine: " + Runtime.getRuntime().availableProcessors() + " cores, "
                 + memoryTotal() + " RAM, " + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         report.preamble("- JDK: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
                 + ", max heap " + Report.mb(Runtime.getRuntime().maxMemory()));
         report.preamble("- GraalPy: " + graalPyVersion() + "; Truffle runtime: " + jit
-                + ("Interpreted".equalsIgnoreCase(jit) ? " (JIT OFF: interpreter only)" : " (Graal JIT on)"));
+                + (compiled ? " (Graal JIT on)" : " (JIT OFF: interpreter only)"));
         report.preamble("- peers: " + PythonVersions.cpython(o.python) + "; " + PythonVersions.jython());
 
+        if (warmup != null) {
+            warmup.report(report);
+        }
+        if (interpreted != null) {
+            interpreted.report(report, String.format(Locale.ROOT, "Small rule in a stock host JVM (interpreter-only child JVM, "
+                    + "no JIT options), %.0f s warm-up + %.0f s measured", o.ruleSeconds, o.ruleSeconds));
+        }
+        KernelSuite kernels = null;
         if (o.sections.contains("kernels")) {
-            KernelSuite kernels = new KernelSuite(benchDir, o.warmup, o.timed, o.python, o.clock);
+            kernels = new KernelSuite(benchDir, o.warmup, o.timed, o.python, o.clock);
             kernels.run(o.kernels);
             kernels.report(report);
-            Targets.kernels(report, kernels);
         }
+        RuleSuite rules = null;
         if (o.sections.contains("rules")) {
-            RuleSuite rules = new RuleSuite(o.ruleSeconds);
-            rules.run();
+            rules = new RuleSuite(o.ruleSeconds).run();
             rules.report(report);
-            Targets.rules(report, rules);
         }
-        if (o.sections.contains("fresh")) {
-            StartupSuite startup = new StartupSuite(o.freshCount, o.jvmStarts);
-            startup.run();
+        LoadSuite load = null;
+        if (o.sections.contains("load") && o.loadPerCore > 0) {
+            load = new LoadSuite(o.ruleSeconds, o.loadPerCore, rules, benchDir.resolve("target/load.pids"));
+            load.run();
+            load.report(report);
+        }
+        EnginePerCallSuite engines = null;
+        if (o.sections.contains("engines")) {
+            engines = new EnginePerCallSuite(o.engineCalls);
+            engines.run();
+            engines.report(report);
+        }
+        if (startup != null) {
+            startup.runInJvm();
             startup.report(report);
-            Targets.startup(report, startup);
         }
+        MemorySuite memory = null;
         if (o.sections.contains("memory")) {
-            MemorySuite memory = new MemorySuite(o.memoryCount);
+            memory = new MemorySuite(o.memoryCount);
             memory.run();
             memory.report(report);
-            Targets.memory(report, memory);
         }
+
+        // Target 2 in an interpreter-only run comes from its own rules section when no child measured it.
+        RuleSuite stockHost = interpreted != null ? interpreted : compiled ? null : rules;
+        Targets.rulesWithJit(report, rules, compiled);
+        Targets.rulesInterpreted(report, stockHost, stockHost == interpreted ? "interpreter-only child JVM" : "this interpreter-only run");
+        Targets.underLoad(report, load);
+        Targets.warmup(report, warmup);
+        Targets.kernels(report, kernels, compiled);
+        Targets.startup(report, startup, memory);
+        Targets.enginePerCall(report, engines);
+
         double loadAfter = loadAverage();
         report.preamble(String.format(Locale.ROOT, "- load average (1 min) %.2f before, %.2f after; run took %d s",
                 loadBefore, loadAfter, Instant.now().getEpochSecond() - started.getEpochSecond()));
@@ -125,7 +185,7 @@ public final class Bench {
     static final class Options {
         boolean quick;
         boolean trace;
-        List<String> sections = List.of("kernels", "rules", "fresh", "memory");
+        List<String> sections = List.of("warmup", "interpreted", "kernels", "rules", "load", "engines", "fresh", "memory");
         List<String> kernels = new ArrayList<>(KernelSuite.KERNELS.keySet());
         int warmup = 15;
         int timed = 10;
@@ -133,6 +193,14 @@ public final class Bench {
         int freshCount = 30;
         int jvmStarts = 5;
         int memoryCount = 10;
+        /** Busy processes per core beside the under-load rules (issue 13: 2); 0 skips that section. */
+        int loadPerCore = 2;
+        /** Length of each warm-up curve in a fresh JVM. */
+        int warmupSeconds = 60;
+        /** Age of the young JVM in which fresh sandboxes are timed (issue 13: 10 s). */
+        double jvmAgeSeconds = 10;
+        /** Evaluations per thread in the engine-per-call rows with a tenant (a tenth of it without). */
+        int engineCalls = 200;
         String python = "python3";
         Clock clock = Clock.WALL;
 
@@ -147,6 +215,8 @@ public final class Bench {
                     o.freshCount = 5;
                     o.jvmStarts = 1;
                     o.memoryCount = 3;
+                    o.warmupSeconds = 10;
+                    o.engineCalls = 20;
                 }
             }
             for (String a : args) {
@@ -171,6 +241,14 @@ public final class Bench {
                     o.jvmStarts = Integer.parseInt(value);
                 } else if (a.startsWith("--memory=")) {
                     o.memoryCount = Integer.parseInt(value);
+                } else if (a.startsWith("--load=")) {
+                    o.loadPerCore = Integer.parseInt(value);
+                } else if (a.startsWith("--warmup-seconds=")) {
+                    o.warmupSeconds = Integer.parseInt(value);
+                } else if (a.startsWith("--jvm-age=")) {
+                    o.jvmAgeSeconds = Double.parseDouble(value);
+                } else if (a.startsWith("--engine-calls=")) {
+                    o.engineCalls = Integer.parseInt(value);
                 } else if (a.startsWith("--clock=")) {
                     o.clock = Clock.valueOf(value.toUpperCase(Locale.ROOT));
                 } else if (a.startsWith("--python=")) {

@@ -52,7 +52,7 @@ final class Report {
             }
         }
         if (!targets.isEmpty()) {
-            out.append("\n## Targets (issue 5)\n\n");
+            out.append("\n## Targets (issue 13)\n\n");
             table(out, List.of("target", "goal", "measured", "verdict"), targets);
         }
         return out.toString();
@@ -95,7 +95,8 @@ final class Report {
     }
 
     static String ratio(double r) {
-        return Double.isNaN(r) ? "-" : String.format(Locale.ROOT, "%.2fx", r);
+        // small ratios (the rule path against its peers) keep two significant digits instead of reading 0.00x
+        return Double.isNaN(r) ? "-" : String.format(Locale.ROOT, r < 0.1 ? "%.4fx" : "%.2fx", r);
     }
 
     static String percent(double fraction) {

@@ -52,36 +52,91 @@ final class RuleSuite {
         }
     }
 
+    static final String SANDBOX_EVAL = "pysandbox (Sandbox.eval)";
+    static final String SANDBOX_JSR223 = "pysandbox (JSR-223 CompiledScript)";
+    static final String RAW = "raw GraalPy (Context.eval)";
+    static final String JYTHON = "Jython 2.7 (JSR-223 CompiledScript)";
+
     private final double seconds;
+    private final Map<String, EvaluatorFactory> rows;
+    private final int[] threadCounts;
+    private final String title;
     /** row name -> threads -> result */
     final Map<String, Map<Integer, Result>> results = new LinkedHashMap<>();
     final List<String> notes = new ArrayList<>();
 
+    /** The rules section: every engine, 1 and 2 threads. */
     RuleSuite(double seconds) {
-        this.seconds = seconds;
+        this(seconds, rows(SANDBOX_EVAL, SANDBOX_JSR223, RAW, JYTHON), new int[] {1, 2}, "");
     }
 
-    void run() {
-        Map<String, EvaluatorFactory> rows = new LinkedHashMap<>();
-        rows.put("pysandbox (Sandbox.eval)", RuleSuite::sandbox);
-        if (new ScriptEngineManager().getEngineByName("pysandbox") != null) {
-            rows.put("pysandbox (JSR-223 CompiledScript)", () -> jsr223("pysandbox"));
-        } else {
-            notes.add("pysandbox JSR-223 row skipped: no ScriptEngine named 'pysandbox' is registered on this class path "
-                    + "(the engine lands with the jsr223 branch); the Sandbox.eval row measures the same rule path.");
+    /** The same measurement for a subset of the engines (the under-load and interpreter-only sections reuse it). */
+    RuleSuite(double seconds, Map<String, EvaluatorFactory> rows, int[] threadCounts, String title) {
+        this.seconds = seconds;
+        this.rows = rows;
+        this.threadCounts = threadCounts;
+        this.title = title;
+    }
+
+    /** The named engines' evaluator factories, in the given order; the JSR-223 row is left out if no engine is registered. */
+    static Map<String, EvaluatorFactory> rows(String... names) {
+        Map<String, EvaluatorFactory> all = new LinkedHashMap<>();
+        all.put(SANDBOX_EVAL, RuleSuite::sandbox);
+        all.put(SANDBOX_JSR223, () -> jsr223("pysandbox"));
+        all.put(RAW, RuleSuite::rawGraalPy);
+        all.put(JYTHON, () -> jsr223("jython"));
+        Map<String, EvaluatorFactory> picked = new LinkedHashMap<>();
+        for (String name : names) {
+            picked.put(name, all.get(name));
         }
-        rows.put("raw GraalPy (Context.eval)", RuleSuite::rawGraalPy);
-        rows.put("Jython 2.7 (JSR-223 CompiledScript)", () -> jsr223("jython"));
+        return picked;
+    }
+
+    /** The evaluator factory of one row, for the warm-up section's fresh JVMs. */
+    static EvaluatorFactory factory(String name) {
+        return rows(name).get(name);
+    }
+
+    RuleSuite run() {
         for (Map.Entry<String, EvaluatorFactory> row : rows.entrySet()) {
+            if (row.getKey().equals(SANDBOX_JSR223) && new ScriptEngineManager().getEngineByName("pysandbox") == null) {
+                notes.add("pysandbox JSR-223 row skipped: no ScriptEngine named 'pysandbox' is registered on this class path.");
+                continue;
+            }
             Map<Integer, Result> byThreads = new LinkedHashMap<>();
-            for (int threads : new int[] {1, 2}) {
+            for (int threads : threadCounts) {
                 Result r = measure(row.getValue(), threads);
                 byThreads.put(threads, r);
-                Bench.progress("rule %-36s %d thread(s): %s evals/s p50 %s p99 %s%s", row.getKey(), threads,
+                Bench.progress("rule %-36s %d thread(s)%s: %s evals/s p50 %s p99 %s%s", row.getKey(), threads, title,
                         Report.count(r.evalsPerSecond()), Report.ms(r.p50Millis()), Report.ms(r.p99Millis()),
                         r.error() == null ? "" : " FAILED " + r.error());
             }
             results.put(row.getKey(), byThreads);
+        }
+        return this;
+    }
+
+    /** The results as lines a parent JVM reads back ({@link #parse}): row, threads, evals/s, p50, p99, count, error. */
+    List<String> lines() {
+        List<String> lines = new ArrayList<>();
+        results.forEach((name, byThreads) -> byThreads.forEach((threads, r) -> lines.add(String.join("\t", name,
+                String.valueOf(threads), String.valueOf(r.evalsPerSecond()), String.valueOf(r.p50Millis()),
+                String.valueOf(r.p99Millis()), String.valueOf(r.evaluations()), String.valueOf(r.error())))));
+        notes.forEach(n -> lines.add("note\t" + n));
+        return lines;
+    }
+
+    /** Reads the lines of {@link #lines} that a child JVM printed into this suite's results. */
+    void parse(List<String> lines) {
+        for (String line : lines) {
+            String[] f = line.split("\t", -1);
+            if (f[0].equals("note")) {
+                notes.add(f[1]);
+                continue;
+            }
+            Result r = new Result(Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4]),
+                    Long.parseLong(f[5]), f[6].equals("null") ? null : f[6]);
+            results.computeIfAbsent(f[0], k -> new LinkedHashMap<>()).put(Integer.parseInt(f[1]), r);
         }
     }
 
@@ -105,7 +160,7 @@ final class RuleSuite {
         };
     }
 
-    private static Evaluator jsr223(String name) throws Exception {
+    static Evaluator jsr223(String name) throws Exception {
         ScriptEngine engine = name.equals("jython") ? Runtimes.jythonEngine() : new ScriptEngineManager().getEngineByName(name);
         CompiledScript script = ((Compilable) engine).compile(RULE);
         return new Evaluator() {
@@ -138,7 +193,7 @@ final class RuleSuite {
      * Source evaluated again and again. No policy layer and no fresh namespace. The engine's contexts
      * must share one host access configuration, so the list goes in as a proxy, as the sandbox does.
      */
-    private static Evaluator rawGraalPy() {
+    static Evaluator rawGraalPy() {
         Context context = Context.newBuilder("python").engine(ConfinedContextFactory.engine())
                 .allowHostAccess(HostAccess.NONE).build();
         ProxyArray allowed = ProxyArray.fromList(new ArrayList<>(ALLOWED));
@@ -237,7 +292,7 @@ final class RuleSuite {
     }
 
     /** Evaluates the rule with inputs that vary per call and checks the answer, so no engine can cheat. */
-    private static void check(Evaluator evaluator, int i) throws Exception {
+    static void check(Evaluator evaluator, int i) throws Exception {
         int amount = (i * 37) % 200;
         int limit = 100;
         String country = COUNTRIES[i % COUNTRIES.length];
@@ -250,15 +305,25 @@ final class RuleSuite {
     }
 
     void report(Report report) {
-        Report.Section s = report.section(String.format(
+        report(report, String.format(
                 "Small rule `%s`, fresh bindings per evaluation (amount, limit, country, allowed), %.0f s warm-up + %.0f s measured",
-                RULE, seconds, seconds),
-                "engine", "1 thread evals/s", "p50", "p99", "2 threads evals/s", "p50", "p99");
+                RULE, seconds, seconds));
+    }
+
+    void report(Report report, String sectionTitle) {
+        List<String> header = new ArrayList<>(List.of("engine"));
+        for (int threads : threadCounts) {
+            String t = threads == 1 ? "1 thread" : threads + " threads";
+            header.addAll(List.of(t + " evals/s", "p50", "p99"));
+        }
+        Report.Section s = report.section(sectionTitle, header.toArray(String[]::new));
         results.forEach((name, byThreads) -> {
-            Result one = byThreads.get(1);
-            Result two = byThreads.get(2);
-            Report.row(s, name, Report.count(one.evalsPerSecond()), Report.ms(one.p50Millis()), Report.ms(one.p99Millis()),
-                    Report.count(two.evalsPerSecond()), Report.ms(two.p50Millis()), Report.ms(two.p99Millis()));
+            List<String> cells = new ArrayList<>(List.of(name));
+            for (int threads : threadCounts) {
+                Result r = byThreads.getOrDefault(threads, Result.failed("not measured"));
+                cells.addAll(List.of(Report.count(r.evalsPerSecond()), Report.ms(r.p50Millis()), Report.ms(r.p99Millis())));
+            }
+            Report.row(s, cells.toArray(String[]::new));
             byThreads.forEach((threads, r) -> {
                 if (r.error() != null) {
                     Report.note(s, name + " with " + threads + " thread(s) failed: " + r.error());
@@ -266,5 +331,20 @@ final class RuleSuite {
             });
         });
         notes.forEach(n -> Report.note(s, n));
+    }
+
+    double seconds() {
+        return seconds;
+    }
+
+    /** Evals/s of one row and thread count, NaN when it was not measured or failed. */
+    double rate(String row, int threads) {
+        Result r = result(row, threads);
+        return r == null ? Double.NaN : r.evalsPerSecond();
+    }
+
+    Result result(String row, int threads) {
+        Map<Integer, Result> byThreads = results.get(row);
+        return byThreads == null ? null : byThreads.get(threads);
     }
 }
