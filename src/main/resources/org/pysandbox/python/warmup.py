@@ -24,4 +24,6 @@ except ValueError as error:
     message = str(error)
 accounts[1].deposit(5)
 summary = {'total': total(accounts), 'owners': sorted(a.owner for a in accounts), 'message': message}
+# str.format's checked formatter is made on its first use (it imports string and re): here, not in a script
+label = '{}: {:>4}'.format('total', summary['total'])
 f'{summary["total"]:>4}' if amount > limit and country in allowed else None

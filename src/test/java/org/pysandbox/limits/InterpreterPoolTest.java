@@ -67,7 +67,7 @@ class InterpreterPoolTest {
         assertThat(InterpreterPool.awaitFull(CONFIG, Duration.ofMinutes(2))).isTrue();
         try (Sandbox sandbox = new Sandbox(CONFIG)) {
             // the names warmup.py binds, and the bindings it was given
-            assertThat(sandbox.eval("[n for n in ('Account', 'accounts', 'total', 'summary', 'message', 'amount', "
+            assertThat(sandbox.eval("[n for n in ('Account', 'accounts', 'total', 'summary', 'message', 'label', 'amount', "
                     + "'allowed') if n in globals() or n in dir(__builtins__)]")).isEqualTo(java.util.List.of());
         }
     }
