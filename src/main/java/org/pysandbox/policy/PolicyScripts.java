@@ -13,7 +13,7 @@ final class PolicyScripts {
     static final String RESOURCES = "/org/pysandbox/python/";
     static final Source LOADER = load("loader.py");
     /** The names loader.py leaves in __main__, removed once the policy is loaded. */
-    static final String[] LOADER_NAMES = {"_pysandbox_load", "_pysandbox_code_version", "_sys", "_types"};
+    static final String[] LOADER_NAMES = {"_pysandbox_load", "_pysandbox_code_version", "_sys", "_ModuleType"};
     /**
      * The modules of the policy package, in load order (each imports only those before it); the last one
      * holds the entry points the host calls.

@@ -2,7 +2,8 @@
 # loaded (as real modules of the package 'pysandbox', so that nothing of the policy lives in the guest's
 # __main__) and is then removed again by the host.
 import sys as _sys
-import types as _types
+
+_ModuleType = type(_sys)  # types.ModuleType, without importing types at every start
 
 
 def _pysandbox_code_version():
@@ -17,10 +18,10 @@ def _pysandbox_load(name, source, filename, code=None, code_version=None):
     """code: the module's code as marshalled at build time (policy.PolicyBytecode), one char per byte, made
     by the interpreter code_version names; without it, or from another interpreter, the source is compiled."""
     if 'pysandbox' not in _sys.modules:
-        package = _types.ModuleType('pysandbox')
+        package = _ModuleType('pysandbox')
         package.__path__ = []
         _sys.modules['pysandbox'] = package
-    module = _types.ModuleType(name)
+    module = _ModuleType(name)
     module.__file__ = filename
     _sys.modules[name] = module
     if code is None or code_version != _pysandbox_code_version():

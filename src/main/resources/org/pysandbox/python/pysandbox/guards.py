@@ -4,7 +4,6 @@ attribute names read at run time, str.format field walks, frame summaries and th
 Every name rule here is the checker's rule applied to a value known only at run time."""
 
 import sys as _sys
-from keyword import iskeyword as _keyword_iskeyword
 
 from pysandbox import checker as _checker
 from pysandbox.errors import (AttributeBlocked, OperationBlocked, ReadOnlyError, violation as _violation)
@@ -313,9 +312,9 @@ def checked_formatter():
     return _CHECKED_FORMATTER[0]
 
 
-def _plain_field_name(name):
+def _plain_field_name(name, iskeyword):
     # exact str: a subclass could answer isidentifier() truly and format itself as other source text
-    return type(name) is str and name.isidentifier() and not _keyword_iskeyword(name)
+    return type(name) is str and name.isidentifier() and not iskeyword(name)
 
 
 def checked_dataclass(cls=None, /, **options):
@@ -325,6 +324,7 @@ def checked_dataclass(cls=None, /, **options):
     no metaclass in the class's MRO (type.__getattribute__ only), __annotations__ an exact dict, and base
     fields exact dicts of Field objects."""
     import dataclasses as _dataclasses
+    from keyword import iskeyword
 
     def wrap(c):
         if not isinstance(c, type) or any(type(b) is not type for b in _orig_getattr(c, '__mro__')):
@@ -345,7 +345,7 @@ def checked_dataclass(cls=None, /, **options):
                                      'changed dataclass fields')
                 names.extend(f.name for f in fields.values())
             for name in names:
-                if not _plain_field_name(name):
+                if not _plain_field_name(name, iskeyword):
                     raise _violation(OperationBlocked, 'dataclass() is blocked by the sandbox for the field '
                                      'name %r: field names must be plain identifiers' % (name,))
         return _dataclasses.dataclass(**options)(c)

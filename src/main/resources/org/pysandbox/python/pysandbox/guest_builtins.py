@@ -3,11 +3,8 @@ and attributes by name, installed into the context's real builtins module (Graal
 global name through it, whatever __builtins__ a namespace holds), and the read-only builtins view."""
 
 import builtins as _builtins
-import os as _os
+import posix as _posix
 import sys as _sys
-import types as _types
-
-_FunctionType = _types.FunctionType
 
 from pysandbox import checker as _checker
 from pysandbox.errors import OperationBlocked, violation as _violation
@@ -27,6 +24,7 @@ from pysandbox.state import (CONFIG as _CONFIG, BUILTINS_VIEW as _BUILTINS_VIEW,
                              orig_getattr as _orig_getattr, orig_compile as _orig_compile, orig_exec as _orig_exec,
                              orig_eval as _orig_eval, orig_open as _orig_open, orig_print as _orig_print,
                              object_setattr as _object_setattr, object_new as _object_new, ModuleType as _ModuleType,
+                             FunctionType as _FunctionType, CodeType as _CodeType,
                              MISSING as _MISSING)
 
 # --------------------------------------------------------------------------------------------
@@ -117,13 +115,14 @@ def _guest_open(file, mode='r', buffering=-1, encoding=None, errors=None, newlin
         raise _violation(OperationBlocked, "open() in mode %r is blocked by the sandbox: files are read-only" % (mode,))
     if opener is not None or not closefd or isinstance(file, int):
         raise _violation(OperationBlocked, 'open() of file descriptors or with an opener is blocked by the sandbox')
-    path = _os.fspath(file)
+    path = _posix.fspath(file)
     if isinstance(path, bytes):
         path = bytes(path).decode('utf-8', 'surrogateescape')
     path = _exact_str(path)
-    real = _os.path.realpath(path)
-    for root in _CONFIG['paths']:
-        if real == root or real.startswith(root.rstrip(_os.sep) + _os.sep):
+    roots = _CONFIG['paths']
+    real = real_path(path) if roots else None
+    for root in roots:
+        if real == root or real.startswith(root.rstrip('/') + '/'):
             return _orig_open(real, mode, buffering, encoding, errors, newline)
     raise _violation(OperationBlocked, "reading '%s' is blocked by the sandbox" % path, "allowPath('%s')" % path)
 
@@ -131,7 +130,7 @@ def _guest_open(file, mode='r', buffering=-1, encoding=None, errors=None, newlin
 def _checked_source_code(source, mode, filename='<string>'):
     if type(source) is CheckedCode:
         return _private(source)
-    if isinstance(source, _types.CodeType):
+    if isinstance(source, _CodeType):
         raise _violation(OperationBlocked, 'running code objects is blocked by the sandbox')
     if isinstance(source, (bytes, bytearray)):
         source = bytes(source).decode('utf-8')
@@ -274,26 +273,30 @@ def _install_builtins(guarded):
 
 
 
-def _neutralise_signals():
-    """GraalPy 25.0 lets Python raise real signals in the host JVM; take the functions away."""
-    try:
-        import signal as _signal
-    except ImportError:
-        return
-    for name in ('raise_signal', 'signal', 'alarm', 'setitimer', 'pthread_kill', 'siginterrupt',
-                 'set_wakeup_fd', 'pause', 'sigwait', 'sigtimedwait', 'sigwaitinfo', 'pthread_sigmask'):
-        if hasattr(_signal, name):
-            try:
-                delattr(_signal, name)
-            except (AttributeError, TypeError):
-                pass
-    for name in ('kill', 'killpg', 'abort', '_exit', 'system', 'fork', 'execv', 'execve'):
-        if hasattr(_os, name):
-            setattr(_os, name, _blocked(name, None))
+_PROCESS_FUNCTIONS = ('kill', 'killpg', 'abort', '_exit', 'system', 'fork', 'forkpty', 'execv', 'execve',
+                      'posix_spawn', 'posix_spawnp')
 
 
+def _neutralise_process_functions():
+    """Replaces the process functions in posix, and so in every os imported later in this context (os
+    copies them from posix). The signal module needs no such step: on a context the floor hands out,
+    GraalPy never registered _signal (policy.PlatformAccess), so signal cannot be imported at all."""
+    modules = [_posix]
+    if 'os' in _sys.modules:
+        modules.append(_sys.modules['os'])
+    for name in _PROCESS_FUNCTIONS:
+        if hasattr(_posix, name):
+            blocked = _blocked(name, None)
+            for module in modules:
+                setattr(module, name, blocked)
+
+
+def real_path(path):
+    """os.path.realpath, imported on first use: the os module costs ~0.15 s of every interpreter's start."""
+    import posixpath
+    return posixpath.realpath(path)
 
 
 guest_builtins = _guest_builtins
 install_builtins = _install_builtins
-neutralise_signals = _neutralise_signals
+neutralise_process_functions = _neutralise_process_functions

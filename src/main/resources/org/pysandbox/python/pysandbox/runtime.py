@@ -3,7 +3,7 @@ and encoding values and exceptions for the host. The host holds this module's fu
 
 import builtins as _builtins
 import _json
-import os as _os
+import posix as _posix
 import sys as _sys
 
 from pysandbox import checker as _checker
@@ -16,7 +16,7 @@ from pysandbox.views import host_value_view
 from pysandbox.imports import register_trusted_modules as _register_trusted_modules, \
     TrustedLoaderFinder as _TrustedLoaderFinder
 from pysandbox.guest_builtins import run_in as _run_in, guest_builtins as _guest_builtins, install_builtins as _install_builtins, \
-    neutralise_signals as _neutralise_signals
+    neutralise_process_functions as _neutralise_process_functions, real_path as _real_path
 from pysandbox.state import (CONFIG as _CONFIG, BUILTINS_VIEW as _BUILTINS_VIEW, ORIGINAL as _ORIGINAL,
                              ALWAYS_HIDDEN as _ALWAYS_HIDDEN, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES,
                              ORIGINAL_FOR_TRUSTED as _ORIGINAL_FOR_TRUSTED, orig_getattr as _orig_getattr,
@@ -55,7 +55,7 @@ def setup(config_json):
     config = _read_config(config_json)
     # the guards' names, unknown to the guest (see checker.set_guard_token)
     _checker.set_guard_token(config['token'])
-    config['paths'] = [_os.path.realpath(p) for p in config['paths']]
+    config['paths'] = [_real_path(p) for p in config['paths']]
     _CONFIG.update(config)
     _guards.set_depth_limit(config['recursion_limit'])
     guarded = _guest_builtins()
@@ -71,10 +71,13 @@ def setup(config_json):
     _LINECACHE[0] = _sys.modules['linecache'] = _lines
     _register_trusted_modules()
     _sys.meta_path.insert(0, _TrustedLoaderFinder())
-    _neutralise_signals()
+    _neutralise_process_functions()
     # Hide host paths and the environment from anything that could print them.
     _sys.path_importer_cache.clear()
-    _os.environ.clear()
+    # os, imported later, builds os.environ from posix.environ
+    _posix.environ.clear()
+    if 'os' in _sys.modules:
+        _sys.modules['os'].environ.clear()
     _install_builtins(guarded)
     return True
 

@@ -3,7 +3,6 @@ configuration, and the registries of trusted namespaces. Loaded first; guest cod
 
 import builtins as _builtins
 import sys as _sys
-import types as _types
 
 ORIGINAL = dict(_builtins.__dict__)
 orig_getattr = ORIGINAL['getattr']
@@ -20,8 +19,15 @@ object_setattr = object.__setattr__
 object_getattribute = object.__getattribute__
 object_new = object.__new__
 type_setattr = type.__setattr__
-FunctionType = _types.FunctionType
-ModuleType = _types.ModuleType
+# the types module's own definitions, without importing it at every interpreter's start
+def _function():
+    pass
+
+
+FunctionType = type(_function)
+CodeType = type(_function.__code__)
+ModuleType = type(_sys)
+del _function
 MISSING = object()
 
 # Builtins the guest never sees, whatever the configuration.
