@@ -6,6 +6,7 @@ import java.io.Writer;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -68,8 +69,11 @@ public final class InProcessExecutor implements Executor {
         volatile CountDownLatch settling;
         /** The interactive (REPL) namespace, created on first use; a replaced interpreter starts a new one. */
         Value session;
-        /** Sources the checker found to run in bounded time: these run on the caller's thread. */
-        final Set<BoundedCode> bounded = ConcurrentHashMap.newKeySet();
+        /**
+         * Sources the checker found to run in bounded time: these run on the caller's thread; those that are
+         * rules, by calling the rule's function.
+         */
+        final Map<BoundedCode, Optional<Rule>> bounded = new ConcurrentHashMap<>();
 
         Tenant(ConfinedInterpreter interpreter, Object owner, HostAccessPolicy policy) {
             this.interpreter = interpreter;
@@ -161,6 +165,34 @@ public final class InProcessExecutor implements Executor {
     }
 
     /**
+     * A rule (one bounded expression that binds nothing, over names the host bound, without separate
+     * locals) as a guest function of the names it reads: evaluated by calling it with the host's values,
+     * without the namespaces, write-back and run bookkeeping that only guest code could need.
+     */
+    private record Rule(Value function, String[] params) {
+        static Optional<Rule> of(Value rule) {
+            if (rule.isNull()) {
+                return Optional.empty();
+            }
+            Value names = rule.getArrayElement(1);
+            String[] params = new String[(int) names.getArraySize()];
+            for (int i = 0; i < params.length; i++) {
+                params[i] = names.getArrayElement(i).asString();
+            }
+            return Optional.of(new Rule(rule.getArrayElement(0), params));
+        }
+
+        /** The guest values of the parameters, from the bindings the rule was found to read only from. */
+        Object[] arguments(Tenant t, Map<String, Object> globals) {
+            Object[] values = new Object[params.length];
+            for (int i = 0; i < params.length; i++) {
+                values[i] = t.toGuest.toGuestDirect(globals.get(params[i]));
+            }
+            return values;
+        }
+    }
+
+    /**
      * Runs guest source. Code the checker found to run in time bounded by its size and its inputs (a rule
      * such as {@code amount > limit and country in allowed}: no loops, calls or size-multiplying operators)
      * runs on the caller's thread from its second run on, under the same watchdog, when its bindings are
@@ -172,13 +204,20 @@ public final class InProcessExecutor implements Executor {
         ConfinedInterpreter it = t.interpreter;
         BoundedCode key = BoundedCode.of(r);
         // bounded code over plain data only: a script object in the bindings could run guest methods
-        boolean onCaller = t.bounded.contains(key) && PlainValues.only(r.globals()) && PlainValues.only(r.locals());
+        boolean plain = PlainValues.only(r.globals()) && PlainValues.only(r.locals());
+        Optional<Rule> known = t.bounded.get(key);
+        boolean onCaller = known != null && plain;
+        Rule rule = onCaller && r.locals() == null ? known.orElse(null) : null;
         return limited(t, r.fileName(), r.out(), r.err(), r.in(), r.config(), onCaller, () -> {
+            if (rule != null) {
+                return t.toHost.fromEncoded(it.evaluateRule(rule.function(), rule.arguments(t, r.globals())));
+            }
             GuestNames globals = GuestNames.of(t, r.globals());
             GuestNames locals = r.locals() == null ? null : GuestNames.of(t, r.locals());
             // one guest entry fills, runs, and encodes the value and the changed names
             Value done = it.evaluate(r.code(), r.fileName(), r.wantValue(), globals.names, globals.values,
-                    r.globals() != null, locals == null ? null : locals.names, locals == null ? null : locals.values);
+                    r.globals() != null, locals == null ? null : locals.names, locals == null ? null : locals.values,
+                    plain);
             if (r.globals() != null) {
                 writeBack(t, done.getArrayElement(3), r.globals());
             }
@@ -189,7 +228,7 @@ public final class InProcessExecutor implements Executor {
                 if (t.bounded.size() >= BOUNDED_CACHE_LIMIT) {
                     t.bounded.clear();
                 }
-                t.bounded.add(key);
+                t.bounded.put(key, Rule.of(done.getArrayElement(6)));
             }
             if (done.getArrayElement(0).asBoolean()) {
                 throwUnlessCleanExit(done.getArrayElement(1), r.fileName());

@@ -26,6 +26,7 @@ public final class ConfinedInterpreter implements AutoCloseable {
     private final Value runtime;
     private final Value run;
     private final Value evaluate;
+    private final Value evaluateRule;
     private final Value call;
     private final Value export;
     private final Value newNamespace;
@@ -57,6 +58,7 @@ public final class ConfinedInterpreter implements AutoCloseable {
                 runtime.getMember("setup").execute(GuestPolicy.toJson(config));
                 this.run = runtime.getMember("run");
                 this.evaluate = runtime.getMember("evaluate");
+                this.evaluateRule = runtime.getMember("evaluate_rule");
                 this.call = runtime.getMember("call");
                 this.export = runtime.getMember("export");
                 this.newNamespace = runtime.getMember("new_namespace");
@@ -103,13 +105,23 @@ public final class ConfinedInterpreter implements AutoCloseable {
      * Fills fresh namespaces, checks and runs guest source, and encodes the outcome, in one guest entry:
      * {@code (exited, exit status, encoded value, globals' changes, locals' changes)}, where a value is
      * encoded as {@link #export} does and changes are {@code ([(name, encoded value)...], [deleted names])}
-     * or null when not wanted. {@code localNames} null means the globals are also the locals.
+     * or null when not wanted. {@code localNames} null means the globals are also the locals. {@code plain}:
+     * every value is plain data ({@link org.pysandbox.bridge.PlainValues}), which lets a rule (one bounded
+     * expression that binds nothing) skip what only guest code could need (runtime.py, _evaluate_rule).
      */
     public Value evaluate(String source, String fileName, boolean wantValue, Object[] names, Object[] values,
-            boolean trackGlobals, Object[] localNames, Object[] localValues) {
+            boolean trackGlobals, Object[] localNames, Object[] localValues, boolean plain) {
         return evaluate.execute(source, fileName, wantValue, ProxyArray.fromArray(names), ProxyArray.fromArray(values),
                 trackGlobals, localNames == null ? null : ProxyArray.fromArray(localNames),
-                localValues == null ? null : ProxyArray.fromArray(localValues));
+                localValues == null ? null : ProxyArray.fromArray(localValues), plain);
+    }
+
+    /**
+     * Evaluates a rule: the function element 6 of an {@link #evaluate} result gave, with the host's values
+     * (plain data only) for its parameters, in their order. Returns the value encoded as {@link #export} does.
+     */
+    public Value evaluateRule(Value function, Object[] values) {
+        return evaluateRule.execute(function, ProxyArray.fromArray(values));
     }
 
     /**
@@ -119,7 +131,7 @@ public final class ConfinedInterpreter implements AutoCloseable {
      */
     public void warmUp() {
         evaluate(PolicyScripts.WARM_UP, "<pysandbox warm-up>", true, new Object[] {"amount", "limit", "country", "allowed"},
-                new Object[] {120, 100, "NL", ProxyArray.fromArray("NL", "DE")}, true, null, null);
+                new Object[] {120, 100, "NL", ProxyArray.fromArray("NL", "DE")}, true, null, null, true);
         // checked ahead, so that a host's first run of the probe finds it in the checked-code cache
         runtime.getMember("compile_guest").execute(PROBE_SOURCE, PROBE_FILE, false);
     }

@@ -17,6 +17,7 @@ import javax.script.SimpleScriptContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.pysandbox.error.PythonFrame;
 import org.pysandbox.error.PythonScriptException;
 import org.pysandbox.error.SandboxViolationException;
 
@@ -87,5 +88,71 @@ class CompilableTest {
         // the same compiled script, with a context that does not grant math, is refused
         assertThatThrownBy(() -> script.eval(engine.createBindings())).isInstanceOf(SandboxViolationException.class)
                 .hasMessageContaining("math");
+    }
+
+    /**
+     * A rule (one bounded expression) is, from its second evaluation over plain data, a call of a guest
+     * function of the names it reads (runtime.evaluate_rule): same answers, same errors with file and line,
+     * no names written back; a script object among the bindings (which could run guest methods) takes the
+     * full path again, whose output is flushed before the host is answered.
+     */
+    @Test
+    void aRuleAnswersTheSameOnItsFastPathAndLeavesItForScriptObjects() throws Exception {
+        CompiledScript rule = engine.compile("\n(amount // limit > 1) and country in allowed");
+        for (int i = 0; i < 5; i++) {
+            Bindings b = engine.createBindings();
+            b.put("amount", 100 + i);
+            b.put("limit", i % 2 == 0 ? 10 : 100);
+            b.put("country", "NL");
+            b.put("allowed", java.util.List.of("NL", "DE"));
+            b.put("unused", "kept as it was");
+            b.put("pysandbox.features", "stdout");
+            assertThat(rule.eval(b)).as("evaluation %d", i).isEqualTo(i % 2 == 0);
+            assertThat(b.keySet()).containsExactlyInAnyOrder("amount", "limit", "country", "allowed", "unused",
+                    "pysandbox.features");
+        }
+        Bindings zero = engine.createBindings();
+        zero.putAll(java.util.Map.of("amount", 1, "limit", 0, "country", "NL", "allowed", java.util.List.of()));
+        assertThatThrownBy(() -> rule.eval(zero)).isInstanceOfSatisfying(PythonScriptException.class, e -> {
+            assertThat(e.getPythonType()).isEqualTo("ZeroDivisionError");
+            assertThat(e.getLineNumber()).isEqualTo(2);
+            assertThat(e.getPythonFrames()).extracting(PythonFrame::function).containsExactly("<module>");
+        });
+
+        // made under the same confinement (features) as the evaluations: a script object crosses only there
+        Bindings making = engine.createBindings();
+        making.put("pysandbox.features", "stdout");
+        Object deep = engine.eval("""
+                class Deep:
+                    def __floordiv__(self, other):
+                        def down(n):
+                            try:
+                                return down(n + 1)
+                            except RecursionError:
+                                return n
+                        print('ran guest code')
+                        return down(0)
+                Deep()
+                """, making);
+        CompiledScript quotient = engine.compile("amount // limit");
+        java.util.function.Function<Object, Bindings> bindings = amount -> {
+            Bindings b = engine.createBindings();
+            b.putAll(java.util.Map.of("amount", amount, "limit", 1, "pysandbox.features", "stdout"));
+            return b;
+        };
+        assertThat(quotient.eval(bindings.apply(7))).isEqualTo(7);
+        assertThat(quotient.eval(bindings.apply(8))).isEqualTo(8);
+        // the guest method runs as in any script: the same depth left for its recursion, its output written
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.Writer before = engine.getContext().getWriter();
+        engine.getContext().setWriter(out);
+        try {
+            Object inScript = engine.eval("q = amount // limit\nq", bindings.apply(deep));
+            assertThat(inScript).isInstanceOf(Integer.class);
+            assertThat(quotient.eval(bindings.apply(deep))).isEqualTo(inScript);
+        } finally {
+            engine.getContext().setWriter(before);
+        }
+        assertThat(out.toString()).isEqualTo("ran guest code\nran guest code\n");
     }
 }

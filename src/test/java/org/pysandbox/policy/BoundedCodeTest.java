@@ -1,6 +1,7 @@
 package org.pysandbox.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.graalvm.polyglot.Value;
 import org.junit.jupiter.api.AfterAll;
@@ -84,10 +85,10 @@ class BoundedCodeTest {
     @org.junit.jupiter.api.Test
     void boundedOnlyOverNamesTheHostBound() {
         Object[] none = new Object[0];
-        assertThat(interpreter.evaluate("len is not None", "<bounded test>", true, none, none, false, null, null)
+        assertThat(interpreter.evaluate("len is not None", "<bounded test>", true, none, none, false, null, null, false)
                 .getArrayElement(5).asBoolean()).isFalse();
         assertThat(interpreter.evaluate("x > 1", "<bounded test>", true, new Object[] {"x"}, new Object[] {2}, false,
-                null, null).getArrayElement(5).asBoolean()).isTrue();
+                null, null, false).getArrayElement(5).asBoolean()).isTrue();
     }
 
     @org.junit.jupiter.api.Test
@@ -95,17 +96,84 @@ class BoundedCodeTest {
         Object[] names = {"x"};
         Object[] values = {2};
         // one bounded expression can bind or delete no name: its changes are empty without a scan
-        Value rule = interpreter.evaluate("x > 1", "<bounded test>", true, names, values, true, null, null);
+        Value rule = interpreter.evaluate("x > 1", "<bounded test>", true, names, values, true, null, null, false);
         assertThat(rule.getArrayElement(3).getArrayElement(0).getArraySize()).isZero();
         assertThat(rule.getArrayElement(3).getArrayElement(1).getArraySize()).isZero();
         // a bounded assignment binds names, which come back
-        Value assigned = interpreter.evaluate("y = x + 1\ny", "<bounded test>", true, names, values, true, null, null);
+        Value assigned = interpreter.evaluate("y = x + 1\ny", "<bounded test>", true, names, values, true, null, null, false);
         assertThat(assigned.getArrayElement(5).asBoolean()).isTrue();
         Value changed = assigned.getArrayElement(3).getArrayElement(0);
         assertThat(changed.getArraySize()).isEqualTo(1);
         assertThat(changed.getArrayElement(0).getArrayElement(0).asString()).isEqualTo("y");
         // and a separate locals mapping gets the same treatment
-        Value local = interpreter.evaluate("z = x", "<bounded test>", false, new Object[0], new Object[0], true, names, values);
+        Value local = interpreter.evaluate("z = x", "<bounded test>", false, new Object[0], new Object[0], true, names, values, false);
         assertThat(local.getArrayElement(4).getArrayElement(0).getArrayElement(0).getArrayElement(0).asString()).isEqualTo("z");
+    }
+
+    // -- the rule path (runtime.evaluate_rule): a function of the names the rule reads --------------------
+
+    private static Value rule(String code, Object[] names, Object[] values) {
+        return interpreter.evaluate(code, "<rule test>", true, names, values, true, null, null, true);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aRuleIsAFunctionOfTheNamesItReadsWithNothingElseInItsGlobals() {
+        Object[] names = {"amount", "limit", "secret"};
+        Value done = rule("amount > limit", names, new Object[] {120, 100, "s3cret"});
+        assertThat(done.getArrayElement(2).getArrayElement(1).asBoolean()).isTrue();
+        assertThat(done.getArrayElement(3).getArrayElement(0).getArraySize()).isZero();
+        assertThat(done.getArrayElement(5).asBoolean()).isTrue();
+        Value function = done.getArrayElement(6).getArrayElement(0);
+        assertThat(done.getArrayElement(6).getArrayElement(1).toString()).isEqualTo("('amount', 'limit')");
+        assertThat(function.getMember("__globals__").invokeMember("keys").toString()).isEqualTo("dict_keys(['__builtins__'])");
+        assertThat(function.getMember("__code__").getMember("co_name").asString()).isEqualTo("<module>");
+        for (int i = 0; i < 3; i++) {
+            assertThat(interpreter.evaluateRule(function, new Object[] {99 + i, 100}).getArrayElement(1).asBoolean())
+                    .isEqualTo(i == 2);
+        }
+        assertThat(function.getMember("__globals__").invokeMember("keys").toString()).isEqualTo("dict_keys(['__builtins__'])");
+    }
+
+    /** Not a rule: statements, a name the host did not bind, separate locals; each takes the full path. */
+    @org.junit.jupiter.api.Test
+    void onlyASingleExpressionOverNamesTheHostBoundIsARule() {
+        Object[] names = {"x"};
+        Object[] values = {2};
+        assertThat(rule("y = x + 1\ny", names, values).getArrayElement(6).isNull()).isTrue();
+        assertThat(rule("x > 1 and len is not None", names, values).getArrayElement(6).isNull()).isTrue();
+        assertThat(interpreter.evaluate("x > 1", "<rule test>", true, new Object[0], new Object[0], true, names, values, true)
+                .getArrayElement(6).isNull()).isTrue();
+        assertThatThrownBy(() -> rule("secret == x", names, values)).hasMessageContaining("NameError");
+    }
+
+    /**
+     * Two host threads evaluating the same rule in one context, each with its own values, never see each
+     * other's: the function's frame is each call's own.
+     */
+    @org.junit.jupiter.api.Test
+    void twoThreadsInOneContextNeverShareARulesValues() throws Exception {
+        Object[] names = {"x", "expected"};
+        Value function = rule("x == expected", names, new Object[] {1, 1}).getArrayElement(6).getArrayElement(0);
+        java.util.concurrent.atomic.AtomicInteger wrong = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        Runnable worker = () -> {
+            for (int i = 0; i < 3000; i++) {
+                String mine = Thread.currentThread().getName() + i;
+                Value answer = i % 2 == 0 ? rule("x == expected", names, new Object[] {mine, mine}).getArrayElement(2)
+                        : interpreter.evaluateRule(function, new Object[] {mine, mine});
+                if (!answer.getArrayElement(1).asBoolean()) {
+                    wrong.incrementAndGet();
+                }
+                done.incrementAndGet();
+            }
+        };
+        Thread a = new Thread(worker, "a");
+        Thread b = new Thread(worker, "b");
+        a.start();
+        b.start();
+        a.join();
+        b.join();
+        assertThat(done.get()).isEqualTo(6000);
+        assertThat(wrong.get()).isZero();
     }
 }

@@ -500,9 +500,10 @@ def free_names(*trees):
 def check(source, filename, options, compile_fn):
     """Parses, checks and rewrites guest source.
 
-    Returns (body_code, last_expression_code_or_None, bounded, free names): when the last statement is an
-    expression its value is what the caller gets back, as in an interactive session; bounded is
-    is_bounded() of the rewritten code, and the free names those it reads without binding them.
+    Returns (body_code, last_expression_code_or_None, bounded, free names, rule): when the last statement
+    is an expression its value is what the caller gets back, as in an interactive session; bounded is
+    is_bounded() of the rewritten code, and the free names those it reads without binding them. rule, for
+    bounded source that is one expression (see rule_code), else None.
     """
     with _nesting_guard():
         try:
@@ -522,7 +523,30 @@ def check(source, filename, options, compile_fn):
         reads = free_names(tree, last) if bounded else None
         body = compile_fn(tree, filename, 'exec', dont_inherit=True) if tree.body or last is None else None
         value = compile_fn(last, filename, 'eval', dont_inherit=True) if last is not None else None
-        return body, value, bounded, reads
+        rule = rule_code(last, reads, filename, compile_fn) if bounded and body is None and last is not None else None
+        return body, value, bounded, reads, rule
+
+
+def rule_code(last, reads, filename, compile_fn):
+    """A rule (one bounded expression, already checked and rewritten) as the code of a module that defines
+    one function of the names the expression reads, in sorted order: (code, parameter names). Calling the
+    function costs no namespace and no eval of a module. Nothing is added to the checked tree but the
+    parameters, which are the tree's own plain names (is_bounded refused dunder names), and the function is
+    named <module>, so that tracebacks show the rule's frame as they show a script's (GraalPy 25.0's
+    code.replace() would lose the file name)."""
+    params = tuple(sorted(reads))
+    expression = last.body
+    arguments = ast.arguments(posonlyargs=[], args=[ast.arg(arg=name) for name in params], vararg=None,
+                              kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
+    function = ast.copy_location(ast.FunctionDef(
+        name=RULE_FUNCTION, args=arguments, body=[ast.copy_location(ast.Return(value=expression), expression)],
+        decorator_list=[], returns=None, type_params=[]), expression)
+    module = ast.Module(body=[function], type_ignores=[])
+    ast.fix_missing_locations(module)
+    return compile_fn(module, filename, 'exec', dont_inherit=True), params
+
+
+RULE_FUNCTION = '<module>'  # not an identifier: no guest source can define or read this name
 
 
 def check_expression(source, filename, options, compile_fn, mode):

@@ -29,7 +29,6 @@ from pysandbox.state import (CONFIG as _CONFIG, BUILTINS_VIEW as _BUILTINS_VIEW,
 _CODE_CACHE = {}
 _LINECACHE = [None]
 _MISSING = object()
-_NOTHING_CHANGED = {}
 _NO_CHANGES = ((), ())
 _CODE_CACHE_LIMIT = 256
 
@@ -103,6 +102,8 @@ def compile_guest(source, filename, want_value):
         code = _checker.check(source, filename, options, _orig_compile)
     except _checker.Violation as v:
         raise _violation(OperationBlocked, v.message, v.setting) from None
+    if code[4] is not None:
+        code = code[:4] + (_rule_function(*code[4]),)
     if len(_CODE_CACHE) >= _CODE_CACHE_LIMIT:
         _CODE_CACHE.clear()
     _CODE_CACHE[key] = code
@@ -122,7 +123,7 @@ class Outcome(object):
 
 def run(source, filename, globals_, locals_, want_value):
     """Runs guest source in the given namespaces, confined and with the recursion limit."""
-    body, last, _, _ = compile_guest(source, filename, want_value)
+    body, last, _, _, _ = compile_guest(source, filename, want_value)
     if globals_ is None:
         globals_ = new_namespace()
     else:
@@ -160,16 +161,19 @@ def _confined(function, *args):
         flush_streams()
 
 
-def evaluate(source, filename, want_value, names, values, track, local_names, local_values):
+def evaluate(source, filename, want_value, names, values, track, local_names, local_values, plain):
     """One host evaluation in one guest entry: fill the namespaces, run, and encode for the host the
     value, the exit status and the names the script bound, so a small rule costs one crossing.
 
     names/values (and local_names/local_values, or None for no separate locals) are parallel host
-    arrays; track says whether the host wants the globals' changes back (locals' always come back).
+    arrays; track says whether the host wants the globals' changes back (locals' always come back);
+    plain that the host found every value to be plain data (bridge.PlainValues).
     Returns (exited, exit status, encoded value, globals' changes or None, locals' changes or None,
-    bounded): bounded tells the host that this source runs in bounded time (see the checker's is_bounded).
+    bounded, rule): bounded tells the host that this source runs in bounded time (see the checker's
+    is_bounded); rule, when the source is a rule over the names given and no separate locals, is
+    (function, parameter names) for evaluate_rule.
     """
-    body, last, bounded, reads = compile_guest(source, filename, want_value)
+    body, last, bounded, reads, rule = compile_guest(source, filename, want_value)
     # a single bounded expression (a rule) binds and deletes no name: no changes to look for
     binds_nothing = bounded and body is None
     if bounded:
@@ -178,22 +182,45 @@ def evaluate(source, filename, want_value, names, values, track, local_names, lo
         if local_names is not None:
             given.update(local_names[i] for i in range(len(local_names)))
         bounded = reads <= given
+    if not (binds_nothing and bounded and local_names is None):
+        rule = None
+    elif plain and rule is not None:
+        by_name = {names[i]: values[i] for i in range(len(names))}
+        function, params = rule
+        return (False, None, export(function(*[by_name[name] for name in params])), _NO_CHANGES if track else None,
+                None, True, rule)
     globals_ = new_namespace()
     _fill(globals_, names, values)
     before = dict(globals_) if track and not binds_nothing else None
     if local_names is None:
         locals_ = globals_
-        local_before = None
+        local_changes = False
     else:
         locals_ = {}
         _fill(locals_, local_names, local_values)
-        local_before = _NOTHING_CHANGED if binds_nothing else dict(locals_)
+        local_before = None if binds_nothing else dict(locals_)
+        local_changes = True
     outcome = _confined(_run_code, body, last, globals_, locals_)
     exited, status = outcome_exit(outcome)
     return (exited, status, None if exited else export(outcome.value),
             (_NO_CHANGES if binds_nothing else _encoded_changes(globals_, before)) if track else None,
             (_NO_CHANGES if binds_nothing else _encoded_changes(locals_, local_before))
-            if local_before is not None else None, bounded)
+            if local_changes else None, bounded, rule)
+
+
+def _rule_function(code, params):
+    """The function a rule's code (checker.rule_code) defines; its globals hold only the builtins view (a
+    rule reads nothing but its parameters)."""
+    namespace = new_namespace()
+    _run_in(_orig_exec, code, namespace)
+    return namespace.pop(_checker.RULE_FUNCTION), params
+
+
+def evaluate_rule(function, values):
+    """Evaluates a rule (see evaluate) with the host's values for its parameters, in their order: all plain
+    data (bridge.PlainValues), so no guest code runs: nothing can print, exit, recurse or keep a value, and
+    the run's bookkeeping (depth, flushing, Outcome, the namespaces and their changes) is left out."""
+    return export(function(*values))
 
 
 def _fill(namespace, names, values):
