@@ -295,6 +295,28 @@ def _checked_get_field(self, field_name, args, kwargs):
 
 _string_formatter_field_name_split = _ORIGINAL['str'].__dict__.get('_formatter_field_name_split') or \
     __import__('_string').formatter_field_name_split
+_string_formatter_parser = __import__('_string').formatter_parser
+_str_format = str.format
+_str_format_map = str.format_map
+_NESTED_SPEC_LIMIT = 2  # str.format itself refuses deeper nesting ("Max string recursion exceeded")
+
+
+def _reads_no_attribute_or_item(template, depth=0):
+    """True when no replacement field of an exact str template, nor of the format specs nested in it, has
+    '.' or '[' in its name: str.format then reads the arguments themselves and walks nothing, so the
+    interpreter's own format is safe and the checked formatter (which imports string and re) is not needed.
+    Anything the parser refuses or nests deeper goes to the checked formatter."""
+    if depth > _NESTED_SPEC_LIMIT:
+        return False
+    try:
+        for _literal, field, spec, _conversion in _string_formatter_parser(template):
+            if field is not None and ('.' in field or '[' in field):
+                return False
+            if spec and not _reads_no_attribute_or_item(spec, depth + 1):
+                return False
+    except (ValueError, TypeError):
+        return False
+    return True
 # string.Formatter's methods in a class of their own, with a checked get_field: not a subclass, so that
 # super(CheckedFormatter, f).get_field cannot reach the unchecked walk. This is also what a guest that
 # imports string.Formatter receives. Made on first use: the string module imports re, whose import would
@@ -387,6 +409,8 @@ _GUARDED_READS_AT_RUN_TIME = frozenset(('__dict__', 'format', 'format_map', 'obj
 def _safe_format(template, *args, **kwargs):
     if not isinstance(template, str):
         raise TypeError("descriptor 'format' requires a 'str' object")
+    if type(template) is str and _reads_no_attribute_or_item(template):
+        return _str_format(template, *args, **kwargs)
     checked_formatter()
     return _CHECKED_FORMATTER[1].vformat(template, args, kwargs)
 
@@ -394,6 +418,8 @@ def _safe_format(template, *args, **kwargs):
 def _safe_format_map(template, mapping):
     if not isinstance(template, str):
         raise TypeError("descriptor 'format_map' requires a 'str' object")
+    if type(template) is str and _reads_no_attribute_or_item(template):
+        return _str_format_map(template, mapping)
     checked_formatter()
     return _CHECKED_FORMATTER[1].vformat(template, (), mapping)
 
