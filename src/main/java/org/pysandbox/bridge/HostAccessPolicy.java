@@ -67,6 +67,18 @@ public final class HostAccessPolicy {
 
     /** True for values of types that reach the JVM itself: a script never gets them, not even as a view. */
     public static boolean isNeverReachable(Class<?> type) {
+        return NEVER_REACHABLE.get(type);
+    }
+
+    /** isNeverReachable's answer per class: every value crossing into a script asks it, a rule on every call. */
+    private static final ClassValue<Boolean> NEVER_REACHABLE = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            return neverReachable(type);
+        }
+    };
+
+    private static boolean neverReachable(Class<?> type) {
         for (Class<?> never : NEVER) {
             if (never.isAssignableFrom(type)) {
                 return true;

@@ -40,7 +40,11 @@ public final class HostToGuest {
      * interface becomes a callable; anything else as {@link #toGuest}.
      */
     public Object toGuestDirect(Object value) {
-        if (value != null && !HostAccessPolicy.isNeverReachable(value.getClass())) {
+        if (value == null || Scalars.is(value) && !(value instanceof Enum<?>)) {
+            // the common case of a rule's bindings; JDK scalars are no functions (an enum may implement one)
+            return toGuest(value);
+        }
+        if (!HostAccessPolicy.isNeverReachable(value.getClass())) {
             Object function = HostFunction.of(value, this, back);
             if (function != null) {
                 return function;
