@@ -203,10 +203,9 @@ public final class InProcessExecutor implements Executor {
         Tenant t = tenant();
         ConfinedInterpreter it = t.interpreter;
         BoundedCode key = BoundedCode.of(r);
-        // bounded code over plain data only: a script object in the bindings could run guest methods
-        boolean plain = PlainValues.only(r.globals()) && PlainValues.only(r.locals());
         Optional<Rule> known = t.bounded.get(key);
-        boolean onCaller = known != null && plain;
+        // bounded code over plain data only: a script object in the bindings could run guest methods
+        boolean onCaller = known != null && PlainValues.only(r.globals()) && PlainValues.only(r.locals());
         Rule rule = onCaller && r.locals() == null ? known.orElse(null) : null;
         return limited(t, r.fileName(), r.out(), r.err(), r.in(), r.config(), onCaller, () -> {
             if (rule != null) {
@@ -216,8 +215,7 @@ public final class InProcessExecutor implements Executor {
             GuestNames locals = r.locals() == null ? null : GuestNames.of(t, r.locals());
             // one guest entry fills, runs, and encodes the value and the changed names
             Value done = it.evaluate(r.code(), r.fileName(), r.wantValue(), globals.names, globals.values,
-                    r.globals() != null, locals == null ? null : locals.names, locals == null ? null : locals.values,
-                    plain);
+                    r.globals() != null, locals == null ? null : locals.names, locals == null ? null : locals.values);
             if (r.globals() != null) {
                 writeBack(t, done.getArrayElement(3), r.globals());
             }

@@ -103,17 +103,17 @@ public final class ConfinedInterpreter implements AutoCloseable {
 
     /**
      * Fills fresh namespaces, checks and runs guest source, and encodes the outcome, in one guest entry:
-     * {@code (exited, exit status, encoded value, globals' changes, locals' changes)}, where a value is
-     * encoded as {@link #export} does and changes are {@code ([(name, encoded value)...], [deleted names])}
-     * or null when not wanted. {@code localNames} null means the globals are also the locals. {@code plain}:
-     * every value is plain data ({@link org.pysandbox.bridge.PlainValues}), which lets a rule (one bounded
-     * expression that binds nothing) skip what only guest code could need (runtime.py, _evaluate_rule).
+     * {@code (exited, exit status, encoded value, globals' changes, locals' changes, bounded, rule)}, where a
+     * value is encoded as {@link #export} does, changes are {@code ([(name, encoded value)...], [deleted
+     * names])} or null when not wanted, bounded is the checker's verdict over the names given, and rule is
+     * {@code (function, parameter names)} for {@link #evaluateRule} when the source is a rule (one bounded
+     * expression over those names), else null. {@code localNames} null means the globals are also the locals.
      */
     public Value evaluate(String source, String fileName, boolean wantValue, Object[] names, Object[] values,
-            boolean trackGlobals, Object[] localNames, Object[] localValues, boolean plain) {
+            boolean trackGlobals, Object[] localNames, Object[] localValues) {
         return evaluate.execute(source, fileName, wantValue, ProxyArray.fromArray(names), ProxyArray.fromArray(values),
                 trackGlobals, localNames == null ? null : ProxyArray.fromArray(localNames),
-                localValues == null ? null : ProxyArray.fromArray(localValues), plain);
+                localValues == null ? null : ProxyArray.fromArray(localValues));
     }
 
     /**
@@ -131,7 +131,7 @@ public final class ConfinedInterpreter implements AutoCloseable {
      */
     public void warmUp() {
         evaluate(PolicyScripts.WARM_UP, "<pysandbox warm-up>", true, new Object[] {"amount", "limit", "country", "allowed"},
-                new Object[] {120, 100, "NL", ProxyArray.fromArray("NL", "DE")}, true, null, null, true);
+                new Object[] {120, 100, "NL", ProxyArray.fromArray("NL", "DE")}, true, null, null);
         // checked ahead, so that a host's first run of the probe finds it in the checked-code cache
         runtime.getMember("compile_guest").execute(PROBE_SOURCE, PROBE_FILE, false);
     }

@@ -85,10 +85,10 @@ class BoundedCodeTest {
     @org.junit.jupiter.api.Test
     void boundedOnlyOverNamesTheHostBound() {
         Object[] none = new Object[0];
-        assertThat(interpreter.evaluate("len is not None", "<bounded test>", true, none, none, false, null, null, false)
+        assertThat(interpreter.evaluate("len is not None", "<bounded test>", true, none, none, false, null, null)
                 .getArrayElement(5).asBoolean()).isFalse();
         assertThat(interpreter.evaluate("x > 1", "<bounded test>", true, new Object[] {"x"}, new Object[] {2}, false,
-                null, null, false).getArrayElement(5).asBoolean()).isTrue();
+                null, null).getArrayElement(5).asBoolean()).isTrue();
     }
 
     @org.junit.jupiter.api.Test
@@ -96,24 +96,24 @@ class BoundedCodeTest {
         Object[] names = {"x"};
         Object[] values = {2};
         // one bounded expression can bind or delete no name: its changes are empty without a scan
-        Value rule = interpreter.evaluate("x > 1", "<bounded test>", true, names, values, true, null, null, false);
+        Value rule = interpreter.evaluate("x > 1", "<bounded test>", true, names, values, true, null, null);
         assertThat(rule.getArrayElement(3).getArrayElement(0).getArraySize()).isZero();
         assertThat(rule.getArrayElement(3).getArrayElement(1).getArraySize()).isZero();
         // a bounded assignment binds names, which come back
-        Value assigned = interpreter.evaluate("y = x + 1\ny", "<bounded test>", true, names, values, true, null, null, false);
+        Value assigned = interpreter.evaluate("y = x + 1\ny", "<bounded test>", true, names, values, true, null, null);
         assertThat(assigned.getArrayElement(5).asBoolean()).isTrue();
         Value changed = assigned.getArrayElement(3).getArrayElement(0);
         assertThat(changed.getArraySize()).isEqualTo(1);
         assertThat(changed.getArrayElement(0).getArrayElement(0).asString()).isEqualTo("y");
         // and a separate locals mapping gets the same treatment
-        Value local = interpreter.evaluate("z = x", "<bounded test>", false, new Object[0], new Object[0], true, names, values, false);
+        Value local = interpreter.evaluate("z = x", "<bounded test>", false, new Object[0], new Object[0], true, names, values);
         assertThat(local.getArrayElement(4).getArrayElement(0).getArrayElement(0).getArrayElement(0).asString()).isEqualTo("z");
     }
 
     // -- the rule path (runtime.evaluate_rule): a function of the names the rule reads --------------------
 
     private static Value rule(String code, Object[] names, Object[] values) {
-        return interpreter.evaluate(code, "<rule test>", true, names, values, true, null, null, true);
+        return interpreter.evaluate(code, "<rule test>", true, names, values, true, null, null);
     }
 
     @org.junit.jupiter.api.Test
@@ -141,7 +141,7 @@ class BoundedCodeTest {
         Object[] values = {2};
         assertThat(rule("y = x + 1\ny", names, values).getArrayElement(6).isNull()).isTrue();
         assertThat(rule("x > 1 and len is not None", names, values).getArrayElement(6).isNull()).isTrue();
-        assertThat(interpreter.evaluate("x > 1", "<rule test>", true, new Object[0], new Object[0], true, names, values, true)
+        assertThat(interpreter.evaluate("x > 1", "<rule test>", true, new Object[0], new Object[0], true, names, values)
                 .getArrayElement(6).isNull()).isTrue();
         assertThatThrownBy(() -> rule("secret == x", names, values)).hasMessageContaining("NameError");
     }

@@ -21,14 +21,13 @@ from pysandbox.state import (CONFIG as _CONFIG, BUILTINS_VIEW as _BUILTINS_VIEW,
                              ALWAYS_HIDDEN as _ALWAYS_HIDDEN, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES,
                              ORIGINAL_FOR_TRUSTED as _ORIGINAL_FOR_TRUSTED, orig_getattr as _orig_getattr,
                              orig_compile as _orig_compile, orig_exec as _orig_exec, orig_eval as _orig_eval,
-                             ModuleType as _ModuleType)
+                             ModuleType as _ModuleType, MISSING as _MISSING)
 
 # --------------------------------------------------------------------------------------------
 # Entry points called by the host.
 # --------------------------------------------------------------------------------------------
 _CODE_CACHE = {}
 _LINECACHE = [None]
-_MISSING = object()
 _NO_CHANGES = ((), ())
 _CODE_CACHE_LIMIT = 256
 
@@ -161,17 +160,16 @@ def _confined(function, *args):
         flush_streams()
 
 
-def evaluate(source, filename, want_value, names, values, track, local_names, local_values, plain):
+def evaluate(source, filename, want_value, names, values, track, local_names, local_values):
     """One host evaluation in one guest entry: fill the namespaces, run, and encode for the host the
     value, the exit status and the names the script bound, so a small rule costs one crossing.
 
     names/values (and local_names/local_values, or None for no separate locals) are parallel host
-    arrays; track says whether the host wants the globals' changes back (locals' always come back);
-    plain that the host found every value to be plain data (bridge.PlainValues).
+    arrays; track says whether the host wants the globals' changes back (locals' always come back).
     Returns (exited, exit status, encoded value, globals' changes or None, locals' changes or None,
     bounded, rule): bounded tells the host that this source runs in bounded time (see the checker's
     is_bounded); rule, when the source is a rule over the names given and no separate locals, is
-    (function, parameter names) for evaluate_rule.
+    (function, parameter names) for the host's later evaluations through evaluate_rule.
     """
     body, last, bounded, reads, rule = compile_guest(source, filename, want_value)
     # a single bounded expression (a rule) binds and deletes no name: no changes to look for
@@ -184,11 +182,6 @@ def evaluate(source, filename, want_value, names, values, track, local_names, lo
         bounded = reads <= given
     if not (binds_nothing and bounded and local_names is None):
         rule = None
-    elif plain and rule is not None:
-        by_name = {names[i]: values[i] for i in range(len(names))}
-        function, params = rule
-        return (False, None, export(function(*[by_name[name] for name in params])), _NO_CHANGES if track else None,
-                None, True, rule)
     globals_ = new_namespace()
     _fill(globals_, names, values)
     before = dict(globals_) if track and not binds_nothing else None
