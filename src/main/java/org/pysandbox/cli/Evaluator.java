@@ -41,6 +41,7 @@ final class Evaluator implements AutoCloseable {
             } catch (ScriptException ignored) {
                 // the first real input meets the same failure and reports it
             }
+            StartupTimer.mark("interpreter ready");
         });
     }
 

@@ -53,6 +53,7 @@ final class Repl {
         err.println(banner);
         err.flush();
         List<String> block = new ArrayList<>();
+        boolean answered = false;
         while (true) {
             String line;
             try {
@@ -80,6 +81,10 @@ final class Repl {
             block.add(line);
             if (InputCompleteness.isComplete(block, this::parse)) {
                 Integer status = execute(block);
+                if (!answered) {
+                    answered = true;
+                    StartupTimer.mark("first answer");
+                }
                 block.clear();
                 if (status != null) {
                     return status;

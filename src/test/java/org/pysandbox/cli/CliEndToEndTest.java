@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,6 +117,16 @@ class CliEndToEndTest {
         CliProcess.Result version = CliProcess.run("", "--version");
         assertThat(version.status()).isZero();
         assertThat(version.stdout()).startsWith("pysandbox ").contains("GraalPy / Polyglot 25.");
+    }
+
+    @Test
+    void startUpTimingOfTheReplGoesToStderrInPhaseOrder() throws Exception {
+        CliProcess.Result r = CliProcess.run(List.of("-D" + StartupTimer.PROPERTY + "=true"), "1+1\n");
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.stdout()).as(r.toString()).isEqualTo("2\n");
+        assertThat(r.stderr()).as(r.toString()).containsSubsequence(
+                "pysandbox: timing: main at ", "pysandbox: timing: interpreter ready at ",
+                "pysandbox: timing: first answer at ");
     }
 
     @Test

@@ -28,6 +28,11 @@ final class CliProcess {
     }
 
     static Result run(String stdin, String... args) throws IOException, InterruptedException {
+        return run(List.of(), stdin, args);
+    }
+
+    /** As {@link #run(String, String...)}, with extra JVM options (what PYSANDBOX_JAVA_OPTS adds). */
+    static Result run(List<String> jvmOptions, String stdin, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // As bin/pysandbox starts it by default: interpreter-only with C1, which starts fastest.
@@ -38,6 +43,7 @@ final class CliProcess {
             command.add("--sun-misc-unsafe-memory-access=allow"); // as bin/pysandbox: quiet Truffle's Unsafe warning
         }
         command.add("-Xmx1g");
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());

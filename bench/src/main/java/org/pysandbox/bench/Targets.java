@@ -55,7 +55,7 @@ final class Targets {
             double x = mine / raw;
             report.target(what + ", " + threads + " thread(s)", ">= 0.50x",
                     String.format(Locale.ROOT, "%s (%s vs %s evals/s; %s)", Report.ratio(x), Report.count(mine), Report.count(raw), source),
-                    Double.isNaN(x) ? null : x >= 0.5, String.format(Locale.ROOT, "%.0fx below the goal", 0.5 / x));
+                    Double.isNaN(x) ? null : x >= 0.5, String.format(Locale.ROOT, "%.1fx below the goal", 0.5 / x));
         }
     }
 
