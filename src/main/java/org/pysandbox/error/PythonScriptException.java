@@ -39,6 +39,23 @@ public class PythonScriptException extends ScriptException {
         this.frames = List.copyOf(frames);
     }
 
+    /**
+     * The same failure with a sentence added to its message, as Python's {@code add_note}: type, place,
+     * frames and cause stay. Only for this class itself (a subclass's meaning would be lost in the copy).
+     */
+    public PythonScriptException withNote(String note) {
+        if (getClass() != PythonScriptException.class) {
+            return this;
+        }
+        String message = pythonMessage == null || pythonMessage.isEmpty() ? note : pythonMessage + " (" + note + ")";
+        PythonScriptException copy = new PythonScriptException(pythonType, message, getFileName(), getLineNumber(),
+                getColumnNumber());
+        copy.frames = frames;
+        copy.initCause(getCause());
+        copy.setStackTrace(getStackTrace());
+        return copy;
+    }
+
     /** {@code str()} of the Python exception. */
     public String getPythonMessage() {
         return pythonMessage;

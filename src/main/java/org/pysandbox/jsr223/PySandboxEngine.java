@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.script.AbstractScriptEngine;
 import javax.script.Bindings;
@@ -29,6 +31,7 @@ import org.pysandbox.bridge.HostToGuest;
 import org.pysandbox.config.SandboxConfig;
 import org.pysandbox.config.SandboxConfigurationException;
 import org.pysandbox.error.MemoryLimitException;
+import org.pysandbox.error.PythonScriptException;
 import org.pysandbox.error.RecursionLimitException;
 import org.pysandbox.error.SandboxViolationException;
 import org.pysandbox.error.ScriptTimeoutException;
@@ -139,21 +142,53 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
         ScriptSource.check(code, file);
         SandboxConfig config = config(ctx);
         Tenant.Slot slot = tenantOf(ctx).acquire(config);
+        ScriptGlobals globals = null;
         try {
             plantCanary(slot, config);
-            ScriptGlobals globals = ScriptGlobals.of(ctx, slot, code, scriptObjects);
+            globals = ScriptGlobals.of(ctx, slot, code, scriptObjects);
             Object result = slot.executor.run(new Executor.Request(code, file, globals, null, true, writer(ctx, false),
                     writer(ctx, true), reader(ctx), config));
             globals.writeBackTo(ctx.getBindings(ScriptContext.ENGINE_SCOPE), scriptObjects);
             return result;
         } catch (ScriptException e) {
             retireIfLost(slot, e);
-            throw inEngineTerms(e);
+            throw inEngineTerms(explainLeftOut(e, globals, slot));
         } catch (RuntimeException | StackOverflowError e) {
             throw ScriptSource.unexpected(e, file);
         } finally {
             slot.release();
         }
+    }
+
+    private static final Pattern UNDEFINED_NAME = Pattern.compile("name '([^']+)' is not defined");
+
+    /**
+     * A NameError for a name the host did bind, whose value was another interpreter's script object (left
+     * out by {@link ScriptGlobals}), says why the script could not see it.
+     */
+    private static ScriptException explainLeftOut(ScriptException e, ScriptGlobals globals, Tenant.Slot slot) {
+        if (globals == null || !(e instanceof PythonScriptException failure) || !"NameError".equals(failure.getPythonType())
+                || failure.getPythonMessage() == null) {
+            return e;
+        }
+        Matcher m = UNDEFINED_NAME.matcher(failure.getPythonMessage());
+        GuestObject handle = m.find() ? globals.leftOut(m.group(1)) : null;
+        if (handle == null) {
+            return e;
+        }
+        String why;
+        if (!(handle.owner() instanceof Tenant.Slot other) || other.tenant != slot.tenant) {
+            why = "belongs to another pysandbox engine or tenant";
+        } else if (!other.key.sameConfinement(slot.key)) {
+            why = "was made under another confinement (" + describe(other.key) + ") than this call's ("
+                    + describe(slot.key) + ")";
+        } else if (other.isRetired()) {
+            why = "is gone: its interpreter was discarded after a resource limit stopped it";
+        } else {
+            why = "was made in another interpreter of this engine (another thread's)";
+        }
+        return failure.withNote("the binding '" + m.group(1) + "' holds a script object that " + why
+                + ", so this script was not given it");
     }
 
     /** A refusal's hint names the {@code pysandbox.*} attribute a javax.script user would set, not a builder method. */

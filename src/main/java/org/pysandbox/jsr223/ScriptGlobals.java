@@ -28,6 +28,8 @@ final class ScriptGlobals extends AbstractMap<String, Object> implements CallerT
     private final Map<String, Object> values = new LinkedHashMap<>();
     private final Map<String, Object> changed = new LinkedHashMap<>();
     private final List<String> removed = new ArrayList<>();
+    /** Bindings left out because they hold another interpreter's script object, to explain a NameError. */
+    private final Map<String, GuestObject> leftOut = new LinkedHashMap<>();
 
     private ScriptGlobals() {
     }
@@ -60,12 +62,19 @@ final class ScriptGlobals extends AbstractMap<String, Object> implements CallerT
             }
             if (value instanceof GuestObject handle && handle.owner() != owner) {
                 // A script object of another interpreter (another thread's, another confinement's, or one
-                // discarded after a timeout) cannot enter this one; the script does not see the name.
+                // discarded after a timeout) cannot enter this one; the script does not see the name, which
+                // is not an error by itself: the script may bind the name before it reads it.
+                g.leftOut.put(name, handle);
                 continue;
             }
             g.values.put(name, value);
         }
         return g;
+    }
+
+    /** The script object a binding of this name held but the script could not be given, or null. */
+    GuestObject leftOut(String name) {
+        return leftOut.get(name);
     }
 
     @Override

@@ -131,4 +131,25 @@ class BindingsTest {
                 + "if n in globals() or n in dir(__builtins__)]");
         assertThat(names).isEqualTo(List.of());
     }
+
+    @Test
+    void aScriptObjectOfAnotherConfinementIsLeftOutAndItsNameErrorSaysWhy() throws Exception {
+        engine.eval("class Point:\n    pass\nkept_point = Point()");
+        Object point = engine.get("kept_point");
+        Bindings b = engine.createBindings();
+        b.put("kept_point", point);
+        b.put(ContextConfig.FEATURES, "math"); // another confinement, so another interpreter
+        assertThatThrownBy(() -> engine.eval("kept_point", b)).isInstanceOf(PythonScriptException.class)
+                .satisfies(e -> assertThat(((PythonScriptException) e).getPythonType()).isEqualTo("NameError"))
+                .hasMessageContaining("name 'kept_point' is not defined")
+                .hasMessageContaining("the binding 'kept_point' holds a script object that was made under another "
+                        + "confinement (features [")
+                .hasMessageContaining("so this script was not given it");
+        // not an error by itself: a script that binds the name before reading it runs
+        assertThat(engine.eval("kept_point = 5\nkept_point", b)).isEqualTo(5);
+        // a NameError for a name the host did not bind stays as Python says it
+        assertThatThrownBy(() -> engine.eval("never_bound", b)).isInstanceOf(PythonScriptException.class)
+                .satisfies(e -> assertThat(((PythonScriptException) e).getPythonMessage())
+                        .isEqualTo("name 'never_bound' is not defined"));
+    }
 }
