@@ -37,6 +37,11 @@ public final class GuestToHost {
         return decode(interpreter.export(value));
     }
 
+    /** A rule's value: a bool the guest returned as itself (checked there), or encoded as {@link #fromEncoded}. */
+    public Object fromRule(Value value) {
+        return value.isBoolean() ? (Object) value.asBoolean() : decode(value);
+    }
+
     /** Converts a value the guest already encoded with the runtime's {@code export} (one crossing less). */
     public Object fromEncoded(Value encoded) {
         return decode(encoded);

@@ -209,7 +209,7 @@ public final class InProcessExecutor implements Executor {
         Rule rule = onCaller && r.locals() == null ? known.orElse(null) : null;
         return limited(t, r.fileName(), r.out(), r.err(), r.in(), r.config(), onCaller, () -> {
             if (rule != null) {
-                return t.toHost.fromEncoded(it.evaluateRule(rule.function(), rule.arguments(t, r.globals())));
+                return t.toHost.fromRule(it.evaluateRule(rule.function(), rule.arguments(t, r.globals())));
             }
             GuestNames globals = GuestNames.of(t, r.globals());
             GuestNames locals = r.locals() == null ? null : GuestNames.of(t, r.locals());

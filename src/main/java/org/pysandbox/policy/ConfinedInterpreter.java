@@ -118,10 +118,15 @@ public final class ConfinedInterpreter implements AutoCloseable {
 
     /**
      * Evaluates a rule: the function element 6 of an {@link #evaluate} result gave, with the host's values
-     * (plain data only) for its parameters, in their order. Returns the value encoded as {@link #export} does.
+     * (plain data only) for its parameters, in their order. Returns a bool as itself (the guest checked its
+     * exact type), any other value encoded as {@link #export} does.
      */
     public Value evaluateRule(Value function, Object[] values) {
-        return evaluateRule.execute(function, ProxyArray.fromArray(values));
+        // the values as positional arguments: the guest gets them as its own tuple, not a proxy to iterate
+        Object[] arguments = new Object[values.length + 1];
+        arguments[0] = function;
+        System.arraycopy(values, 0, arguments, 1, values.length);
+        return evaluateRule.execute(arguments);
     }
 
     /**

@@ -128,10 +128,24 @@ class BoundedCodeTest {
         assertThat(function.getMember("__globals__").invokeMember("keys").toString()).isEqualTo("dict_keys(['__builtins__'])");
         assertThat(function.getMember("__code__").getMember("co_name").asString()).isEqualTo("<module>");
         for (int i = 0; i < 3; i++) {
-            assertThat(interpreter.evaluateRule(function, new Object[] {99 + i, 100}).getArrayElement(1).asBoolean())
-                    .isEqualTo(i == 2);
+            assertThat(interpreter.evaluateRule(function, new Object[] {99 + i, 100}).asBoolean()).isEqualTo(i == 2);
         }
         assertThat(function.getMember("__globals__").invokeMember("keys").toString()).isEqualTo("dict_keys(['__builtins__'])");
+    }
+
+    /** Only an exact bool comes back as itself; every other value, 1 and 0 included, is encoded by export. */
+    @org.junit.jupiter.api.Test
+    void aRuleReturnsABoolAsItselfAndEncodesEverythingElse() {
+        Object[] names = {"a", "b"};
+        Value sum = rule("a + b", names, new Object[] {1, 0}).getArrayElement(6).getArrayElement(0);
+        Value pair = rule("[a, b]", names, new Object[] {1, 0}).getArrayElement(6).getArrayElement(0);
+        Value same = rule("a == b", names, new Object[] {1, 0}).getArrayElement(6).getArrayElement(0);
+        assertThat(interpreter.evaluateRule(sum, new Object[] {1, 0}).toString()).isEqualTo("('int', 1)");
+        assertThat(interpreter.evaluateRule(sum, new Object[] {"x", "y"}).toString()).isEqualTo("('str', 'xy')");
+        assertThat(interpreter.evaluateRule(pair, new Object[] {1, 0}).toString()).isEqualTo("('list', [('int', 1), ('int', 0)])");
+        Value answer = interpreter.evaluateRule(same, new Object[] {2, 2});
+        assertThat(answer.isBoolean()).isTrue();
+        assertThat(answer.asBoolean()).isTrue();
     }
 
     /** Not a rule: statements, a name the host did not bind, separate locals; each takes the full path. */
@@ -159,9 +173,10 @@ class BoundedCodeTest {
         Runnable worker = () -> {
             for (int i = 0; i < 3000; i++) {
                 String mine = Thread.currentThread().getName() + i;
-                Value answer = i % 2 == 0 ? rule("x == expected", names, new Object[] {mine, mine}).getArrayElement(2)
-                        : interpreter.evaluateRule(function, new Object[] {mine, mine});
-                if (!answer.getArrayElement(1).asBoolean()) {
+                boolean answer = i % 2 == 0
+                        ? rule("x == expected", names, new Object[] {mine, mine}).getArrayElement(2).getArrayElement(1).asBoolean()
+                        : interpreter.evaluateRule(function, new Object[] {mine, mine}).asBoolean();
+                if (!answer) {
                     wrong.incrementAndGet();
                 }
                 done.incrementAndGet();

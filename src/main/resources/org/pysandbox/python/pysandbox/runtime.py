@@ -209,11 +209,13 @@ def _rule_function(code, params):
     return namespace.pop(_checker.RULE_FUNCTION), params
 
 
-def evaluate_rule(function, values):
+def evaluate_rule(function, *values):
     """Evaluates a rule (see evaluate) with the host's values for its parameters, in their order: all plain
     data (bridge.PlainValues), so no guest code runs: nothing can print, exit, recurse or keep a value, and
-    the run's bookkeeping (depth, flushing, Outcome, the namespaces and their changes) is left out."""
-    return export(function(*values))
+    the run's bookkeeping (depth, flushing, Outcome, the namespaces and their changes) is left out.
+    A bool, a rule's usual answer, is returned as itself, anything else encoded by export."""
+    value = function(*values)
+    return value if type(value) is bool else export(value)
 
 
 def _fill(namespace, names, values):
