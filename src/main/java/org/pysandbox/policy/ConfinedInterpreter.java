@@ -122,11 +122,7 @@ public final class ConfinedInterpreter implements AutoCloseable {
      * exact type), any other value encoded as {@link #export} does.
      */
     public Value evaluateRule(Value function, Object[] values) {
-        // the values as positional arguments: the guest gets them as its own tuple, not a proxy to iterate
-        Object[] arguments = new Object[values.length + 1];
-        arguments[0] = function;
-        System.arraycopy(values, 0, arguments, 1, values.length);
-        return evaluateRule.execute(arguments);
+        return evaluateRule.execute(withFirst(function, values));
     }
 
     /**
@@ -143,8 +139,15 @@ public final class ConfinedInterpreter implements AutoCloseable {
 
     /** Calls a guest callable under the same confinement and recursion limit as a run. */
     public Value call(Value function, Object... args) {
-        // execute(function, args) would hand the Java array over as one opaque host object
-        return call.execute(function, ProxyArray.fromArray(args));
+        return call.execute(withFirst(function, args));
+    }
+
+    /** The arguments of a guest entry as positional arguments: the guest gets its own tuple, not a proxy. */
+    private static Object[] withFirst(Object first, Object[] rest) {
+        Object[] arguments = new Object[rest.length + 1];
+        arguments[0] = first;
+        System.arraycopy(rest, 0, arguments, 1, rest.length);
+        return arguments;
     }
 
     public Value outcomeValue(Value outcome) {

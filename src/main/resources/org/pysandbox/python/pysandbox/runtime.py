@@ -140,7 +140,7 @@ def _run_code(body, last, globals_, locals_):
     return None
 
 
-def call(function, args):
+def call(function, *args):
     """Calls a guest function on behalf of the host, under the same confinement as a run."""
     return _confined(function, *args)
 
