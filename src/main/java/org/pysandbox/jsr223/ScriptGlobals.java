@@ -46,13 +46,14 @@ final class ScriptGlobals extends AbstractMap<String, Object> implements CallerT
             }
             Object value;
             try {
-                if (engine != null && engine.containsKey(name)) {
-                    value = engine.get(name);
-                } else if (global != null && global.containsKey(name)) {
-                    value = global.get(name);
-                } else if (scriptObjects.containsKey(name)) {
-                    value = scriptObjects.get(name);
-                } else {
+                value = lookup(engine, name);
+                if (value == ABSENT) {
+                    value = lookup(global, name);
+                }
+                if (value == ABSENT) {
+                    value = lookup(scriptObjects, name);
+                }
+                if (value == ABSENT) {
                     continue;
                 }
             } catch (RuntimeException e) {
@@ -70,6 +71,17 @@ final class ScriptGlobals extends AbstractMap<String, Object> implements CallerT
             g.values.put(name, value);
         }
         return g;
+    }
+
+    private static final Object ABSENT = new Object();
+
+    /** The value of name in map, or ABSENT: one lookup, and containsKey only to tell a null value from none. */
+    private static Object lookup(Map<String, Object> map, String name) {
+        if (map == null) {
+            return ABSENT;
+        }
+        Object value = map.get(name);
+        return value != null || map.containsKey(name) ? value : ABSENT;
     }
 
     /** The script object a binding of this name held but the script could not be given, or null. */

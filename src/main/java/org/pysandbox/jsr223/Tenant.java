@@ -96,6 +96,14 @@ final class Tenant implements Runnable {
     }
 
     private final Map<Key, List<Slot>> slots = new ConcurrentHashMap<>();
+    /**
+     * The slots of the configuration instance last asked for: ContextConfig hands out the same instance
+     * while a host's settings stay the same, which spares computing and hashing its key on every call.
+     */
+    private record Recent(SandboxConfig config, List<Slot> slots) {
+    }
+
+    private volatile Recent recent;
     private volatile boolean closed;
 
     /** A free interpreter for the configuration, made if every one is busy; release it after use. */
@@ -103,7 +111,14 @@ final class Tenant implements Runnable {
         if (closed) {
             throw new ScriptException("this pysandbox engine is closed");
         }
-        List<Slot> list = slots.computeIfAbsent(Key.of(config), k -> new CopyOnWriteArrayList<>());
+        Recent recent = this.recent;
+        List<Slot> list;
+        if (recent != null && recent.config == config) {
+            list = recent.slots;
+        } else {
+            list = slots.computeIfAbsent(Key.of(config), k -> new CopyOnWriteArrayList<>());
+            this.recent = new Recent(config, list);
+        }
         for (Slot slot : list) {
             if (slot.tryAcquire()) {
                 if (!slot.isRetired()) {
@@ -151,5 +166,6 @@ final class Tenant implements Runnable {
             list.forEach(Slot::close);
         }
         slots.clear();
+        recent = null;
     }
 }

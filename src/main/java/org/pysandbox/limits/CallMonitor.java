@@ -20,7 +20,7 @@ final class CallMonitor {
     private static volatile long heapPressureGc;
     private static long handledPressureGc;
     private static long gcSeen;
-    private static Thread thread;
+    private static volatile Thread thread;
 
     private CallMonitor() {
     }
@@ -39,12 +39,20 @@ final class CallMonitor {
         }
     }
 
-    static synchronized void watch(GuardedCall call) {
+    static void watch(GuardedCall call) {
         CALLS.add(call);
+        // not synchronized once the watchdog runs: every call of every thread passes here
         if (thread == null) {
-            thread = GuestThreads.housekeeping("watchdog").newThread(CallMonitor::loop);
-            thread.start();
+            startWatchdog();
+        }
+    }
+
+    private static synchronized void startWatchdog() {
+        if (thread == null) {
+            Thread watchdog = GuestThreads.housekeeping("watchdog").newThread(CallMonitor::loop);
+            watchdog.start();
             MemoryMeter.maxHeap(); // loads the meter, which registers the GC listeners
+            thread = watchdog;
         }
     }
 

@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -151,16 +151,38 @@ public final class InProcessExecutor implements Executor {
      * A source the checker found to run in bounded time (see {@link #run}), with the names the host bound:
      * the verdict holds only when every name the code reads is one of them (else it reads the builtins).
      */
-    private record BoundedCode(String code, String fileName, boolean wantValue, Set<String> names) {
+    private record BoundedCode(String code, String fileName, boolean wantValue, String[] names) {
+        /** The names as a sorted array without repeats: a set, but made and hashed without a HashSet per call. */
         static BoundedCode of(Request r) {
-            Set<String> names = new HashSet<>();
-            if (r.globals() != null) {
-                names.addAll(r.globals().keySet());
-            }
+            String[] globals = r.globals() == null ? new String[0] : r.globals().keySet().toArray(new String[0]);
+            String[] names = globals;
             if (r.locals() != null) {
-                names.addAll(r.locals().keySet());
+                String[] locals = r.locals().keySet().toArray(new String[0]);
+                names = Arrays.copyOf(globals, globals.length + locals.length);
+                System.arraycopy(locals, 0, names, globals.length, locals.length);
             }
-            return new BoundedCode(r.code(), r.fileName(), r.wantValue(), names);
+            Arrays.sort(names, NAME_ORDER);
+            int distinct = 0;
+            for (int i = 0; i < names.length; i++) {
+                if (i == 0 || !Objects.equals(names[i], names[distinct - 1])) {
+                    names[distinct++] = names[i];
+                }
+            }
+            return new BoundedCode(r.code(), r.fileName(), r.wantValue(),
+                    distinct == names.length ? names : Arrays.copyOf(names, distinct));
+        }
+
+        private static final Comparator<String> NAME_ORDER = Comparator.nullsFirst(Comparator.naturalOrder());
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof BoundedCode b && wantValue == b.wantValue && code.equals(b.code)
+                    && Objects.equals(fileName, b.fileName) && Arrays.equals(names, b.names);
+        }
+
+        @Override
+        public int hashCode() {
+            return (code.hashCode() * 31 + Objects.hashCode(fileName)) * 31 + Arrays.hashCode(names) + (wantValue ? 1 : 0);
         }
     }
 

@@ -89,6 +89,8 @@ public final class GuestStreams {
         private final ByteBuffer pending = ByteBuffer.allocate(8192);
         private final CharBuffer chars = CharBuffer.allocate(8192);
         volatile Writer target;
+        /** Whether the guest wrote since the last flush: the host's writer is not flushed for nothing. */
+        private boolean wrote;
 
         GuestOutput(String what, String feature, boolean enabled) {
             this.what = what;
@@ -108,6 +110,7 @@ public final class GuestStreams {
             }
             charge(len);
             Writer w = target;
+            wrote = true;
             while (len > 0) {
                 int n = Math.min(len, pending.remaining());
                 pending.put(b, off, n);
@@ -131,7 +134,8 @@ public final class GuestStreams {
         @Override
         public synchronized void flush() throws IOException {
             Writer w = target;
-            if (w != null) {
+            if (w != null && wrote) {
+                wrote = false;
                 w.flush();
             }
         }

@@ -91,6 +91,74 @@ class CompilableTest {
     }
 
     /**
+     * The rule cache is keyed by the exact set of names bound (kept as a sorted array): a rule cached for
+     * {a, b} must not answer for bindings without b (that is a NameError) or with b replaced by an unrelated
+     * name, in whatever order the host's map lists them.
+     */
+    @Test
+    void aCachedRuleNeverAnswersForOtherBindingNames() throws Exception {
+        CompiledScript rule = engine.compile("a > b");
+        for (int i = 0; i < 3; i++) {
+            Bindings b = engine.createBindings();
+            b.put("b", 1);
+            b.put("a", 2 + i);
+            assertThat(rule.eval(b)).isEqualTo(true);
+        }
+        Bindings missing = engine.createBindings();
+        missing.put("a", 2);
+        assertThatThrownBy(() -> rule.eval(missing)).isInstanceOfSatisfying(PythonScriptException.class,
+                e -> assertThat(e.getPythonMessage()).isEqualTo("name 'b' is not defined"));
+        Bindings other = engine.createBindings();
+        other.put("a", 2);
+        other.put("c", 1);
+        assertThatThrownBy(() -> rule.eval(other)).isInstanceOfSatisfying(PythonScriptException.class,
+                e -> assertThat(e.getPythonMessage()).isEqualTo("name 'b' is not defined"));
+        javax.script.SimpleBindings reordered = new javax.script.SimpleBindings(new java.util.LinkedHashMap<>());
+        reordered.put("a", 0);
+        reordered.put("b", 1);
+        assertThat(rule.eval(reordered)).isEqualTo(false);
+    }
+
+    /**
+     * Settings are read on every call; the parsed configuration is reused only while their values are
+     * the same immutable ones. A Collection the host changes in place between calls, or a String it
+     * replaces, takes effect on the next call, also on a rule's fast path.
+     */
+    @Test
+    void settingsChangedBetweenCallsTakeEffectOnTheNextCall() throws Exception {
+        CompiledScript rule = engine.compile("__import__('math').floor(x) if x > 0 else 0");
+        CompiledScript bounded = engine.compile("x > 0");
+        java.util.List<String> features = new java.util.ArrayList<>(java.util.List.of("math"));
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < 3; i++) {
+                Bindings b = engine.createBindings();
+                b.put("x", 2.5);
+                b.put("pysandbox.features", features);
+                assertThat(rule.eval(b)).isEqualTo(2);
+                assertThat(bounded.eval(b)).isEqualTo(true);
+            }
+            features.clear(); // the same list, now empty: math is refused
+            Bindings b = engine.createBindings();
+            b.put("x", 2.5);
+            b.put("pysandbox.features", features);
+            assertThatThrownBy(() -> rule.eval(b)).isInstanceOf(SandboxViolationException.class)
+                    .hasMessageContaining("math");
+            assertThat(bounded.eval(b)).isEqualTo(true);
+            features.add("math");
+        }
+        for (String setting : new String[] {"math", "", "math", "stdout"}) {
+            Bindings b = engine.createBindings();
+            b.put("x", 2.5);
+            b.put("pysandbox.features", setting);
+            if (setting.equals("math")) {
+                assertThat(rule.eval(b)).isEqualTo(2);
+            } else {
+                assertThatThrownBy(() -> rule.eval(b)).isInstanceOf(SandboxViolationException.class);
+            }
+        }
+    }
+
+    /**
      * A rule (one bounded expression) is, from its second evaluation over plain data, a call of a guest
      * function of the names it reads (runtime.evaluate_rule): same answers, same errors with file and line,
      * no names written back; a script object among the bindings (which could run guest methods) takes the
