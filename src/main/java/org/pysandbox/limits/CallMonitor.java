@@ -47,6 +47,17 @@ final class CallMonitor {
         }
     }
 
+    /**
+     * A call its caller has its answer for leaves the watched set at once: the watchdog then walks only
+     * running calls instead of every call finished since its last poll (thousands per poll at rule rates,
+     * on a core the callers need). A call not done yet (its caller gave up on it) stays until it ends.
+     */
+    static void forget(GuardedCall call) {
+        if (call.isDone()) {
+            CALLS.remove(call);
+        }
+    }
+
     private static synchronized void startWatchdog() {
         if (thread == null) {
             Thread watchdog = GuestThreads.housekeeping("watchdog").newThread(CallMonitor::loop);

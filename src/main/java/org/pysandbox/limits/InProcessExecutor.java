@@ -357,8 +357,12 @@ public final class InProcessExecutor implements Executor {
         self[0] = call;
         if (onCaller) {
             CallMonitor.watch(call);
-            perform(t, call, fileName, callConfig, work);
-            return call.await();
+            try {
+                perform(t, call, fileName, callConfig, work);
+                return call.await();
+            } finally {
+                CallMonitor.forget(call);
+            }
         }
         try {
             t.worker.execute(() -> perform(t, call, fileName, callConfig, work));
@@ -366,7 +370,11 @@ public final class InProcessExecutor implements Executor {
             throw new ScriptException("this sandbox is closed");
         }
         CallMonitor.watch(call);
-        return call.await();
+        try {
+            return call.await();
+        } finally {
+            CallMonitor.forget(call);
+        }
     }
 
     /**
