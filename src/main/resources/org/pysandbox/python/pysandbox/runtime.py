@@ -215,7 +215,8 @@ def evaluate_rule(function, *values):
     the run's bookkeeping (depth, flushing, Outcome, the namespaces and their changes) is left out.
     A bool, a rule's usual answer, is returned as itself, anything else encoded by export."""
     value = function(*values)
-    return value if type(value) is bool else export(value)
+    # identity with the two bool singletons: exactly a bool, without looking up type or bool per call
+    return value if value is True or value is False else export(value)
 
 
 def _fill(namespace, names, values):
