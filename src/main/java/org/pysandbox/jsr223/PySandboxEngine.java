@@ -139,7 +139,9 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
     /** Runs source with a context; {@code compiledFile} is the file name a compiled script was made with. */
     Object run(String code, ScriptContext ctx, String compiledFile) throws ScriptException {
         String file = fileName(ctx, compiledFile);
-        ScriptSource.check(code, file);
+        if (compiledFile == null) {
+            ScriptSource.check(code, file); // a compiled script's source was checked by compile
+        }
         SandboxConfig config = config(ctx);
         Tenant.Slot slot = tenantOf(ctx).acquire(config);
         ScriptGlobals globals = null;
