@@ -18,10 +18,9 @@ import org.pysandbox.policy.ConfinedInterpreter;
  * Never-used confined interpreters, made ahead of time by a background daemon thread so that a new
  * sandbox does not pay GraalPy's context start-up (100-300 ms, seconds for the first) on the caller's
  * thread. Interpreters are keyed by everything that shapes them (features, modules, paths, recursion
- * limit); a key is pre-filled once it was asked for a second time (or {@link #prewarm}ed). An
- * interpreter leaves the pool for one tenant and never comes back: only interpreters no tenant has used
- * are pooled. Each has run the library's own warm-up script ({@link ConfinedInterpreter#warmUp}) once,
- * in a namespace that is then dropped.
+ * limit); a key is pre-filled once it was asked for. An interpreter leaves the pool for one tenant and
+ * never comes back: only interpreters no tenant has used are pooled. Each has run the library's own
+ * warm-up script ({@link ConfinedInterpreter#warmUp}) once, in a namespace that is then dropped.
  *
  * <p>Size per key: system property {@value #SIZE_PROPERTY} (default 2; 0 turns pooling off). At most
  * {@value #MAX_KEYS} keys are kept; the least recently asked-for key is dropped (its interpreters closed).
@@ -56,30 +55,16 @@ public final class InterpreterPool {
                 .maxOutput(SandboxConfig.DEFAULT_MAX_OUTPUT).isolation(Isolation.CONTEXT).clearHostAccess().build();
     }
 
-    /**
-     * A never-used interpreter for the configuration: from the pool if one is ready, else made now. The
-     * pool for a configuration is filled from its second request on (or after {@link #prewarm}): the first
-     * sandbox of a configuration may be the only one (one engine evaluating one rule set), and interpreters
-     * made ahead for it would only take the CPU from its first calls (on 2 cores, a rule loop without the
-     * JIT reached its speed in second 9 instead of second 5 while the pool filled, measured).
-     */
+    /** A never-used interpreter for the configuration: from the pool if one is ready, else made now. */
     public static ConfinedInterpreter take(SandboxConfig config) {
         SandboxConfig key = key(config);
         ConfinedInterpreter ready = null;
-        boolean askedBefore;
         synchronized (READY) {
-            Deque<ConfinedInterpreter> queue = READY.get(key);
-            askedBefore = queue != null;
-            if (queue == null) {
-                queue = new ArrayDeque<>();
-                READY.put(key, queue);
-            }
+            Deque<ConfinedInterpreter> queue = READY.computeIfAbsent(key, k -> new ArrayDeque<>());
             ready = queue.poll();
             evictOldKeys();
         }
-        if (askedBefore) {
-            refill(key);
-        }
+        refill(key);
         return ready != null ? ready : ConfinedInterpreter.create(key);
     }
 

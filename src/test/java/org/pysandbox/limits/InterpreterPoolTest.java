@@ -41,24 +41,6 @@ class InterpreterPoolTest {
         assertThat(warm[n / 2]).isLessThan(cold[n / 2]);
     }
 
-    /**
-     * A configuration asked for once (a lone engine's) gets nothing made ahead, which would compete with its
-     * first calls for the CPU; asked for again, its pool fills.
-     */
-    @Test
-    void aConfigurationIsPooledFromItsSecondRequestOn() throws Exception {
-        assertThat(InterpreterPool.size()).isPositive();
-        SandboxConfig once = SandboxConfig.builder().enable("math").recursionLimit(77).build(); // no other test's key
-        try (ConfinedInterpreter first = InterpreterPool.take(once)) {
-            Thread.sleep(5_000); // the filler makes an interpreter in well under a second in a warm JVM
-            assertThat(InterpreterPool.ready(once)).isZero();
-        }
-        try (ConfinedInterpreter second = InterpreterPool.take(once)) {
-            assertThat(InterpreterPool.awaitFull(once, Duration.ofMinutes(2))).isTrue();
-            assertThat(InterpreterPool.ready(once)).isEqualTo(InterpreterPool.size());
-        }
-    }
-
     @Test
     void usedInterpretersAreNeverPooledAgain() throws Exception {
         ConfinedInterpreter first = InterpreterPool.take(CONFIG);
