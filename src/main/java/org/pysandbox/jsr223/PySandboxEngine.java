@@ -174,7 +174,7 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
             return e;
         }
         Matcher m = UNDEFINED_NAME.matcher(failure.getPythonMessage());
-        GuestObject handle = m.find() ? globals.leftOut(m.group(1)) : null;
+        GuestObject handle = m.matches() ? globals.leftOut(m.group(1)) : null;
         if (handle == null) {
             return e;
         }
@@ -182,8 +182,8 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
         if (!(handle.owner() instanceof Tenant.Slot other) || other.tenant != slot.tenant) {
             why = "belongs to another pysandbox engine or tenant";
         } else if (!other.key.sameConfinement(slot.key)) {
-            why = "was made under another confinement (" + describe(other.key) + ") than this call's ("
-                    + describe(slot.key) + ")";
+            // not which: whoever reads the error may be less trusted than the settings of the other confinement
+            why = "was made under another confinement (other features, modules, paths or host access)";
         } else if (other.isRetired()) {
             why = "is gone: its interpreter was discarded after a resource limit stopped it";
         } else {

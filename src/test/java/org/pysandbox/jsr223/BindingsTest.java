@@ -143,10 +143,15 @@ class BindingsTest {
                 .satisfies(e -> assertThat(((PythonScriptException) e).getPythonType()).isEqualTo("NameError"))
                 .hasMessageContaining("name 'kept_point' is not defined")
                 .hasMessageContaining("the binding 'kept_point' holds a script object that was made under another "
-                        + "confinement (features [")
+                        + "confinement (other features, modules, paths or host access)")
                 .hasMessageContaining("so this script was not given it");
         // not an error by itself: a script that binds the name before reading it runs
         assertThat(engine.eval("kept_point = 5\nkept_point", b)).isEqualTo(5);
+        // a script's own NameError that merely mentions the name is not explained
+        assertThatThrownBy(() -> engine.eval("raise NameError(\"so name 'kept_point' is not defined\")", b))
+                .isInstanceOf(PythonScriptException.class)
+                .satisfies(e -> assertThat(((PythonScriptException) e).getPythonMessage())
+                        .isEqualTo("so name 'kept_point' is not defined"));
         // a NameError for a name the host did not bind stays as Python says it
         assertThatThrownBy(() -> engine.eval("never_bound", b)).isInstanceOf(PythonScriptException.class)
                 .satisfies(e -> assertThat(((PythonScriptException) e).getPythonMessage())
