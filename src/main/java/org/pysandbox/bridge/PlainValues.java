@@ -1,9 +1,14 @@
 package org.pysandbox.bridge;
 
 import java.lang.reflect.Array;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Whether host values reach the guest as plain data: scalars, and maps, collections and arrays of plain
@@ -19,64 +24,110 @@ public final class PlainValues {
     private PlainValues() {
     }
 
-    /** True when every value of the map (null counts as an empty map) is plain data. */
-    public static boolean only(Map<String, Object> values) {
+    /**
+     * The map's values as plain data the host can no longer change, or null when one is not plain: scalars
+     * and immutable JDK collections as they are, other collections, maps and arrays copied after their items
+     * were checked. Code that runs on the caller's thread because its inputs are plain hands the guest this
+     * copy, so what the guest reads is exactly what was checked: a collection whose iterator and get()
+     * disagree, or that another thread changes meanwhile, cannot slip a script object past the check.
+     * A null map is an empty one.
+     */
+    public static Map<String, Object> snapshot(Map<String, Object> values) {
         if (values == null) {
-            return true;
+            return Map.of();
         }
         int[] budget = {BUDGET};
+        Map<String, Object> copy = new LinkedHashMap<>();
         try {
-            for (Object value : values.values()) {
-                if (!plain(value, budget, 0)) {
-                    return false;
+            for (Map.Entry<String, Object> e : values.entrySet()) {
+                Object value = copy(e.getValue(), budget, 0);
+                if (value == NOT_PLAIN) {
+                    return null;
                 }
+                copy.put(e.getKey(), value);
             }
-            return true;
+            return copy;
         } catch (RuntimeException changedWhileLooking) {
-            // a collection modified concurrently, or one that refuses iteration: not known to be plain
-            return false;
+            return null;
         }
     }
 
-    private static boolean plain(Object value, int[] budget, int depth) {
+    /** {@link #snapshot(Map)} for the values of a map's names, in their order; null when one is not plain. */
+    public static Object[] snapshot(Map<String, Object> values, String[] names) {
+        int[] budget = {BUDGET};
+        Object[] copy = new Object[names.length];
+        try {
+            for (int i = 0; i < names.length; i++) {
+                copy[i] = copy(values.get(names[i]), budget, 0);
+                if (copy[i] == NOT_PLAIN) {
+                    return null;
+                }
+            }
+            return copy;
+        } catch (RuntimeException changedWhileLooking) {
+            return null;
+        }
+    }
+
+    private static final Object NOT_PLAIN = new Object();
+
+    private static Object copy(Object value, int[] budget, int depth) {
         if (--budget[0] < 0 || depth > MAX_DEPTH) {
-            return false;
+            return NOT_PLAIN;
         }
         if (value == null || Scalars.is(value)) {
-            return true;
+            return value;
         }
         if (value instanceof Optional<?> o) {
-            return plain(o.orElse(null), budget, depth + 1);
+            Object inner = copy(o.orElse(null), budget, depth + 1);
+            return inner == NOT_PLAIN ? NOT_PLAIN : Optional.ofNullable(inner);
         }
+        boolean immutable = value.getClass().getName().startsWith("java.util.ImmutableCollections$");
         if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> copy = new LinkedHashMap<>();
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                if (!plain(e.getKey(), budget, depth + 1) || !plain(e.getValue(), budget, depth + 1)) {
-                    return false;
+                Object k = copy(e.getKey(), budget, depth + 1);
+                Object v = copy(e.getValue(), budget, depth + 1);
+                if (k == NOT_PLAIN || v == NOT_PLAIN) {
+                    return NOT_PLAIN;
                 }
+                immutable &= k == e.getKey() && v == e.getValue();
+                copy.put(k, v);
             }
-            return true;
+            return immutable ? map : copy;
         }
         if (value instanceof Collection<?> collection) {
+            List<Object> copy = new ArrayList<>();
             for (Object item : collection) {
-                if (!plain(item, budget, depth + 1)) {
-                    return false;
+                Object c = copy(item, budget, depth + 1);
+                if (c == NOT_PLAIN) {
+                    return NOT_PLAIN;
                 }
+                immutable &= c == item;
+                copy.add(c);
             }
-            return true;
+            return immutable ? collection : collection instanceof Set<?> ? new LinkedHashSet<>(copy) : copy;
         }
         if (value.getClass().isArray()) {
             int n = Array.getLength(value);
             if (value.getClass().getComponentType().isPrimitive()) {
                 budget[0] -= n;
-                return budget[0] >= 0;
+                if (budget[0] < 0) {
+                    return NOT_PLAIN;
+                }
+                Object copy = Array.newInstance(value.getClass().getComponentType(), n);
+                System.arraycopy(value, 0, copy, 0, n);
+                return copy;
             }
+            Object[] copy = new Object[n];
             for (int i = 0; i < n; i++) {
-                if (!plain(Array.get(value, i), budget, depth + 1)) {
-                    return false;
+                copy[i] = copy(Array.get(value, i), budget, depth + 1);
+                if (copy[i] == NOT_PLAIN) {
+                    return NOT_PLAIN;
                 }
             }
-            return true;
+            return copy;
         }
-        return false;
+        return NOT_PLAIN;
     }
 }

@@ -204,11 +204,11 @@ public final class InProcessExecutor implements Executor {
             return Optional.of(new Rule(rule.getArrayElement(0), params));
         }
 
-        /** The guest values of the parameters, from the bindings the rule was found to read only from. */
-        Object[] arguments(Tenant t, Map<String, Object> globals) {
+        /** The guest values of the parameters, from the host's (checked, copied) values in their order. */
+        Object[] arguments(Tenant t, Object[] hostValues) {
             Object[] values = new Object[params.length];
             for (int i = 0; i < params.length; i++) {
-                values[i] = t.toGuest.toGuestDirect(globals.get(params[i]));
+                values[i] = t.toGuest.toGuestDirect(hostValues[i]);
             }
             return values;
         }
@@ -226,15 +226,31 @@ public final class InProcessExecutor implements Executor {
         ConfinedInterpreter it = t.interpreter;
         BoundedCode key = BoundedCode.of(r);
         Optional<Rule> known = t.bounded.get(key);
-        // bounded code over plain data only: a script object in the bindings could run guest methods
-        boolean onCaller = known != null && PlainValues.only(r.globals()) && PlainValues.only(r.locals());
-        Rule rule = onCaller && r.locals() == null ? known.orElse(null) : null;
+        // Bounded code runs on the caller's thread over plain data only (a script object in the bindings could
+        // run guest methods), and over the very copy that was checked (PlainValues.snapshot): a rule over the
+        // names it reads, other bounded code over all bindings. Anything else takes the guest thread.
+        Rule rule = null;
+        Object[] ruleValues = null;
+        Map<String, Object> plainGlobals = null;
+        Map<String, Object> plainLocals = null;
+        if (known != null && known.isPresent() && r.locals() == null) {
+            ruleValues = PlainValues.snapshot(r.globals(), known.get().params());
+            rule = ruleValues == null ? null : known.get();
+        } else if (known != null) {
+            plainGlobals = PlainValues.snapshot(r.globals());
+            plainLocals = plainGlobals == null || r.locals() == null ? null : PlainValues.snapshot(r.locals());
+        }
+        boolean onCaller = rule != null || (plainGlobals != null && (r.locals() == null || plainLocals != null));
+        Rule fastRule = rule;
+        Object[] fastValues = ruleValues;
+        Map<String, Object> readGlobals = onCaller && plainGlobals != null ? plainGlobals : r.globals();
+        Map<String, Object> readLocals = onCaller && plainLocals != null ? plainLocals : r.locals();
         return limited(t, r.fileName(), r.out(), r.err(), r.in(), r.config(), onCaller, () -> {
-            if (rule != null) {
-                return t.toHost.fromRule(it.evaluateRule(rule.function(), rule.arguments(t, r.globals())));
+            if (fastRule != null) {
+                return t.toHost.fromRule(it.evaluateRule(fastRule.function(), fastRule.arguments(t, fastValues)));
             }
-            GuestNames globals = GuestNames.of(t, r.globals());
-            GuestNames locals = r.locals() == null ? null : GuestNames.of(t, r.locals());
+            GuestNames globals = GuestNames.of(t, readGlobals);
+            GuestNames locals = r.locals() == null ? null : GuestNames.of(t, readLocals);
             // one guest entry fills, runs, and encodes the value and the changed names
             Value done = it.evaluate(r.code(), r.fileName(), r.wantValue(), globals.names, globals.values,
                     r.globals() != null, locals == null ? null : locals.names, locals == null ? null : locals.values);

@@ -88,8 +88,52 @@ class CallerThreadTest {
                 assertThat(sandbox.eval(rule, bindings(order))).isEqualTo(true);
             }
         }
-        // host code (this map's get) runs on the caller's thread whichever thread runs the rule (issue 11)
-        assertThat(order.readers).hasSize(6).containsOnly(caller);
+        // host code (this map's get) runs on the caller's thread whichever thread runs the rule (issue 11); from
+        // the second run the rule reads the copy its plain-data check made (on this thread, through entrySet)
+        assertThat(order.readers).hasSize(2).containsOnly(caller);
+    }
+
+    /**
+     * Attack (found by reading the fast path): the plain-data check iterated a collection while the guest
+     * read it through get(), so a list whose iterator says 1 while get(0) returns a script object ran that
+     * object's __eq__ on the caller's thread, outside the run's flushing (its output reached the next
+     * call's writer). Now the guest reads the copy that was checked.
+     */
+    @Test
+    void aCollectionWhoseGetDisagreesWithItsIteratorCannotSlipAScriptObjectIn() throws Exception {
+        SandboxConfig printing = SandboxConfig.builder().enable("stdout").timeout(Duration.ofSeconds(30)).build();
+        try (Sandbox sandbox = new Sandbox(printing)) {
+            Object evil = sandbox.eval("class E:\n    def __eq__(self, other):\n        print('LEAK', end='')\n"
+                    + "        return True\nE()");
+            for (int i = 0; i < 3; i++) {
+                assertThat(sandbox.eval("q[0] == 1", new HashMap<>(Map.of("q", List.of(1))))).isEqualTo(true);
+            }
+            List<Object> lying = new java.util.AbstractList<>() {
+                @Override
+                public Object get(int index) {
+                    return evil;
+                }
+
+                @Override
+                public int size() {
+                    return 1;
+                }
+
+                @Override
+                public java.util.Iterator<Object> iterator() {
+                    return List.<Object>of(1).iterator();
+                }
+            };
+            java.io.StringWriter during = new java.io.StringWriter();
+            sandbox.setOut(during);
+            Object answer = sandbox.eval("q[0] == 1", new HashMap<>(Map.of("q", lying)));
+            java.io.StringWriter next = new java.io.StringWriter();
+            sandbox.setOut(next);
+            sandbox.execute("print('next', end='')"); // a full run flushes whatever the guest's streams hold
+            assertThat(answer).isEqualTo(true);
+            assertThat(during.toString()).isEmpty();
+            assertThat(next.toString()).isEqualTo("next");
+        }
     }
 
     @Test
