@@ -226,31 +226,15 @@ public final class InProcessExecutor implements Executor {
         ConfinedInterpreter it = t.interpreter;
         BoundedCode key = BoundedCode.of(r);
         Optional<Rule> known = t.bounded.get(key);
-        // Bounded code runs on the caller's thread over plain data only (a script object in the bindings could
-        // run guest methods), and over the very copy that was checked (PlainValues.snapshot): a rule over the
-        // names it reads, other bounded code over all bindings. Anything else takes the guest thread.
-        Rule rule = null;
-        Object[] ruleValues = null;
-        Map<String, Object> plainGlobals = null;
-        Map<String, Object> plainLocals = null;
-        if (known != null && known.isPresent() && r.locals() == null) {
-            ruleValues = PlainValues.snapshot(r.globals(), known.get().params());
-            rule = ruleValues == null ? null : known.get();
-        } else if (known != null) {
-            plainGlobals = PlainValues.snapshot(r.globals());
-            plainLocals = plainGlobals == null || r.locals() == null ? null : PlainValues.snapshot(r.locals());
-        }
-        boolean onCaller = rule != null || (plainGlobals != null && (r.locals() == null || plainLocals != null));
-        Rule fastRule = rule;
-        Object[] fastValues = ruleValues;
-        Map<String, Object> readGlobals = onCaller && plainGlobals != null ? plainGlobals : r.globals();
-        Map<String, Object> readLocals = onCaller && plainLocals != null ? plainLocals : r.locals();
+        CallerInputs fast = known == null ? null : CallerInputs.of(known, r);
+        boolean onCaller = fast != null;
         return limited(t, r.fileName(), r.out(), r.err(), r.in(), r.config(), onCaller, () -> {
-            if (fastRule != null) {
-                return t.toHost.fromRule(it.evaluateRule(fastRule.function(), fastRule.arguments(t, fastValues)));
+            if (onCaller && fast.rule() != null) {
+                Rule rule = fast.rule();
+                return t.toHost.fromRule(it.evaluateRule(rule.function(), rule.arguments(t, fast.ruleValues())));
             }
-            GuestNames globals = GuestNames.of(t, readGlobals);
-            GuestNames locals = r.locals() == null ? null : GuestNames.of(t, readLocals);
+            GuestNames globals = GuestNames.of(t, onCaller ? fast.globals() : r.globals());
+            GuestNames locals = r.locals() == null ? null : GuestNames.of(t, onCaller ? fast.locals() : r.locals());
             // one guest entry fills, runs, and encodes the value and the changed names
             Value done = it.evaluate(r.code(), r.fileName(), r.wantValue(), globals.names, globals.values,
                     r.globals() != null, locals == null ? null : locals.names, locals == null ? null : locals.values);
@@ -272,6 +256,31 @@ public final class InProcessExecutor implements Executor {
             }
             return t.toHost.fromEncoded(done.getArrayElement(2));
         });
+    }
+
+    /**
+     * What bounded code reads when it runs on the caller's thread: plain data only (a script object in the
+     * bindings could run guest methods), and the very copy that was checked ({@link PlainValues#snapshot}),
+     * never the host's collections read again. A rule gets its parameters' values; other bounded code all
+     * bindings (the globals, and the locals when there are separate ones).
+     */
+    private record CallerInputs(Rule rule, Object[] ruleValues, Map<String, Object> globals, Map<String, Object> locals) {
+        /** The inputs for code already known to be bounded, or null when it must take the guest thread. */
+        static CallerInputs of(Optional<Rule> known, Request r) {
+            if (known.isPresent() && r.locals() == null) {
+                Object[] values = PlainValues.snapshot(r.globals(), known.get().params());
+                return values == null ? null : new CallerInputs(known.get(), values, null, null);
+            }
+            Map<String, Object> globals = PlainValues.snapshot(r.globals());
+            if (globals == null) {
+                return null;
+            }
+            if (r.locals() == null) {
+                return new CallerInputs(null, null, globals, null);
+            }
+            Map<String, Object> locals = PlainValues.snapshot(r.locals());
+            return locals == null ? null : new CallerInputs(null, null, globals, locals);
+        }
     }
 
     /** The identifier entries of a host map as parallel arrays of names and guest values. */
