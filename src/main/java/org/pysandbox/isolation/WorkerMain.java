@@ -106,11 +106,9 @@ public final class WorkerMain {
         try {
             SandboxConfig tenant = WireCodec.readConfigure(frame.payload(), LIMITS, noDeadline()).toConfig();
             executor = new InProcessExecutor(tenant, this);
-            // make the tenant's interpreter now, so that its first call's clock does not pay for it
+            // make and warm the tenant's interpreter now, so that its first call's clock pays for neither
             try {
-                executor.run(new Executor.Request("None", "<warm-up>", null, null, false, Writer.nullWriter(),
-                        Writer.nullWriter(), Reader.nullReader(),
-                        tenant.toBuilder().timeout(java.time.Duration.ZERO).build()));
+                executor.warmUp();
             } catch (ScriptException e) {
                 System.err.println("pysandbox worker: warm-up failed: " + e);
             }

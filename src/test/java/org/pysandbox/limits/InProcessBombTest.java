@@ -6,12 +6,16 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import java.io.StringWriter;
 import java.util.stream.Stream;
 
+import javax.script.ScriptException;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.pysandbox.Sandbox;
 import org.pysandbox.config.SandboxConfig;
+import org.pysandbox.error.SandboxViolationException;
+import org.pysandbox.error.ScriptTimeoutException;
 
 /** Every resource bomb, in-process: stopped in time, with the right exception, host and engine fine after. */
 class InProcessBombTest {
@@ -31,6 +35,27 @@ class InProcessBombTest {
         SANDBOXES.values().forEach(Sandbox::close);
     }
 
+    /**
+     * Runs the bomb's imports before it is timed. On a loaded machine a fresh interpreter's first
+     * {@code import re} can itself outlast the 1-s limit; interrupted, it is retried in the same (warmer)
+     * interpreter. A refused import is fine: the timed run is then refused the same way.
+     */
+    private static void importUntimed(Sandbox sandbox, ResourceBombs.Bomb bomb) throws ScriptException {
+        for (int attempt = 1; !bomb.imports().isEmpty(); attempt++) {
+            try {
+                sandbox.execute(bomb.imports());
+                return;
+            } catch (SandboxViolationException refused) {
+                return;
+            } catch (ScriptTimeoutException slow) {
+                System.out.printf("bomb %s: its imports outlasted the limit on attempt %d%n", bomb.name(), attempt);
+                if (attempt == 5) {
+                    throw slow;
+                }
+            }
+        }
+    }
+
     static Stream<ResourceBombs.Bomb> bombs() {
         return ResourceBombs.all().stream();
     }
@@ -42,6 +67,7 @@ class InProcessBombTest {
         {
             sandbox.setOut(new StringWriter()).setErr(new StringWriter());
             assertThat(sandbox.eval("21 * 2")).isEqualTo(42);
+            importUntimed(sandbox, bomb);
             long start = System.nanoTime();
             Throwable thrown = catchThrowable(() -> sandbox.execute(bomb.code()));
             long millis = (System.nanoTime() - start) / 1_000_000;

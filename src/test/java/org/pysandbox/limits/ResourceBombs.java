@@ -43,6 +43,21 @@ public final class ResourceBombs {
             return configure.apply(b).build();
         }
 
+        /**
+         * The bomb's leading {@code import} lines. A suite runs them untimed first: on a loaded machine a
+         * fresh interpreter's first import alone can take the whole 1-s limit, and the bomb is what is timed.
+         */
+        public String imports() {
+            StringBuilder imports = new StringBuilder();
+            for (String line : code.split("\n")) {
+                if (!line.startsWith("import ")) {
+                    break;
+                }
+                imports.append(line).append('\n');
+            }
+            return imports.toString();
+        }
+
         @Override
         public String toString() {
             return name;
