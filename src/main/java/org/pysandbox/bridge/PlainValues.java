@@ -71,6 +71,21 @@ public final class PlainValues {
 
     private static final Object NOT_PLAIN = new Object();
 
+    /**
+     * Whether an immutable collection's items are all plain as they are (scalars, immutable collections of
+     * such). The budget is spent only when they are; otherwise the caller copies, and counts, them itself.
+     */
+    private static boolean plainAsItIs(Collection<?> immutable, int[] budget, int depth) {
+        int before = budget[0];
+        for (Object item : immutable) {
+            if (copy(item, budget, depth + 1) != item) {
+                budget[0] = before;
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static Object copy(Object value, int[] budget, int depth) {
         if (--budget[0] < 0 || depth > MAX_DEPTH) {
             return NOT_PLAIN;
@@ -97,6 +112,9 @@ public final class PlainValues {
             return immutable ? map : copy;
         }
         if (value instanceof Collection<?> collection) {
+            if (immutable && plainAsItIs(collection, budget, depth)) {
+                return collection; // the common case of List.of(...) bindings: checked, nothing allocated
+            }
             List<Object> copy = new ArrayList<>();
             for (Object item : collection) {
                 Object c = copy(item, budget, depth + 1);

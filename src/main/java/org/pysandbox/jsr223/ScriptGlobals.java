@@ -26,10 +26,11 @@ final class ScriptGlobals extends AbstractMap<String, Object> implements CallerT
     private static final System.Logger LOG = System.getLogger("org.pysandbox.jsr223");
 
     private final Map<String, Object> values = new LinkedHashMap<>();
-    private final Map<String, Object> changed = new LinkedHashMap<>();
-    private final List<String> removed = new ArrayList<>();
+    /** What the script bound and unbound, and what was left out: made when first needed (most calls need none). */
+    private Map<String, Object> changed = Map.of();
+    private List<String> removed = List.of();
     /** Bindings left out because they hold another interpreter's script object, to explain a NameError. */
-    private final Map<String, GuestObject> leftOut = new LinkedHashMap<>();
+    private Map<String, GuestObject> leftOut = Map.of();
 
     private ScriptGlobals() {
     }
@@ -40,10 +41,7 @@ final class ScriptGlobals extends AbstractMap<String, Object> implements CallerT
         ScriptGlobals g = new ScriptGlobals();
         Bindings engine = context.getBindings(ScriptContext.ENGINE_SCOPE);
         Bindings global = context.getBindings(ScriptContext.GLOBAL_SCOPE);
-        for (String name : ScriptNames.of(code)) {
-            if (!InProcessExecutor.isIdentifier(name)) {
-                continue;
-            }
+        for (String name : ScriptNames.of(code)) { // identifiers only
             Object value;
             try {
                 value = lookup(engine, name);
@@ -65,6 +63,9 @@ final class ScriptGlobals extends AbstractMap<String, Object> implements CallerT
                 // A script object of another interpreter (another thread's, another confinement's, or one
                 // discarded after a timeout) cannot enter this one; the script does not see the name, which
                 // is not an error by itself: the script may bind the name before it reads it.
+                if (g.leftOut.isEmpty()) {
+                    g.leftOut = new LinkedHashMap<>();
+                }
                 g.leftOut.put(name, handle);
                 continue;
             }
@@ -105,15 +106,25 @@ final class ScriptGlobals extends AbstractMap<String, Object> implements CallerT
             // globals()['pysandbox.allowPaths'] = ...: never reaches the host's Bindings
             return null;
         }
+        if (changed.isEmpty()) {
+            changed = new LinkedHashMap<>();
+        }
         changed.put(key, value);
-        removed.remove(key);
+        if (!removed.isEmpty()) {
+            removed.remove(key); // Map.of() and List.of() refuse even a remove that changes nothing
+        }
         return values.put(key, value);
     }
 
     @Override
     public Object remove(Object key) {
-        changed.remove(key);
+        if (!changed.isEmpty()) {
+            changed.remove(key);
+        }
         if (key instanceof String s && InProcessExecutor.isIdentifier(s) && !removed.contains(s)) {
+            if (removed.isEmpty()) {
+                removed = new ArrayList<>();
+            }
             removed.add(s);
         }
         return values.remove(key);

@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 
 import javax.script.Bindings;
 import javax.script.Compilable;
+import javax.script.CompiledScript;
 import javax.script.Invocable;
 import javax.script.ScriptContext;
 import javax.script.ScriptEngine;
@@ -149,6 +150,18 @@ class HostBoundaryTest {
         assertThat(b.reads).doesNotContainKey("broken");
         assertThatThrownBy(() -> engine.eval("broken if v1 > 5 else v1", b)).isInstanceOf(ScriptException.class)
                 .hasMessageContaining("broken");
+    }
+
+    /** Keywords are words of a rule but never names: not one is looked up, on the first call or later. */
+    @Test
+    void aRulesKeywordsAreNotLookedUpAsBindings() throws Exception {
+        ScriptEngine engine = engine();
+        CountingBindings b = new CountingBindings();
+        CompiledScript rule = ((Compilable) engine).compile("v1 > 0 and v2 in (1, 2) if not v3 is None else False");
+        for (int i = 0; i < 3; i++) {
+            assertThat(rule.eval(b)).isEqualTo(true);
+        }
+        assertThat(b.reads.keySet()).containsExactlyInAnyOrder("v1", "v2", "v3");
     }
 
     @Test

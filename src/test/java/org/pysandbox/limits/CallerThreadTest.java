@@ -124,15 +124,23 @@ class CallerThreadTest {
                     return List.<Object>of(1).iterator();
                 }
             };
-            java.io.StringWriter during = new java.io.StringWriter();
-            sandbox.setOut(during);
-            Object answer = sandbox.eval("q[0] == 1", new HashMap<>(Map.of("q", lying)));
-            java.io.StringWriter next = new java.io.StringWriter();
-            sandbox.setOut(next);
-            sandbox.execute("print('next', end='')"); // a full run flushes whatever the guest's streams hold
-            assertThat(answer).isEqualTo(true);
-            assertThat(during.toString()).isEmpty();
-            assertThat(next.toString()).isEqualTo("next");
+            // the liar alone, and inside an immutable List.of: whose items are checked without a copy when
+            // they are plain as they are, which the liar is not (its copy is another list)
+            for (int i = 0; i < 3; i++) {
+                assertThat(sandbox.eval("q[0][0] == 1", new HashMap<>(Map.of("q", List.of(List.of(1)))))).isEqualTo(true);
+            }
+            for (String rule : List.of("q[0] == 1", "q[0][0] == 1")) {
+                Object q = rule.equals("q[0] == 1") ? lying : List.of(lying);
+                java.io.StringWriter during = new java.io.StringWriter();
+                sandbox.setOut(during);
+                Object answer = sandbox.eval(rule, new HashMap<>(Map.of("q", q)));
+                java.io.StringWriter next = new java.io.StringWriter();
+                sandbox.setOut(next);
+                sandbox.execute("print('next', end='')"); // a full run flushes whatever the guest's streams hold
+                assertThat(answer).as(rule).isEqualTo(true);
+                assertThat(during.toString()).as(rule).isEmpty();
+                assertThat(next.toString()).as(rule).isEqualTo("next");
+            }
         }
     }
 
