@@ -40,19 +40,29 @@ final class GuardedCall implements CallerThread.Mailbox {
     private volatile Limit tripped;
     /** The thread that made the call: host code runs there (see {@link #call(Callable)}). */
     private final Thread caller = Thread.currentThread();
-    /** Host work posted by the guest thread, and a wake-up when the outcome is known. */
-    private final LinkedBlockingQueue<Runnable> mailbox = new LinkedBlockingQueue<>();
+    /**
+     * Host work posted by the guest thread, and a wake-up when the outcome is known. None for a call its
+     * caller performs itself (bounded code): there host code runs directly, and the outcome is known when
+     * the caller gets to {@link #await}.
+     */
+    private final LinkedBlockingQueue<Runnable> mailbox;
     private static final Runnable WAKE = () -> { };
     private boolean mailboxClosed;
 
-    GuardedCall(SandboxConfig config, String fileName, BooleanSupplier outputLimitHit, Consumer<Limit> stopper) {
+    GuardedCall(SandboxConfig config, String fileName, boolean onCaller, BooleanSupplier outputLimitHit,
+            Consumer<Limit> stopper) {
         this.config = config;
         this.fileName = fileName;
         long timeout = config.timeout().toNanos();
         this.deadline = timeout == 0 ? 0 : System.nanoTime() + timeout;
         this.outputLimitHit = outputLimitHit;
         this.stopper = stopper;
-        result.whenComplete((value, failure) -> mailbox.add(WAKE));
+        if (onCaller) {
+            mailbox = null;
+        } else {
+            mailbox = new LinkedBlockingQueue<>();
+            result.whenComplete((value, failure) -> mailbox.add(WAKE));
+        }
     }
 
     /**
@@ -68,7 +78,7 @@ final class GuardedCall implements CallerThread.Mailbox {
         }
         FutureTask<T> task = new FutureTask<>(work);
         synchronized (this) {
-            if (mailboxClosed || result.isDone()) {
+            if (mailbox == null || mailboxClosed || result.isDone()) {
                 throw new CancellationException("the sandbox call is over; host code is not run any more");
             }
             mailbox.add(task);
@@ -96,7 +106,7 @@ final class GuardedCall implements CallerThread.Mailbox {
         synchronized (this) {
             mailboxClosed = true;
         }
-        for (Runnable r; (r = mailbox.poll()) != null;) {
+        for (Runnable r; mailbox != null && (r = mailbox.poll()) != null;) {
             if (r instanceof FutureTask<?> task) {
                 task.cancel(false);
             }
@@ -181,7 +191,7 @@ final class GuardedCall implements CallerThread.Mailbox {
     Object await() throws ScriptException {
         try {
             // serve the guest's host calls until the outcome is known (completing the result posts WAKE)
-            for (Runnable r; (r = mailbox.take()) != WAKE;) {
+            for (Runnable r; mailbox != null && (r = mailbox.take()) != WAKE;) {
                 r.run();
             }
             closeMailbox();

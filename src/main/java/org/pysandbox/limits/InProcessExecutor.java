@@ -396,7 +396,7 @@ public final class InProcessExecutor implements Executor {
         ConfinedInterpreter it = t.interpreter;
         it.streams().bind(out, err, in, callConfig.maxOutput());
         GuardedCall[] self = new GuardedCall[1];
-        GuardedCall call = new GuardedCall(callConfig, fileName, it.streams()::outputLimitHit,
+        GuardedCall call = new GuardedCall(callConfig, fileName, onCaller, it.streams()::outputLimitHit,
                 limit -> stop(t, self[0], limit));
         self[0] = call;
         if (onCaller) {
