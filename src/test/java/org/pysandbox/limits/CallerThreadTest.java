@@ -2,6 +2,7 @@ package org.pysandbox.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.time.Duration;
 import java.util.AbstractList;
@@ -168,6 +169,35 @@ class CallerThreadTest {
             // the same source with a large input: one uninterruptible builtin
             assertTimeoutAnsweredInTime("3 ** n", () -> sandbox.eval("3 ** n", new HashMap<>(Map.of("n", 30_000_000))));
             assertThat(sandbox.eval("40 + 2")).isEqualTo(42);
+        }
+    }
+
+    /**
+     * Review attack: a String counted as one item whatever its length, so {@code a in b} over a 30,001-character
+     * needle and a 1,000,000-character haystack went to the caller's thread once the rule was known bounded,
+     * and GraalPy's quadratic, uninterruptible substring search kept the caller 42 s past its 1-s timeout.
+     * The same for an integer division of two 2.8-million-bit integers (1.2 s). Long strings and big integers
+     * now count by their size, and such calls stay on the guest thread, where the caller is answered in time.
+     */
+    @Test
+    void aRuleOverLongStringsOrHugeIntegersRunsOnTheGuestThreadUnderItsTimeout() throws Exception {
+        try (Sandbox sandbox = new Sandbox(ONE_SECOND)) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(sandbox.eval("a in b", new HashMap<>(Map.of("a", "x", "b", "yxy")))).isEqualTo(true);
+                assertThat(sandbox.eval("a // b", new HashMap<>(Map.of("a", 7, "b", 2)))).isEqualTo(3);
+            }
+            Map<String, Object> strings = Map.of("a", "a".repeat(30_000) + "b", "b", "a".repeat(1_000_000));
+            assertTimeoutAnsweredInTime("a in b", () -> sandbox.eval("a in b", new HashMap<>(strings)));
+            // the division may finish or be stopped: what matters is that the caller is answered in time
+            java.math.BigInteger ones = java.math.BigInteger.ONE.shiftLeft(12_000_000).subtract(java.math.BigInteger.ONE);
+            java.math.BigInteger divisor = java.math.BigInteger.ONE.shiftLeft(5_000_000).add(java.math.BigInteger.TEN);
+            Map<String, Object> numbers = Map.of("a", ones, "b", divisor);
+            long start = System.nanoTime();
+            catchThrowable(() -> sandbox.eval("a // b == 0", new HashMap<>(numbers)));
+            assertThat((System.nanoTime() - start) / 1_000_000).as("a // b")
+                    .isLessThan(ONE_SECOND.timeout().toMillis() + ResourceBombs.GRACE.toMillis());
+            // within the budget, strings still take the caller's thread and answer as before
+            assertThat(sandbox.eval("a in b", new HashMap<>(Map.of("a", "b".repeat(100), "b", "a".repeat(2000))))).isEqualTo(false);
         }
     }
 
