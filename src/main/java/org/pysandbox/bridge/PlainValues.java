@@ -4,6 +4,7 @@ import java.lang.reflect.Array;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -82,21 +83,6 @@ public final class PlainValues {
 
     private static final Object NOT_PLAIN = new Object();
 
-    /**
-     * Whether an immutable collection's items are all plain as they are (scalars, immutable collections of
-     * such). The budget is spent only when they are; otherwise the caller copies, and counts, them itself.
-     */
-    private static boolean plainAsItIs(Collection<?> immutable, int[] budget, int depth) {
-        int before = budget[0];
-        for (Object item : immutable) {
-            if (copy(item, budget, depth + 1) != item) {
-                budget[0] = before;
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static Object copy(Object value, int[] budget, int depth) {
         if (--budget[0] < 0 || depth > MAX_DEPTH) {
             return NOT_PLAIN;
@@ -131,19 +117,29 @@ public final class PlainValues {
             return immutable ? map : copy;
         }
         if (value instanceof Collection<?> collection) {
-            if (immutable && plainAsItIs(collection, budget, depth)) {
-                return collection; // the common case of List.of(...) bindings: checked, nothing allocated
-            }
-            List<Object> copy = new ArrayList<>();
+            // an immutable collection whose items are plain as they are is handed over itself (the common
+            // List.of(...) binding: nothing allocated); the copy is made at its first item that is not,
+            // from the items checked before it, which cannot have changed
+            List<Object> copy = immutable ? null : new ArrayList<>();
+            int checked = 0;
             for (Object item : collection) {
                 Object c = copy(item, budget, depth + 1);
                 if (c == NOT_PLAIN) {
                     return NOT_PLAIN;
                 }
-                immutable &= c == item;
-                copy.add(c);
+                if (copy == null && c != item) {
+                    copy = new ArrayList<>();
+                    Iterator<?> before = collection.iterator();
+                    for (int i = 0; i < checked; i++) {
+                        copy.add(before.next());
+                    }
+                }
+                if (copy != null) {
+                    copy.add(c);
+                }
+                checked++;
             }
-            return immutable ? collection : collection instanceof Set<?> ? new LinkedHashSet<>(copy) : copy;
+            return copy == null ? collection : collection instanceof Set<?> ? new LinkedHashSet<>(copy) : copy;
         }
         if (value.getClass().isArray()) {
             int n = Array.getLength(value);
