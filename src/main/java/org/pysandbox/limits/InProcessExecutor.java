@@ -118,6 +118,13 @@ public final class InProcessExecutor implements Executor {
                 interpreter.close();
             }
         }
+
+        /** {@link #closeContext} without waiting for it (see {@link InterpreterCloser}). */
+        void closeContextInBackground() {
+            if (closing.compareAndSet(false, true)) {
+                InterpreterCloser.close(interpreter);
+            }
+        }
     }
 
     public InProcessExecutor(SandboxConfig config, Object owner) {
@@ -137,7 +144,7 @@ public final class InProcessExecutor implements Executor {
             }
             if (t.lost) {
                 t.retire();
-                t.closeContext();
+                t.closeContextInBackground();
                 tenant = null;
             }
         }
@@ -631,7 +638,7 @@ public final class InProcessExecutor implements Executor {
         if (t != null) {
             t.awaitSettled();
             t.retire();
-            t.closeContext();
+            t.closeContextInBackground();
         }
     }
 }

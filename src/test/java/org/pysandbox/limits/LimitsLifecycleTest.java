@@ -13,6 +13,7 @@ import org.pysandbox.Sandbox;
 import org.pysandbox.config.SandboxConfig;
 import org.pysandbox.error.RecursionLimitException;
 import org.pysandbox.error.ScriptTimeoutException;
+import org.pysandbox.policy.ConfinedInterpreter;
 
 /** What stays after limits: state kept when interrupted, replaced when cancelled, nothing leaked. */
 class LimitsLifecycleTest {
@@ -121,10 +122,63 @@ class LimitsLifecycleTest {
         assertThat(CallMonitor.active()).isZero();
     }
 
+    /**
+     * Closing a sandbox hands its interpreter to a closer thread, because GraalPy's close waits for every
+     * live thread that entered the context. Attacks on that hand-over: a host that kept a guest function
+     * calls it after close (refused at once, as before), and objects whose finalizers loop forever are left
+     * for the close (the closer still ends: nothing of the guest keeps running in the background).
+     */
+    @Test
+    void aClosedSandboxsInterpreterIsClosedInTheBackgroundAndRunsNothingMore() throws Exception {
+        Map<String, Object> ns = new HashMap<>();
+        Sandbox sandbox = new Sandbox(SandboxConfig.builder().timeout(Duration.ofSeconds(30)).build());
+        sandbox.execute("class Loop:\n    def __del__(self):\n        while True:\n            pass\n"
+                + "keep = [Loop() for i in range(3)]\ndef f():\n    return 42\n", ns);
+        assertThat(sandbox.call(ns.get("f"))).isEqualTo(42);
+        sandbox.close();
+        assertThatThrownBy(() -> sandbox.call(ns.get("f"))).hasMessageContaining("closed");
+        // the closer may not have started yet: wait for a whole second without a closer inside GraalPy
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        int quietSamples = 0;
+        while (quietSamples < 10 && System.nanoTime() < deadline) {
+            quietSamples = closerRunningGuestCode() ? 0 : quietSamples + 1;
+            Thread.sleep(100);
+        }
+        assertThat(quietSamples).as("a closer thread was still inside GraalPy 20 s after close").isEqualTo(10);
+    }
+
+    /** The closer closes the context for real: within seconds it refuses to run anything. */
+    @Test
+    void theCloserClosesTheContext() throws Exception {
+        ConfinedInterpreter it = ConfinedInterpreter.create(SandboxConfig.defaults());
+        Thread user = new Thread(() -> it.evaluate("x = 1", "<test>", false, new Object[0], new Object[0], false, null, null));
+        user.start();
+        user.join();
+        InterpreterCloser.close(it);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        boolean closed = false;
+        while (!closed && System.nanoTime() < deadline) {
+            try {
+                it.context().eval("python", "1");
+                Thread.sleep(20);
+            } catch (IllegalStateException | org.graalvm.polyglot.PolyglotException refused) {
+                closed = true;
+            }
+        }
+        assertThat(closed).as("the context refuses code after the closer ran").isTrue();
+    }
+
+    private static boolean closerRunningGuestCode() {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().getName().startsWith("pysandbox-closer"))
+                .anyMatch(e -> java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().startsWith("com.oracle")));
+    }
+
     private static void settle() throws InterruptedException {
         // stoppers and idle housekeeping threads end within a few seconds
         for (int i = 0; i < 30 && Thread.getAllStackTraces().keySet().stream()
-                .anyMatch(t -> t.getName().startsWith("pysandbox-stopper") || t.getName().startsWith("pysandbox-pool")); i++) {
+                .anyMatch(t -> t.getName().startsWith("pysandbox-stopper") || t.getName().startsWith("pysandbox-pool")
+                        || t.getName().startsWith("pysandbox-closer")); i++) {
             Thread.sleep(500);
         }
     }
