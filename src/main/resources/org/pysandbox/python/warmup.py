@@ -24,7 +24,7 @@ except ValueError as error:
     message = str(error)
 accounts[1].deposit(5)
 summary = {'total': total(accounts), 'owners': sorted(a.owner for a in accounts), 'message': message}
-# str.format runs as the interpreter's own unless a field reads an attribute or an item; the checked
-# formatter for those is made on its first use (it imports string and re): here, not in a script
+# str.format runs as the interpreter's own unless a field reads an attribute or an item; those go
+# through the checked formatter, whose first use in a context is here, not in a script
 label = '{}: {:>4}'.format('total', summary['total']) + '{0.real}'.format(summary['total'])
 f'{summary["total"]:>4}' if amount > limit and country in allowed else None

@@ -190,6 +190,14 @@ class PolicyMechanismAttackTest {
         "import string\nresult = string.Formatter().format('{0.__globals__}', lambda: 0)",
         "import string\nresult = string.Formatter().get_field('0.__globals__', (lambda: 0,), {})",
         "import string\nclass F(string.Formatter): pass\nresult = super(F, F()).get_field('0.__globals__', (lambda: 0,), {})",
+        // the checked formatter is Python of the policy's own: a subclass or a patched class that feeds it a
+        // walk through its parse, or that calls its _vformat directly, still meets the checked get_field
+        "import string\nclass F(string.Formatter):\n    def parse(self, s):\n        return [('', '0.__globals__', '', None)]\n"
+                + "result = F().format('{}', lambda: 0)",
+        "import string\nstring.Formatter.parse = lambda self, s: [('', '0.__globals__', '', None)]\n"
+                + "result = '{0.real}'.format(lambda: 0)",
+        "import string\nresult = string.Formatter()._vformat('{0.__globals__}', (lambda: 0,), {}, set(), 99)",
+        "import string\nresult = string.Formatter().vformat('{:{0.__globals__}}', (lambda: 0,), {})",
         "import sys\nresult = sys.settrace",
         "from sys import settrace",
         "from sys import modules",

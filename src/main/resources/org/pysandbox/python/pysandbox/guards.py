@@ -304,7 +304,7 @@ _NESTED_SPEC_LIMIT = 2  # str.format itself refuses deeper nesting ("Max string 
 def _reads_no_attribute_or_item(template, depth=0):
     """True when no replacement field of an exact str template, nor of the format specs nested in it, has
     '.' or '[' in its name: str.format then reads the arguments themselves and walks nothing, so the
-    interpreter's own format is safe and the checked formatter (which imports string and re) is not needed.
+    interpreter's own format is safe and the checked formatter (Python code, slower) is not needed.
     Anything the parser refuses or nests deeper goes to the checked formatter."""
     if depth > _NESTED_SPEC_LIMIT:
         return False
@@ -317,20 +317,87 @@ def _reads_no_attribute_or_item(template, depth=0):
     except (ValueError, TypeError):
         return False
     return True
-# string.Formatter's methods in a class of their own, with a checked get_field: not a subclass, so that
-# super(CheckedFormatter, f).get_field cannot reach the unchecked walk. This is also what a guest that
-# imports string.Formatter receives. Made on first use: the string module imports re, whose import would
-# otherwise be part of every interpreter's start.
-_CHECKED_FORMATTER = []
+# The checked formatter: string.Formatter's protocol (format, vformat, parse, get_field, get_value,
+# check_unused_args, format_field, convert_field), written here over _string's parser so that making it
+# imports nothing: importing string would import re and collections, 2.2 MB and 0.25-0.5 s in every
+# interpreter that formats with a walk (and in every pooled one, whose warm-up does). get_field is the
+# checked walk. Not a subclass of string.Formatter, so that super(...).get_field cannot reach the
+# unchecked walk. This is also what a guest that imports string.Formatter receives.
+_SWITCHED_NUMBERING = 'cannot switch from manual field specification to automatic field numbering'
+
+
+class _CheckedFormatter(object):
+    def format(self, format_string, /, *args, **kwargs):
+        return self.vformat(format_string, args, kwargs)
+
+    def vformat(self, format_string, args, kwargs):
+        used_args = set()
+        result, _ = self._vformat(format_string, args, kwargs, used_args, 2)
+        self.check_unused_args(used_args, args, kwargs)
+        return result
+
+    def _vformat(self, format_string, args, kwargs, used_args, recursion_depth, auto_arg_index=0):
+        if recursion_depth < 0:
+            raise ValueError('Max string recursion exceeded')
+        pieces = []
+        for literal, field_name, format_spec, conversion in self.parse(format_string):
+            if literal:
+                pieces.append(literal)
+            if field_name is None:
+                continue
+            # numbering: '' takes the next index; an explicit index switches automatic numbering off. Both
+            # mistakes get string.Formatter's one message (str.format words the second the other way round).
+            if field_name == '':
+                if auto_arg_index is False:
+                    raise ValueError(_SWITCHED_NUMBERING)
+                field_name = str(auto_arg_index)
+                auto_arg_index += 1
+            elif field_name.isdigit():
+                if auto_arg_index:
+                    raise ValueError(_SWITCHED_NUMBERING)
+                auto_arg_index = False
+            obj, arg_used = self.get_field(field_name, args, kwargs)
+            used_args.add(arg_used)
+            obj = self.convert_field(obj, conversion)
+            format_spec, auto_arg_index = self._vformat(format_spec, args, kwargs, used_args, recursion_depth - 1,
+                                                        auto_arg_index=auto_arg_index)
+            pieces.append(self.format_field(obj, format_spec))
+        return ''.join(pieces), auto_arg_index
+
+    def get_value(self, key, args, kwargs):
+        if isinstance(key, int):
+            return args[key]
+        return kwargs[key]
+
+    def check_unused_args(self, used_args, args, kwargs):
+        pass
+
+    def format_field(self, value, format_spec):
+        return format(value, format_spec)
+
+    def convert_field(self, value, conversion):
+        if conversion is None:
+            return value
+        if conversion == 's':
+            return str(value)
+        if conversion == 'r':
+            return repr(value)
+        if conversion == 'a':
+            return ascii(value)
+        raise ValueError('Unknown conversion specifier %s' % (conversion,))
+
+    def parse(self, format_string):
+        return _string_formatter_parser(format_string)
+
+    get_field = _checked_get_field
+
+
+_CheckedFormatter.__name__ = _CheckedFormatter.__qualname__ = 'Formatter'
+_CheckedFormatter.__module__ = 'string'
+_CHECKED_FORMATTER = (_CheckedFormatter, _CheckedFormatter())
 
 
 def checked_formatter():
-    if not _CHECKED_FORMATTER:
-        import string as _string
-        formatter = type('Formatter', (object,), dict(
-            {k: v for k, v in vars(_string.Formatter).items() if k not in ('__dict__', '__weakref__')},
-            get_field=_checked_get_field, __module__='string'))
-        _CHECKED_FORMATTER.extend((formatter, formatter()))
     return _CHECKED_FORMATTER[0]
 
 
@@ -411,7 +478,6 @@ def _safe_format(template, *args, **kwargs):
         raise TypeError("descriptor 'format' requires a 'str' object")
     if type(template) is str and _reads_no_attribute_or_item(template):
         return _str_format(template, *args, **kwargs)
-    checked_formatter()
     return _CHECKED_FORMATTER[1].vformat(template, args, kwargs)
 
 
@@ -420,7 +486,6 @@ def _safe_format_map(template, mapping):
         raise TypeError("descriptor 'format_map' requires a 'str' object")
     if type(template) is str and _reads_no_attribute_or_item(template):
         return _str_format_map(template, mapping)
-    checked_formatter()
     return _CHECKED_FORMATTER[1].vformat(template, (), mapping)
 
 
