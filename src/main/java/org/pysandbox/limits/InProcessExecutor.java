@@ -67,6 +67,8 @@ public final class InProcessExecutor implements Executor {
         final ThreadPoolExecutor worker;
         volatile boolean lost;
         volatile CountDownLatch settling;
+        /** The call in progress: a close reached from a host function during it must not return before the cancel. */
+        volatile GuardedCall running;
         /** The interactive (REPL) namespace, created on first use; a replaced interpreter starts a new one. */
         Value session;
         /**
@@ -406,6 +408,16 @@ public final class InProcessExecutor implements Executor {
         GuardedCall call = new GuardedCall(callConfig, fileName, onCaller, it.streams()::outputLimitHit,
                 limit -> stop(t, self[0], limit));
         self[0] = call;
+        t.running = call;
+        try {
+            return limited(t, call, fileName, callConfig, onCaller, work);
+        } finally {
+            t.running = null;
+        }
+    }
+
+    private Object limited(Tenant t, GuardedCall call, String fileName, SandboxConfig callConfig, boolean onCaller,
+            GuestWork work) throws ScriptException {
         if (onCaller) {
             CallMonitor.watch(call);
             try {
@@ -503,6 +515,14 @@ public final class InProcessExecutor implements Executor {
         if (t.interpreter.streams().outputLimitHit()) {
             t.lost = true;
             return call.limitException(GuardedCall.Limit.OUTPUT);
+        }
+        if (t.closing.get()) {
+            // the host closed the sandbox during the call (from a host function the script called): the
+            // closer's cancel can reach the guest as an internal error, which is no violation of the script's
+            ScriptException closed = new ScriptException("script cancelled: the sandbox was closed during the call",
+                    fileName, -1);
+            closed.initCause(e);
+            return closed;
         }
         if (e instanceof PolyglotException pe && (pe.isCancelled() || pe.isInternalError() && isStackOverflow(pe))) {
             t.lost = pe.isCancelled() || t.lost;
@@ -638,7 +658,13 @@ public final class InProcessExecutor implements Executor {
         if (t != null) {
             t.awaitSettled();
             t.retire();
-            t.closeContextInBackground();
+            if (t.running != null) {
+                // closed by a host function the script called: the cancel happens before close returns, so
+                // that the script makes no further host call after it (as every close did before closers)
+                t.closeContext();
+            } else {
+                t.closeContextInBackground();
+            }
         }
     }
 }

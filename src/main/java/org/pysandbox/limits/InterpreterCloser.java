@@ -11,8 +11,9 @@ import org.pysandbox.policy.ConfinedInterpreter;
  * 25.0's context finalisation joins every live thread that ever entered the context, for up to 15 ms each
  * (joins of 5, 4, 3, 2 and 1 ms): the pool's filler, the sandbox's guest thread, a host thread that ran a
  * rule itself. A host closing a sandbox used to wait for that, 17-23 ms of the 26-37 ms that a fresh
- * sandbox cost in all. An interpreter comes here when its sandbox is closed or replaces it after a lost
- * call: the sandbox runs nothing in it again. A close can block while a stuck guest's builtin runs (the
+ * sandbox cost in all. An interpreter comes here when its sandbox is closed between calls or replaces it
+ * after a lost call: the sandbox runs nothing in it again. (A close from a host function during a call
+ * closes on that thread, so that the script's cancel happens before close returns.) A close can block while a stuck guest's builtin runs (the
  * close cancels it); at most two closes run at once, and when both closers are busy the caller closes the
  * interpreter itself, as every close did before, so that closes never pile up.
  */

@@ -147,6 +147,27 @@ class LimitsLifecycleTest {
         assertThat(quietSamples).as("a closer thread was still inside GraalPy 20 s after close").isEqualTo(10);
     }
 
+    /**
+     * A host function the script calls closes the sandbox (review attack): the call ends as cancelled, not
+     * as a violation of the script's, and the script runs no further host call after the close.
+     */
+    @Test
+    void aSandboxClosedDuringItsOwnCallCancelsTheCall() throws Exception {
+        java.util.List<Object> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Sandbox sandbox = new Sandbox(SandboxConfig.builder().timeout(Duration.ofSeconds(30)).build());
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        Map<String, Object> ns = new HashMap<>();
+        ns.put("close_it", (Runnable) () -> {
+            sandbox.close();
+            closed.set(true);
+        });
+        ns.put("cb", (java.util.function.Consumer<Object>) x -> seen.add(closed.get() ? "after close " + x : x));
+        assertThatThrownBy(() -> sandbox.eval("cb(0)\nclose_it()\nfor i in range(50):\n    cb(i)\n1", ns))
+                .isExactlyInstanceOf(javax.script.ScriptException.class).hasMessageContaining("cancelled");
+        Thread.sleep(500);
+        assertThat(seen).noneMatch(x -> String.valueOf(x).startsWith("after close"));
+    }
+
     /** The closer closes the context for real: within seconds it refuses to run anything. */
     @Test
     void theCloserClosesTheContext() throws Exception {
