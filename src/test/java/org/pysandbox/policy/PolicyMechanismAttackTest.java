@@ -209,6 +209,24 @@ class PolicyMechanismAttackTest {
                 + "string.Formatter().format('{0.real}', 2)]")).isEqualTo(List.of(3, "2"));
     }
 
+    /**
+     * Review attack: a guest's special method that is the builtin locals (or vars) itself, reached through a
+     * callable iterator with no guest frame in between, is called from the policy's own frame (here the
+     * checked formatter's convert_field) and read that frame's locals.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"locals", "vars"})
+    void aPolicyFramesLocalsAreNotReadThroughASpecialMethod(String reader) throws ScriptException {
+        String payload = "store = []\nclass S:\n    __str__ = staticmethod(map(store.append, iter(" + reader
+                + ", None)).__next__)\n";
+        assertThatThrownBy(() -> wide.execute(payload + "'{0[0]!s}'.format([S()])"))
+                .isInstanceOf(SandboxViolationException.class).hasMessageContaining("sandbox internals");
+        assertThat(wide.eval(payload + "try:\n    '{0[0]!s}'.format([S()])\nexcept Exception:\n    pass\n"
+                + "[sorted(d) for d in store if isinstance(d, dict)]")).isEqualTo(List.of());
+        // locals() and vars() in the guest's own frames still answer
+        assertThat(wide.eval("def f(a):\n    return sorted(locals()) + sorted(vars())\nf(1)")).isEqualTo(List.of("a", "a"));
+    }
+
     @Test
     void anUnallowedSymbolNamesTheSetting() {
         assertThatThrownBy(() -> wide.execute("from math import floor"))

@@ -140,7 +140,7 @@ def _guest_delattr(obj, name):
 
 def _guest_vars(*args):
     if not args:
-        return _caller_namespace(_sys._getframe(1).f_locals)
+        return _caller_locals(_sys._getframe(1))
     if len(args) != 1:
         raise TypeError('vars expected at most 1 argument, got %d' % len(args))
     return _dict_guard(args[0])
@@ -151,7 +151,15 @@ def _guest_globals():
 
 
 def _guest_locals():
-    return _caller_namespace(_sys._getframe(1).f_locals)
+    return _caller_locals(_sys._getframe(1))
+
+
+def _caller_locals(frame):
+    # the caller can be a policy function: a guest's special method may be locals itself (through a
+    # callable iterator), called from the policy's frame when it converts the guest's object
+    if id(frame.f_globals) in _TRUSTED_NAMESPACES:
+        raise _violation(OperationBlocked, 'reading the namespace of sandbox internals is blocked')
+    return _caller_namespace(frame.f_locals)
 
 
 def _caller_namespace(namespace):
