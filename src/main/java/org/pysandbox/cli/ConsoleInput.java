@@ -9,10 +9,18 @@ import java.io.Reader;
  * ahead in large blocks; handing it one line per read keeps it from swallowing the lines typed next.
  */
 final class ConsoleInput extends Reader {
-    private final BufferedReader source;
+    private BufferedReader source;
     private String pending = "";
 
     ConsoleInput(Reader source) {
+        readFrom(source);
+    }
+
+    /**
+     * Reads from now on from another source (the terminal, once it is found: the REPL looks for it while
+     * the interpreter starts). Nothing may have been read from the first one.
+     */
+    synchronized void readFrom(Reader source) {
         this.source = source instanceof BufferedReader b ? b : new BufferedReader(source);
     }
 
@@ -46,7 +54,7 @@ final class ConsoleInput extends Reader {
     }
 
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
         source.close();
     }
 }

@@ -175,12 +175,17 @@ public final class Main implements Callable<Integer> {
             return usage("can't read the script: " + e);
         }
 
-        Terminal terminal = interactive && stdin == System.in ? Terminals.interactive() : null;
-        ConsoleInput console = new ConsoleInput(terminal != null ? terminal.reader() : scriptInput);
+        ConsoleInput console = new ConsoleInput(scriptInput);
         try (Sandbox sandbox = new Sandbox(config)) {
             sandbox.setOut(stdout).setErr(stderr).setIn(console);
             if (interactive) {
+                // the interpreter starts first: looking for the terminal takes JLine ~0.2 s
+                Terminal terminal = null;
                 try (Evaluator evaluator = new Evaluator(sandbox)) {
+                    terminal = stdin == System.in ? Terminals.interactive() : null;
+                    if (terminal != null) {
+                        console.readFrom(terminal.reader());
+                    }
                     Repl.Lines lines = terminal != null ? new TerminalLines(terminal, evaluator) : prompt -> {
                         stderr.print(prompt);
                         stderr.flush();
