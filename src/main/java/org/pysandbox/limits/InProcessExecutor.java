@@ -516,14 +516,6 @@ public final class InProcessExecutor implements Executor {
             t.lost = true;
             return call.limitException(GuardedCall.Limit.OUTPUT);
         }
-        if (t.closing.get()) {
-            // the host closed the sandbox during the call (from a host function the script called): the
-            // closer's cancel can reach the guest as an internal error, which is no violation of the script's
-            ScriptException closed = new ScriptException("script cancelled: the sandbox was closed during the call",
-                    fileName, -1);
-            closed.initCause(e);
-            return closed;
-        }
         if (e instanceof PolyglotException pe && (pe.isCancelled() || pe.isInternalError() && isStackOverflow(pe))) {
             t.lost = pe.isCancelled() || t.lost;
         }
