@@ -71,4 +71,21 @@ class InterpreterPoolTest {
                     + "'allowed') if n in globals() or n in dir(__builtins__)]")).isEqualTo(java.util.List.of());
         }
     }
+
+    /** The warm-up imports re for a configuration that allows it (a first import is 0.3-1 s), and only then. */
+    @Test
+    void theWarmUpImportsReOnlyWhereTheConfigurationAllowsIt() throws Exception {
+        SandboxConfig regex = SandboxConfig.builder().enable("regex").recursionLimit(71).build();
+        SandboxConfig plain = SandboxConfig.builder().recursionLimit(72).build();
+        assertThat(reImportedInAPooledInterpreter(regex)).isTrue();
+        assertThat(reImportedInAPooledInterpreter(plain)).isFalse();
+    }
+
+    private static boolean reImportedInAPooledInterpreter(SandboxConfig config) throws InterruptedException {
+        InterpreterPool.prewarm(config);
+        assertThat(InterpreterPool.awaitFull(config, Duration.ofMinutes(2))).isTrue();
+        try (ConfinedInterpreter pooled = InterpreterPool.take(config)) {
+            return pooled.context().eval("python", "import sys\n're' in sys.modules").asBoolean();
+        }
+    }
 }
