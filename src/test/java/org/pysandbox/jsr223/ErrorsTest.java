@@ -90,6 +90,11 @@ class ErrorsTest {
         assertThat(e.getMessage()).contains("pysandbox.features").doesNotContain("enable(");
         ScriptException os = failure("import os");
         assertThat(os.getMessage()).contains("pysandbox.allowModules").doesNotContain("allowModule(");
+        // refused by the checker before anything ran: the line is where the checker refused
+        ScriptException refused = failure("x = 1\ny = 2\nz = x.__globals__\n");
+        assertThat(refused).isInstanceOf(SandboxViolationException.class);
+        assertThat(refused.getMessage()).contains("__globals__");
+        assertThat(refused.getLineNumber()).isEqualTo(3);
     }
 
     @Test

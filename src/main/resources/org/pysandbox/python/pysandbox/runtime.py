@@ -100,7 +100,10 @@ def compile_guest(source, filename, want_value):
     try:
         code = _checker.check(source, filename, options, _orig_compile)
     except _checker.Violation as v:
-        raise _violation(OperationBlocked, v.message, v.setting) from None
+        refusal = _violation(OperationBlocked, v.message, v.setting)
+        # no guest frame ran: where in the source the checker refused is the refusal's location
+        refusal.checked_line = v.lineno
+        raise refusal from None
     if code[4] is not None:
         code = code[:4] + (_rule_function(*code[4]),)
     if len(_CODE_CACHE) >= _CODE_CACHE_LIMIT:
@@ -344,6 +347,8 @@ def exception_info(exc, filename):
             if code.co_filename == filename:
                 line = tb.tb_lineno
             tb = tb.tb_next
+        if line == -1 and is_violation and type(getattr(exc, 'checked_line', None)) is int:
+            line = exc.checked_line
     return (name, message, is_violation, setting, isinstance(exc, RecursionError), file, line, column)
 
 
