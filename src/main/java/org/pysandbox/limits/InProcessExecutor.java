@@ -390,7 +390,7 @@ public final class InProcessExecutor implements Executor {
         ConfinedInterpreter it = t.interpreter;
         limited(t, fileName, Writer.nullWriter(), Writer.nullWriter(), Reader.nullReader(), callConfig, false,
                 () -> {
-                    it.call(it.runtimeMember("compile_guest"), code, fileName, true);
+                    it.check(code, fileName, true);
                     return null;
                 });
     }

@@ -33,6 +33,13 @@ public final class ConfinedInterpreter implements AutoCloseable {
     private final Value outcomeValue;
     private final Value outcomeExit;
     private final Value exceptionInfo;
+    private final Value checkToShare;
+    private final Value adoptChecked;
+    private final Value compileGuest;
+    /** This context's guard names (checker.set_guard_token); never leaves the host and this context. */
+    private final String guardToken = GuestPolicy.newGuardToken();
+    /** False until the first entry that runs guest code (the pool's warm-up is the sandbox's own code). */
+    private boolean guestCodeRan;
 
     private ConfinedInterpreter(SandboxConfig config) {
         this.config = config;
@@ -55,7 +62,7 @@ public final class ConfinedInterpreter implements AutoCloseable {
                 for (String key : PolicyScripts.LOADER_NAMES) {
                     main.removeMember(key);
                 }
-                runtime.getMember("setup").execute(GuestPolicy.toJson(config));
+                runtime.getMember("setup").execute(GuestPolicy.toJson(config, guardToken));
                 this.run = runtime.getMember("run");
                 this.evaluate = runtime.getMember("evaluate");
                 this.evaluateRule = runtime.getMember("evaluate_rule");
@@ -65,6 +72,9 @@ public final class ConfinedInterpreter implements AutoCloseable {
                 this.outcomeValue = runtime.getMember("outcome_value");
                 this.outcomeExit = runtime.getMember("outcome_exit");
                 this.exceptionInfo = runtime.getMember("exception_info");
+                this.checkToShare = runtime.getMember("check_to_share");
+                this.adoptChecked = runtime.getMember("adopt_checked");
+                this.compileGuest = runtime.getMember("compile_guest");
             } finally {
                 context.leave();
             }
@@ -98,6 +108,7 @@ public final class ConfinedInterpreter implements AutoCloseable {
 
     /** Checks and runs guest source; returns the run's outcome object (see {@link #outcomeValue}). */
     public Value run(String source, String fileName, Value globals, Value locals, boolean wantValue) {
+        beforeGuestCode(source, fileName, wantValue);
         return run.execute(source, fileName, globals, locals, wantValue);
     }
 
@@ -111,6 +122,7 @@ public final class ConfinedInterpreter implements AutoCloseable {
      */
     public Value evaluate(String source, String fileName, boolean wantValue, Object[] names, Object[] values,
             boolean trackGlobals, Object[] localNames, Object[] localValues) {
+        beforeGuestCode(source, fileName, wantValue);
         return evaluate.execute(source, fileName, wantValue, ProxyArray.fromArray(names), ProxyArray.fromArray(values),
                 trackGlobals, localNames == null ? null : ProxyArray.fromArray(localNames),
                 localValues == null ? null : ProxyArray.fromArray(localValues));
@@ -122,6 +134,7 @@ public final class ConfinedInterpreter implements AutoCloseable {
      * exact type), any other value encoded as {@link #export} does.
      */
     public Value evaluateRule(Value function, Object[] values) {
+        guestCodeRan = true;
         return evaluateRule.execute(withFirst(function, values));
     }
 
@@ -133,18 +146,66 @@ public final class ConfinedInterpreter implements AutoCloseable {
      * (pooled interpreters imported it through the checked formatter until that stopped needing string).
      */
     public void warmUp() {
-        evaluate(PolicyScripts.WARM_UP, "<pysandbox warm-up>", true, new Object[] {"amount", "limit", "country", "allowed"},
-                new Object[] {120, 100, "NL", ProxyArray.fromArray("NL", "DE")}, true, null, null);
+        // the sandbox's own code, checked here (it warms the checker) and never shared: the interpreter
+        // stays one that has run no guest code (see shareChecked)
+        evaluate.execute(PolicyScripts.WARM_UP, "<pysandbox warm-up>", true,
+                ProxyArray.fromArray("amount", "limit", "country", "allowed"),
+                ProxyArray.fromArray(120, 100, "NL", ProxyArray.fromArray("NL", "DE")), true, null, null);
         if (GuestPolicy.effectiveModules(config).containsKey("re")) {
-            evaluate("import re", "<pysandbox warm-up>", false, new Object[0], new Object[0], false, null, null);
+            evaluate.execute("import re", "<pysandbox warm-up>", false, ProxyArray.fromArray(), ProxyArray.fromArray(), false,
+                    null, null);
         }
         // checked ahead, so that a host's first run of the probe finds it in the checked-code cache
-        runtime.getMember("compile_guest").execute(PROBE_SOURCE, PROBE_FILE, false);
+        compileGuest.execute(PROBE_SOURCE, PROBE_FILE, false);
     }
 
     /** Calls a guest callable under the same confinement and recursion limit as a run. */
     public Value call(Value function, Object... args) {
+        guestCodeRan = true;
         return call.execute(withFirst(function, args));
+    }
+
+    /**
+     * Checks guest source without running it, as a run would (javax.script {@code Compilable}); the checked
+     * code stays cached here for the run. Raises the violation or syntax error a run would raise.
+     */
+    public void check(String source, String fileName, boolean wantValue) {
+        if (guestCodeRan || !shareChecked(source, fileName, wantValue)) {
+            compileGuest.execute(source, fileName, wantValue);
+        }
+    }
+
+    /** The first entry that runs guest code gets its checked code as {@link #shareChecked} says. */
+    private void beforeGuestCode(String source, String fileName, boolean wantValue) {
+        // the probe is the sandbox's own code (it defines one function that returns True): the javax.script
+        // engine runs it before a new interpreter's first script, which may still be shared
+        if (!guestCodeRan && !(source.equals(PROBE_SOURCE) && fileName.equals(PROBE_FILE))) {
+            guestCodeRan = true;
+            shareChecked(source, fileName, wantValue);
+        }
+    }
+
+    /**
+     * While no guest code has run here, this context's checker is the policy's own: the source's checked code
+     * comes from {@link SharedCheckedCode} when another interpreter of this policy made it, else this one
+     * checks the source in an entry that runs no guest code and publishes the result. Once guest code has
+     * run, the context checks for itself and shares nothing. False when sharing is off (nothing was checked).
+     */
+    private boolean shareChecked(String source, String fileName, boolean wantValue) {
+        if (!SharedCheckedCode.enabled()) {
+            return false;
+        }
+        SharedCheckedCode.Key key = new SharedCheckedCode.Key(GuestPolicy.toJson(config, null), fileName, wantValue, source);
+        String shared = SharedCheckedCode.forContext(key, guardToken);
+        if (shared != null) {
+            adoptChecked.execute(source, fileName, wantValue, shared);
+            return true;
+        }
+        Value made = checkToShare.execute(source, fileName, wantValue);
+        if (!made.isNull()) {
+            SharedCheckedCode.publish(key, made.asString(), guardToken);
+        }
+        return true;
     }
 
     /** The arguments of a guest entry as positional arguments: the guest gets its own tuple, not a proxy. */

@@ -74,10 +74,14 @@ public final class GuestPolicy {
     private GuestPolicy() {
     }
 
-    private static byte[] randomBytes() {
+    /**
+     * A new context's guard token (checker.set_guard_token): 24 lower-case hex digits from the host's
+     * SecureRandom, as the host's configuration is the one input of the set-up.
+     */
+    static String newGuardToken() {
         byte[] token = new byte[12];
         RANDOM.nextBytes(token);
-        return token;
+        return HexFormat.of().formatHex(token);
     }
 
     /** Every module the configuration lets the guest import, with its symbols ({@code *} = all public). */
@@ -92,8 +96,11 @@ public final class GuestPolicy {
         return modules;
     }
 
-    /** The configuration as the JSON document the in-context set-up reads. */
-    public static String toJson(SandboxConfig config) {
+    /**
+     * The configuration as the JSON document the in-context set-up reads, with the context's guard token;
+     * without a token (null), the same document names the policy a context of this configuration enforces.
+     */
+    static String toJson(SandboxConfig config, String guardToken) {
         StringBuilder json = new StringBuilder("{\"modules\":{");
         boolean first = true;
         for (Map.Entry<String, Set<String>> e : effectiveModules(config).entrySet()) {
@@ -107,9 +114,9 @@ public final class GuestPolicy {
         json.append("},\"paths\":");
         Json.strings(json, config.allowedPaths().stream().map(Path::toString).toList());
         json.append(",\"recursion_limit\":").append(config.recursionLimit());
-        // the per-context names of the guards (checker.set_guard_token): from the host's SecureRandom, as
-        // the host's configuration is the one input of the set-up
-        json.append(",\"token\":\"").append(HexFormat.of().formatHex(randomBytes())).append('"');
+        if (guardToken != null) {
+            json.append(",\"token\":\"").append(guardToken).append('"');
+        }
         flag(json, "stdout", config.has(Feature.STDOUT));
         flag(json, "stderr", config.has(Feature.STDERR));
         flag(json, "stdin", config.has(Feature.STDIN));

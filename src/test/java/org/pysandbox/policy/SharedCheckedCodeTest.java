@@ -1,0 +1,257 @@
+package org.pysandbox.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import javax.script.ScriptException;
+
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Value;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.pysandbox.Sandbox;
+import org.pysandbox.config.Feature;
+import org.pysandbox.config.SandboxConfig;
+import org.pysandbox.error.RecursionLimitException;
+import org.pysandbox.error.SandboxViolationException;
+import org.pysandbox.jsr223.PySandboxEngine;
+
+/**
+ * Checked code shared between interpreters ({@link SharedCheckedCode}): who may publish, what an adopting
+ * interpreter gets, and attacks designed from the mechanism (a checker subverted in one context, a key that
+ * would let one policy's code serve another, the maker's guard token reaching the adopter).
+ */
+class SharedCheckedCodeTest {
+    private static final SandboxConfig CONFIG = SandboxConfig.of("stdout");
+    /** Every guard kind the rewrite writes: ownership (class, def), stores, frame counting, __name__. */
+    private static final String GUARDED = """
+            class Box:
+                def __init__(self, v):
+                    self.v = v
+            def deep(n):
+                return 0 if n == 0 else 1 + deep(n - 1)
+            square = lambda x: x * x
+            b = Box(3)
+            b.v = square(2)
+            (b.v + deep(n), __name__)
+            """;
+    private final List<ConfinedInterpreter> made = new ArrayList<>();
+
+    @BeforeEach
+    void forget() {
+        SharedCheckedCode.clear();
+    }
+
+    @AfterEach
+    void close() {
+        made.forEach(ConfinedInterpreter::close);
+        System.clearProperty(SharedCheckedCode.PROPERTY);
+    }
+
+    private ConfinedInterpreter interpreter(SandboxConfig config) {
+        ConfinedInterpreter it = ConfinedInterpreter.create(config);
+        made.add(it);
+        return it;
+    }
+
+    private static SharedCheckedCode.Key key(SandboxConfig config, String file, String source) {
+        return new SharedCheckedCode.Key(GuestPolicy.toJson(config, null), file, true, source);
+    }
+
+    /** Runs source in a fresh namespace holding n; the value of its last expression. */
+    private static Value run(ConfinedInterpreter it, String source, String file, int n) {
+        Value namespace = it.newNamespace();
+        namespace.putHashEntry("n", n);
+        return it.outcomeValue(it.run(source, file, namespace, null, true));
+    }
+
+    private static Value python(ConfinedInterpreter it, String code) {
+        return it.context().eval("python", code);
+    }
+
+    /** Makes the interpreter's checker fail loudly, so that a run can only have used adopted code. */
+    private static void breakChecker(ConfinedInterpreter it) {
+        python(it, """
+                import sys
+                def _refuse(*args):
+                    raise AssertionError('the checker ran')
+                sys.modules['pysandbox.runtime']._check = _refuse
+                """);
+    }
+
+    /** Every name and string constant of the cached code for the source, nested code included. */
+    private static String namesInCachedCode(ConfinedInterpreter it, String source, String file) {
+        Value collect = python(it, """
+                import sys
+                def _names(source, file):
+                    found = []
+                    def walk(code):
+                        found.extend(code.co_names)
+                        found.extend(code.co_varnames)
+                        for c in code.co_consts:
+                            if hasattr(c, 'co_names'):
+                                walk(c)
+                            elif isinstance(c, str):
+                                found.append(c)
+                    for item in sys.modules['pysandbox.runtime']._CODE_CACHE[(source, file, True)]:
+                        if hasattr(item, 'co_names'):
+                            walk(item)
+                    return ' '.join(found)
+                _names
+                """);
+        return collect.execute(source, file).asString();
+    }
+
+    private static String guardToken(ConfinedInterpreter it) {
+        String store = python(it, "import sys\nsys.modules['pysandbox.checker'].GUARD_NAMES['store']").asString();
+        return store.substring("__pysandbox_".length(), store.length() - "_store__".length());
+    }
+
+    @Test
+    void anInterpreterThatRanNoGuestCodePublishesAndAnotherAdoptsWithItsOwnGuards() {
+        ConfinedInterpreter maker = interpreter(CONFIG);
+        Value first = run(maker, GUARDED, "<shared>", 10);
+        assertThat(first.getArrayElement(0).asInt()).isEqualTo(14);
+        assertThat(SharedCheckedCode.contains(key(CONFIG, "<shared>", GUARDED))).isTrue();
+
+        ConfinedInterpreter adopter = interpreter(CONFIG);
+        breakChecker(adopter);
+        Value second = run(adopter, GUARDED, "<shared>", 10);
+        assertThat(second.getArrayElement(0).asInt()).isEqualTo(14);
+        assertThat(second.getArrayElement(1).asString()).isEqualTo("__main__");
+
+        String names = namesInCachedCode(adopter, GUARDED, "<shared>");
+        assertThat(names).contains("__pysandbox_" + guardToken(adopter) + "_store__")
+                .contains("__pysandbox_" + guardToken(adopter) + "_own__")
+                .doesNotContain(guardToken(maker));
+    }
+
+    @Test
+    void adoptedCodeCountsFramesWithTheAdoptersOwnDepthGuard() {
+        run(interpreter(CONFIG), GUARDED, "<deep>", 10);
+        ConfinedInterpreter adopter = interpreter(CONFIG);
+        breakChecker(adopter);
+        // a guard named with the maker's token would be a NameError; the adopter's own counts to the limit
+        assertThatThrownBy(() -> run(adopter, GUARDED, "<deep>", 100_000)).isInstanceOfSatisfying(PolyglotException.class,
+                e -> assertThat(e.getMessage()).contains("RecursionError").doesNotContain("NameError"));
+    }
+
+    @Test
+    void onlyTheFirstEntryPublishes() {
+        ConfinedInterpreter it = interpreter(CONFIG);
+        run(it, "n + 1", "<first>", 1);
+        run(it, "n + 2", "<second>", 1);
+        assertThat(SharedCheckedCode.contains(key(CONFIG, "<first>", "n + 1"))).isTrue();
+        assertThat(SharedCheckedCode.contains(key(CONFIG, "<second>", "n + 2"))).isFalse();
+        assertThat(SharedCheckedCode.size()).isEqualTo(1);
+    }
+
+    @Test
+    void theWarmUpAndCompileOnlyChecksLeaveTheInterpreterPublishing() {
+        ConfinedInterpreter it = interpreter(CONFIG);
+        it.warmUp();
+        it.check("n * 3", "<checked>", true);
+        assertThat(SharedCheckedCode.contains(key(CONFIG, "<checked>", "n * 3"))).isTrue();
+        assertThat(run(it, "n * 4", "<run>", 2).asInt()).isEqualTo(8);
+        assertThat(SharedCheckedCode.contains(key(CONFIG, "<run>", "n * 4"))).isTrue();
+        assertThat(SharedCheckedCode.size()).as("the warm-up's own sources are not shared").isEqualTo(2);
+    }
+
+    /**
+     * The Python layer of one context falls (simulated: the test replaces its checker with one that passes
+     * everything, after guest code ran there). Nothing it then checks reaches another interpreter.
+     */
+    @Test
+    void aSubvertedCheckerInOneInterpreterReachesNoOther() {
+        String escape = "().__class__.__base__.__subclasses__()";
+        ConfinedInterpreter fallen = interpreter(CONFIG);
+        run(fallen, "n", "<before>", 1);
+        python(fallen, """
+                import sys
+                _runtime = sys.modules['pysandbox.runtime']
+                def _passes(source, filename, want_value):
+                    return (None, compile(source, filename, 'eval'), False, None, None)
+                _runtime._check = _passes
+                """);
+        assertThat(run(fallen, escape, "<escape>", 1).getArraySize()).as("the simulated fall").isGreaterThan(10);
+        assertThat(SharedCheckedCode.contains(key(CONFIG, "<escape>", escape))).isFalse();
+
+        ConfinedInterpreter other = interpreter(CONFIG);
+        assertThatThrownBy(() -> run(other, escape, "<escape>", 1)).isInstanceOfSatisfying(PolyglotException.class,
+                e -> assertThat(e.getMessage()).contains("'__subclasses__'").contains("blocked by the sandbox"));
+    }
+
+    @Test
+    void codeCheckedUnderOnePolicyNeverServesAnother() {
+        String future = "from __future__ import annotations\nn";
+        SandboxConfig withFuture = SandboxConfig.builder().enable(Feature.STDOUT, Feature.FUTURE).build();
+        assertThat(run(interpreter(withFuture), future, "<future>", 7).asInt()).isEqualTo(7);
+        assertThat(SharedCheckedCode.contains(key(withFuture, "<future>", future))).isTrue();
+        assertThatThrownBy(() -> run(interpreter(CONFIG), future, "<future>", 7))
+                .isInstanceOfSatisfying(PolyglotException.class, e -> assertThat(e.getMessage()).contains("__future__"));
+    }
+
+    @Test
+    void refusedSourceIsNotPublishedAndStaysRefused() {
+        String refused = "n.__globals__";
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> run(interpreter(CONFIG), refused, "<refused>", 1))
+                    .isInstanceOfSatisfying(PolyglotException.class, e -> assertThat(e.getMessage()).contains("__globals__"));
+        }
+        assertThat(SharedCheckedCode.size()).isZero();
+    }
+
+    @Test
+    void theSystemPropertyTurnsSharingOff() {
+        System.setProperty(SharedCheckedCode.PROPERTY, "false");
+        run(interpreter(CONFIG), "n + 5", "<off>", 1);
+        assertThat(SharedCheckedCode.size()).isZero();
+    }
+
+    /** The javax.script engine runs its probe before a new interpreter's first script; that script is shared. */
+    @Test
+    void anEnginesFirstScriptIsShared() throws ScriptException {
+        for (int round = 0; round < 2; round++) {
+            javax.script.ScriptEngine engine = new javax.script.ScriptEngineManager().getEngineByName("pysandbox");
+            engine.put("n", 20);
+            assertThat(engine.eval("n + 22")).isEqualTo(42);
+            assertThat(SharedCheckedCode.contains(key(SandboxConfig.defaults(), PySandboxEngine.DEFAULT_FILE_NAME, "n + 22")))
+                    .as("round %d", round).isTrue();
+        }
+    }
+
+    /** Through the public API, the adopting sandbox reports what the making one did: values, errors, lines. */
+    @Test
+    void sandboxesThatShareCodeAnswerAlike() throws ScriptException {
+        String failing = "x = 1\ny = [x]\ny[5]\n";
+        String recursing = "def f(k):\n    return f(k + 1)\nf(0)\n";
+        String script = "def area(w, h):\n    return w * h\narea(6, 7)\n";
+        for (int round = 0; round < 2; round++) {
+            int r = round;
+            try (Sandbox sandbox = new Sandbox(CONFIG)) {
+                assertThat(sandbox.eval(script)).as("round %d", r).isEqualTo(42);
+            }
+            expect(failing, e -> assertThat(e.getMessage()).as("round %d", r).contains("IndexError"), 3);
+            expect(recursing, e -> assertThat(e).as("round %d", r).isInstanceOf(RecursionLimitException.class), 2);
+            expect("x = 1\ny = x.__globals__\n", e -> assertThat(e).as("round %d", r).isInstanceOf(SandboxViolationException.class), 2);
+        }
+        assertThat(SharedCheckedCode.size()).as("three sources published, the refused one not").isEqualTo(3);
+    }
+
+    private static void expect(String source, Consumer<ScriptException> check, int line) {
+        try (Sandbox sandbox = new Sandbox(CONFIG)) {
+            assertThatThrownBy(() -> sandbox.run(source, Map.of(), null, true, "<api>"))
+                    .isInstanceOfSatisfying(ScriptException.class, e -> {
+                        check.accept(e);
+                        assertThat(e.getLineNumber()).isEqualTo(line);
+                        assertThat(e.getFileName()).isEqualTo("<api>");
+                    });
+        }
+    }
+}
