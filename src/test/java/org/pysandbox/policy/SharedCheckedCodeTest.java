@@ -142,6 +142,85 @@ class SharedCheckedCodeTest {
                 e -> assertThat(e.getMessage()).contains("RecursionError").doesNotContain("NameError"));
     }
 
+    /**
+     * Review attack (class-pattern sites): site names were numbered by a count each context kept, so an
+     * adopter's own next compilation (here the script's exec) handed out the maker's numbers again; a
+     * pattern of the exec'd source at the same line and column rebound the adopted pattern's site from an
+     * earlier case's guard, and the adopted pattern then read __getattribute__ raw through another
+     * pattern's proxy: the guest had object.__getattribute__, the policy's globals and the real sys.
+     */
+    static final String SITE_COLLISION = """
+            SRC2 = '\\n' * 5 + 'match 0:\\n    case object(real=r): pass\\n'
+            def hook():
+                exec(SRC2)
+                return False
+            match object:
+                case _ if hook(): pass
+                case object(__getattribute__=ga): pass
+            g = ga(exec, '__globals__')
+            (g['_sys'].modules['pysandbox.checker'].GUARD_NAMES['store'], 'posix' in g['_sys'].modules)
+            """;
+
+    @Test
+    void adoptedClassPatternSitesNeverCollideWithTheAdoptersOwn() {
+        for (int i = 0; i < 2; i++) {
+            ConfinedInterpreter it = interpreter(CONFIG);
+            assertThatThrownBy(() -> run(it, SITE_COLLISION, "<sites>", 0)).as("interpreter %d", i)
+                    .isInstanceOfSatisfying(PolyglotException.class, e -> assertThat(e.getMessage())
+                            .contains("'__getattribute__'").contains("blocked by the sandbox"));
+        }
+        assertThat(SharedCheckedCode.contains(key(CONFIG, "<sites>", SITE_COLLISION))).as("refused at run time only").isTrue();
+    }
+
+    /** The same through the public API, and through one sandbox whose interpreter an output limit replaced. */
+    @Test
+    void classPatternSitesThroughSandboxesAndAReplacedInterpreter() {
+        for (int i = 0; i < 2; i++) {
+            try (Sandbox sandbox = new Sandbox(CONFIG)) {
+                assertThatThrownBy(() -> sandbox.eval(SITE_COLLISION)).isInstanceOf(SandboxViolationException.class);
+            }
+        }
+        SandboxConfig limited = SandboxConfig.builder().enable("stdout").maxOutput(64).build();
+        try (Sandbox sandbox = new Sandbox(limited)) {
+            assertThatThrownBy(() -> sandbox.eval(SITE_COLLISION)).isInstanceOf(SandboxViolationException.class);
+            assertThatThrownBy(() -> sandbox.eval("print('x' * 1000)")).isInstanceOf(ScriptException.class);
+            // the replacement interpreter adopts the script the first one published
+            assertThatThrownBy(() -> sandbox.eval(SITE_COLLISION)).isInstanceOf(SandboxViolationException.class);
+        }
+    }
+
+    /** Non-Latin-1 text around the substituted names: the maker's token is nowhere in the adopted bytes. */
+    @Test
+    void nonLatin1SourceAdoptsCleanly() {
+        String source = "s = '\u20ac\uD83D\uDE00 x'\nclass K:\n    pass\n(s, __name__, K().__class__.__name__, n)\n";
+        ConfinedInterpreter maker = interpreter(CONFIG);
+        String made = run(maker, source, "<u>", 1).toString();
+        ConfinedInterpreter adopter = interpreter(CONFIG);
+        breakChecker(adopter);
+        assertThat(run(adopter, source, "<u>", 1).toString()).isEqualTo(made).contains("\u20ac\uD83D\uDE00 x");
+        Value marshalled = python(adopter, """
+                import sys, marshal
+                def _m(source, file):
+                    return marshal.dumps(sys.modules['pysandbox.runtime']._CODE_CACHE[(source, file, True)][:4])
+                _m
+                """).execute(source, "<u>");
+        byte[] bytes = new byte[(int) marshalled.getBufferSize()];
+        marshalled.readBuffer(0, bytes, 0, bytes.length);
+        assertThat(new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(guardToken(maker))
+                .contains(guardToken(adopter));
+    }
+
+    /** The compiler flags of a __future__ import survive marshalling: the annotations stay unevaluated. */
+    @Test
+    void futureAnnotationsSurviveAdoption() {
+        SandboxConfig future = SandboxConfig.builder().enable(Feature.STDOUT, Feature.FUTURE).build();
+        String source = "from __future__ import annotations\ndef f(x: not_defined) -> also_not:\n    return x\nf(n)\n";
+        assertThat(run(interpreter(future), source, "<f>", 3).asInt()).isEqualTo(3);
+        ConfinedInterpreter adopter = interpreter(future);
+        breakChecker(adopter);
+        assertThat(run(adopter, source, "<f>", 3).asInt()).isEqualTo(3);
+    }
+
     @Test
     void onlyTheFirstEntryPublishes() {
         ConfinedInterpreter it = interpreter(CONFIG);

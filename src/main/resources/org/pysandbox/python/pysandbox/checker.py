@@ -10,10 +10,7 @@ only place every attribute name can be seen is the syntax tree.
 """
 
 from pysandbox import syntax as ast  # the stdlib ast costs ~0.7 s of start-up (see syntax.py)
-import itertools
-
-# Numbers that make every class-pattern site name unique in the interpreter (see visit_MatchClass).
-_SITE_NUMBERS = itertools.count()
+import posix as _posix
 
 # Names of the guards the rewrite inserts; they live in the real builtins module, which guest code
 # never holds (guest code runs without GraalPy's exec storing it in the guest's globals, see
@@ -129,6 +126,8 @@ class _Rewriter(ast.NodeTransformer):
         self.allow_frame_code = options.get('frame_code', False)
         self._scopes = ['module']
         self.has_try_star = False
+        self._site_prefix = None
+        self._sites = 0
 
     def _in_class_body(self):
         return self._scopes[-1] == 'class'
@@ -339,8 +338,13 @@ class _Rewriter(ast.NodeTransformer):
             # attribute, so the proxy is bound to a per-site name in the (hidden) builtins by a guard call
             # placed in front of the match statement (see visit_Match).
             # unique per pattern of every compilation: another source (an exec, a suspended generator) can
-            # never rebind this pattern's site, whatever its line and column
-            site = '%s%d_%d_%d__' % (GUARD_MATCH[:-2] + '_', next(_SITE_NUMBERS), node.lineno, node.col_offset)
+            # never rebind this pattern's site, whatever its line and column. Random per compilation, not
+            # a count kept by this context: checked code may run in another interpreter that adopted it
+            # (policy.SharedCheckedCode), whose own count would hand the same numbers out again.
+            if self._site_prefix is None:
+                self._site_prefix = '%s_%s_' % (GUARD_MATCH[:-2], _posix.urandom(8).hex())
+            self._sites += 1
+            site = '%s%d_%d_%d__' % (self._site_prefix, self._sites, node.lineno, node.col_offset)
             self._match_sites.append((site, node.cls, list(node.kwd_attrs), node))
             node.cls = ast.copy_location(ast.Name(id=site, ctx=ast.Load()), node.cls)
         return node
