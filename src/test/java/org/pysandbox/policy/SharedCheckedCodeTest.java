@@ -221,6 +221,79 @@ class SharedCheckedCodeTest {
         assertThat(run(adopter, source, "<f>", 3).asInt()).isEqualTo(3);
     }
 
+    /**
+     * Review attack (compile-time warnings): the parser and compiler wrote SyntaxWarnings ('\\d' in a
+     * non-raw string, 'x is 1') to the checking context's stderr; an adopter compiles nothing, so with
+     * 'stderr' on, silence told a tenant that another sandbox had run exactly its guessed source. Without
+     * 'stderr' the same warning failed the script with OSError. Warnings of a check are now ignored.
+     */
+    @Test
+    void compileTimeWarningsNeitherFailAScriptNorTellWhatOthersRan() throws Exception {
+        String warns = "pattern = '\\d+'\nx = 1\nsame = x is 1\n(pattern, same)\n";
+        SandboxConfig withStderr = SandboxConfig.of("stdout", "stderr");
+        for (int round = 0; round < 3; round++) {
+            java.io.StringWriter err = new java.io.StringWriter();
+            try (Sandbox sandbox = new Sandbox(withStderr)) {
+                sandbox.setErr(err);
+                assertThat(sandbox.run(warns, new java.util.HashMap<>(), null, true, "<warns>").toString())
+                        .contains("\\d+").contains("true");
+            }
+            assertThat(err.toString()).as("round %d: the checking and the adopting sandbox print alike", round).isEmpty();
+            try (Sandbox sandbox = new Sandbox(CONFIG)) {
+                assertThat(sandbox.eval(warns).toString()).as("without stderr, round %d", round).contains("\\d+");
+                // the guest's own exec() and eval() go through the same check
+                assertThat(sandbox.eval("exec(\"w = '\\\\d' if 1 is 1 else None\")\neval('2 is 2')")).isEqualTo(true);
+            }
+        }
+        assertThat(SharedCheckedCode.contains(key(withStderr, "<warns>", warns))).isTrue();
+    }
+
+    /**
+     * Regression guard for per-context state in checked code: two fresh interpreters check a source with
+     * every rewrite; once each one's guard token and each compilation's random site value are masked, the
+     * marshalled code is the same, and it holds no source text.
+     */
+    @Test
+    void checkedCodeDiffersOnlyByTokenAndSiteValue() {
+        String rich = """
+                # COMMENTMARK
+                class K:
+                    '''doc'''
+                    __match_args__ = ('a',)
+                    def __init__(self, a): self.a = a
+                def gen(n):
+                    yield from range(n)
+                f = lambda x: x + 1
+                match K(1):
+                    case K(a) if a > 0: r = 1
+                    case None: r = 2
+                    case True: r = 3
+                try:
+                    raise ExceptionGroup('g', [ValueError(1)])
+                except* ValueError as e:
+                    r2 = 'star'
+                s = f"{r!r:>{5}}" + 'x'.format()
+                __name__, K.__dict__, getattr(K, 'a', None), list(gen(3)), f(1), r, r2, s
+                """;
+        ConfinedInterpreter a = interpreter(CONFIG);
+        ConfinedInterpreter b = interpreter(CONFIG);
+        String ma = a.runtimeMember("check_to_share").execute(rich, "<rich>", true).asString();
+        String mb = b.runtimeMember("check_to_share").execute(rich, "<rich>", true).asString();
+        assertThat(ma).doesNotContain("COMMENTMARK").contains(guardToken(a)).doesNotContain(guardToken(b));
+        assertThat(ma.replace(guardToken(a), "T").replaceAll("match_[0-9a-f]{16}_", "match_R_"))
+                .isEqualTo(mb.replace(guardToken(b), "T").replaceAll("match_[0-9a-f]{16}_", "match_R_"));
+    }
+
+    /** A tenant may run the engine's probe as its first script: it only defines canary(); the next is shared honestly. */
+    @Test
+    void theProbeAsAFirstScriptLeavesTheContextPublishingHarmlessly() throws ScriptException {
+        try (Sandbox sandbox = new Sandbox(CONFIG)) {
+            sandbox.run(ConfinedInterpreter.PROBE_SOURCE, new java.util.HashMap<>(), null, false, ConfinedInterpreter.PROBE_FILE);
+            assertThat(sandbox.run("1 + 41", new java.util.HashMap<>(), null, true, "<after-probe>")).isEqualTo(42);
+        }
+        assertThat(SharedCheckedCode.contains(key(CONFIG, "<after-probe>", "1 + 41"))).isTrue();
+    }
+
     @Test
     void onlyTheFirstEntryPublishes() {
         ConfinedInterpreter it = interpreter(CONFIG);

@@ -10,7 +10,9 @@ only place every attribute name can be seen is the syntax tree.
 """
 
 from pysandbox import syntax as ast  # the stdlib ast costs ~0.7 s of start-up (see syntax.py)
+import _warnings
 import posix as _posix
+import sys as _sys
 
 # Names of the guards the rewrite inserts; they live in the real builtins module, which guest code
 # never holds (guest code runs without GraalPy's exec storing it in the guest's globals, see
@@ -509,7 +511,7 @@ def check(source, filename, options, compile_fn):
     is_bounded() of the rewritten code, and the free names those it reads without binding them. rule, for
     bounded source that is one expression (see rule_code), else None.
     """
-    with _nesting_guard():
+    with _nesting_guard(), _quiet_warnings():
         try:
             tree = ast.parse(source, filename, 'exec')
         except (ValueError, MemoryError) as err:
@@ -555,7 +557,7 @@ RULE_FUNCTION = '<module>'  # not an identifier: no guest source can define or r
 
 def check_expression(source, filename, options, compile_fn, mode):
     """Checks source for the guest's own eval()/exec()/compile()."""
-    with _nesting_guard():
+    with _nesting_guard(), _quiet_warnings():
         tree = ast.parse(source, filename, mode)
         rewriter = _Rewriter(options)
         tree = rewriter.visit(tree)
@@ -585,3 +587,37 @@ class _nesting_guard(object):
         if too_deep:
             raise RecursionError('the source is nested too deeply for the sandbox to check it') from None
         return False
+
+
+_IGNORE_WARNINGS = ('ignore', None, Warning, None, 0)
+
+
+class _quiet_warnings(object):
+    """The parser's and compiler's warnings (SyntaxWarning for a non-raw '\\d' or 'x is 1') are ignored
+    while the sandbox checks source. GraalPy writes them to the context's stderr, which fails the script
+    with OSError when stderr is blocked; and an interpreter that adopts shared checked code
+    (policy.SharedCheckedCode) parses and compiles nothing, so a warning printed by the checking one would
+    tell a tenant whether another tenant ran the same source. The filter goes in front of the list the
+    interpreter consults and matches every warning first: no filter of the guest's is looked at."""
+
+    def __enter__(self):
+        filters = self._filters()
+        filters.insert(0, _IGNORE_WARNINGS)
+        _warnings._filters_mutated()
+        self._inserted = filters
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        filters = self._inserted
+        for i in range(len(filters)):
+            if filters[i] is _IGNORE_WARNINGS:  # identity: comparing guest filters could run guest code
+                del filters[i]
+                break
+        _warnings._filters_mutated()
+        return False
+
+    @staticmethod
+    def _filters():
+        # the warnings module's list once it is imported (catch_warnings() rebinds it), else _warnings' own
+        filters = getattr(_sys.modules.get('warnings'), 'filters', None)
+        return filters if type(filters) is list else _warnings.filters
