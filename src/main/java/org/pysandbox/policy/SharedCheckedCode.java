@@ -16,6 +16,10 @@ import java.util.Map;
  * <p>The checked code names the guards with its maker's guard token, a secret of that context: an adopting
  * interpreter gets the code with its own token in its place. The maker's token cannot occur in the source
  * itself: the source was fixed before any guest code ran in the maker's context, and the token never left it.
+ * Nothing else in checked code may depend on the context that checked it, and nothing a check does may be
+ * visible to the guest (two reviews found a per-context count in class-pattern site names, now drawn per
+ * compilation, and compile-time warnings printed by the checking context only, now ignored):
+ * SharedCheckedCodeTest compares two contexts' checks of one source byte for byte, token and site values masked.
  *
  * <p>Set the system property {@value #PROPERTY} to {@code false} to check every first script in its own
  * interpreter: with sharing on, a tenant that can time fresh sandboxes can tell whether the same source was
