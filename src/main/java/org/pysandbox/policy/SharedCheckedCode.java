@@ -28,11 +28,14 @@ import java.util.Map;
 final class SharedCheckedCode {
     static final String PROPERTY = "pysandbox.shareCheckedCode";
     private static final int MAX_ENTRIES = 512;
-    /** Chars of source and code kept in all; the code is one char per byte, and both are Latin-1 mostly. */
+    /** Chars of keys and code kept in all; the code is one char per byte, and both are Latin-1 mostly. */
     private static final long MAX_CHARS = 32L << 20;
 
     /** What the checker's result depends on: the policy (the configuration without a token) and its inputs. */
     record Key(String policy, String fileName, boolean wantValue, String source) {
+        long chars() {
+            return (long) policy.length() + fileName.length() + source.length();
+        }
     }
 
     /** The marshalled checked code (one char per byte) and the guard token of the context that made it. */
@@ -64,17 +67,17 @@ final class SharedCheckedCode {
     /** Keeps what an interpreter that had run no guest code made of the key's source. */
     static void publish(Key key, String code, String guardToken) {
         Made made = new Made(code, guardToken);
-        long size = made.chars() + key.source().length();
+        long size = made.chars() + key.chars();
         if (size > MAX_CHARS / 4) {
             return;
         }
         synchronized (CODE) {
             Made old = CODE.put(key, made);
-            chars += size - (old == null ? 0 : old.chars() + key.source().length());
+            chars += size - (old == null ? 0 : old.chars() + key.chars());
             var eldest = CODE.entrySet().iterator();
             while ((CODE.size() > MAX_ENTRIES || chars > MAX_CHARS) && eldest.hasNext()) {
                 Map.Entry<Key, Made> e = eldest.next();
-                chars -= e.getValue().chars() + e.getKey().source().length();
+                chars -= e.getValue().chars() + e.getKey().chars();
                 eldest.remove();
             }
         }

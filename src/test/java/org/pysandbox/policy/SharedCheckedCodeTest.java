@@ -294,6 +294,25 @@ class SharedCheckedCodeTest {
         assertThat(SharedCheckedCode.contains(key(CONFIG, "<after-probe>", "1 + 41"))).isTrue();
     }
 
+    /** The cache's bounds: at most 512 entries, least recently used dropped first, huge sources not kept. */
+    @Test
+    void theCacheIsBoundedAndDropsTheLeastRecentlyUsed() {
+        SharedCheckedCode.Key first = new SharedCheckedCode.Key("{}", "<f>", true, "0");
+        SharedCheckedCode.publish(first, "code0", "t");
+        for (int i = 1; i < 600; i++) {
+            SharedCheckedCode.publish(new SharedCheckedCode.Key("{}", "<f>", true, Integer.toString(i)), "code" + i, "t");
+            if (i % 100 == 0) {
+                assertThat(SharedCheckedCode.forContext(first, "u")).as("used, so kept").isEqualTo("code0");
+            }
+        }
+        assertThat(SharedCheckedCode.size()).isEqualTo(512);
+        assertThat(SharedCheckedCode.contains(first)).isTrue();
+        assertThat(SharedCheckedCode.contains(new SharedCheckedCode.Key("{}", "<f>", true, "1"))).isFalse();
+        SharedCheckedCode.Key huge = new SharedCheckedCode.Key("{}", "<f>", true, "x".repeat(9 << 20));
+        SharedCheckedCode.publish(huge, "code", "t");
+        assertThat(SharedCheckedCode.contains(huge)).isFalse();
+    }
+
     @Test
     void onlyTheFirstEntryPublishes() {
         ConfinedInterpreter it = interpreter(CONFIG);
