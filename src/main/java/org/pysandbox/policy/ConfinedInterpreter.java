@@ -123,6 +123,12 @@ public final class ConfinedInterpreter implements AutoCloseable {
     public Value evaluate(String source, String fileName, boolean wantValue, Object[] names, Object[] values,
             boolean trackGlobals, Object[] localNames, Object[] localValues) {
         beforeGuestCode(source, fileName, wantValue);
+        return evaluateHere(source, fileName, wantValue, names, values, trackGlobals, localNames, localValues);
+    }
+
+    /** {@link #evaluate} with this context's own check, whether or not guest code has run here. */
+    private Value evaluateHere(String source, String fileName, boolean wantValue, Object[] names, Object[] values,
+            boolean trackGlobals, Object[] localNames, Object[] localValues) {
         return evaluate.execute(source, fileName, wantValue, ProxyArray.fromArray(names), ProxyArray.fromArray(values),
                 trackGlobals, localNames == null ? null : ProxyArray.fromArray(localNames),
                 localValues == null ? null : ProxyArray.fromArray(localValues));
@@ -148,12 +154,10 @@ public final class ConfinedInterpreter implements AutoCloseable {
     public void warmUp() {
         // the sandbox's own code, checked here (it warms the checker) and never shared: the interpreter
         // stays one that has run no guest code (see shareChecked)
-        evaluate.execute(PolicyScripts.WARM_UP, "<pysandbox warm-up>", true,
-                ProxyArray.fromArray("amount", "limit", "country", "allowed"),
-                ProxyArray.fromArray(120, 100, "NL", ProxyArray.fromArray("NL", "DE")), true, null, null);
+        evaluateHere(PolicyScripts.WARM_UP, "<pysandbox warm-up>", true, new Object[] {"amount", "limit", "country", "allowed"},
+                new Object[] {120, 100, "NL", ProxyArray.fromArray("NL", "DE")}, true, null, null);
         if (GuestPolicy.effectiveModules(config).containsKey("re")) {
-            evaluate.execute("import re", "<pysandbox warm-up>", false, ProxyArray.fromArray(), ProxyArray.fromArray(), false,
-                    null, null);
+            evaluateHere("import re", "<pysandbox warm-up>", false, new Object[0], new Object[0], false, null, null);
         }
         // checked ahead, so that a host's first run of the probe finds it in the checked-code cache
         compileGuest.execute(PROBE_SOURCE, PROBE_FILE, false);
