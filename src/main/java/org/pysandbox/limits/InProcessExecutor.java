@@ -10,9 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -39,7 +37,7 @@ import org.pysandbox.policy.ConfinedInterpreter;
  * Runs requests in one confined context of this JVM (one tenant), under the call's limits, and moves
  * values across the boundary.
  *
- * <p>Guest code runs on a worker thread of this executor (see {@link GuestThreads}); the caller waits
+ * <p>Guest code runs on the interpreter's own guest thread ({@link GuestWorker}); the caller waits
  * for it under the {@link CallMonitor}. When a limit trips, the caller gets the limit's exception at
  * once, the context is interrupted, and if the guest does not yield within a short grace (a long
  * builtin such as {@code 3**(10**8)} cannot be interrupted) the context is cancelled and discarded: the
@@ -64,7 +62,7 @@ public final class InProcessExecutor implements Executor {
         final ConfinedInterpreter interpreter;
         final GuestToHost toHost;
         final HostToGuest toGuest;
-        final ThreadPoolExecutor worker;
+        final GuestWorker worker;
         volatile boolean lost;
         volatile CountDownLatch settling;
         /** The call in progress: a close reached from a host function during it must not return before the cancel. */
@@ -77,13 +75,12 @@ public final class InProcessExecutor implements Executor {
          */
         final Map<BoundedCode, Optional<Rule>> bounded = new ConcurrentHashMap<>();
 
-        Tenant(ConfinedInterpreter interpreter, Object owner, HostAccessPolicy policy) {
-            this.interpreter = interpreter;
+        Tenant(PooledInterpreter pooled, Object owner, HostAccessPolicy policy) {
+            this.interpreter = pooled.interpreter();
             this.toHost = new GuestToHost(interpreter, owner);
             this.toGuest = new HostToGuest(toHost, policy);
-            this.worker = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                    GuestThreads.factory("guest"));
-            this.worker.allowCoreThreadTimeOut(true);
+            this.worker = pooled.worker();
+            worker.taken();
         }
 
         private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();

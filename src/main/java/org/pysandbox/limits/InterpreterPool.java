@@ -6,6 +6,7 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -19,7 +20,8 @@ import org.pysandbox.policy.ConfinedInterpreter;
  * thread. Interpreters are keyed by everything that shapes them (features, modules, paths, recursion
  * limit); a key is pre-filled once it was asked for. An interpreter leaves the pool for one tenant and
  * never comes back: only interpreters no tenant has used are pooled. Each has run the library's own
- * warm-up script ({@link ConfinedInterpreter#warmUp}) once, in a namespace that is then dropped.
+ * warm-up script ({@link ConfinedInterpreter#warmUp}) once, in a namespace that is then dropped, on the
+ * guest thread that comes with it ({@link GuestWorker}).
  *
  * <p>Size per key: system property {@value #SIZE_PROPERTY} (default 2; 0 turns pooling off). At most
  * {@value #MAX_KEYS} keys are kept; the least recently asked-for key is dropped (its interpreters closed).
@@ -31,7 +33,7 @@ public final class InterpreterPool {
     /** System property: {@code false} pools interpreters without the warm-up run (about 0.2 MB and 0.1 s less each, slower first script). */
     public static final String WARM_UP_PROPERTY = "pysandbox.pool.warmUp";
     private static final boolean WARM_UP = !"false".equalsIgnoreCase(System.getProperty(WARM_UP_PROPERTY, "true"));
-    private static final Map<SandboxConfig, Deque<ConfinedInterpreter>> READY = new LinkedHashMap<>(16, 0.75f, true);
+    private static final Map<SandboxConfig, Deque<PooledInterpreter>> READY = new LinkedHashMap<>(16, 0.75f, true);
     /**
      * How long the pool waits after a take before it makes the next interpreter (0.2-0.6 s of work on a warm
      * JVM): on a small machine that work took a core from the first call of the sandbox that took one, and
@@ -66,15 +68,15 @@ public final class InterpreterPool {
      * the pool starts making more (on a pool miss, and at a JVM's first sandbox, the two would share the
      * cores).
      */
-    public static ConfinedInterpreter take(SandboxConfig config) {
+    static PooledInterpreter take(SandboxConfig config) {
         SandboxConfig key = key(config);
-        ConfinedInterpreter ready = null;
+        PooledInterpreter ready = null;
         synchronized (READY) {
-            Deque<ConfinedInterpreter> queue = READY.computeIfAbsent(key, k -> new ArrayDeque<>());
+            Deque<PooledInterpreter> queue = READY.computeIfAbsent(key, k -> new ArrayDeque<>());
             ready = queue.poll();
             evictOldKeys();
         }
-        ConfinedInterpreter taken = ready != null ? ready : ConfinedInterpreter.create(key);
+        PooledInterpreter taken = ready != null ? ready : PooledInterpreter.create(key);
         refill(key, REFILL_DELAY_MILLIS);
         return taken;
     }
@@ -92,7 +94,7 @@ public final class InterpreterPool {
     /** Interpreters ready for the configuration now. */
     public static int ready(SandboxConfig config) {
         synchronized (READY) {
-            Deque<ConfinedInterpreter> queue = READY.get(key(config));
+            Deque<PooledInterpreter> queue = READY.get(key(config));
             return queue == null ? 0 : queue.size();
         }
     }
@@ -116,26 +118,30 @@ public final class InterpreterPool {
         FILLER.schedule(() -> {
             while (true) {
                 synchronized (READY) {
-                    Deque<ConfinedInterpreter> queue = READY.get(key);
+                    Deque<PooledInterpreter> queue = READY.get(key);
                     if (queue == null || queue.size() >= SIZE) {
                         return;
                     }
                 }
-                ConfinedInterpreter made;
+                PooledInterpreter made;
                 try {
-                    made = ConfinedInterpreter.create(key);
+                    made = PooledInterpreter.create(key);
                 } catch (RuntimeException e) {
                     return; // the caller's own create() reports the problem
                 }
-                try {
-                    if (WARM_UP) {
-                        made.warmUp();
+                if (WARM_UP) {
+                    try {
+                        made.worker().submit(made.interpreter()::warmUp).get();
+                    } catch (ExecutionException e) {
+                        // a configuration the warm-up script does not suit: the interpreter is just not warmed
+                    } catch (InterruptedException e) {
+                        made.close();
+                        Thread.currentThread().interrupt();
+                        return;
                     }
-                } catch (RuntimeException e) {
-                    // a configuration the warm-up script does not suit: the interpreter is just not warmed
                 }
                 synchronized (READY) {
-                    Deque<ConfinedInterpreter> queue = READY.get(key);
+                    Deque<PooledInterpreter> queue = READY.get(key);
                     if (queue == null || queue.size() >= SIZE) {
                         made.close();
                         return;
@@ -147,10 +153,10 @@ public final class InterpreterPool {
     }
 
     private static void evictOldKeys() {
-        Iterator<Map.Entry<SandboxConfig, Deque<ConfinedInterpreter>>> it = READY.entrySet().iterator();
+        Iterator<Map.Entry<SandboxConfig, Deque<PooledInterpreter>>> it = READY.entrySet().iterator();
         while (READY.size() > MAX_KEYS && it.hasNext()) {
-            Map.Entry<SandboxConfig, Deque<ConfinedInterpreter>> oldest = it.next();
-            oldest.getValue().forEach(InterpreterCloser::close);
+            Map.Entry<SandboxConfig, Deque<PooledInterpreter>> oldest = it.next();
+            oldest.getValue().forEach(PooledInterpreter::closeInBackground);
             it.remove();
         }
     }
@@ -158,7 +164,7 @@ public final class InterpreterPool {
     /** Closes every pooled interpreter (for hosts that unload the library). */
     public static void drain() {
         synchronized (READY) {
-            READY.values().forEach(q -> q.forEach(ConfinedInterpreter::close));
+            READY.values().forEach(q -> q.forEach(PooledInterpreter::close));
             READY.clear();
         }
     }

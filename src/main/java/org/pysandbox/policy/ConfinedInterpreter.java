@@ -38,11 +38,15 @@ public final class ConfinedInterpreter implements AutoCloseable {
     private final Value compileGuest;
     /** This context's guard names (checker.set_guard_token); never leaves the host and this context. */
     private final String guardToken = GuestPolicy.newGuardToken();
+    /** The configuration part of this interpreter's keys in {@link SharedCheckedCode}: the policy without the token. */
+    private final String sharedPolicy;
     /** False until the first entry that runs guest code (the pool's warm-up is the sandbox's own code). */
     private boolean guestCodeRan;
 
     private ConfinedInterpreter(SandboxConfig config) {
         this.config = config;
+        // made here, off a first script's clock when the interpreter is pooled
+        this.sharedPolicy = GuestPolicy.toJson(config, null);
         this.streams = new GuestStreams(config.has(Feature.STDOUT), config.has(Feature.STDERR),
                 config.has(Feature.STDIN), config.maxOutput());
         this.context = ConfinedContextFactory.newContext(config, streams.in(), streams.out(), streams.err());
@@ -199,7 +203,7 @@ public final class ConfinedInterpreter implements AutoCloseable {
         if (!SharedCheckedCode.enabled()) {
             return false;
         }
-        SharedCheckedCode.Key key = new SharedCheckedCode.Key(GuestPolicy.toJson(config, null), fileName, wantValue, source);
+        SharedCheckedCode.Key key = new SharedCheckedCode.Key(sharedPolicy, fileName, wantValue, source);
         String shared = SharedCheckedCode.forContext(key, guardToken);
         if (shared != null) {
             adoptChecked.execute(source, fileName, wantValue, shared);

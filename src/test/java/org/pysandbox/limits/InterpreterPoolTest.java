@@ -43,11 +43,11 @@ class InterpreterPoolTest {
 
     @Test
     void usedInterpretersAreNeverPooledAgain() throws Exception {
-        ConfinedInterpreter first = InterpreterPool.take(CONFIG);
+        PooledInterpreter first = InterpreterPool.take(CONFIG);
         first.close();
         for (int i = 0; i < 2 * InterpreterPool.size() + 1; i++) {
-            ConfinedInterpreter next = InterpreterPool.take(CONFIG);
-            assertThat(next).isNotSameAs(first);
+            PooledInterpreter next = InterpreterPool.take(CONFIG);
+            assertThat(next.interpreter()).isNotSameAs(first.interpreter());
             next.close();
         }
         // a sandbox's state never reaches the next tenant of the same configuration
@@ -72,6 +72,32 @@ class InterpreterPoolTest {
         }
     }
 
+    /**
+     * A pooled interpreter comes with the thread that ran its warm-up, and that thread runs its guest code: a
+     * thread's first entry into a context is not on the first call. Closing ends the thread.
+     */
+    @Test
+    void theWarmUpRunsOnTheGuestThreadThatComesWithTheInterpreter() throws Exception {
+        SandboxConfig config = SandboxConfig.builder().recursionLimit(73).build();
+        InterpreterPool.prewarm(config);
+        assertThat(InterpreterPool.awaitFull(config, Duration.ofMinutes(2))).isTrue();
+        PooledInterpreter pooled = InterpreterPool.take(config);
+        Thread guest;
+        try {
+            assertThat(pooled.worker().tasksRun()).isEqualTo(1);
+            java.util.concurrent.atomic.AtomicReference<Thread> ran = new java.util.concurrent.atomic.AtomicReference<>();
+            pooled.worker().submit(() -> ran.set(Thread.currentThread())).get();
+            guest = ran.get();
+            assertThat(guest.getName()).startsWith("pysandbox-guest-");
+            assertThat(guest.isDaemon()).isTrue();
+            assertThat(pooled.worker().tasksRun()).isEqualTo(2);
+        } finally {
+            pooled.close();
+        }
+        guest.join(10_000);
+        assertThat(guest.isAlive()).isFalse();
+    }
+
     /** The warm-up imports re for a configuration that allows it (a first import is 0.3-1 s), and only then. */
     @Test
     void theWarmUpImportsReOnlyWhereTheConfigurationAllowsIt() throws Exception {
@@ -84,8 +110,11 @@ class InterpreterPoolTest {
     private static boolean reImportedInAPooledInterpreter(SandboxConfig config) throws InterruptedException {
         InterpreterPool.prewarm(config);
         assertThat(InterpreterPool.awaitFull(config, Duration.ofMinutes(2))).isTrue();
-        try (ConfinedInterpreter pooled = InterpreterPool.take(config)) {
-            return pooled.context().eval("python", "import sys\n're' in sys.modules").asBoolean();
+        PooledInterpreter pooled = InterpreterPool.take(config);
+        try {
+            return pooled.interpreter().context().eval("python", "import sys\n're' in sys.modules").asBoolean();
+        } finally {
+            pooled.close();
         }
     }
 }
