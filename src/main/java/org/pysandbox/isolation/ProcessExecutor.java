@@ -118,6 +118,12 @@ public final class ProcessExecutor implements Executor {
         return response.value();
     }
 
+    /** The worker process's number: a replaced worker (after a crash, timeout or memory limit) has another. */
+    @Override
+    public synchronized long interpreterGeneration() throws ScriptException {
+        return worker().id;
+    }
+
     @Override
     public synchronized Object call(Object function, Object[] args, Writer out, Writer err, Reader in,
             SandboxConfig callConfig) throws ScriptException {

@@ -116,7 +116,7 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
         SandboxConfig config = config(ctx);
         Tenant.Slot slot = tenantOf(ctx).acquire(config);
         try {
-            plantCanary(slot, config);
+            noteInterpreter(slot);
             if (slot.executor instanceof InProcessExecutor inProcess) {
                 inProcess.check(script, file, config);
             }
@@ -146,7 +146,7 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
         Tenant.Slot slot = tenantOf(ctx).acquire(config);
         ScriptGlobals globals = null;
         try {
-            plantCanary(slot, config);
+            noteInterpreter(slot);
             globals = ScriptGlobals.of(ctx, slot, code, scriptObjects);
             Object result = slot.executor.run(new Executor.Request(code, file, globals, null, true, writer(ctx, false),
                     writer(ctx, true), reader(ctx), config));
@@ -207,8 +207,7 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
         if (e instanceof ScriptTimeoutException || e instanceof MemoryLimitException
                 || (e instanceof RecursionLimitException && e.getMessage().contains("host stack"))) {
             try {
-                if (slot.canary == null || slot.executor.call(slot.canary, new Object[0], Writer.nullWriter(),
-                        Writer.nullWriter(), Reader.nullReader(), SandboxConfig.defaults()) != Boolean.TRUE) {
+                if (slot.generation == null || slot.executor.interpreterGeneration() != slot.generation) {
                     slot.tenant.retire(slot);
                 }
             } catch (ScriptException | RuntimeException lost) {
@@ -217,15 +216,13 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
         }
     }
 
-    /** Plants the canary of a new slot (a few milliseconds, once per interpreter). */
-    private static void plantCanary(Tenant.Slot slot, SandboxConfig config) throws ScriptException {
-        if (slot.canary == null) {
-            Map<String, Object> ns = new HashMap<>();
-            // our own code, but the first run of a new interpreter may be slow: not under the call's timeout
-            SandboxConfig generous = config.toBuilder().timeout(Duration.ofMinutes(1)).build();
-            slot.executor.run(new Executor.Request(ConfinedInterpreter.PROBE_SOURCE, ConfinedInterpreter.PROBE_FILE, ns, null,
-                    false, Writer.nullWriter(), Writer.nullWriter(), Reader.nullReader(), generous));
-            slot.canary = ns.get("canary");
+    /**
+     * Notes which interpreter a new slot's script objects will live in, without a guest entry (a probe
+     * function run in it, as before, cost a fresh engine's first eval about 2 ms).
+     */
+    private static void noteInterpreter(Tenant.Slot slot) throws ScriptException {
+        if (slot.generation == null) {
+            slot.generation = slot.executor.interpreterGeneration();
         }
     }
 
@@ -379,7 +376,7 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
                 throw new ScriptException("this script object is gone: its interpreter was discarded after a "
                         + "resource limit stopped it, or the engine was closed");
             }
-            plantCanary(slot, config);
+            noteInterpreter(slot);
             return work.run(slot, config);
         } catch (ScriptException e) {
             retireIfLost(slot, e);

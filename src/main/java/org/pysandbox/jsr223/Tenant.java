@@ -49,8 +49,8 @@ final class Tenant implements Runnable {
         final Executor executor;
         private final ReentrantLock lock = new ReentrantLock();
         private volatile boolean retired;
-        /** A function made in the slot's first interpreter: it stops working if the interpreter is replaced. */
-        Object canary;
+        /** The executor's interpreter when the slot was first used ({@link Executor#interpreterGeneration}); null before. */
+        Long generation;
 
         Slot(Tenant tenant, SandboxConfig config) {
             this.tenant = tenant;

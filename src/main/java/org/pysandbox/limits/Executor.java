@@ -22,6 +22,14 @@ public interface Executor extends AutoCloseable {
             throws ScriptException;
 
     /**
+     * Which interpreter (or worker process) runs this executor's guest code: a number that changes when the
+     * one that ran earlier calls is gone, because a limit stop or a crash cost it (then the interpreter is
+     * replaced here, as the next call would replace it). Script objects of earlier calls stay callable
+     * exactly while it stays the same. Makes the interpreter when there is none yet.
+     */
+    long interpreterGeneration() throws ScriptException;
+
+    /**
      * Runs code in this executor's interactive namespace, which outlives the call as {@code __main__} does in
      * Python's REPL, and returns {@code repr()} of the value of its last statement when that is an expression
      * whose value is not None, else null. Used by the command-line REPL.

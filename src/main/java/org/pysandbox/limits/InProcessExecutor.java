@@ -57,8 +57,11 @@ public final class InProcessExecutor implements Executor {
     private Tenant tenant;
     private boolean closed;
 
+    private static final java.util.concurrent.atomic.AtomicLong GENERATIONS = new java.util.concurrent.atomic.AtomicLong();
+
     /** An interpreter with the thread that runs its guest code and the value bridges bound to it. */
     private static final class Tenant {
+        final long generation = GENERATIONS.incrementAndGet();
         final ConfinedInterpreter interpreter;
         final GuestToHost toHost;
         final HostToGuest toGuest;
@@ -151,6 +154,11 @@ public final class InProcessExecutor implements Executor {
             tenant = new Tenant(InterpreterPool.take(config), owner, policy);
         }
         return tenant;
+    }
+
+    @Override
+    public synchronized long interpreterGeneration() throws ScriptException {
+        return tenant().generation;
     }
 
     /**

@@ -12,14 +12,6 @@ import org.pysandbox.config.SandboxConfig;
  * one at a time.
  */
 public final class ConfinedInterpreter implements AutoCloseable {
-    /**
-     * A liveness probe for hosts that hold on to an interpreter across limit stops: run it once (with
-     * {@code wantValue} false) and keep the function it binds; while calling that function still works,
-     * the interpreter was not replaced. The pool's warm-up checks it ahead.
-     */
-    public static final String PROBE_SOURCE = "def canary():\n    return True\n";
-    public static final String PROBE_FILE = "<pysandbox canary>";
-
     private final SandboxConfig config;
     private final Context context;
     private final GuestStreams streams;
@@ -163,8 +155,6 @@ public final class ConfinedInterpreter implements AutoCloseable {
         if (GuestPolicy.effectiveModules(config).containsKey("re")) {
             evaluateHere("import re", "<pysandbox warm-up>", false, new Object[0], new Object[0], false, null, null);
         }
-        // checked ahead, so that a host's first run of the probe finds it in the checked-code cache
-        compileGuest.execute(PROBE_SOURCE, PROBE_FILE, false);
     }
 
     /** Calls a guest callable under the same confinement and recursion limit as a run. */
@@ -185,9 +175,7 @@ public final class ConfinedInterpreter implements AutoCloseable {
 
     /** The first entry that runs guest code gets its checked code as {@link #shareChecked} says. */
     private void beforeGuestCode(String source, String fileName, boolean wantValue) {
-        // the probe is the sandbox's own code (it defines one function that returns True): the javax.script
-        // engine runs it before a new interpreter's first script, which may still be shared
-        if (!guestCodeRan && !(source.equals(PROBE_SOURCE) && fileName.equals(PROBE_FILE))) {
+        if (!guestCodeRan) {
             guestCodeRan = true;
             shareChecked(source, fileName, wantValue);
         }

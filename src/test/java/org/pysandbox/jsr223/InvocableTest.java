@@ -143,6 +143,28 @@ class InvocableTest {
         return engine.get(name);
     }
 
+    /**
+     * A limit stop that costs the interpreter (a builtin that cannot be interrupted outlasts the grace, so the
+     * context is cancelled) retires the interpreter's script objects: the host is told they are gone, and the
+     * engine goes on with a fresh interpreter. A stop the interpreter survives keeps them (next test).
+     */
+    @Test
+    void aStopThatCostsTheInterpreterRetiresItsScriptObjects() throws Exception {
+        PySandboxEngine own = (PySandboxEngine) new ScriptEngineManager().getEngineByName("pysandbox");
+        try {
+            own.eval("def seven():\n    return 7\n");
+            assertThat(own.invokeFunction("seven")).isEqualTo(7);
+            own.getContext().setAttribute(ContextConfig.TIMEOUT, "300ms", ScriptContext.ENGINE_SCOPE);
+            assertThatThrownBy(() -> own.eval("n = 10 ** 8\nlen(str(3 ** n))")).isInstanceOf(ScriptTimeoutException.class);
+            own.getContext().removeAttribute(ContextConfig.TIMEOUT, ScriptContext.ENGINE_SCOPE);
+            assertThatThrownBy(() -> own.invokeFunction("seven")).isInstanceOf(ScriptException.class)
+                    .hasMessageContaining("is gone: its interpreter was discarded");
+            assertThat(own.eval("6 * 7")).isEqualTo(42);
+        } finally {
+            own.close();
+        }
+    }
+
     @Test
     void invocationsAreLimitedAndConfinedLikeEval() throws Exception {
         engine.getContext().setAttribute(ContextConfig.TIMEOUT, "300ms", ScriptContext.ENGINE_SCOPE);

@@ -284,16 +284,6 @@ class SharedCheckedCodeTest {
                 .isEqualTo(mb.replace(guardToken(b), "T").replaceAll("match_[0-9a-f]{16}_", "match_R_"));
     }
 
-    /** A tenant may run the engine's probe as its first script: it only defines canary(); the next is shared honestly. */
-    @Test
-    void theProbeAsAFirstScriptLeavesTheContextPublishingHarmlessly() throws ScriptException {
-        try (Sandbox sandbox = new Sandbox(CONFIG)) {
-            sandbox.run(ConfinedInterpreter.PROBE_SOURCE, new java.util.HashMap<>(), null, false, ConfinedInterpreter.PROBE_FILE);
-            assertThat(sandbox.run("1 + 41", new java.util.HashMap<>(), null, true, "<after-probe>")).isEqualTo(42);
-        }
-        assertThat(SharedCheckedCode.contains(key(CONFIG, "<after-probe>", "1 + 41"))).isTrue();
-    }
-
     /** The cache's bounds: at most 512 entries, least recently used dropped first, huge sources not kept. */
     @Test
     void theCacheIsBoundedAndDropsTheLeastRecentlyUsed() {
@@ -385,7 +375,10 @@ class SharedCheckedCodeTest {
         assertThat(SharedCheckedCode.size()).isZero();
     }
 
-    /** The javax.script engine runs its probe before a new interpreter's first script; that script is shared. */
+    /**
+     * The javax.script engine enters a new interpreter first with the host's script (it notes which interpreter
+     * it has without running anything there), so that script is shared.
+     */
     @Test
     void anEnginesFirstScriptIsShared() throws ScriptException {
         for (int round = 0; round < 2; round++) {
