@@ -178,7 +178,10 @@ public final class FloorHarness implements AutoCloseable {
         // the guest does, and hands its actions to the context's own thread (submitThreadLocal)
         // nfi-gc is Truffle NFI's one JVM-wide cleaner, started when an import of a C extension (pty ->
         // termios) makes GraalPy try to load its C API; NFI then refuses the load (no native access)
+        // pysandbox-* threads are the library's own (an interpreter pool that other tests left filling keeps a
+        // guest thread per pooled interpreter): Java code of the library starts them, never a floor context
         started.removeIf(t -> t.getName().startsWith("python-actions-") || t.getName().equals("nfi-gc")
+                || t.getName().startsWith("pysandbox-")
                 || t.getName().startsWith("surefire") || t.getName().startsWith("junit")
                 || t.getName().startsWith("process reaper") || t.getName().startsWith("Attach Listener")
                 || t.getName().startsWith("Common-Cleaner") || t.getName().startsWith("ForkJoinPool"));
