@@ -19,6 +19,7 @@ import javax.script.ScriptException;
 
 import org.pysandbox.config.SandboxConfig;
 import org.pysandbox.error.MemoryLimitException;
+import org.pysandbox.error.ResourceLimitException;
 import org.pysandbox.error.ScriptTimeoutException;
 import org.pysandbox.limits.Executor;
 import org.pysandbox.limits.InProcessExecutor;
@@ -59,7 +60,13 @@ public final class ProcessExecutor implements Executor {
     private final String heap;
     private final WorkerStarter starter;
     private WorkerProcess worker;
+    /**
+     * Changes with the worker, and with every resource limit the worker reports: the worker's own executor
+     * may have replaced its interpreter then, which the host cannot see from here (see interpreterGeneration).
+     */
+    private long generation;
     private boolean closed;
+    private static final java.util.concurrent.atomic.AtomicLong GENERATIONS = new java.util.concurrent.atomic.AtomicLong();
 
     public ProcessExecutor(SandboxConfig config) {
         this(config, WorkerPool::take);
@@ -93,6 +100,7 @@ public final class ProcessExecutor implements Executor {
                 Frames.write(w.out, Frames.CONFIGURE, WireCodec.configure(WireConfig.of(config)));
                 w.awaitConfigured(START_MILLIS);
                 worker = w;
+                generation = GENERATIONS.incrementAndGet();
             } catch (BadFrameException e) {
                 throw e.toScriptException();
             } catch (IOException e) {
@@ -118,10 +126,15 @@ public final class ProcessExecutor implements Executor {
         return response.value();
     }
 
-    /** The worker process's number: a replaced worker (after a crash, timeout or memory limit) has another. */
+    /**
+     * New with every worker process, and after every resource limit the worker reported: a stop the worker
+     * survived may still have cost its interpreter (an uninterruptible builtin, an output limit), so script
+     * objects of earlier calls are taken for gone (conservative: some may still have been callable).
+     */
     @Override
     public synchronized long interpreterGeneration() throws ScriptException {
-        return worker().id;
+        worker();
+        return generation;
     }
 
     @Override
@@ -193,7 +206,11 @@ public final class ProcessExecutor implements Executor {
             long wait = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, deadline - System.currentTimeMillis());
             WireResponse response = answer.get(wait, TimeUnit.MILLISECONDS);
             if (response.error() != null) {
-                throw response.error().toException(); // built here from data, never an object that arrived
+                ScriptException failure = response.error().toException(); // built here from data, never an object that arrived
+                if (failure instanceof ResourceLimitException) {
+                    generation = GENERATIONS.incrementAndGet();
+                }
+                throw failure;
             }
             return response;
         } catch (TimeoutException e) {

@@ -30,11 +30,8 @@ import org.pysandbox.bridge.GuestObject;
 import org.pysandbox.bridge.HostToGuest;
 import org.pysandbox.config.SandboxConfig;
 import org.pysandbox.config.SandboxConfigurationException;
-import org.pysandbox.error.MemoryLimitException;
 import org.pysandbox.error.PythonScriptException;
-import org.pysandbox.error.RecursionLimitException;
 import org.pysandbox.error.SandboxViolationException;
-import org.pysandbox.error.ScriptTimeoutException;
 import org.pysandbox.error.Surface;
 import org.pysandbox.limits.Executor;
 import org.pysandbox.limits.InProcessExecutor;
@@ -153,7 +150,7 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
             globals.writeBackTo(ctx.getBindings(ScriptContext.ENGINE_SCOPE), scriptObjects);
             return result;
         } catch (ScriptException e) {
-            retireIfLost(slot, e);
+            retireIfLost(slot);
             throw inEngineTerms(explainLeftOut(e, globals, slot));
         } catch (RuntimeException | StackOverflowError e) {
             throw ScriptSource.unexpected(e, file);
@@ -199,20 +196,18 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
     }
 
     /**
-     * A limit stop may have cancelled the interpreter: the executor then replaces it, which would leave
-     * handles in Bindings that no longer fit. Retire the whole slot instead, so its handles are plainly
-     * "discarded" and later calls get a fresh interpreter.
+     * A failed call may have cost the interpreter (a limit stop that cancelled it, an output limit): the
+     * executor then replaces it, which would leave handles in Bindings that no longer fit. Retire the whole
+     * slot instead, so its handles are plainly "discarded" and later calls get a fresh interpreter. Asked
+     * after every failure: which stops cost an interpreter is the executor's business, not the engine's.
      */
-    private void retireIfLost(Tenant.Slot slot, ScriptException e) {
-        if (e instanceof ScriptTimeoutException || e instanceof MemoryLimitException
-                || (e instanceof RecursionLimitException && e.getMessage().contains("host stack"))) {
-            try {
-                if (slot.generation == null || slot.executor.interpreterGeneration() != slot.generation) {
-                    slot.tenant.retire(slot);
-                }
-            } catch (ScriptException | RuntimeException lost) {
+    private void retireIfLost(Tenant.Slot slot) {
+        try {
+            if (slot.generation == null || slot.executor.interpreterGeneration() != slot.generation) {
                 slot.tenant.retire(slot);
             }
+        } catch (ScriptException | RuntimeException lost) {
+            slot.tenant.retire(slot);
         }
     }
 
@@ -379,7 +374,7 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
             noteInterpreter(slot);
             return work.run(slot, config);
         } catch (ScriptException e) {
-            retireIfLost(slot, e);
+            retireIfLost(slot);
             throw inEngineTerms(e);
         } catch (RuntimeException | StackOverflowError e) {
             throw ScriptSource.unexpected(e, fileName(ctx, null));

@@ -433,7 +433,7 @@ public final class InProcessExecutor implements Executor {
             }
         }
         try {
-            t.worker.execute(() -> perform(t, call, fileName, callConfig, work));
+            t.worker.execute(GuestThreads.withCallersLoader(() -> perform(t, call, fileName, callConfig, work)));
         } catch (RejectedExecutionException e) {
             throw new ScriptException("this sandbox is closed");
         }
