@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.script.ScriptException;
 
@@ -66,7 +67,7 @@ public final class ProcessExecutor implements Executor {
      */
     private long generation;
     private boolean closed;
-    private static final java.util.concurrent.atomic.AtomicLong GENERATIONS = new java.util.concurrent.atomic.AtomicLong();
+    private static final AtomicLong GENERATIONS = new AtomicLong();
 
     public ProcessExecutor(SandboxConfig config) {
         this(config, WorkerPool::take);

@@ -7,7 +7,6 @@ import java.lang.ref.Cleaner;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -35,7 +34,6 @@ import org.pysandbox.error.SandboxViolationException;
 import org.pysandbox.error.Surface;
 import org.pysandbox.limits.Executor;
 import org.pysandbox.limits.InProcessExecutor;
-import org.pysandbox.policy.ConfinedInterpreter;
 
 /**
  * The {@code pysandbox} javax.script engine: untrusted Python 3, confined, with the configuration of each

@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.script.ScriptException;
 
@@ -57,7 +58,8 @@ public final class InProcessExecutor implements Executor {
     private Tenant tenant;
     private boolean closed;
 
-    private static final java.util.concurrent.atomic.AtomicLong GENERATIONS = new java.util.concurrent.atomic.AtomicLong();
+    /** Numbers the tenants (interpreters) of all executors: see {@link #interpreterGeneration}. */
+    private static final AtomicLong GENERATIONS = new AtomicLong();
 
     /** An interpreter with the thread that runs its guest code and the value bridges bound to it. */
     private static final class Tenant {
