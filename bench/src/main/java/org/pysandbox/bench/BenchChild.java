@@ -9,6 +9,7 @@ import java.util.List;
  * rules SECONDS                  the rules of RuleSuite for pysandbox (JSR-223), raw GraalPy and Jython, 1 and 2 threads
  * warmup ROW SECONDS             evaluations per second from the first call on (WarmupSuite)
  * young-fresh COUNT AGE_SECONDS  fresh sandboxes from the pool in a JVM that is AGE_SECONDS old (StartupSuite)
+ * first-eval                     a host's first eval and nothing else (StartupSuite, the AOT cache recipe)
  * </pre>
  */
 public final class BenchChild {
@@ -22,6 +23,7 @@ public final class BenchChild {
                     " [child JVM]").run().lines();
             case "warmup" -> WarmupSuite.child(args[1], Double.parseDouble(args[2]));
             case "young-fresh" -> StartupSuite.youngChild(Integer.parseInt(args[1]), Double.parseDouble(args[2]));
+            case "first-eval" -> List.of("first\t" + StartupSuite.firstEval());
             default -> throw new IllegalArgumentException("unknown child job " + args[0]);
         };
         lines.forEach(line -> System.out.println(ChildJvm.PREFIX + line));

@@ -35,6 +35,12 @@ final class ChildJvm {
      * does not finish within the timeout (it is killed) or exits with an error.
      */
     static List<String> run(boolean jit, long timeoutSeconds, String... jobAndArgs) throws Exception {
+        return run(jit, List.of(), System.getProperty("java.class.path"), timeoutSeconds, jobAndArgs);
+    }
+
+    /** {@link #run(boolean, long, String...)} with more JVM options and another class path. */
+    static List<String> run(boolean jit, List<String> moreOptions, String classPath, long timeoutSeconds, String... jobAndArgs)
+            throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java));
         if (jit) {
@@ -48,9 +54,11 @@ final class ChildJvm {
             // Truffle 25.0.x's sun.misc.Unsafe warning, as bin/pysandbox silences it; the option is unknown before 23
             command.add("--sun-misc-unsafe-memory-access=allow");
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchChild.class.getName()));
+        command.addAll(moreOptions);
+        command.addAll(List.of("-cp", classPath, BenchChild.class.getName()));
         command.addAll(List.of(jobAndArgs));
-        Bench.progress("child JVM (%s): %s", mode(jit), String.join(" ", jobAndArgs));
+        Bench.progress("child JVM (%s%s): %s", mode(jit), moreOptions.isEmpty() ? "" : " " + String.join(" ", moreOptions),
+                String.join(" ", jobAndArgs));
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         List<String> results = new ArrayList<>();
         Thread reader = Thread.ofPlatform().daemon().start(() -> {

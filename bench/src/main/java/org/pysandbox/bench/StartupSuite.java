@@ -38,6 +38,13 @@ final class StartupSuite {
     final Map<Boolean, double[]> youngMillis = new LinkedHashMap<>();
     final Map<Boolean, Double> youngFirstEvalMillis = new LinkedHashMap<>();
     final Map<Boolean, String> youngAge = new LinkedHashMap<>();
+    /**
+     * A host's first eval with the recipe of docs/operations.md (an AOT cache made by one training run of the
+     * host), interpreter-only, by variant: the stock tiered JVM, and with C1 only.
+     */
+    final Map<String, double[]> recipeFirstEvalMillis = new LinkedHashMap<>();
+    static final String RECIPE_TIERED = "AOT cache";
+    static final String RECIPE_C1 = "AOT cache and -XX:TieredStopAtLevel=1";
     final List<String> notes = new ArrayList<>();
     private final Path root;
     private final double jvmAgeSeconds;
@@ -109,6 +116,50 @@ final class StartupSuite {
         for (boolean jit : new boolean[] {true, false}) {
             young(jit);
         }
+        try {
+            recipe();
+        } catch (Exception e) {
+            notes.add("the AOT cache recipe's host JVMs failed: " + e);
+        }
+    }
+
+    /**
+     * Target 6's recipe for hosts (docs/operations.md, "A host's first evaluation"): one training run with
+     * {@code -XX:AOTCacheOutput}, then first evals with {@code -XX:AOTCache}, on a class path of jars only (the
+     * cache refuses directories), each JVM doing nothing but its first eval.
+     */
+    private void recipe() throws Exception {
+        if (Runtime.version().feature() < 25) {
+            notes.add("the AOT cache recipe needs JDK 25 (this is " + Runtime.version().feature() + "): not measured");
+            return;
+        }
+        Path dir = root.resolve("bench/target/aot");
+        java.nio.file.Files.createDirectories(dir);
+        String classPath = HostJars.classPath(root, dir);
+        Path cache = dir.resolve("host-first-eval.aot");
+        java.nio.file.Files.deleteIfExists(cache);
+        ChildJvm.run(false, List.of("-XX:AOTCacheOutput=" + cache, "-Xlog:disable", "-Xlog:all=warning:stderr"), classPath,
+                600, "first-eval");
+        if (!java.nio.file.Files.isRegularFile(cache)) {
+            notes.add("the AOT cache recipe's training run made no cache: not measured");
+            return;
+        }
+        Map<String, List<String>> variants = new LinkedHashMap<>();
+        variants.put(RECIPE_TIERED, List.of("-XX:AOTCache=" + cache));
+        variants.put(RECIPE_C1, List.of("-XX:AOTCache=" + cache, "-XX:TieredStopAtLevel=1"));
+        for (Map.Entry<String, List<String>> variant : variants.entrySet()) {
+            double[] millis = new double[jvmStarts];
+            for (int i = 0; i < jvmStarts; i++) {
+                millis[i] = Double.NaN;
+                for (String line : ChildJvm.run(false, variant.getValue(), classPath, 600, "first-eval")) {
+                    if (line.startsWith("first\t")) {
+                        millis[i] = Double.parseDouble(line.substring(6));
+                    }
+                }
+            }
+            recipeFirstEvalMillis.put(variant.getKey(), millis);
+            Bench.progress("host's first eval with %s: p50 %s", variant.getKey(), Report.ms(Stats.median(millis)));
+        }
     }
 
     /**
@@ -146,10 +197,7 @@ final class StartupSuite {
     static List<String> youngChild(int count, double ageSeconds) throws Exception {
         java.lang.management.RuntimeMXBean runtime = java.lang.management.ManagementFactory.getRuntimeMXBean();
         SandboxConfig config = SandboxConfig.defaults();
-        try (Sandbox first = new Sandbox(config)) {
-            check(first.eval("1+1"));
-        }
-        long firstEval = System.currentTimeMillis() - runtime.getStartTime();
+        long firstEval = firstEval();
         long wait = (long) (ageSeconds * 1000) - runtime.getUptime();
         if (wait > 0) {
             Thread.sleep(wait);
@@ -171,6 +219,15 @@ final class StartupSuite {
         lines.add(String.format(java.util.Locale.ROOT, "age\t%.1f\t%.1f", ageStart, runtime.getUptime() / 1000.0));
         lines.add(fresh.toString());
         return lines;
+    }
+
+    /** A host's first eval, new Sandbox(defaults) + eval("1+1"), in ms since the JVM's start. */
+    static long firstEval() throws Exception {
+        long started = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        try (Sandbox first = new Sandbox(SandboxConfig.defaults())) {
+            check(first.eval("1+1"));
+        }
+        return System.currentTimeMillis() - started;
     }
 
     /** Asks the pool for the configuration and waits until it is full; false after 2 minutes. */
@@ -270,12 +327,17 @@ final class StartupSuite {
                     + (jit ? "" : " (stock JVM, no options)"), youngFirstEvalMillis.containsKey(jit) ? "1" : "0",
                     Report.ms(youngFirstEvalMillis.getOrDefault(jit, Double.NaN)), "", "");
         }
+        recipeFirstEvalMillis.forEach((variant, millis) -> Report.row(s, "host's first eval, interpreter-only, with the "
+                + "docs/operations.md recipe: " + variant, String.valueOf(millis.length), Report.ms(Stats.median(millis)),
+                Report.ms(Stats.percentile(millis, 99)), Report.ms(Stats.percentile(millis, 0))));
         Report.note(s, "Engine warm (one sandbox evaluated before). Pool rows wait until the background-filled pool "
                 + "(pysandbox.pool.size, default 2) is full before each timing; the pool-miss row uses a configuration "
                 + "not asked for before (another recursion limit), so its interpreter is made on the caller's thread.");
         Report.note(s, "CLI rows: bin/pysandbox itself (JDK choice, jar check, AOT cache), timed from process start "
                 + "to the printed line, after one untimed run. Young-JVM rows: a child JVM makes its first sandbox, "
-                + "waits until it is " + jvmAgeSeconds + " s old, then times fresh sandboxes with the pool full before each.");
+                + "waits until it is " + jvmAgeSeconds + " s old, then times fresh sandboxes with the pool full before each. "
+                + "Recipe rows: one training run with -XX:AOTCacheOutput, then JVMs that only make their first eval, "
+                + "on a class path of jars (HostJars).");
         notes.forEach(n -> Report.note(s, n));
     }
 }

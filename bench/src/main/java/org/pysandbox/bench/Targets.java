@@ -151,9 +151,14 @@ final class Targets {
             Double first = s.youngFirstEvalMillis.get(false);
             double f = first == null ? Double.NaN : first;
             Double firstJit = s.youngFirstEvalMillis.get(true);
-            report.target("6. start-up: a host's first eval on a stock JDK (JVM start -> new Sandbox().eval)", "<= 2 s",
-                    Report.ms(f) + " (with the JIT options: " + Report.ms(firstJit == null ? Double.NaN : firstJit) + ")",
-                    Double.isNaN(f) ? null : f <= 2000, String.format(Locale.ROOT, "%.1fx the limit", f / 2000));
+            // the target asks for the documented recipe; a stock JVM without it is the row's context
+            double recipe = Stats.median(s.recipeFirstEvalMillis.getOrDefault(StartupSuite.RECIPE_TIERED, new double[0]));
+            double recipeC1 = Stats.median(s.recipeFirstEvalMillis.getOrDefault(StartupSuite.RECIPE_C1, new double[0]));
+            report.target("6. start-up: a host's first eval on a stock JDK with the documented recipe (JVM start -> "
+                    + "new Sandbox().eval, AOT cache), p50", "<= 2 s",
+                    Report.ms(recipe) + " (with C1 only as well: " + Report.ms(recipeC1) + "; no recipe: " + Report.ms(f)
+                            + ", with the JIT options: " + Report.ms(firstJit == null ? Double.NaN : firstJit) + ")",
+                    Double.isNaN(recipe) ? null : recipe <= 2000, String.format(Locale.ROOT, "%.1fx the limit", recipe / 2000));
             for (boolean jit : new boolean[] {true, false}) {
                 double p50 = Stats.median(s.youngMillis.getOrDefault(jit, new double[0]));
                 report.target("6. start-up: fresh sandbox from the pool, p50, " + ChildJvm.mode(jit) + " JVM aged "
