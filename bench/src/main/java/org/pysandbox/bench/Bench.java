@@ -21,7 +21,7 @@ import org.pysandbox.policy.ConfinedContextFactory;
  *
  * <pre>
  * bench/run [--interpreter] [--quick] [--sections=warmup,interpreted,kernels,rules,load,engines,fresh,memory]
- *           [--kernels=nbody,parser,...] [--warmup=N] [--timed=N] [--rule-seconds=S] [--load=N]
+ *           [--kernels=nbody,parser,...] [--warmup=N] [--kernel-warmup-seconds=S] [--timed=N] [--rule-seconds=S] [--load=N]
  *           [--warmup-seconds=S] [--jvm-age=S] [--engine-calls=N] [--clock=wall|cpu] [--trace]
  * </pre>
  */
@@ -92,7 +92,7 @@ public final class Bench {
         }
         KernelSuite kernels = null;
         if (o.sections.contains("kernels")) {
-            kernels = new KernelSuite(benchDir, o.warmup, o.timed, o.python, o.clock);
+            kernels = new KernelSuite(benchDir, o.warmup, o.kernelWarmupSeconds, o.timed, o.python, o.clock);
             kernels.run(o.kernels);
             kernels.report(report);
         }
@@ -188,6 +188,8 @@ public final class Bench {
         List<String> sections = List.of("warmup", "interpreted", "kernels", "rules", "load", "engines", "fresh", "memory");
         List<String> kernels = new ArrayList<>(KernelSuite.KERNELS.keySet());
         int warmup = 15;
+        /** Minimum warm-up time per kernel and runtime in this JVM (calls alone do not warm up a 1-ms kernel). */
+        double kernelWarmupSeconds = 5;
         int timed = 10;
         double ruleSeconds = 5;
         int freshCount = 30;
@@ -210,6 +212,7 @@ public final class Bench {
                 if (a.equals("--quick")) {
                     o.quick = true;
                     o.warmup = 3;
+                    o.kernelWarmupSeconds = 0;
                     o.timed = 3;
                     o.ruleSeconds = 1;
                     o.freshCount = 5;
@@ -231,6 +234,8 @@ public final class Bench {
                     o.kernels = Arrays.asList(value.split(","));
                 } else if (a.startsWith("--warmup=")) {
                     o.warmup = Integer.parseInt(value);
+                } else if (a.startsWith("--kernel-warmup-seconds=")) {
+                    o.kernelWarmupSeconds = Double.parseDouble(value);
                 } else if (a.startsWith("--timed=")) {
                     o.timed = Integer.parseInt(value);
                 } else if (a.startsWith("--rule-seconds=")) {

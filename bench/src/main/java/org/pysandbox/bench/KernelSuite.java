@@ -11,9 +11,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * CPU-bound kernels (bench/kernels/*.py), steady state: W warm-up calls, then T timed calls; the median
- * timed call is the kernel's time on that runtime. In-JVM runtimes are timed from Java around each
- * call; CPython runs the same loop inside its own process (bench/cpython_driver.py).
+ * CPU-bound kernels (bench/kernels/*.py), steady state: W warm-up calls (and at least S seconds in the
+ * JVM), then T timed calls; the median timed call is the kernel's time on that runtime. In-JVM runtimes
+ * are timed from Java around each call, pysandbox and raw GraalPy alternating call by call ({@link Steady});
+ * CPython runs the same loop inside its own process (bench/cpython_driver.py).
  */
 final class KernelSuite {
     /** Kernel name and the argument that makes one call take roughly 50-100 ms on CPython 3.11. */
@@ -39,16 +40,19 @@ final class KernelSuite {
 
     private final Path benchDir;
     private final int warmup;
+    private final double warmupSeconds;
     private final int timed;
     private final String python;
     private final Clock clock;
     final Map<String, Map<String, Timing>> results = new LinkedHashMap<>();
     private final List<Integer> warmupCalls = new ArrayList<>();
+    private final List<Double> warmupTimes = new ArrayList<>();
 
-    KernelSuite(Path benchDir, int warmup, int timed, String python, Clock clock) {
+    KernelSuite(Path benchDir, int warmup, double warmupSeconds, int timed, String python, Clock clock) {
         this.clock = clock;
         this.benchDir = benchDir;
         this.warmup = warmup;
+        this.warmupSeconds = warmupSeconds;
         this.timed = timed;
         this.python = python;
     }
@@ -62,8 +66,8 @@ final class KernelSuite {
             Path file = benchDir.resolve("kernels").resolve(kernel + ".py");
             String source = Files.readString(file, StandardCharsets.UTF_8);
             Map<String, Timing> row = new LinkedHashMap<>();
-            row.put("pysandbox", inJvm(() -> Runtimes.pysandbox(source), n));
-            row.put("raw GraalPy", inJvm(() -> Runtimes.rawGraalPy(source), n));
+            // the sandbox against GraalPy without it: alternating calls, so both see the same JIT (Steady)
+            row.putAll(graalPyPair(source, n));
             row.put("CPython", cpython(file, n));
             row.put("Jython", inJvm(() -> Runtimes.jython(source), n));
             results.put(kernel, row);
@@ -81,10 +85,71 @@ final class KernelSuite {
         Runtimes.KernelRuntime load() throws Exception;
     }
 
+    /** pysandbox and raw GraalPy, measured interleaved; a runtime that fails to load fails alone. */
+    private Map<String, Timing> graalPyPair(String source, int n) {
+        Map<String, Timing> timings = new LinkedHashMap<>();
+        Runtimes.KernelRuntime sandbox = null;
+        Runtimes.KernelRuntime raw = null;
+        try {
+            try {
+                sandbox = Runtimes.pysandbox(source);
+            } catch (Exception | LinkageError e) {
+                timings.put("pysandbox", Timing.failed(e.toString()));
+            }
+            try {
+                raw = Runtimes.rawGraalPy(source);
+            } catch (Exception | LinkageError e) {
+                timings.put("raw GraalPy", Timing.failed(e.toString()));
+            }
+            if (sandbox == null || raw == null) {
+                Runtimes.KernelRuntime alone = sandbox != null ? sandbox : raw;
+                if (alone != null) {
+                    timings.put(sandbox != null ? "pysandbox" : "raw GraalPy", timed(alone, n));
+                }
+            } else {
+                Runtimes.KernelRuntime s = sandbox;
+                Runtimes.KernelRuntime r = raw;
+                try {
+                    List<Steady.Result> both = Steady.measureInterleaved(List.of(() -> s.call(n), () -> r.call(n)), warmup,
+                            timed, (long) (warmupSeconds * 1e9), clock);
+                    for (Steady.Result result : both) {
+                        warmupCalls.add(result.warmupCalls());
+                        warmupTimes.add(result.warmupSeconds());
+                    }
+                    timings.put("pysandbox", new Timing(both.get(0).medianMillis(), both.get(0).checksum(), null));
+                    timings.put("raw GraalPy", new Timing(both.get(1).medianMillis(), both.get(1).checksum(), null));
+                } catch (Exception | LinkageError e) {
+                    timings.put("pysandbox", Timing.failed(e.toString()));
+                    timings.put("raw GraalPy", Timing.failed(e.toString()));
+                }
+            }
+        } finally {
+            if (sandbox != null) {
+                sandbox.close();
+            }
+            if (raw != null) {
+                raw.close();
+            }
+        }
+        Map<String, Timing> ordered = new LinkedHashMap<>();
+        ordered.put("pysandbox", timings.get("pysandbox"));
+        ordered.put("raw GraalPy", timings.get("raw GraalPy"));
+        return ordered;
+    }
+
     private Timing inJvm(Loader loader, int n) {
         try (Runtimes.KernelRuntime runtime = loader.load()) {
-            Steady.Result r = Steady.measure(() -> runtime.call(n), warmup, timed, clock);
+            return timed(runtime, n);
+        } catch (Exception | LinkageError e) {
+            return Timing.failed(e.toString());
+        }
+    }
+
+    private Timing timed(Runtimes.KernelRuntime runtime, int n) {
+        try {
+            Steady.Result r = Steady.measure(() -> runtime.call(n), warmup, timed, (long) (warmupSeconds * 1e9), clock);
             warmupCalls.add(r.warmupCalls());
+            warmupTimes.add(r.warmupSeconds());
             return new Timing(r.medianMillis(), r.checksum(), null);
         } catch (Exception | LinkageError e) {
             return Timing.failed(e.toString());
@@ -117,10 +182,13 @@ final class KernelSuite {
     /** The kernels section of the report, plus the geometric means the targets are judged on. */
     void report(Report report) {
         Report.Section s = report.section(String.format(
-                "Kernels: median ms per call (%s) of %d timed calls after %d-%d warm-up calls (at least %d, more while "
-                + "still speeding up); ratios >1 mean pysandbox is faster",
+                "Kernels: median ms per call (%s) of %d timed calls after %d-%d warm-up calls in %.1f-%.1f s (at least %d "
+                + "calls and %.0f s in the JVMs, more while still speeding up; pysandbox and raw GraalPy alternating "
+                + "call by call; CPython: %d calls); ratios >1 mean pysandbox is faster",
                 clock.describe(), timed, warmupCalls.stream().mapToInt(i -> i).min().orElse(0),
-                warmupCalls.stream().mapToInt(i -> i).max().orElse(0), warmup),
+                warmupCalls.stream().mapToInt(i -> i).max().orElse(0),
+                warmupTimes.stream().mapToDouble(d -> d).min().orElse(0), warmupTimes.stream().mapToDouble(d -> d).max().orElse(0),
+                warmup, warmupSeconds, warmup),
                 "kernel", "pysandbox", "raw GraalPy", "CPython 3", "Jython 2.7", "sandbox overhead vs raw",
                 "CPython / pysandbox", "Jython / pysandbox", "checksums");
         List<Double> overhead = new ArrayList<>();
