@@ -4,8 +4,8 @@ import java.lang.management.ManagementFactory;
 
 /**
  * With {@code -Dpysandbox.cli.timing=true}, prints to stderr how long after the JVM's start each phase of the
- * command ended, to measure start-up (README, "Command line"). The JVM's own record of its start: a
- * process's start instant is derived from the boot time in whole seconds, and read 0.2-0.4 s early here.
+ * command ended, to measure start-up (README, "Command line"). The JVM's own uptime: a process's start
+ * instant is derived from the boot time in whole seconds, and read 0.2-1 s early here.
  */
 final class StartupTimer {
     static final String PROPERTY = "pysandbox.cli.timing";
@@ -16,8 +16,11 @@ final class StartupTimer {
 
     static void mark(String phase) {
         if (ENABLED) {
-            long started = ManagementFactory.getRuntimeMXBean().getStartTime();
-            System.err.println("pysandbox: timing: " + phase + " at " + (System.currentTimeMillis() - started) + " ms");
+            System.err.println("pysandbox: timing: " + phase + " at " + millisSinceJvmStart() + " ms");
         }
+    }
+
+    static long millisSinceJvmStart() {
+        return ManagementFactory.getRuntimeMXBean().getUptime();
     }
 }
