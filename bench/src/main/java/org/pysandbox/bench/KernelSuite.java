@@ -87,41 +87,37 @@ final class KernelSuite {
 
     /** pysandbox and raw GraalPy, measured interleaved; a runtime that fails to load fails alone. */
     private Map<String, Timing> graalPyPair(String source, int n) {
-        Map<String, Timing> timings = new LinkedHashMap<>();
         Runtimes.KernelRuntime sandbox = null;
         Runtimes.KernelRuntime raw = null;
+        Timing sandboxTiming = null;
+        Timing rawTiming = null;
         try {
             try {
                 sandbox = Runtimes.pysandbox(source);
             } catch (Exception | LinkageError e) {
-                timings.put("pysandbox", Timing.failed(e.toString()));
+                sandboxTiming = Timing.failed(e.toString());
             }
             try {
                 raw = Runtimes.rawGraalPy(source);
             } catch (Exception | LinkageError e) {
-                timings.put("raw GraalPy", Timing.failed(e.toString()));
+                rawTiming = Timing.failed(e.toString());
             }
-            if (sandbox == null || raw == null) {
-                Runtimes.KernelRuntime alone = sandbox != null ? sandbox : raw;
-                if (alone != null) {
-                    timings.put(sandbox != null ? "pysandbox" : "raw GraalPy", timed(alone, n));
-                }
-            } else {
+            if (sandbox != null && raw != null) {
                 Runtimes.KernelRuntime s = sandbox;
                 Runtimes.KernelRuntime r = raw;
                 try {
                     List<Steady.Result> both = Steady.measureInterleaved(List.of(() -> s.call(n), () -> r.call(n)), warmup,
-                            timed, (long) (warmupSeconds * 1e9), clock);
-                    for (Steady.Result result : both) {
-                        warmupCalls.add(result.warmupCalls());
-                        warmupTimes.add(result.warmupSeconds());
-                    }
-                    timings.put("pysandbox", new Timing(both.get(0).medianMillis(), both.get(0).checksum(), null));
-                    timings.put("raw GraalPy", new Timing(both.get(1).medianMillis(), both.get(1).checksum(), null));
+                            timed, warmupNanos(), clock);
+                    sandboxTiming = recorded(both.get(0));
+                    rawTiming = recorded(both.get(1));
                 } catch (Exception | LinkageError e) {
-                    timings.put("pysandbox", Timing.failed(e.toString()));
-                    timings.put("raw GraalPy", Timing.failed(e.toString()));
+                    sandboxTiming = Timing.failed(e.toString());
+                    rawTiming = Timing.failed(e.toString());
                 }
+            } else if (sandbox != null) {
+                sandboxTiming = timed(sandbox, n);
+            } else if (raw != null) {
+                rawTiming = timed(raw, n);
             }
         } finally {
             if (sandbox != null) {
@@ -131,10 +127,10 @@ final class KernelSuite {
                 raw.close();
             }
         }
-        Map<String, Timing> ordered = new LinkedHashMap<>();
-        ordered.put("pysandbox", timings.get("pysandbox"));
-        ordered.put("raw GraalPy", timings.get("raw GraalPy"));
-        return ordered;
+        Map<String, Timing> pair = new LinkedHashMap<>();
+        pair.put("pysandbox", sandboxTiming);
+        pair.put("raw GraalPy", rawTiming);
+        return pair;
     }
 
     private Timing inJvm(Loader loader, int n) {
@@ -147,13 +143,21 @@ final class KernelSuite {
 
     private Timing timed(Runtimes.KernelRuntime runtime, int n) {
         try {
-            Steady.Result r = Steady.measure(() -> runtime.call(n), warmup, timed, (long) (warmupSeconds * 1e9), clock);
-            warmupCalls.add(r.warmupCalls());
-            warmupTimes.add(r.warmupSeconds());
-            return new Timing(r.medianMillis(), r.checksum(), null);
+            return recorded(Steady.measure(() -> runtime.call(n), warmup, timed, warmupNanos(), clock));
         } catch (Exception | LinkageError e) {
             return Timing.failed(e.toString());
         }
+    }
+
+    private long warmupNanos() {
+        return (long) (warmupSeconds * 1e9);
+    }
+
+    /** A measurement as the row's timing; its warm-up goes into the section's heading. */
+    private Timing recorded(Steady.Result r) {
+        warmupCalls.add(r.warmupCalls());
+        warmupTimes.add(r.warmupSeconds());
+        return new Timing(r.medianMillis(), r.checksum(), null);
     }
 
     private Timing cpython(Path kernel, int n) {

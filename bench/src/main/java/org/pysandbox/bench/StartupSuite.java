@@ -5,6 +5,7 @@ import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -134,14 +135,14 @@ final class StartupSuite {
             return;
         }
         Path dir = root.resolve("bench/target/aot");
-        java.nio.file.Files.createDirectories(dir);
+        Files.createDirectories(dir);
         String classPath = HostJars.classPath(root, dir);
         Path cache = dir.resolve("host-first-eval.aot");
-        java.nio.file.Files.deleteIfExists(cache);
+        Files.deleteIfExists(cache);
         // errors only: the cache's maker warns about each class it leaves out (proxies, JFR events, signed jars)
         ChildJvm.run(false, List.of("-XX:AOTCacheOutput=" + cache, "-Xlog:disable", "-Xlog:all=error:stderr"), classPath,
                 600, "first-eval");
-        if (!java.nio.file.Files.isRegularFile(cache)) {
+        if (!Files.isRegularFile(cache)) {
             notes.add("the AOT cache recipe's training run made no cache: not measured");
             return;
         }
@@ -264,7 +265,7 @@ final class StartupSuite {
         if (!jit) {
             File log = File.createTempFile("pysandbox-cli", ".log");
             cliFirstRunMillis = cliRun(command, log);
-            List<String> said = java.nio.file.Files.readAllLines(log.toPath()).stream()
+            List<String> said = Files.readAllLines(log.toPath()).stream()
                     .filter(l -> l.startsWith("pysandbox:")).toList();
             notes.add("First (untimed) run of bin/pysandbox: " + Report.ms(cliFirstRunMillis)
                     + (said.isEmpty() ? ", no build and no cache to make (both existed)" : "; it said: " + String.join(" / ", said)));

@@ -1,5 +1,6 @@
 package org.pysandbox.bench;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -65,7 +66,7 @@ final class Steady {
                 millis[r][i] = (clock.nanos() - start) / 1e6;
             }
         }
-        List<Result> results = new java.util.ArrayList<>();
+        List<Result> results = new ArrayList<>();
         for (int r = 0; r < count; r++) {
             results.add(new Result(Stats.median(millis[r]), checksums[r], calls, warmupSeconds));
         }
