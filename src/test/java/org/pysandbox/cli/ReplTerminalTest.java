@@ -101,8 +101,12 @@ class ReplTerminalTest {
         type("len(data)", "Enter");
         awaitScreen("\n4\n", ANSWER);
 
-        // Ctrl-C at the prompt drops the line being typed
+        // Ctrl-C at the prompt drops the line being typed. Ctrl-C reaches the line editor as a signal, out of
+        // band with the keys: a key typed before the signal is handled can still land in the dropped line (the CI
+        // run of bbd8eac lost the quote of 'after' that way). So the test waits for the new prompt, as a person
+        // at the screen would.
         type("this is not python", "C-c");
+        awaitScreen("this is not python\nKeyboardInterrupt\nsandbox>>>", ANSWER);
         type("'after'", "Enter");
         awaitScreen("'after'", ANSWER);
         assertThat(screen()).doesNotContain("SyntaxError");
