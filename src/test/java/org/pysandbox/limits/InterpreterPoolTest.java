@@ -41,6 +41,20 @@ class InterpreterPoolTest {
         assertThat(warm[n / 2]).isLessThan(cold[n / 2]);
     }
 
+    /**
+     * A configuration asked for once (a host that keeps one sandbox) gets no interpreters made for it: they
+     * took the cores from that host's first seconds. Asked for again, it is filled.
+     */
+    @Test
+    void aConfigurationIsFilledOnlyOnceAskedForASecondTime() throws Exception {
+        SandboxConfig config = SandboxConfig.builder().recursionLimit(74).build();
+        InterpreterPool.take(config).close();
+        assertThat(InterpreterPool.awaitFull(config, Duration.ofSeconds(8))).as("filled after one take").isFalse();
+        assertThat(InterpreterPool.ready(config)).isZero();
+        InterpreterPool.take(config).close();
+        assertThat(InterpreterPool.awaitFull(config, Duration.ofMinutes(2))).as("filled after the second take").isTrue();
+    }
+
     @Test
     void usedInterpretersAreNeverPooledAgain() throws Exception {
         PooledInterpreter first = InterpreterPool.take(CONFIG);
