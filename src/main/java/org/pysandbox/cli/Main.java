@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.Callable;
 
 import javax.script.ScriptException;
 
@@ -29,74 +28,13 @@ import org.pysandbox.limits.InterpreterPool;
 
 import org.jline.terminal.Terminal;
 
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 /**
  * The {@code pysandbox} command: runs a script file, a {@code -c} string, or an interactive sandboxed
- * interpreter, with the sandbox configured from the options. Exit status: 0 success, 1 script error,
- * 2 usage error, 3 sandbox violation, 4 limit exceeded ({@code sys.exit(n)} with feature {@code exit}: n).
+ * interpreter, with the sandbox configured from the options ({@link Arguments}). Exit status: 0 success,
+ * 1 script error, 2 usage error, 3 sandbox violation, 4 limit exceeded ({@code sys.exit(n)} with feature
+ * {@code exit}: n).
  */
-@Command(name = "pysandbox", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
-        usageHelpAutoWidth = true,
-        description = {"Runs untrusted Python 3 confined on GraalPy.",
-            "With no script and no -c, starts an interactive sandboxed interpreter (feature 'interpreter' on).",
-            "The script's arguments are in the read-only global 'argv' (argv[0] is the script); sys.argv is not exposed."},
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:success", "1:the script raised an exception", "2:usage or configuration error",
-            "3:sandbox violation (the script tried something the configuration does not allow)",
-            "4:limit exceeded (timeout, memory, output, recursion)",
-            "n:sys.exit(n) called by the script (needs feature 'exit')"})
-public final class Main implements Callable<Integer> {
-
-    @Option(names = "-c", paramLabel = "CODE", description = "Program passed in as a string.")
-    String code;
-
-    @Option(names = {"-f", "--feature"}, paramLabel = "NAME", split = ",",
-            description = "Enable a sandbox feature (repeatable or comma-separated); see the list below.")
-    List<String> features = new ArrayList<>();
-
-    @Option(names = "--allow-path", paramLabel = "PATH", description = "Allow reading this file or directory tree (repeatable).")
-    List<Path> paths = new ArrayList<>();
-
-    @Option(names = "--allow-module", paramLabel = "NAME[:SYM,SYM]",
-            description = "Allow importing a module, only the listed symbols ('*' = all public ones) (repeatable).")
-    List<String> modules = new ArrayList<>();
-
-    @Option(names = "--allow-host", paramLabel = "SIGNATURE",
-            description = "Allow scripts to call host methods, e.g. com.example.Vars#get,put or com.example.Api (repeatable; "
-                    + "same rules as pysandbox.hostAccess).")
-    List<String> hostAccess = new ArrayList<>();
-
-    @Option(names = "--timeout", paramLabel = "DURATION", converter = Sizes.DurationConverter.class,
-            description = "Wall-clock limit per script run or REPL input: 250ms, 5s, 2m, PT1M; 0 = none (default 5s).")
-    Duration timeout;
-
-    @Option(names = "--max-memory", paramLabel = "SIZE", converter = Sizes.BytesConverter.class,
-            description = "Memory limit per run: bytes, 512k, 64m, 1g; 0 = none (the default; the heap guard still protects the host).")
-    Long maxMemory;
-
-    @Option(names = "--max-output", paramLabel = "SIZE", converter = Sizes.BytesConverter.class,
-            description = "Bytes of stdout+stderr per run before it is stopped; 0 = none (default 4m).")
-    Long maxOutput;
-
-    @Option(names = "--recursion-limit", paramLabel = "FRAMES", description = "Frames of sandboxed code (default 50).")
-    Integer recursionLimit;
-
-    @Option(names = "--isolation", paramLabel = "MODE",
-            description = "context (in this JVM, the default) or process (a pooled worker JVM).")
-    String isolation;
-
-    @Option(names = "--jit", description = "Start the JVM with the Graal JIT (read by bin/pysandbox): slower to start, "
-            + "several times faster on long runs. Without it the command starts interpreter-only, in about a second.")
-    boolean jit;
-
-    @Parameters(paramLabel = "script.py [args...]", arity = "0..*",
-            description = "Script to run ('-' reads it from stdin) and its arguments.")
-    List<String> positional = new ArrayList<>();
-
+public final class Main {
     private final InputStream stdin;
     private final PrintWriter stdout;
     private final PrintWriter stderr;
@@ -120,23 +58,39 @@ public final class Main implements Callable<Integer> {
     /** Runs the command and returns its exit status (without exiting the JVM). */
     public static int run(String[] args, InputStream in, OutputStream out, OutputStream err) {
         Main main = new Main(in, out, err);
-        CommandLine cli = new CommandLine(main);
-        // Options after the script belong to the script, as with python.
-        cli.setStopAtPositional(true);
-        cli.setOut(main.stdout);
-        cli.setErr(main.stderr);
-        cli.getCommandSpec().usageMessage().footer(featureHelp());
-        int status = cli.execute(args);
-        main.stdout.flush();
-        main.stderr.flush();
-        return status;
+        try {
+            return main.run(args);
+        } finally {
+            main.stdout.flush();
+            main.stderr.flush();
+        }
     }
 
-    @Override
-    public Integer call() {
+    private int run(String[] commandLine) {
+        Arguments args;
+        try {
+            args = Arguments.parse(commandLine);
+        } catch (Arguments.UsageException e) {
+            return usage(e.getMessage());
+        }
+        StartupTimer.mark("options read");
+        if (args.help()) {
+            Arguments.printHelp(stdout, featureHelp());
+            return ExitStatus.OK;
+        }
+        if (args.version()) {
+            Version.lines().forEach(stdout::println);
+            return ExitStatus.OK;
+        }
+        return execute(args);
+    }
+
+    private int execute(Arguments args) {
+        String code = args.code();
+        List<String> positional = args.positional();
         SandboxConfig config;
         try {
-            config = config();
+            config = config(args);
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
         }
@@ -214,22 +168,22 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    private SandboxConfig config() {
-        boolean interactive = code == null && positional.isEmpty();
+    private static SandboxConfig config(Arguments args) {
+        boolean interactive = args.code() == null && args.positional().isEmpty();
         SandboxConfig.Builder b = SandboxConfig.builder();
         if (interactive) {
             b.enable(Feature.INTERPRETER);
         }
-        for (String feature : features) {
+        for (String feature : args.features()) {
             if (!feature.isBlank()) {
                 b.enable(feature.trim());
             }
         }
-        for (Path path : paths) {
+        for (Path path : args.paths()) {
             b.allowPath(path);
         }
-        hostAccess.forEach(b::allowHostMethod);
-        for (String module : modules) {
+        args.hostAccess().forEach(b::allowHostMethod);
+        for (String module : args.modules()) {
             int colon = module.indexOf(':');
             if (colon < 0) {
                 b.allowModule(module.trim(), "*");
@@ -241,20 +195,20 @@ public final class Main implements Callable<Integer> {
                 b.allowModule(module.substring(0, colon).trim(), symbols);
             }
         }
-        if (timeout != null) {
-            b.timeout(timeout);
+        if (args.timeout() != null) {
+            b.timeout(args.timeout());
         }
-        if (maxMemory != null) {
-            b.maxMemory(maxMemory);
+        if (args.maxMemory() != null) {
+            b.maxMemory(args.maxMemory());
         }
-        if (maxOutput != null) {
-            b.maxOutput(maxOutput);
+        if (args.maxOutput() != null) {
+            b.maxOutput(args.maxOutput());
         }
-        if (recursionLimit != null) {
-            b.recursionLimit(recursionLimit);
+        if (args.recursionLimit() != null) {
+            b.recursionLimit(args.recursionLimit());
         }
-        if (isolation != null) {
-            b.isolation(Isolation.parse(isolation));
+        if (args.isolation() != null) {
+            b.isolation(Isolation.parse(args.isolation()));
         }
         return b.build();
     }
@@ -276,30 +230,29 @@ public final class Main implements Callable<Integer> {
     }
 
     private static String featureHelp() {
-        StringBuilder text = new StringBuilder("%nFeatures (-f NAME):%n");
+        StringBuilder text = new StringBuilder("\nFeatures (-f NAME):\n");
         for (Feature f : Feature.values()) {
             StringBuilder implied = new StringBuilder();
             f.withImplied().stream().filter(i -> i != f).map(Feature::featureName).sorted()
                     .forEach(i -> implied.append(implied.length() == 0 ? "" : ", ").append(i));
             String line = f.description() + (implied.length() == 0 ? "" : " [enables " + implied + "]");
-            text.append(String.format("  %-14s", f.featureName())).append(wrap(line.replace("%", "%%"), 62, " ".repeat(16)))
-                    .append("%n");
+            text.append(String.format("  %-14s", f.featureName())).append(wrap(line, 62, " ".repeat(16))).append('\n');
         }
-        text.append("%nExamples:%n")
-                .append("  pysandbox -f stdout samples/hello/hello.py%n")
-                .append("  pysandbox -f stdout,math -c \"import math; print(math.pi)\"%n")
-                .append("  pysandbox --allow-module json:loads,dumps --timeout 2s script.py%n")
-                .append("  pysandbox                      (interactive; Ctrl-D to leave)%n");
+        text.append("\nExamples:\n")
+                .append("  pysandbox -f stdout samples/hello/hello.py\n")
+                .append("  pysandbox -f stdout,math -c \"import math; print(math.pi)\"\n")
+                .append("  pysandbox --allow-module json:loads,dumps --timeout 2s script.py\n")
+                .append("  pysandbox                      (interactive; Ctrl-D to leave)\n");
         return text.toString();
     }
 
-    /** Wraps text at word boundaries; continuation lines get the indent (picocli does not indent footers). */
+    /** Wraps text at word boundaries; continuation lines get the indent. */
     static String wrap(String text, int width, String indent) {
         StringBuilder out = new StringBuilder();
         int column = 0;
         for (String word : text.split(" ")) {
             if (column > 0 && column + 1 + word.length() > width) {
-                out.append("%n").append(indent);
+                out.append('\n').append(indent);
                 column = 0;
             } else if (column > 0) {
                 out.append(' ');
@@ -312,11 +265,12 @@ public final class Main implements Callable<Integer> {
     }
 
     /** Versions for --version and the banner, read without starting GraalPy. */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            return new String[] {"pysandbox " + pysandbox(), "GraalPy / Polyglot " + graalpy(),
-                "Java " + Runtime.version()};
+    static final class Version {
+        private Version() {
+        }
+
+        static List<String> lines() {
+            return List.of("pysandbox " + pysandbox(), "GraalPy / Polyglot " + graalpy(), "Java " + Runtime.version());
         }
 
         static String pysandbox() {

@@ -6,9 +6,6 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.TypeConversionException;
-
 /** Parses the option values that carry units: durations ("250ms", "5s", "PT1M") and byte sizes ("64m"). */
 final class Sizes {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
@@ -33,14 +30,14 @@ final class Sizes {
         try {
             return Duration.parse(text.trim());
         } catch (DateTimeParseException e) {
-            throw new TypeConversionException("'" + text + "' is not a duration; use e.g. 250ms, 5s, 2m or PT1M (0 = none)");
+            throw new IllegalArgumentException("'" + text + "' is not a duration; use e.g. 250ms, 5s, 2m or PT1M (0 = none)");
         }
     }
 
     static long bytes(String text) {
         Matcher m = BYTES.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw new TypeConversionException("'" + text + "' is not a size; use bytes or e.g. 512k, 64m, 1g (0 = none)");
+            throw new IllegalArgumentException("'" + text + "' is not a size; use bytes or e.g. 512k, 64m, 1g (0 = none)");
         }
         long n = Long.parseLong(m.group(1));
         int shift = switch (m.group(2)) {
@@ -51,22 +48,8 @@ final class Sizes {
             default -> 0;
         };
         if (shift > 0 && n > (Long.MAX_VALUE >> shift)) {
-            throw new TypeConversionException("'" + text + "' is too large");
+            throw new IllegalArgumentException("'" + text + "' is too large");
         }
         return n << shift;
-    }
-
-    static final class DurationConverter implements ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            return duration(value);
-        }
-    }
-
-    static final class BytesConverter implements ITypeConverter<Long> {
-        @Override
-        public Long convert(String value) {
-            return bytes(value);
-        }
     }
 }

@@ -1,0 +1,200 @@
+package org.pysandbox.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.MissingArgumentException;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+import org.apache.commons.cli.UnrecognizedOptionException;
+
+/**
+ * The command's options and arguments, as parsed from its command line.
+ *
+ * <p>Parsed with Apache Commons CLI. picocli, used before, ships Java 5 class files, which the JDK's AOT cache
+ * cannot hold ("Old class has been linked"): its 172 classes were loaded and run cold at every start, 110-170
+ * ms before the first option was read.
+ */
+record Arguments(String code, List<String> features, List<Path> paths, List<String> modules, List<String> hostAccess,
+        Duration timeout, Long maxMemory, Long maxOutput, Integer recursionLimit, String isolation, boolean jit,
+        List<String> positional, boolean help, boolean version) {
+
+    /** A command line that does not parse; the message says what is wrong with it. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    private static final Option HELP = flag("h", "help", "Show this help message and exit.");
+    private static final Option VERSION = flag("V", "version", "Print version information and exit.");
+    private static final Option CODE = valued("c", null, "CODE", "Program passed in as a string.");
+    private static final Option FEATURE = valued("f", "feature", "NAME",
+            "Enable a sandbox feature (repeatable or comma-separated); see the list below.");
+    private static final Option ALLOW_PATH = valued(null, "allow-path", "PATH",
+            "Allow reading this file or directory tree (repeatable).");
+    private static final Option ALLOW_MODULE = valued(null, "allow-module", "NAME[:SYM,SYM]",
+            "Allow importing a module, only the listed symbols ('*' = all public ones) (repeatable).");
+    private static final Option ALLOW_HOST = valued(null, "allow-host", "SIGNATURE",
+            "Allow scripts to call host methods, e.g. com.example.Vars#get,put or com.example.Api (repeatable; "
+                    + "same rules as pysandbox.hostAccess).");
+    private static final Option TIMEOUT = valued(null, "timeout", "DURATION",
+            "Wall-clock limit per script run or REPL input: 250ms, 5s, 2m, PT1M; 0 = none (default 5s).");
+    private static final Option MAX_MEMORY = valued(null, "max-memory", "SIZE",
+            "Memory limit per run: bytes, 512k, 64m, 1g; 0 = none (the default; the heap guard still protects the host).");
+    private static final Option MAX_OUTPUT = valued(null, "max-output", "SIZE",
+            "Bytes of stdout+stderr per run before it is stopped; 0 = none (default 4m).");
+    private static final Option RECURSION_LIMIT = valued(null, "recursion-limit", "FRAMES",
+            "Frames of sandboxed code (default 50).");
+    private static final Option ISOLATION = valued(null, "isolation", "MODE",
+            "context (in this JVM, the default) or process (a pooled worker JVM).");
+    private static final Option JIT = flag(null, "jit", "Start the JVM with the Graal JIT (read by bin/pysandbox): "
+            + "slower to start, several times faster on long runs. Without it the command starts interpreter-only, "
+            + "in about a second.");
+    /** In the order the help lists them. */
+    private static final Options OPTIONS = options(CODE, FEATURE, ALLOW_PATH, ALLOW_MODULE, ALLOW_HOST, TIMEOUT, MAX_MEMORY,
+            MAX_OUTPUT, RECURSION_LIMIT, ISOLATION, JIT, HELP, VERSION);
+
+    static final String USAGE = "pysandbox [OPTIONS] [-c CODE | script.py | -] [args...]";
+    static final List<String> DESCRIPTION = List.of(
+            "Runs untrusted Python 3 confined on GraalPy.",
+            "With no script and no -c, starts an interactive sandboxed interpreter (feature 'interpreter' on).",
+            "The script's arguments are in the read-only global 'argv' (argv[0] is the script); sys.argv is not exposed.");
+    static final List<String> EXIT_STATUS = List.of(
+            "0  success",
+            "1  the script raised an exception",
+            "2  usage or configuration error",
+            "3  sandbox violation (the script tried something the configuration does not allow)",
+            "4  limit exceeded (timeout, memory, output, recursion)",
+            "n  sys.exit(n) called by the script (needs feature 'exit')");
+
+    /**
+     * Parses a command line. Options end at the script (or at {@code --}): what follows belongs to the script,
+     * as with python. Long options must be spelled out in full.
+     */
+    static Arguments parse(String[] args) throws UsageException {
+        org.apache.commons.cli.CommandLine line;
+        try {
+            line = DefaultParser.builder().setAllowPartialMatching(false).setStripLeadingAndTrailingQuotes(false).get()
+                    .parse(OPTIONS, args, true);
+        } catch (UnrecognizedOptionException e) {
+            throw new UsageException("unknown option '" + e.getOption() + "'");
+        } catch (MissingArgumentException e) {
+            throw new UsageException("option '" + name(e.getOption()) + "' needs a value (" + e.getOption().getArgName() + ")");
+        } catch (ParseException e) {
+            throw new UsageException(e.getMessage());
+        }
+        List<String> positional = line.getArgList();
+        // Parsing stops at the first token that is not an option, so a mistyped option would be taken for the
+        // script's name; after an explicit "--" such a name is meant.
+        int first = args.length - positional.size();
+        boolean afterDoubleDash = first > 0 && args[first - 1].equals("--");
+        if (!positional.isEmpty() && positional.get(0).startsWith("-") && !positional.get(0).equals("-") && !afterDoubleDash) {
+            throw new UsageException("unknown option '" + positional.get(0) + "'");
+        }
+        List<String> features = new ArrayList<>();
+        for (String value : values(line, FEATURE)) {
+            features.addAll(List.of(value.split(",")));
+        }
+        List<Path> paths = new ArrayList<>();
+        for (String value : values(line, ALLOW_PATH)) {
+            try {
+                paths.add(Path.of(value));
+            } catch (InvalidPathException e) {
+                throw invalid(ALLOW_PATH, "'" + value + "' is not a path: " + e.getReason());
+            }
+        }
+        return new Arguments(last(line, CODE), List.copyOf(features), List.copyOf(paths), values(line, ALLOW_MODULE),
+                values(line, ALLOW_HOST), convert(line, TIMEOUT, Sizes::duration), convert(line, MAX_MEMORY, Sizes::bytes),
+                convert(line, MAX_OUTPUT, Sizes::bytes), convert(line, RECURSION_LIMIT, Arguments::frames),
+                last(line, ISOLATION), line.hasOption(JIT), List.copyOf(positional), line.hasOption(HELP),
+                line.hasOption(VERSION));
+    }
+
+    /** The help text: usage, description, options, exit statuses, then the caller's footer. */
+    static void printHelp(PrintWriter out, String footer) {
+        out.println("Usage: " + USAGE);
+        DESCRIPTION.forEach(out::println);
+        out.println();
+        out.println("Options:");
+        for (Option option : OPTIONS.getOptions()) {
+            String names = (option.getOpt() != null ? "-" + option.getOpt() : "")
+                    + (option.getOpt() != null && option.getLongOpt() != null ? ", " : "")
+                    + (option.getLongOpt() != null ? "--" + option.getLongOpt() : "")
+                    + (option.hasArg() ? " " + option.getArgName() : "");
+            out.println(String.format("  %-32s", names) + Main.wrap(option.getDescription(), 66, " ".repeat(34)));
+        }
+        out.println();
+        out.println("Exit status:");
+        EXIT_STATUS.forEach(s -> out.println("  " + s));
+        out.print(footer);
+    }
+
+    private static int frames(String text) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a whole number of frames");
+        }
+    }
+
+    private interface Conversion<T> {
+        T apply(String text);
+    }
+
+    private static <T> T convert(org.apache.commons.cli.CommandLine line, Option option, Conversion<T> conversion)
+            throws UsageException {
+        String value = last(line, option);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return conversion.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw invalid(option, e.getMessage());
+        }
+    }
+
+    private static UsageException invalid(Option option, String why) {
+        return new UsageException("invalid value for option '" + name(option) + "': " + why);
+    }
+
+    /** The last occurrence wins, as for python's own options. */
+    private static String last(org.apache.commons.cli.CommandLine line, Option option) {
+        String[] values = line.getOptionValues(option);
+        return values == null || values.length == 0 ? null : values[values.length - 1];
+    }
+
+    private static List<String> values(org.apache.commons.cli.CommandLine line, Option option) {
+        String[] values = line.getOptionValues(option);
+        return values == null ? List.of() : List.of(values);
+    }
+
+    private static String name(Option option) {
+        return option.getLongOpt() != null ? "--" + option.getLongOpt() : "-" + option.getOpt();
+    }
+
+    private static Option flag(String shortName, String longName, String description) {
+        return Option.builder(shortName).longOpt(longName).desc(description).get();
+    }
+
+    private static Option valued(String shortName, String longName, String argName, String description) {
+        return Option.builder(shortName).longOpt(longName).argName(argName).hasArg().desc(description).get();
+    }
+
+    private static Options options(Option... all) {
+        Options options = new Options();
+        for (Option option : all) {
+            options.addOption(option);
+        }
+        return options;
+    }
+}

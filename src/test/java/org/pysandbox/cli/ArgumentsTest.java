@@ -1,0 +1,109 @@
+package org.pysandbox.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/** The command line as {@link Arguments} reads it: where options end, what is refused, and what is kept verbatim. */
+class ArgumentsTest {
+
+    private static Arguments parse(String... args) throws Arguments.UsageException {
+        return Arguments.parse(args);
+    }
+
+    @Test
+    void optionsEndAtTheScriptAndEverythingAfterItBelongsToTheScript() throws Exception {
+        Arguments a = parse("-f", "stdout", "script.py", "-f", "exit", "--timeout", "1s");
+        assertThat(a.features()).containsExactly("stdout");
+        assertThat(a.positional()).containsExactly("script.py", "-f", "exit", "--timeout", "1s");
+        assertThat(a.timeout()).isNull();
+
+        Arguments c = parse("-c", "print(argv)", "a", "-b", "--c");
+        assertThat(c.code()).isEqualTo("print(argv)");
+        assertThat(c.positional()).containsExactly("a", "-b", "--c");
+    }
+
+    @Test
+    void aMistypedOrAbbreviatedOptionIsAUsageErrorNotAScriptName() {
+        assertThatThrownBy(() -> parse("--tmeout", "5s", "x.py")).isInstanceOf(Arguments.UsageException.class)
+                .hasMessage("unknown option '--tmeout'");
+        // long options are spelled out: a prefix would silently pick one of several
+        assertThatThrownBy(() -> parse("--time", "5s", "-c", "1")).hasMessage("unknown option '--time'");
+        assertThatThrownBy(() -> parse("-x")).hasMessage("unknown option '-x'");
+    }
+
+    @Test
+    void doubleDashAllowsAScriptNameThatStartsWithADash() throws Exception {
+        assertThat(parse("--", "-odd.py", "-v").positional()).containsExactly("-odd.py", "-v");
+        assertThat(parse("-").positional()).containsExactly("-");
+    }
+
+    @Test
+    void codeIsPassedVerbatimQuotesAndLeadingDashIncluded() throws Exception {
+        assertThat(parse("-c", "\"quoted\"").code()).isEqualTo("\"quoted\"");
+        assertThat(parse("-c", "'x'").code()).isEqualTo("'x'");
+        assertThat(parse("-c", "-1").code()).isEqualTo("-1");
+    }
+
+    @Test
+    void repeatableOptionsCollectEveryValueAndFeaturesSplitAtCommas() throws Exception {
+        Arguments a = parse("-f", "stdout,math", "--feature", "exit", "-fregex", "--feature=time",
+                "--allow-path", "/tmp/a", "--allow-path", "b", "--allow-module", "json:loads,dumps", "--allow-module", "math",
+                "--allow-host", "com.example.A#get", "--jit", "-c", "1");
+        assertThat(a.features()).containsExactly("stdout", "math", "exit", "regex", "time");
+        assertThat(a.paths()).containsExactly(Path.of("/tmp/a"), Path.of("b"));
+        assertThat(a.modules()).containsExactly("json:loads,dumps", "math");
+        assertThat(a.hostAccess()).containsExactly("com.example.A#get");
+        assertThat(a.jit()).isTrue();
+    }
+
+    @Test
+    void valuesWithUnitsAreConvertedAndTheLastOccurrenceWins() throws Exception {
+        Arguments a = parse("--timeout", "250ms", "--timeout", "2s", "--max-memory", "64m", "--max-output", "4k",
+                "--recursion-limit", "12", "--isolation", "process", "-c", "1");
+        assertThat(a.timeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(a.maxMemory()).isEqualTo(64L << 20);
+        assertThat(a.maxOutput()).isEqualTo(4096L);
+        assertThat(a.recursionLimit()).isEqualTo(12);
+        assertThat(a.isolation()).isEqualTo("process");
+        Arguments none = parse();
+        assertThat(none.timeout()).isNull();
+        assertThat(none.code()).isNull();
+        assertThat(none.positional()).isEmpty();
+        assertThat(none.help()).isFalse();
+    }
+
+    @Test
+    void badValuesNameTheOptionAndWhatIsExpected() {
+        assertThatThrownBy(() -> parse("--timeout", "soon", "-c", "1"))
+                .hasMessage("invalid value for option '--timeout': 'soon' is not a duration; use e.g. 250ms, 5s, 2m or PT1M (0 = none)");
+        assertThatThrownBy(() -> parse("--max-memory", "lots")).hasMessageStartingWith("invalid value for option '--max-memory': 'lots' is not a size");
+        assertThatThrownBy(() -> parse("--recursion-limit", "deep"))
+                .hasMessage("invalid value for option '--recursion-limit': 'deep' is not a whole number of frames");
+        assertThatThrownBy(() -> parse("-c")).hasMessage("option '-c' needs a value (CODE)");
+        assertThatThrownBy(() -> parse("--timeout")).hasMessage("option '--timeout' needs a value (DURATION)");
+    }
+
+    @Test
+    void helpListsEveryOptionTheExitStatusesAndTheFooter() throws Exception {
+        assertThat(parse("--help").help()).isTrue();
+        assertThat(parse("-h").help()).isTrue();
+        assertThat(parse("-V").version()).isTrue();
+        StringWriter text = new StringWriter();
+        Arguments.printHelp(new PrintWriter(text, true), "FOOTER\n");
+        String help = text.toString();
+        for (String option : List.of("-c CODE", "-f, --feature NAME", "--allow-path PATH", "--allow-module NAME[:SYM,SYM]",
+                "--allow-host SIGNATURE", "--timeout DURATION", "--max-memory SIZE", "--max-output SIZE",
+                "--recursion-limit FRAMES", "--isolation MODE", "--jit", "-h, --help", "-V, --version")) {
+            assertThat(help).contains("\n  " + option + " ");
+        }
+        assertThat(help).startsWith("Usage: pysandbox ").contains("Exit status:\n  0  success").endsWith("FOOTER\n");
+    }
+}
