@@ -91,7 +91,7 @@ class LimitsLifecycleTest {
             assertThatThrownBy(() -> warmDeep.execute("def f():\n    return f()\nf()"))
                     .isInstanceOf(RecursionLimitException.class);
         }
-        settle();
+        settle(config, deep);
         int threadsBefore = threads.getThreadCount();
         long heapBefore = usedAfterGc(memory);
         long start = System.nanoTime();
@@ -111,7 +111,7 @@ class LimitsLifecycleTest {
             assertThat(recursing.eval("6 * 7")).isEqualTo(42);
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
-        settle();
+        settle(config, deep);
         int threadsAfter = threads.getThreadCount();
         long heapAfter = usedAfterGc(memory);
         System.out.printf("1000 limit hits (%d timeouts, %d recursion) in %d ms; threads %d -> %d; heap %d -> %d MiB%n",
@@ -195,7 +195,16 @@ class LimitsLifecycleTest {
                 .anyMatch(e -> java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().startsWith("com.oracle")));
     }
 
-    private static void settle() throws InterruptedException {
+    /**
+     * The pool full for the configurations (its interpreters and their guest threads are not a leak: it fills
+     * a configuration from its second take on, so the loop's sandboxes start a fill the baseline did not
+     * have), then stoppers and idle housekeeping threads gone.
+     */
+    private static void settle(SandboxConfig... pooled) throws InterruptedException {
+        for (SandboxConfig config : pooled) {
+            InterpreterPool.prewarm(config);
+            assertThat(InterpreterPool.awaitFull(config, Duration.ofMinutes(2))).as("pool filled").isTrue();
+        }
         // stoppers and idle housekeeping threads end within a few seconds
         for (int i = 0; i < 30 && Thread.getAllStackTraces().keySet().stream()
                 .anyMatch(t -> t.getName().startsWith("pysandbox-stopper") || t.getName().startsWith("pysandbox-pool")
