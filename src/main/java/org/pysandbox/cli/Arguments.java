@@ -5,14 +5,18 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.MissingArgumentException;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
-import org.apache.commons.cli.UnrecognizedOptionException;
 
 /**
  * The command's options and arguments, as parsed from its command line.
@@ -62,12 +66,17 @@ record Arguments(String code, List<String> features, List<Path> paths, List<Stri
     /** In the order the help lists them. */
     private static final Options OPTIONS = options(CODE, FEATURE, ALLOW_PATH, ALLOW_MODULE, ALLOW_HOST, TIMEOUT, MAX_MEMORY,
             MAX_OUTPUT, RECURSION_LIMIT, ISOLATION, JIT, HELP, VERSION);
+    /** The spellings of the options that take a value, as a token of their own (the value is the next token). */
+    private static final Set<String> VALUED = OPTIONS.getOptions().stream().filter(Option::hasArg)
+            .flatMap(o -> Stream.of(o.getOpt() == null ? null : "-" + o.getOpt(), o.getLongOpt() == null ? null : "--" + o.getLongOpt()))
+            .filter(Objects::nonNull).collect(Collectors.toUnmodifiableSet());
 
     static final String USAGE = "pysandbox [OPTIONS] [-c CODE | script.py | -] [args...]";
     static final List<String> DESCRIPTION = List.of(
             "Runs untrusted Python 3 confined on GraalPy.",
             "With no script and no -c, starts an interactive sandboxed interpreter (feature 'interpreter' on).",
-            "The script's arguments are in the read-only global 'argv' (argv[0] is the script); sys.argv is not exposed.");
+            "script.py is the script to run, '-' reads it from stdin; what follows it, or follows -c CODE, is its arguments:",
+            "they are in the read-only global 'argv' (argv[0] is the script, or '-c'); sys.argv is not exposed.");
     static final List<String> EXIT_STATUS = List.of(
             "0  success",
             "1  the script raised an exception",
@@ -77,28 +86,55 @@ record Arguments(String code, List<String> features, List<Path> paths, List<Stri
             "n  sys.exit(n) called by the script (needs feature 'exit')");
 
     /**
-     * Parses a command line. Options end at the script (or at {@code --}): what follows belongs to the script,
-     * as with python. Long options must be spelled out in full.
+     * Parses a command line. Options end at the script, at {@code -c CODE} or at {@code --}: what follows
+     * belongs to the script, as with python. Long options take two dashes and must be spelled out in full.
      */
     static Arguments parse(String[] args) throws UsageException {
+        // Find where the options end before the parser sees them: -c's code and everything after it are the
+        // script's, taken as typed (the parser would read "-c 'print(a=1)' -v" as more options).
+        int end = args.length;
+        String code = null;
+        List<String> afterCode = List.of();
+        for (int i = 0; i < args.length; i++) {
+            String token = args[i];
+            if (token.equals("--") || token.equals("-") || !token.startsWith("-")) {
+                break;
+            }
+            if (token.startsWith("-c")) {
+                int codeAt = token.length() > 2 ? i : i + 1;
+                if (codeAt >= args.length) {
+                    throw new UsageException("option '-c' needs a value (CODE)");
+                }
+                code = codeAt == i ? token.substring(2) : args[codeAt];
+                afterCode = List.of(args).subList(codeAt + 1, args.length);
+                end = i;
+                break;
+            }
+            refuseSingleDashWords(token);
+            if (VALUED.contains(token)) {
+                i++; // its value, whatever it looks like
+            }
+        }
+        String[] options = Arrays.copyOf(args, end);
         org.apache.commons.cli.CommandLine line;
         try {
             line = DefaultParser.builder().setAllowPartialMatching(false).setStripLeadingAndTrailingQuotes(false).get()
-                    .parse(OPTIONS, args, true);
-        } catch (UnrecognizedOptionException e) {
-            throw new UsageException("unknown option '" + e.getOption() + "'");
+                    .parse(OPTIONS, options, true);
         } catch (MissingArgumentException e) {
             throw new UsageException("option '" + name(e.getOption()) + "' needs a value (" + e.getOption().getArgName() + ")");
         } catch (ParseException e) {
             throw new UsageException(e.getMessage());
         }
         List<String> positional = line.getArgList();
-        // Parsing stops at the first token that is not an option, so a mistyped option would be taken for the
-        // script's name; after an explicit "--" such a name is meant.
-        int first = args.length - positional.size();
-        boolean afterDoubleDash = first > 0 && args[first - 1].equals("--");
+        // The parser stops at the first token that is not one of its options and keeps it as the script's
+        // name, so a mistyped option would be run as a script; after an explicit "--" such a name is meant.
+        int first = options.length - positional.size();
+        boolean afterDoubleDash = first > 0 && options[first - 1].equals("--");
         if (!positional.isEmpty() && positional.get(0).startsWith("-") && !positional.get(0).equals("-") && !afterDoubleDash) {
             throw new UsageException("unknown option '" + positional.get(0) + "'");
+        }
+        if (code != null) {
+            positional = afterCode;
         }
         List<String> features = new ArrayList<>();
         for (String value : values(line, FEATURE)) {
@@ -112,11 +148,30 @@ record Arguments(String code, List<String> features, List<Path> paths, List<Stri
                 throw invalid(ALLOW_PATH, "'" + value + "' is not a path: " + e.getReason());
             }
         }
-        return new Arguments(last(line, CODE), List.copyOf(features), List.copyOf(paths), values(line, ALLOW_MODULE),
+        return new Arguments(code, List.copyOf(features), List.copyOf(paths), values(line, ALLOW_MODULE),
                 values(line, ALLOW_HOST), convert(line, TIMEOUT, Sizes::duration), convert(line, MAX_MEMORY, Sizes::bytes),
                 convert(line, MAX_OUTPUT, Sizes::bytes), convert(line, RECURSION_LIMIT, Arguments::frames),
                 last(line, ISOLATION), line.hasOption(JIT), List.copyOf(positional), line.hasOption(HELP),
                 line.hasOption(VERSION));
+    }
+
+    /**
+     * One dash and more than one letter is only ever -f with its value attached (-fstdout). The parser would
+     * also take -jit or -timeout for the long options, which bin/pysandbox, looking for --jit, would not see.
+     */
+    private static void refuseSingleDashWords(String token) throws UsageException {
+        if (token.startsWith("--") || token.length() <= 2) {
+            return;
+        }
+        String word = token.substring(1).split("=", 2)[0];
+        boolean longName = OPTIONS.getOptions().stream().map(Option::getLongOpt)
+                .anyMatch(name -> name != null && word.startsWith(name));
+        if (longName) {
+            throw new UsageException("unknown option '" + token + "' (long options take two dashes)");
+        }
+        if (token.charAt(1) != 'f') {
+            throw new UsageException("unknown option '" + token + "'");
+        }
     }
 
     /** The help text: usage, description, options, exit statuses, then the caller's footer. */
@@ -130,7 +185,7 @@ record Arguments(String code, List<String> features, List<Path> paths, List<Stri
                     + (option.getOpt() != null && option.getLongOpt() != null ? ", " : "")
                     + (option.getLongOpt() != null ? "--" + option.getLongOpt() : "")
                     + (option.hasArg() ? " " + option.getArgName() : "");
-            out.println(String.format("  %-32s", names) + Main.wrap(option.getDescription(), 66, " ".repeat(34)));
+            out.println(String.format("  %-32s", names) + Main.wrap(option.getDescription(), 46, " ".repeat(34)));
         }
         out.println();
         out.println("Exit status:");

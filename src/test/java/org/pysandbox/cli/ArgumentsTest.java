@@ -31,6 +31,34 @@ class ArgumentsTest {
     }
 
     @Test
+    void codeEndsTheOptionsAsTheScriptNameDoes() throws Exception {
+        Arguments a = parse("--timeout", "2s", "-c", "print(argv)", "-v", "-f", "stdout", "x", "--jit");
+        assertThat(a.code()).isEqualTo("print(argv)");
+        assertThat(a.positional()).containsExactly("-v", "-f", "stdout", "x", "--jit");
+        assertThat(a.features()).isEmpty();
+        assertThat(a.jit()).isFalse();
+        assertThat(a.timeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(parse("-c", "print(argv)", "-1").positional()).containsExactly("-1");
+        // attached, as python -c takes it, '=' included
+        Arguments attached = parse("-f", "stdout", "-cx=1;print(x)", "a");
+        assertThat(attached.code()).isEqualTo("x=1;print(x)");
+        assertThat(attached.positional()).containsExactly("a");
+        // -c as the value of the option before it is not taken for the code
+        assertThatThrownBy(() -> parse("-f", "-c", "print(1)")).hasMessage("option '--feature' needs a value (NAME)");
+    }
+
+    @Test
+    void aLongOptionWithOneDashIsRefusedNotTakenForTheOption() {
+        // bin/pysandbox looks for --jit only: -jit must not pass as the option while the JIT stays off
+        assertThatThrownBy(() -> parse("-jit", "x.py")).hasMessage("unknown option '-jit' (long options take two dashes)");
+        assertThatThrownBy(() -> parse("-timeout", "5s", "x.py")).hasMessageContaining("unknown option '-timeout'");
+        assertThatThrownBy(() -> parse("-feature", "stdout")).hasMessageContaining("unknown option '-feature'");
+        assertThatThrownBy(() -> parse("-timeout=5s")).hasMessageContaining("unknown option '-timeout=5s'");
+        assertThatThrownBy(() -> parse("-hx")).hasMessage("unknown option '-hx'");
+        assertThatThrownBy(() -> parse("-Vx")).hasMessage("unknown option '-Vx'");
+    }
+
+    @Test
     void aMistypedOrAbbreviatedOptionIsAUsageErrorNotAScriptName() {
         assertThatThrownBy(() -> parse("--tmeout", "5s", "x.py")).isInstanceOf(Arguments.UsageException.class)
                 .hasMessage("unknown option '--tmeout'");
@@ -50,6 +78,9 @@ class ArgumentsTest {
         assertThat(parse("-c", "\"quoted\"").code()).isEqualTo("\"quoted\"");
         assertThat(parse("-c", "'x'").code()).isEqualTo("'x'");
         assertThat(parse("-c", "-1").code()).isEqualTo("-1");
+        assertThat(parse("-c", "-h").code()).isEqualTo("-h");
+        assertThat(parse("-c", "--").code()).isEqualTo("--");
+        assertThat(parse("-c", "").code()).isEqualTo("");
     }
 
     @Test
@@ -88,6 +119,11 @@ class ArgumentsTest {
         assertThatThrownBy(() -> parse("--recursion-limit", "deep"))
                 .hasMessage("invalid value for option '--recursion-limit': 'deep' is not a whole number of frames");
         assertThatThrownBy(() -> parse("-c")).hasMessage("option '-c' needs a value (CODE)");
+        assertThatThrownBy(() -> parse("-f", "stdout", "-c")).hasMessage("option '-c' needs a value (CODE)");
+        // numbers too large for their unit are refused as values, not thrown at the user as a Java exception
+        assertThatThrownBy(() -> parse("--timeout", "9999999999999999h")).hasMessage("invalid value for option '--timeout': '9999999999999999h' is too long");
+        assertThatThrownBy(() -> parse("--timeout", "99999999999999999999")).hasMessageEndingWith("is too long");
+        assertThatThrownBy(() -> parse("--max-output", "99999999999999999999k")).hasMessageEndingWith("is too large");
         assertThatThrownBy(() -> parse("--timeout")).hasMessage("option '--timeout' needs a value (DURATION)");
     }
 
