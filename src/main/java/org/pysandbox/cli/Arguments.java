@@ -66,8 +66,11 @@ record Arguments(String code, List<String> features, List<Path> paths, List<Stri
     /** In the order the help lists them. */
     private static final Options OPTIONS = options(CODE, FEATURE, ALLOW_PATH, ALLOW_MODULE, ALLOW_HOST, TIMEOUT, MAX_MEMORY,
             MAX_OUTPUT, RECURSION_LIMIT, ISOLATION, JIT, HELP, VERSION);
-    /** The spellings of the options that take a value, as a token of their own (the value is the next token). */
-    private static final Set<String> VALUED = OPTIONS.getOptions().stream().filter(Option::hasArg)
+    /**
+     * The spellings of the options that take the next token as their value (-c apart: its value ends the
+     * options). bin/jit-requested keeps the same list.
+     */
+    static final Set<String> VALUED = OPTIONS.getOptions().stream().filter(o -> o.hasArg() && o != CODE)
             .flatMap(o -> Stream.of(o.getOpt() == null ? null : "-" + o.getOpt(), o.getLongOpt() == null ? null : "--" + o.getLongOpt()))
             .filter(Objects::nonNull).collect(Collectors.toUnmodifiableSet());
 

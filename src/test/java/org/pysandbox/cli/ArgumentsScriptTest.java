@@ -1,0 +1,61 @@
+package org.pysandbox.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * bin/pysandbox reads --jit itself, before the JVM starts, with its own scan of the options
+ * (bin/jit-requested). It must find the option wherever the Java side would read it as an option, and
+ * never in what belongs to the script.
+ */
+class ArgumentsScriptTest {
+    private static final Path SCRIPT = Path.of("bin", "jit-requested").toAbsolutePath();
+
+    private static String run(String shellCode, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", ". \"$0\"; " + shellCode, SCRIPT.toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return out;
+    }
+
+    private static boolean jitRequested(String... args) throws Exception {
+        String answer = run("if jit_requested \"$@\"; then echo yes; else echo no; fi", args);
+        assertThat(answer).isIn("yes", "no");
+        return answer.equals("yes");
+    }
+
+    @Test
+    void jitIsFoundAmongTheOptionsWhateverValuesComeBeforeIt() throws Exception {
+        assertThat(jitRequested("--jit", "x.py")).isTrue();
+        assertThat(jitRequested("-f", "stdout", "--jit", "x.py")).isTrue();
+        assertThat(jitRequested("--allow-host", "com.example.Api", "--jit", "x.py")).isTrue();
+        assertThat(jitRequested("--timeout", "5s", "--max-memory", "64m", "--jit", "-c", "1")).isTrue();
+        assertThat(jitRequested("-fstdout", "--feature=math", "--jit")).isTrue();
+    }
+
+    @Test
+    void jitThatBelongsToTheScriptIsNotRead() throws Exception {
+        assertThat(jitRequested("x.py", "--jit")).isFalse();
+        assertThat(jitRequested("-c", "print(argv)", "--jit")).isFalse();
+        assertThat(jitRequested("-cprint(argv)", "--jit")).isFalse();
+        assertThat(jitRequested("--", "x.py", "--jit")).isFalse();
+        assertThat(jitRequested("-", "--jit")).isFalse();
+        assertThat(jitRequested()).isFalse();
+    }
+
+    @Test
+    void theScriptKnowsTheSameValuedOptionsAsTheJavaSide() throws Exception {
+        String listed = run("echo \"$PYSANDBOX_VALUED_OPTIONS\"");
+        assertThat(Set.of(listed.split(" "))).isEqualTo(Arguments.VALUED);
+    }
+}
