@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -71,8 +72,7 @@ record Arguments(String code, List<String> features, List<Path> paths, List<Stri
      * options). bin/jit-requested keeps the same list.
      */
     static final Set<String> VALUED = OPTIONS.getOptions().stream().filter(o -> o.hasArg() && o != CODE)
-            .flatMap(o -> Stream.of(o.getOpt() == null ? null : "-" + o.getOpt(), o.getLongOpt() == null ? null : "--" + o.getLongOpt()))
-            .filter(Objects::nonNull).collect(Collectors.toUnmodifiableSet());
+            .flatMap(o -> spellings(o).stream()).collect(Collectors.toUnmodifiableSet());
 
     static final String USAGE = "pysandbox [OPTIONS] [-c CODE | script.py | -] [args...]";
     static final List<String> DESCRIPTION = List.of(
@@ -159,8 +159,9 @@ record Arguments(String code, List<String> features, List<Path> paths, List<Stri
     }
 
     /**
-     * One dash and more than one letter is only ever -f with its value attached (-fstdout). The parser would
-     * also take -jit or -timeout for the long options, which bin/pysandbox, looking for --jit, would not see.
+     * One dash and more than one letter is only ever a short option with its value attached (-fstdout). The
+     * parser would also take -jit or -timeout for the long options, which bin/pysandbox, looking for --jit,
+     * would not see.
      */
     private static void refuseSingleDashWords(String token) throws UsageException {
         if (token.startsWith("--") || token.length() <= 2) {
@@ -172,7 +173,8 @@ record Arguments(String code, List<String> features, List<Path> paths, List<Stri
         if (longName) {
             throw new UsageException("unknown option '" + token + "' (long options take two dashes)");
         }
-        if (token.charAt(1) != 'f') {
+        Option attachedTo = OPTIONS.getOption(token.substring(1, 2));
+        if (attachedTo == null || !attachedTo.hasArg()) {
             throw new UsageException("unknown option '" + token + "'");
         }
     }
@@ -184,16 +186,31 @@ record Arguments(String code, List<String> features, List<Path> paths, List<Stri
         out.println();
         out.println("Options:");
         for (Option option : OPTIONS.getOptions()) {
-            String names = (option.getOpt() != null ? "-" + option.getOpt() : "")
-                    + (option.getOpt() != null && option.getLongOpt() != null ? ", " : "")
-                    + (option.getLongOpt() != null ? "--" + option.getLongOpt() : "")
-                    + (option.hasArg() ? " " + option.getArgName() : "");
-            out.println(String.format("  %-32s", names) + Main.wrap(option.getDescription(), 46, " ".repeat(34)));
+            String names = String.join(", ", spellings(option)) + (option.hasArg() ? " " + option.getArgName() : "");
+            out.println(String.format("  %-32s", names) + wrap(option.getDescription(), 46, " ".repeat(34)));
         }
         out.println();
         out.println("Exit status:");
         EXIT_STATUS.forEach(s -> out.println("  " + s));
         out.print(footer);
+    }
+
+    /** Wraps text at word boundaries; continuation lines get the indent. */
+    static String wrap(String text, int width, String indent) {
+        StringBuilder out = new StringBuilder();
+        int column = 0;
+        for (String word : text.split(" ")) {
+            if (column > 0 && column + 1 + word.length() > width) {
+                out.append('\n').append(indent);
+                column = 0;
+            } else if (column > 0) {
+                out.append(' ');
+                column++;
+            }
+            out.append(word);
+            column += word.length();
+        }
+        return out.toString();
     }
 
     private static int frames(String text) {
@@ -204,11 +221,7 @@ record Arguments(String code, List<String> features, List<Path> paths, List<Stri
         }
     }
 
-    private interface Conversion<T> {
-        T apply(String text);
-    }
-
-    private static <T> T convert(org.apache.commons.cli.CommandLine line, Option option, Conversion<T> conversion)
+    private static <T> T convert(org.apache.commons.cli.CommandLine line, Option option, Function<String, T> conversion)
             throws UsageException {
         String value = last(line, option);
         if (value == null) {
@@ -236,8 +249,16 @@ record Arguments(String code, List<String> features, List<Path> paths, List<Stri
         return values == null ? List.of() : List.of(values);
     }
 
+    /** The long spelling where there is one, as messages name an option. */
     private static String name(Option option) {
-        return option.getLongOpt() != null ? "--" + option.getLongOpt() : "-" + option.getOpt();
+        List<String> spellings = spellings(option);
+        return spellings.get(spellings.size() - 1);
+    }
+
+    /** How an option can be written: "-f", "--feature", short first. */
+    private static List<String> spellings(Option option) {
+        return Stream.of(option.getOpt() == null ? null : "-" + option.getOpt(),
+                option.getLongOpt() == null ? null : "--" + option.getLongOpt()).filter(Objects::nonNull).toList();
     }
 
     private static Option flag(String shortName, String longName, String description) {

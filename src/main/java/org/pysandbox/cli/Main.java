@@ -235,7 +235,7 @@ public final class Main {
             f.withImplied().stream().filter(i -> i != f).map(Feature::featureName).sorted()
                     .forEach(i -> implied.append(implied.length() == 0 ? "" : ", ").append(i));
             String line = f.description() + (implied.length() == 0 ? "" : " [enables " + implied + "]");
-            text.append(String.format("  %-14s", f.featureName())).append(wrap(line, 62, " ".repeat(16))).append('\n');
+            text.append(String.format("  %-14s", f.featureName())).append(Arguments.wrap(line, 62, " ".repeat(16))).append('\n');
         }
         text.append("\nExamples:\n")
                 .append("  pysandbox -f stdout samples/hello/hello.py\n")
@@ -243,24 +243,6 @@ public final class Main {
                 .append("  pysandbox --allow-module json:loads,dumps --timeout 2s script.py\n")
                 .append("  pysandbox                      (interactive; Ctrl-D to leave)\n");
         return text.toString();
-    }
-
-    /** Wraps text at word boundaries; continuation lines get the indent. */
-    static String wrap(String text, int width, String indent) {
-        StringBuilder out = new StringBuilder();
-        int column = 0;
-        for (String word : text.split(" ")) {
-            if (column > 0 && column + 1 + word.length() > width) {
-                out.append('\n').append(indent);
-                column = 0;
-            } else if (column > 0) {
-                out.append(' ');
-                column++;
-            }
-            out.append(word);
-            column += word.length();
-        }
-        return out.toString();
     }
 
     /** Versions for --version and the banner, read without starting GraalPy. */

@@ -69,8 +69,8 @@ public final class InterpreterPool {
      * A never-used interpreter for the configuration: from the pool if one is ready, else made now, before
      * the pool starts making more (on a pool miss, and at a JVM's first sandbox, the two would share the
      * cores). The first time a configuration is asked for, the pool only notes it: filling it then cost a
-     * host with a single engine half its JIT warm-up (50% of its steady rule throughput in second 10-12
-     * instead of 7-8, 2 cores), for interpreters that host never takes.
+     * host with a single engine half its JIT warm-up (50% of its steady rule throughput in second 10-15
+     * instead of 7-9, 2 cores, four JVMs each), for interpreters that host never takes.
      */
     static PooledInterpreter take(SandboxConfig config) {
         SandboxConfig key = key(config);
