@@ -88,7 +88,8 @@ public final class Bench {
         }
         if (interpreted != null) {
             interpreted.report(report, String.format(Locale.ROOT, "Small rule in a stock host JVM (interpreter-only child JVM, "
-                    + "no JIT options), %.0f s warm-up + %.0f s measured", o.ruleSeconds, o.ruleSeconds));
+                    + "no JIT options), %.0f s warm-up + %.0f s measured per engine, the engines taking turns in %d-ms slices",
+                    o.ruleSeconds, o.ruleSeconds, RuleSuite.SLICE_MILLIS));
         }
         KernelSuite kernels = null;
         if (o.sections.contains("kernels")) {

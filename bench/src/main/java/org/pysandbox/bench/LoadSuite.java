@@ -54,8 +54,9 @@ final class LoadSuite {
 
     void report(Report report) {
         Report.Section s = report.section(String.format(Locale.ROOT,
-                "Small rule under load: %d busy processes (%d per core) beside the measurement, %.0f s warm-up + %.0f s measured",
-                busyProcesses, perCore, seconds, seconds),
+                "Small rule under load: %d busy processes (%d per core) beside the measurement, %.0f s warm-up + %.0f s measured"
+                        + " per engine, the engines taking turns in %d-ms slices",
+                busyProcesses, perCore, seconds, seconds, RuleSuite.SLICE_MILLIS),
                 "engine", "threads", "quiet evals/s", "under load evals/s", "keeps", "quiet p99", "under load p99");
         for (String row : ROWS) {
             for (int threads : THREADS) {
