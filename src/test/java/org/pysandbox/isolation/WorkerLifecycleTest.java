@@ -37,8 +37,7 @@ class WorkerLifecycleTest {
      * For the allocating worker: its heap limit, not the clock, must end it. On a machine busy with other
      * JVMs, filling 128 MB took longer than 1 s once (a CI run), and the timeout came first.
      */
-    private static final SandboxConfig SLOW_CLOCK = SandboxConfig.builder().enable("stdout")
-            .timeout(Duration.ofSeconds(10)).maxMemory(64L << 20).maxOutput(64L << 10).isolation(Isolation.PROCESS).build();
+    private static final SandboxConfig SLOW_CLOCK = CONFIG.toBuilder().timeout(Duration.ofSeconds(10)).build();
 
     /** Starts the given modes of the hostile worker in order, then well-behaved ones ("echo"). */
     private static final class Starter implements ProcessExecutor.WorkerStarter {

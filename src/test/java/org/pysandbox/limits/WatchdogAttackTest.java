@@ -51,25 +51,10 @@ class WatchdogAttackTest {
                 return "back";
             };
             Map<String, Object> namespace = new HashMap<>(Map.of("spin_inner", spinInner));
-            AtomicReference<Throwable> outerFailure = new AtomicReference<>();
-            Thread caller = new Thread(() -> {
-                try {
-                    outer.execute("answer = spin_inner(1)\nwhile True: pass", namespace);
-                } catch (Throwable e) {
-                    outerFailure.set(e);
-                }
-            }, "watchdog-attack-caller");
-            caller.start();
-            caller.join(30_000);
-            boolean stuck = caller.isAlive();
-            if (stuck) {
-                // an interrupted caller stops its call: the failure leaves nothing running
-                caller.interrupt();
-                caller.join(10_000);
-            }
-            assertThat(stuck).as("the outer call was stopped at its timeout").isFalse();
+            Outcome outcome = onOwnThread(() -> outer.execute("answer = spin_inner(1)\nwhile True: pass", namespace));
+            assertThat(outcome.stuck()).as("the outer call was stopped at its timeout").isFalse();
             assertThat(innerFailure.get()).as("the host function's own sandbox call").isInstanceOf(ScriptTimeoutException.class);
-            assertThat(outerFailure.get()).as("the call around it").isInstanceOf(ScriptTimeoutException.class);
+            assertThat(outcome.failure()).as("the call around it").isInstanceOf(ScriptTimeoutException.class);
             assertThat(CallMonitor.active()).isZero();
         }
     }
@@ -82,22 +67,40 @@ class WatchdogAttackTest {
                 assertThat(sandbox.eval("x + 1", new HashMap<>(Map.of("x", i)))).isEqualTo(i + 1);
             }
             long start = System.nanoTime();
-            AtomicReference<Throwable> failed = new AtomicReference<>();
-            Thread caller = Thread.ofPlatform().start(() -> {
-                try {
-                    sandbox.execute("while True: pass");
-                } catch (Throwable e) {
-                    failed.set(e);
-                }
-            });
-            caller.join(30_000);
-            if (caller.isAlive()) {
-                caller.interrupt(); // an interrupted caller stops its call: the failure leaves nothing running
-                caller.join(10_000);
-            }
-            Throwable failure = failed.get();
-            assertThat(failure).isInstanceOf(ScriptTimeoutException.class);
+            Outcome outcome = onOwnThread(() -> sandbox.execute("while True: pass"));
+            assertThat(outcome.stuck()).as("the call was stopped at its timeout").isFalse();
+            assertThat(outcome.failure()).isInstanceOf(ScriptTimeoutException.class);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500).plus(ResourceBombs.GRACE));
         }
+    }
+
+    private interface Call {
+        void run() throws Exception;
+    }
+
+    /** What a call on its own thread threw, and whether it was still running after 30 s. */
+    private record Outcome(boolean stuck, Throwable failure) {
+    }
+
+    /**
+     * Runs the call on a thread of its own and waits up to 30 s. A call still running then is one no limit
+     * stopped: its thread is interrupted, which stops the call, so that the failing test leaves nothing running.
+     */
+    private static Outcome onOwnThread(Call call) throws InterruptedException {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread caller = Thread.ofPlatform().name("watchdog-attack-caller").start(() -> {
+            try {
+                call.run();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        caller.join(30_000);
+        boolean stuck = caller.isAlive();
+        if (stuck) {
+            caller.interrupt();
+            caller.join(10_000);
+        }
+        return new Outcome(stuck, failure.get());
     }
 }
