@@ -1,0 +1,108 @@
+package org.pysandbox.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.Value;
+import org.pysandbox.config.SandboxConfig;
+import org.pysandbox.policy.ConfinedInterpreter;
+import org.pysandbox.policy.JitStatus;
+
+/**
+ * Where a kernel's time goes between raw GraalPy and the sandbox, by how its code was compiled: the
+ * same source, in one confined interpreter, compiled from text, from a syntax tree, and through the
+ * checker's rewrite from a tree (what the sandbox does) or from the rewritten tree's text. The variants
+ * run in turns for the time given; the table has the median and minimum of each call's time over the
+ * second half. A probe for BENCHMARKS.md, not a sandbox: the code runs unchecked, with the policy's
+ * builtins installed.
+ *
+ * <pre>CompilePathProbe kernel.py n seconds</pre>
+ */
+public final class CompilePathProbe {
+    private CompilePathProbe() {
+    }
+
+    /** Each variant's bench function, made in the interpreter's own context (the policy's modules loaded). */
+    private static final String VARIANTS = """
+            import ast, sys, types
+            _checker = sys.modules['pysandbox.checker']
+
+            def _bench(code):
+                namespace = types.ModuleType('__main__').__dict__
+                exec(code, namespace)
+                return namespace['bench']
+
+            def _rewritten():
+                tree = _checker._Rewriter({}).visit(ast.parse(PROBE_SOURCE))
+                return ast.fix_missing_locations(tree)
+
+            PROBE_VARIANTS = [
+                ('text', _bench(compile(PROBE_SOURCE, 'text.py', 'exec', dont_inherit=True))),
+                ('syntax tree', _bench(compile(ast.parse(PROBE_SOURCE), 'tree.py', 'exec', dont_inherit=True))),
+                ('syntax tree, unparsed to text', _bench(compile(ast.unparse(ast.parse(PROBE_SOURCE)), 'unparsed.py', 'exec',
+                                                                 dont_inherit=True))),
+                ('checker rewrite, from the tree (the sandbox)', _bench(compile(_rewritten(), 'checked.py', 'exec',
+                                                                                dont_inherit=True))),
+                ('checker rewrite, unparsed to text', _bench(compile(ast.unparse(_rewritten()), 'checked_text.py', 'exec',
+                                                                     dont_inherit=True))),
+            ]
+            """;
+
+    public static void main(String[] args) throws Exception {
+        Path kernel = Path.of(args[0]);
+        int n = Integer.parseInt(args[1]);
+        long seconds = Long.parseLong(args[2]);
+        String source = Files.readString(kernel);
+        SandboxConfig config = SandboxConfig.builder().timeout(Duration.ofMinutes(30)).build();
+        try (ConfinedInterpreter interpreter = ConfinedInterpreter.create(config)) {
+            Context context = interpreter.context();
+            Value bindings = context.getBindings("python");
+            bindings.putMember("PROBE_SOURCE", source);
+            context.eval(Source.newBuilder("python", VARIANTS, "compile_path_probe.py").build());
+            Value variants = bindings.getMember("PROBE_VARIANTS");
+            Map<String, Value> functions = new LinkedHashMap<>();
+            for (int i = 0; i < variants.getArraySize(); i++) {
+                functions.put(variants.getArrayElement(i).getArrayElement(0).asString(),
+                        variants.getArrayElement(i).getArrayElement(1));
+            }
+            Map<String, List<Double>> millis = new LinkedHashMap<>();
+            functions.keySet().forEach(name -> millis.put(name, new ArrayList<>()));
+            String expected = null;
+            long end = System.nanoTime() + seconds * 1_000_000_000L;
+            while (System.nanoTime() < end) {
+                for (Map.Entry<String, Value> variant : functions.entrySet()) {
+                    long start = System.nanoTime();
+                    String result = variant.getValue().execute(n).toString();
+                    millis.get(variant.getKey()).add((System.nanoTime() - start) / 1e6);
+                    if (expected == null) {
+                        expected = result;
+                    } else if (!expected.equals(result)) {
+                        throw new IllegalStateException(variant.getKey() + " returned " + result + ", not " + expected);
+                    }
+                }
+            }
+            System.out.printf("%s(%d), %s, %d rounds in %d s, second half:%n%n", kernel.getFileName(), n,
+                    JitStatus.describe(), millis.values().iterator().next().size(), seconds);
+            System.out.println("| compiled from | median ms | min ms | median / text |");
+            System.out.println("| --- | ---: | ---: | ---: |");
+            double text = Double.NaN;
+            for (Map.Entry<String, List<Double>> row : millis.entrySet()) {
+                List<Double> half = new ArrayList<>(row.getValue().subList(row.getValue().size() / 2, row.getValue().size()));
+                Collections.sort(half);
+                double median = half.get(half.size() / 2);
+                if (Double.isNaN(text)) {
+                    text = median;
+                }
+                System.out.printf("| %s | %.2f | %.2f | %.2fx |%n", row.getKey(), median, half.get(0), median / text);
+            }
+        }
+    }
+}
