@@ -18,8 +18,8 @@ final class PolicyScripts {
      * The modules of the policy package, in load order (each imports only those before it); the last one
      * holds the entry points the host calls.
      */
-    static final String[] MODULES = {"syntax", "lines", "checker", "errors", "state", "guards", "views", "imports", "guest_builtins",
-        "runtime"};
+    static final String[] MODULES = {"syntax", "lines", "checker", "errors", "state", "classes", "guards", "views", "imports",
+        "guest_builtins", "runtime"};
     static final String[] MODULE_SOURCES = java.util.Arrays.stream(MODULES).map(m -> read("pysandbox/" + m + ".py"))
             .toArray(String[]::new);
     static final String WARM_UP = read("warmup.py");

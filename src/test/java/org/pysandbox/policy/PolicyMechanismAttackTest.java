@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import javax.script.ScriptException;
 
@@ -231,6 +232,103 @@ class PolicyMechanismAttackTest {
     void anUnallowedSymbolNamesTheSetting() {
         assertThatThrownBy(() -> wide.execute("from math import floor"))
                 .isInstanceOf(SandboxViolationException.class).hasMessageContaining("allowModule(\"math\", \"floor\")");
+    }
+
+    // -- class creation (classes.py): a policy function now runs every class statement ------------------
+    // Each class below has a method, which is what sends it through the policy's __build_class__.
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "__build_class__",
+        "getattr(__builtins__, '__build_class__')",
+        "__builtins__.__build_class__",
+        "vars(__builtins__)['__build_class__']",
+        "[v for v in vars(__builtins__).values() if getattr(v, '__name__', '') == 'build_class'][0]",
+    })
+    void theClassBuilderIsNotHandedToTheGuest(String reach) throws ScriptException {
+        Object outcome;
+        try {
+            outcome = sandbox.eval("try:\n    got = " + reach + "\nexcept Exception:\n    got = None\ncallable(got)");
+        } catch (SandboxViolationException refusedByTheChecker) {
+            outcome = refusedByTheChecker.getMessage();
+        }
+        assertThat(outcome).as(reach).isNotEqualTo(true);
+        intact();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"locals", "vars", "globals", "dir", "eval", "exec"})
+    void theClassBuildersFrameIsNotReadThroughTheCallsItMakes(String reader) throws ScriptException {
+        // the policy frame calls the metaclass, a non-class metaclass's __prepare__ (through the original
+        // __build_class__) and __mro_entries__: each wired straight to a frame reader, and to a callable
+        // iterator that calls the reader with no arguments. A class body may not bind those two names, but
+        // a decorator can put any object under a def's name.
+        String zeroArguments = "map(store.append, iter(" + reader + ", None)).__next__";
+        String[] slots = {
+            "class C(metaclass=" + reader + "):\n    def f(self): pass\n",
+            "class C(metaclass=" + zeroArguments + "):\n    def f(self): pass\n",
+            "class Meta:\n    @(lambda f: staticmethod(" + reader + "))\n    def __prepare__(): pass\n"
+                + "    def __call__(self, *a): return a\nclass C(metaclass=Meta()):\n    def f(self): pass\n",
+            "class Meta:\n    @(lambda f: staticmethod(" + zeroArguments + "))\n    def __prepare__(): pass\n"
+                + "    def __call__(self, *a): return a\nclass C(metaclass=Meta()):\n    def f(self): pass\n",
+            "class Entry:\n    @(lambda f: staticmethod(" + reader + "))\n    def __mro_entries__(): pass\n"
+                + "class C(Entry()):\n    def f(self): pass\n",
+            "class Entry:\n    @(lambda f: staticmethod(" + zeroArguments + "))\n    def __mro_entries__(): pass\n"
+                + "class C(Entry()):\n    def f(self): pass\n",
+        };
+        for (String slot : slots) {
+            Object seen = sandbox.eval("store = []\ntry:\n" + slot.indent(4) + "except Exception as e:\n"
+                    + "    store.append(type(e).__name__)\n"
+                    + "[sorted(d) if isinstance(d, dict) else type(d).__name__ for d in store]");
+            assertThat(seen.toString()).as(slot).doesNotContain("resolved", "metaclass", "kwds", "func",
+                    "_original_build_class", "_CELL", "function");
+        }
+        intact();
+    }
+
+    @Test
+    void aMetaclassReceivesOnlyTheScriptsOwnObjects() throws ScriptException {
+        assertThat(sandbox.eval("""
+                got = []
+                def meta(name, bases, namespace, **kw):
+                    got.append([type(name).__name__, [b.__name__ for b in bases], type(namespace).__name__,
+                                sorted(k for k in namespace if k != '__pysandbox_owned__'), kw])
+                    return 1
+                class B:
+                    pass
+                class C(B, metaclass=meta, extra=2):
+                    def f(self): pass
+                got
+                """)).isEqualTo(List.of(List.of("str", List.of("B"), "dict",
+                        List.of("__module__", "__qualname__", "f"), Map.of("extra", 2))));
+        intact();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "class X(metaclass=lambda *a: __builtins__):\n    def f(self): pass\nX.planted = 1",
+        "import re\nclass X(metaclass=lambda *a: re.Pattern):\n    def f(self): pass\nX.planted = 1",
+        "import re\nclass X(metaclass=lambda *a: re):\n    def f(self): pass\nX.planted = 1",
+        "import datetime\nclass M(type):\n    def __new__(m, *a): return datetime.date\n"
+            + "class X(metaclass=M):\n    def f(self): pass\nX.planted = 1",
+    })
+    void aMetaclassReturningAnExistingObjectStillDoesNotMakeItTheScripts(String code) throws ScriptException {
+        assertThatThrownBy(() -> sandbox.execute(code)).as(code).isInstanceOf(ScriptException.class);
+        intact();
+    }
+
+    @Test
+    void classCreationWithoutEndEndsInARecursionError() throws ScriptException {
+        // every level adds the policy's frames to the guest's; the count still ends it, and nothing crashes
+        assertThatThrownBy(() -> sandbox.execute("""
+                class Base:
+                    def __init_subclass__(cls, **kw):
+                        class Deeper(cls):
+                            def f(self): pass
+                class Start(Base):
+                    def f(self): pass
+                """)).isInstanceOf(ScriptException.class).hasMessageContaining("RecursionError");
+        assertThat(sandbox.eval("class Fine:\n    def f(self): return 5\nFine().f()")).isEqualTo(5);
+        intact();
     }
 
     // -- the bounded path: code reading anything but the host's plain bindings stays on the guest thread ---

@@ -7,6 +7,7 @@ import posix as _posix
 import sys as _sys
 
 from pysandbox import checker as _checker
+from pysandbox.classes import build_class as _build_class
 from pysandbox.errors import OperationBlocked, violation as _violation
 from pysandbox import guards as _guards
 from pysandbox.guards import (guest_getattr as _guest_getattr, guest_hasattr as _guest_hasattr,
@@ -241,6 +242,8 @@ def _install_builtins(guarded):
         if name not in ('__loader__', '__spec__', '__build_class__', '__import__'):
             namespace.pop(name, None)
     namespace.update(guarded)
+    # every class statement of the context, the guest's and trusted modules' alike (see classes.py)
+    namespace['__build_class__'] = _build_class
     namespace[_checker.GUARD_STORE] = _store_guard
     namespace[_checker.GUARD_DICT] = _dict_guard
     namespace[_checker.GUARD_FORMAT] = _format_guard
