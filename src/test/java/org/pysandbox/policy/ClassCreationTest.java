@@ -62,6 +62,8 @@ class ClassCreationTest {
                     return (Base,)
             class Z(Entry(), flag=7):
                 def z(self): pass
+            class ZM(Entry(), metaclass=Mapped):
+                def z(self): pass
             class Liar:
                 @property
                 def __class__(self):
@@ -91,6 +93,15 @@ class ClassCreationTest {
                     def c(self): pass
             except TypeError as e:
                 conflict = str(e)
+            class NoMapping(type):
+                @classmethod
+                def __prepare__(mcs, name, bases):
+                    return 3
+            try:
+                class Unprepared(metaclass=NoMapping):
+                    def u(self): pass
+            except TypeError as e:
+                unprepared = str(e)
             def outer(n):
                 class Local:
                     def get(self):
@@ -100,8 +111,9 @@ class ClassCreationTest {
                 'P': sorted(P.__dict__), 'flags': (P.flag, Sub.flag, Z.flag), 'super': (P().m(), Sub().m2()),
                 'W': (type(W).__name__, W.prepared, W.made_by, X.prepared, X.made_by), 'Y': type(Y).__name__,
                 'Z': (Z.__orig_bases__[0].__class__.__name__, Z.__bases__), 'L': (L.flag, L.__bases__), 'F': F,
+                'ZM': (type(ZM).__name__, ZM.__orig_bases__[0].__class__.__name__, ZM.__bases__),
                 'Gen': (Gen.__type_params__, Gen().k.__type_params__[0].__bound__ is Gen),
-                'alias': Aliases.gm.__type_params__[0].__bound__, 'conflict': conflict, 'closure': outer(4),
+                'alias': Aliases.gm.__type_params__[0].__bound__, 'conflict': conflict, 'unprepared': unprepared, 'closure': outer(4),
                 'cell': [c.__name__ for c in (P, Sub, W, X, Z, Gen) if '__classdictcell__' in c.__dict__],
             }
             '''
@@ -124,10 +136,12 @@ class ClassCreationTest {
                     .contains("'flags': (3, 5, 7)", "'super': (True, True)")
                     .contains("'W': ('Prepared', 'W', 'Prepared', 'X', 'Prepared')", "'Y': 'Mapped'")
                     .contains("'Z': ('Entry', (<class 'corpus.Base'>,))", "'L': (9, (<class 'corpus.Base'>,))")
+                    .contains("'ZM': ('Mapped', 'Entry', (<class 'corpus.Base'>,))")
                     .contains("'F': ('made', 'F', (<class 'corpus.P'>,), ['q'], {'extra': 1})")
                     .contains("'Gen': ((U,), True)", "'alias': <class 'str'>")
                     .contains("'conflict': 'metaclass conflict: the metaclass of a derived class must be a"
                             + " (non-strict) subclass of the metaclasses of all its bases'")
+                    .contains("'unprepared': 'NoMapping.__prepare__() must return a mapping, not int'")
                     .contains("'closure': 4")
                     // only a class with a real annotation scope keeps the cell, as GraalPy makes it from text
                     .contains("'cell': ['Gen']");

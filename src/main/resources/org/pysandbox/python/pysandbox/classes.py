@@ -44,15 +44,27 @@ def build_class(func, name, /, *bases, **kwds):
                 break
 
     def make(name, resolved_bases, namespace, **kwargs):
-        if type(namespace) is dict:  # a mapping of the metaclass's own __prepare__ keeps the original path
-            if resolved is not bases:
-                namespace['__orig_bases__'] = bases
+        if resolved is not bases:  # the builtin got the resolved bases, so it leaves this to us
+            namespace['__orig_bases__'] = bases
+        if type(namespace) is dict:  # a mapping of the metaclass's own __prepare__ keeps its entry
             namespace.pop(_CELL_ENTRY, None)
         return metaclass(name, resolved_bases, namespace, **kwargs)
 
     prepare = _orig_getattr(metaclass, '__prepare__', None)
-    if prepare is not None:
-        make.__prepare__ = prepare
+    if prepare is None or metaclass is type or not _is_subclass(type, type(metaclass)):
+        if prepare is not None:
+            make.__prepare__ = prepare
+        return _original_build_class(func, name, *resolved, metaclass=make, **kwds)
+
+    def checked_prepare(name, bases, **kwargs):
+        # the builtin names a class metaclass in this error, but ours is a function to it
+        namespace = prepare(name, bases, **kwargs)
+        if _orig_getattr(type(namespace), '__getitem__', None) is None:
+            raise TypeError('%s.__prepare__() must return a mapping, not %s'
+                            % (metaclass.__name__, type(namespace).__name__))
+        return namespace
+
+    make.__prepare__ = checked_prepare
     return _original_build_class(func, name, *resolved, metaclass=make, **kwds)
 
 
