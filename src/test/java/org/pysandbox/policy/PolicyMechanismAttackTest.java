@@ -285,6 +285,74 @@ class PolicyMechanismAttackTest {
         intact();
     }
 
+    // A class body looks names up in its namespace first: a __prepare__ mapping was asked for each guard by
+    // name and could answer with anything (review finding, 2026-12-04; a full escape through a class pattern).
+    @ParameterizedTest
+    @ValueSource(strings = {"", "        def f(self): pass\n"})
+    void aClassNamespaceMappingIsNeverAskedForAGuard(String method) throws ScriptException {
+        String payload = """
+                asked = []
+                class Yes(type):
+                    def __instancecheck__(cls, obj): return True
+                class Fake(metaclass=Yes):
+                    __match_args__ = ('__globals__',)
+                class NS(dict):
+                    def __getitem__(self, key):
+                        asked.append(key)
+                        if key.startswith('__pysandbox_') and key.endswith('_match__'): return lambda s, *a: s
+                        if key.startswith('__pysandbox_') and '_match_' in key: return Fake
+                        if key.startswith('__pysandbox_') and key.endswith('_store__'): return lambda o, n: o
+                        return dict.__getitem__(self, key)
+                    def __missing__(self, key):
+                        asked.append(key)
+                        raise KeyError(key)
+                class M(type):
+                    def __prepare__(name, bases): return NS()
+                got = []
+                try:
+                    class C(metaclass=M):
+                        ITEM = 1
+                %s        try:
+                            getattr.planted = 1
+                        except Exception:
+                            pass
+                        match getattr:
+                            case Fake(g): got.append(g)
+                except Exception:
+                    pass
+                [len(got), hasattr(getattr, 'planted'), [k for k in asked if k.startswith('__pysandbox_')]]
+                """.formatted(method);
+        assertThat(sandbox.eval(payload)).isEqualTo(List.of(0, false, List.of()));
+        intact();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "exec('getattr.planted = 1', {}, L())",
+        "eval('getattr', {}, L())",
+        "exec('getattr.planted = 1', {}, Map())",
+    })
+    void execAndEvalRefuseALocalsMappingThatIsNotADict(String run) throws ScriptException {
+        String mappings = """
+                class L(dict):
+                    def __getitem__(self, key):
+                        return (lambda o, n: o) if key.endswith('_store__') else dict.__getitem__(self, key)
+                    def __missing__(self, key):
+                        raise KeyError(key)
+                class Map:
+                    def __init__(self): self.d = {}
+                    def __getitem__(self, key):
+                        return (lambda o, n: o) if key.endswith('_store__') else self.d[key]
+                    def __setitem__(self, key, value): self.d[key] = value
+                """;
+        assertThatThrownBy(() -> wide.execute(mappings + run))
+                .isInstanceOf(SandboxViolationException.class).hasMessageContaining("locals mapping other than a dict");
+        assertThat(wide.eval("hasattr(getattr, 'planted')")).isEqualTo(false);
+        // a dict still works, and so does exec in a class body whose namespace is a dict
+        assertThat(wide.eval("l = {}\nexec('x = len([1])', {}, l)\nl['x']")).isEqualTo(1);
+        assertThat(wide.eval("class K:\n    exec('y = 2')\nK.y")).isEqualTo(2);
+    }
+
     @Test
     void aMetaclassReceivesOnlyTheScriptsOwnObjects() throws ScriptException {
         assertThat(sandbox.eval("""

@@ -17,10 +17,11 @@ import sys as _sys
 # Names of the guards the rewrite inserts; they live in the real builtins module, which guest code
 # never holds (guest code runs without GraalPy's exec storing it in the guest's globals, see
 # runtime.run_code). Each context renames them with a random token (set_guard_token) before any guest
-# source is checked, so a guest cannot shadow one in a namespace it controls (globals(), exec globals,
-# a locals mapping, a metaclass __prepare__ namespace): it would have to know the name, which appears
-# in no object a guest can read. Guest source could not spell them anyway: they are dunder names
-# outside SAFE_NAMES.
+# source is checked, so a guest cannot shadow one in a namespace it controls (globals(), exec globals):
+# it would have to know the name, which appears in no object a guest can read. A mapping that is asked
+# for names needs no knowledge (its __getitem__ sees each name): class bodies declare the guards global,
+# so their metaclass's namespace is never asked, and the guest's exec/eval take no locals but a dict.
+# Guest source could not spell them anyway: they are dunder names outside SAFE_NAMES.
 # (Measured on GraalPy 25.0.3: code.replace(co_consts=...) is ignored when the code runs, ast.Constant
 # refuses non-literal values and exec() has no closure argument, so guards cannot be constants or
 # closure cells of module code there.)
@@ -130,6 +131,7 @@ class _Rewriter(ast.NodeTransformer):
         self.has_try_star = False
         self._site_prefix = None
         self._sites = 0
+        self._site_names = []
 
     def _in_class_body(self):
         return self._scopes[-1] == 'class'
@@ -244,6 +246,12 @@ class _Rewriter(ast.NodeTransformer):
         at = 1 if node.body and _is_docstring(node.body[0]) else 0
         mark = ast.Assign(targets=[ast.Name(id=OWNED_MARK, ctx=ast.Store())], value=ast.Constant(value=True))
         node.body.insert(at, ast.copy_location(mark, node))
+        # A class body looks names up in its namespace first, and a metaclass's __prepare__ makes that
+        # mapping: its __getitem__ or __missing__ would be asked for each guard by name, could answer with
+        # anything, and would learn the token. Declared global, the guards are read from the module's
+        # globals and the builtins only (review finding, 2026-12-04).
+        guards = sorted(set(GUARD_NAMES.values()) | set(self._site_names))
+        node.body.insert(at, ast.copy_location(ast.Global(names=guards), node))
         return node
 
     def visit_FunctionDef(self, node):
@@ -347,6 +355,7 @@ class _Rewriter(ast.NodeTransformer):
                 self._site_prefix = '%s_%s_' % (GUARD_MATCH[:-2], _posix.urandom(8).hex())
             self._sites += 1
             site = '%s%d_%d_%d__' % (self._site_prefix, self._sites, node.lineno, node.col_offset)
+            self._site_names.append(site)
             self._match_sites.append((site, node.cls, list(node.kwd_attrs), node))
             node.cls = ast.copy_location(ast.Name(id=site, ctx=ast.Load()), node.cls)
         return node

@@ -43,7 +43,7 @@ def build_class(func, name, /, *bases, **kwds):
                 metaclass = _most_derived(metaclass, resolved)
                 break
 
-    def make(name, resolved_bases, namespace, **kwargs):
+    def make(name, resolved_bases, namespace, /, **kwargs):  # any keyword is the class statement's
         if resolved is not bases:  # the builtin got the resolved bases, so it leaves this to us
             namespace['__orig_bases__'] = bases
         if type(namespace) is dict:  # a mapping of the metaclass's own __prepare__ keeps its entry
@@ -56,7 +56,7 @@ def build_class(func, name, /, *bases, **kwds):
             make.__prepare__ = prepare
         return _original_build_class(func, name, *resolved, metaclass=make, **kwds)
 
-    def checked_prepare(name, bases, **kwargs):
+    def checked_prepare(name, bases, /, **kwargs):
         # the builtin names a class metaclass in this error, but ours is a function to it
         namespace = prepare(name, bases, **kwargs)
         if _orig_getattr(type(namespace), '__getitem__', None) is None:

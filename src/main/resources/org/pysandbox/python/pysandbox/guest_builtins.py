@@ -151,6 +151,11 @@ def _namespace_for_guest(globals_, locals_, depth):
             locals_ = frame.f_locals
     if type(globals_) is not dict:
         raise TypeError('globals must be a dict')
+    # code at module level looks names up in the locals first: another mapping's __getitem__ or
+    # __missing__ would be asked for each guard by name (see checker.visit_ClassDef)
+    if locals_ is not None and type(locals_) is not dict:
+        raise _violation(OperationBlocked, 'exec() and eval() with a locals mapping other than a dict are '
+                         'blocked by the sandbox')
     if id(globals_) in _TRUSTED_NAMESPACES or (locals_ is not None and id(locals_) in _TRUSTED_NAMESPACES):
         raise _violation(OperationBlocked, 'running code in the namespace of sandbox internals is blocked')
     globals_.setdefault('__builtins__', _BUILTINS_VIEW[0])
