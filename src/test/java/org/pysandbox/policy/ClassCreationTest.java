@@ -70,6 +70,16 @@ class ClassCreationTest {
                     cls.keywords = (name, namespace, resolved_bases)
             class Named(Plugin, name='n', namespace='ns', resolved_bases='rb'):
                 def run(self): pass
+            class Inner:
+                def __mro_entries__(self, bases):
+                    return (Base,)
+            class Outer:
+                def __mro_entries__(self, bases):
+                    return (Inner(),)
+            def seen(name, bases, ns, **kw):
+                return [type(b).__name__ for b in bases]
+            class Twice(Outer(), metaclass=seen):
+                def t(self): pass
             class Liar:
                 @property
                 def __class__(self):
@@ -116,7 +126,7 @@ class ClassCreationTest {
             RESULT = {
                 'P': sorted(P.__dict__), 'flags': (P.flag, Sub.flag, Z.flag), 'super': (P().m(), Sub().m2()),
                 'W': (type(W).__name__, W.prepared, W.made_by, X.prepared, X.made_by), 'Y': type(Y).__name__,
-                'Z': (Z.__orig_bases__[0].__class__.__name__, Z.__bases__), 'L': (L.flag, L.__bases__), 'F': F, 'keywords': Named.keywords,
+                'Z': (Z.__orig_bases__[0].__class__.__name__, Z.__bases__), 'L': (L.flag, L.__bases__), 'F': F, 'keywords': Named.keywords, 'once': Twice,
                 'ZM': (type(ZM).__name__, ZM.__orig_bases__[0].__class__.__name__, ZM.__bases__),
                 'Gen': (Gen.__type_params__, Gen().k.__type_params__[0].__bound__ is Gen),
                 'alias': Aliases.gm.__type_params__[0].__bound__, 'conflict': conflict, 'unprepared': unprepared, 'closure': outer(4),
@@ -143,7 +153,7 @@ class ClassCreationTest {
                     .contains("'W': ('Prepared', 'W', 'Prepared', 'X', 'Prepared')", "'Y': 'Mapped'")
                     .contains("'Z': ('Entry', (<class 'corpus.Base'>,))", "'L': (9, (<class 'corpus.Base'>,))")
                     .contains("'ZM': ('Mapped', 'Entry', (<class 'corpus.Base'>,))")
-                    .contains("'keywords': ('n', 'ns', 'rb')")
+                    .contains("'keywords': ('n', 'ns', 'rb')", "'once': ['Inner']")
                     .contains("'F': ('made', 'F', (<class 'corpus.P'>,), ['q'], {'extra': 1})")
                     .contains("'Gen': ((U,), True)", "'alias': <class 'str'>")
                     .contains("'conflict': 'metaclass conflict: the metaclass of a derived class must be a"

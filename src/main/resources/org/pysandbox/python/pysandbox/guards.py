@@ -150,6 +150,16 @@ def _guest_globals():
     return _caller_namespace(_sys._getframe(1).f_globals)
 
 
+_orig_dir = _ORIGINAL['dir']
+
+
+def _guest_dir(*args):
+    # without an argument dir() lists the caller's local names, which may be a policy frame's
+    if args:
+        return _orig_dir(*args)
+    return sorted(_caller_locals(_sys._getframe(1)))
+
+
 def _guest_locals():
     return _caller_locals(_sys._getframe(1))
 
@@ -712,6 +722,7 @@ guest_hasattr = _guest_hasattr
 guest_setattr = _guest_setattr
 guest_delattr = _guest_delattr
 guest_vars = _guest_vars
+guest_dir = _guest_dir
 guest_globals = _guest_globals
 guest_locals = _guest_locals
 hide_real_builtins = _hide_real_builtins

@@ -12,7 +12,7 @@ from pysandbox.errors import OperationBlocked, violation as _violation
 from pysandbox import guards as _guards
 from pysandbox.guards import (guest_getattr as _guest_getattr, guest_hasattr as _guest_hasattr,
                               guest_setattr as _guest_setattr, guest_delattr as _guest_delattr,
-                              guest_vars as _guest_vars, guest_globals as _guest_globals,
+                              guest_vars as _guest_vars, guest_dir as _guest_dir, guest_globals as _guest_globals,
                               guest_locals as _guest_locals, hide_real_builtins as _hide_real_builtins,
                               exact_str as _exact_str, dict_guard as _dict_guard, enter as _enter,
                               exception_object_guard as _exception_object_guard, format_guard as _format_guard,
@@ -215,7 +215,8 @@ def _guest_builtins():
     config = _CONFIG
     guarded = {
         'getattr': _guest_getattr, 'hasattr': _guest_hasattr, 'setattr': _guest_setattr,
-        'delattr': _guest_delattr, 'vars': _guest_vars, 'globals': _guest_globals, 'locals': _guest_locals,
+        'delattr': _guest_delattr, 'vars': _guest_vars, 'dir': _guest_dir, 'globals': _guest_globals,
+        'locals': _guest_locals,
         'exec': _guest_exec, 'eval': _guest_eval, '__import__': _import_hook,
     }
     if config['stdout'] or config['stderr']:
