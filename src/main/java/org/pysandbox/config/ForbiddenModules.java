@@ -78,7 +78,8 @@ public final class ForbiddenModules {
                 + "with the real builtins", "singledispatch", "singledispatchmethod");
         forbidSymbols("typing", "it evaluates string annotations, source the checker never saw, with the real "
                 + "builtins", "get_type_hints", "ForwardRef", "_eval_type");
-        forbidSymbols("traceback", "it yields live frames", "walk_stack", "walk_tb");
+        forbidSymbols("traceback", "it yields live frames, or with capture_locals the reprs of every frame's locals, "
+                + "the sandbox's own included", "walk_stack", "walk_tb", "TracebackException", "StackSummary");
         forbidSymbols("dataclasses", "it pastes field names (str subclasses that pass isidentifier() can format "
                 + "as other text) into source it runs unchecked with the real builtins; dataclass is given checked",
                 "make_dataclass");

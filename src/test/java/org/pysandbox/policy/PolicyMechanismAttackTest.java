@@ -357,6 +357,48 @@ class PolicyMechanismAttackTest {
         assertThat(wide.eval("class K:\n    exec('y = 2')\nK.y")).isEqualTo(2);
     }
 
+    // Source with except* is compiled through the rewritten tree's text (GraalPy 25.0 cannot compile it from
+    // a tree): a compile-stage SyntaxError carried that text, guard names and token included, to the guest
+    // that caught it from its own exec (review finding, 2026-12-05; the token then let it plant guards).
+    @Test
+    void aSyntaxErrorFromRewrittenSourceCarriesNoGuardName() throws ScriptException {
+        Object seen = sandbox.eval("""
+                seen = []
+                for source in ('try:\\n    pass\\nexcept* ValueError:\\n    pass\\nreturn getattr.__dict__\\n',
+                               'try:\\n    pass\\nexcept* ValueError:\\n    pass\\nyield len\\n',
+                               'def f():\\n    try:\\n        pass\\n    except* ValueError:\\n        return\\n'
+                               '    nonlocal x\\n'):
+                    try:
+                        exec(source)
+                    except SyntaxError as e:
+                        seen.extend([type(e).__name__, str(e.text), str(e), repr(e.args), repr(e.__context__),
+                                     repr(e.__cause__)])
+                seen
+                """);
+        assertThat(seen.toString()).contains("SyntaxError").doesNotContain("__pysandbox_");
+        // the host's error for its own script says nothing of them either
+        assertThatThrownBy(() -> sandbox.execute("try:\n    pass\nexcept* ValueError:\n    pass\nreturn getattr.__dict__\n"))
+                .isInstanceOf(ScriptException.class).hasMessageContaining("SyntaxError")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("__pysandbox_"));
+        intact();
+    }
+
+    @Test
+    void tracebackExceptionWithItsCapturedLocalsIsNeverAllowed() {
+        // capture_locals=True gives the reprs of every frame's locals, the policy's frames included (a match
+        // site's name among them, and with it the token)
+        for (String symbol : new String[] {"TracebackException", "StackSummary"}) {
+            assertThatThrownBy(() -> SandboxConfig.builder().allowModule("traceback", symbol))
+                    .as(symbol).isInstanceOf(org.pysandbox.config.SandboxConfigurationException.class);
+        }
+        try (Sandbox traceback = new Sandbox(SandboxConfig.builder().enable(Feature.TRACEBACK).build())) {
+            assertThatThrownBy(() -> traceback.execute("from traceback import TracebackException"))
+                    .isInstanceOf(SandboxViolationException.class);
+            assertThatThrownBy(() -> traceback.execute("import traceback\ntraceback.StackSummary"))
+                    .isInstanceOf(ScriptException.class);
+        }
+    }
+
     @Test
     void aMetaclassReceivesOnlyTheScriptsOwnObjects() throws ScriptException {
         assertThat(sandbox.eval("""

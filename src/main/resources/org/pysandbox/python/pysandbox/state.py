@@ -53,7 +53,7 @@ FORBIDDEN_MODULES = frozenset((
 FORBIDDEN_SYMBOLS = {
     'types': frozenset(('CodeType', 'FunctionType', 'LambdaType', 'FrameType', 'TracebackType', 'CellType',
                         'MethodType', 'GeneratorType', 'CoroutineType', 'AsyncGeneratorType')),
-    'traceback': frozenset(('walk_stack', 'walk_tb')),
+    'traceback': frozenset(('walk_stack', 'walk_tb', 'TracebackException', 'StackSummary')),
     'os': frozenset(('_exit', 'abort', 'kill', 'killpg', 'system', 'popen', 'fork', 'forkpty', 'execv', 'execve',
                      'execl', 'execle', 'execlp', 'execlpe', 'execvp', 'execvpe', 'spawnv', 'spawnve', 'spawnl',
                      'spawnle', 'posix_spawn', 'posix_spawnp', 'environ', 'environb', 'getenv', 'getenvb', 'putenv',
