@@ -60,9 +60,15 @@ public final class ErrorTranslator {
                     + e.getMessage(), null, site.fileName(), lineOf(e), -1);
         }
         if (e.isSyntaxError()) {
-            SourceSection at = e.getSourceLocation();
+            int line = syntaxPosition(e, "lineno");
+            int column = line < 1 ? -1 : syntaxPosition(e, "offset");
+            if (line < 1) {
+                SourceSection at = e.getSourceLocation();
+                line = at == null ? -1 : at.getStartLine();
+                column = at == null ? -1 : at.getStartColumn();
+            }
             PythonScriptException syntax = new PythonScriptException(syntaxType(e), syntaxMessage(e), site.fileName(),
-                    at == null ? -1 : at.getStartLine(), at == null ? -1 : at.getStartColumn());
+                    line, column);
             syntax.initCause(e);
             return syntax;
         }
@@ -146,6 +152,21 @@ public final class ErrorTranslator {
             // fall back to the base type
         }
         return "SyntaxError";
+    }
+
+    /**
+     * The error's own {@code lineno} or {@code offset}, -1 when it has none. The polyglot location cannot be
+     * relied on: for an error the compiler raised from a checked tree, re-raised by the policy, it is the
+     * policy's raise, not the guest's line.
+     */
+    private static int syntaxPosition(PolyglotException e, String member) {
+        try {
+            Value exception = e.getGuestObject();
+            Value value = exception == null ? null : exception.getMember(member);
+            return value != null && value.fitsInInt() ? value.asInt() : -1;
+        } catch (RuntimeException unreadable) {
+            return -1;
+        }
     }
 
     /**

@@ -80,6 +80,30 @@ class ErrorsTest {
         assertThat(triple.getLineNumber()).isGreaterThanOrEqualTo(2);
     }
 
+    /**
+     * Errors the compiler finds, not the parser: the checked tree is compiled, and GraalPy's polyglot location of
+     * such an error points into a source with no characters. Reading its line threw
+     * UnsupportedOperationException, and the script failed with that instead of its SyntaxError.
+     */
+    @Test
+    void syntaxErrorsFoundByTheCompilerCarryTheirMessageAndLine() {
+        String[][] cases = {
+            {"x = 1\nreturn x\n", "'return' outside function", "2"},
+            {"x = 1\ny = 2\nbreak\n", "'break' outside loop", "3"},
+            {"nonlocal q\n", "nonlocal declaration not allowed at module level", "1"},
+            {"def f():\n    x = 1\n    global x\n", "name 'x' is assigned to before global declaration", "3"},
+            {"def f():\n    from itertools import *\n", "import * only allowed at module level", "2"},
+        };
+        for (String[] c : cases) {
+            ScriptException e = failure(c[0]);
+            assertThat(e).as(c[0]).isInstanceOf(PythonScriptException.class)
+                    .isNotInstanceOf(SandboxViolationException.class);
+            assertThat(((PythonScriptException) e).getPythonType()).as(c[0]).isEqualTo("SyntaxError");
+            assertThat(e.getMessage()).as(c[0]).contains(c[1]).doesNotContain("UnsupportedOperation");
+            assertThat(e.getLineNumber()).as(c[0]).isEqualTo(Integer.parseInt(c[2]));
+        }
+    }
+
     @Test
     void violationsAreDistinctAndNameTheSetting() {
         ScriptException e = failure("import math");

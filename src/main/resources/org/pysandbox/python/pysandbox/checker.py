@@ -528,8 +528,7 @@ def check(source, filename, options, compile_fn):
         rewriter = _Rewriter(options)
         tree = rewriter.visit(tree)
         ast.fix_missing_locations(tree)
-        if rewriter.has_try_star:
-            compile_fn = _through_source(compile_fn)
+        compile_fn = _through_source(compile_fn) if rewriter.has_try_star else _from_tree(compile_fn, source)
         last = None
         if options.get('want_value') and tree.body and isinstance(tree.body[-1], ast.Expr):
             last = ast.Expression(body=tree.body.pop().value)
@@ -571,9 +570,36 @@ def check_expression(source, filename, options, compile_fn, mode):
         rewriter = _Rewriter(options)
         tree = rewriter.visit(tree)
         ast.fix_missing_locations(tree)
-        if rewriter.has_try_star:
-            compile_fn = _through_source(compile_fn)
+        compile_fn = _through_source(compile_fn) if rewriter.has_try_star else _from_tree(compile_fn, source)
         return compile_fn(tree, filename, mode, dont_inherit=True)
+
+
+def _from_tree(compile_fn, source):
+    """compile() of the checked tree, whose SyntaxErrors (those the compiler finds: 'return' outside a function,
+    'import *' in a function, ...) are raised anew from here. GraalPy 25.0 locates the compiler's own error in
+    a source made from the tree, which has no characters: the error reaches the guest intact, but when it
+    leaves the context, reading that location throws UnsupportedOperationException in place of the error.
+    The checked tree keeps the guest's line numbers, so the position and the guest's own line stand."""
+    def compile_tree(tree, filename, mode, dont_inherit=True):
+        refused = None
+        try:
+            return compile_fn(tree, filename, mode, dont_inherit=dont_inherit)
+        except SyntaxError as error:
+            message = error.msg
+            if '__pysandbox_' in str(message):
+                message = 'invalid syntax'  # never the name of a guard (it holds the context's token)
+            refused = type(error)(message, (filename, error.lineno, error.offset, _line_of(source, error.lineno)))
+            # set apart: GraalPy 25.0's SyntaxError() fails on the six-item details tuple (IndexError)
+            refused.end_lineno, refused.end_offset = error.end_lineno, error.end_offset
+        raise refused
+    return compile_tree
+
+
+def _line_of(source, number):
+    if type(source) is not str or type(number) is not int or number < 1:
+        return None
+    lines = source.splitlines()
+    return lines[number - 1] + '\n' if number <= len(lines) else None
 
 
 def _through_source(compile_fn):
