@@ -445,6 +445,79 @@ class PolicyMechanismAttackTest {
         intact();
     }
 
+    // -- module views: the originals a trusted module is given are not its symbols ------------------------
+    /**
+     * The policy puts the original builtins (exec, eval, getattr, open, ...) into the namespace of every
+     * trusted module, so its code resolves them by name. A module without {@code __all__} lists them in its
+     * dir(), so a view of all its public symbols handed them out: {@code math.exec} ran unchecked source
+     * and reached {@code object.__subclasses__()} (found 2026-12-05 while fixing star imports).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"math", "itertools", "time", "unicodedata", "datetime", "re", "random", "hashlib", "codecs"})
+    void aModuleViewHandsOutNoOriginalTheSandboxGaveTheModule(String module) throws ScriptException {
+        try (Sandbox all = new Sandbox(SandboxConfig.builder().enable(Feature.MATH, Feature.ITERTOOLS, Feature.TIME,
+                Feature.UNICODEDATA, Feature.DATETIME, Feature.REGEX, Feature.RANDOM, Feature.HASHLIB, Feature.CODECS)
+                .timeout(Duration.ofSeconds(120)).build())) {
+            // (re.compile is re's own)
+            String names = "['exec', 'eval', " + (module.equals("re") ? "" : "'compile', ") + "'getattr', 'setattr', "
+                    + "'delattr', 'globals', 'locals', 'vars', 'dir', 'input', 'breakpoint', 'print', 'SystemExit', "
+                    + "'BaseException', 'KeyboardInterrupt']";
+            assertThat(all.eval("import " + module + " as m\n[n for n in " + names + " if hasattr(m, n)]"))
+                    .as(module).isEqualTo(List.of());
+            assertThat(all.eval("import " + module + " as m\n[n for n in " + names + " if n in dir(m)]"))
+                    .as(module).isEqualTo(List.of());
+            // the escape itself: unchecked source through the module's exec, and the subclasses list it reached
+            assertThatThrownBy(() -> all.execute("import " + module + "\nns = {}\n" + module
+                    + ".exec('y = (1).__class__.__base__.__subclasses__()', ns)")).as(module)
+                    .isInstanceOf(ScriptException.class).hasMessageContaining("no attribute 'exec'");
+            assertThatThrownBy(() -> all.execute("from " + module + " import exec")).as(module)
+                    .isInstanceOf(ScriptException.class).hasMessageContaining("cannot import name 'exec'")
+                    .hasMessageNotContaining("allowModule");
+            // and through a star import, which binds every name of the view in the guest's namespace
+            assertThatThrownBy(() -> all.execute("from " + module + " import *\nexec('y = (1).__class__.__base__.__subclasses__()')"))
+                    .as(module).isInstanceOf(SandboxViolationException.class).hasMessageContaining("__subclasses__");
+        }
+    }
+
+    @Test
+    void namingAnOriginalInTheConfigurationDoesNotHandItOut() throws ScriptException {
+        // allowModule("math", "exec") asks for a symbol math does not have: the view has no such name
+        try (Sandbox named = new Sandbox(SandboxConfig.builder().allowModule("math", "sqrt", "exec", "open", "getattr")
+                .timeout(Duration.ofSeconds(60)).build())) {
+            assertThat(named.eval("import math\n[math.sqrt(4), hasattr(math, 'exec'), hasattr(math, 'open'), "
+                    + "hasattr(math, 'getattr')]")).isEqualTo(List.of(2.0, false, false, false));
+            assertThatThrownBy(() -> named.execute("from math import exec")).isInstanceOf(ScriptException.class)
+                    .hasMessageContaining("cannot import name 'exec'");
+        }
+    }
+
+    /** The star import's guard writes into the importing frame's namespace: attacks from reading it. */
+    @Test
+    void aStarImportWritesOnlyTheViewsPublicNamesIntoTheGuestsOwnNamespace() throws ScriptException {
+        try (Sandbox own = new Sandbox(SandboxConfig.builder().enable(Feature.MATH, Feature.REGEX)
+                .timeout(Duration.ofSeconds(120)).build())) {
+            // no underscored name: a guard's name (which starts with '__pysandbox_') is never written over
+            assertThat(own.eval("before = set(globals())\nfrom math import *\n"
+                    + "sorted(n for n in set(globals()) - before if n.startswith('_'))")).isEqualTo(List.of());
+            // not from a function or a class body: the compiler refuses the statement there
+            for (String code : new String[] {"def f():\n    from re import *\nf()", "class C:\n    from re import *",
+                "async def f():\n    from re import *"}) {
+                assertThatThrownBy(() -> own.execute(code)).as(code).isInstanceOf(ScriptException.class)
+                        .hasMessageContaining("only allowed at module level");
+            }
+            // a view bound to another name cannot stand in for the import: the module is imported by name
+            // through the allow-list, whatever the guest binds
+            assertThatThrownBy(() -> own.execute("import re\nos = re\nfrom os import *"))
+                    .isInstanceOf(SandboxViolationException.class).hasMessageContaining("'os'");
+            // the names are the view's: no raw module, no private name
+            assertThat(own.eval("from re import *\n[type(compile('a')).__name__, 'Pattern' in globals(), "
+                    + "'_compile' in globals()]")).isEqualTo(List.of("Pattern", true, false));
+            // the guest's exec still checks what it runs after a star import bound names in its globals
+            assertThatThrownBy(() -> own.execute("from math import *\nexec('y = (1).__class__.__base__.__subclasses__()')"))
+                    .isInstanceOf(SandboxViolationException.class).hasMessageContaining("__subclasses__");
+        }
+    }
+
     // -- the bounded path: code reading anything but the host's plain bindings stays on the guest thread ---
     @Test
     void aGuestComparisonPlantedInTheBuiltinsNeverRunsOnTheCallersThread() throws ScriptException {

@@ -1,6 +1,7 @@
 package org.pysandbox.usability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.TestFactory;
 import org.pysandbox.Sandbox;
 import org.pysandbox.config.Feature;
 import org.pysandbox.config.SandboxConfig;
+import org.pysandbox.error.PythonScriptException;
+import org.pysandbox.error.SandboxViolationException;
 
 /**
  * Ordinary Python must keep working inside the sandbox (SPEC §2): each snippet runs and its last
@@ -714,6 +717,35 @@ class UsabilityTest {
                     + "    r = str(e)\nr")).isEqualTo("no last exception");
             assertThat(all.eval("import traceback\n'ValueError' in ''.join(traceback.format_exception_only(ValueError('x')))"))
                     .isEqualTo(true);
+        }
+    }
+
+    @Test
+    void starImportsBindTheAllowedPublicNames() throws Exception {
+        // GraalPy's own 'import *' takes only a real module; the guest gets a view, and every star import
+        // failed with a ClassCastException from the confinement (found 2026-12-05)
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().enable(Feature.MATH).allowModule("string", "*")
+                .allowModule("operator", "add", "mul").timeout(Duration.ofSeconds(60)).build())) {
+            assertThat(s.eval("from math import *\n[sqrt(16), floor(pi), 'exec' in globals()]"))
+                    .isEqualTo(List.of(4.0, 3, false));
+            assertThat(s.eval("from operator import *\n[add(2, 3), mul(2, 3), 'sub' in globals()]"))
+                    .isEqualTo(List.of(5, 6, false));
+            // string's own __all__: capwords is in it, the private _re is not
+            assertThat(s.eval("from string import *\n[capwords('a b'), '_re' in globals(), 'Template' in globals()]"))
+                    .isEqualTo(List.of("A B", false, true));
+            // into exec's namespaces, as CPython does: the locals when given, else the globals
+            assertThat(s.eval("g = {}\nexec('from math import *\\nr = sqrt(9)', g)\n[g['r'], 'tau' in g]"))
+                    .isEqualTo(List.of(3.0, true));
+            assertThat(s.eval("g, l = {}, {}\nexec('from math import *', g, l)\n['pi' in l, 'pi' in g]"))
+                    .isEqualTo(List.of(true, false));
+            assertThat(s.eval("exec('from math import *')\nexec('from math import *')\nexec('t = tau')\nt"))
+                    .isEqualTo(2 * Math.PI);
+            assertThatThrownBy(() -> s.execute("from os import *")).isInstanceOf(SandboxViolationException.class)
+                    .hasMessageContaining("'os'");
+            assertThatThrownBy(() -> s.execute("def f():\n    from math import *\n"))
+                    .isInstanceOf(PythonScriptException.class).hasMessageContaining("only allowed at module level");
+            assertThatThrownBy(() -> s.execute("class C:\n    from math import *\n"))
+                    .isInstanceOf(PythonScriptException.class).hasMessageContaining("only allowed at module level");
         }
     }
 

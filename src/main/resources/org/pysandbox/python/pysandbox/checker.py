@@ -43,7 +43,7 @@ def set_guard_token(token):
                  'builtins', 'match', 'none_type', 'bool', 'slot', 'depth', 'too_deep'):
         names[role] = '__pysandbox_%s_%s__' % (token, role)
     # frame counting of lambdas and generators (see guards._count_lambda, guards._count_generator)
-    for role in ('count_lambda', 'count_generator', 'module_name'):
+    for role in ('count_lambda', 'count_generator', 'module_name', 'import_star'):
         names[role] = '__pysandbox_%s_%s__' % (token, role)
     GUARD_STORE, GUARD_DICT, GUARD_FORMAT = names['store'], names['dict'], names['format']
     GUARD_OWN, GUARD_FRAME_CODE, GUARD_EXCEPTION_OBJECT = names['own'], names['frame_code'], names['exception_object']
@@ -282,7 +282,13 @@ class _Rewriter(ast.NodeTransformer):
         if node.level:
             self._refuse(node, 'relative imports are blocked by the sandbox')
         for alias in node.names:
-            if alias.name != '*' and _is_dunder(alias.name):
+            if alias.name == '*':
+                if self._scopes[-1] != 'module':
+                    return node  # the compiler's SyntaxError: import * only allowed at module level
+                # GraalPy's own 'import *' takes only a real module, and the guest gets a module view
+                return ast.copy_location(ast.Expr(value=self._guard_call(
+                    GUARD_NAMES['import_star'], _const(node.module, node), node=node)), node)
+            if _is_dunder(alias.name):
                 self._refuse(node, "importing '%s' is blocked by the sandbox" % alias.name)
             self._check_alias(node, alias)
         return node

@@ -725,6 +725,7 @@ guest_vars = _guest_vars
 guest_dir = _guest_dir
 guest_globals = _guest_globals
 guest_locals = _guest_locals
+caller_locals = _caller_locals
 hide_real_builtins = _hide_real_builtins
 enter = _enter
 leave = _leave

@@ -19,7 +19,7 @@ from pysandbox.guards import (guest_getattr as _guest_getattr, guest_hasattr as 
                               frame_code_guard as _frame_code_guard, leave as _leave, own as _own,
                               store_guard as _store_guard)
 from pysandbox.views import ReadOnlyModule, CheckedCode, made_by_sandbox as _made_by_sandbox, private as _private
-from pysandbox.imports import import_hook as _import_hook, guest_import as _guest_import
+from pysandbox.imports import import_hook as _import_hook, guest_import as _guest_import, import_star as _import_star
 from pysandbox.state import (CONFIG as _CONFIG, BUILTINS_VIEW as _BUILTINS_VIEW, ORIGINAL as _ORIGINAL,
                              ALWAYS_HIDDEN as _ALWAYS_HIDDEN, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES,
                              orig_getattr as _orig_getattr, orig_compile as _orig_compile, orig_exec as _orig_exec,
@@ -268,6 +268,7 @@ def _install_builtins(guarded):
     namespace[_checker.GUARD_NAMES['count_lambda']] = _guards.count_lambda
     namespace[_checker.GUARD_NAMES['count_generator']] = _guards.count_generator
     namespace[_checker.GUARD_NAMES['module_name']] = _guards.module_name
+    namespace[_checker.GUARD_NAMES['import_star']] = _import_star
 
     view = _object_new(BuiltinsView)
     _object_setattr(view, '__name__', 'builtins')

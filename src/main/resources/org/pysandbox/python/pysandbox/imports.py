@@ -7,7 +7,7 @@ from pysandbox.errors import ImportBlocked, OperationBlocked, violation as _viol
 from pysandbox import guards as _guards
 from pysandbox.guards import exact_str as _exact_str, guest_getframe as _guest_getframe
 from pysandbox.views import (ReadOnlyModule, ReadOnlyMapping, StreamView, made_by_sandbox as _made_by_sandbox,
-                             UNAVAILABLE as _UNAVAILABLE)
+                             UNAVAILABLE as _UNAVAILABLE, NOT_ITS_OWN as _NOT_ITS_OWN)
 from pysandbox.state import (object_getattribute as _object_getattribute, CONFIG as _CONFIG, FORBIDDEN_MODULES, FORBIDDEN_SYMBOLS as _FORBIDDEN_SYMBOLS, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES,
                              TRUSTED_MODULE_COUNT as _TRUSTED_MODULE_COUNT, KEEP_ALIVE as _KEEP_ALIVE,
                              ORIGINAL_FOR_TRUSTED as _ORIGINAL_FOR_TRUSTED, orig_getattr as _orig_getattr,
@@ -151,13 +151,18 @@ def _module_view(name):
     symbols = _CONFIG['modules'].get(name)
     if symbols is None:
         symbols = []
+    given = _given_originals(module)
+    if given:
+        _NOT_ITS_OWN[name] = given
     exposed = []
     for symbol in symbols:
         if symbol == '*':
             for public in _public_names(module):
-                exposed.append(public)
+                if public not in given:
+                    exposed.append(public)
             continue
-        exposed.append(symbol)
+        if symbol not in given:
+            exposed.append(symbol)
     for symbol in exposed:
         if (name == 'sys' and symbol not in SYS_SYMBOLS) or symbol in _FORBIDDEN_SYMBOLS.get(name, ()):
             NEVER.setdefault(name, set()).add(symbol)
@@ -178,6 +183,17 @@ def _module_view(name):
     _object_setattr(view, '__all__', tuple(s for s in exposed if hasattr(view, s) and not s.startswith('_')))
     _VIEWS[name] = view
     return view
+
+
+def _given_originals(module):
+    """The names the module holds only because the sandbox gave it, a trusted module, the original builtins
+    (_give_originals) and that still name them: its dir() lists them, and a view of '*' exposed the
+    unchecked exec, eval, getattr and open (review finding, 2026-12-05)."""
+    namespace = getattr(module, '__dict__', None)
+    given = _GIVEN.get(id(namespace)) if type(namespace) is dict else None
+    if not given:
+        return frozenset()
+    return frozenset(key for key in given if namespace.get(key) is _ORIGINAL_FOR_TRUSTED.get(key))
 
 
 def _public_names(module):
@@ -206,13 +222,24 @@ def _guest_import(name, globals=None, locals=None, fromlist=(), level=0):
                                  "interpreter's internals" % (name, symbol))
             real = _sys.modules.get(name)
             if symbol != '*' and symbol not in own and symbol not in _UNAVAILABLE.get(name, ()) \
-                    and real is not None and hasattr(real, symbol):
+                    and symbol not in _NOT_ITS_OWN.get(name, ()) and real is not None and hasattr(real, symbol):
                 # said here, with the setting: 'from m import s' would turn the view's AttributeError
                 # into a plain "cannot import name"
                 raise _violation(ImportBlocked, "cannot import name '%s' from '%s': the sandbox does not allow "
                                  "it" % (symbol, name), "allowModule('%s', '%s')" % (name, symbol))
         return view
     return _module_view(root)
+
+
+def _import_star(name):
+    """'from name import *' in guest code at module level (the checker rewrites it to this call): binds the
+    view's public names, its __all__, in the importing namespace. GraalPy's own star import takes only a
+    real module, and the guest gets a view. The names are never underscored, so no guard is overwritten."""
+    frame = _sys._getframe(1)
+    view = _guest_import(name, frame.f_globals, None, ('*',), 0)
+    namespace = _guards.caller_locals(frame)
+    for symbol in _object_getattribute(view, '__all__'):
+        namespace[symbol] = _object_getattribute(view, symbol)
 
 
 def _setting_for_module(name):
@@ -281,9 +308,23 @@ def _register_trusted_modules():
         if type(namespace) is dict and id(namespace) not in _TRUSTED_NAMESPACES:
             _TRUSTED_NAMESPACES.add(id(namespace))
             _KEEP_ALIVE.append(namespace)
-            for key, value in _ORIGINAL_FOR_TRUSTED.items():
-                namespace.setdefault(key, value)
+            _give_originals(namespace)
     _TRUSTED_MODULE_COUNT[0] = len(_sys.modules)
+
+
+# id(namespace) -> the names _give_originals put there (the namespaces are kept alive in _KEEP_ALIVE)
+_GIVEN = {}
+
+
+def _give_originals(namespace):
+    """Code in a trusted module resolves the original builtins by name (GraalPy resolves every module's
+    names in the one builtins module, which now holds the guest's). They go into its namespace, where
+    they must never be taken for the module's own symbols (_given_originals)."""
+    given = _GIVEN.setdefault(id(namespace), set())
+    for key, value in _ORIGINAL_FOR_TRUSTED.items():
+        if key not in namespace:
+            namespace[key] = value
+            given.add(key)
 
 
 
@@ -317,8 +358,7 @@ class _TrustedLoader(object):
         namespace = module.__dict__
         _TRUSTED_NAMESPACES.add(id(namespace))
         _KEEP_ALIVE.append(namespace)
-        for key, value in _ORIGINAL_FOR_TRUSTED.items():
-            namespace.setdefault(key, value)
+        _give_originals(namespace)
         self._loader.exec_module(module)
 
     def __getattr__(self, name):
@@ -329,6 +369,7 @@ class _TrustedLoader(object):
 
 guard_value = _guard_value
 guest_import = _guest_import
+import_star = _import_star
 import_hook = _import_hook
 register_trusted_modules = _register_trusted_modules
 TrustedLoaderFinder = _TrustedLoaderFinder

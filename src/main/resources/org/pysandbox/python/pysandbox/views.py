@@ -27,6 +27,8 @@ class ReadOnlyModule(object):
 
     def __getattr__(self, name):
         module = _object_getattribute(self, '__name__')
+        if name in NOT_ITS_OWN.get(module, ()):
+            raise AttributeError("module '%s' has no attribute '%s'" % (module, name))
         if name in _UNAVAILABLE.get(module, ()):
             raise AttributeError("module '%s' has no attribute '%s': it is allowed, but GraalPy cannot provide it "
                                  "without native code, which the sandbox denies" % (module, name))
@@ -39,6 +41,9 @@ class ReadOnlyModule(object):
 
 
 _UNAVAILABLE = {}
+# set by the imports module: names in a module's namespace only because the sandbox gave the trusted module
+# the original builtins (exec, open, getattr, ...); the module never had them
+NOT_ITS_OWN = {}
 NEVER = {}  # replaced by imports.NEVER: symbols of a module no configuration opens
 # set by the imports module (which needs the views): what a view hands out for a module or a dict
 VALUE_GUARD = [None]
