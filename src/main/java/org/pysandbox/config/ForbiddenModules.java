@@ -63,6 +63,8 @@ public final class ForbiddenModules {
         forbid("it compiles and runs source text the checker never saw (timeit.timeit('...'), doctest examples)",
                 "timeit", "doctest");
         forbid("its _reduce_ex hands out an object's raw state (the builtins view's real namespace)", "copyreg");
+        forbid("copy() and deepcopy() set attributes raw on whatever a script's __reduce_ex__ returns, and "
+                + "deepcopy's memo hands the raw state of the objects it copied to the script's __deepcopy__", "copy");
         forbid("it imports modules by name and walks any object's attributes", "pydoc");
         forbid("it reads source files by name into a cache every traceback uses, around the file policy",
                 "linecache");
@@ -80,6 +82,8 @@ public final class ForbiddenModules {
                 + "builtins", "get_type_hints", "ForwardRef", "_eval_type");
         forbidSymbols("traceback", "it yields live frames, or with capture_locals the reprs of every frame's locals, "
                 + "the sandbox's own included", "walk_stack", "walk_tb", "TracebackException", "StackSummary");
+        forbidSymbols("enum", "it reads or writes the namespace of any module named by the script (sys.modules)",
+                "global_enum", "_simple_enum");
         forbidSymbols("dataclasses", "it pastes field names (str subclasses that pass isidentifier() can format "
                 + "as other text) into source it runs unchecked with the real builtins; dataclass is given checked",
                 "make_dataclass");

@@ -518,6 +518,98 @@ class PolicyMechanismAttackTest {
         }
     }
 
+    // -- the third review of 2026-12-05: trusted module code that reads a namespace or sets attributes raw ----
+    /** {@code EnumType._convert_} reads (and with {@code source=} writes) the namespace of any module by name. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "import re\nseen = []\nre.RegexFlag._convert_('T1', 'builtins', lambda n: seen.append(n))",
+        "import re\nclass E(metaclass=type(re.RegexFlag)): pass\n"
+            + "Z = E._convert_('T2', 'pysandbox.state', lambda n: n == 'orig_exec')",
+        "import re\nclass E(metaclass=type(re.RegexFlag)): pass\nclass Src: pass\ns = Src()\ns._check_name = 1\n"
+            + "E._convert_('T3', 'pysandbox.guards', lambda n: True, source=s)",
+        "import re\nc = getattr(re.RegexFlag, '_convert_')",
+        "import re\nc = getattr(type(re.RegexFlag), '_convert_')",
+    })
+    void enumConversionReachesNoModuleNamespace(String code) throws ScriptException {
+        assertThatThrownBy(() -> sandbox.execute(code)).as(code).isInstanceOf(SandboxViolationException.class)
+                .hasMessageContaining("_convert_");
+        // the policy's own functions are the policy's: a dunder chain is still refused
+        assertThatThrownBy(() -> sandbox.execute("x = getattr(getattr((), '__class__'), '__base__')"
+                + ".__subclasses__()")).isInstanceOf(SandboxViolationException.class);
+        intact();
+    }
+
+    @Test
+    void typingForwardReferencesAreNotEvaluatedUnchecked() throws ScriptException {
+        try (Sandbox typed = new Sandbox(SandboxConfig.builder().allowModule("typing", "*")
+                .timeout(Duration.ofSeconds(60)).build())) {
+            assertThatThrownBy(() -> typed.execute("import typing\n"
+                    + "fr = typing.get_args(typing.List[\"d.__setitem__('x', ().__class__.__base__.__subclasses__())"
+                    + " or int\"])[0]\nd = {}\nd['d'] = d\nfr._evaluate(d, d, frozenset())"))
+                    .isInstanceOf(SandboxViolationException.class).hasMessageContaining("_evaluate");
+            assertThat(typed.eval("import typing\ntyping.get_args(typing.List[int])[0] is int")).isEqualTo(true);
+        }
+    }
+
+    @Test
+    void functoolsWrapsCopiesOnlyItsOwnNamesOntoTheScriptsObjects() throws ScriptException {
+        try (Sandbox wrapping = new Sandbox(SandboxConfig.builder().allowModule("functools", "*")
+                .enable(Feature.REGEX).timeout(Duration.ofSeconds(60)).build())) {
+            // the review's escape: a trusted function's __globals__, the originals among them
+            assertThatThrownBy(() -> wrapping.execute("import functools, re\nclass Box: pass\nb = Box()\n"
+                    + "functools.update_wrapper(b, re.compile, assigned=('__globals__',), updated=())"))
+                    .isInstanceOf(SandboxViolationException.class).hasMessageContaining("__globals__");
+            assertThatThrownBy(() -> wrapping.execute("import functools, re\n"
+                    + "@functools.wraps(re.compile, assigned=('__code__',))\ndef f(): pass"))
+                    .isInstanceOf(SandboxViolationException.class);
+            // onto an object the script did not make
+            assertThatThrownBy(() -> wrapping.execute("import functools, re\n"
+                    + "functools.update_wrapper(re.Pattern, len)")).isInstanceOf(ScriptException.class)
+                    .hasMessageContaining("blocked by the sandbox");
+            // the ordinary decorator keeps working
+            assertThat(wrapping.eval("import functools\ndef deco(f):\n    @functools.wraps(f)\n"
+                    + "    def inner(*a):\n        return f(*a) + 1\n    return inner\n"
+                    + "@deco\ndef add(a, b):\n    \"adds\"\n    return a + b\n"
+                    + "[add(1, 2), add.__name__, add.__doc__, add.__wrapped__(1, 2)]"))
+                    .isEqualTo(List.of(4, "add", "adds", 3));
+        }
+    }
+
+    @Test
+    void aDataclassFieldNameFollowsTheAttributeRules() throws ScriptException {
+        try (Sandbox data = new Sandbox(SandboxConfig.builder().allowModule("dataclasses", "dataclass", "field")
+                .timeout(Duration.ofSeconds(60)).build())) {
+            for (String field : new String[] {"__globals__", "f_globals", "__dict__", "format", "obj"}) {
+                assertThatThrownBy(() -> data.execute("import dataclasses\nD = dataclasses.dataclass(type('D', (), "
+                        + "{'__module__': 'm', '__annotations__': {'" + field + "': int}}))\nD.__repr__(getattr)"))
+                        .as(field).isInstanceOf(SandboxViolationException.class);
+            }
+            assertThat(data.eval("import dataclasses\n@dataclasses.dataclass\nclass P:\n    x: int\n    y: int = 2\n"
+                    + "repr(P(1))")).isEqualTo("P(x=1, y=2)");
+        }
+    }
+
+    @Test
+    void copyCanNoLongerBeAllowed() {
+        // copy.copy set __defaults__ of the policy's getattr through a script's __reduce_ex__; deepcopy's memo
+        // handed out a module view's real __dict__
+        assertThatThrownBy(() -> SandboxConfig.builder().allowModule("copy", "copy", "deepcopy").build())
+                .hasMessageContaining("copy");
+        assertThatThrownBy(() -> SandboxConfig.builder().allowModule("enum", "global_enum").build())
+                .hasMessageContaining("global_enum");
+    }
+
+    @Test
+    void aModulesOwnAliasOfAnOriginalIsNotHandedOut() throws ScriptException {
+        // tarfile.bltn_open is the original open: the floor held (PermissionError), the view now never has it
+        try (Sandbox tar = new Sandbox(SandboxConfig.builder().allowModule("tarfile", "bltn_open", "TarInfo")
+                .timeout(Duration.ofSeconds(60)).build())) {
+            assertThatThrownBy(() -> tar.execute("from tarfile import bltn_open"))
+                    .isInstanceOf(SandboxViolationException.class).hasMessageContaining("bltn_open");
+            assertThat(tar.eval("import tarfile\nhasattr(tarfile, 'TarInfo')")).isEqualTo(true);
+        }
+    }
+
     // -- the bounded path: code reading anything but the host's plain bindings stays on the guest thread ---
     @Test
     void aGuestComparisonPlantedInTheBuiltinsNeverRunsOnTheCallersThread() throws ScriptException {

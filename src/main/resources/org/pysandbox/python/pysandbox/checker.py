@@ -105,6 +105,13 @@ DENIED_ATTRIBUTES = {
     'func_defaults': 'function defaults', 'func_dict': 'function attributes',
     'im_func': 'method internals', 'im_self': 'method internals', 'im_class': 'method internals',
     'co_code': 'bytecode', 'cell_contents': 'closure cells',
+    # EnumType._convert_(name, module, filter) reads sys.modules[module].__dict__ for any module name: the
+    # raw namespace of a trusted module, with the originals the sandbox gives it, each key shown to the
+    # filter (the guards' token); re.RegexFlag reaches it with feature 'regex' (review, 2026-12-05)
+    '_convert_': 'module namespaces (enum conversion)',
+    # typing.ForwardRef._evaluate evals its string, source the checker never saw, with the real builtins;
+    # typing.get_args hands out ForwardRef instances (review, 2026-12-05)
+    '_evaluate': 'string annotation evaluation',
 }
 
 FORMAT_METHODS = frozenset(('format', 'format_map'))

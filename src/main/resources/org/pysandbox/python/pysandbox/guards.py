@@ -420,8 +420,14 @@ def checked_formatter():
 
 
 def _plain_field_name(name, iskeyword):
-    # exact str: a subclass could answer isidentifier() truly and format itself as other source text
-    return type(name) is str and name.isidentifier() and not iskeyword(name)
+    # exact str: a subclass could answer isidentifier() truly and format itself as other source text;
+    # and a name the attribute rules allow both ways: the generated methods read and set each field raw,
+    # so a field '__globals__' read getattr.__globals__ in __eq__ and __repr__ (review, 2026-12-05)
+    if not (type(name) is str and name.isidentifier() and not iskeyword(name)):
+        return False
+    _check_name(name, loading=True)
+    _check_name(name, loading=False)
+    return name not in _GUARDED_READS_AT_RUN_TIME
 
 
 def checked_dataclass(cls=None, /, **options):
@@ -460,6 +466,36 @@ def checked_dataclass(cls=None, /, **options):
     if cls is None:
         return wrap
     return wrap(cls)
+
+
+def checked_update_wrapper(wrapper, wrapped, assigned=None, updated=None):
+    """functools.update_wrapper for guest wrappers: the real one reads and sets the attributes it is told
+    to, raw, on any object, so assigned=('__globals__',) copied a trusted function's globals, the
+    originals among them (review, 2026-12-05). Only functools' own defaults, or a part of them, and only
+    onto an object the script may change."""
+    import functools as _functools
+    assigned = _functools.WRAPPER_ASSIGNMENTS if assigned is None else _wrapper_names(assigned, 'assigned')
+    updated = _functools.WRAPPER_UPDATES if updated is None else _wrapper_names(updated, 'updated')
+    _store_guard(wrapper, '__wrapped__')
+    return _functools.update_wrapper(wrapper, wrapped, assigned, updated)
+
+
+def _wrapper_names(names, what):
+    import functools as _functools
+    allowed = _functools.WRAPPER_ASSIGNMENTS + _functools.WRAPPER_UPDATES
+    names = tuple(_exact_str(n) for n in names)
+    for name in names:
+        if type(name) is not str or name not in allowed:
+            raise _violation(OperationBlocked, 'functools.update_wrapper() with %s=%r is blocked by the sandbox: '
+                             'only the names of WRAPPER_ASSIGNMENTS and WRAPPER_UPDATES' % (what, name))
+    return names
+
+
+def checked_wraps(wrapped, assigned=None, updated=None):
+    """functools.wraps through checked_update_wrapper."""
+    def decorate(wrapper):
+        return checked_update_wrapper(wrapper, wrapped, assigned, updated)
+    return decorate
 
 
 def checked_attrgetter(attr, *attrs):

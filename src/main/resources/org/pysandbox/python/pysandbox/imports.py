@@ -53,6 +53,8 @@ _CHECKED_SYMBOLS = {
     ('operator', 'methodcaller'): lambda: _guards.checked_methodcaller,
     ('string', 'Formatter'): lambda: _guards.checked_formatter(),
     ('dataclasses', 'dataclass'): lambda: _guards.checked_dataclass,
+    ('functools', 'update_wrapper'): lambda: _guards.checked_update_wrapper,
+    ('functools', 'wraps'): lambda: _guards.checked_wraps,
 }
 NEVER = {}
 
@@ -175,6 +177,10 @@ def _module_view(name):
             continue
         if isinstance(value, _ModuleType):
             continue  # submodules are exposed only as views of their own, below
+        if not isinstance(value, type) and any(value is original for original in _ORIGINAL_FOR_TRUSTED.values()):
+            # a module's own alias of an original builtin (tarfile.bltn_open is the original open)
+            NEVER.setdefault(name, set()).add(symbol)
+            continue
         _object_setattr(view, symbol, _guard_value(_special_symbol(name, symbol, value), "'%s.%s'" % (name, symbol)))
     prefix = name + '.'
     for other in _CONFIG['modules']:

@@ -46,7 +46,7 @@ FORBIDDEN_MODULES = frozenset((
     '_weakref', 'weakref', '_ast', 'ast', 'types', 'pydoc', 'runpy', 'pkgutil', 'zipimport', '_socket',
     'socket', 'select', 'mmap', 'resource', 'pty', 'tty', 'termios', 'fcntl', 'grp', 'pwd', 'atexit',
     '_string', 'timeit', 'doctest', 'copyreg', 'linecache', 'dis', 'shelve', 'concurrent', '_sitebuiltins',
-    '_cffi_backend', '_posixshmem', 'ssl', '_ssl', 'selectors', 'jarray', 'sandbox',
+    '_cffi_backend', '_posixshmem', 'ssl', '_ssl', 'selectors', 'jarray', 'sandbox', 'copy',
 ))
 # Symbols no configuration can open, also when their module is allowed with '*'. Kept in step with
 # config.ForbiddenModules (the Java side refuses them by name when the configuration is built).
@@ -64,6 +64,8 @@ FORBIDDEN_SYMBOLS = {
     # it pastes field names (str subclasses that pass isidentifier() can format as other text) into source
     # it runs unchecked; dataclass is handed out checked (guards.checked_dataclass)
     'dataclasses': frozenset(('make_dataclass',)),
+    # they read or write the namespace of any module the script names (sys.modules[cls.__module__])
+    'enum': frozenset(('global_enum', '_simple_enum')),
 }
 # sys is never opened as a module: only the symbols a feature stands for are handed out, as safe copies
 # (see imports.SYS_SPECIALS). allowModule('sys', 'settrace') is refused.
