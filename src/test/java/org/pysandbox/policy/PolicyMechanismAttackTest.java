@@ -148,6 +148,60 @@ class PolicyMechanismAttackTest {
         intact();
     }
 
+    /**
+     * A store to a function's local ({@code o.x = v}) is written as the store guard's own first test at the
+     * site, {@code (o if getattr(type(o), MARK, False) is True else guard(o, 'x')).x = v}, which reads
+     * {@code o} twice. The test can run guest code (a metaclass's {@code __getattribute__}, which may answer
+     * True for the mark); if that code could rebind {@code o} between the two reads, a foreign object would
+     * be stored to unchecked. Attacks
+     * from reading the rewrite: the rebinding through a global, through a nested scope's nonlocal, and the
+     * names the test uses shadowed.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        // a global is not a local: its store keeps the guard call, which reads it once
+        "import re\nclass M(type):\n    def __getattribute__(c, n):\n        global o\n        o = re.RegexFlag\n"
+            + "        return True\nclass Mine(metaclass=M): pass\no = Mine()\n"
+            + "def f():\n    o.planted = 1\nf()\nf()",
+        // a local that a nested scope declares nonlocal can be rebound from another frame
+        "import re\nclass M(type):\n    def __getattribute__(c, n):\n        hook[0]()\n"
+            + "        return True\nclass Mine(metaclass=M): pass\nhook = [None]\n"
+            + "def outer():\n    o = Mine()\n    def rebind():\n        nonlocal o\n        o = re.RegexFlag\n"
+            + "    hook[0] = rebind\n    o.planted = 1\n    o.planted = 2\nouter()",
+        // the same through a class body nested in the function
+        "import re\nclass M(type):\n    def __getattribute__(c, n):\n        hook[0]()\n"
+            + "        return True\nclass Mine(metaclass=M): pass\nhook = [None]\n"
+            + "def outer():\n    o = Mine()\n    def make():\n        class K:\n            nonlocal o\n"
+            + "            o = re.RegexFlag\n    hook[0] = make\n    o.planted = 1\n    o.planted = 2\nouter()",
+    })
+    void aStoreTestedAtItsSiteNeverStoresToAnObjectItDidNotTest(String code) throws ScriptException {
+        try {
+            sandbox.execute(code);
+        } catch (ScriptException refused) {
+            // refused is as good as not planted
+        }
+        // an enum class of a trusted module: Python code, which takes new attributes when nothing checks
+        assertThat(sandbox.eval("import re\nhasattr(re.RegexFlag, 'planted')")).as(code).isEqualTo(false);
+        intact();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "import re\ndef f(o):\n    o.planted = 1\nf(re.Pattern)",
+        "import re\ndef f(o):\n    o.planted = 1\nf(re)",
+        "import datetime\ndef f(o):\n    o.planted = 1\nf(datetime.date)",
+        "import datetime\ndef f(o):\n    del o.today\nf(datetime.date)",
+        "import datetime\ndef f(o):\n    o.planted += 1\nf(datetime.date)",
+        "import re\ndef f(o, type=lambda x: f, getattr=lambda *a: True):\n    o.planted = 1\nf(re.Pattern)",
+        "import re\ndef f():\n    type = getattr = lambda *a: True\n    o = re.Pattern\n    o.planted = 1\nf()",
+        "import re\ndef f(*args, **kw):\n    o = args[0]\n    for p in (o,):\n        p.planted = 1\nf(re.Pattern)",
+    })
+    void aLocalHoldingAForeignObjectIsStillRefusedAtAStoreTestedAtItsSite(String code) throws ScriptException {
+        assertThatThrownBy(() -> sandbox.execute(code)).as(code).isInstanceOf(ScriptException.class)
+                .hasMessageContaining("blocked by the sandbox");
+        intact();
+    }
+
     // -- match: class patterns read attributes only through the same rules as getattr ---------------------
     @ParameterizedTest
     @ValueSource(strings = {

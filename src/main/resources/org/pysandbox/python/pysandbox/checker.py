@@ -43,7 +43,7 @@ def set_guard_token(token):
                  'builtins', 'match', 'none_type', 'bool', 'slot', 'depth', 'too_deep'):
         names[role] = '__pysandbox_%s_%s__' % (token, role)
     # frame counting of lambdas and generators (see guards._count_lambda, guards._count_generator)
-    for role in ('count_lambda', 'count_generator', 'module_name', 'import_star'):
+    for role in ('count_lambda', 'count_generator', 'module_name', 'import_star', 'type', 'getattr'):
         names[role] = '__pysandbox_%s_%s__' % (token, role)
     GUARD_STORE, GUARD_DICT, GUARD_FORMAT = names['store'], names['dict'], names['format']
     GUARD_OWN, GUARD_FRAME_CODE, GUARD_EXCEPTION_OBJECT = names['own'], names['frame_code'], names['exception_object']
@@ -135,6 +135,8 @@ class _Rewriter(ast.NodeTransformer):
         self.allow_future = options.get('future', False)
         self.allow_frame_code = options.get('frame_code', False)
         self._scopes = ['module']
+        # per scope, the local variables no other frame can rebind (see _own_locals)
+        self._own_locals = [frozenset()]
         self.has_try_star = False
         self._site_prefix = None
         self._sites = 0
@@ -145,10 +147,13 @@ class _Rewriter(ast.NodeTransformer):
 
     def _visit_scope(self, kind, node):
         self._scopes.append(kind)
+        self._own_locals.append(_own_locals(node) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                                else frozenset())
         try:
             self.generic_visit(node)
         finally:
             self._scopes.pop()
+            self._own_locals.pop()
 
     def visit_Lambda(self, node):
         self._visit_scope('function', node)
@@ -225,8 +230,29 @@ class _Rewriter(ast.NodeTransformer):
                 return self._guard_call(GUARD_EXCEPTION_OBJECT, node.value, node=node)
             return node
         # Stores and deletes go through the ownership guard, which hands the target back.
-        node.value = self._guard_call(GUARD_STORE, node.value, _const(attr, node), node=node.value)
+        target = node.value
+        if type(target) is ast.Name and target.id in self._own_locals[-1]:
+            node.value = self._owned_or_guarded(target, attr)
+        else:
+            node.value = self._guard_call(GUARD_STORE, target, _const(attr, node), node=target)
         return node
+
+    def _owned_or_guarded(self, name, attr):
+        """'obj.attr = v' for a local obj: the guard's own first test, written at the store site,
+        (obj if getattr(type(obj), OWNED_MARK, False) is True else store_guard(obj, 'attr')).attr = v.
+        One shared guard function saw the objects of every store site of every script: its type lookups
+        went megamorphic, and a scheduler-like kernel spent most of its time in it (issue 13). Each site
+        now keeps its own lookup. obj is read twice: only a local variable, which nothing that the test
+        may run (a metaclass's __getattribute__) can rebind, since no nested scope declares it nonlocal."""
+        def load():
+            return ast.copy_location(ast.Name(id=name.id, ctx=ast.Load()), name)
+        kind = ast.copy_location(ast.Call(func=ast.Name(id=GUARD_NAMES['type'], ctx=ast.Load()), args=[load()],
+                                          keywords=[]), name)
+        mark = ast.Call(func=ast.Name(id=GUARD_NAMES['getattr'], ctx=ast.Load()),
+                        args=[kind, _const(OWNED_MARK, name), _const(False, name)], keywords=[])
+        owned = ast.Compare(left=ast.copy_location(mark, name), ops=[ast.Is()], comparators=[_const(True, name)])
+        guarded = self._guard_call(GUARD_STORE, load(), _const(attr, name), node=name)
+        return ast.copy_location(ast.IfExp(test=ast.copy_location(owned, name), body=load(), orelse=guarded), name)
 
     def _check_attribute_name(self, node, attr, is_load):
         if attr in DENIED_ATTRIBUTES and not (attr == 'f_code' and self.allow_frame_code and is_load):
@@ -245,10 +271,12 @@ class _Rewriter(ast.NodeTransformer):
         for field in ('decorator_list', 'bases', 'keywords', 'type_params'):
             setattr(node, field, [self.visit(item) for item in getattr(node, field, ())])
         self._scopes.append('class')
+        self._own_locals.append(frozenset())
         try:
             node.body = _visit_statements(self, node.body)
         finally:
             self._scopes.pop()
+            self._own_locals.pop()
         # the mark goes after a docstring, which must stay the first statement to become __doc__
         at = 1 if node.body and _is_docstring(node.body[0]) else 0
         mark = ast.Assign(targets=[ast.Name(id=OWNED_MARK, ctx=ast.Store())], value=ast.Constant(value=True))
@@ -406,18 +434,30 @@ def _is_generator(function):
     return False
 
 
-def _makes_calls(function):
-    """True when the function's own body calls something; one that does not cannot recurse by itself,
-    so skipping its count at most doubles the real depth (which the host stack easily holds)."""
+_NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ListComp, ast.SetComp,
+                  ast.DictComp, ast.GeneratorExp)
+
+
+def _own_locals(function):
+    """The function's local variables that only its own frame can rebind: its parameters and the names it
+    assigns with a plain name target, less those it declares global or nonlocal and those any scope nested
+    in it declares nonlocal (the one way another frame rebinds a local; guests cannot write f_locals).
+    Names bound otherwise (by a nested comprehension's walrus, an import, a def) are left out: a name
+    missing here only keeps its store guard call."""
+    arguments = function.args
+    names = {a.arg for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs}
+    names.update(a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None)
     pending = list(function.body)
     while pending:
         node = pending.pop()
-        if isinstance(node, ast.Call):
-            return True
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
-        pending.extend(ast.iter_child_nodes(node))
-    return False
+        if type(node) is ast.Name and type(node.ctx) is ast.Store:
+            names.add(node.id)
+        if not isinstance(node, _NESTED_SCOPES):
+            pending.extend(ast.iter_child_nodes(node))
+    for node in ast.walk(function):
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            names.difference_update(node.names)
+    return frozenset(names)
 
 
 def _count_depth(body, node):

@@ -269,6 +269,9 @@ def _install_builtins(guarded):
     namespace[_checker.GUARD_NAMES['count_generator']] = _guards.count_generator
     namespace[_checker.GUARD_NAMES['module_name']] = _guards.module_name
     namespace[_checker.GUARD_NAMES['import_star']] = _import_star
+    # the store guard's own first test, written at a store site (checker._owned_or_guarded)
+    namespace[_checker.GUARD_NAMES['type']] = type
+    namespace[_checker.GUARD_NAMES['getattr']] = _orig_getattr
 
     view = _object_new(BuiltinsView)
     _object_setattr(view, '__name__', 'builtins')
