@@ -78,6 +78,8 @@ public final class ForbiddenModules {
                 "methodcaller");
         forbidSymbols("functools", "it makes typing evaluate string annotations, source the checker never saw, "
                 + "with the real builtins", "singledispatch", "singledispatchmethod");
+        forbidSymbols("functools", "it reads any object's __dict__ under any name the script gives it",
+                "cached_property");
         forbidSymbols("typing", "it evaluates string annotations, source the checker never saw, with the real "
                 + "builtins", "get_type_hints", "ForwardRef", "_eval_type");
         forbidSymbols("traceback", "it yields live frames, or with capture_locals the reprs of every frame's locals, "

@@ -18,7 +18,7 @@ final class PolicyScripts {
      * The modules of the policy package, in load order (each imports only those before it); the last one
      * holds the entry points the host calls.
      */
-    static final String[] MODULES = {"syntax", "lines", "checker", "errors", "state", "classes", "guards", "views", "imports",
+    static final String[] MODULES = {"syntax", "lines", "checker", "errors", "state", "classes", "guards", "views", "patches", "imports",
         "guest_builtins", "runtime"};
     static final String[] MODULE_SOURCES = java.util.Arrays.stream(MODULES).map(m -> read("pysandbox/" + m + ".py"))
             .toArray(String[]::new);

@@ -664,6 +664,113 @@ class PolicyMechanismAttackTest {
         }
     }
 
+    // -- the fourth review of 2026-12-05: trusted code doing raw attribute work for the script ---------------
+    /** The store test at the site read a local twice; a walrus in a nested comprehension rebinds it. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "import re\nT = re.RegexFlag\nclass M(type):\n    def __getattribute__(cls, name):\n        next(G[0])\n"
+            + "        return True\nclass C(metaclass=M): pass\nG = []\ndef f(o):\n"
+            + "    G.append(((o := T) for _ in [1]))\n    o.planted = 1\nf(C())",
+        "import re\nT = re.RegexFlag\nH = []\nclass M(type):\n    def __getattribute__(cls, name):\n"
+            + "        next(H[0])\n        return True\nclass C(metaclass=M): pass\ndef f(o):\n"
+            + "    outer = ((0 for o.planted in [1]) for o in [C(), T])\n    inner = next(outer)\n"
+            + "    H.append(outer)\n    list(inner)\nf(None)",
+    })
+    void aComprehensionCannotRebindALocalBetweenTheStoreTestsTwoReads(String code) throws ScriptException {
+        try {
+            sandbox.execute(code);
+        } catch (ScriptException refused) {
+            // refused is as good as not planted
+        }
+        assertThat(sandbox.eval("import re\nhasattr(re.RegexFlag, 'planted')")).as(code).isEqualTo(false);
+        intact();
+    }
+
+    /** enum.property's __get__ did getattr(self._cls_type, self.name) raw; the class is reached with -f regex. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "p = P()\np._attr_type = 'attr'\np._cls_type = getattr\np.name = '__glob' + 'als__'\np.__get__(1)",
+        "class Q(P):\n    _attr_type = 'attr'\n    _cls_type = getattr\nq = Q()\nq.name = '__glob' + 'als__'\nq.__get__(1)",
+        "class Q(P):\n    _attr_type = 'desc'\nclass V: pass\nv = V()\nv._value_ = getattr\nq = Q()\n"
+            + "q.name = '__glob' + 'als__'\nq.__get__(v)",
+        "class Q(P):\n    _attr_type = 'attr'\n    _cls_type = type(re.RegexFlag)\nq = Q()\nq.name = '_con' + 'vert_'\n"
+            + "q.__get__(1)",
+    })
+    void anEnumPropertyReadsOnlyWhatGetattrWould(String attack) {
+        String prelude = "import re\nclass E0(metaclass=type(re.RegexFlag)): pass\nclass B:\n    def foo(self): pass\n"
+                + "class E(B, E0):\n    foo = 1\nclass P(type(vars(E)['foo'])): pass\n";
+        assertThatThrownBy(() -> sandbox.execute(prelude + attack)).as(attack)
+                .isInstanceOf(SandboxViolationException.class);
+    }
+
+    @Test
+    void checkedOperatorGettersHandOutNoRawClass() throws ScriptException {
+        try (Sandbox ops = new Sandbox(SandboxConfig.builder().allowModule("operator", "*")
+                .timeout(Duration.ofSeconds(60)).build())) {
+            assertThatThrownBy(() -> ops.execute("import operator\nA = type(operator.attrgetter('real'))\n"
+                    + "g = A('__glob' + 'als__')(getattr)")).isInstanceOf(ScriptException.class);
+            assertThatThrownBy(() -> ops.execute("import operator\nA = type(operator.methodcaller('real'))\n"
+                    + "g = A('__glob' + 'als__')")).isInstanceOf(ScriptException.class);
+            assertThat(ops.eval("import operator\n[operator.attrgetter('real')(3), "
+                    + "operator.methodcaller('upper')('a'), sorted([(2, 'b'), (1, 'a')], key=operator.itemgetter(1))]"))
+                    .isEqualTo(List.of(3, "A", List.of(List.of(1, "a"), List.of(2, "b"))));
+        }
+    }
+
+    @Test
+    void cachedPropertyCanNoLongerBeAllowed() {
+        // __set_name__ takes any name, __get__ reads instance.__dict__[name] raw: EnumType's _convert_
+        assertThatThrownBy(() -> SandboxConfig.builder().allowModule("functools", "cached_property").build())
+                .hasMessageContaining("cached_property");
+    }
+
+    /** copy is forbidden, but collections.UserDict.copy and dataclasses.asdict call it from trusted code. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "import collections\nclass R(collections.UserDict):\n    __copy__ = None\n"
+            + "    def __getattribute__(self, name):\n        if name == '__reduce_ex__':\n"
+            + "            return lambda proto: (lambda: target, (), (None, {'planted': 1}))\n"
+            + "        return object.__getattribute__(self, name)\nR().copy()",
+        "import dataclasses\nclass R:\n    def __getattribute__(self, name):\n        if name == '__reduce_ex__':\n"
+            + "            return lambda proto: (lambda: target, (), (None, {'planted': 1}))\n"
+            + "        return object.__getattribute__(self, name)\n@dataclasses.dataclass\nclass D:\n    a: object\n"
+            + "dataclasses.asdict(D(R()))",
+        "import dataclasses\nclass R:\n    def __getattribute__(self, name):\n        if name == '__reduce_ex__':\n"
+            + "            return lambda proto: (R, (), {'__class__': target})\n"
+            + "        return object.__getattribute__(self, name)\n@dataclasses.dataclass\nclass D:\n    a: object\n"
+            + "dataclasses.asdict(D(R()))",
+    })
+    void copyReachedThroughTrustedCodeChangesOnlyTheScriptsObjects(String attack) throws ScriptException {
+        try (Sandbox trusted = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX)
+                .allowModule("collections", "UserDict").allowModule("dataclasses", "dataclass", "asdict")
+                .timeout(Duration.ofSeconds(60)).build())) {
+            assertThatThrownBy(() -> trusted.execute("import re\ntarget = re.RegexFlag\n" + attack)).as(attack)
+                    .isInstanceOf(SandboxViolationException.class);
+            assertThat(trusted.eval("import re\nhasattr(re.RegexFlag, 'planted')")).isEqualTo(false);
+            // ordinary copies through the same paths keep working
+            assertThat(trusted.eval("import collections, dataclasses\nclass U(collections.UserDict): pass\n"
+                    + "u = U(a=1)\nu.extra = 2\nc = u.copy()\n@dataclasses.dataclass\nclass P:\n    x: int\n"
+                    + "    y: list\n[dict(c), c.extra, dataclasses.asdict(P(1, [P(2, [])]))]"))
+                    .isEqualTo(List.of(Map.of("a", 1), 2, Map.of("x", 1, "y", List.of(Map.of("x", 2, "y", List.of())))));
+        }
+    }
+
+    @Test
+    void aDataclassDocstringIsWrittenWithoutInspect() throws ScriptException {
+        // the real dataclass evals a faked __text_signature__ in the module __module__ names (the token leaked)
+        try (Sandbox data = new Sandbox(SandboxConfig.builder().allowModule("dataclasses", "dataclass")
+                .timeout(Duration.ofSeconds(60)).build())) {
+            Object doc = data.eval("import dataclasses\nclass Sig:\n    __module__ = 'pysandbox.checker'\n"
+                    + "    def __get__(self, obj, cls=None): return self\n    def __call__(self, *a): pass\n"
+                    + "    def __getattr__(self, name):\n        if name == '__text_signature__':\n"
+                    + "            return '(self, x=GUARD_MATCH)'\n        raise AttributeError(name)\n"
+                    + "@dataclasses.dataclass\nclass C:\n    __init__ = Sig()\nC.__doc__");
+            assertThat(String.valueOf(doc)).doesNotContain("__pysandbox_").isEqualTo("C()");
+            assertThat(data.eval("import dataclasses\n@dataclasses.dataclass\nclass P:\n    x: int\n    y: int = 2\n"
+                    + "P.__doc__")).isEqualTo("P(x: int, y: int = 2)");
+        }
+    }
+
     // -- the bounded path: code reading anything but the host's plain bindings stays on the guest thread ---
     @Test
     void aGuestComparisonPlantedInTheBuiltinsNeverRunsOnTheCallersThread() throws ScriptException {

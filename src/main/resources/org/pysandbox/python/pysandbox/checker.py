@@ -112,6 +112,10 @@ DENIED_ATTRIBUTES = {
     # typing.ForwardRef._evaluate evals its string, source the checker never saw, with the real builtins;
     # typing.get_args hands out ForwardRef instances (review, 2026-12-05)
     '_evaluate': 'string annotation evaluation',
+    # enum.property.__get__ returns getattr(self._cls_type, self.name), raw, when _attr_type is 'attr'; a
+    # script's subclass of it set all three (the class is reached through an EnumType member; review,
+    # 2026-12-05)
+    '_attr_type': 'enum property internals', '_cls_type': 'enum property internals',
 }
 
 FORMAT_METHODS = frozenset(('format', 'format_map'))
@@ -154,6 +158,18 @@ class _Rewriter(ast.NodeTransformer):
         finally:
             self._scopes.pop()
             self._own_locals.pop()
+
+    def _visit_comprehension(self, node):
+        # its own scope: a store site in it (a 'for o.x in' target) sees the comprehension's names, never
+        # the function's locals
+        self._own_locals.append(frozenset())
+        try:
+            self.generic_visit(node)
+        finally:
+            self._own_locals.pop()
+        return node
+
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _visit_comprehension
 
     def visit_Lambda(self, node):
         self._visit_scope('function', node)
@@ -457,6 +473,11 @@ def _own_locals(function):
     for node in ast.walk(function):
         if isinstance(node, (ast.Global, ast.Nonlocal)):
             names.difference_update(node.names)
+        elif type(node) is ast.NamedExpr and type(node.target) is ast.Name:
+            # a walrus in a nested comprehension binds the function's local from the comprehension's frame,
+            # which may run later, from anywhere (a generator expression resumed by a metaclass; review,
+            # 2026-12-05)
+            names.discard(node.target.id)
     return frozenset(names)
 
 

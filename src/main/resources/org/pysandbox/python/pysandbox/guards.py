@@ -430,6 +430,12 @@ def _plain_field_name(name, iskeyword):
     return name not in _GUARDED_READS_AT_RUN_TIME
 
 
+def _field_text(field, missing):
+    kind = field.type
+    text = field.name + (': ' + kind.__name__ if type(kind) is type else ': ' + kind if type(kind) is str else '')
+    return text + (' = ' + repr(field.default) if field.default is not missing else '')
+
+
 def checked_dataclass(cls=None, /, **options):
     """dataclasses.dataclass for guest classes: the real one pastes each field name (a key of the class's
     __annotations__, or the name of a base's field) into source it runs unchecked with the real builtins,
@@ -461,7 +467,17 @@ def checked_dataclass(cls=None, /, **options):
                 if not _plain_field_name(name, iskeyword):
                     raise _violation(OperationBlocked, 'dataclass() is blocked by the sandbox for the field '
                                      'name %r: field names must be plain identifiers' % (name,))
-        return _dataclasses.dataclass(**options)(c)
+        # without a docstring the real one writes one from inspect.signature(cls), which evals a
+        # __text_signature__ the class can fake (an __init__ descriptor with a __getattr__) in the module
+        # its __module__ names: the policy's own (review, 2026-12-05). The doc is written here instead.
+        pending = _orig_getattr(c, '__dict__').get('__doc__') is None
+        if pending:
+            type.__setattr__(c, '__doc__', c.__name__)
+        made = _dataclasses.dataclass(**options)(c)
+        if pending and isinstance(made, type):
+            type.__setattr__(made, '__doc__', '%s(%s)' % (made.__name__, ', '.join(
+                _field_text(f, _dataclasses.MISSING) for f in _dataclasses.fields(made) if f.init)))
+        return made
 
     if cls is None:
         return wrap
@@ -509,7 +525,12 @@ def checked_attrgetter(attr, *attrs):
             if part in _GUARDED_READS_AT_RUN_TIME:
                 raise _violation(AttributeBlocked, "operator.attrgetter('%s') is blocked by the sandbox: use "
                                  "getattr()" % part)
-    return _operator.attrgetter(attr, *attrs)
+    getter = _operator.attrgetter(attr, *attrs)
+
+    # a function, not the attrgetter: type() of one is the unchecked constructor (review, 2026-12-05)
+    def attrgetter(obj):
+        return getter(obj)
+    return attrgetter
 
 
 def checked_methodcaller(name, *args, **kwargs):
@@ -520,11 +541,16 @@ def checked_methodcaller(name, *args, **kwargs):
     _check_name(name)
     if name in _GUARDED_READS_AT_RUN_TIME:
         raise _violation(AttributeBlocked, "operator.methodcaller('%s') is blocked by the sandbox" % name)
-    return _operator.methodcaller(name, *args, **kwargs)
+    caller = _operator.methodcaller(name, *args, **kwargs)
+
+    def methodcaller(obj):
+        return caller(obj)
+    return methodcaller
 
 
 _GUARDED_READS_AT_RUN_TIME = frozenset(('__dict__', 'format', 'format_map', 'obj', 'f_code', '__setattr__',
                                         '__delattr__', '__getattribute__', '__getattr__'))
+GUARDED_READS_AT_RUN_TIME = _GUARDED_READS_AT_RUN_TIME
 
 
 def _safe_format(template, *args, **kwargs):
@@ -749,6 +775,8 @@ slot_guard = _slot_guard
 match_guard = _match_guard
 own = _own
 may_change = _may_change
+describe = _describe
+OWNED_MARK = _OWNED_MARK
 store_guard = _store_guard
 dict_guard = _dict_guard
 exact_str = _exact_str

@@ -5,6 +5,7 @@ import sys as _sys
 
 from pysandbox.errors import ImportBlocked, OperationBlocked, violation as _violation
 from pysandbox import guards as _guards
+from pysandbox import patches as _patches
 from pysandbox.guards import exact_str as _exact_str, guest_getframe as _guest_getframe
 from pysandbox.views import (ReadOnlyModule, ReadOnlyMapping, StreamView, made_by_sandbox as _made_by_sandbox,
                              UNAVAILABLE as _UNAVAILABLE, NOT_ITS_OWN as _NOT_ITS_OWN)
@@ -366,6 +367,7 @@ class _TrustedLoader(object):
         _KEEP_ALIVE.append(namespace)
         _give_originals(namespace)
         self._loader.exec_module(module)
+        _patches.patch(module)
 
     def __getattr__(self, name):
         return getattr(self._loader, name)

@@ -11,6 +11,7 @@ import sys as _sys
 from pysandbox import checker as _checker
 from pysandbox import lines as _lines
 from pysandbox import guards as _guards
+from pysandbox import patches as _patches
 from pysandbox.guards import check_name as _check_name, hide_real_builtins as _hide_real_builtins
 from pysandbox.errors import (SandboxViolation, OperationBlocked, violation as _violation, refuse_read_only,
                               refuse_missing, refuse_call)
@@ -70,6 +71,7 @@ def setup(config_json):
     # tracebacks read guest source lines through linecache: the sandbox's own (see lines.py)
     _LINECACHE[0] = _sys.modules['linecache'] = _lines
     _register_trusted_modules()
+    _patches.patch_loaded()
     _sys.meta_path.insert(0, _TrustedLoaderFinder())
     _neutralise_process_functions()
     # Hide host paths and the environment from anything that could print them.

@@ -59,7 +59,7 @@ FORBIDDEN_SYMBOLS = {
                      'spawnle', 'posix_spawn', 'posix_spawnp', 'environ', 'environb', 'getenv', 'getenvb', 'putenv',
                      'unsetenv', 'register_at_fork')),
     # they evaluate string annotations (source the checker never saw) with the real builtins
-    'functools': frozenset(('singledispatch', 'singledispatchmethod')),
+    'functools': frozenset(('singledispatch', 'singledispatchmethod', 'cached_property')),
     'typing': frozenset(('get_type_hints', 'ForwardRef', '_eval_type')),
     # it pastes field names (str subclasses that pass isidentifier() can format as other text) into source
     # it runs unchecked; dataclass is handed out checked (guards.checked_dataclass)

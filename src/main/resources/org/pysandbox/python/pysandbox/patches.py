@@ -1,0 +1,88 @@
+"""Trusted standard-library code that does raw attribute work with names or targets a script controls,
+made to follow the policy's rules inside the context. Trusted modules resolve the original builtins,
+so a raw getattr or setattr there is one step from the policy's own namespace (reviews of 2026-12-05).
+Applied to modules already loaded at set-up and, through the trusted loader, to modules loaded later."""
+
+import sys as _sys
+
+from pysandbox.errors import AttributeBlocked, ReadOnlyError, violation as _violation
+from pysandbox import guards as _guards
+from pysandbox.state import orig_getattr as _orig_getattr
+
+
+def _patch_enum(enum):
+    """enum.property.__get__ returns getattr(self._cls_type, self.name), or getattr(instance._value_,
+    self.name), raw; a script's subclass of it (reached through an EnumType member with -f regex) set
+    all three, and read __globals__ off the guest's getattr."""
+    prop = enum.property
+    original = prop.__get__
+
+    def __get__(self, instance, ownerclass=None):
+        if instance is not None and _orig_getattr(self, 'fget', None) is None:
+            name = _orig_getattr(self, 'name', None)
+            if type(name) is not str:
+                raise AttributeError('enum property without a name')
+            _guards.check_name(name)
+            if name in _guards.GUARDED_READS_AT_RUN_TIME:
+                raise _violation(AttributeBlocked, "reading '%s' through an enum property is blocked by the "
+                                 "sandbox" % name)
+        return original(self, instance, ownerclass)
+    __get__.__qualname__ = original.__qualname__
+    prop.__get__ = __get__
+
+
+def _patch_copy(copy):
+    """copy's _reconstruct applies a reduction's state with raw setattr and __dict__.update to whatever its
+    callable returns. For an object of the script's own class the reduction is the script's (its
+    __reduce_ex__, or a __getattribute__ that hands one out), so the object it makes must be one the
+    script may change, and the names it sets must pass the attribute rules. collections.UserDict.copy
+    and dataclasses.asdict reach it without copy being allowed."""
+    original = copy._reconstruct
+
+    def _reconstruct(x, memo, func, args, state=None, listiter=None, dictiter=None, **options):
+        if (state is not None or listiter is not None or dictiter is not None) \
+                and _orig_getattr(type(x), _guards.OWNED_MARK, False) is True:
+            _check_state_names(state)
+            make = func
+
+            def func(*arguments):
+                made = make(*arguments)
+                if not _guards.may_change(made):
+                    raise _violation(ReadOnlyError, 'copying an object whose reduction returns %s is blocked '
+                                     'by the sandbox: only objects created by the script can be changed'
+                                     % _guards.describe(made))
+                return made
+        return original(x, memo, func, args, state, listiter, dictiter, **options)
+    copy._reconstruct = _reconstruct
+
+
+def _check_state_names(state):
+    parts = state if type(state) is tuple and len(state) == 2 else (state,)
+    for part in parts:
+        if part is None:
+            continue
+        if type(part) is not dict:
+            raise _violation(ReadOnlyError, 'copying with a reduction state that is not a dict is blocked by '
+                             'the sandbox')
+        for key in part:
+            _guards.check_name(_guards.exact_str(key), loading=False)
+
+
+_PATCHES = {'enum': _patch_enum, 'copy': _patch_copy}
+_DONE = set()
+
+
+def patch(module):
+    """Called for each trusted module as it is loaded (and for those loaded before set-up)."""
+    name = getattr(module, '__name__', None)
+    apply = _PATCHES.get(name)
+    if apply is not None and name not in _DONE and _sys.modules.get(name) is module:
+        _DONE.add(name)
+        apply(module)
+
+
+def patch_loaded():
+    for name in _PATCHES:
+        module = _sys.modules.get(name)
+        if module is not None:
+            patch(module)
