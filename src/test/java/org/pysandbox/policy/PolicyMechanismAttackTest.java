@@ -634,9 +634,10 @@ class PolicyMechanismAttackTest {
         try (Sandbox data = new Sandbox(SandboxConfig.builder().allowModule("dataclasses", "dataclass", "field")
                 .timeout(Duration.ofSeconds(60)).build())) {
             for (String field : new String[] {"__globals__", "f_globals", "__dict__", "format", "obj"}) {
-                assertThatThrownBy(() -> data.execute("import dataclasses\nD = dataclasses.dataclass(type('D', (), "
-                        + "{'__module__': 'm', '__annotations__': {'" + field + "': int}}))\nD.__repr__(getattr)"))
-                        .as(field).isInstanceOf(SandboxViolationException.class);
+                assertThatThrownBy(() -> data.execute("import dataclasses\nclass D:\n    __annotations__ = {'"
+                        + field + "': int}\nD = dataclasses.dataclass(D)\nD.__repr__(getattr)"))
+                        .as(field).isInstanceOf(SandboxViolationException.class)
+                        .hasMessageContaining(field);
             }
             assertThat(data.eval("import dataclasses\n@dataclasses.dataclass\nclass P:\n    x: int\n    y: int = 2\n"
                     + "repr(P(1))")).isEqualTo("P(x=1, y=2)");
@@ -768,6 +769,59 @@ class PolicyMechanismAttackTest {
             assertThat(String.valueOf(doc)).doesNotContain("__pysandbox_").isEqualTo("C()");
             assertThat(data.eval("import dataclasses\n@dataclasses.dataclass\nclass P:\n    x: int\n    y: int = 2\n"
                     + "P.__doc__")).isEqualTo("P(x: int, y: int = 2)");
+        }
+    }
+
+    // -- the fifth review of 2026-12-05: the fixes above attacked again -------------------------------------
+    /** The first enum.property fix checked the fields and called the original, which read them again. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "class Q(P):\n    _attr_type = 'attr'\n    _cls_type = getattr\n    @property\n    def name(self):\n"
+            + "        n[0] += 1\n        return '__name__' if n[0] == 1 else '__glob' + 'als__'\n"
+            + "    @name.setter\n    def name(self, v): pass\n",
+        "class Q(P):\n    _attr_type = 'attr'\n    _cls_type = getattr\n    name = '__glob' + 'als__'\n"
+            + "    @property\n    def fget(self):\n        n[0] += 1\n        return print if n[0] == 1 else None\n"
+            + "    @fget.setter\n    def fget(self, v): pass\n",
+    })
+    void anEnumPropertyReadsEachFieldOnce(String subclass) {
+        String prelude = "import re\nclass E0(metaclass=type(re.RegexFlag)): pass\nclass B:\n    def foo(self): pass\n"
+                + "class E(B, E0):\n    foo = 1\nP = type(vars(E)['foo'])\nn = [0]\n";
+        Object got;
+        try {
+            got = sandbox.eval(prelude + subclass + "type(Q().__get__(1)).__name__");
+        } catch (ScriptException refused) {
+            got = "refused";
+        }
+        assertThat(got).as(subclass).isIn("refused", "str", "NoneType");
+    }
+
+    @Test
+    void theFixesOfTheReviewsHoldAgainstTheirOwnBypasses() throws ScriptException {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX, Feature.ENCODINGS, Feature.CODECS)
+                .allowModule("functools", "update_wrapper", "wraps").allowModule("collections", "UserDict")
+                .allowModule("dataclasses", "dataclass", "asdict").timeout(Duration.ofSeconds(120)).build())) {
+            // update_wrapper copied a trusted class's raw __dict__ (StreamWriter.__getattr__, whose default is
+            // the original getattr) onto the script's function
+            assertThat(s.eval("import functools\nimport encodings.utf_8 as u8\ndef w(): pass\n"
+                    + "functools.update_wrapper(w, u8.StreamWriter.mro()[1])\n'__getattr__' in vars(w)"))
+                    .isEqualTo(false);
+            // copy's check trusted only marked classes: three-argument type() makes an unmarked one
+            assertThatThrownBy(() -> s.execute("import collections, re\ntarget = re.RegexFlag\n"
+                    + "R = type('R', (collections.UserDict,), {'__copy__': None, '__reduce_ex__': lambda self, p: "
+                    + "(lambda: target, (), (None, {'planted': 1}))})\nR().copy()"))
+                    .isInstanceOf(SandboxViolationException.class);
+            assertThatThrownBy(() -> s.execute("import dataclasses, re\ntarget = re.RegexFlag\n"
+                    + "R = type('R', (), {'__reduce_ex__': lambda self, p: (lambda: target, (), (None, {'planted': 1}))})\n"
+                    + "@dataclasses.dataclass\nclass D:\n    a: object\ndataclasses.asdict(D(R()))"))
+                    .isInstanceOf(SandboxViolationException.class);
+            assertThat(s.eval("import re\nhasattr(re.RegexFlag, 'planted')")).isEqualTo(false);
+            // dataclass() changed any class: the module views' (every view unhashable), a trusted codec class
+            for (String target : new String[] {"type(re)", "codecs.IncrementalEncoder", "re.RegexFlag"}) {
+                assertThatThrownBy(() -> s.execute("import dataclasses, re, codecs\ndataclasses.dataclass(" + target
+                        + ")")).as(target).isInstanceOf(SandboxViolationException.class);
+            }
+            assertThat(s.eval("import re, codecs\n[hash(re) == hash(re), codecs.IncrementalEncoder('strict').errors]"))
+                    .isEqualTo(List.of(true, "strict"));
         }
     }
 

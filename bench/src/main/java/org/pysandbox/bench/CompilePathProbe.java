@@ -22,7 +22,9 @@ import org.pysandbox.policy.JitStatus;
  * checker's rewrite from a tree (what the sandbox does) or from the rewritten tree's text. The variants
  * run in turns for the time given; the table has the median and minimum of each call's time over the
  * second half. A probe for BENCHMARKS.md, not a sandbox: the code runs unchecked, with the policy's
- * builtins installed.
+ * builtins installed, its {@code __build_class__} among them. So since 2026-12-05 the "syntax tree"
+ * column no longer shows GraalPy's own penalty for classes compiled from a tree (the class dictionary
+ * cell, BENCHMARKS.md): the policy's class builder drops that cell for every variant.
  *
  * <pre>CompilePathProbe kernel.py n seconds</pre>
  */

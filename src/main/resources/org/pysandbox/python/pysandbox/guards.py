@@ -9,7 +9,7 @@ from pysandbox import checker as _checker
 from pysandbox.errors import (AttributeBlocked, OperationBlocked, ReadOnlyError, violation as _violation)
 from pysandbox.state import (CONFIG as _CONFIG, BUILTINS_VIEW as _BUILTINS_VIEW, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES,
                              ORIGINAL as _ORIGINAL, orig_getattr as _orig_getattr, orig_setattr as _orig_setattr,
-                             orig_delattr as _orig_delattr, object_setattr as _object_setattr,
+                             orig_delattr as _orig_delattr, orig_dir as _orig_dir, object_setattr as _object_setattr,
                              type_setattr as _type_setattr, FunctionType as _FunctionType, ModuleType as _ModuleType,
                              MISSING as _MISSING)
 import builtins as _builtins
@@ -148,9 +148,6 @@ def _guest_vars(*args):
 
 def _guest_globals():
     return _caller_namespace(_sys._getframe(1).f_globals)
-
-
-_orig_dir = _ORIGINAL['dir']
 
 
 def _guest_dir(*args):
@@ -446,7 +443,12 @@ def checked_dataclass(cls=None, /, **options):
     from keyword import iskeyword
 
     def wrap(c):
-        if not isinstance(c, type) or any(type(b) is not type for b in _orig_getattr(c, '__mro__')):
+        if not isinstance(c, type) or not _may_change(c):
+            # it adds methods and attributes to the class: the module views' class, a trusted class (third
+            # review)
+            raise _violation(ReadOnlyError, 'dataclass() is blocked by the sandbox for %s: only classes '
+                             'created by the script can be changed' % _describe(c))
+        if any(type(b) is not type for b in _orig_getattr(c, '__mro__')):
             raise _violation(OperationBlocked, 'dataclass() is blocked by the sandbox for a class with a metaclass')
         for b in _orig_getattr(c, '__mro__'):
             namespace = _orig_getattr(b, '__dict__')
@@ -493,6 +495,11 @@ def checked_update_wrapper(wrapper, wrapped, assigned=None, updated=None):
     assigned = _functools.WRAPPER_ASSIGNMENTS if assigned is None else _wrapper_names(assigned, 'assigned')
     updated = _functools.WRAPPER_UPDATES if updated is None else _wrapper_names(updated, 'updated')
     _store_guard(wrapper, '__wrapped__')
+    if not _may_change(wrapped):
+        # its __dict__ (a trusted class's raw methods, with the originals as defaults) and its
+        # __annotations__ would be handed over as they are, not copied (third review)
+        assigned = tuple(n for n in assigned if n not in ('__annotations__', '__type_params__'))
+        updated = ()
     return _functools.update_wrapper(wrapper, wrapped, assigned, updated)
 
 

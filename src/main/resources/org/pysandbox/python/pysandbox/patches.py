@@ -13,20 +13,28 @@ from pysandbox.state import orig_getattr as _orig_getattr
 def _patch_enum(enum):
     """enum.property.__get__ returns getattr(self._cls_type, self.name), or getattr(instance._value_,
     self.name), raw; a script's subclass of it (reached through an EnumType member with -f regex) set
-    all three, and read __globals__ off the guest's getattr."""
+    all three, and read __globals__ off the guest's getattr. The replacement reads each field once (a
+    subclass's property could answer a check and the original differently; third review) and reads
+    through the guest's getattr."""
     prop = enum.property
     original = prop.__get__
 
     def __get__(self, instance, ownerclass=None):
-        if instance is not None and _orig_getattr(self, 'fget', None) is None:
-            name = _orig_getattr(self, 'name', None)
-            if type(name) is not str:
-                raise AttributeError('enum property without a name')
-            _guards.check_name(name)
-            if name in _guards.GUARDED_READS_AT_RUN_TIME:
-                raise _violation(AttributeBlocked, "reading '%s' through an enum property is blocked by the "
-                                 "sandbox" % name)
-        return original(self, instance, ownerclass)
+        if instance is None:
+            return original(self, instance, ownerclass)
+        fget = _orig_getattr(self, 'fget', None)
+        if fget is not None:
+            return fget(instance)
+        attr_type = _orig_getattr(self, '_attr_type', None)
+        name = _orig_getattr(self, 'name', None)
+        if attr_type == 'attr':
+            return _guards.guest_getattr(_orig_getattr(self, '_cls_type', None), name)
+        if attr_type == 'desc':
+            return _guards.guest_getattr(_guards.guest_getattr(instance, '_value_'), name)
+        try:
+            return _guards.guest_getattr(ownerclass, '_member_map_')[name]
+        except KeyError:
+            raise AttributeError('%r has no attribute %r' % (ownerclass, name)) from None
     __get__.__qualname__ = original.__qualname__
     prop.__get__ = __get__
 
@@ -40,8 +48,7 @@ def _patch_copy(copy):
     original = copy._reconstruct
 
     def _reconstruct(x, memo, func, args, state=None, listiter=None, dictiter=None, **options):
-        if (state is not None or listiter is not None or dictiter is not None) \
-                and _orig_getattr(type(x), _guards.OWNED_MARK, False) is True:
+        if (state is not None or listiter is not None or dictiter is not None) and not _trusted_class(type(x)):
             _check_state_names(state)
             make = func
 
@@ -54,6 +61,19 @@ def _patch_copy(copy):
                 return made
         return original(x, memo, func, args, state, listiter, dictiter, **options)
     copy._reconstruct = _reconstruct
+
+
+def _trusted_class(cls):
+    """A class a trusted module defines under its own name, so that its reduction is trusted code. Not a
+    class of the script's: those with the ownership mark, and those three-argument type() made (no mark;
+    third review), whose module and name lead elsewhere or nowhere."""
+    if _orig_getattr(cls, _guards.OWNED_MARK, False) is True:
+        return False
+    module = _sys.modules.get(_orig_getattr(cls, '__module__', None))
+    found = module
+    for part in str(_orig_getattr(cls, '__qualname__', '')).split('.'):
+        found = _orig_getattr(found, part, None)
+    return module is not None and found is cls
 
 
 def _check_state_names(state):

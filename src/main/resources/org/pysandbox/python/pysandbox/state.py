@@ -15,6 +15,7 @@ orig_eval = ORIGINAL['eval']
 orig_open = ORIGINAL['open']
 orig_print = ORIGINAL['print']
 orig_input = ORIGINAL['input']
+orig_dir = ORIGINAL['dir']
 object_setattr = object.__setattr__
 object_getattribute = object.__getattribute__
 object_new = object.__new__
