@@ -173,6 +173,15 @@ class PolicyMechanismAttackTest {
             + "        return True\nclass Mine(metaclass=M): pass\nhook = [None]\n"
             + "def outer():\n    o = Mine()\n    def make():\n        class K:\n            nonlocal o\n"
             + "            o = re.RegexFlag\n    hook[0] = make\n    o.planted = 1\n    o.planted = 2\nouter()",
+        // a walrus in a nested comprehension, resumed by the metaclass, rebinds the function's local (fourth
+        // review); and a 'for o.x in' target inside a comprehension
+        "import re\nT = re.RegexFlag\nclass M(type):\n    def __getattribute__(cls, name):\n        next(G[0])\n"
+            + "        return True\nclass C(metaclass=M): pass\nG = []\ndef f(o):\n"
+            + "    G.append(((o := T) for _ in [1]))\n    o.planted = 1\nf(C())",
+        "import re\nT = re.RegexFlag\nH = []\nclass M(type):\n    def __getattribute__(cls, name):\n"
+            + "        next(H[0])\n        return True\nclass C(metaclass=M): pass\ndef f(o):\n"
+            + "    outer = ((0 for o.planted in [1]) for o in [C(), T])\n    inner = next(outer)\n"
+            + "    H.append(outer)\n    list(inner)\nf(None)",
     })
     void aStoreTestedAtItsSiteNeverStoresToAnObjectItDidNotTest(String code) throws ScriptException {
         try {
@@ -666,27 +675,6 @@ class PolicyMechanismAttackTest {
     }
 
     // -- the fourth review of 2026-12-05: trusted code doing raw attribute work for the script ---------------
-    /** The store test at the site read a local twice; a walrus in a nested comprehension rebinds it. */
-    @ParameterizedTest
-    @ValueSource(strings = {
-        "import re\nT = re.RegexFlag\nclass M(type):\n    def __getattribute__(cls, name):\n        next(G[0])\n"
-            + "        return True\nclass C(metaclass=M): pass\nG = []\ndef f(o):\n"
-            + "    G.append(((o := T) for _ in [1]))\n    o.planted = 1\nf(C())",
-        "import re\nT = re.RegexFlag\nH = []\nclass M(type):\n    def __getattribute__(cls, name):\n"
-            + "        next(H[0])\n        return True\nclass C(metaclass=M): pass\ndef f(o):\n"
-            + "    outer = ((0 for o.planted in [1]) for o in [C(), T])\n    inner = next(outer)\n"
-            + "    H.append(outer)\n    list(inner)\nf(None)",
-    })
-    void aComprehensionCannotRebindALocalBetweenTheStoreTestsTwoReads(String code) throws ScriptException {
-        try {
-            sandbox.execute(code);
-        } catch (ScriptException refused) {
-            // refused is as good as not planted
-        }
-        assertThat(sandbox.eval("import re\nhasattr(re.RegexFlag, 'planted')")).as(code).isEqualTo(false);
-        intact();
-    }
-
     /** enum.property's __get__ did getattr(self._cls_type, self.name) raw; the class is reached with -f regex. */
     @ParameterizedTest
     @ValueSource(strings = {
