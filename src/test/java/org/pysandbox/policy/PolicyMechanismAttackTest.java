@@ -813,6 +813,31 @@ class PolicyMechanismAttackTest {
         }
     }
 
+    /** The fourth review: copy's reduction read from the object's own __dict__, and EnumType's member builder. */
+    @Test
+    void reductionsAndEnumMembersChangeOnlyTheScriptsObjects() throws ScriptException {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX).allowModule("collections", "UserDict")
+                .allowModule("enum", "Enum", "IntEnum", "auto").timeout(Duration.ofSeconds(120)).build())) {
+            // an exception's __dict__ is the script's: a __reduce_ex__ there wins over the trusted class's
+            assertThatThrownBy(() -> s.execute("import re\nfrom collections import UserDict\ne = ValueError('x')\n"
+                    + "e.data = {}\ne.__dict__['__reduce_ex__'] = lambda p: (lambda: re.RegexFlag, (), "
+                    + "(None, {'planted': 1}))\nUserDict.copy(e)")).isInstanceOf(SandboxViolationException.class);
+            // EnumType sets _name_/_value_ raw on whatever a member's __new__ returns (feature regex alone)
+            for (String target : new String[] {"re.RegexFlag", "getattr", "re.I"}) {
+                assertThatThrownBy(() -> s.execute("import re\nclass E(metaclass=type(re.RegexFlag)):\n"
+                        + "    def __new__(cls, *a):\n        return " + target + "\n    planted = 7\n"))
+                        .as(target).isInstanceOf(SandboxViolationException.class);
+            }
+            assertThat(s.eval("import re\n[hasattr(re.RegexFlag, 'planted'), re.RegexFlag._name_ if "
+                    + "hasattr(re.RegexFlag, '_name_') else None, re.I.name]")).isEqualTo(java.util.Arrays.asList(false, null, "IGNORECASE"));
+            // the script's own enums keep working, with a __new__ of their own too
+            assertThat(s.eval("import enum\nclass C(enum.Enum):\n    RED = 1\n    GREEN = enum.auto()\n"
+                    + "class N(enum.IntEnum):\n    A = 1\nclass P(enum.Enum):\n    def __new__(cls, v):\n"
+                    + "        o = object.__new__(cls)\n        o._value_ = v * 10\n        return o\n    Q = 1\n"
+                    + "[C(1).name, C.GREEN.value, N.A + 1, P.Q.value]")).isEqualTo(List.of("RED", 2, 2, 10));
+        }
+    }
+
     // -- the bounded path: code reading anything but the host's plain bindings stays on the guest thread ---
     @Test
     void aGuestComparisonPlantedInTheBuiltinsNeverRunsOnTheCallersThread() throws ScriptException {

@@ -37,6 +37,35 @@ def _patch_enum(enum):
             raise AttributeError('%r has no attribute %r' % (ownerclass, name)) from None
     __get__.__qualname__ = original.__qualname__
     prop.__get__ = __get__
+    _patch_enum_members(enum)
+
+
+def _patch_enum_members(enum):
+    """EnumType sets _name_, _value_, __objclass__ and _sort_order_ raw on whatever a class's __new__
+    returns for a member, and calls its __init__: a script's enum (EnumType is type(re.RegexFlag)) made
+    them on re.RegexFlag or the guest's getattr (fourth review). For a class of the script's, each member
+    must be an object the script may change."""
+    proto = enum._proto_member
+    original = proto.__set_name__
+
+    def __set_name__(self, enum_class, member_name):
+        if _orig_getattr(enum_class, _guards.OWNED_MARK, False) is not True:
+            return original(self, enum_class, member_name)
+        new = _orig_getattr(enum_class, '_new_member_')
+
+        def checked_new(*args, **kwargs):
+            made = new(*args, **kwargs)
+            if not _guards.may_change(made):
+                raise _violation(ReadOnlyError, 'an enum member that is %s is blocked by the sandbox: only '
+                                 'objects created by the script can be changed' % _guards.describe(made))
+            return made
+        type.__setattr__(enum_class, '_new_member_', checked_new)
+        try:
+            return original(self, enum_class, member_name)
+        finally:
+            type.__setattr__(enum_class, '_new_member_', new)
+    __set_name__.__qualname__ = original.__qualname__
+    proto.__set_name__ = __set_name__
 
 
 def _patch_copy(copy):
@@ -48,7 +77,7 @@ def _patch_copy(copy):
     original = copy._reconstruct
 
     def _reconstruct(x, memo, func, args, state=None, listiter=None, dictiter=None, **options):
-        if (state is not None or listiter is not None or dictiter is not None) and not _trusted_class(type(x)):
+        if (state is not None or listiter is not None or dictiter is not None) and not _trusted_reduction(x):
             _check_state_names(state)
             make = func
 
@@ -61,6 +90,18 @@ def _patch_copy(copy):
                 return made
         return original(x, memo, func, args, state, listiter, dictiter, **options)
     copy._reconstruct = _reconstruct
+
+
+# copy looks these up on the object, so an entry in its own __dict__ wins over its class's (an exception's
+# __dict__ is the script's to fill; fourth review)
+_REDUCTION_NAMES = ('__reduce_ex__', '__reduce__', '__getstate__', '__copy__', '__deepcopy__', '__class__')
+
+
+def _trusted_reduction(x):
+    if not _trusted_class(type(x)):
+        return False
+    own = _orig_getattr(x, '__dict__', None)
+    return not (type(own) is dict and any(name in own for name in _REDUCTION_NAMES))
 
 
 def _trusted_class(cls):
