@@ -160,12 +160,17 @@ public final class ErrorTranslator {
      * policy's raise, not the guest's line.
      */
     private static int syntaxPosition(PolyglotException e, String member) {
+        Value value = syntaxMember(e, member);
+        return value != null && value.fitsInInt() ? value.asInt() : -1;
+    }
+
+    /** A member of the guest's SyntaxError object, or null when it has none or cannot be read. */
+    private static Value syntaxMember(PolyglotException e, String member) {
         try {
             Value exception = e.getGuestObject();
-            Value value = exception == null ? null : exception.getMember(member);
-            return value != null && value.fitsInInt() ? value.asInt() : -1;
+            return exception == null ? null : exception.getMember(member);
         } catch (RuntimeException unreadable) {
-            return -1;
+            return null;
         }
     }
 
@@ -174,16 +179,8 @@ public final class ErrorTranslator {
      * {@code "SyntaxError: expected ':' (t.py, line 2)"}, so without care a traceback repeats both.
      */
     static String syntaxMessage(PolyglotException e) {
-        try {
-            Value exception = e.getGuestObject();
-            Value msg = exception == null ? null : exception.getMember("msg");
-            if (msg != null && msg.isString()) {
-                return msg.asString();
-            }
-        } catch (RuntimeException ignored) {
-            // fall back to the polyglot message
-        }
-        return stripSyntaxMessage(e.getMessage());
+        Value msg = syntaxMember(e, "msg");
+        return msg != null && msg.isString() ? msg.asString() : stripSyntaxMessage(e.getMessage());
     }
 
     static String stripSyntaxMessage(String message) {

@@ -659,10 +659,7 @@ def _from_tree(compile_fn, source):
         try:
             return compile_fn(tree, filename, mode, dont_inherit=dont_inherit)
         except SyntaxError as error:
-            message = error.msg
-            if '__pysandbox_' in str(message):
-                message = 'invalid syntax'  # never the name of a guard (it holds the context's token)
-            refused = type(error)(message, (filename, error.lineno, error.offset, _line_of(source, error.lineno)))
+            refused = _raised_anew(error, filename, error.lineno, error.offset, _line_of(source, error.lineno))
             # set apart: GraalPy 25.0's SyntaxError() fails on the six-item details tuple (IndexError)
             refused.end_lineno, refused.end_offset = error.end_lineno, error.end_offset
         raise refused
@@ -684,11 +681,20 @@ def _through_source(compile_fn):
             return compile_fn(ast.unparse(tree), filename, mode, dont_inherit=dont_inherit)
         except SyntaxError as error:
             # its text is the rewritten line, guard names and their token included, and its position is
-            # in that text: the guest's own exec/eval/compile would catch both (review finding,
-            # 2026-12-05). Made here and raised below, so that it has no __context__ holding the original.
-            refused = type(error)(error.msg, (filename, None, None, None))
+            # in that text: the guest's own exec/eval/compile would catch both (review finding, 2026-12-05)
+            refused = _raised_anew(error, filename, None, None, None)
         raise refused
     return compile_source
+
+
+def _raised_anew(error, filename, lineno, offset, text):
+    """A compile error as the guest may see it: a new one of its type, never its message if that names a
+    guard (the name holds the context's token). The caller raises it outside the except block, so it has
+    no __context__ holding the original."""
+    message = error.msg
+    if '__pysandbox_' in str(message):
+        message = 'invalid syntax'
+    return type(error)(message, (filename, lineno, offset, text))
 
 
 class _nesting_guard(object):

@@ -428,9 +428,15 @@ def _plain_field_name(name, iskeyword):
 
 
 def _field_text(field, missing):
-    kind = field.type
-    text = field.name + (': ' + kind.__name__ if type(kind) is type else ': ' + kind if type(kind) is str else '')
-    return text + (' = ' + repr(field.default) if field.default is not missing else '')
+    """A field as inspect.signature would show it in a dataclass's docstring: 'y: int = 2'."""
+    text = field.name
+    if type(field.type) is type:
+        text += ': ' + field.type.__name__
+    elif type(field.type) is str:
+        text += ': ' + field.type
+    if field.default is not missing:
+        text += ' = ' + repr(field.default)
+    return text
 
 
 def checked_dataclass(cls=None, /, **options):

@@ -10,7 +10,7 @@ from pysandbox import guards as _guards
 from pysandbox.state import orig_getattr as _orig_getattr
 
 
-def _patch_enum(enum):
+def _patch_enum_property(enum):
     """enum.property.__get__ returns getattr(self._cls_type, self.name), or getattr(instance._value_,
     self.name), raw; a script's subclass of it (reached through an EnumType member with -f regex) set
     all three, and read __globals__ off the guest's getattr. The replacement reads each field once (a
@@ -37,7 +37,6 @@ def _patch_enum(enum):
             raise AttributeError('%r has no attribute %r' % (ownerclass, name)) from None
     __get__.__qualname__ = original.__qualname__
     prop.__get__ = __get__
-    _patch_enum_members(enum)
 
 
 def _patch_enum_members(enum):
@@ -52,14 +51,7 @@ def _patch_enum_members(enum):
         if _orig_getattr(enum_class, _guards.OWNED_MARK, False) is not True:
             return original(self, enum_class, member_name)
         new = _orig_getattr(enum_class, '_new_member_')
-
-        def checked_new(*args, **kwargs):
-            made = new(*args, **kwargs)
-            if not _guards.may_change(made):
-                raise _violation(ReadOnlyError, 'an enum member that is %s is blocked by the sandbox: only '
-                                 'objects created by the script can be changed' % _guards.describe(made))
-            return made
-        type.__setattr__(enum_class, '_new_member_', checked_new)
+        type.__setattr__(enum_class, '_new_member_', _making_only_changeable(new, 'an enum member that is'))
         try:
             return original(self, enum_class, member_name)
         finally:
@@ -79,17 +71,21 @@ def _patch_copy(copy):
     def _reconstruct(x, memo, func, args, state=None, listiter=None, dictiter=None, **options):
         if (state is not None or listiter is not None or dictiter is not None) and not _trusted_reduction(x):
             _check_state_names(state)
-            make = func
-
-            def func(*arguments):
-                made = make(*arguments)
-                if not _guards.may_change(made):
-                    raise _violation(ReadOnlyError, 'copying an object whose reduction returns %s is blocked '
-                                     'by the sandbox: only objects created by the script can be changed'
-                                     % _guards.describe(made))
-                return made
+            func = _making_only_changeable(func, 'copying an object whose reduction returns')
         return original(x, memo, func, args, state, listiter, dictiter, **options)
     copy._reconstruct = _reconstruct
+
+
+def _making_only_changeable(make, what):
+    """make, for trusted code that goes on to set attributes raw on what it returns: that must be an object
+    the script may change."""
+    def checked(*args, **kwargs):
+        made = make(*args, **kwargs)
+        if not _guards.may_change(made):
+            raise _violation(ReadOnlyError, '%s %s is blocked by the sandbox: only objects created by the script '
+                             'can be changed' % (what, _guards.describe(made)))
+        return made
+    return checked
 
 
 # copy looks these up on the object, so an entry in its own __dict__ wins over its class's (an exception's
@@ -129,17 +125,17 @@ def _check_state_names(state):
             _guards.check_name(_guards.exact_str(key), loading=False)
 
 
-_PATCHES = {'enum': _patch_enum, 'copy': _patch_copy}
+_PATCHES = {'enum': (_patch_enum_property, _patch_enum_members), 'copy': (_patch_copy,)}
 _DONE = set()
 
 
 def patch(module):
     """Called for each trusted module as it is loaded (and for those loaded before set-up)."""
     name = getattr(module, '__name__', None)
-    apply = _PATCHES.get(name)
-    if apply is not None and name not in _DONE and _sys.modules.get(name) is module:
+    if name in _PATCHES and name not in _DONE and _sys.modules.get(name) is module:
         _DONE.add(name)
-        apply(module)
+        for apply in _PATCHES[name]:
+            apply(module)
 
 
 def patch_loaded():
