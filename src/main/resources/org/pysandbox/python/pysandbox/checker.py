@@ -493,16 +493,17 @@ def _count_depth(body, node):
         head, body = body[:1], body[1:]
     if not body:
         body = [ast.copy_location(ast.Pass(), node)]
-    # DEPTH[0] += 1; if DEPTH[0] > DEPTH[1]: too_deep()   try: body   finally: DEPTH[0] -= 1
-    # (no call on the common path: two guard calls per frame cost +80% on call-heavy code, measured)
-    def depth(ctx, index=0):
+    # DEPTH[0] -= 1; if DEPTH[0] < 0: too_deep()   try: body   finally: DEPTH[0] += 1
+    # (DEPTH[0] counts the frames left. No call on the common path: two guard calls per frame cost +80% on
+    # call-heavy code, measured)
+    def depth(ctx):
         return ast.Subscript(value=ast.Name(id=GUARD_NAMES['depth'], ctx=ast.Load()),
-                             slice=ast.Constant(value=index), ctx=ctx)
-    enter = ast.AugAssign(target=depth(ast.Store()), op=ast.Add(), value=ast.Constant(value=1))
-    check = ast.If(test=ast.Compare(left=depth(ast.Load()), ops=[ast.Gt()], comparators=[depth(ast.Load(), 1)]),
+                             slice=ast.Constant(value=0), ctx=ctx)
+    enter = ast.AugAssign(target=depth(ast.Store()), op=ast.Sub(), value=ast.Constant(value=1))
+    check = ast.If(test=ast.Compare(left=depth(ast.Load()), ops=[ast.Lt()], comparators=[ast.Constant(value=0)]),
                    body=[ast.Expr(value=ast.Call(func=ast.Name(id=GUARD_NAMES['too_deep'], ctx=ast.Load()),
                                                  args=[], keywords=[]))], orelse=[])
-    leave = ast.AugAssign(target=depth(ast.Store()), op=ast.Sub(), value=ast.Constant(value=1))
+    leave = ast.AugAssign(target=depth(ast.Store()), op=ast.Add(), value=ast.Constant(value=1))
     guarded = ast.Try(body=body, handlers=[], orelse=[], finalbody=[leave])
     for new in (enter, check, leave, guarded):
         ast.copy_location(new, body[0])

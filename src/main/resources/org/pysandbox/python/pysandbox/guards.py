@@ -187,24 +187,26 @@ def _hide_real_builtins(namespace):
 # --------------------------------------------------------------------------------------------
 # Recursion limit: GraalPy ignores sys.setrecursionlimit, so guest functions count their frames.
 # --------------------------------------------------------------------------------------------
-# [frames in use, limit]: the rewrite updates it in place in every counted function (one list item
-# increment, compare and decrement; no call), see checker._count_depth.
-DEPTH = [0, 50]
+# [frames the guest may still open, limit]: the rewrite updates it in place in every counted function
+# (one list item decrement, a test against the constant 0 and an increment; no call), see
+# checker._count_depth. Counting down saves the read of the limit on every call: -5% interpreter-only on
+# the call-heavy scheduler kernel (BENCHMARKS.md, "where the scheduler's time goes").
+DEPTH = [49, 50]
 
 
 def _too_deep():
-    DEPTH[0] -= 1
+    DEPTH[0] += 1
     raise RecursionError('maximum recursion depth exceeded (the sandbox allows %d frames)' % DEPTH[1])
 
 
 def _enter():
-    DEPTH[0] += 1
-    if DEPTH[0] > DEPTH[1]:
+    DEPTH[0] -= 1
+    if DEPTH[0] < 0:
         _too_deep()
 
 
 def _leave():
-    DEPTH[0] -= 1
+    DEPTH[0] += 1
 
 
 def _count_lambda(function):
@@ -212,13 +214,13 @@ def _count_lambda(function):
     count its frame in, so the wrapper counts it, around the call and released when it ends, however.
     The lambda itself stays out of the guest's reach (no __wrapped__), so it cannot be called uncounted."""
     def counted(*args, **kwargs):
-        DEPTH[0] += 1
-        if DEPTH[0] > DEPTH[1]:
+        DEPTH[0] -= 1
+        if DEPTH[0] < 0:
             _too_deep()
         try:
             return function(*args, **kwargs)
         finally:
-            DEPTH[0] -= 1
+            DEPTH[0] += 1
     counted.__name__ = function.__name__
     counted.__qualname__ = function.__qualname__
     counted.__doc__ = function.__doc__
@@ -252,40 +254,40 @@ class _CountedGenerator:
         return self
 
     def __next__(self):
-        DEPTH[0] += 1
-        if DEPTH[0] > DEPTH[1]:
+        DEPTH[0] -= 1
+        if DEPTH[0] < 0:
             _too_deep()
         try:
             return self.__pysandbox_generator__.__next__()
         finally:
-            DEPTH[0] -= 1
+            DEPTH[0] += 1
 
     def send(self, value):
-        DEPTH[0] += 1
-        if DEPTH[0] > DEPTH[1]:
+        DEPTH[0] -= 1
+        if DEPTH[0] < 0:
             _too_deep()
         try:
             return self.__pysandbox_generator__.send(value)
         finally:
-            DEPTH[0] -= 1
+            DEPTH[0] += 1
 
     def throw(self, *args):
-        DEPTH[0] += 1
-        if DEPTH[0] > DEPTH[1]:
+        DEPTH[0] -= 1
+        if DEPTH[0] < 0:
             _too_deep()
         try:
             return self.__pysandbox_generator__.throw(*args)
         finally:
-            DEPTH[0] -= 1
+            DEPTH[0] += 1
 
     def close(self):
-        DEPTH[0] += 1
-        if DEPTH[0] > DEPTH[1]:
+        DEPTH[0] -= 1
+        if DEPTH[0] < 0:
             _too_deep()
         try:
             return self.__pysandbox_generator__.close()
         finally:
-            DEPTH[0] -= 1
+            DEPTH[0] += 1
 
     def __repr__(self):
         return repr(self.__pysandbox_generator__)
@@ -817,13 +819,14 @@ exception_object_guard = _exception_object_guard
 
 def set_depth_limit(limit):
     DEPTH[1] = int(limit)
+    DEPTH[0] = DEPTH[1] - 1
 
 
 def begin_run():
     """Starts a host entry: the module (or the called function's caller) is the first frame. Returns the
     depth to hand back to end_run (a host call can nest inside a guest call)."""
     saved = DEPTH[0]
-    DEPTH[0] = 1
+    DEPTH[0] = DEPTH[1] - 1
     return saved
 
 
