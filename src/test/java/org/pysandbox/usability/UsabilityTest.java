@@ -750,6 +750,30 @@ class UsabilityTest {
     }
 
     @Test
+    void aScriptsClassesShowNoBookkeeping() throws Exception {
+        // the checker puts the ownership mark into every class body: typing took it for a protocol member,
+        // so isinstance([1], Sized) was False, and dir() listed it (found 2026-12-05)
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().allowModule("typing", "Protocol", "runtime_checkable")
+                .timeout(Duration.ofSeconds(60)).build())) {
+            assertThat(s.eval("""
+                    from typing import Protocol, runtime_checkable
+                    @runtime_checkable
+                    class Sized(Protocol):
+                        def __len__(self): ...
+                    class Box:
+                        def __len__(self):
+                            return 1
+                    [isinstance([1], Sized), isinstance(Box(), Sized), isinstance(3, Sized)]
+                    """)).isEqualTo(List.of(true, true, false));
+            assertThat(s.eval("""
+                    class C:
+                        x = 1
+                    [n for n in dir(C) + dir(C()) if not n.startswith('__') or 'pysandbox' in n]
+                    """)).isEqualTo(List.of("x", "x"));
+        }
+    }
+
+    @Test
     void snippetCountMeetsTheBar() {
         assertThat(language().size() + features().size()).isGreaterThanOrEqualTo(60);
     }

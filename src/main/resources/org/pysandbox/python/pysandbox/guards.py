@@ -153,7 +153,8 @@ def _guest_globals():
 def _guest_dir(*args):
     # without an argument dir() lists the caller's local names, which may be a policy frame's
     if args:
-        return _orig_dir(*args)
+        # the ownership mark in every class the script defines is bookkeeping, not one of its names
+        return [name for name in _orig_dir(*args) if name != _OWNED_MARK]
     return sorted(_caller_locals(_sys._getframe(1)))
 
 

@@ -1,5 +1,6 @@
 """Trusted standard-library code that does raw attribute work with names or targets a script controls,
-made to follow the policy's rules inside the context. Trusted modules resolve the original builtins,
+made to follow the policy's rules inside the context, or that would take the policy's bookkeeping in a
+script's class for the script's own. Trusted modules resolve the original builtins,
 so a raw getattr or setattr there is one step from the policy's own namespace (reviews of 2026-12-05).
 Applied to modules already loaded at set-up and, through the trusted loader, to modules loaded later."""
 
@@ -125,7 +126,15 @@ def _check_state_names(state):
             _guards.check_name(_guards.exact_str(key), loading=False)
 
 
-_PATCHES = {'enum': (_patch_enum_property, _patch_enum_members), 'copy': (_patch_copy,)}
+def _patch_typing(typing):
+    """A runtime-checkable protocol takes every name in its class namespace for a member that a checked
+    object must have, except typing's own list. The checker puts the ownership mark into every class body,
+    so isinstance([1], Sized) was False for a script's protocol Sized with __len__. The mark is the policy's
+    bookkeeping, not a member."""
+    typing.EXCLUDED_ATTRIBUTES = frozenset(typing.EXCLUDED_ATTRIBUTES | {_guards.OWNED_MARK})
+
+
+_PATCHES = {'enum': (_patch_enum_property, _patch_enum_members), 'copy': (_patch_copy,), 'typing': (_patch_typing,)}
 _DONE = set()
 
 
