@@ -37,6 +37,67 @@ class RecursionCountTest {
     }
 
     @Test
+    void lambdasThatYieldNestedExecAndCoroutinesAreCountedWhileTheyRunOnly() throws Exception {
+        // a review of 2026-12-05 went past the count three ways: a lambda that yields (only the call that
+        // made the generator was counted), exec/eval nested in their own source (module code frames), and
+        // coroutines, whose count in the body was held across every await: suspended ones took the frames
+        // of later calls, and one left suspended in an earlier run gave its frame to a later run on close
+        assertThatThrownBy(() -> sandbox.eval("g = lambda n: (yield from g(n + 1)) if n < 500 else (yield n)\nnext(g(0))"))
+                .isInstanceOf(RecursionLimitException.class);
+        assertThat(sandbox.eval("g = lambda n: (yield from g(n + 1)) if n < 45 else (yield n)\nnext(g(0))"))
+                .isEqualTo(45);
+        assertThatThrownBy(() -> sandbox.eval("d = {'n': 0, 's': 'n += 1\\nif n < 500: exec(s)'}\nexec(d['s'], d)"))
+                .isInstanceOf(RecursionLimitException.class);
+        assertThatThrownBy(() -> sandbox.eval("n = []\ns = '(n.append(1), eval(s) if len(n) < 500 else len(n))[1]'\neval(s)"))
+                .isInstanceOf(RecursionLimitException.class);
+        assertThat(sandbox.eval("d = {'n': 0, 's': 'n += 1\\nif n < 40: exec(s)'}\nexec(d['s'], d)\nd['n']")).isEqualTo(40);
+        String coroutines = """
+                class Pause:
+                    def __await__(self):
+                        yield 1
+                async def co():
+                    await Pause()
+                    return 5
+                async def outer():
+                    return await co() + 1
+                async def down(n):
+                    return n if n >= 500 else await down(n + 1)
+                def r(n):
+                    return n if n >= 45 else r(n + 1)
+                def deep(n):
+                    return n if n >= 150 else deep(n + 1)
+                keep = []
+                def suspend():
+                    for i in range(45):
+                        c = co()
+                        c.send(None)
+                        keep.append(c)
+                def close_all():
+                    for c in keep:
+                        c.close()
+                    return deep(0)
+                def result(c):
+                    c.send(None)
+                    try:
+                        c.send(None)
+                    except StopIteration as stop:
+                        return stop.value
+                """;
+        Map<String, Object> ns = new HashMap<>();
+        sandbox.execute(coroutines, ns);
+        // 45 suspended coroutines hold no frame: a recursion to 45 still works
+        sandbox.call("suspend", ns);
+        assertThat(sandbox.call("r", ns, 0)).isEqualTo(45);
+        assertThat(sandbox.eval("[result(co()), result(outer()), type(co()).__name__]", ns))
+                .isEqualTo(List.of(5, 6, "coroutine"));
+        assertThatThrownBy(() -> sandbox.eval("down(0).send(None)", ns)).isInstanceOf(RecursionLimitException.class);
+        // closed in a later run, they give back no frame to it: r recursing to 150 stops at the limit
+        sandbox.call("suspend", ns);
+        sandbox.call("suspend", ns);
+        assertThatThrownBy(() -> sandbox.call("close_all", ns)).isInstanceOf(RecursionLimitException.class);
+    }
+
+    @Test
     void limitIsExactAtTheEdge() throws Exception {
         assertThat(sandbox.eval(FACT + "fact(49) > 0")).isEqualTo(true);
         assertThatThrownBy(() -> sandbox.eval(FACT + "fact(50)")).isInstanceOf(RecursionLimitException.class);

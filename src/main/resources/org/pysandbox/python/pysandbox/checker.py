@@ -43,7 +43,7 @@ def set_guard_token(token):
                  'builtins', 'match', 'none_type', 'bool', 'slot', 'depth', 'too_deep'):
         names[role] = '__pysandbox_%s_%s__' % (token, role)
     # frame counting of lambdas and generators (see guards._count_lambda, guards._count_generator)
-    for role in ('count_lambda', 'count_generator', 'module_name', 'import_star', 'type', 'getattr'):
+    for role in ('count_lambda', 'count_generator', 'count_coroutine', 'module_name', 'import_star', 'type', 'getattr'):
         names[role] = '__pysandbox_%s_%s__' % (token, role)
     GUARD_STORE, GUARD_DICT, GUARD_FORMAT = names['store'], names['dict'], names['format']
     GUARD_OWN, GUARD_FRAME_CODE, GUARD_EXCEPTION_OBJECT = names['own'], names['frame_code'], names['exception_object']
@@ -173,8 +173,10 @@ class _Rewriter(ast.NodeTransformer):
 
     def visit_Lambda(self, node):
         self._visit_scope('function', node)
-        # a lambda has no statement body to count its frame in: a guard wrapper counts its calls
-        return self._guard_call(GUARD_NAMES['count_lambda'], node, node=node)
+        # a lambda has no statement body to count its frame in: a guard wrapper counts its calls, or, for a
+        # lambda that yields, each resume of the generator it makes (review, 2026-12-05)
+        role = 'count_generator' if _is_generator(node) else 'count_lambda'
+        return self._guard_call(GUARD_NAMES[role], node, node=node)
 
     def visit_TryStar(self, node):
         # GraalPy 25.0 cannot compile except* from a syntax tree: check() compiles the rewritten tree's
@@ -315,11 +317,15 @@ class _Rewriter(ast.NodeTransformer):
         # count in its body would be held across every yield, so a guard wrapper (innermost decorator,
         # the function the def made) counts each resume instead. Async generators are not counted (see
         # docs/security-model.md).
-        if not _is_generator(node):
-            node.body = _count_depth(node.body, node)
-        elif isinstance(node, ast.FunctionDef):
-            node.decorator_list.append(ast.copy_location(ast.Name(id=GUARD_NAMES['count_generator'],
-                                                                  ctx=ast.Load()), node))
+        # A coroutine's frame is held across every await the same way: its wrapper counts each resume too.
+        if isinstance(node, ast.AsyncFunctionDef):
+            counter = None if _is_generator(node) else 'count_coroutine'
+        else:
+            counter = 'count_generator' if _is_generator(node) else None
+            if counter is None:
+                node.body = _count_depth(node.body, node)
+        if counter is not None:
+            node.decorator_list.append(ast.copy_location(ast.Name(id=GUARD_NAMES[counter], ctx=ast.Load()), node))
         return node
 
     visit_AsyncFunctionDef = visit_FunctionDef
@@ -438,8 +444,8 @@ class _Rewriter(ast.NodeTransformer):
 
 
 def _is_generator(function):
-    """True when the function's own body yields (nested functions do not count)."""
-    pending = list(function.body)
+    """True when the function's or lambda's own body yields (nested functions do not count)."""
+    pending = list(function.body) if isinstance(function.body, list) else [function.body]
     while pending:
         node = pending.pop()
         if isinstance(node, (ast.Yield, ast.YieldFrom)):

@@ -230,17 +230,29 @@ def _count_lambda(function):
 
 
 def _count_generator(function):
-    """Wraps a generator function (the checker makes this the innermost decorator of a def that yields):
-    what it returns counts the generator's frame while it runs, i.e. around every resume (next, send,
-    throw, close), and holds nothing while the generator is suspended. A yield-from chain of n generators
-    resumes through n wrappers, so it counts n. The raw generator never reaches the guest."""
-    def generator_function(*args, **kwargs):
-        return _CountedGenerator(function(*args, **kwargs))
-    generator_function.__name__ = function.__name__
-    generator_function.__qualname__ = function.__qualname__
-    generator_function.__doc__ = function.__doc__
-    generator_function.__module__ = function.__module__
-    return generator_function
+    """Wraps a generator function (the checker makes this the innermost decorator of a def that yields, and
+    wraps a lambda that yields in it): what it returns counts the generator's frame while it runs, i.e.
+    around every resume (next, send, throw, close), and holds nothing while the generator is suspended. A
+    yield-from chain of n generators resumes through n wrappers, so it counts n. The raw generator never
+    reaches the guest."""
+    return _counting(function, _CountedGenerator)
+
+
+def _count_coroutine(function):
+    """The same for an async def: a count in its body would be held across every await, and by a coroutine
+    left suspended until it is collected. Suspended coroutines then took the frames of later calls, and a
+    later run got back the frames of an earlier run's coroutines when they finished (review, 2026-12-05)."""
+    return _counting(function, _CountedCoroutine)
+
+
+def _counting(function, counted_class):
+    def counted_function(*args, **kwargs):
+        return counted_class(function(*args, **kwargs))
+    counted_function.__name__ = function.__name__
+    counted_function.__qualname__ = function.__qualname__
+    counted_function.__doc__ = function.__doc__
+    counted_function.__module__ = function.__module__
+    return counted_function
 
 
 class _CountedGenerator:
@@ -295,6 +307,21 @@ class _CountedGenerator:
 
 
 _CountedGenerator.__name__ = _CountedGenerator.__qualname__ = 'generator'
+
+
+class _CountedCoroutine(_CountedGenerator):
+    """A coroutine counted around every resume: send, throw and close are the generator's; awaiting it
+    resumes it through __next__, which is send(None)."""
+    __slots__ = ()
+
+    def __await__(self):
+        return self
+
+    def __next__(self):
+        return self.send(None)
+
+
+_CountedCoroutine.__name__ = _CountedCoroutine.__qualname__ = 'coroutine'
 
 
 # --------------------------------------------------------------------------------------------
@@ -812,6 +839,7 @@ leave = _leave
 too_deep = _too_deep
 count_lambda = _count_lambda
 count_generator = _count_generator
+count_coroutine = _count_coroutine
 format_guard = _format_guard
 frame_code_guard = _frame_code_guard
 guest_getframe = _guest_getframe

@@ -183,7 +183,7 @@ def run_in(runner, code, globals_, locals_=None):
 def _guest_exec(source, globals=None, locals=None):
     code = _checked_source_code(source, 'exec')
     g, l = _namespace_for_guest(globals, locals, 1)
-    run_in(_orig_exec, code, g, l)
+    _counted_run(_orig_exec, code, g, l)
 
 
 def _guest_eval(source, globals=None, locals=None):
@@ -191,7 +191,17 @@ def _guest_eval(source, globals=None, locals=None):
         source = source.strip(' \t')
     code = _checked_source_code(source, 'eval')
     g, l = _namespace_for_guest(globals, locals, 1)
-    return run_in(_orig_eval, code, g, l)
+    return _counted_run(_orig_eval, code, g, l)
+
+
+def _counted_run(runner, code, globals_, locals_):
+    """The guest's exec and eval run a frame of module code, which no def counts: exec('exec(s)') nested
+    without limit, and let the script choose the stack depth at which the checker ran (review, 2026-12-05)."""
+    _guards.enter()
+    try:
+        return run_in(runner, code, globals_, locals_)
+    finally:
+        _guards.leave()
 
 
 def _guest_compile(source, filename, mode, flags=0, dont_inherit=False, optimize=-1):
@@ -267,6 +277,7 @@ def _install_builtins(guarded):
     namespace[_checker.GUARD_NAMES['too_deep']] = _guards.too_deep
     namespace[_checker.GUARD_NAMES['count_lambda']] = _guards.count_lambda
     namespace[_checker.GUARD_NAMES['count_generator']] = _guards.count_generator
+    namespace[_checker.GUARD_NAMES['count_coroutine']] = _guards.count_coroutine
     namespace[_checker.GUARD_NAMES['module_name']] = _guards.module_name
     namespace[_checker.GUARD_NAMES['import_star']] = _import_star
     # the store guard's own first test, written at a store site (checker._owned_or_guarded)
