@@ -70,6 +70,19 @@ class CallerThreadTest {
         }
     }
 
+    /** Set-up, as {@link #defineUnderOneSecond}: a quick run, retried when a cold interpreter took the second. */
+    private static Object evalWarm(Sandbox sandbox, String source, Map<String, Object> ns) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return sandbox.eval(source, ns);
+            } catch (ScriptTimeoutException warming) {
+                if (attempt == 3) {
+                    throw warming;
+                }
+            }
+        }
+    }
+
     private static Map<String, Object> bindings(Watched order) {
         Map<String, Object> b = new HashMap<>();
         b.put("order", order);
@@ -198,6 +211,35 @@ class CallerThreadTest {
                     .isLessThan(ONE_SECOND.timeout().toMillis() + ResourceBombs.GRACE.toMillis());
             // within the budget, strings still take the caller's thread and answer as before
             assertThat(sandbox.eval("a in b", new HashMap<>(Map.of("a", "b".repeat(100), "b", "a".repeat(2000))))).isEqualTo(false);
+        }
+    }
+
+    /**
+     * Review attack (2026-12-05): code the checker called bounded could still build big values from small
+     * ones. Twenty lines of {@code a1 = a0 + a0} over a one-character input make a million characters, and a
+     * substring search of a 32,769-character needle in them held the caller's thread 18 s past a 2-s timeout
+     * once the source had run once. Without rebinding, a chain of {@code s + s + ...} grows with the code's
+     * length: a needle and a haystack of 30 and 200 host strings (750 items of the 1,000 allowed) do the same.
+     * Both now stay on the guest thread, where the caller is answered in time.
+     */
+    @Test
+    void codeThatBuildsBigValuesFromSmallOnesRunsOnTheGuestThreadUnderItsTimeout() throws Exception {
+        StringBuilder doubling = new StringBuilder("a0 = s\n");
+        for (int i = 1; i <= 20; i++) {
+            doubling.append("a").append(i).append(" = a").append(i - 1).append(" + a").append(i - 1).append('\n');
+        }
+        doubling.append("n = a15 + 'b'\nn in a20\n");
+        String haystack = "(" + String.join(" + ", java.util.Collections.nCopies(200, "t")) + ")";
+        String chained = "(" + String.join(" + ", java.util.Collections.nCopies(30, "s")) + " + 'b') in " + haystack + "\n";
+        try (Sandbox sandbox = new Sandbox(ONE_SECOND)) {
+            for (String source : List.of(doubling.toString(), chained)) {
+                for (int i = 0; i < 3; i++) {
+                    assertThat(evalWarm(sandbox, source, new HashMap<>(Map.of("s", "", "t", "")))).isEqualTo(false);
+                }
+                String text = "a".repeat(source == chained ? 1_000 : 1);
+                assertTimeoutAnsweredInTime(source.substring(0, 20),
+                        () -> sandbox.eval(source, new HashMap<>(Map.of("s", text, "t", "a".repeat(5_000)))));
+            }
         }
     }
 

@@ -558,8 +558,14 @@ _BOUNDED_NODES = (
 
 
 def is_bounded(*trees):
-    """True when every node of the (rewritten) trees is in _BOUNDED_NODES, assignments bind plain names and
-    no dunder name is read (no __builtins__, nothing of the sandbox's)."""
+    """True when every node of the (rewritten) trees is in _BOUNDED_NODES, assignments bind plain names, no
+    dunder name is read (no __builtins__, nothing of the sandbox's) and no name the code binds is read
+    after: 'a1 = a0 + a0', 'a2 = a1 + a1', ... doubles a value with each line, so twenty lines over a
+    one-character input built a million characters, and a substring search over them held the caller's
+    thread 18 s past a 2-s timeout (review, 2026-12-05). Each value is then made from the host's values
+    alone, in one expression, so its size is bounded by the code's size times theirs, and 'in' searches
+    only the host's values (_searches_only_host_values)."""
+    bound = set()
     for tree in trees:
         if tree is None:
             continue
@@ -570,7 +576,35 @@ def is_bounded(*trees):
                 return False
             if type(node) is ast.Name and _is_dunder(node.id):
                 return False
+        statements = tree.body if isinstance(tree, ast.Module) else [ast.Expr(value=tree.body)]
+        for statement in statements:
+            value = getattr(statement, 'value', None)
+            if value is not None and any(type(n) is ast.Name and n.id in bound for n in ast.walk(value)):
+                return False
+            if value is not None and not _searches_only_host_values(value):
+                return False
+            if type(statement) is ast.Assign:
+                bound.update(t.id for t in statement.targets)
     return True
+
+
+def _searches_only_host_values(value):
+    """'a in b' on strings is a substring search, quadratic and uninterruptible: b must be a value the host
+    bound (held to the plain-data budget), an item of one, a constant or a display (whose 'in' compares
+    items), never a string the code built: 's + s + ... in t + t + ...' grows with the code's length."""
+    for node in ast.walk(value):
+        if type(node) is not ast.Compare:
+            continue
+        for op, right in zip(node.ops, node.comparators):
+            if type(op) in (ast.In, ast.NotIn) and not _host_value_or_display(right):
+                return False
+    return True
+
+
+def _host_value_or_display(node):
+    while type(node) is ast.Subscript:
+        node = node.value
+    return type(node) in (ast.Name, ast.Constant, ast.Tuple, ast.List, ast.Set, ast.Dict)
 
 
 def free_names(*trees):
