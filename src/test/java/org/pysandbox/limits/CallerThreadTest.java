@@ -219,8 +219,9 @@ class CallerThreadTest {
      * ones. Twenty lines of {@code a1 = a0 + a0} over a one-character input make a million characters, and a
      * substring search of a 32,769-character needle in them held the caller's thread 18 s past a 2-s timeout
      * once the source had run once. Without rebinding, a chain of {@code s + s + ...} grows with the code's
-     * length: a needle and a haystack of 30 and 200 host strings (750 items of the 1,000 allowed) do the same.
-     * Both now stay on the guest thread, where the caller is answered in time.
+     * length: a needle and a haystack of 30 and 200 host strings (750 items of the 1,000 allowed) do the same,
+     * and so did that haystack as the item of a display, {@code (t + t + ...,)[0]} (a second review). All
+     * now stay on the guest thread, where the caller is answered in time.
      */
     @Test
     void codeThatBuildsBigValuesFromSmallOnesRunsOnTheGuestThreadUnderItsTimeout() throws Exception {
@@ -231,12 +232,15 @@ class CallerThreadTest {
         doubling.append("n = a15 + 'b'\nn in a20\n");
         String haystack = "(" + String.join(" + ", java.util.Collections.nCopies(200, "t")) + ")";
         String chained = "(" + String.join(" + ", java.util.Collections.nCopies(30, "s")) + " + 'b') in " + haystack + "\n";
+        // the haystack as the item of a display: (t + t + ...,)[0] is the string the code built (review, 2026-12-05)
+        String indexed = chained.replace(" in " + haystack, " in (" + haystack + ",)[0]");
         try (Sandbox sandbox = new Sandbox(ONE_SECOND)) {
-            for (String source : List.of(doubling.toString(), chained)) {
+            for (String source : List.of(doubling.toString(), chained, indexed)) {
+                boolean doublingSource = source.startsWith("a0 = s");
                 for (int i = 0; i < 3; i++) {
                     assertThat(evalWarm(sandbox, source, new HashMap<>(Map.of("s", "", "t", "")))).isEqualTo(false);
                 }
-                String text = "a".repeat(source == chained ? 1_000 : 1);
+                String text = "a".repeat(doublingSource ? 1 : 1_000);
                 assertTimeoutAnsweredInTime(source.substring(0, 20),
                         () -> sandbox.eval(source, new HashMap<>(Map.of("s", text, "t", "a".repeat(5_000)))));
             }

@@ -86,6 +86,9 @@ class BoundedCodeTest {
         "s in t + t",
         "s in (t + t)[1:]",
         "s not in t.upper",
+        "s in (t + t,)[0]",              // an item of a display is any string the code built (review, 2026-12-05)
+        "s in [t + t][0]",
+        "s in {0: t + t}[0]",
     })
     void codeThatCanRunLongIsNotBounded(String code) {
         assertThat(bounded(code)).as(code).isFalse();

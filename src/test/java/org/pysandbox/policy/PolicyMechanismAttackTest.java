@@ -424,6 +424,35 @@ class PolicyMechanismAttackTest {
     // a tree): a compile-stage SyntaxError carried that text, guard names and token included, to the guest
     // that caught it from its own exec (review finding, 2026-12-05; the token then let it plant guards).
     @Test
+    void theCountingWrappersCannotBeMadeToWriteOntoOtherObjects() throws ScriptException {
+        // the generator wrapper's __init__ wrote its slot raw onto any object it was called with:
+        // type(coroutine).__init__(re, x) put a name onto the re module, past the ownership rule (review,
+        // 2026-12-05; the coroutine wrapper of that day made the class one type() away)
+        Object result = sandbox.eval("""
+                import re
+                async def a():
+                    return 1
+                def g():
+                    yield 1
+                outcomes = []
+                for wrapper in (a(), g()):
+                    for target in (re, re.RegexFlag, len):
+                        try:
+                            type(wrapper).__init__(target, 'planted')  # object.__init__ now: it writes nothing
+                        except TypeError:
+                            pass
+                        try:
+                            type(wrapper)(target)
+                            outcomes.append('made')
+                        except TypeError:
+                            outcomes.append('refused')
+                [outcomes, [n for n in dir(re) + dir(re.RegexFlag) + dir(len) if 'pysandbox' in n]]
+                """);
+        assertThat(result).isEqualTo(List.of(java.util.Collections.nCopies(6, "refused"), List.of()));
+        intact();
+    }
+
+    @Test
     void aSyntaxErrorFromRewrittenSourceCarriesNoGuardName() throws ScriptException {
         Object seen = sandbox.eval("""
                 seen = []

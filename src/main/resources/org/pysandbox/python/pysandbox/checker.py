@@ -602,9 +602,11 @@ def _searches_only_host_values(value):
 
 
 def _host_value_or_display(node):
+    if type(node) in (ast.Tuple, ast.List, ast.Set, ast.Dict):
+        return True  # 'in' compares its items with ==, in linear time; but an item of one is any string
     while type(node) is ast.Subscript:
-        node = node.value
-    return type(node) in (ast.Name, ast.Constant, ast.Tuple, ast.List, ast.Set, ast.Dict)
+        node = node.value  # an item of a host value or of a constant is part of it: (t + t,)[0] is not
+    return type(node) in (ast.Name, ast.Constant)
 
 
 def free_names(*trees):

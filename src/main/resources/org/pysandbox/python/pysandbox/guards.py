@@ -10,7 +10,8 @@ from pysandbox.errors import (AttributeBlocked, OperationBlocked, ReadOnlyError,
 from pysandbox.state import (CONFIG as _CONFIG, BUILTINS_VIEW as _BUILTINS_VIEW, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES,
                              ORIGINAL as _ORIGINAL, orig_getattr as _orig_getattr, orig_setattr as _orig_setattr,
                              orig_delattr as _orig_delattr, orig_dir as _orig_dir, object_setattr as _object_setattr,
-                             type_setattr as _type_setattr, FunctionType as _FunctionType, ModuleType as _ModuleType,
+                             type_setattr as _type_setattr, object_new as _object_new, FunctionType as _FunctionType,
+                             ModuleType as _ModuleType,
                              MISSING as _MISSING)
 import builtins as _builtins
 
@@ -247,7 +248,9 @@ def _count_coroutine(function):
 
 def _counting(function, counted_class):
     def counted_function(*args, **kwargs):
-        return counted_class(function(*args, **kwargs))
+        counted = _object_new(counted_class)
+        _object_setattr(counted, '__pysandbox_generator__', function(*args, **kwargs))
+        return counted
     counted_function.__name__ = function.__name__
     counted_function.__qualname__ = function.__qualname__
     counted_function.__doc__ = function.__doc__
@@ -258,10 +261,9 @@ def _counting(function, counted_class):
 class _CountedGenerator:
     # the raw generator sits under a dunder name, which guest source and the run-time attribute guards
     # refuse; no __dict__ and no delegation of other attributes (gi_frame, gi_code stay unreachable)
+    # No __init__: type(wrapper).__init__(any_object, value) wrote the slot's name raw onto objects the
+    # script may not change (review, 2026-12-05); _counting makes each wrapper with object.__new__.
     __slots__ = ('__pysandbox_generator__',)
-
-    def __init__(self, generator):
-        _object_setattr(self, '__pysandbox_generator__', generator)
 
     def __iter__(self):
         return self
