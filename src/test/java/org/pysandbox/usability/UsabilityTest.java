@@ -768,8 +768,12 @@ class UsabilityTest {
             assertThat(s.eval("""
                     class C:
                         x = 1
-                    [n for n in dir(C) + dir(C()) if not n.startswith('__') or 'pysandbox' in n]
-                    """)).isEqualTo(List.of("x", "x"));
+                    def g():
+                        yield 1
+                    async def a():
+                        return 1
+                    [n for n in dir(C) + dir(C()) + dir(g()) + dir(a()) if not n.startswith('__') or 'pysandbox' in n]
+                    """)).isEqualTo(List.of("x", "x", "close", "send", "throw", "close", "send", "throw"));
         }
     }
 

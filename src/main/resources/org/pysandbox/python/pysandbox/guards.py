@@ -154,8 +154,9 @@ def _guest_globals():
 def _guest_dir(*args):
     # without an argument dir() lists the caller's local names, which may be a policy frame's
     if args:
-        # the ownership mark in every class the script defines is bookkeeping, not one of its names
-        return [name for name in _orig_dir(*args) if name != _OWNED_MARK]
+        # the ownership mark in every class the script defines, and the slot of the counting wrappers that
+        # generators and coroutines are, are bookkeeping, not names of the object
+        return [name for name in _orig_dir(*args) if not name.startswith('__pysandbox_')]
     return sorted(_caller_locals(_sys._getframe(1)))
 
 
