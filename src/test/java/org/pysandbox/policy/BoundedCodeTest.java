@@ -39,7 +39,7 @@ class BoundedCodeTest {
         "a > 2 and s in ('text', 'other')",
         "a + b - 1 >= b // 2 and not a is None",
         "x = a + b\ny = a if b > 3 else -a",
-        "s in t and s[0] in ('a', 'b') and a not in [b, 1] and s in d['k'] and 'x' in s",
+        "s in t and s[0] in ('a', 'b') and a not in [b, 1] and s in d['k'] and 'x' in s and s in 'abc'",
         "d is None or d['k'] == 1",
         "s[1:3] == 'ex' and (a | b) & 7 != 0 and a ^ b > a >> 1",
         "[a, b] + [1] == [3, 4, 1] and {a: b} != {} and {a, b}",
@@ -92,6 +92,15 @@ class BoundedCodeTest {
     })
     void codeThatCanRunLongIsNotBounded(String code) {
         assertThat(bounded(code)).as(code).isFalse();
+    }
+
+    @org.junit.jupiter.api.Test
+    void aSearchedConstantIsNoLongerThanAHostString() {
+        // longer, the source's own size would bound the search: 's + s + ... in "<a megabyte>"'
+        assertThat(bounded("s in '" + "a".repeat(8000) + "'")).isTrue();
+        assertThat(bounded("s in '" + "a".repeat(8001) + "'")).isFalse();
+        assertThat(bounded("s in '" + "a".repeat(9000) + "'[1:]")).isFalse();
+        assertThat(bounded("s in b'" + "a".repeat(9000) + "'")).isFalse();
     }
 
     /** A name the host did not bind is read from the builtins, which are not the host's plain data. */

@@ -601,12 +601,20 @@ def _searches_only_host_values(value):
     return True
 
 
+# The longest host string the plain-data budget lets through (bridge.PlainValues: 1,000 items, a string
+# counting one per 8 characters): a constant searched by 'in' may be no longer, or the source's own size
+# would be the bound ('s + s + ... in "<a megabyte>"')
+_LONGEST_SEARCHED_CONSTANT = 8000
+
+
 def _host_value_or_display(node):
     if type(node) in (ast.Tuple, ast.List, ast.Set, ast.Dict):
         return True  # 'in' compares its items with ==, in linear time; but an item of one is any string
     while type(node) is ast.Subscript:
         node = node.value  # an item of a host value or of a constant is part of it: (t + t,)[0] is not
-    return type(node) in (ast.Name, ast.Constant)
+    if type(node) is ast.Constant:
+        return not isinstance(node.value, (str, bytes)) or len(node.value) <= _LONGEST_SEARCHED_CONSTANT
+    return type(node) is ast.Name
 
 
 def free_names(*trees):
