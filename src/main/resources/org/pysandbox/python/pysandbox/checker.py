@@ -318,12 +318,14 @@ class _Rewriter(ast.NodeTransformer):
         # the function the def made) counts each resume instead. Async generators are not counted (see
         # docs/security-model.md).
         # A coroutine's frame is held across every await the same way: its wrapper counts each resume too.
+        generator = _is_generator(node)
         if isinstance(node, ast.AsyncFunctionDef):
-            counter = None if _is_generator(node) else 'count_coroutine'
+            counter = None if generator else 'count_coroutine'
+        elif generator:
+            counter = 'count_generator'
         else:
-            counter = 'count_generator' if _is_generator(node) else None
-            if counter is None:
-                node.body = _count_depth(node.body, node)
+            node.body = _count_depth(node.body, node)
+            counter = None
         if counter is not None:
             node.decorator_list.append(ast.copy_location(ast.Name(id=GUARD_NAMES[counter], ctx=ast.Load()), node))
         return node
@@ -565,7 +567,6 @@ def is_bounded(*trees):
     thread 18 s past a 2-s timeout (review, 2026-12-05). Each value is then made from the host's values
     alone, in one expression, so its size is bounded by the code's size times theirs, and 'in' searches
     only the host's values (_searches_only_host_values)."""
-    bound = set()
     for tree in trees:
         if tree is None:
             continue
@@ -576,16 +577,28 @@ def is_bounded(*trees):
                 return False
             if type(node) is ast.Name and _is_dunder(node.id):
                 return False
+    for value, bound in _values_in_order(trees):
+        if any(type(n) is ast.Name and n.id in bound for n in ast.walk(value)):
+            return False
+        if not _searches_only_host_values(value):
+            return False
+    return True
+
+
+def _values_in_order(trees):
+    """The value expression of each statement of bounded code (whose assignments bind plain names), in the
+    order they run, with the names the statements before it bound."""
+    bound = set()
+    for tree in trees:
+        if tree is None:
+            continue
         statements = tree.body if isinstance(tree, ast.Module) else [ast.Expr(value=tree.body)]
         for statement in statements:
             value = getattr(statement, 'value', None)
-            if value is not None and any(type(n) is ast.Name and n.id in bound for n in ast.walk(value)):
-                return False
-            if value is not None and not _searches_only_host_values(value):
-                return False
+            if value is not None:
+                yield value, frozenset(bound)
             if type(statement) is ast.Assign:
                 bound.update(t.id for t in statement.targets)
-    return True
 
 
 def _searches_only_host_values(value):
@@ -621,19 +634,9 @@ def free_names(*trees):
     """The names bounded code reads before binding them itself: the host must bind each of them to plain
     data for the code to run on its thread, so that no value can run guest code (a name it does not bind
     would be looked up in the builtins)."""
-    bound, free = set(), set()
-    for tree in trees:
-        if tree is None:
-            continue
-        statements = tree.body if isinstance(tree, ast.Module) else [ast.Expr(value=tree.body)]
-        for statement in statements:
-            value = getattr(statement, 'value', None)
-            if value is not None:
-                for node in ast.walk(value):
-                    if type(node) is ast.Name and node.id not in bound:
-                        free.add(node.id)
-            if type(statement) is ast.Assign:
-                bound.update(t.id for t in statement.targets)
+    free = set()
+    for value, bound in _values_in_order(trees):
+        free.update(node.id for node in ast.walk(value) if type(node) is ast.Name and node.id not in bound)
     return frozenset(free)
 
 
