@@ -420,9 +420,50 @@ class PolicyMechanismAttackTest {
         assertThat(wide.eval("class K:\n    exec('y = 2')\nK.y")).isEqualTo(2);
     }
 
-    // Source with except* is compiled through the rewritten tree's text (GraalPy 25.0 cannot compile it from
-    // a tree): a compile-stage SyntaxError carried that text, guard names and token included, to the guest
-    // that caught it from its own exec (review finding, 2026-12-05; the token then let it plant guards).
+    @Test
+    void theRawAsyncGeneratorAndItsAwaitablesStayOutOfReach() throws ScriptException {
+        // the async generator's wrapper and each awaitable it hands out hold the raw object in a dunder slot:
+        // every way to read that slot, or a frame or code through them, is refused, and a wrapper the script
+        // makes itself cannot be pointed at an object of its choice
+        Object result = wide.eval("""
+                import operator
+                async def ag():
+                    yield 1
+                reached = []
+                def attempt(label, action):
+                    try:
+                        action()
+                        reached.append(label)
+                    except (AttributeError, TypeError, KeyError, IndexError):
+                        pass
+                slot = '__pysandbox_' + 'generator__'
+                for obj in (ag(), ag().__anext__(), ag().asend(None), ag().athrow(ValueError), ag().aclose()):
+                    attempt('getattr', lambda: getattr(obj, slot))
+                    for name in ('ag_frame', 'ag_code', 'ag_await', 'gi_frame', 'gi_code', 'cr_frame', 'cr_await'):
+                        attempt(name, lambda: getattr(obj, name))
+                    attempt('vars', lambda: vars(obj))
+                    attempt('class dict', lambda: type(obj).__dict__[slot])
+                    attempt('mro', lambda: getattr(type(obj), '__mro__'))
+                    attempt('attrgetter', lambda: operator.attrgetter(slot)(obj))
+                    attempt('format', lambda: '{0.__pysandbox_generator__}'.format(obj))
+                    made = type(obj)()
+                    attempt('setattr', lambda: setattr(made, slot, len))
+                    attempt('object setattr', lambda: object.__setattr__(made, slot, len))
+                    attempt('dir', lambda: [n for n in dir(obj) if 'pysandbox' in n][0])
+                reached
+                """);
+        assertThat(result).isEqualTo(List.of());
+        assertThatThrownBy(() -> wide.eval("""
+                async def ag():
+                    yield 1
+                g = ag()
+                match g:
+                    case object(__pysandbox_generator__=raw):
+                        pass
+                """)).isInstanceOf(SandboxViolationException.class);
+        intact();
+    }
+
     @Test
     void theCountingWrappersCannotBeMadeToWriteOntoOtherObjects() throws ScriptException {
         // the generator wrapper's __init__ wrote its slot raw onto any object it was called with:
@@ -434,8 +475,10 @@ class PolicyMechanismAttackTest {
                     return 1
                 def g():
                     yield 1
+                async def ag():
+                    yield 1
                 outcomes = []
-                for wrapper in (a(), g()):
+                for wrapper in (a(), g(), ag(), ag().__anext__()):
                     for target in (re, re.RegexFlag, len):
                         try:
                             type(wrapper).__init__(target, 'planted')  # object.__init__ now: it writes nothing
@@ -448,10 +491,13 @@ class PolicyMechanismAttackTest {
                             outcomes.append('refused')
                 [outcomes, [n for n in dir(re) + dir(re.RegexFlag) + dir(len) if 'pysandbox' in n]]
                 """);
-        assertThat(result).isEqualTo(List.of(java.util.Collections.nCopies(6, "refused"), List.of()));
+        assertThat(result).isEqualTo(List.of(java.util.Collections.nCopies(12, "refused"), List.of()));
         intact();
     }
 
+    // Source with except* is compiled through the rewritten tree's text (GraalPy 25.0 cannot compile it from
+    // a tree): a compile-stage SyntaxError carried that text, guard names and token included, to the guest
+    // that caught it from its own exec (review finding, 2026-12-05; the token then let it plant guards).
     @Test
     void aSyntaxErrorFromRewrittenSourceCarriesNoGuardName() throws ScriptException {
         Object seen = sandbox.eval("""

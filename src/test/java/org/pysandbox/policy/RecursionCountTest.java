@@ -98,6 +98,78 @@ class RecursionCountTest {
     }
 
     @Test
+    void asyncGeneratorsAreCountedWhileTheyRunOnlyAndKeepTheirBehaviour() throws Exception {
+        // until 2026-12-05 an async generator (async def with yield) was not counted at all: a chain of
+        // 300 of them, each resuming the next through async for, ran with a limit of 50
+        String generators = """
+                async def deep(n):
+                    if n:
+                        async for x in deep(n - 1):
+                            yield x + 1
+                    else:
+                        yield 0
+                def run(c):
+                    try:
+                        while True:
+                            c.send(None)
+                    except StopIteration as stop:
+                        return stop.value
+                async def first(n):
+                    async for v in deep(n):
+                        return v
+                log = []
+                async def agen(n):
+                    try:
+                        for i in range(n):
+                            got = yield i
+                            if got is not None:
+                                log.append(got)
+                    finally:
+                        log.append('closed')
+                async def usage():
+                    out = [x async for x in agen(3)]
+                    g = agen(5)
+                    out.append(await g.__anext__())
+                    out.append(await g.asend('sent'))
+                    try:
+                        await g.athrow(ValueError('thrown'))
+                    except ValueError as e:
+                        out.append(str(e))
+                    try:
+                        await anext(agen(0))
+                    except StopAsyncIteration:
+                        out.append('stop')
+                    h = agen(4)
+                    await anext(h)
+                    await h.aclose()
+                    async for y in aiter(agen(2)):
+                        out.append(y)
+                    return [out, log, type(g).__name__, 'async_generator' in repr(g)]
+                keep = []
+                async def suspend():
+                    for i in range(60):
+                        a = agen(3)
+                        await anext(a)
+                        keep.append(a)
+                def r(n):
+                    return n if n >= 45 else r(n + 1)
+                """;
+        Map<String, Object> ns = new HashMap<>();
+        sandbox.execute(generators, ns);
+        assertThatThrownBy(() -> sandbox.eval("run(first(300))", ns)).isInstanceOf(RecursionLimitException.class);
+        // exact at the edge: the module, run, first and the 47 async generators of deep(46) make the 50 frames
+        // the limit allows
+        assertThat(sandbox.eval("run(first(46))", ns)).isEqualTo(46);
+        assertThatThrownBy(() -> sandbox.eval("run(first(47))", ns)).isInstanceOf(RecursionLimitException.class);
+        assertThat(sandbox.eval("run(usage())", ns)).isEqualTo(List.of(
+                List.of(0, 1, 2, 0, 1, "thrown", "stop", 0, 1),
+                List.of("closed", "sent", "closed", "closed", "closed", "closed"), "async_generator", true));
+        // 60 suspended async generators hold no frame, in this run or the next
+        sandbox.eval("run(suspend())", ns);
+        assertThat(sandbox.call("r", ns, 0)).isEqualTo(45);
+    }
+
+    @Test
     void limitIsExactAtTheEdge() throws Exception {
         assertThat(sandbox.eval(FACT + "fact(49) > 0")).isEqualTo(true);
         assertThatThrownBy(() -> sandbox.eval(FACT + "fact(50)")).isInstanceOf(RecursionLimitException.class);

@@ -43,7 +43,8 @@ def set_guard_token(token):
                  'builtins', 'match', 'none_type', 'bool', 'slot', 'depth', 'too_deep'):
         names[role] = '__pysandbox_%s_%s__' % (token, role)
     # frame counting of lambdas and generators (see guards._count_lambda, guards._count_generator)
-    for role in ('count_lambda', 'count_generator', 'count_coroutine', 'module_name', 'import_star', 'type', 'getattr'):
+    for role in ('count_lambda', 'count_generator', 'count_coroutine', 'count_async_generator', 'module_name',
+                 'import_star', 'type', 'getattr'):
         names[role] = '__pysandbox_%s_%s__' % (token, role)
     GUARD_STORE, GUARD_DICT, GUARD_FORMAT = names['store'], names['dict'], names['format']
     GUARD_OWN, GUARD_FRAME_CODE, GUARD_EXCEPTION_OBJECT = names['own'], names['frame_code'], names['exception_object']
@@ -315,12 +316,12 @@ class _Rewriter(ast.NodeTransformer):
         # every def frame counts, with or without calls in its body (a call-free __getitem__ or property
         # recurses through the interpreter). A generator's frame is on the stack only while it runs: a
         # count in its body would be held across every yield, so a guard wrapper (innermost decorator,
-        # the function the def made) counts each resume instead. Async generators are not counted (see
-        # docs/security-model.md).
-        # A coroutine's frame is held across every await the same way: its wrapper counts each resume too.
+        # the function the def made) counts each resume instead. A coroutine's frame is held across every
+        # await the same way, and an async generator's across every yield and await: their wrappers count
+        # each resume too.
         generator = _is_generator(node)
         if isinstance(node, ast.AsyncFunctionDef):
-            counter = None if generator else 'count_coroutine'
+            counter = 'count_async_generator' if generator else 'count_coroutine'
         elif generator:
             counter = 'count_generator'
         else:

@@ -254,6 +254,13 @@ def _count_coroutine(function):
     return _counting(function, _CountedCoroutine)
 
 
+def _count_async_generator(function):
+    """The same for an async def that yields: its frame runs only while an awaitable that its __anext__,
+    asend, athrow or aclose returned is resumed, so the wrapper hands out those awaitables wrapped, each
+    counting around its own resumes. Until 2026-12-05 async generators were not counted at all."""
+    return _counting(function, _CountedAsyncGenerator)
+
+
 def _counting(function, counted_class):
     def counted_function(*args, **kwargs):
         counted = _object_new(counted_class)
@@ -328,6 +335,48 @@ class _CountedCoroutine(_CountedGenerator):
 
 
 _CountedCoroutine.__name__ = _CountedCoroutine.__qualname__ = 'coroutine'
+
+
+class _CountedAsyncGenerator:
+    # like _CountedGenerator: the raw async generator under a dunder slot, no __dict__, no __init__, and
+    # none of its ag_frame, ag_code, ag_await
+    __slots__ = ('__pysandbox_generator__',)
+
+    def __aiter__(self):
+        return self
+
+    def __anext__(self):
+        return _counted_step(self.__pysandbox_generator__.__anext__())
+
+    def asend(self, value):
+        return _counted_step(self.__pysandbox_generator__.asend(value))
+
+    def athrow(self, *args):
+        return _counted_step(self.__pysandbox_generator__.athrow(*args))
+
+    def aclose(self):
+        return _counted_step(self.__pysandbox_generator__.aclose())
+
+    def __repr__(self):
+        return repr(self.__pysandbox_generator__)
+
+
+_CountedAsyncGenerator.__name__ = _CountedAsyncGenerator.__qualname__ = 'async_generator'
+
+
+class _CountedAsyncStep(_CountedCoroutine):
+    """An awaitable of an async generator (what __anext__, asend, athrow and aclose return), counted around
+    every resume like a coroutine: resuming it runs the async generator's frame."""
+    __slots__ = ()
+
+
+_CountedAsyncStep.__name__ = _CountedAsyncStep.__qualname__ = 'async_generator_asend'
+
+
+def _counted_step(awaitable):
+    counted = _object_new(_CountedAsyncStep)
+    _object_setattr(counted, '__pysandbox_generator__', awaitable)
+    return counted
 
 
 # --------------------------------------------------------------------------------------------
@@ -846,6 +895,7 @@ too_deep = _too_deep
 count_lambda = _count_lambda
 count_generator = _count_generator
 count_coroutine = _count_coroutine
+count_async_generator = _count_async_generator
 format_guard = _format_guard
 frame_code_guard = _frame_code_guard
 guest_getframe = _guest_getframe
