@@ -18,6 +18,7 @@ import org.apache.commons.cli.MissingArgumentException;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
+import org.pysandbox.config.Units;
 
 /**
  * The command's options and arguments, as parsed from its command line.
@@ -52,7 +53,7 @@ record Arguments(String code, List<String> features, List<Path> paths, List<Stri
             "Allow scripts to call host methods, e.g. com.example.Vars#get,put or com.example.Api (repeatable; "
                     + "same rules as pysandbox.hostAccess).");
     private static final Option TIMEOUT = valued(null, "timeout", "DURATION",
-            "Wall-clock limit per script run or REPL input: 250ms, 5s, 2m, PT1M; 0 = none (default 5s).");
+            "Wall-clock limit per script run or REPL input: 250ms, 1.5s, 2m, PT1M; 0 = none (default 5s).");
     private static final Option MAX_MEMORY = valued(null, "max-memory", "SIZE",
             "Memory limit per run: bytes, 512k, 64m, 1g; 0 = none (the default; the heap guard still protects the host).");
     private static final Option MAX_OUTPUT = valued(null, "max-output", "SIZE",
@@ -152,8 +153,8 @@ record Arguments(String code, List<String> features, List<Path> paths, List<Stri
             }
         }
         return new Arguments(code, List.copyOf(features), List.copyOf(paths), values(line, ALLOW_MODULE),
-                values(line, ALLOW_HOST), convert(line, TIMEOUT, Sizes::duration), convert(line, MAX_MEMORY, Sizes::bytes),
-                convert(line, MAX_OUTPUT, Sizes::bytes), convert(line, RECURSION_LIMIT, Arguments::frames),
+                values(line, ALLOW_HOST), convert(line, TIMEOUT, Units::parseDuration), convert(line, MAX_MEMORY, Units::parseBytes),
+                convert(line, MAX_OUTPUT, Units::parseBytes), convert(line, RECURSION_LIMIT, Arguments::frames),
                 last(line, ISOLATION), line.hasOption(JIT), List.copyOf(positional), line.hasOption(HELP),
                 line.hasOption(VERSION));
     }

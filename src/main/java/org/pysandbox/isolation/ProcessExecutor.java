@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.script.ScriptException;
 
 import org.pysandbox.config.SandboxConfig;
+import org.pysandbox.config.SandboxConfigurationException;
+import org.pysandbox.config.Units;
 import org.pysandbox.error.MemoryLimitException;
 import org.pysandbox.error.ResourceLimitException;
 import org.pysandbox.error.ScriptTimeoutException;
@@ -39,7 +41,7 @@ import org.pysandbox.limits.InProcessExecutor;
 public final class ProcessExecutor implements Executor {
     /** System property: heap of a worker beyond maxMemory, for GraalPy itself (default 512m). */
     public static final String HEAP_OVERHEAD_PROPERTY = "pysandbox.process.heapOverhead";
-    private static final long OVERHEAD = parseBytes(System.getProperty(HEAP_OVERHEAD_PROPERTY, "512m"));
+    private static final long OVERHEAD = heapOverhead();
     private static final long START_MILLIS = Long.getLong("pysandbox.process.startMillis", 300_000);
     /**
      * How long after the call's timeout the host waits for the worker's own answer before it kills the
@@ -81,10 +83,12 @@ public final class ProcessExecutor implements Executor {
         this.starter = starter;
     }
 
-    private static long parseBytes(String s) {
-        String t = s.trim().toLowerCase();
-        long unit = t.endsWith("g") ? 1L << 30 : t.endsWith("m") ? 1L << 20 : t.endsWith("k") ? 1L << 10 : 1;
-        return Long.parseLong(unit == 1 ? t : t.substring(0, t.length() - 1)) * unit;
+    private static long heapOverhead() {
+        try {
+            return Units.parseBytes(System.getProperty(HEAP_OVERHEAD_PROPERTY, "512m"));
+        } catch (IllegalArgumentException e) {
+            throw new SandboxConfigurationException(HEAP_OVERHEAD_PROPERTY + ": " + e.getMessage());
+        }
     }
 
     private WorkerProcess worker() throws ScriptException {

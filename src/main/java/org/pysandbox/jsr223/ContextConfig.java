@@ -3,15 +3,12 @@ package org.pysandbox.jsr223;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import javax.script.Bindings;
@@ -20,6 +17,7 @@ import javax.script.ScriptContext;
 import org.pysandbox.config.Isolation;
 import org.pysandbox.config.SandboxConfig;
 import org.pysandbox.config.SandboxConfigurationException;
+import org.pysandbox.config.Units;
 
 /**
  * Reads the {@code pysandbox.*} attributes of a {@link ScriptContext} (ENGINE_SCOPE, then GLOBAL_SCOPE,
@@ -58,8 +56,6 @@ public final class ContextConfig {
     public static final List<String> ATTRIBUTES = List.of(FEATURES, ALLOW_PATHS, ALLOW_MODULES, TIMEOUT,
             RECURSION_LIMIT, MAX_MEMORY, MAX_OUTPUT, ISOLATION, HOST_ACCESS);
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|min|h)?");
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(k|m|g|t)?(?:i?b)?");
 
     private ContextConfig() {
     }
@@ -224,7 +220,7 @@ public final class ContextConfig {
         }
     }
 
-    /** {@code Duration}, milliseconds as a {@code Number}, {@code "250ms"}, {@code "5s"}, {@code "2m"}, {@code "1h"} or ISO-8601. */
+    /** {@code Duration}, milliseconds as a {@code Number}, or a String in one of {@link Units#DURATION_FORMS}. */
     static Duration duration(Object value) {
         String expected = "a Duration, milliseconds as a Number, or a String like \"250ms\", \"5s\" or \"PT5S\"";
         if (value instanceof Duration d) {
@@ -239,30 +235,14 @@ public final class ContextConfig {
         if (!(value instanceof String s)) {
             return fail(TIMEOUT, value, expected);
         }
-        String text = s.trim().toLowerCase(Locale.ROOT);
-        if (text.startsWith("p") || text.startsWith("-p")) {
-            try {
-                return Duration.parse(text.toUpperCase(Locale.ROOT));
-            } catch (DateTimeParseException e) {
-                return fail(TIMEOUT, value, expected);
-            }
+        try {
+            return Units.parseDuration(s);
+        } catch (IllegalArgumentException e) {
+            throw new SandboxConfigurationException("malformed " + TIMEOUT + ": " + e.getMessage(), e);
         }
-        Matcher m = DURATION.matcher(text);
-        if (!m.matches()) {
-            return fail(TIMEOUT, value, expected);
-        }
-        double amount = Double.parseDouble(m.group(1));
-        String unit = m.group(2) == null ? "ms" : m.group(2);
-        double millis = switch (unit) {
-            case "ms" -> amount;
-            case "s" -> amount * 1_000;
-            case "m", "min" -> amount * 60_000;
-            default -> amount * 3_600_000;
-        };
-        return Duration.ofMillis(Math.round(millis));
     }
 
-    /** Bytes as a {@code Number}, or {@code "65536"}, {@code "512k"}, {@code "64m"}, {@code "1g"} (binary units). */
+    /** Bytes as a {@code Number}, or a String in one of {@link Units#BYTE_FORMS}. */
     static long size(String attribute, Object value) {
         String expected = "bytes as a Number, or a String like \"64m\", \"512k\" or \"1g\"";
         if (value instanceof Number n) {
@@ -274,24 +254,10 @@ public final class ContextConfig {
         if (!(value instanceof String s)) {
             return fail(attribute, value, expected);
         }
-        Matcher m = SIZE.matcher(s.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            return fail(attribute, value, expected);
-        }
-        int shift = m.group(2) == null ? 0 : switch (m.group(2)) {
-            case "k" -> 10;
-            case "m" -> 20;
-            case "g" -> 30;
-            default -> 40;
-        };
         try {
-            long amount = Long.parseLong(m.group(1));
-            if (amount > (Long.MAX_VALUE >> shift)) {
-                return fail(attribute, value, expected + " (too large)");
-            }
-            return amount << shift;
-        } catch (NumberFormatException e) {
-            return fail(attribute, value, expected + " (too large)");
+            return Units.parseBytes(s);
+        } catch (IllegalArgumentException e) {
+            throw new SandboxConfigurationException("malformed " + attribute + ": " + e.getMessage(), e);
         }
     }
 

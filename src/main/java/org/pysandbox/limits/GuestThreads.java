@@ -13,8 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class GuestThreads {
     /** System property: stack size of guest threads, such as {@code 16m} (default). */
     public static final String STACK_SIZE_PROPERTY = "pysandbox.guestStackSize";
-    private static final long STACK_SIZE = Sizes.parseBytes(System.getProperty(STACK_SIZE_PROPERTY, "16m"),
-            STACK_SIZE_PROPERTY);
+    private static final long STACK_SIZE = LimitProperties.bytes(STACK_SIZE_PROPERTY, "16m");
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static final ThreadGroup GROUP = new ThreadGroup("pysandbox-guest");
     private static final ClassLoader LIBRARY_LOADER = GuestThreads.class.getClassLoader();

@@ -48,7 +48,7 @@ import org.pysandbox.policy.ConfinedInterpreter;
 public final class InProcessExecutor implements Executor {
     /** System property: milliseconds an interrupted guest gets to yield before its context is cancelled. */
     public static final String INTERRUPT_GRACE_PROPERTY = "pysandbox.interruptGraceMillis";
-    private static final long INTERRUPT_GRACE_MILLIS = Sizes.parseInt(INTERRUPT_GRACE_PROPERTY, 500, 10, 60_000);
+    private static final long INTERRUPT_GRACE_MILLIS = LimitProperties.integer(INTERRUPT_GRACE_PROPERTY, 500, 10, 60_000);
     private static final int BOUNDED_CACHE_LIMIT = 256;
 
     private final SandboxConfig config;

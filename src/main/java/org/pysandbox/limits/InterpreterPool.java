@@ -31,7 +31,7 @@ import org.pysandbox.policy.ConfinedInterpreter;
 public final class InterpreterPool {
     public static final String SIZE_PROPERTY = "pysandbox.pool.size";
     static final int MAX_KEYS = 8;
-    private static final int SIZE = Sizes.parseInt(SIZE_PROPERTY, 2, 0, 64);
+    private static final int SIZE = LimitProperties.integer(SIZE_PROPERTY, 2, 0, 64);
     /** System property: {@code false} pools interpreters without the warm-up run (about 0.2 MB and 0.1 s less each, slower first script). */
     public static final String WARM_UP_PROPERTY = "pysandbox.pool.warmUp";
     private static final boolean WARM_UP = !"false".equalsIgnoreCase(System.getProperty(WARM_UP_PROPERTY, "true"));

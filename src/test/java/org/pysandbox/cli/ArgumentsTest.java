@@ -114,7 +114,8 @@ class ArgumentsTest {
     @Test
     void badValuesNameTheOptionAndWhatIsExpected() {
         assertThatThrownBy(() -> parse("--timeout", "soon", "-c", "1"))
-                .hasMessage("invalid value for option '--timeout': 'soon' is not a duration; use e.g. 250ms, 5s, 2m or PT1M (0 = none)");
+                .hasMessage("invalid value for option '--timeout': 'soon' is not a duration; use 250ms, 1.5s, 2m, 1h or "
+                        + "ISO-8601 like PT1M; a bare number is milliseconds");
         assertThatThrownBy(() -> parse("--max-memory", "lots")).hasMessageStartingWith("invalid value for option '--max-memory': 'lots' is not a size");
         assertThatThrownBy(() -> parse("--recursion-limit", "deep"))
                 .hasMessage("invalid value for option '--recursion-limit': 'deep' is not a whole number of frames");
