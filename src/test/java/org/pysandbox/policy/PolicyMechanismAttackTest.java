@@ -464,6 +464,89 @@ class PolicyMechanismAttackTest {
         intact();
     }
 
+    // A parameter's ownership test is taken once per call when nothing rebinds the parameter
+    // (checker._hoist_ownership_tests): each way to rebind it, or to change what it names, after the test
+    // must leave its store sites testing again, so the module is never written.
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "o = T",
+        "o += T",
+        "for o in [T]:\n        pass",
+        "with Swap() as o:\n        pass",
+        "try:\n        raise E\n    except E as o:\n        pass\n    o = T",
+        "import re as o\n    o = T",
+        "from re import RegexFlag as o",
+        "def o():\n        pass\n    o = T",
+        "class o:\n        pass\n    o = T",
+        "match T:\n        case o:\n            pass",
+        "match [T]:\n        case [*o]:\n            o = o[0]",
+        "match {'k': T}:\n        case {**o}:\n            o = o['k']",
+        "[(o := T) for _ in '1']",
+        "(o := T)",
+        "del o\n    o = T",
+        "def inner():\n        nonlocal o\n        o = T\n    inner()",
+        // exec cannot rebind a function's local at all: the stores go to the script's own object
+        "exec('o = T', globals(), locals())",
+    })
+    void aParameterRebindsOnlyWithItsStoresTestedAgain(String rebind) throws ScriptException {
+        String script = """
+                import re
+                T = re.RegexFlag  # a class of the standard library, writable by raw stores: the target
+                class E(Exception):
+                    pass
+                class Swap:
+                    def __enter__(self):
+                        return T
+                    def __exit__(self, *exc):
+                        return False
+                class Mine:
+                    def __iadd__(self, other):
+                        return other
+                def change(o):
+                    o.first = 1
+                    %s
+                    o.planted = 1
+                    o.planted2 = 2
+                outcome = []
+                try:
+                    change(Mine())
+                    outcome.append('stored')
+                except TypeError as e:
+                    outcome.append(type(e).__name__)
+                outcome + [hasattr(T, 'planted'), hasattr(T, 'planted2')]
+                """.formatted(rebind);
+        String expected = rebind.startsWith("exec") ? "stored" : "ReadOnlyError";
+        assertThat(sandbox.eval(script)).as(rebind).isEqualTo(List.of(expected, false, false));
+        intact();
+    }
+
+    @Test
+    void aParametersClassCannotChangeAfterItsOwnershipTest() throws ScriptException {
+        // the test taken once on entry stands for the whole call only while type(param) cannot change
+        Object result = sandbox.eval("""
+                import re
+                class Mine:
+                    pass
+                refused = []
+                def change(o, how):
+                    o.first = 1
+                    try:
+                        how(o)
+                    except (AttributeError, TypeError) as e:
+                        refused.append(type(e).__name__)
+                    o.second = 2
+                    return type(o).__name__
+                kinds = [change(Mine(), lambda o: setattr(o, '__class__', re.RegexFlag)),
+                         change(Mine(), lambda o: object.__setattr__(o, '__class__', re.Match)),
+                         change(Mine(), lambda o: type(o).__setattr__(o, '__class__', type(re)))]
+                [kinds, len(refused)]
+                """);
+        assertThat(result).isEqualTo(List.of(List.of("Mine", "Mine", "Mine"), 3));
+        assertThatThrownBy(() -> sandbox.execute("def f(o):\n    o.x = 1\n    o.__class__ = int\n    o.y = 2\n"))
+                .isInstanceOf(SandboxViolationException.class);
+        intact();
+    }
+
     @Test
     void theCountingWrappersCannotBeMadeToWriteOntoOtherObjects() throws ScriptException {
         // the generator wrapper's __init__ wrote its slot raw onto any object it was called with:

@@ -373,9 +373,16 @@ class RecursionCountTest {
                         return sorted(locals())
                     finally:
                         len('x')
-                f(1)
+                class Box:
+                    def fill(self, n):
+                        # two stores on a parameter: its ownership test is taken once, into a hidden local
+                        self.a = n
+                        self.b = n
+                        return [sorted(locals()), sorted(vars()), dir()]
+                [f(1), Box().fill(2)]
                 """);
-        assertThat(result).isEqualTo(List.of("a", "n"));
+        assertThat(result).isEqualTo(List.of(List.of("a", "n"),
+                List.of(List.of("n", "self"), List.of("n", "self"), List.of("n", "self"))));
     }
 
     @Test
