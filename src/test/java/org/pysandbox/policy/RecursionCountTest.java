@@ -170,6 +170,71 @@ class RecursionCountTest {
     }
 
     @Test
+    void generatorExpressionsAndYieldsInNestedDefaultsAreCounted() throws Exception {
+        // a review of 2026-12-05: a loop chained 500 generator expressions (or async ones), each resuming the
+        // one before, uncounted; and a yield in a nested lambda's or def's default value, which runs in the
+        // enclosing frame, made that frame a generator the checker took for a plain function
+        String chains = """
+                def chain(n):
+                    g = iter([7])
+                    for i in range(n):
+                        g = (x for x in g)
+                    return next(g)
+                async def source():
+                    yield 7
+                async def achain(n):
+                    g = source()
+                    for i in range(n):
+                        g = (x async for x in g)
+                    async for v in g:
+                        return v
+                def run(c):
+                    try:
+                        while True:
+                            c.send(None)
+                    except StopIteration as stop:
+                        return stop.value
+                def boom():
+                    raise ValueError('bottom')
+                    yield
+                f = lambda n: (lambda x=((yield from f(n - 1)) if n else (yield from boom())): 0)
+                def outer():
+                    def inner(x=(yield 1)):
+                        pass
+                async def aouter():
+                    lambda x=(yield 1): 0
+                async def collect(a):
+                    return [x async for x in a]
+                def hold():
+                    held = []
+                    for i in range(60):
+                        h = outer()
+                        next(h)
+                        held.append(h)
+                    return held
+                def r(n):
+                    return n if n >= 45 else r(n + 1)
+                """;
+        Map<String, Object> ns = new HashMap<>();
+        sandbox.execute(chains, ns);
+        assertThatThrownBy(() -> sandbox.call("chain", ns, 300)).isInstanceOf(RecursionLimitException.class);
+        assertThat(sandbox.call("chain", ns, 45)).isEqualTo(7);
+        assertThatThrownBy(() -> sandbox.eval("run(achain(300))", ns)).isInstanceOf(RecursionLimitException.class);
+        assertThat(sandbox.eval("run(achain(45))", ns)).isEqualTo(7);
+        assertThatThrownBy(() -> sandbox.eval("next(f(300))", ns)).isInstanceOf(RecursionLimitException.class);
+        // generators, so suspended ones hold no frame; and the async def is an async generator, as in CPython
+        assertThat(sandbox.eval("[type(outer()).__name__, type(f(1)).__name__, run(collect(aouter()))]", ns))
+                .isEqualTo(List.of("generator", "generator", List.of(1)));
+        sandbox.eval("kept = hold()", ns);
+        assertThat(sandbox.call("r", ns, 0)).isEqualTo(45);
+        // ordinary generator expressions behave as before
+        assertThat(sandbox.eval("[sum(x * x for x in range(10)), ''.join(str(x) for x in range(3)), "
+                + "any(x > 2 for x in range(5)), dict((k, 1) for k in 'ab'), type(x for x in []).__name__, "
+                + "(x for x in []).__name__]"))
+                .isEqualTo(List.of(285, "012", true, Map.of("a", 1, "b", 1), "generator", "<genexpr>"));
+    }
+
+    @Test
     void limitIsExactAtTheEdge() throws Exception {
         assertThat(sandbox.eval(FACT + "fact(49) > 0")).isEqualTo(true);
         assertThatThrownBy(() -> sandbox.eval(FACT + "fact(50)")).isInstanceOf(RecursionLimitException.class);

@@ -45,8 +45,8 @@ def set_guard_token(token):
                  'builtins', 'match', 'none_type', 'bool', 'slot', 'depth', 'too_deep'):
         names[role] = '__pysandbox_%s_%s__' % (token, role)
     # frame counting of lambdas and generators (see guards._count_lambda, guards._count_generator)
-    for role in ('count_lambda', 'count_generator', 'count_coroutine', 'count_async_generator', 'module_name',
-                 'import_star', 'type', 'getattr'):
+    for role in ('count_lambda', 'count_generator', 'count_coroutine', 'count_async_generator',
+                 'count_generator_expression', 'module_name', 'import_star', 'type', 'getattr'):
         names[role] = '__pysandbox_%s_%s__' % (token, role)
     GUARD_STORE, GUARD_DICT, GUARD_FORMAT = names['store'], names['dict'], names['format']
     GUARD_OWN, GUARD_FRAME_CODE, GUARD_EXCEPTION_OBJECT = names['own'], names['frame_code'], names['exception_object']
@@ -218,7 +218,14 @@ class _Rewriter(ast.NodeTransformer):
             self._own_locals.pop()
         return node
 
-    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _visit_comprehension
+    visit_ListComp = visit_SetComp = visit_DictComp = _visit_comprehension
+
+    def visit_GeneratorExp(self, node):
+        # its frame runs at every resume, and a loop can chain any number of them, each resuming the one
+        # before (review, 2026-12-05: 500 chained generator expressions ran with a limit of 50): counted
+        # around each resume, like a generator
+        return self._guard_call(GUARD_NAMES['count_generator_expression'], self._visit_comprehension(node),
+                                node=node)
 
     def visit_Lambda(self, node):
         self._visit_scope('function', node)
@@ -505,16 +512,35 @@ class _Rewriter(ast.NodeTransformer):
 
 
 def _is_generator(function):
-    """True when the function's or lambda's own body yields (nested functions do not count)."""
+    """True when the function's or lambda's own frame yields. A nested def, lambda or class keeps its body
+    to itself, but its decorators, default values, annotations, bases and keywords run in this frame: a
+    yield there makes this function a generator too (review, 2026-12-05: a lambda whose yield sat in a
+    nested lambda's default ran 500 frames deep uncounted, as a raw generator)."""
     pending = list(function.body) if isinstance(function.body, list) else [function.body]
     while pending:
         node = pending.pop()
         if isinstance(node, (ast.Yield, ast.YieldFrom)):
             return True
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            pending.extend(_evaluated_outside(node))
             continue
         pending.extend(ast.iter_child_nodes(node))
     return False
+
+
+def _evaluated_outside(scope):
+    """The parts of a nested def, lambda or class statement that the enclosing frame evaluates."""
+    parts = list(getattr(scope, 'decorator_list', ()))
+    if isinstance(scope, ast.ClassDef):
+        return parts + scope.bases + scope.keywords
+    arguments = scope.args
+    parts += arguments.defaults + [d for d in arguments.kw_defaults if d is not None]
+    for argument in arguments.posonlyargs + arguments.args + arguments.kwonlyargs + [arguments.vararg, arguments.kwarg]:
+        if argument is not None and argument.annotation is not None:
+            parts.append(argument.annotation)
+    if getattr(scope, 'returns', None) is not None:
+        parts.append(scope.returns)
+    return parts
 
 
 _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ListComp, ast.SetComp,

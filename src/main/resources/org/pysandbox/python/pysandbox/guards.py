@@ -271,6 +271,23 @@ def _count_async_generator(function):
     return _counting(function, _CountedAsyncGenerator)
 
 
+def _count_generator_expression(generator):
+    """A generator expression (the checker puts each in this call) is counted around every resume like a
+    generator's, an async one like an async generator's."""
+    counted = _object_new(_CountedAsyncGenerator if type(generator) is _AsyncGeneratorType else _CountedGenerator)
+    _object_setattr(counted, '__pysandbox_generator__', generator)
+    return counted
+
+
+def _async_generator_type():
+    async def probe():
+        yield
+    return type(probe())
+
+
+_AsyncGeneratorType = _async_generator_type()
+
+
 def _counting(function, counted_class):
     def counted_function(*args, **kwargs):
         counted = _object_new(counted_class)
@@ -328,6 +345,10 @@ class _CountedGenerator:
     def __repr__(self):
         return repr(self.__pysandbox_generator__)
 
+    @property
+    def __name__(self):
+        return self.__pysandbox_generator__.__name__
+
 
 _CountedGenerator.__name__ = _CountedGenerator.__qualname__ = 'generator'
 
@@ -370,6 +391,10 @@ class _CountedAsyncGenerator:
     def __repr__(self):
         return repr(self.__pysandbox_generator__)
 
+    @property
+    def __name__(self):
+        return self.__pysandbox_generator__.__name__
+
 
 _CountedAsyncGenerator.__name__ = _CountedAsyncGenerator.__qualname__ = 'async_generator'
 
@@ -381,6 +406,12 @@ class _CountedAsyncStep(_CountedCoroutine):
 
 
 _CountedAsyncStep.__name__ = _CountedAsyncStep.__qualname__ = 'async_generator_asend'
+
+
+# shown as the interpreter's own classes are: <class 'generator'>, not <class 'pysandbox.guards.generator'>
+for _wrapper in (_CountedGenerator, _CountedCoroutine, _CountedAsyncGenerator, _CountedAsyncStep):
+    _wrapper.__module__ = 'builtins'
+del _wrapper
 
 
 def _counted_step(awaitable):
@@ -906,6 +937,7 @@ count_lambda = _count_lambda
 count_generator = _count_generator
 count_coroutine = _count_coroutine
 count_async_generator = _count_async_generator
+count_generator_expression = _count_generator_expression
 format_guard = _format_guard
 frame_code_guard = _frame_code_guard
 guest_getframe = _guest_getframe

@@ -279,6 +279,7 @@ def _install_builtins(guarded):
     namespace[_checker.GUARD_NAMES['count_generator']] = _guards.count_generator
     namespace[_checker.GUARD_NAMES['count_coroutine']] = _guards.count_coroutine
     namespace[_checker.GUARD_NAMES['count_async_generator']] = _guards.count_async_generator
+    namespace[_checker.GUARD_NAMES['count_generator_expression']] = _guards.count_generator_expression
     namespace[_checker.GUARD_NAMES['module_name']] = _guards.module_name
     namespace[_checker.GUARD_NAMES['import_star']] = _import_star
     # the store guard's own first test, written at a store site (checker._owned_or_guarded)
