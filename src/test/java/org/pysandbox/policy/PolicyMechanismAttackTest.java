@@ -520,6 +520,72 @@ class PolicyMechanismAttackTest {
         intact();
     }
 
+    // Inside a class the compiler mangles private names: '__p' in a method of C is the variable _C__p. The
+    // checker compared spellings, so '__p = T' rebound a parameter spelled _C__p (and the reverse) after its
+    // test was taken once, and 'nonlocal __p' in a nested function did it from another frame, past the test
+    // at the site (review, 2026-12-05; each wrote onto re.RegexFlag)
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "_C__p|__p = T",
+        "__p|_C__p = T",
+        "_C__p|for __p in [T]:\n            pass",
+        "_C__p|import re as __p\n        __p = T",
+        "_C__p|try:\n            raise E\n        except E as __p:\n            pass\n        __p = T",
+        "_C__p|match T:\n            case __p:\n                pass",
+        "_C__p|def inner():\n            nonlocal __p\n            __p = T\n        inner()",
+        "__p|def inner():\n            nonlocal _C__p\n            _C__p = T\n        inner()",
+        "_C__p|(__p := T)",
+    })
+    void aPrivateNameRebindsItsMangledSpellingToo(String parameterAndRebind) throws ScriptException {
+        String[] parts = parameterAndRebind.split("\\|", 2);
+        String script = """
+                import re
+                T = re.RegexFlag
+                class E(Exception):
+                    pass
+                class Mine:
+                    pass
+                class C:
+                    def change(self, %1$s):
+                        %1$s.first = 1
+                        %2$s
+                        %1$s.planted = 1
+                        %1$s.planted2 = 2
+                outcome = []
+                try:
+                    C().change(Mine())
+                    outcome.append('stored')
+                except TypeError as e:
+                    outcome.append(type(e).__name__)
+                outcome + [hasattr(T, 'planted'), hasattr(T, 'planted2')]
+                """.formatted(parts[0], parts[1]);
+        assertThat(sandbox.eval(script)).as(parameterAndRebind).isEqualTo(List.of("ReadOnlyError", false, false));
+        // and through a metaclass that rebinds the parameter from a nested function while the site tests it
+        Object planted = sandbox.eval("""
+                import re
+                class Meta(type):
+                    def __getattribute__(cls, name):
+                        if name == '__pysandbox_owned__' and HOOK:
+                            HOOK.pop()()
+                            return True
+                        return type.__getattribute__(cls, name)
+                class A(metaclass=Meta):
+                    pass
+                HOOK = []
+                class C:
+                    def m(self, _C__p):
+                        def rebind():
+                            nonlocal __p
+                            __p = re.RegexFlag
+                        HOOK.append(rebind)
+                        _C__p.pwned = 3
+                C().m(A())
+                hasattr(re.RegexFlag, 'pwned')
+                """);
+        assertThat(planted).isEqualTo(false);
+        intact();
+    }
+
     @Test
     void aParametersClassCannotChangeAfterItsOwnershipTest() throws ScriptException {
         // the test taken once on entry stands for the whole call only while type(param) cannot change

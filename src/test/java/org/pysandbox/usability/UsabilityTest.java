@@ -773,7 +773,8 @@ class UsabilityTest {
                     async def a():
                         return 1
                     [n for n in dir(C) + dir(C()) + dir(g()) + dir(a()) if not n.startswith('__') or 'pysandbox' in n]
-                    """)).isEqualTo(List.of("x", "x", "close", "send", "throw", "close", "send", "throw"));
+                    """)).isEqualTo(List.of("x", "x", "close", "gi_running", "gi_suspended", "send", "throw", "close",
+                    "cr_running", "cr_suspended", "send", "throw"));
         }
     }
 

@@ -563,15 +563,16 @@ def _own_locals(function):
             names.add(node.id)
         if not isinstance(node, _NESTED_SCOPES):
             pending.extend(ast.iter_child_nodes(node))
+    bound_elsewhere = []
     for node in ast.walk(function):
         if isinstance(node, (ast.Global, ast.Nonlocal)):
-            names.difference_update(node.names)
+            bound_elsewhere.extend(node.names)
         elif type(node) is ast.NamedExpr and type(node.target) is ast.Name:
             # a walrus in a nested comprehension binds the function's local from the comprehension's frame,
             # which may run later, from anywhere (a generator expression resumed by a metaclass; review,
             # 2026-12-05)
-            names.discard(node.target.id)
-    return frozenset(names)
+            bound_elsewhere.append(node.target.id)
+    return _without_spellings_of(names, bound_elsewhere)
 
 
 def _fixed_parameters(function, own):
@@ -581,20 +582,48 @@ def _fixed_parameters(function, own):
     ownership test at each store site."""
     arguments = function.args
     names = {a.arg for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs} & own
+    bound = []
     for node in ast.walk(function):
         if isinstance(node, ast.Name) and type(node.ctx) is not ast.Load:
-            names.discard(node.id)
+            bound.append(node.id)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.discard(node.name)
-        elif isinstance(node, ast.ExceptHandler) or isinstance(node, (ast.MatchAs, ast.MatchStar)):
-            names.discard(node.name)
-        elif isinstance(node, ast.MatchMapping):
-            names.discard(node.rest)
+            bound.append(node.name)
+        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+            bound.append(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            bound.append(node.rest)
         elif isinstance(node, ast.alias):
-            names.discard((node.asname or node.name).split('.')[0])
+            bound.append((node.asname or node.name).split('.')[0])
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            names.difference_update(node.names)
-    return frozenset(names)
+            bound.extend(node.names)
+    return _without_spellings_of(names, bound)
+
+
+def _without_spellings_of(names, bound):
+    """The names less every one that a name in bound may stand for. Inside a class the compiler mangles
+    private names (__p in class C is the variable _C__p), so '__p = x' rebinds a parameter spelled _C__p
+    and 'nonlocal __p' reaches it from a nested scope (review, 2026-12-05: both wrote onto re.RegexFlag).
+    Compared by spelling alone, a name's private tails decide: a name is left out when it shares one with
+    a bound name, whatever class the names were mangled in (more is left out than needed, never less)."""
+    bound = set(bound)
+    tails = set()
+    for name in bound:
+        tails.update(_private_tails(name))
+    return frozenset(name for name in names if name not in bound and not (_private_tails(name) & tails))
+
+
+def _private_tails(name):
+    """The private names (__x, not ending in __) a spelling may be or be mangled from: __x itself, and for
+    _C__x (or _C__D__x) each tail that starts with __."""
+    if name.startswith('__'):
+        return {name} if not name.endswith('__') else set()
+    tails = set()
+    if name.startswith('_'):
+        at = name.find('__', 2)
+        while at != -1:
+            tails.add(name[at:])
+            at = name.find('__', at + 1)
+    return tails
 
 
 def _count_depth(body, node):

@@ -296,9 +296,10 @@ def _counting(function, counted_class):
     return _named_like(counted_function, function)
 
 
-class _CountedGenerator:
+class _CountedResumes:
     # the raw generator sits under a dunder name, which guest source and the run-time attribute guards
-    # refuse; no __dict__ and no delegation of other attributes (gi_frame, gi_code stay unreachable)
+    # refuse; no __dict__, and of its attributes only __name__ and the running/suspended flags are passed
+    # on (gi_frame, gi_code, gi_yieldfrom stay unreachable)
     # No __init__: type(wrapper).__init__(any_object, value) wrote the slot's name raw onto objects the
     # script may not change (review, 2026-12-05); _counting makes each wrapper with object.__new__.
     __slots__ = ('__pysandbox_generator__',)
@@ -350,10 +351,23 @@ class _CountedGenerator:
         return self.__pysandbox_generator__.__name__
 
 
+
+class _CountedGenerator(_CountedResumes):
+    __slots__ = ()
+
+    @property
+    def gi_running(self):
+        return self.__pysandbox_generator__.gi_running
+
+    @property
+    def gi_suspended(self):
+        return self.__pysandbox_generator__.gi_suspended
+
+
 _CountedGenerator.__name__ = _CountedGenerator.__qualname__ = 'generator'
 
 
-class _CountedCoroutine(_CountedGenerator):
+class _CountedCoroutine(_CountedResumes):
     """A coroutine counted around every resume: send, throw and close are the generator's; awaiting it
     resumes it through __next__, which is send(None)."""
     __slots__ = ()
@@ -363,6 +377,14 @@ class _CountedCoroutine(_CountedGenerator):
 
     def __next__(self):
         return self.send(None)
+
+    @property
+    def cr_running(self):
+        return self.__pysandbox_generator__.cr_running
+
+    @property
+    def cr_suspended(self):
+        return self.__pysandbox_generator__.cr_suspended
 
 
 _CountedCoroutine.__name__ = _CountedCoroutine.__qualname__ = 'coroutine'
@@ -394,6 +416,10 @@ class _CountedAsyncGenerator:
     @property
     def __name__(self):
         return self.__pysandbox_generator__.__name__
+
+    @property
+    def ag_running(self):
+        return self.__pysandbox_generator__.ag_running
 
 
 _CountedAsyncGenerator.__name__ = _CountedAsyncGenerator.__qualname__ = 'async_generator'
