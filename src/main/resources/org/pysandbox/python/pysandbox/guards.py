@@ -171,15 +171,15 @@ def _caller_locals(frame):
         raise _violation(OperationBlocked, 'reading the namespace of sandbox internals is blocked')
     namespace = _caller_namespace(frame.f_locals)
     if frame.f_code.co_flags & _CO_OPTIMIZED:
-        # a function's locals are a snapshot: drop the hidden locals that hold its parameters' ownership
-        # tests (checker._hoist_ownership_tests)
-        for name in [name for name in namespace if name.startswith(_OWNED_LOCAL_PREFIX)]:
+        # a function's locals are a snapshot: drop the hidden locals of the checked code (the frame count's
+        # list, its parameters' ownership tests; checker.HIDDEN_LOCAL_PREFIX)
+        for name in [name for name in namespace if name.startswith(_HIDDEN_LOCAL_PREFIX)]:
             del namespace[name]
     return namespace
 
 
 _CO_OPTIMIZED = 0x1
-_OWNED_LOCAL_PREFIX = _checker.OWNED_LOCAL_PREFIX
+_HIDDEN_LOCAL_PREFIX = _checker.HIDDEN_LOCAL_PREFIX
 
 
 def _caller_namespace(namespace):
