@@ -89,6 +89,9 @@ public final class ForbiddenModules {
         forbidSymbols("dataclasses", "it pastes field names (str subclasses that pass isidentifier() can format "
                 + "as other text) into source it runs unchecked with the real builtins; dataclass is given checked",
                 "make_dataclass");
+        forbidSymbols("dataclasses", "they read every attribute named in __dataclass_fields__, a dict the script can "
+                + "reach and fill (or a class attribute it defines) with fields named __getattribute__ or __setattr__, "
+                + "and hand the raw values back", "replace", "asdict", "astuple");
         forbidSymbols("os", "it ends, signals or replaces the process, or reaches the environment", "_exit",
                 "abort", "kill", "killpg", "system", "popen", "fork", "forkpty", "execv", "execve", "execl",
                 "execle", "execlp", "execlpe", "execvp", "execvpe", "spawnv", "spawnve", "spawnl", "spawnle",

@@ -586,6 +586,31 @@ class PolicyMechanismAttackTest {
         intact();
     }
 
+    // __a__b in class C and __b in class C__a (or _C__a) are one variable, _C__a__b: a name's private tails
+    // must include every __ tail, whatever the name starts with (review, 2026-12-05)
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "class C:\n    def m(self, __a__b):\n        class _C__a:\n            nonlocal __b\n            __b = T\n"
+            + "        __a__b.x = 1\n        __a__b.y = 2\nC().m(Mine())",
+        "class C__a:\n    def m(self, __b):\n        class C:\n            nonlocal __a__b\n            __a__b = T\n"
+            + "        __b.x = 1\n        __b.y = 2\nC__a().m(Mine())",
+        "hook = []\nclass Meta(type):\n    def __getattribute__(cls, name):\n        if hook:\n            hook.pop()()\n"
+            + "        return True\nclass Own(metaclass=Meta):\n    pass\nclass C:\n    def m(self, __a__b):\n"
+            + "        class _C__a:\n            def inner(self):\n                nonlocal __b\n                __b = T\n"
+            + "        hook.append(_C__a().inner)\n        __a__b.x = 1\nC().m(Own())",
+    })
+    void aNameWithPrivatePartsRebindsEverySpellingOfItsVariable(String attack) throws ScriptException {
+        Object planted;
+        try {
+            planted = sandbox.eval("import re\nT = re.RegexFlag\nclass Mine:\n    pass\n" + attack
+                    + "\nhasattr(T, 'x') or hasattr(T, 'y')");
+        } catch (SandboxViolationException refused) {
+            planted = sandbox.eval("import re\nhasattr(re.RegexFlag, 'x') or hasattr(re.RegexFlag, 'y')");
+        }
+        assertThat(planted).as(attack).isEqualTo(false);
+        intact();
+    }
+
     @Test
     void aParametersClassCannotChangeAfterItsOwnershipTest() throws ScriptException {
         // the test taken once on entry stands for the whole call only while type(param) cannot change
@@ -937,34 +962,71 @@ class PolicyMechanismAttackTest {
                 .hasMessageContaining("cached_property");
     }
 
-    /** copy is forbidden, but collections.UserDict.copy and dataclasses.asdict call it from trusted code. */
+    /** copy is forbidden, but collections.UserDict.copy calls it from trusted code (dataclasses.asdict did too). */
     @ParameterizedTest
     @ValueSource(strings = {
         "import collections\nclass R(collections.UserDict):\n    __copy__ = None\n"
             + "    def __getattribute__(self, name):\n        if name == '__reduce_ex__':\n"
             + "            return lambda proto: (lambda: target, (), (None, {'planted': 1}))\n"
             + "        return object.__getattribute__(self, name)\nR().copy()",
-        "import dataclasses\nclass R:\n    def __getattribute__(self, name):\n        if name == '__reduce_ex__':\n"
-            + "            return lambda proto: (lambda: target, (), (None, {'planted': 1}))\n"
-            + "        return object.__getattribute__(self, name)\n@dataclasses.dataclass\nclass D:\n    a: object\n"
-            + "dataclasses.asdict(D(R()))",
-        "import dataclasses\nclass R:\n    def __getattribute__(self, name):\n        if name == '__reduce_ex__':\n"
-            + "            return lambda proto: (R, (), {'__class__': target})\n"
-            + "        return object.__getattribute__(self, name)\n@dataclasses.dataclass\nclass D:\n    a: object\n"
-            + "dataclasses.asdict(D(R()))",
     })
     void copyReachedThroughTrustedCodeChangesOnlyTheScriptsObjects(String attack) throws ScriptException {
         try (Sandbox trusted = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX)
-                .allowModule("collections", "UserDict").allowModule("dataclasses", "dataclass", "asdict")
-                .timeout(Duration.ofSeconds(60)).build())) {
+                .allowModule("collections", "UserDict").timeout(Duration.ofSeconds(60)).build())) {
             assertThatThrownBy(() -> trusted.execute("import re\ntarget = re.RegexFlag\n" + attack)).as(attack)
                     .isInstanceOf(SandboxViolationException.class);
             assertThat(trusted.eval("import re\nhasattr(re.RegexFlag, 'planted')")).isEqualTo(false);
-            // ordinary copies through the same paths keep working
-            assertThat(trusted.eval("import collections, dataclasses\nclass U(collections.UserDict): pass\n"
-                    + "u = U(a=1)\nu.extra = 2\nc = u.copy()\n@dataclasses.dataclass\nclass P:\n    x: int\n"
-                    + "    y: list\n[dict(c), c.extra, dataclasses.asdict(P(1, [P(2, [])]))]"))
-                    .isEqualTo(List.of(Map.of("a", 1), 2, Map.of("x", 1, "y", List.of(Map.of("x", 2, "y", List.of())))));
+            // ordinary copies through the same path keep working
+            assertThat(trusted.eval("import collections\nclass U(collections.UserDict): pass\n"
+                    + "u = U(a=1)\nu.extra = 2\nc = u.copy()\n[dict(c), c.extra]"))
+                    .isEqualTo(List.of(Map.of("a", 1), 2));
+        }
+    }
+
+    // dataclasses.replace, asdict and astuple read every attribute named in __dataclass_fields__: a dict the
+    // script can reach on any dataclass and fill, or a class attribute it defines, with fields named
+    // __setattr__ and __getattribute__; replace handed the raw slot wrappers back, which wrote onto
+    // re.RegexFlag and read the raw generator out of its wrapper, its frame and the real builtins (review,
+    // 2026-12-05). They are never available.
+    @Test
+    void dataclassHelpersThatReadFieldNamesAreNeverAvailable() throws ScriptException {
+        try (Sandbox data = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX).allowModule("dataclasses")
+                .timeout(Duration.ofSeconds(60)).build())) {
+            for (String helper : new String[] {"replace", "asdict", "astuple"}) {
+                assertThatThrownBy(() -> data.execute("import dataclasses\ndataclasses." + helper)).as(helper)
+                        .isInstanceOf(SandboxViolationException.class).hasMessageContaining(helper);
+                assertThatThrownBy(() -> data.execute("from dataclasses import " + helper)).as(helper)
+                        .isInstanceOf(SandboxViolationException.class);
+            }
+            assertThatThrownBy(() -> data.execute("""
+                    import dataclasses, re
+                    @dataclasses.dataclass
+                    class D:
+                        q: int = 0
+                    FIELD = dataclasses.fields(D)[0]._field_type
+                    class F:
+                        def __init__(self, name):
+                            self.name = name; self._field_type = FIELD; self.init = True
+                    got = {}
+                    def grab(**kw):
+                        got.update(kw)
+                    class MM(type):
+                        __dataclass_fields__ = {'s': F('__setattr__')}
+                        @property
+                        def __class__(cls):
+                            return grab
+                    class T(type, metaclass=MM):
+                        pass
+                    dataclasses.replace(T)
+                    got['__setattr__'](re.RegexFlag, 'pwned', 42)
+                    """)).isInstanceOf(SandboxViolationException.class);
+            assertThat(data.eval("import re\nhasattr(re.RegexFlag, 'pwned')")).isEqualTo(false);
+            assertThatThrownBy(() -> SandboxConfig.builder().allowModule("dataclasses", "dataclass", "asdict").build())
+                    .hasMessageContaining("asdict");
+            // the rest of dataclasses works
+            assertThat(data.eval("import dataclasses\n@dataclasses.dataclass\nclass P:\n    x: int\n    y: int = 2\n"
+                    + "[repr(P(1)), [f.name for f in dataclasses.fields(P)], dataclasses.is_dataclass(P)]"))
+                    .isEqualTo(List.of("P(x=1, y=2)", List.of("x", "y"), true));
         }
     }
 
@@ -1011,7 +1073,7 @@ class PolicyMechanismAttackTest {
     void theFixesOfTheReviewsHoldAgainstTheirOwnBypasses() throws ScriptException {
         try (Sandbox s = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX, Feature.ENCODINGS, Feature.CODECS)
                 .allowModule("functools", "update_wrapper", "wraps").allowModule("collections", "UserDict")
-                .allowModule("dataclasses", "dataclass", "asdict").timeout(Duration.ofSeconds(120)).build())) {
+                .allowModule("dataclasses", "dataclass").timeout(Duration.ofSeconds(120)).build())) {
             // update_wrapper copied a trusted class's raw __dict__ (StreamWriter.__getattr__, whose default is
             // the original getattr) onto the script's function
             assertThat(s.eval("import functools\nimport encodings.utf_8 as u8\ndef w(): pass\n"

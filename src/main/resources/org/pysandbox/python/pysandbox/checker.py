@@ -617,16 +617,17 @@ def _without_spellings_of(names, bound):
 
 
 def _private_tails(name):
-    """The private names (__x, not ending in __) a spelling may be or be mangled from: __x itself, and for
-    _C__x (or _C__D__x) each tail that starts with __."""
-    if name.startswith('__'):
-        return {name} if not name.endswith('__') else set()
+    """The private names a spelling may be, be mangled from or be mangled to, as the tails they share:
+    every tail of the name that starts with __, from the name itself on. __a__b in class C and __b in class
+    C__a are both _C__a__b, so __a__b must give __b too (review, 2026-12-05). A dunder name is never
+    mangled and gives none."""
+    if name.startswith('__') and name.endswith('__'):
+        return set()
     tails = set()
-    if name.startswith('_'):
-        at = name.find('__', 2)
-        while at != -1:
-            tails.add(name[at:])
-            at = name.find('__', at + 1)
+    at = name.find('__')
+    while at != -1:
+        tails.add(name[at:])
+        at = name.find('__', at + 1)
     return tails
 
 

@@ -64,7 +64,10 @@ FORBIDDEN_SYMBOLS = {
     'typing': frozenset(('get_type_hints', 'ForwardRef', '_eval_type')),
     # it pastes field names (str subclasses that pass isidentifier() can format as other text) into source
     # it runs unchecked; dataclass is handed out checked (guards.checked_dataclass)
-    'dataclasses': frozenset(('make_dataclass',)),
+    'dataclasses': frozenset(('make_dataclass',
+                              # they read each attribute named in __dataclass_fields__, which the script can fill
+                              # with fields named __getattribute__ or __setattr__ (review, 2026-12-05)
+                              'replace', 'asdict', 'astuple')),
     # they read or write the namespace of any module the script names (sys.modules[cls.__module__])
     'enum': frozenset(('global_enum', '_simple_enum')),
 }
