@@ -86,8 +86,10 @@ public final class ErrorTranslator {
             result = new SandboxViolationException(type, message, setting.isNull() ? null : setting.asString(), file,
                     line, column);
         } else if (recursion) {
-            result = new RecursionLimitException("script stopped: RecursionError: " + message + " (limit "
-                    + interpreter.config().recursionLimit() + " frames)", file, line);
+            // the sandbox's own count names its limit; GraalPy's (the stack running out) does not
+            String limit = message.contains("the sandbox allows") ? ""
+                    : " (limit " + interpreter.config().recursionLimit() + " frames)";
+            result = new RecursionLimitException("script stopped: RecursionError: " + message + limit, file, line);
         } else if ("OSError".equals(type) && message.contains("output limit of")) {
             result = new OutputLimitException("script stopped: " + message, file, line);
         } else if ("MemoryError".equals(type)) {

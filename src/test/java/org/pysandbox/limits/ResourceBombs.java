@@ -157,7 +157,7 @@ public final class ResourceBombs {
                         OutputLimitException.class, GRACE, b -> b.enable("stdout")),
                 new Bomb("plain recursion", "def f():\n    return f()\nf()", RecursionLimitException.class, GRACE,
                         b -> b),
-                stack("recursion through lambdas (not counted frames)", "f = lambda g: g(g)\nf(f)"),
+                stack("recursion through lambdas", "f = lambda g: g(g)\nf(f)"),
                 stack("nested generators", """
                         g = iter([1])
                         for i in range(20000):

@@ -237,7 +237,8 @@ class RecursionCountTest {
     @Test
     void limitIsExactAtTheEdge() throws Exception {
         assertThat(sandbox.eval(FACT + "fact(49) > 0")).isEqualTo(true);
-        assertThatThrownBy(() -> sandbox.eval(FACT + "fact(50)")).isInstanceOf(RecursionLimitException.class);
+        assertThatThrownBy(() -> sandbox.eval(FACT + "fact(50)")).isInstanceOf(RecursionLimitException.class)
+                .satisfies(e -> assertThat(e.getMessage()).containsOnlyOnce("50 frames"));
         assertThatThrownBy(() -> sandbox.eval(FACT + "fact(51)")).isInstanceOf(RecursionLimitException.class);
         Map<String, Object> ns = new HashMap<>();
         sandbox.execute(FACT, ns);

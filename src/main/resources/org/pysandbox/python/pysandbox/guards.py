@@ -435,7 +435,7 @@ _CountedAsyncStep.__name__ = _CountedAsyncStep.__qualname__ = 'async_generator_a
 
 
 # shown as the interpreter's own classes are: <class 'generator'>, not <class 'pysandbox.guards.generator'>
-for _wrapper in (_CountedGenerator, _CountedCoroutine, _CountedAsyncGenerator, _CountedAsyncStep):
+for _wrapper in (_CountedResumes, _CountedGenerator, _CountedCoroutine, _CountedAsyncGenerator, _CountedAsyncStep):
     _wrapper.__module__ = 'builtins'
 del _wrapper
 
