@@ -24,6 +24,15 @@ import org.pysandbox.error.RecursionLimitException;
  */
 class RecursionCountTest {
     private static final String FACT = "def fact(n):\n    return 1 if n <= 1 else n * fact(n - 1)\n";
+    /** Runs a coroutine to its end without an event loop (asyncio cannot be imported in the sandbox). */
+    private static final String RUN = """
+            def run(c):
+                try:
+                    while True:
+                        c.send(None)
+                except StopIteration as stop:
+                    return stop.value
+            """;
     private static Sandbox sandbox;
 
     @BeforeAll
@@ -108,12 +117,6 @@ class RecursionCountTest {
                             yield x + 1
                     else:
                         yield 0
-                def run(c):
-                    try:
-                        while True:
-                            c.send(None)
-                    except StopIteration as stop:
-                        return stop.value
                 async def first(n):
                     async for v in deep(n):
                         return v
@@ -155,7 +158,7 @@ class RecursionCountTest {
                     return n if n >= 45 else r(n + 1)
                 """;
         Map<String, Object> ns = new HashMap<>();
-        sandbox.execute(generators, ns);
+        sandbox.execute(RUN + generators, ns);
         assertThatThrownBy(() -> sandbox.eval("run(first(300))", ns)).isInstanceOf(RecursionLimitException.class);
         // exact at the edge: the module, run, first and the 47 async generators of deep(46) make the 50 frames
         // the limit allows
@@ -188,12 +191,6 @@ class RecursionCountTest {
                         g = (x async for x in g)
                     async for v in g:
                         return v
-                def run(c):
-                    try:
-                        while True:
-                            c.send(None)
-                    except StopIteration as stop:
-                        return stop.value
                 def boom():
                     raise ValueError('bottom')
                     yield
@@ -216,7 +213,7 @@ class RecursionCountTest {
                     return n if n >= 45 else r(n + 1)
                 """;
         Map<String, Object> ns = new HashMap<>();
-        sandbox.execute(chains, ns);
+        sandbox.execute(RUN + chains, ns);
         assertThatThrownBy(() -> sandbox.call("chain", ns, 300)).isInstanceOf(RecursionLimitException.class);
         assertThat(sandbox.call("chain", ns, 45)).isEqualTo(7);
         assertThatThrownBy(() -> sandbox.eval("run(achain(300))", ns)).isInstanceOf(RecursionLimitException.class);
