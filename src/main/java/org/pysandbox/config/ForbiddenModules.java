@@ -58,6 +58,10 @@ public final class ForbiddenModules {
         forbid("it builds code objects or calls anything named in its input", "marshal", "pickle", "_pickle",
                 "shelve");
         forbid("it is the real builtins module", "builtins", "_sitebuiltins");
+        forbid("its trusted code reads or writes any attribute a script names, on any object: logging.config "
+                + "resolves dotted names to raw attributes (type.__setattr__, sys.modules), logging's '{' formats "
+                + "walk attributes; argparse's and optparse's namespaces set any keyword on a foreign self and "
+                + "read a foreign __dict__ (review, 2026-12-05)", "logging", "argparse", "optparse");
         forbid("it is the script's own or the sandbox's namespace", "__main__", "pysandbox",
                 "sandbox", "_sandbox");
         forbid("it compiles and runs source text the checker never saw (timeit.timeit('...'), doctest examples)",

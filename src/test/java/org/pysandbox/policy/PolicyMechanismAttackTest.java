@@ -988,6 +988,22 @@ class PolicyMechanismAttackTest {
     // __setattr__ and __getattribute__; replace handed the raw slot wrappers back, which wrote onto
     // re.RegexFlag and read the raw generator out of its wrapper, its frame and the real builtins (review,
     // 2026-12-05). They are never available.
+    // A review of 2026-12-05 found trusted code that reads or writes any attribute a script names, on any
+    // object, in three modules a host could allow: logging.config's BaseConfigurator.resolve('builtins.type.
+    // __setattr__') gave the raw slot wrapper and resolve('sys.modules') the real modules, argparse's
+    // Namespace.__init__(re.RegexFlag, pwned=1) wrote raw and _get_kwargs(type) read type's raw __dict__,
+    // optparse.Values.__init__ wrote raw too. They can never be allowed, and the script is told so.
+    @ParameterizedTest
+    @ValueSource(strings = {"logging", "logging.config", "argparse", "optparse"})
+    void modulesWhoseTrustedCodeSetsOrReadsAnyNamedAttributeAreNeverAllowed(String module) {
+        assertThatThrownBy(() -> SandboxConfig.builder().allowModule(module).build())
+                .isInstanceOf(org.pysandbox.config.SandboxConfigurationException.class)
+                .hasMessageContaining("can never be allowed");
+        assertThatThrownBy(() -> sandbox.execute("import " + module))
+                .isInstanceOf(SandboxViolationException.class)
+                .hasMessageContaining("import of module '" + module + "' is never allowed in the sandbox");
+    }
+
     @Test
     void dataclassHelpersThatReadFieldNamesAreNeverAvailable() throws ScriptException {
         try (Sandbox data = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX).allowModule("dataclasses")

@@ -217,7 +217,10 @@ def _guest_import(name, globals=None, locals=None, fromlist=(), level=0):
         raise TypeError('module name must be str')
     name = _exact_str(name)
     root = name.split('.')[0]
-    if name in FORBIDDEN_MODULES or root in FORBIDDEN_MODULES or not _module_allowed(name):
+    if name in FORBIDDEN_MODULES or root in FORBIDDEN_MODULES:
+        # no setting allows it: the configuration refuses to name it (config.ForbiddenModules)
+        raise _violation(ImportBlocked, "import of module '%s' is never allowed in the sandbox" % name)
+    if not _module_allowed(name):
         raise _violation(ImportBlocked, "import of module '%s' is blocked by the sandbox" % name,
                          _setting_for_module(name))
     view = _module_view(name)

@@ -48,6 +48,10 @@ FORBIDDEN_MODULES = frozenset((
     'socket', 'select', 'mmap', 'resource', 'pty', 'tty', 'termios', 'fcntl', 'grp', 'pwd', 'atexit',
     '_string', 'timeit', 'doctest', 'copyreg', 'linecache', 'dis', 'shelve', 'concurrent', '_sitebuiltins',
     '_cffi_backend', '_posixshmem', 'ssl', '_ssl', 'selectors', 'jarray', 'sandbox', 'copy',
+    # trusted code in them reads or writes attributes the script names on objects it passes: logging.config
+    # resolves 'builtins.type.__setattr__' raw, argparse.Namespace.__init__ sets any keyword on a foreign self
+    # and _get_kwargs reads a foreign __dict__ (review, 2026-12-05)
+    'logging', 'argparse', 'optparse',
 ))
 # Symbols no configuration can open, also when their module is allowed with '*'. Kept in step with
 # config.ForbiddenModules (the Java side refuses them by name when the configuration is built).
