@@ -32,9 +32,9 @@ GUARD_NAMES = {}
 # from a class statement the checker saw, so a metaclass returning an existing object cannot make that
 # object the script's (see guards.may_change).
 OWNED_MARK = '__pysandbox_owned__'
-# The hidden locals of a checked function, which guest source can neither bind nor read (dunder names) and
-# locals() leaves out: a parameter's ownership test, taken once per call (_hoist_ownership_tests), and the
-# frame count's list (_count_depth).
+# Every name of the sandbox's bookkeeping starts with it, the hidden locals of a checked function too, which
+# guest source can neither bind nor read (dunder names) and locals() and dir() leave out: a parameter's
+# ownership test, taken once per call (_hoist_ownership_tests), and the frame count's list (_count_depth).
 HIDDEN_LOCAL_PREFIX = '__pysandbox_'
 OWNED_LOCAL_PREFIX = '__pysandbox_owned_'
 DEPTH_LOCAL = '__pysandbox_depth__'

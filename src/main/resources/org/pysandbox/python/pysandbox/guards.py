@@ -156,7 +156,7 @@ def _guest_dir(*args):
     if args:
         # the ownership mark in every class the script defines, and the slot of the counting wrappers that
         # generators and coroutines are, are bookkeeping, not names of the object
-        return [name for name in _orig_dir(*args) if not name.startswith('__pysandbox_')]
+        return [name for name in _orig_dir(*args) if not name.startswith(_BOOKKEEPING_PREFIX)]
     return sorted(_caller_locals(_sys._getframe(1)))
 
 
@@ -173,13 +173,13 @@ def _caller_locals(frame):
     if frame.f_code.co_flags & _CO_OPTIMIZED:
         # a function's locals are a snapshot: drop the hidden locals of the checked code (the frame count's
         # list, its parameters' ownership tests; checker.HIDDEN_LOCAL_PREFIX)
-        for name in [name for name in namespace if name.startswith(_HIDDEN_LOCAL_PREFIX)]:
+        for name in [name for name in namespace if name.startswith(_BOOKKEEPING_PREFIX)]:
             del namespace[name]
     return namespace
 
 
 _CO_OPTIMIZED = 0x1
-_HIDDEN_LOCAL_PREFIX = _checker.HIDDEN_LOCAL_PREFIX
+_BOOKKEEPING_PREFIX = _checker.HIDDEN_LOCAL_PREFIX
 
 
 def _caller_namespace(namespace):
@@ -274,9 +274,8 @@ def _count_async_generator(function):
 def _count_generator_expression(generator):
     """A generator expression (the checker puts each in this call) is counted around every resume like a
     generator's, an async one like an async generator's."""
-    counted = _object_new(_CountedAsyncGenerator if type(generator) is _AsyncGeneratorType else _CountedGenerator)
-    _object_setattr(counted, '__pysandbox_generator__', generator)
-    return counted
+    return _wrapped(_CountedAsyncGenerator if type(generator) is _AsyncGeneratorType else _CountedGenerator,
+                    generator)
 
 
 def _async_generator_type():
@@ -290,10 +289,16 @@ _AsyncGeneratorType = _async_generator_type()
 
 def _counting(function, counted_class):
     def counted_function(*args, **kwargs):
-        counted = _object_new(counted_class)
-        _object_setattr(counted, '__pysandbox_generator__', function(*args, **kwargs))
-        return counted
+        return _wrapped(counted_class, function(*args, **kwargs))
     return _named_like(counted_function, function)
+
+
+def _wrapped(counted_class, raw):
+    """A counting wrapper around a raw generator, coroutine, async generator or awaitable, made without an
+    __init__ (see _CountedResumes)."""
+    counted = _object_new(counted_class)
+    _object_setattr(counted, '__pysandbox_generator__', raw)
+    return counted
 
 
 class _CountedResumes:
@@ -349,7 +354,6 @@ class _CountedResumes:
     @property
     def __name__(self):
         return self.__pysandbox_generator__.__name__
-
 
 
 class _CountedGenerator(_CountedResumes):
@@ -441,9 +445,7 @@ del _wrapper
 
 
 def _counted_step(awaitable):
-    counted = _object_new(_CountedAsyncStep)
-    _object_setattr(counted, '__pysandbox_generator__', awaitable)
-    return counted
+    return _wrapped(_CountedAsyncStep, awaitable)
 
 
 # --------------------------------------------------------------------------------------------
