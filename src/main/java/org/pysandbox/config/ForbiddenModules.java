@@ -62,6 +62,8 @@ public final class ForbiddenModules {
                 + "resolves dotted names to raw attributes (type.__setattr__, sys.modules), logging's '{' formats "
                 + "walk attributes; argparse's and optparse's namespaces set any keyword on a foreign self and "
                 + "read a foreign __dict__ (review, 2026-12-05)", "logging", "argparse", "optparse");
+        forbid("warn(stacklevel=n) walks up the caller's frames into the sandbox's own and writes its registry "
+                + "into their globals, and catch_warnings() holds the real module (review, 2026-12-05)", "warnings");
         forbid("it is the script's own or the sandbox's namespace", "__main__", "pysandbox",
                 "sandbox", "_sandbox");
         forbid("it compiles and runs source text the checker never saw (timeit.timeit('...'), doctest examples)",

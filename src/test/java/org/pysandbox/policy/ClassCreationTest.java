@@ -80,12 +80,9 @@ class ClassCreationTest {
                 return [type(b).__name__ for b in bases]
             class Twice(Outer(), metaclass=seen):
                 def t(self): pass
-            class Liar:
-                @property
-                def __class__(self):
-                    return type
-                def __mro_entries__(self, bases):
-                    return (Base,)
+            # a class statement may not bind '__class__' (the class-body name rules); a dict namespace can
+            Liar = type('Liar', (), {'__class__': property(lambda self: type),
+                                     '__mro_entries__': lambda self, bases: (Base,)})
             class L(Liar(), flag=9):
                 def l(self): pass
             def maker(name, bases, ns, **kw):

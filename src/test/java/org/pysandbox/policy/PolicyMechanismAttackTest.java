@@ -29,6 +29,10 @@ class PolicyMechanismAttackTest {
     private static Sandbox sandbox;
     /** Allows modules whose symbols would hand out raw access if given as they are. */
     private static Sandbox wide;
+    /** Allows modules whose trusted objects hold modules in private attributes. */
+    private static Sandbox paths;
+    /** Allows modules whose trusted classes' methods were called with a foreign self. */
+    private static Sandbox typed;
 
     @BeforeAll
     static void open() {
@@ -37,12 +41,19 @@ class PolicyMechanismAttackTest {
                 .enable(Feature.MATH).timeout(Duration.ofSeconds(120)).build());
         wide = new Sandbox(SandboxConfig.builder().allowModule("operator").allowModule("string")
                 .allowModule("sys", "version").allowModule("math", "sqrt").timeout(Duration.ofSeconds(120)).build());
+        paths = new Sandbox(SandboxConfig.builder().allowModule("pathlib", "PurePosixPath").allowModule("operator")
+                .timeout(Duration.ofSeconds(120)).build());
+        typed = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX).allowModule("typing").allowModule("string")
+                .allowModule("json").allowModule("collections").allowModule("enum").allowModule("operator")
+                .timeout(Duration.ofSeconds(120)).build());
     }
 
     @AfterAll
     static void close() {
         sandbox.close();
         wide.close();
+        paths.close();
+        typed.close();
     }
 
     /** What every attack must leave as it was: the builtins, the module views and the import wall. */
@@ -994,7 +1005,7 @@ class PolicyMechanismAttackTest {
     // Namespace.__init__(re.RegexFlag, pwned=1) wrote raw and _get_kwargs(type) read type's raw __dict__,
     // optparse.Values.__init__ wrote raw too. They can never be allowed, and the script is told so.
     @ParameterizedTest
-    @ValueSource(strings = {"logging", "logging.config", "argparse", "optparse"})
+    @ValueSource(strings = {"logging", "logging.config", "argparse", "optparse", "warnings"})
     void modulesWhoseTrustedCodeSetsOrReadsAnyNamedAttributeAreNeverAllowed(String module) {
         assertThatThrownBy(() -> SandboxConfig.builder().allowModule(module).build())
                 .isInstanceOf(org.pysandbox.config.SandboxConfigurationException.class)
@@ -1002,6 +1013,173 @@ class PolicyMechanismAttackTest {
         assertThatThrownBy(() -> sandbox.execute("import " + module))
                 .isInstanceOf(SandboxViolationException.class)
                 .hasMessageContaining("import of module '" + module + "' is never allowed in the sandbox");
+    }
+
+    // A review of 2026-12-05: the class-body name rules covered '=' only, so a def or class statement could
+    // bind any dunder name. '@property def __class__' made isinstance(obj, type) True for a script's object,
+    // '__traceback__' shadowed an exception's real one (its error then reached the host unreadable), and
+    // type parameters and module-level defs bound names such as '__classdict__' and '__builtins__'.
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "class F:\n    @property\n    def __class__(self):\n        return type\nisinstance(F(), type)",
+        "class E(Exception):\n    @property\n    def __traceback__(self):\n        return 42\nE().__traceback__",
+        "class H:\n    def __dict__(self):\n        return {}\nvars(H())",
+        "class C:\n    class __class__:\n        pass\nC().__class__",
+        "class C:\n    async def __cause__(self):\n        pass\nC",
+        "def __builtins__():\n    pass\n__builtins__",
+        "class __import__:\n    pass\n1",
+        "def f[__classdict__]():\n    pass\nf",
+        "class K[__builtins__]:\n    pass\nK",
+        "def f():\n    def __class__():\n        pass\n    return __class__\nf()",
+    })
+    void defAndClassNamesFollowTheRulesOfEveryOtherBinding(String attack) {
+        assertThatThrownBy(() -> sandbox.eval(attack)).as(attack).isInstanceOf(SandboxViolationException.class)
+                .hasMessageMatching("(?s).*(binding the name|the type parameter name) '__\\w+__' is blocked.*");
+    }
+
+    @Test
+    void theDataModelsOwnMethodsCanStillBeDefinedInAClass() throws ScriptException {
+        assertThat(sandbox.eval("""
+                class Field:
+                    def __set_name__(self, owner, name):
+                        self.name = '_' + name
+                    def __get__(self, obj, owner=None):
+                        return self if obj is None else getattr(obj, self.name, 0)
+                    def __set__(self, obj, value):
+                        setattr(obj, self.name, value * 2)
+                    def __delete__(self, obj):
+                        setattr(obj, self.name, -1)
+                class Meta(type):
+                    @classmethod
+                    def __prepare__(mcs, name, bases, **kwargs):
+                        return {'prepared': True}
+                class Record(metaclass=Meta):
+                    size = Field()
+                    def __reduce__(self):
+                        return (Record, ())
+                    def __getstate__(self):
+                        return {}
+                    def __setstate__(self, state):
+                        pass
+                    def __bool__(self):
+                        return True
+                    __nonzero__ = __bool__
+                    class __Hidden:
+                        pass
+                r = Record()
+                r.size = 4
+                first = r.size
+                del r.size
+                [first, r.size, Record.prepared, bool(r)]
+                """)).isEqualTo(List.of(8, -1, true, true));
+        intact();
+    }
+
+    // The class-body name rules do not see a namespace made as a dict (three-argument type(), a metaclass
+    // adding keys): there, '__class__' and '__traceback__' stay possible. The sandbox's own reading of a
+    // failed script's exception must not believe them: its kind, message and line come from the real class
+    // and the real traceback (a '__traceback__' property turned the error into "could not be read", a
+    // '__class__' claiming SyntaxError replaced the message with the script's 'msg').
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "E = type('E', (Exception,), {'__traceback__': property(lambda s: 42)})",
+        "E = type('E', (Exception,), {'__class__': property(lambda s: SyntaxError), 'msg': 'fake', 'lineno': 9,"
+                + " 'offset': 1, 'filename': 'host.py'})",
+        "E = type('E', (Exception,), {'__class__': property(lambda s: RecursionError)})",
+        "try:\n    import os\nexcept Exception as refused:\n    V = type(refused)\n"
+                + "E = type('E', (Exception,), {'__class__': property(lambda s: V), 'setting': 'none'})",
+    })
+    void aFailedScriptsErrorIsReadPastWhatItsClassClaims(String made) {
+        assertThatThrownBy(() -> sandbox.execute(made + "\nraise E('boom')"))
+                .isInstanceOfSatisfying(org.pysandbox.error.PythonScriptException.class, error -> {
+                    assertThat(error).isNotInstanceOf(SandboxViolationException.class);
+                    assertThat(error.getPythonType()).isEqualTo("E");
+                    assertThat(error.getPythonMessage()).isEqualTo("boom");
+                    assertThat(error.getLineNumber()).isEqualTo((int) made.lines().count() + 1);
+                });
+    }
+
+    // A review of 2026-12-05: trusted objects hold real modules in private attributes. pathlib's
+    // PurePath._flavour is the real posixpath, whose os.sys gave sys.modules['pysandbox.state'].orig_eval;
+    // warnings.catch_warnings()._module did the same. Every way of reading a private attribute now refuses a
+    // module or an unchecked builtin as its value.
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "f = pathlib.PurePosixPath._flavour",
+        "f = pathlib.PurePosixPath('a')._flavour",
+        "f = getattr(pathlib.PurePosixPath, '_flavour')",
+        "f = getattr(pathlib.PurePosixPath, '_flavour', None)",
+        "f = object.__getattribute__(pathlib.PurePosixPath('a'), '_flavour')",
+        "f = type.__getattribute__(pathlib.PurePosixPath, '_flavour')",
+        "f = operator.attrgetter('_flavour')(pathlib.PurePosixPath)",
+        "f = operator.attrgetter('name', '_flavour.os')(pathlib.PurePosixPath('a'))[1]",
+        "f = '{0._flavour.os.sys}'.format(pathlib.PurePosixPath)",
+        "f = super(pathlib.PurePosixPath, pathlib.PurePosixPath('a'))._flavour",
+        "match pathlib.PurePosixPath('a'):\n    case pathlib.PurePosixPath(_flavour=f):\n        pass",
+        "class PurePosixPath:\n    def read(self, other):\n        return other._flavour\nf = PurePosixPath().read(pathlib.PurePosixPath('a'))",
+    })
+    void privateAttributesOfTrustedObjectsHandOutNoModule(String read) throws ScriptException {
+        {
+            assertThatThrownBy(() -> paths.execute("import pathlib, operator\n" + read
+                    + "\nst = f.os.sys.modules['pysandbox.state']\nreached = st.orig_eval('1')"))
+                    .as(read).isInstanceOf(SandboxViolationException.class)
+                    .hasMessageContaining("'_flavour'")
+                    .hasMessageMatching("(?s).*(it holds the module 'posixpath'|private attributes of other classes).*");
+            assertThat(paths.eval("'reached' in dir() or 'f' in dir()")).isEqualTo(false);
+            // the script's own private attributes, mangled or not, read as before
+            assertThat(paths.eval("""
+                    import pathlib
+                    class Account:
+                        def __init__(self):
+                            self.__balance = 5
+                            self._owner = 'me'
+                        def balance(self):
+                            return self.__balance
+                    a = Account()
+                    [a.balance(), a._owner, a._Account__balance, getattr(a, '_owner'), pathlib.PurePosixPath('x/y')._tail]
+                    """)).isEqualTo(List.of(5, "me", 5, "me", List.of("x", "y")));
+        }
+    }
+
+    // The same review: a trusted class's Python __init__ sets its fixed attributes raw on whatever it is given
+    // as self. NewType.__init__(re.RegexFlag, 'Evil', int) renamed a trusted class (and so made a class of the
+    // script's pass for trusted in the copy patch), string.Template, json.JSONEncoder, collections.UserDict and
+    // more wrote onto it. typing's _GenericAlias.__setattr__, read off its class, set any plain name on what a
+    // script's __getattr__ named. An enum made with the functional API took re.RegexFlag as its member.
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "typing.NewType.__init__(re.RegexFlag, 'Evil', int)",
+        "string.Template.__init__(re.RegexFlag, 'pwned')",
+        "json.JSONEncoder.__init__(re.RegexFlag, default=len)",
+        "collections.UserDict.__init__(re.RegexFlag)",
+        "getattr(string.Template, '__init__')(re.RegexFlag, 'pwned')",
+        "type.__getattribute__(string.Template, '__init__')(re.RegexFlag, 'pwned')",
+        "operator.methodcaller('__init__', re.RegexFlag, 'pwned')(string.Template)",
+        "string.Template.__init__.__get__(re.RegexFlag)('pwned')",
+        "class M:\n    def __getattr__(self, name):\n        return re.RegexFlag\n"
+                + "type(typing.List[int]).__setattr__(M(), 'pwned', 1)",
+        "enum.Enum('E', [('pwned', 1)], type=type('Mix', (), {'__new__': lambda cls, *a: re.RegexFlag}))",
+    })
+    void trustedMethodsReadOffAClassTakeOnlyItsOwnInstances(String attack) throws ScriptException {
+        {
+            assertThatThrownBy(() -> typed.execute("import typing, string, json, collections, enum, operator, re\n"
+                    + attack)).as(attack).isInstanceOf(javax.script.ScriptException.class)
+                    .hasMessageMatching("(?s).*(needs a '\\w+' object|only objects created by the script).*");
+            assertThat(typed.eval("import re\n[re.RegexFlag.__qualname__, re.RegexFlag.__module__,"
+                    + " sorted(k for k in ('pwned', 'template', 'default', 'data', '_name_') if hasattr(re.RegexFlag, k))]"))
+                    .isEqualTo(List.of("RegexFlag", "re", List.of()));
+            // subclasses still call their trusted base's __init__, unbound or through super()
+            assertThat(typed.eval("""
+                    import string, collections
+                    class Greeting(string.Template):
+                        def __init__(self, text):
+                            string.Template.__init__(self, text)
+                    class Store(collections.UserDict):
+                        def __init__(self):
+                            super().__init__(a=1)
+                    [Greeting('hi $who').substitute(who='you'), dict(Store())]
+                    """)).isEqualTo(List.of("hi you", Map.of("a", 1)));
+        }
     }
 
     @Test

@@ -50,7 +50,7 @@ def set_guard_token(token):
         names[role] = '__pysandbox_%s_%s__' % (token, role)
     # frame counting of lambdas and generators (see guards._count_lambda, guards._count_generator)
     for role in ('count_lambda', 'count_generator', 'count_coroutine', 'count_async_generator',
-                 'count_generator_expression', 'module_name', 'import_star', 'type', 'getattr'):
+                 'count_generator_expression', 'module_name', 'import_star', 'type', 'getattr', 'private', 'init'):
         names[role] = '__pysandbox_%s_%s__' % (token, role)
     GUARD_STORE, GUARD_DICT, GUARD_FORMAT = names['store'], names['dict'], names['format']
     GUARD_OWN, GUARD_FRAME_CODE, GUARD_EXCEPTION_OBJECT = names['own'], names['frame_code'], names['exception_object']
@@ -87,11 +87,20 @@ SLOT_ATTRIBUTES = frozenset(('__setattr__', '__delattr__', '__getattribute__', '
 # Dunder attributes a guest may assign (on objects it owns; the store guard checks ownership).
 SAFE_DUNDER_STORES = frozenset('__name__ __qualname__ __doc__ __module__'.split())
 
-# Dunder names a class body may bind and read: the protocol methods of SAFE_DUNDER_ATTRIBUTES, so that
-# aliases ('__radd__ = __add__', '__repr__ = __str__', '__hash__ = None') work. Not '__dict__' or
-# '__class__', whose names in a class body mean something else.
-CLASS_BODY_NAMES = SAFE_DUNDER_ATTRIBUTES - frozenset(('__dict__', '__class__', '__traceback__', '__cause__',
-                                                        '__context__'))
+# Dunder names a class body may bind and read, by '=' or by 'def' and 'class': the protocol methods of
+# SAFE_DUNDER_ATTRIBUTES, so that aliases ('__radd__ = __add__', '__repr__ = __str__', '__hash__ = None')
+# work, and the data model's other methods, which the interpreter calls and guest source cannot read off
+# an object (descriptors' __set__, pickling's, a metaclass's __prepare__), with their Python 2 spellings,
+# which mean nothing in Python 3 and appear in code written for both. Not '__dict__', '__class__' or an
+# exception's '__traceback__', '__cause__' and '__context__': in a class namespace they would shadow the
+# object's real ones (a property '__class__' makes isinstance() answer True for any class it names).
+CLASS_BODY_NAMES = (SAFE_DUNDER_ATTRIBUTES - frozenset(('__dict__', '__class__', '__traceback__', '__cause__',
+                                                         '__context__'))) | frozenset('''
+    __set__ __delete__ __reduce__ __reduce_ex__ __getstate__ __setstate__ __getnewargs__ __getnewargs_ex__
+    __replace__ __prepare__ __mro_entries__ __subclasshook__ __buffer__ __release_buffer__
+    __nonzero__ __unicode__ __div__ __rdiv__ __idiv__ __cmp__ __long__ __oct__ __hex__ __getslice__
+    __setslice__ __delslice__ __getinitargs__ __metaclass__
+'''.split())
 
 # Dunder names (variables) a guest may use.
 SAFE_NAMES = frozenset('''
@@ -146,6 +155,8 @@ class _Rewriter(ast.NodeTransformer):
         self.allow_future = options.get('future', False)
         self.allow_frame_code = options.get('frame_code', False)
         self._scopes = ['module']
+        # the enclosing class statements' names: the compiler mangles '__x' by the innermost one
+        self._class_names = []
         # per scope, the local variables no other frame can rebind (see _own_locals)
         self._own_locals = [frozenset()]
         # per function, its parameters that nothing rebinds (see _fixed_parameters), the store sites on
@@ -272,7 +283,9 @@ class _Rewriter(ast.NodeTransformer):
                 # '__rmul__ = __mul__', '__hash__ = None': the class namespace's own methods; a load
                 # finds the class namespace first, and these names are never the sandbox's
                 return node
-            if isinstance(node.ctx, ast.Load):
+            if not isinstance(node.ctx, ast.Load):
+                self._check_binding(node, name)
+            else:
                 if name not in SAFE_NAMES:
                     self._refuse(node, "access to the name '%s' is blocked by the sandbox" % name)
                 if name == '__builtins__':
@@ -285,9 +298,28 @@ class _Rewriter(ast.NodeTransformer):
                 if name == '__import__':
                     # the real __import__ trusts calls without globals (they come from the interpreter)
                     return ast.copy_location(ast.Name(id=GUARD_IMPORT, ctx=ast.Load()), node)
-            elif name not in SAFE_NAME_STORES:
-                self._refuse(node, "binding the name '%s' is blocked by the sandbox" % name)
         return node
+
+    def _check_binding(self, node, name):
+        """The rule for every name a statement binds in the current scope: by '=', 'for', 'def', 'class', ...
+        (def and class names were not checked until a review of 2026-12-05: '@property def __class__'
+        in a class body made isinstance(obj, type) True for the script's objects)."""
+        if not _is_dunder(name):
+            return
+        if self._in_class_body() and name in CLASS_BODY_NAMES:
+            return
+        if name not in SAFE_NAME_STORES:
+            self._refuse(node, "binding the name '%s' is blocked by the sandbox" % name)
+
+    def _check_type_parameter(self, node):
+        # a type parameter's annotation scope sits between a class body and its methods (PEP 695); no
+        # ordinary one is a dunder name, and '__classdict__' is the cell of that scope itself
+        if _is_dunder(node.name):
+            self._refuse(node, "the type parameter name '%s' is blocked by the sandbox" % node.name)
+        self.generic_visit(node)
+        return node
+
+    visit_TypeVar = visit_ParamSpec = visit_TypeVarTuple = _check_type_parameter
 
     # -- attributes --------------------------------------------------------------------------
     def visit_Attribute(self, node):
@@ -306,6 +338,14 @@ class _Rewriter(ast.NodeTransformer):
             if attr == 'obj':
                 # AttributeError.obj is the object a lookup failed on, possibly inside trusted code.
                 return self._guard_call(GUARD_EXCEPTION_OBJECT, node.value, node=node)
+            if attr == '__init__':
+                # read off a class, a trusted __init__ takes only an instance of it (guards._init_guard)
+                return self._guard_call(GUARD_NAMES['init'], node.value, node=node)
+            if attr[0] == '_' and not _is_dunder(attr):
+                # trusted code's private attributes can hold a real module or an unchecked builtin
+                # (guards._private_value); the guard reads the name the compiler would have read
+                return self._guard_call(GUARD_NAMES['private'], node.value, _const(self._mangled(attr), node),
+                                        node=node)
             return node
         # Stores and deletes go through the ownership guard, which hands the target back.
         target = node.value
@@ -314,6 +354,12 @@ class _Rewriter(ast.NodeTransformer):
         else:
             node.value = self._guard_call(GUARD_STORE, target, _const(attr, node), node=target)
         return node
+
+    def _mangled(self, attr):
+        if not attr.startswith('__') or not self._class_names:
+            return attr
+        owner = self._class_names[-1].lstrip('_')
+        return '_%s%s' % (owner, attr) if owner else attr
 
     def _owned_or_guarded(self, name, attr):
         """'obj.attr = v' for a local obj: the guard's own first test, written at the store site,
@@ -355,16 +401,19 @@ class _Rewriter(ast.NodeTransformer):
 
     # -- definitions: mark what the guest creates as its own -----------------------------------
     def visit_ClassDef(self, node):
+        self._check_binding(node, node.name)
         # type_params (PEP 695: class C[T: bound]) too: a bound is an expression GraalPy runs when it is read
         for field in ('decorator_list', 'bases', 'keywords', 'type_params'):
             setattr(node, field, [self.visit(item) for item in getattr(node, field, ())])
         self._scopes.append('class')
         self._own_locals.append(frozenset())
+        self._class_names.append(node.name)
         try:
             node.body = _visit_statements(self, node.body)
         finally:
             self._scopes.pop()
             self._own_locals.pop()
+            self._class_names.pop()
         # the mark goes after a docstring, which must stay the first statement to become __doc__
         at = 1 if node.body and _is_docstring(node.body[0]) else 0
         mark = ast.Assign(targets=[ast.Name(id=OWNED_MARK, ctx=ast.Store())], value=ast.Constant(value=True))
@@ -378,6 +427,7 @@ class _Rewriter(ast.NodeTransformer):
         return node
 
     def visit_FunctionDef(self, node):
+        self._check_binding(node, node.name)
         self._visit_scope('function', node)
         # the innermost decorator, so it receives the function the def statement made, whatever the
         # other decorators return

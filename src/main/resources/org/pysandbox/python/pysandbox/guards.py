@@ -11,7 +11,7 @@ from pysandbox.state import (CONFIG as _CONFIG, BUILTINS_VIEW as _BUILTINS_VIEW,
                              ORIGINAL as _ORIGINAL, orig_getattr as _orig_getattr, orig_setattr as _orig_setattr,
                              orig_delattr as _orig_delattr, orig_dir as _orig_dir, object_setattr as _object_setattr,
                              type_setattr as _type_setattr, object_new as _object_new, FunctionType as _FunctionType,
-                             ModuleType as _ModuleType,
+                             ModuleType as _ModuleType, ORIGINAL_FOR_TRUSTED as _ORIGINAL_FOR_TRUSTED,
                              MISSING as _MISSING)
 import builtins as _builtins
 
@@ -99,9 +99,65 @@ def _check_name(name, loading=True):
 
 
 
+# A private attribute of trusted code can hold what the guest must never hold raw: a module
+# (catch_warnings()._module is the real warnings, whose sys leads everywhere; PurePath._flavour is the real
+# posixpath) or an original builtin. Module views never hand those out, but guest source reads private
+# attributes off any object (review, 2026-12-05). A private read, in source, getattr(), a slot, a format
+# field, attrgetter or a class pattern, hands out its value only when it is neither.
+_is_subclass = type.__subclasscheck__
+_BuiltinFunctionType = type(len)
+
+
+def _private_value(obj, name, value):
+    kind = type(value)
+    if kind is _ModuleType or _is_subclass(_ModuleType, kind):
+        what = "the module '%s'" % _orig_getattr(value, '__name__', '?')
+    elif kind is _BuiltinFunctionType and any(value is o for o in _ORIGINAL_FOR_TRUSTED.values()):
+        what = "the unchecked builtin '%s'" % _orig_getattr(value, '__name__', '?')
+    else:
+        return value
+    raise _violation(AttributeBlocked, "reading '%s' of %s is blocked by the sandbox: it holds %s"
+                     % (name, _describe(obj), what))
+
+
+def _private_guard(obj, name):
+    """obj._name in guest source (the checker has mangled '__name' in a class body already)."""
+    return _private_value(obj, name, _orig_getattr(obj, name))
+
+
+def _init_guard(obj):
+    """X.__init__, read off a class: a trusted class's Python __init__ sets its fixed attributes raw on any
+    first argument, so NewType.__init__(re.RegexFlag, 'Evil', int) renamed a trusted class, and
+    string.Template, json.JSONEncoder, collections.UserDict and a dozen more wrote onto one (review,
+    2026-12-05). Read off a class, a trusted __init__ takes only an instance of that class."""
+    raw = _orig_getattr(obj, '__init__')
+    if type(raw) is not _FunctionType or not _is_subclass(type, type(obj)) \
+            or id(_orig_getattr(raw, '__globals__')) not in _TRUSTED_NAMESPACES:
+        return raw
+
+    def __init__(self, *args, **kwargs):
+        if not _is_subclass(obj, type(self)):
+            raise TypeError("%s.__init__() needs a '%s' object, not %s" % (obj.__name__, obj.__name__, _describe(self)))
+        return raw(self, *args, **kwargs)
+    __init__.__qualname__ = _orig_getattr(raw, '__qualname__', '__init__')
+    return __init__
+
+
+def _is_private(name):
+    return name[:1] == '_' and not _checker._is_dunder(name)
+
+
 def _guest_getattr(obj, name, default=_MISSING):
     name = _exact_str(name)
     _check_name(name)
+    if name == '__init__':
+        if default is not _MISSING and not hasattr(obj, name):
+            return default
+        return _init_guard(obj)
+    if type(name) is str and _is_private(name):
+        if default is _MISSING:
+            return _private_value(obj, name, _orig_getattr(obj, name))
+        return _private_value(obj, name, _orig_getattr(obj, name, default))
     if name == 'obj' and isinstance(obj, BaseException):
         return _exception_object_guard(obj)
     if name == '__dict__':
@@ -692,6 +748,18 @@ def checked_attrgetter(attr, *attrs):
             if part in _GUARDED_READS_AT_RUN_TIME:
                 raise _violation(AttributeBlocked, "operator.attrgetter('%s') is blocked by the sandbox: use "
                                  "getattr()" % part)
+    if any(_is_private(part) or part == '__init__' for name in (attr,) + attrs for part in _exact_str(name).split('.')):
+        paths = [_exact_str(name).split('.') for name in (attr,) + attrs]
+
+        def walk(obj, path):
+            for part in path:
+                obj = _guest_getattr(obj, part)
+            return obj
+
+        def private_getter(obj):
+            found = tuple(walk(obj, path) for path in paths)
+            return found[0] if len(found) == 1 else found
+        return private_getter
     getter = _operator.attrgetter(attr, *attrs)
 
     # a function, not the attrgetter: type() of one is the unchecked constructor (review, 2026-12-05)
@@ -708,6 +776,10 @@ def checked_methodcaller(name, *args, **kwargs):
     _check_name(name)
     if name in _GUARDED_READS_AT_RUN_TIME:
         raise _violation(AttributeBlocked, "operator.methodcaller('%s') is blocked by the sandbox" % name)
+    if _is_private(name) or name == '__init__':
+        def private_caller(obj):
+            return _guest_getattr(obj, name)(*args, **kwargs)
+        return private_caller
     caller = _operator.methodcaller(name, *args, **kwargs)
 
     def methodcaller(obj):
@@ -821,7 +893,7 @@ _PLAIN_VALUE_TYPES = frozenset((int, float, complex, bool, str, bytes, bytearray
 # Py_TPFLAGS_MATCH_SELF; subclasses inherit the behaviour.
 _MATCH_SELF = (bool, bytearray, bytes, dict, float, frozenset, int, list, set, str, tuple)
 # Names whose reads the rewrite routes through a guard elsewhere; a class pattern reads them raw.
-_GUARDED_READS = frozenset(('__dict__', 'format', 'format_map', 'obj', 'f_code', '__setattr__', '__delattr__',
+_GUARDED_READS = frozenset(('__dict__', 'format', 'format_map', 'obj', 'f_code', '__init__', '__setattr__', '__delattr__',
                              '__getattribute__', '__getattr__'))
 _MATCH_INFO = '__pysandbox_match__'
 _MATCH_PROXIES = {}
@@ -850,6 +922,8 @@ def _raw_read_allowed(subject, name):
         return not isinstance(subject, str) and not _is_str_class(subject)
     if name == 'obj':
         return not isinstance(subject, BaseException)
+    if name == '__init__':
+        return not _is_subclass(type, type(subject))
     return False
 
 
@@ -882,6 +956,10 @@ def _bind_match_site(site, cls, keywords):
     keywords = tuple(keywords)
     for name in names + keywords:
         _check_name(name)
+        if _is_private(name) and not _may_change(cls):
+            # the pattern reads it raw off the subject: 'case PurePosixPath(_flavour=f)'
+            raise _violation(AttributeBlocked, "a class pattern reading '%s' of %s is blocked by the sandbox: "
+                             "private attributes of other classes are read with getattr()" % (name, _describe(cls)))
     key = (id(cls), names, keywords)
     cached = _MATCH_PROXIES.get(key)
     if cached is not None and cached[0] is cls:
@@ -922,6 +1000,11 @@ def _slot_guard(obj, attr):
             if not args:
                 raise TypeError('%s() needs the object as its first argument' % attr)
             subject, rest = args[0], args[1:]
+            if not _is_subclass(obj, type(subject)):
+                # typing's _BaseGenericAlias.__setattr__ sets any plain name raw on 'self.__origin__', which a
+                # script's object answers from __getattr__ with anything (review, 2026-12-05)
+                raise TypeError("%s.%s() needs a '%s' object, not %s"
+                                % (obj.__name__, attr, obj.__name__, _describe(subject)))
         if not rest:
             raise TypeError('%s() needs an attribute name' % attr)
         name = _exact_str(rest[0])
@@ -930,7 +1013,7 @@ def _slot_guard(obj, attr):
         _check_name(name, loading=not changes)
         if changes:
             _store_guard(subject, name)
-        elif name in _GUARDED_READS:
+        elif name in _GUARDED_READS or name == '__init__' or _is_private(name):
             return _guest_getattr(subject, name)
         return raw(*args) if bound else raw(subject, name, *rest[1:])
     checked.__name__ = attr
@@ -939,6 +1022,8 @@ def _slot_guard(obj, attr):
 
 # The names the other policy modules import.
 slot_guard = _slot_guard
+private_guard = _private_guard
+init_guard = _init_guard
 match_guard = _match_guard
 own = _own
 may_change = _may_change

@@ -49,10 +49,11 @@ def _patch_enum_members(enum):
     original = proto.__set_name__
 
     def __set_name__(self, enum_class, member_name):
-        if _orig_getattr(enum_class, _guards.OWNED_MARK, False) is not True:
-            return original(self, enum_class, member_name)
         new = _orig_getattr(enum_class, '_new_member_')
-        type.__setattr__(enum_class, '_new_member_', _making_only_changeable(new, 'an enum member that is'))
+        # every enum, not only those of a class statement: the functional API (Enum('E', ..., type=Mixin))
+        # makes an unmarked class whose mixin's __new__ is the script's (review, 2026-12-05). A member is
+        # an instance of its enum, which is what every trusted enum makes.
+        type.__setattr__(enum_class, '_new_member_', _making_only_members(new, enum_class))
         try:
             return original(self, enum_class, member_name)
         finally:
@@ -75,6 +76,19 @@ def _patch_copy(copy):
             func = _making_only_changeable(func, 'copying an object whose reduction returns')
         return original(x, memo, func, args, state, listiter, dictiter, **options)
     copy._reconstruct = _reconstruct
+
+
+def _making_only_members(make, enum_class):
+    def checked(*args, **kwargs):
+        made = make(*args, **kwargs)
+        if not (_is_subclass(enum_class, type(made)) or _guards.may_change(made)):
+            raise _violation(ReadOnlyError, 'an enum member that is %s is blocked by the sandbox: only objects '
+                             'created by the script can be changed' % _guards.describe(made))
+        return made
+    return checked
+
+
+_is_subclass = type.__subclasscheck__
 
 
 def _making_only_changeable(make, what):
@@ -132,6 +146,20 @@ def _patch_typing(typing):
     so isinstance([1], Sized) was False for a script's protocol Sized with __len__. The mark is the policy's
     bookkeeping, not a member."""
     typing.EXCLUDED_ATTRIBUTES = frozenset(typing.EXCLUDED_ATTRIBUTES | {_guards.OWNED_MARK})
+    # ForwardRef.__init__ compiles its string with the original compile and stores the code object as
+    # '__forward_code__'. On a script's object (its own subclass, or any object as a foreign self) vars()
+    # then handed out that code, and FunctionType made it a function of source the checker never saw
+    # (review, 2026-12-05). typing makes its forward references itself, of the exact class.
+    forward_ref = typing.ForwardRef
+    original = forward_ref.__init__
+
+    def __init__(self, *args, **kwargs):
+        if type(self) is not forward_ref:
+            raise _violation(ReadOnlyError, 'typing.ForwardRef is blocked by the sandbox for %s: it compiles '
+                             'its string' % _guards.describe(self))
+        return original(self, *args, **kwargs)
+    __init__.__qualname__ = original.__qualname__
+    forward_ref.__init__ = __init__
 
 
 _PATCHES = {'enum': (_patch_enum_property, _patch_enum_members), 'copy': (_patch_copy,), 'typing': (_patch_typing,)}

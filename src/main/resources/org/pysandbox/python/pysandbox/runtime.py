@@ -356,6 +356,13 @@ def describe(value):
     return text if len(text) <= 1000 else text[:997] + '...'
 
 
+# What an exception really is and where it was raised, read past its class: a class made with three-argument
+# type() can put a '__class__' property (isinstance() then answers True for the class it names) or a
+# '__traceback__' into its namespace, which the class-body name rules only refuse in class statements
+_is_subclass = type.__subclasscheck__
+_real_traceback = BaseException.__dict__['__traceback__'].__get__
+
+
 def exception_info(exc, filename):
     """(type name, message, is violation, setting, is recursion, file, line, column) of a guest exception.
 
@@ -366,16 +373,16 @@ def exception_info(exc, filename):
         message = str(exc)
     except Exception:
         message = '<unprintable %s>' % name
-    is_violation = isinstance(exc, SandboxViolation)
+    is_violation = _is_subclass(SandboxViolation, type(exc))
     setting = getattr(exc, 'setting', None) if is_violation else None
     file, line, column = filename, -1, -1
-    if isinstance(exc, SyntaxError):
+    if _is_subclass(SyntaxError, type(exc)):
         file = exc.filename or filename
         line = exc.lineno if exc.lineno is not None else -1
         column = exc.offset if exc.offset is not None else -1
         message = exc.msg if exc.msg is not None else message
     else:
-        tb = exc.__traceback__
+        tb = _real_traceback(exc)
         while tb is not None:
             code = tb.tb_frame.f_code
             if code.co_filename == filename:
@@ -383,7 +390,7 @@ def exception_info(exc, filename):
             tb = tb.tb_next
         if line == -1 and is_violation and type(getattr(exc, 'checked_line', None)) is int:
             line = exc.checked_line
-    return (name, message, is_violation, setting, isinstance(exc, RecursionError), file, line, column)
+    return (name, message, is_violation, setting, _is_subclass(RecursionError, type(exc)), file, line, column)
 
 
 def type_name(value):
