@@ -188,7 +188,7 @@ class ClassCreationTest {
                             return 3 * self.a
                     r = R(5)
                     r.a += 1
-                    [sorted(k for k in vars(P) if k != '__pysandbox_owned__'), (P.flag, Q.flag), R.prepared, r.double(),
+                    [sorted(k for k in vars(P) if not k.startswith('__pysandbox_')), (P.flag, Q.flag), R.prepared, r.double(),
                      r.triple(), type(R).__name__]
                     """);
             assertThat(result).isEqualTo(List.of(List.of("__doc__", "__init__", "__module__", "double", "flag"),

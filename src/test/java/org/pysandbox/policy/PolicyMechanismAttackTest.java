@@ -1117,6 +1117,25 @@ class PolicyMechanismAttackTest {
         "f = super(pathlib.PurePosixPath, pathlib.PurePosixPath('a'))._flavour",
         "match pathlib.PurePosixPath('a'):\n    case pathlib.PurePosixPath(_flavour=f):\n        pass",
         "class PurePosixPath:\n    def read(self, other):\n        return other._flavour\nf = PurePosixPath().read(pathlib.PurePosixPath('a'))",
+        // a local's private read skips the guard only when every class of the object is the script's own
+        // (checker._private_read): a subclass of a trusted class, and a mark copied into a type() namespace
+        "class P(pathlib.PurePosixPath):\n    pass\ndef read(p):\n    return p._flavour\nf = read(P('a'))",
+        "class P(pathlib.PurePosixPath):\n    def flavour(self):\n        return self._flavour\nf = P('a').flavour()",
+        "class P(pathlib.PurePosixPath):\n    def flavour(self):\n        for i in range(2):\n            f = self._flavour\n"
+                + "        return f\nf = P('a').flavour()",
+        "class Own:\n    pass\nX = type('X', (pathlib.PurePosixPath,), {'__pysandbox_owned__': True,"
+                + " '__pysandbox_pure__': vars(Own)['__pysandbox_pure__']})\ndef read(p):\n    return p._flavour\n"
+                + "f = read(X('a'))",
+        "X = type('X', (pathlib.PurePosixPath,), {'__pysandbox_owned__': True, '__pysandbox_pure__': True})\n"
+                + "def read(p):\n    return p._flavour\nf = read(X('a'))",
+        // a metaclass that answers the mark's lookup with the class itself
+        "M = type('M', (type,), {'__pysandbox_pure__': property(lambda c: c)})\n"
+                + "X = M('X', (pathlib.PurePosixPath,), {'__pysandbox_owned__': True})\n"
+                + "def read(p):\n    return p._flavour\nf = read(X('a'))",
+        "class M(type):\n    def __getattribute__(cls, name):\n"
+                + "        return cls if name == '__pysandbox_pure__' else type.__getattribute__(cls, name)\n"
+                + "class X(pathlib.PurePosixPath, metaclass=M):\n    pass\n"
+                + "def read(p):\n    return p._flavour\nf = read(X('a'))",
     })
     void privateAttributesOfTrustedObjectsHandOutNoModule(String read) throws ScriptException {
         {

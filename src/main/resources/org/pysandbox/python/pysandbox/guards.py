@@ -19,6 +19,7 @@ import builtins as _builtins
 # Ownership: the guest may change objects it created, never the interpreter's or a module's.
 # --------------------------------------------------------------------------------------------
 _OWNED_MARK = _checker.OWNED_MARK
+_PURE_MARK = _checker.PURE_MARK
 _type_setattr = type.__setattr__
 
 
@@ -121,8 +122,41 @@ def _private_value(obj, name, value):
 
 
 def _private_guard(obj, name):
-    """obj._name in guest source (the checker has mangled '__name' in a class body already)."""
-    return _private_value(obj, name, _orig_getattr(obj, name))
+    """obj._name in guest source (the checker has mangled '__name' in a class body already). An object
+    whose classes are all the script's own (and object) can hold a module in a private attribute only when
+    the script's own code put it there, which needs a raw module first: its class is marked pure, with
+    itself as the mark's value, and checked sites read such an object's private attributes directly
+    (checker._private_read)."""
+    value = _orig_getattr(obj, name)
+    kind = type(value)
+    if kind is _ModuleType or kind is _BuiltinFunctionType or _is_subclass(_ModuleType, kind):
+        return _private_value(obj, name, value)
+    _mark_pure(type(obj))
+    return value
+
+
+def _mark_pure(cls):
+    """The innermost decorator of every class statement, and the guard's slow path: marks a pure class
+    (_private_guard) so that checked sites read its instances' private attributes directly."""
+    if type(cls) is type and _type_dict(cls).get(_PURE_MARK) is not cls and _is_pure(cls):
+        _type_setattr(cls, _PURE_MARK, cls)
+    return cls
+
+
+# Read past any hook: a metaclass's __getattribute__ answered True for every name (and '__mro__') in an
+# earlier attack. Only a class whose metaclass is type itself is marked, and the sites test that too
+# (checker._purity_test): a metaclass could otherwise answer the mark's lookup with the class.
+_type_dict = type.__dict__['__dict__'].__get__
+_type_mro = type.__dict__['__mro__'].__get__
+
+
+def _is_pure(cls):
+    """Every class of cls's MRO is the script's own (the mark in its own namespace) or object: no trusted
+    code sets what its instances hold."""
+    for c in _type_mro(cls):
+        if c is not object and _type_dict(c).get(_OWNED_MARK) is not True:
+            return False
+    return True
 
 
 def _init_guard(obj):
@@ -1023,12 +1057,14 @@ def _slot_guard(obj, attr):
 # The names the other policy modules import.
 slot_guard = _slot_guard
 private_guard = _private_guard
+mark_pure = _mark_pure
 init_guard = _init_guard
 match_guard = _match_guard
 own = _own
 may_change = _may_change
 describe = _describe
 OWNED_MARK = _OWNED_MARK
+PURE_MARK = _PURE_MARK
 store_guard = _store_guard
 dict_guard = _dict_guard
 exact_str = _exact_str

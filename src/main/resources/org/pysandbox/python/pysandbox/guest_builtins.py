@@ -275,6 +275,7 @@ def _install_builtins(guarded):
     namespace[_checker.GUARD_NAMES['slot']] = _guards.slot_guard
     namespace[_checker.GUARD_NAMES['private']] = _guards.private_guard
     namespace[_checker.GUARD_NAMES['init']] = _guards.init_guard
+    namespace[_checker.GUARD_NAMES['mark_pure']] = _guards.mark_pure
     namespace[_checker.GUARD_NAMES['depth']] = _guards.DEPTH
     namespace[_checker.GUARD_NAMES['too_deep']] = _guards.too_deep
     namespace[_checker.GUARD_NAMES['count_lambda']] = _guards.count_lambda
