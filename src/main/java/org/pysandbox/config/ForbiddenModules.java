@@ -64,6 +64,10 @@ public final class ForbiddenModules {
                 + "read a foreign __dict__ (review, 2026-12-05)", "logging", "argparse", "optparse");
         forbid("warn(stacklevel=n) walks up the caller's frames into the sandbox's own and writes its registry "
                 + "into their globals, and catch_warnings() holds the real module (review, 2026-12-05)", "warnings");
+        forbid("its trusted code sets or deletes attributes by computed names on objects the script hands it "
+                + "(configparser's ConverterMapping: 'get' + a key; minicompat's defproperty; tarfile's open(): a "
+                + "method named by a subclass's OPEN_METH), or writes into the real builtins (gettext's install()) "
+                + "(review, 2026-12-05)", "configparser", "xml.dom.minicompat", "tarfile", "gettext");
         forbid("it is the script's own or the sandbox's namespace", "__main__", "pysandbox",
                 "sandbox", "_sandbox");
         forbid("it compiles and runs source text the checker never saw (timeit.timeit('...'), doctest examples)",
@@ -80,6 +84,9 @@ public final class ForbiddenModules {
                 "CodeType", "FunctionType", "LambdaType", "FrameType", "TracebackType", "CellType", "MethodType",
                 "GeneratorType", "CoroutineType", "AsyncGeneratorType");
         forbidSymbols("string", "its get_field walks attributes around the policy's name rules", "Formatter");
+        forbidSymbols("contextlib", "they get and set the attribute of the real sys that a subclass names "
+                + "(_stream = 'modules' gave sys.modules; review, 2026-12-05)", "redirect_stdout", "redirect_stderr");
+        forbidSymbols("xml.dom.minidom", "minicompat's defproperty sets any name on any class", "defproperty");
         forbidSymbols("operator", "it reads attributes by name around the policy's name rules", "attrgetter",
                 "methodcaller");
         forbidSymbols("functools", "it makes typing evaluate string annotations, source the checker never saw, "

@@ -1005,7 +1005,8 @@ class PolicyMechanismAttackTest {
     // Namespace.__init__(re.RegexFlag, pwned=1) wrote raw and _get_kwargs(type) read type's raw __dict__,
     // optparse.Values.__init__ wrote raw too. They can never be allowed, and the script is told so.
     @ParameterizedTest
-    @ValueSource(strings = {"logging", "logging.config", "argparse", "optparse", "warnings"})
+    @ValueSource(strings = {"logging", "logging.config", "argparse", "optparse", "warnings", "configparser",
+        "xml.dom.minicompat", "tarfile", "gettext"})
     void modulesWhoseTrustedCodeSetsOrReadsAnyNamedAttributeAreNeverAllowed(String module) {
         assertThatThrownBy(() -> SandboxConfig.builder().allowModule(module).build())
                 .isInstanceOf(org.pysandbox.config.SandboxConfigurationException.class)
@@ -1198,6 +1199,103 @@ class PolicyMechanismAttackTest {
                             super().__init__(a=1)
                     [Greeting('hi $who').substitute(who='you'), dict(Store())]
                     """)).isEqualTo(List.of("hi you", Map.of("a", 1)));
+        }
+    }
+
+    // A review of the fixes above, and a hunt through the modules not yet read (2026-12-05): a class pattern
+    // whose class is the script's own read a trusted object's private attribute raw; 'obj._x += v' read it
+    // raw for the script's own __radd__; super(Y, Y).__init__ was the trusted function unbound; and in
+    // allowable modules, DOMBuilder.getFeature read any attribute of the script's '_options',
+    // decimal.localcontext set its keywords on what the script's copy() returned, functools.total_ordering
+    // added methods to any class, contextlib's redirect_stdout read any attribute of the real sys
+    // ('modules'), and traceback's suggestions imported the module an ImportError names.
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "class M(type):\n    def __instancecheck__(cls, x):\n        return True\nclass Q(metaclass=M):\n"
+                + "    __match_args__ = ('_flavour',)\nmatch pathlib.PurePosixPath:\n    case Q(f):\n        pass",
+        "class P(pathlib.PurePosixPath):\n    __match_args__ = ('_flavour',)\nmatch P('a'):\n    case P(f):\n        pass",
+        "got = []\nclass Grab:\n    def __radd__(self, other):\n        got.append(other)\n        return 0\n"
+                + "class P(pathlib.PurePosixPath):\n    pass\np = P('a')\np._flavour += Grab()\nf = got[0]",
+        "got = []\nclass Grab:\n    def __radd__(self, other):\n        got.append(other)\n        return 0\n"
+                + "class P(pathlib.PurePosixPath):\n    pass\nbox = [P('a')]\nbox[0]._flavour += Grab()\nf = got[0]",
+    })
+    void privateAttributesReadByPatternsAndAugmentedAssignmentsHandOutNoModule(String read) throws ScriptException {
+        assertThatThrownBy(() -> paths.execute("import pathlib\n" + read
+                + "\nst = f.os.sys.modules['pysandbox.state']\nreached = st.orig_eval('1')"))
+                .as(read).isInstanceOf(SandboxViolationException.class)
+                .hasMessageContaining("'_flavour'").hasMessageContaining("it holds the module 'posixpath'");
+        // augmented assignments of private attributes keep Python's order and in-place operations
+        assertThat(paths.eval("""
+                log = []
+                class Counter:
+                    def __init__(self):
+                        self._n = 0
+                        self.__items = []
+                    def bump(self):
+                        self._n += self.step()
+                        self.__items += [self._n]
+                        return self.__items
+                    def step(self):
+                        log.append(self._n)
+                        self._n = 100
+                        return 1
+                c = Counter()
+                alias = c._Counter__items
+                holder = [c]
+                holder[0]._n += 1
+                [c.bump(), log, alias is c._Counter__items, c._n]
+                """)).isEqualTo(List.of(List.of(2), List.of(1), true, 2));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "class Y(string.Template):\n    pass\nsuper(Y, Y).__init__(re.RegexFlag, 'pwned')",
+        "from xml.dom.xmlbuilder import DOMBuilder\nclass B(DOMBuilder):\n    pass\nb = B()\nb._options = re.compile\n"
+                + "st = b.getFeature('__globals__')['enum'].sys.modules['pysandbox.state']\n"
+                + "st.orig_setattr(re.RegexFlag, 'pwned', 1)",
+        "class C:\n    def copy(self):\n        return re.RegexFlag\ndecimal.localcontext(C(), prec=5)",
+        "functools.total_ordering(numbers.Real)",
+        "import contextlib\ncontextlib.redirect_stdout",
+        "from contextlib import redirect_stderr",
+    })
+    void gadgetsOfAllowableModulesChangeAndHandOutNothing(String attack) throws ScriptException {
+        try (Sandbox modules = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX).allowModule("string")
+                .allowModule("xml.dom.xmlbuilder").allowModule("decimal").allowModule("functools")
+                .allowModule("numbers").allowModule("contextlib").timeout(Duration.ofSeconds(60)).build())) {
+            assertThatThrownBy(() -> modules.execute("import re, string, decimal, functools, numbers\n" + attack))
+                    .as(attack).isInstanceOf(javax.script.ScriptException.class)
+                    .hasMessageMatching("(?s).*(needs a 'Y' object|blocked by the sandbox|never available).*");
+            assertThat(modules.eval("import re, numbers\n[sorted(k for k in ('pwned', 'prec', 'template') "
+                    + "if hasattr(re.RegexFlag, k)), numbers.Real.__gt__ is object.__gt__]"))
+                    .isEqualTo(List.of(List.of(), true));
+            // what stays: the checked symbols work on the script's own objects
+            assertThat(modules.eval("""
+                    import decimal, functools
+                    @functools.total_ordering
+                    class V:
+                        def __init__(self, v):
+                            self.v = v
+                        def __eq__(self, o):
+                            return self.v == o.v
+                        def __lt__(self, o):
+                            return self.v < o.v
+                    with decimal.localcontext(prec=3) as ctx:
+                        third = str(decimal.Decimal(1) / 3)
+                    [V(2) >= V(1), third]
+                    """)).isEqualTo(List.of(true, "0.333"));
+        }
+    }
+
+    @Test
+    void tracebackSuggestionsImportNothingAndSearchNoBuiltins() throws ScriptException {
+        try (Sandbox traced = new Sandbox(SandboxConfig.builder().allowModule("traceback").timeout(Duration.ofSeconds(60))
+                .build())) {
+            assertThat(traced.eval("""
+                    import traceback
+                    e = ImportError('x', name='string')
+                    e.name_from = 'ascii_letter'
+                    traceback.format_exception(e)[-1]
+                    """)).isEqualTo("ImportError: x\n");
         }
     }
 

@@ -356,6 +356,49 @@ class _Rewriter(ast.NodeTransformer):
             node.value = self._guard_call(GUARD_STORE, target, _const(attr, node), node=target)
         return node
 
+    def visit_AugAssign(self, node):
+        """'obj._x += v' reads obj._x raw before it stores: a script's subclass of a trusted class handed
+        PurePath's real posixpath module to its own __radd__ that way. Like a private read, a local whose
+        classes are all the script's own keeps the statement; every other target is read through the
+        guard, in Python's order (target, read, value, operation, store):
+            T = obj; V = private(T, '_x'); V += v; store(T, '_x')._x = V
+        with T and V hidden names of this site."""
+        target = node.target
+        if type(target) is not ast.Attribute or target.attr[0] != '_' or _is_dunder(target.attr):
+            self.generic_visit(node)
+            return node
+        attr = target.attr
+        self._check_attribute_name(target, attr, True)
+        self._check_attribute_name(target, attr, False)
+        obj = self.visit(target.value)
+        value = self.visit(node.value)
+        self._sites += 1
+        held, result = ('__pysandbox_aug_%d_%s__' % (self._sites, part) for part in ('object', 'value'))
+
+        def located(new):
+            return ast.copy_location(new, node)
+
+        def name(id_, ctx):
+            return located(ast.Name(id=id_, ctx=ctx))
+        split = [
+            located(ast.Assign(targets=[name(held, ast.Store())], value=obj)),
+            located(ast.Assign(targets=[name(result, ast.Store())],
+                               value=self._guard_call(GUARD_NAMES['private'], name(held, ast.Load()),
+                                                      _const(self._mangled(attr), node), node=node))),
+            located(ast.AugAssign(target=name(result, ast.Store()), op=node.op, value=value)),
+            located(ast.Assign(targets=[located(ast.Attribute(
+                value=self._guard_call(GUARD_STORE, name(held, ast.Load()), _const(attr, node), node=node),
+                attr=attr, ctx=ast.Store()))], value=name(result, ast.Load()))),
+        ]
+        if type(obj) is not ast.Name or obj.id not in self._own_locals[-1]:
+            return split
+        plain = located(ast.AugAssign(target=located(ast.Attribute(value=name(obj.id, ast.Load()), attr=attr,
+                                                                    ctx=ast.Store())), op=node.op, value=value))
+        site = located(ast.If(test=self._purity_test(obj.id, obj), body=[plain], orelse=split))
+        if obj.id in self._fixed[-1]:
+            self._store_sites[-1].setdefault((self._purity_test, obj.id), []).append((site, self._loops[-1] > 0))
+        return site
+
     def _private_read(self, node, attr):
         """obj._x: trusted code's private attributes can hold a real module or an unchecked builtin
         (guards._private_value), so the guard reads it, by the name the compiler would have read. The guard

@@ -165,9 +165,14 @@ def _init_guard(obj):
     string.Template, json.JSONEncoder, collections.UserDict and a dozen more wrote onto one (review,
     2026-12-05). Read off a class, a trusted __init__ takes only an instance of that class."""
     raw = _orig_getattr(obj, '__init__')
-    if type(raw) is not _FunctionType or not _is_subclass(type, type(obj)) \
-            or id(_orig_getattr(raw, '__globals__')) not in _TRUSTED_NAMESPACES:
+    if type(raw) is not _FunctionType or id(_orig_getattr(raw, '__globals__')) not in _TRUSTED_NAMESPACES:
         return raw
+    if type(obj) is super:
+        # super(Y, Y).__init__ is the base's function unbound (review, 2026-12-05): it takes a Y
+        obj = _orig_getattr(obj, '__self_class__')
+    elif not _is_subclass(type, type(obj)):
+        raise _violation(AttributeBlocked, "reading '__init__' of %s is blocked by the sandbox: it is a "
+                         "trusted function held outside its class" % _describe(obj))
 
     def __init__(self, *args, **kwargs):
         if not _is_subclass(obj, type(self)):
@@ -771,6 +776,26 @@ def checked_wraps(wrapped, assigned=None, updated=None):
     return decorate
 
 
+def checked_localcontext(ctx=None, **kwargs):
+    """decimal.localcontext sets its keywords on ctx.copy(), whatever a script's copy() returns: it set prec
+    on re.RegexFlag (review, 2026-12-05). Only a real Context, or none."""
+    import decimal as _decimal
+    if ctx is not None and type(ctx) is not _decimal.Context:
+        raise _violation(ReadOnlyError, 'localcontext() is blocked by the sandbox for %s: only a decimal.Context or None'
+                         % _describe(ctx))
+    return _decimal.localcontext(ctx, **kwargs)
+
+
+def checked_total_ordering(cls):
+    """functools.total_ordering sets the missing comparison methods on any class it is given: numbers.Real
+    got __gt__ (review, 2026-12-05). Only a class the script may change."""
+    import functools as _functools
+    if not _may_change(cls):
+        raise _violation(ReadOnlyError, 'total_ordering() is blocked by the sandbox for %s: only classes '
+                         'created by the script can be changed' % _describe(cls))
+    return _functools.total_ordering(cls)
+
+
 def checked_attrgetter(attr, *attrs):
     """operator.attrgetter with every (dotted) name checked as getattr() would, and guarded names refused."""
     import operator as _operator
@@ -943,7 +968,11 @@ class _MatchProxyMeta(type):
         if not isinstance(subject, target):
             return False
         for name in names:
-            if name in _GUARDED_READS and not _raw_read_allowed(subject, name):
+            if _is_private(name):
+                # the pattern reads it raw off the subject, whatever class matched it (a script's subclass of
+                # a trusted class, a metaclass whose __instancecheck__ says True; review, 2026-12-05)
+                _private_value(subject, name, _orig_getattr(subject, name, None))
+            elif name in _GUARDED_READS and not _raw_read_allowed(subject, name):
                 raise _violation(AttributeBlocked, "a class pattern reading '%s' of %s is blocked by the sandbox"
                                  % (name, _describe(subject)))
         return True
@@ -990,10 +1019,6 @@ def _bind_match_site(site, cls, keywords):
     keywords = tuple(keywords)
     for name in names + keywords:
         _check_name(name)
-        if _is_private(name) and not _may_change(cls):
-            # the pattern reads it raw off the subject: 'case PurePosixPath(_flavour=f)'
-            raise _violation(AttributeBlocked, "a class pattern reading '%s' of %s is blocked by the sandbox: "
-                             "private attributes of other classes are read with getattr()" % (name, _describe(cls)))
     key = (id(cls), names, keywords)
     cached = _MATCH_PROXIES.get(key)
     if cached is not None and cached[0] is cls:

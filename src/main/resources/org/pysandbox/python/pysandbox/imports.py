@@ -56,6 +56,8 @@ _CHECKED_SYMBOLS = {
     ('dataclasses', 'dataclass'): lambda: _guards.checked_dataclass,
     ('functools', 'update_wrapper'): lambda: _guards.checked_update_wrapper,
     ('functools', 'wraps'): lambda: _guards.checked_wraps,
+    ('functools', 'total_ordering'): lambda: _guards.checked_total_ordering,
+    ('decimal', 'localcontext'): lambda: _guards.checked_localcontext,
 }
 NEVER = {}
 

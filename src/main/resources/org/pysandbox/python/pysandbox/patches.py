@@ -162,7 +162,44 @@ def _patch_typing(typing):
     forward_ref.__init__ = __init__
 
 
-_PATCHES = {'enum': (_patch_enum_property, _patch_enum_members), 'copy': (_patch_copy,), 'typing': (_patch_typing,)}
+def _patch_xmlbuilder(xmlbuilder):
+    """DOMBuilder.getFeature(name) is getattr(self._options, name): minidom's createDOMBuilder() hands one out,
+    a script's subclass sets _options to anything (re.compile, then its __globals__; review, 2026-12-05).
+    The replacement reads a real Options object once, by a name that passes the attribute rules."""
+    builder = xmlbuilder.DOMBuilder
+    original = builder.getFeature
+    options_class = xmlbuilder.Options
+
+    def getFeature(self, name):
+        options = _orig_getattr(self, '_options', None)
+        if type(options) is not options_class:
+            raise _violation(AttributeBlocked, 'getFeature() is blocked by the sandbox for a DOMBuilder whose '
+                             '_options are not its own')
+        name = _guards.exact_str(name)
+        if type(name) is not str:
+            raise TypeError('feature name must be a string')
+        xname = xmlbuilder._name_xform(name)
+        _guards.check_name(xname)
+        try:
+            return _orig_getattr(options, xname)
+        except AttributeError:
+            if name == 'infoset':
+                return original(self, name)
+            import xml.dom
+            raise xml.dom.NotFoundErr('feature %s not known' % repr(name)) from None
+    getFeature.__qualname__ = original.__qualname__
+    builder.getFeature = getFeature
+
+
+def _patch_traceback(traceback):
+    """The 'did you mean' suggestions of format_exception imported any module an ImportError names
+    (ImportError(name='this') printed the Zen), and for a NameError search the names of the frame's real
+    builtins, where the guards live under the context's token (review, 2026-12-05). No suggestions."""
+    traceback._compute_suggestion_error = lambda exc_value, tb, wrong_name: None
+
+
+_PATCHES = {'enum': (_patch_enum_property, _patch_enum_members), 'copy': (_patch_copy,), 'typing': (_patch_typing,),
+            'xml.dom.xmlbuilder': (_patch_xmlbuilder,), 'traceback': (_patch_traceback,)}
 _DONE = set()
 
 

@@ -55,6 +55,11 @@ FORBIDDEN_MODULES = frozenset((
     # warn(stacklevel=n) walks the caller's frames into the policy's and writes a registry into their
     # globals; catch_warnings() holds the real module (review, 2026-12-05)
     'warnings',
+    # trusted code that sets or deletes attributes by computed names ('get' + key, 'set' + name, a method
+    # name from a class attribute), on objects the script hands it, or writes into the real builtins:
+    # configparser's ConverterMapping, xml.dom.minicompat's defproperty, tarfile's open() (OPEN_METH),
+    # gettext's install() (review, 2026-12-05)
+    'configparser', 'xml.dom.minicompat', 'tarfile', 'gettext',
 ))
 # Symbols no configuration can open, also when their module is allowed with '*'. Kept in step with
 # config.ForbiddenModules (the Java side refuses them by name when the configuration is built).
@@ -77,6 +82,11 @@ FORBIDDEN_SYMBOLS = {
                               'replace', 'asdict', 'astuple')),
     # they read or write the namespace of any module the script names (sys.modules[cls.__module__])
     'enum': frozenset(('global_enum', '_simple_enum')),
+    # getattr(sys, self._stream) and setattr(sys, ...) with a name a subclass sets: _stream = 'modules' gave
+    # the real sys.modules, and the real streams are the sandbox's to hand out (review, 2026-12-05)
+    'contextlib': frozenset(('redirect_stdout', 'redirect_stderr')),
+    # minicompat's defproperty, imported by minidom: setattr(any class, any name) (review, 2026-12-05)
+    'xml.dom.minidom': frozenset(('defproperty',)),
 }
 # sys is never opened as a module: only the symbols a feature stands for are handed out, as safe copies
 # (see imports.SYS_SPECIALS). allowModule('sys', 'settrace') is refused.
