@@ -1286,6 +1286,40 @@ class PolicyMechanismAttackTest {
         }
     }
 
+    // The chain a review built from two open findings (2026-12-05): a trusted method with a foreign self
+    // (email's Message.set_unixfrom) put a type()-made class at re.RegexFlag._unixfrom, whose __module__ and
+    // __qualname__ named that path, so the copy patch took its reduction for trusted code. UserDict.copy then
+    // set the ownership mark raw on the counting wrappers' class, after which the raw generator was the
+    // script's to read. A reduction defined by a script's function (a def, or a lambda, which the policy's
+    // counting wrapper makes a policy function) is now never trusted, whatever path names its class.
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "def reduce(self, p):\n    return (make, (), (None, {'__pysandbox_owned__': True}))",
+        "reduce = lambda self, p: (make, (), (None, {'__pysandbox_owned__': True}))",
+    })
+    void aClassPlacedAtATrustedPathKeepsTheScriptsReduction(String reduce) throws ScriptException {
+        try (Sandbox mail = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX).allowModule("collections")
+                .allowModule("email.message", "Message").timeout(Duration.ofSeconds(120)).build())) {
+            assertThatThrownBy(() -> mail.execute("""
+                    import re, collections, email.message
+                    def gen():
+                        yield 1
+                    R = type(gen()).mro()[1]
+                    def make():
+                        return R
+                    """ + reduce + """
+
+                    X = type('X', (), {'__module__': 're', '__qualname__': 'RegexFlag._unixfrom', 'data': {},
+                                       '__reduce_ex__': reduce})
+                    email.message.Message.set_unixfrom(re.RegexFlag, X)
+                    collections.UserDict.copy(X())
+                    """)).isInstanceOf(SandboxViolationException.class)
+                    .hasMessageContaining("'__pysandbox_owned__' is blocked");
+            assertThatThrownBy(() -> mail.execute("def gen():\n    yield 1\nvars(type(gen()).mro()[1])"))
+                    .isInstanceOf(SandboxViolationException.class).hasMessageContaining("reading '__dict__'");
+        }
+    }
+
     @Test
     void tracebackSuggestionsImportNothingAndSearchNoBuiltins() throws ScriptException {
         try (Sandbox traced = new Sandbox(SandboxConfig.builder().allowModule("traceback").timeout(Duration.ofSeconds(60))

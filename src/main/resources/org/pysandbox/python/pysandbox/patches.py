@@ -8,7 +8,7 @@ import sys as _sys
 
 from pysandbox.errors import AttributeBlocked, ReadOnlyError, violation as _violation
 from pysandbox import guards as _guards
-from pysandbox.state import orig_getattr as _orig_getattr
+from pysandbox.state import orig_getattr as _orig_getattr, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES
 
 
 def _patch_enum_property(enum):
@@ -109,10 +109,58 @@ _REDUCTION_NAMES = ('__reduce_ex__', '__reduce__', '__getstate__', '__copy__', '
 
 
 def _trusted_reduction(x):
-    if not _trusted_class(type(x)):
+    if not _trusted_class(type(x)) or not _reduces_by_trusted_code(type(x)):
         return False
     own = _orig_getattr(x, '__dict__', None)
     return not (type(own) is dict and any(name in own for name in _REDUCTION_NAMES))
+
+
+_FunctionType = type(_trusted_reduction)
+# methods of builtin types, as their classes' namespaces hold them (a bound builtin such as {4: rv}.get is not)
+_C_METHODS = (type(object.__dict__['__reduce_ex__']), type(object.__dict__['__init__']),
+              type(dict.__dict__['fromkeys']))
+
+
+def _reduces_by_trusted_code(cls):
+    """Every reduction name that a class of cls's MRO defines is trusted code: a trusted module's function or
+    a builtin type's method, and no class but object defines __class__. A class that a script made with
+    type() can carry a trusted module's path in its __module__ and __qualname__, and trusted code given a
+    foreign self can put it at that path (email's Message.set_unixfrom(re.RegexFlag, X); review,
+    2026-12-05): its reduction stays the script's."""
+    for c in _type_mro(cls):
+        if c is object:
+            continue
+        namespace = _type_dict(c)
+        for name in _REDUCTION_NAMES:
+            value = namespace.get(name, _MISSING)
+            if value is _MISSING:
+                continue
+            if name == '__class__':
+                return False
+            if type(value) in (classmethod, staticmethod):
+                value = value.__func__
+            if type(value) is _FunctionType:
+                # the policy's own functions are trusted namespaces too, and a script's lambda is one of
+                # them (guards._count_lambda wraps it)
+                namespace_id = id(_orig_getattr(value, '__globals__'))
+                if namespace_id not in _TRUSTED_NAMESPACES or namespace_id in _policy_namespaces():
+                    return False
+            elif type(value) not in _C_METHODS:
+                return False
+    return True
+
+
+_type_dict = type.__dict__['__dict__'].__get__
+_type_mro = type.__dict__['__mro__'].__get__
+_MISSING = object()
+_POLICY_NAMESPACES = []
+
+
+def _policy_namespaces():
+    if not _POLICY_NAMESPACES:
+        _POLICY_NAMESPACES.append(frozenset(id(module.__dict__) for name, module in list(_sys.modules.items())
+                                            if name == 'pysandbox' or name.startswith('pysandbox.')))
+    return _POLICY_NAMESPACES[0]
 
 
 def _trusted_class(cls):
