@@ -115,10 +115,27 @@ def _private_value(obj, name, value):
         what = "the module '%s'" % _orig_getattr(value, '__name__', '?')
     elif kind is _BuiltinFunctionType and any(value is o for o in _ORIGINAL_FOR_TRUSTED.values()):
         what = "the unchecked builtin '%s'" % _orig_getattr(value, '__name__', '?')
+    elif kind is dict and id(value) in _TRUSTED_NAMESPACES:
+        what = "a trusted module's namespace"
+    elif kind is _CodeType or kind is _FrameType or kind is _TracebackType:
+        what = 'a %s object' % kind.__name__
     else:
         return value
     raise _violation(AttributeBlocked, "reading '%s' of %s is blocked by the sandbox: it holds %s"
                      % (name, _describe(obj), what))
+
+
+def _frame_and_traceback_types():
+    try:
+        raise TypeError
+    except TypeError as error:
+        return type(error.__traceback__.tb_frame), type(error.__traceback__)
+
+
+_FrameType, _TracebackType = _frame_and_traceback_types()
+_CodeType = type(_frame_and_traceback_types.__code__)
+# the kinds of value _private_value looks at further: the rest is handed out as it is
+_PRIVATE_SUSPECTS = frozenset((_ModuleType, _BuiltinFunctionType, dict, _CodeType, _FrameType, _TracebackType))
 
 
 def _private_guard(obj, name):
@@ -129,7 +146,7 @@ def _private_guard(obj, name):
     (checker._private_read)."""
     value = _orig_getattr(obj, name)
     kind = type(value)
-    if kind is _ModuleType or kind is _BuiltinFunctionType or _is_subclass(_ModuleType, kind):
+    if kind in _PRIVATE_SUSPECTS or _is_subclass(_ModuleType, kind):
         return _private_value(obj, name, value)
     _mark_pure(type(obj))
     return value
