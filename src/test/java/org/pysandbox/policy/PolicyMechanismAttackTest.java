@@ -1139,6 +1139,11 @@ class PolicyMechanismAttackTest {
                 + "        return cls if name == '__pysandbox_pure__' else type.__getattribute__(cls, name)\n"
                 + "class X(pathlib.PurePosixPath, metaclass=M):\n    pass\n"
                 + "def read(p):\n    return p._flavour\nf = read(X('a'))",
+        // the same where the test is written out once per call (a parameter read in a loop)
+        "class M(type):\n    def __getattribute__(cls, name):\n"
+                + "        return cls if name == '__pysandbox_pure__' else type.__getattribute__(cls, name)\n"
+                + "class X(pathlib.PurePosixPath, metaclass=M):\n    pass\n"
+                + "def read(p):\n    for i in range(2):\n        f = p._flavour\n    return f\nf = read(X('a'))",
     })
     void privateAttributesOfTrustedObjectsHandOutNoModule(String read) throws ScriptException {
         {

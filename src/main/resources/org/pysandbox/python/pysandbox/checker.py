@@ -216,6 +216,10 @@ class _Rewriter(ast.NodeTransformer):
         hoisted = []
         for (test, name), held in sites.items():
             if len(held) < 2 and not any(in_loop for _, in_loop in held):
+                if test is self._purity_test:
+                    # written out once per read, the purity test costs more than the guard's own first test
+                    for test_holder, _ in held:
+                        test_holder.test = ast.copy_location(ast.Constant(value=False), test_holder.test)
                 continue
             local = (OWNED_LOCAL_PREFIX if test is self._ownership_test else PURE_LOCAL_PREFIX) + name + '__'
             for test_holder, _ in held:
@@ -408,12 +412,12 @@ class _Rewriter(ast.NodeTransformer):
         rebinds runs once per call, like an ownership test."""
         guarded = self._guard_call(GUARD_NAMES['private'], node.value, _const(self._mangled(attr), node), node=node)
         target = node.value
-        if type(target) is not ast.Name or target.id not in self._own_locals[-1]:
+        if type(target) is not ast.Name or target.id not in self._fixed[-1]:
+            # the guard's own first test is the same, in one call: cheaper than the test written out
             return guarded
         site = ast.copy_location(ast.IfExp(test=self._purity_test(target.id, target), body=node, orelse=guarded),
                                  node)
-        if target.id in self._fixed[-1]:
-            self._store_sites[-1].setdefault((self._purity_test, target.id), []).append((site, self._loops[-1] > 0))
+        self._store_sites[-1].setdefault((self._purity_test, target.id), []).append((site, self._loops[-1] > 0))
         return site
 
     @staticmethod

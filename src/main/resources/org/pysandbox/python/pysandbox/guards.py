@@ -144,11 +144,14 @@ def _private_guard(obj, name):
     the script's own code put it there, which needs a raw module first: its class is marked pure, with
     itself as the mark's value, and checked sites read such an object's private attributes directly
     (checker._private_read)."""
+    cls = type(obj)
+    if type(cls) is type and _orig_getattr(cls, _PURE_MARK, None) is cls:
+        return _orig_getattr(obj, name)
     value = _orig_getattr(obj, name)
     kind = type(value)
     if kind in _PRIVATE_SUSPECTS or _is_subclass(_ModuleType, kind):
         return _private_value(obj, name, value)
-    _mark_pure(type(obj))
+    _mark_pure(cls)
     return value
 
 
