@@ -1139,6 +1139,12 @@ class PolicyMechanismAttackTest {
                 + "        return cls if name == '__pysandbox_pure__' else type.__getattribute__(cls, name)\n"
                 + "class X(pathlib.PurePosixPath, metaclass=M):\n    pass\n"
                 + "def read(p):\n    return p._flavour\nf = read(X('a'))",
+        // a descriptor under the mark's name in a type() namespace answers getattr() with the class
+        "class D:\n    def __get__(self, inst, owner=None):\n        return owner\n"
+                + "B = type('B', (pathlib.PurePosixPath,), {'__pysandbox_pure__': D()})\nf = B('x')._flavour",
+        "class D:\n    def __get__(self, inst, owner=None):\n        return owner\n"
+                + "B = type('B', (pathlib.PurePosixPath,), {'__pysandbox_pure__': D()})\n"
+                + "def read(p):\n    for i in range(2):\n        f = p._flavour\n    return f\nf = read(B('x'))",
         // the same where the test is written out once per call (a parameter read in a loop)
         "class M(type):\n    def __getattribute__(cls, name):\n"
                 + "        return cls if name == '__pysandbox_pure__' else type.__getattribute__(cls, name)\n"
@@ -1186,6 +1192,8 @@ class PolicyMechanismAttackTest {
         "class M:\n    def __getattr__(self, name):\n        return re.RegexFlag\n"
                 + "type(typing.List[int]).__setattr__(M(), 'pwned', 1)",
         "enum.Enum('E', [('pwned', 1)], type=type('Mix', (), {'__new__': lambda cls, *a: re.RegexFlag}))",
+        "enum.property.__set_name__(re.RegexFlag, re.RegexFlag, 'pwned')",
+        "getattr(enum.property, '__set_name__')(re.RegexFlag, re.RegexFlag, 'pwned')",
     })
     void trustedMethodsReadOffAClassTakeOnlyItsOwnInstances(String attack) throws ScriptException {
         {
@@ -1193,7 +1201,8 @@ class PolicyMechanismAttackTest {
                     + attack)).as(attack).isInstanceOf(javax.script.ScriptException.class)
                     .hasMessageMatching("(?s).*(needs a '\\w+' object|only objects created by the script).*");
             assertThat(typed.eval("import re\n[re.RegexFlag.__qualname__, re.RegexFlag.__module__,"
-                    + " sorted(k for k in ('pwned', 'template', 'default', 'data', '_name_') if hasattr(re.RegexFlag, k))]"))
+                    + " sorted(k for k in ('pwned', 'template', 'default', 'data', '_name_', 'clsname')"
+                    + " if hasattr(re.RegexFlag, k))]"))
                     .isEqualTo(List.of("RegexFlag", "re", List.of()));
             // subclasses still call their trusted base's __init__, unbound or through super()
             assertThat(typed.eval("""

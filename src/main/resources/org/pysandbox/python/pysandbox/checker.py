@@ -54,7 +54,7 @@ def set_guard_token(token):
         names[role] = '__pysandbox_%s_%s__' % (token, role)
     # frame counting of lambdas and generators (see guards._count_lambda, guards._count_generator)
     for role in ('count_lambda', 'count_generator', 'count_coroutine', 'count_async_generator',
-                 'count_generator_expression', 'module_name', 'import_star', 'type', 'getattr', 'private', 'init', 'mark_pure'):
+                 'count_generator_expression', 'module_name', 'import_star', 'type', 'getattr', 'private', 'method', 'mark_pure', 'class_dict'):
         names[role] = '__pysandbox_%s_%s__' % (token, role)
     GUARD_STORE, GUARD_DICT, GUARD_FORMAT = names['store'], names['dict'], names['format']
     GUARD_OWN, GUARD_FRAME_CODE, GUARD_EXCEPTION_OBJECT = names['own'], names['frame_code'], names['exception_object']
@@ -87,6 +87,15 @@ SAFE_DUNDER_ATTRIBUTES = frozenset('''
 # Read through a guard that checks, when called, the name and (for a change) that the target is the
 # script's own: object.__setattr__(self, ...), super().__setattr__(...), object.__getattribute__(self, n).
 SLOT_ATTRIBUTES = frozenset(('__setattr__', '__delattr__', '__getattribute__', '__getattr__'))
+
+# The methods among them, read through guards._method_guard: read off a class (or super(Y, Y)), a trusted
+# Python function takes only an instance of that class as self. Not __new__ (its first argument is a class)
+# or the classmethods, which come bound.
+METHOD_GUARDED_NAMES = SAFE_DUNDER_ATTRIBUTES - SLOT_ATTRIBUTES - frozenset('''
+    __name__ __qualname__ __doc__ __module__ __class__ __annotations__ __slots__ __match_args__ __dict__
+    __cause__ __context__ __suppress_context__ __traceback__ __notes__ __wrapped__ __dataclass_fields__
+    __new__ __init_subclass__ __class_getitem__
+'''.split())
 
 # Dunder attributes a guest may assign (on objects it owns; the store guard checks ownership).
 SAFE_DUNDER_STORES = frozenset('__name__ __qualname__ __doc__ __module__'.split())
@@ -346,9 +355,9 @@ class _Rewriter(ast.NodeTransformer):
             if attr == 'obj':
                 # AttributeError.obj is the object a lookup failed on, possibly inside trusted code.
                 return self._guard_call(GUARD_EXCEPTION_OBJECT, node.value, node=node)
-            if attr == '__init__':
-                # read off a class, a trusted __init__ takes only an instance of it (guards._init_guard)
-                return self._guard_call(GUARD_NAMES['init'], node.value, node=node)
+            if attr in METHOD_GUARDED_NAMES:
+                # read off a class, a trusted method takes only an instance of it (guards._method_guard)
+                return self._guard_call(GUARD_NAMES['method'], node.value, _const(attr, node), node=node)
             if attr[0] == '_' and not _is_dunder(attr):
                 return self._private_read(node, attr)
             return node
@@ -422,8 +431,10 @@ class _Rewriter(ast.NodeTransformer):
 
     @staticmethod
     def _purity_test(name, at):
-        """type(type(name)) is type and getattr(type(name), PURE_MARK, None) is type(name): with type itself
-        as the metaclass, no hook of the script's answers the lookup (guards._mark_pure)"""
+        """type(type(name)) is type and class_dict(type(name)).get(PURE_MARK) is type(name): the class's own
+        namespace, read past every hook (a descriptor under the mark's name in a type() namespace answered
+        getattr() with the class; review, 2026-12-05) and with type itself as the metaclass
+        (guards._mark_pure)"""
         def located(node):
             return ast.copy_location(node, at)
 
@@ -435,8 +446,10 @@ class _Rewriter(ast.NodeTransformer):
             return type_of(located(ast.Name(id=name, ctx=ast.Load())))
         plain = located(ast.Compare(left=type_of(kind()), ops=[ast.Is()],
                                     comparators=[located(ast.Name(id=GUARD_NAMES['type'], ctx=ast.Load()))]))
-        mark = located(ast.Call(func=located(ast.Name(id=GUARD_NAMES['getattr'], ctx=ast.Load())),
-                                args=[kind(), _const(PURE_MARK, at), _const(None, at)], keywords=[]))
+        namespace = located(ast.Call(func=located(ast.Name(id=GUARD_NAMES['class_dict'], ctx=ast.Load())),
+                                     args=[kind()], keywords=[]))
+        mark = located(ast.Call(func=located(ast.Attribute(value=namespace, attr='get', ctx=ast.Load())),
+                                args=[_const(PURE_MARK, at)], keywords=[]))
         marked = located(ast.Compare(left=mark, ops=[ast.Is()], comparators=[kind()]))
         return located(ast.BoolOp(op=ast.And(), values=[plain, marked]))
 

@@ -107,6 +107,7 @@ def _check_name(name, loading=True):
 # field, attrgetter or a class pattern, hands out its value only when it is neither.
 _is_subclass = type.__subclasscheck__
 _BuiltinFunctionType = type(len)
+_METHOD_GUARDED_NAMES = _checker.METHOD_GUARDED_NAMES
 
 
 def _private_value(obj, name, value):
@@ -145,7 +146,7 @@ def _private_guard(obj, name):
     itself as the mark's value, and checked sites read such an object's private attributes directly
     (checker._private_read)."""
     cls = type(obj)
-    if type(cls) is type and _orig_getattr(cls, _PURE_MARK, None) is cls:
+    if type(cls) is type and _type_dict(cls).get(_PURE_MARK) is cls:
         return _orig_getattr(obj, name)
     value = _orig_getattr(obj, name)
     kind = type(value)
@@ -179,27 +180,31 @@ def _is_pure(cls):
     return True
 
 
-def _init_guard(obj):
-    """X.__init__, read off a class: a trusted class's Python __init__ sets its fixed attributes raw on any
-    first argument, so NewType.__init__(re.RegexFlag, 'Evil', int) renamed a trusted class, and
-    string.Template, json.JSONEncoder, collections.UserDict and a dozen more wrote onto one (review,
-    2026-12-05). Read off a class, a trusted __init__ takes only an instance of that class."""
-    raw = _orig_getattr(obj, '__init__')
+def _method_guard(obj, name):
+    """X.__init__, X.__set_name__, ... (checker.METHOD_GUARDED_NAMES) read off a class: a trusted class's Python
+    method sets its fixed attributes raw on any first argument, so NewType.__init__(re.RegexFlag, 'Evil', int)
+    renamed a trusted class, string.Template, json.JSONEncoder, collections.UserDict and a dozen more wrote
+    onto one, and enum.property.__set_name__(re.RegexFlag, ...) set 'name' on it and on enum.Enum (reviews,
+    2026-12-05). Read off a class, or off super(Y, Y), a trusted Python method takes only an instance of
+    that class."""
+    raw = _orig_getattr(obj, name)
     if type(raw) is not _FunctionType or id(_orig_getattr(raw, '__globals__')) not in _TRUSTED_NAMESPACES:
         return raw
     if type(obj) is super:
         # super(Y, Y).__init__ is the base's function unbound (review, 2026-12-05): it takes a Y
         obj = _orig_getattr(obj, '__self_class__')
     elif not _is_subclass(type, type(obj)):
-        raise _violation(AttributeBlocked, "reading '__init__' of %s is blocked by the sandbox: it is a "
-                         "trusted function held outside its class" % _describe(obj))
+        raise _violation(AttributeBlocked, "reading '%s' of %s is blocked by the sandbox: it is a trusted "
+                         "function held outside its class" % (name, _describe(obj)))
 
-    def __init__(self, *args, **kwargs):
+    def method(self, *args, **kwargs):
         if not _is_subclass(obj, type(self)):
-            raise TypeError("%s.__init__() needs a '%s' object, not %s" % (obj.__name__, obj.__name__, _describe(self)))
+            raise TypeError("%s.%s() needs a '%s' object, not %s" % (obj.__name__, name, obj.__name__,
+                                                                      _describe(self)))
         return raw(self, *args, **kwargs)
-    __init__.__qualname__ = _orig_getattr(raw, '__qualname__', '__init__')
-    return __init__
+    method.__name__ = name
+    method.__qualname__ = _orig_getattr(raw, '__qualname__', name)
+    return method
 
 
 def _is_private(name):
@@ -209,10 +214,10 @@ def _is_private(name):
 def _guest_getattr(obj, name, default=_MISSING):
     name = _exact_str(name)
     _check_name(name)
-    if name == '__init__':
+    if name in _METHOD_GUARDED_NAMES:
         if default is not _MISSING and not hasattr(obj, name):
             return default
-        return _init_guard(obj)
+        return _method_guard(obj, name)
     if type(name) is str and _is_private(name):
         if default is _MISSING:
             return _private_value(obj, name, _orig_getattr(obj, name))
@@ -827,7 +832,8 @@ def checked_attrgetter(attr, *attrs):
             if part in _GUARDED_READS_AT_RUN_TIME:
                 raise _violation(AttributeBlocked, "operator.attrgetter('%s') is blocked by the sandbox: use "
                                  "getattr()" % part)
-    if any(_is_private(part) or part == '__init__' for name in (attr,) + attrs for part in _exact_str(name).split('.')):
+    if any(_is_private(part) or part in _METHOD_GUARDED_NAMES
+           for name in (attr,) + attrs for part in _exact_str(name).split('.')):
         paths = [_exact_str(name).split('.') for name in (attr,) + attrs]
 
         def walk(obj, path):
@@ -855,7 +861,7 @@ def checked_methodcaller(name, *args, **kwargs):
     _check_name(name)
     if name in _GUARDED_READS_AT_RUN_TIME:
         raise _violation(AttributeBlocked, "operator.methodcaller('%s') is blocked by the sandbox" % name)
-    if _is_private(name) or name == '__init__':
+    if _is_private(name) or name in _METHOD_GUARDED_NAMES:
         def private_caller(obj):
             return _guest_getattr(obj, name)(*args, **kwargs)
         return private_caller
@@ -972,7 +978,7 @@ _PLAIN_VALUE_TYPES = frozenset((int, float, complex, bool, str, bytes, bytearray
 # Py_TPFLAGS_MATCH_SELF; subclasses inherit the behaviour.
 _MATCH_SELF = (bool, bytearray, bytes, dict, float, frozenset, int, list, set, str, tuple)
 # Names whose reads the rewrite routes through a guard elsewhere; a class pattern reads them raw.
-_GUARDED_READS = frozenset(('__dict__', 'format', 'format_map', 'obj', 'f_code', '__init__', '__setattr__', '__delattr__',
+_GUARDED_READS = frozenset(('__dict__', 'format', 'format_map', 'obj', 'f_code', '__setattr__', '__delattr__',
                              '__getattribute__', '__getattr__'))
 _MATCH_INFO = '__pysandbox_match__'
 _MATCH_PROXIES = {}
@@ -992,7 +998,7 @@ class _MatchProxyMeta(type):
                 # the pattern reads it raw off the subject, whatever class matched it (a script's subclass of
                 # a trusted class, a metaclass whose __instancecheck__ says True; review, 2026-12-05)
                 _private_value(subject, name, _orig_getattr(subject, name, None))
-            elif name in _GUARDED_READS and not _raw_read_allowed(subject, name):
+            elif (name in _GUARDED_READS or name in _METHOD_GUARDED_NAMES) and not _raw_read_allowed(subject, name):
                 raise _violation(AttributeBlocked, "a class pattern reading '%s' of %s is blocked by the sandbox"
                                  % (name, _describe(subject)))
         return True
@@ -1005,7 +1011,7 @@ def _raw_read_allowed(subject, name):
         return not isinstance(subject, str) and not _is_str_class(subject)
     if name == 'obj':
         return not isinstance(subject, BaseException)
-    if name == '__init__':
+    if name in _METHOD_GUARDED_NAMES:
         return not _is_subclass(type, type(subject))
     return False
 
@@ -1092,7 +1098,7 @@ def _slot_guard(obj, attr):
         _check_name(name, loading=not changes)
         if changes:
             _store_guard(subject, name)
-        elif name in _GUARDED_READS or name == '__init__' or _is_private(name):
+        elif name in _GUARDED_READS or name in _METHOD_GUARDED_NAMES or _is_private(name):
             return _guest_getattr(subject, name)
         return raw(*args) if bound else raw(subject, name, *rest[1:])
     checked.__name__ = attr
@@ -1103,7 +1109,8 @@ def _slot_guard(obj, attr):
 slot_guard = _slot_guard
 private_guard = _private_guard
 mark_pure = _mark_pure
-init_guard = _init_guard
+method_guard = _method_guard
+type_dict = _type_dict
 match_guard = _match_guard
 own = _own
 may_change = _may_change
