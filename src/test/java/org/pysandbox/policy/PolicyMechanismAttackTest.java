@@ -1312,6 +1312,9 @@ class PolicyMechanismAttackTest {
     @ValueSource(strings = {
         "def reduce(self, p):\n    return (make, (), (None, {'__pysandbox_owned__': True}))",
         "reduce = lambda self, p: (make, (), (None, {'__pysandbox_owned__': True}))",
+        // a builtin type's method in a type() namespace: the reduction is an item of the script's list
+        "reduce = list.__getitem__\nBASE = (list,)\n"
+                + "ITEMS = [0, 0, 0, 0, (make, (), (None, {'__pysandbox_owned__': True}))]",
     })
     void aClassPlacedAtATrustedPathKeepsTheScriptsReduction(String reduce) throws ScriptException {
         try (Sandbox mail = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX).allowModule("collections")
@@ -1325,10 +1328,10 @@ class PolicyMechanismAttackTest {
                         return R
                     """ + reduce + """
 
-                    X = type('X', (), {'__module__': 're', '__qualname__': 'RegexFlag._unixfrom', 'data': {},
-                                       '__reduce_ex__': reduce})
+                    X = type('X', globals().get('BASE', ()), {'__module__': 're', '__qualname__': 'RegexFlag._unixfrom',
+                                                              'data': {}, '__reduce_ex__': reduce})
                     email.message.Message.set_unixfrom(re.RegexFlag, X)
-                    collections.UserDict.copy(X())
+                    collections.UserDict.copy(X(globals().get('ITEMS', ())) if 'ITEMS' in globals() else X())
                     """)).isInstanceOf(SandboxViolationException.class)
                     .hasMessageContaining("'__pysandbox_owned__' is blocked");
             assertThatThrownBy(() -> mail.execute("def gen():\n    yield 1\nvars(type(gen()).mro()[1])"))

@@ -145,7 +145,10 @@ def _reduces_by_trusted_code(cls):
                 namespace_id = id(_orig_getattr(value, '__globals__'))
                 if namespace_id not in _TRUSTED_NAMESPACES or namespace_id in _policy_namespaces():
                     return False
-            elif type(value) not in _C_METHODS:
+            elif type(value) not in _C_METHODS or '__module__' in namespace:
+                # a builtin type's method only in a builtin type's own namespace, which has no '__module__'
+                # (every class made by a class statement or type() has one): list.__getitem__ as a type()
+                # class's __reduce_ex__ returned an item of the script's list (review, 2026-12-05)
                 return False
     return True
 
