@@ -54,7 +54,7 @@ def set_guard_token(token):
         names[role] = '__pysandbox_%s_%s__' % (token, role)
     # frame counting of lambdas and generators (see guards._count_lambda, guards._count_generator)
     for role in ('count_lambda', 'count_generator', 'count_coroutine', 'count_async_generator',
-                 'count_generator_expression', 'module_name', 'import_star', 'type', 'getattr', 'private', 'method', 'mark_pure', 'class_dict'):
+                 'count_generator_expression', 'module_name', 'import_star', 'type', 'getattr', 'private', 'method', 'mark_pure', 'pure'):
         names[role] = '__pysandbox_%s_%s__' % (token, role)
     GUARD_STORE, GUARD_DICT, GUARD_FORMAT = names['store'], names['dict'], names['format']
     GUARD_OWN, GUARD_FRAME_CODE, GUARD_EXCEPTION_OBJECT = names['own'], names['frame_code'], names['exception_object']
@@ -431,27 +431,11 @@ class _Rewriter(ast.NodeTransformer):
 
     @staticmethod
     def _purity_test(name, at):
-        """type(type(name)) is type and class_dict(type(name)).get(PURE_MARK) is type(name): the class's own
-        namespace, read past every hook (a descriptor under the mark's name in a type() namespace answered
-        getattr() with the class; review, 2026-12-05) and with type itself as the metaclass
-        (guards._mark_pure)"""
+        """pure(name): guards._is_pure_object, one call, taken once per call of the function (hoisted)"""
         def located(node):
             return ast.copy_location(node, at)
-
-        def type_of(value):
-            return located(ast.Call(func=located(ast.Name(id=GUARD_NAMES['type'], ctx=ast.Load())),
-                                    args=[value], keywords=[]))
-
-        def kind():
-            return type_of(located(ast.Name(id=name, ctx=ast.Load())))
-        plain = located(ast.Compare(left=type_of(kind()), ops=[ast.Is()],
-                                    comparators=[located(ast.Name(id=GUARD_NAMES['type'], ctx=ast.Load()))]))
-        namespace = located(ast.Call(func=located(ast.Name(id=GUARD_NAMES['class_dict'], ctx=ast.Load())),
-                                     args=[kind()], keywords=[]))
-        mark = located(ast.Call(func=located(ast.Attribute(value=namespace, attr='get', ctx=ast.Load())),
-                                args=[_const(PURE_MARK, at)], keywords=[]))
-        marked = located(ast.Compare(left=mark, ops=[ast.Is()], comparators=[kind()]))
-        return located(ast.BoolOp(op=ast.And(), values=[plain, marked]))
+        return located(ast.Call(func=located(ast.Name(id=GUARD_NAMES['pure'], ctx=ast.Load())),
+                                args=[located(ast.Name(id=name, ctx=ast.Load()))], keywords=[]))
 
     def _mangled(self, attr):
         if not attr.startswith('__') or not self._class_names:

@@ -11,6 +11,7 @@ from pysandbox.state import (CONFIG as _CONFIG, BUILTINS_VIEW as _BUILTINS_VIEW,
                              ORIGINAL as _ORIGINAL, orig_getattr as _orig_getattr, orig_setattr as _orig_setattr,
                              orig_delattr as _orig_delattr, orig_dir as _orig_dir, object_setattr as _object_setattr,
                              type_setattr as _type_setattr, object_new as _object_new, FunctionType as _FunctionType,
+                             object_getattribute as _object_getattribute,
                              ModuleType as _ModuleType, ORIGINAL_FOR_TRUSTED as _ORIGINAL_FOR_TRUSTED,
                              MISSING as _MISSING)
 import builtins as _builtins
@@ -146,8 +147,12 @@ def _private_guard(obj, name):
     itself as the mark's value, and checked sites read such an object's private attributes directly
     (checker._private_read)."""
     cls = type(obj)
-    if type(cls) is type and _type_dict(cls).get(_PURE_MARK) is cls:
-        return _orig_getattr(obj, name)
+    if type(cls) is type:  # _is_marked_pure, inline: a call costs microseconds in an interpreter-only host
+        try:
+            if _object_getattribute(cls, _PURE_MARK) is cls:
+                return _orig_getattr(obj, name)
+        except AttributeError:
+            pass
     value = _orig_getattr(obj, name)
     kind = type(value)
     if kind in _PRIVATE_SUSPECTS or _is_subclass(_ModuleType, kind):
@@ -158,10 +163,32 @@ def _private_guard(obj, name):
 
 def _mark_pure(cls):
     """The innermost decorator of every class statement, and the guard's slow path: marks a pure class
-    (_private_guard) so that checked sites read its instances' private attributes directly."""
-    if type(cls) is type and _type_dict(cls).get(_PURE_MARK) is not cls and _is_pure(cls):
-        _type_setattr(cls, _PURE_MARK, cls)
+    (_private_guard) so that checked sites read its instances' private attributes directly; another class
+    of the script's gets None, so that its test finds an entry."""
+    if type(cls) is type and _type_dict(cls).get(_PURE_MARK, _MISSING) is _MISSING:
+        if _is_pure(cls):
+            _type_setattr(cls, _PURE_MARK, cls)
+        elif _type_dict(cls).get(_OWNED_MARK) is True:
+            _type_setattr(cls, _PURE_MARK, None)
     return cls
+
+
+def _is_marked_pure(cls):
+    """The mark in cls's own namespace is cls itself. object.__getattribute__ on a class reads its own
+    namespace and calls no descriptor found there (a descriptor under the mark's name in a type() namespace
+    answered getattr() with the class; review, 2026-12-05), and with type itself as the metaclass no data
+    descriptor of the script's comes first."""
+    if type(cls) is not type:
+        return False
+    try:
+        return _object_getattribute(cls, _PURE_MARK) is cls
+    except AttributeError:
+        return False
+
+
+def _is_pure_object(obj):
+    """The purity test of a parameter, taken once per call (checker._private_read)."""
+    return _is_marked_pure(type(obj))
 
 
 # Read past any hook: a metaclass's __getattribute__ answered True for every name (and '__mro__') in an
@@ -1110,7 +1137,7 @@ slot_guard = _slot_guard
 private_guard = _private_guard
 mark_pure = _mark_pure
 method_guard = _method_guard
-type_dict = _type_dict
+is_pure_object = _is_pure_object
 match_guard = _match_guard
 own = _own
 may_change = _may_change

@@ -275,7 +275,7 @@ def _install_builtins(guarded):
     namespace[_checker.GUARD_NAMES['slot']] = _guards.slot_guard
     namespace[_checker.GUARD_NAMES['private']] = _guards.private_guard
     namespace[_checker.GUARD_NAMES['method']] = _guards.method_guard
-    namespace[_checker.GUARD_NAMES['class_dict']] = _guards.type_dict
+    namespace[_checker.GUARD_NAMES['pure']] = _guards.is_pure_object
     namespace[_checker.GUARD_NAMES['mark_pure']] = _guards.mark_pure
     namespace[_checker.GUARD_NAMES['depth']] = _guards.DEPTH
     namespace[_checker.GUARD_NAMES['too_deep']] = _guards.too_deep
