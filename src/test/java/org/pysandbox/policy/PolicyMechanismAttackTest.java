@@ -1269,6 +1269,9 @@ class PolicyMechanismAttackTest {
         "from xml.dom.xmlbuilder import DOMBuilder\nclass B(DOMBuilder):\n    pass\nb = B()\nb._options = re.compile\n"
                 + "st = b.getFeature('__globals__')['enum'].sys.modules['pysandbox.state']\n"
                 + "st.orig_setattr(re.RegexFlag, 'pwned', 1)",
+        "from xml.dom import xmlbuilder\nclass P:\n    def __init__(self):\n        self._options = re.RegexFlag\n"
+                + "        self._settings = {('f', 1): [('pwned', 42)]}\n    def supportsFeature(self, name):\n"
+                + "        return True\nxmlbuilder.DOMBuilder.setFeature(P(), 'f', True)",
         "class C:\n    def copy(self):\n        return re.RegexFlag\ndecimal.localcontext(C(), prec=5)",
         "functools.total_ordering(numbers.Real)",
         "import contextlib\ncontextlib.redirect_stdout",

@@ -241,6 +241,34 @@ def _patch_xmlbuilder(xmlbuilder):
     getFeature.__qualname__ = original.__qualname__
     builder.getFeature = getFeature
 
+    # setFeature does setattr(self._options, name, value) for each pair in self._settings, all of which a
+    # foreign self supplies: it set the policy's pure mark on a script's subclass of PurePosixPath, and
+    # any name on re.RegexFlag (review, 2026-12-05). It now writes only the class's own settings, by names
+    # that pass the attribute rules, onto a real Options object read once.
+    original_set = builder.setFeature
+    settings_of = builder._settings
+
+    def setFeature(self, name, state):
+        options = _orig_getattr(self, '_options', None)
+        if type(options) is not options_class:
+            raise _violation(AttributeBlocked, 'setFeature() is blocked by the sandbox for a DOMBuilder whose '
+                             '_options are not its own')
+        import xml.dom
+        if not self.supportsFeature(name):
+            raise xml.dom.NotFoundErr('unknown feature: ' + repr(name))
+        name = _guards.exact_str(name)
+        if type(name) is not str:
+            raise TypeError('feature name must be a string')
+        settings = settings_of.get((xmlbuilder._name_xform(name), state and 1 or 0))
+        if settings is None:
+            raise xml.dom.NotSupportedErr('unsupported feature: %r' % (name,))
+        for setting, value in list(settings):
+            setting = _guards.exact_str(setting)
+            _guards.check_name(setting, loading=False)
+            setattr(options, setting, value)
+    setFeature.__qualname__ = original_set.__qualname__
+    builder.setFeature = setFeature
+
 
 def _patch_traceback(traceback):
     """The 'did you mean' suggestions of format_exception imported any module an ImportError names
