@@ -13,7 +13,7 @@ from pysandbox.state import (CONFIG as _CONFIG, BUILTINS_VIEW as _BUILTINS_VIEW,
                              type_setattr as _type_setattr, object_new as _object_new, FunctionType as _FunctionType,
                              object_getattribute as _object_getattribute,
                              ModuleType as _ModuleType, ORIGINAL_FOR_TRUSTED as _ORIGINAL_FOR_TRUSTED,
-                             MISSING as _MISSING)
+                             CodeType as _CodeType, MISSING as _MISSING)
 import builtins as _builtins
 
 # --------------------------------------------------------------------------------------------
@@ -135,7 +135,6 @@ def _frame_and_traceback_types():
 
 
 _FrameType, _TracebackType = _frame_and_traceback_types()
-_CodeType = type(_frame_and_traceback_types.__code__)
 # the kinds of value _private_value looks at further: the rest is handed out as it is
 _PRIVATE_SUSPECTS = frozenset((_ModuleType, _BuiltinFunctionType, dict, _CodeType, _FrameType, _TracebackType))
 
@@ -1138,6 +1137,9 @@ private_guard = _private_guard
 mark_pure = _mark_pure
 method_guard = _method_guard
 is_pure_object = _is_pure_object
+is_subclass = _is_subclass
+type_dict = _type_dict
+type_mro = _type_mro
 match_guard = _match_guard
 own = _own
 may_change = _may_change

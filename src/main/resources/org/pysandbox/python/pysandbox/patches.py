@@ -8,7 +8,9 @@ import sys as _sys
 
 from pysandbox.errors import AttributeBlocked, ReadOnlyError, violation as _violation
 from pysandbox import guards as _guards
-from pysandbox.state import orig_getattr as _orig_getattr, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES
+from pysandbox.state import orig_getattr as _orig_getattr, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES, \
+    FunctionType as _FunctionType, MISSING as _MISSING
+from pysandbox.guards import is_subclass as _is_subclass, type_dict as _type_dict, type_mro as _type_mro
 
 
 def _patch_enum_property(enum):
@@ -88,7 +90,6 @@ def _making_only_members(make, enum_class):
     return checked
 
 
-_is_subclass = type.__subclasscheck__
 
 
 def _making_only_changeable(make, what):
@@ -115,7 +116,6 @@ def _trusted_reduction(x):
     return not (type(own) is dict and any(name in own for name in _REDUCTION_NAMES))
 
 
-_FunctionType = type(_trusted_reduction)
 # methods of builtin types, as their classes' namespaces hold them (a bound builtin such as {4: rv}.get is not)
 _C_METHODS = (type(object.__dict__['__reduce_ex__']), type(object.__dict__['__init__']),
               type(dict.__dict__['fromkeys']))
@@ -153,9 +153,6 @@ def _reduces_by_trusted_code(cls):
     return True
 
 
-_type_dict = type.__dict__['__dict__'].__get__
-_type_mro = type.__dict__['__mro__'].__get__
-_MISSING = object()
 _POLICY_NAMESPACES = []
 
 
