@@ -68,6 +68,17 @@ public final class ForbiddenModules {
                 + "(configparser's ConverterMapping: 'get' + a key; minicompat's defproperty; tarfile's open(): a "
                 + "method named by a subclass's OPEN_METH), or writes into the real builtins (gettext's install()) "
                 + "(review, 2026-12-05)", "configparser", "xml.dom.minicompat", "tarfile", "gettext");
+        forbid("it runs source text with the original eval or exec in a namespace the script hands it, where the "
+                + "interpreter leaves the real builtins (rlcompleter's Completer(ns).complete(), profile's and "
+                + "cProfile's runctx()), or lists the real builtins' names (review, 2026-12-05)",
+                "rlcompleter", "profile", "cProfile", "pstats");
+        forbid("it is the pure-Python twin of a module whose symbols are handed out checked (_pydecimal's "
+                + "localcontext sets its keywords on what a script's copy() returns) or of io (review, 2026-12-05)",
+                "_pydecimal", "_pyio");
+        forbid("its trusted code calls getattr(obj, name) or reads obj.__dict__ for an object and a name the caller "
+                + "passes and hands the result back (lib2to3.fixer_util.attr_chain, urllib.request's _call_chain, "
+                + "idlelib.rpc's localcall, mailbox.Message._become_message, which also writes any name) (static "
+                + "audit, 2026-12-05)", "lib2to3", "idlelib", "mailbox", "urllib.request");
         forbid("it is the script's own or the sandbox's namespace", "__main__", "pysandbox",
                 "sandbox", "_sandbox");
         forbid("it compiles and runs source text the checker never saw (timeit.timeit('...'), doctest examples)",

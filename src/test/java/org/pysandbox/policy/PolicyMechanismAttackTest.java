@@ -45,7 +45,7 @@ class PolicyMechanismAttackTest {
                 .timeout(Duration.ofSeconds(120)).build());
         typed = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX).allowModule("typing").allowModule("string")
                 .allowModule("json").allowModule("collections").allowModule("enum").allowModule("operator")
-                .timeout(Duration.ofSeconds(120)).build());
+                .allowModule("calendar").allowModule("calendar", "c").timeout(Duration.ofSeconds(120)).build());
     }
 
     @AfterAll
@@ -1007,8 +1007,15 @@ class PolicyMechanismAttackTest {
     // Namespace.__init__(re.RegexFlag, pwned=1) wrote raw and _get_kwargs(type) read type's raw __dict__,
     // optparse.Values.__init__ wrote raw too. They can never be allowed, and the script is told so.
     @ParameterizedTest
+    // A review of the same day ran source past the checker through rlcompleter (Completer(ns).complete() evals
+    // in the script's dict, where the real builtins then lay) and profile's and cProfile's runctx(), and
+    // _pydecimal.localcontext wrote onto re.RegexFlag, as decimal's did before its check. A static audit found
+    // raw getattr(obj, name) and obj.__dict__ reads for what the caller passes, handed back: lib2to3's
+    // attr_chain, urllib.request's _call_chain, idlelib.rpc's localcall, mailbox's _become_message, each
+    // giving a trusted function's __globals__ and the original eval.
     @ValueSource(strings = {"logging", "logging.config", "argparse", "optparse", "warnings", "configparser",
-        "xml.dom.minicompat", "tarfile", "gettext"})
+        "xml.dom.minicompat", "tarfile", "gettext", "rlcompleter", "profile", "cProfile", "pstats", "_pydecimal",
+        "_pyio", "lib2to3", "lib2to3.fixer_util", "idlelib.rpc", "mailbox", "urllib.request"})
     void modulesWhoseTrustedCodeSetsOrReadsAnyNamedAttributeAreNeverAllowed(String module) {
         assertThatThrownBy(() -> SandboxConfig.builder().allowModule(module).build())
                 .isInstanceOf(org.pysandbox.config.SandboxConfigurationException.class)
@@ -1215,6 +1222,141 @@ class PolicyMechanismAttackTest {
                             super().__init__(a=1)
                     [Greeting('hi $who').substitute(who='you'), dict(Store())]
                     """)).isEqualTo(List.of("hi you", Map.of("a", 1)));
+        }
+    }
+
+    // A trusted object's own __init__, read off the object, re-ran on an object the script did not make:
+    // calendar.month_name.__init__('%b') changed every month name the tenant's calendar prints. Read off its
+    // class, the check above let it through too, since month_name is an instance of its own class.
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "calendar.month_name.__init__('%b')",
+        "getattr(calendar.month_name, '__init__')('%b')",
+        "operator.methodcaller('__init__', '%b')(calendar.month_name)",
+        "object.__getattribute__(calendar.month_name, '__init__')('%b')",
+        "type(calendar.month_name).__init__(calendar.month_name, '%b')",
+        "calendar.c.__init__(3)",
+        "super(calendar.TextCalendar, calendar.c).__init__(3)",
+        "t = string.Template('$x')\nt.__init__('changed')",
+    })
+    void aTrustedObjectIsNotSetUpAgain(String attack) throws ScriptException {
+        assertThatThrownBy(() -> typed.execute("import calendar, string, operator\n" + attack))
+                .as(attack).isInstanceOf(SandboxViolationException.class)
+                .hasMessageContaining("ReadOnlyError").hasMessageContaining("calling '__init__' on a '");
+        assertThat(typed.eval("import calendar\n[calendar.month_name[1], calendar.firstweekday()]"))
+                .isEqualTo(List.of("January", 0));
+        // the script's own subclasses still set themselves up through their trusted base
+        assertThat(typed.eval("""
+                import string
+                class Greeting(string.Template):
+                    def __init__(self, text):
+                        string.Template.__init__(self, text)
+                        super().__init__(text)
+                        self.__init__ if False else None
+                Greeting('hi $who').substitute(who='you')
+                """)).isEqualTo("hi you");
+    }
+
+    // Reviews of 2026-12-05 through modules not read before. Trusted code formats with the interpreter's own
+    // str.format, which walks attributes unchecked: UserString.format, and zipfile.Path.__repr__ on a template
+    // a subclass supplies, printed the real builtins, whose keys carry the guard token (with it, a script
+    // shadowed the match guard in its globals and read __globals__ raw). Morsel.copy with enum.Enum as self
+    // copied Enum's namespace onto a Morsel, and with it the enum.property every member's .name runs; the
+    // enum's own proto members, read off vars() while an enum is built, set the pure mark on a subclass of
+    // PurePosixPath through __set_name__ (the real posixpath followed); pprint read a dataclass's private
+    // field raw and handed PurePosixPath._flavour to a PrettyPrinter subclass's format().
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "got = collections.UserString('{0.__init__.__globals__[__builtins__]!r}').format(collections.UserString)",
+        "got = collections.UserString('{c.__init__.__globals__}').format_map({'c': collections.UserString})",
+        "class R:\n    filename = 'f'\nclass S(zipfile.Path):\n    root = R()\n    at = 'a'\n"
+                + "    _Path__repr = '{self.__repr__.__func__.__globals__[__builtins__]!r}'\n"
+                + "got = repr(S.__new__(S))\nassert got == \"S('f', 'a')\", got\nraise ValueError('held')",
+        "m = Morsel.copy(enum.Enum)",
+        """
+                protos = []
+                class E(enum.Enum):
+                    def __new__(cls, value):
+                        if not protos:
+                            protos.extend(v for v in vars(cls).values() if type(v).__name__ == '_proto_member')
+                        obj = object.__new__(cls)
+                        obj._value_ = value
+                        return obj
+                    a = 1
+                    b = 2
+                class X(pathlib.PurePosixPath):
+                    _member_type_ = object; _use_args_ = False; _member_names_ = []; _value2member_map_ = {}
+                    _member_map_ = {}
+                    def __init__(*args):
+                        pass
+                X._new_member_ = staticmethod(lambda cls: cls)
+                protos[0].__set_name__(X, '__pysandbox_pure__')
+                got = X()._flavour
+                """,
+        """
+                @dataclasses.dataclass
+                class S(pathlib.PurePosixPath):
+                    _flavour: object = dataclasses.field(init=False)
+                seen = []
+                class P(pprint.PrettyPrinter):
+                    def format(self, object, context, maxlevels, level):
+                        seen.append(object)
+                        return super().format(object, context, maxlevels, level)
+                P(width=1).pformat(S())
+                got = seen[-1]
+                """,
+        """
+                seen = []
+                class PP(pprint.PrettyPrinter):
+                    def format(self, obj, context, maxlevels, level):
+                        seen.append(obj)
+                        return ('x', True, False)
+                class W:
+                    def write(self, s):
+                        pass
+                pprint.PrettyPrinter._pprint_simplenamespace(PP(), object, W(), 0, 0, {}, 0)
+                got = [v for v in seen if 'getattribute' in repr(v)][0]
+                """,
+        """
+                kept = {}
+                class P(email.policy.Compat32):
+                    def clone(self, **kw):
+                        kept.update(kw)
+                        return self
+                P() + object
+                got = kept['__getattribute__']
+                """,
+    })
+    void trustedCodeFormatsCopiesAndPrintsOnlyWhatTheScriptMayRead(String attack) throws ScriptException {
+        try (Sandbox modules = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX).allowModule("collections")
+                .allowModule("zipfile").allowModule("http.cookies", "Morsel").allowModule("enum")
+                .allowModule("pprint").allowModule("dataclasses").allowModule("pathlib", "PurePosixPath")
+                .allowModule("email.policy").timeout(Duration.ofSeconds(60)).build())) {
+            assertThatThrownBy(() -> modules.execute("""
+                    import collections, zipfile, enum, re, pprint, dataclasses, pathlib, email.policy
+                    from http.cookies import Morsel
+                    """ + attack.stripIndent() + "\nraise ValueError('got ' + repr(got)[:300])"))
+                    .as(attack).isInstanceOf(javax.script.ScriptException.class)
+                    .hasMessageMatching("(?s).*(blocked by the sandbox|needs a 'Morsel' object|needs a SimpleNamespace"
+                            + "|unsupported operand type|held).*")
+                    .hasMessageNotContaining("__pysandbox_").hasMessageNotContaining("posixpath");
+            assertThat(modules.eval("import re\n[re.IGNORECASE.name, hasattr(pathlib.PurePosixPath, "
+                    + "'__pysandbox_pure__')] if (pathlib := __import__('pathlib')) else 0"))
+                    .isEqualTo(List.of("IGNORECASE", false));
+            // what stays: the same calls on what the script may use
+            assertThat(modules.eval("""
+                    import collections, pprint, dataclasses
+                    from http.cookies import Morsel
+                    m = Morsel()
+                    m.set('k', 'v', 'v')
+                    @dataclasses.dataclass
+                    class Point:
+                        x: int
+                        _y: int = 2
+                    import email.policy
+                    [collections.UserString('{0}-{n}').format(1, n=2), m.copy().value,
+                     pprint.pformat(Point(1), width=1), (email.policy.default + email.policy.SMTP).linesep]
+                    """)).isEqualTo(List.of("1-2", "v", "Point(x=1,\n      _y=2)", "\r\n"));
         }
     }
 

@@ -274,8 +274,101 @@ def _patch_traceback(traceback):
     traceback._compute_suggestion_error = lambda exc_value, tb, wrong_name: None
 
 
+def _patch_user_string(collections):
+    """UserString.format and format_map are self.data.format(...): trusted code, so the interpreter's own
+    format walked '{0.__init__.__globals__[__builtins__]}' unchecked and printed the guard names, with the
+    context's token (review, 2026-12-05). They format through the guest's checked formatter."""
+    user_string = collections.UserString
+
+    def format(self, /, *args, **kwargs):
+        return _guards.safe_format(self.data, *args, **kwargs)
+
+    def format_map(self, mapping):
+        return _guards.safe_format_map(self.data, mapping)
+    format.__qualname__, format_map.__qualname__ = 'UserString.format', 'UserString.format_map'
+    user_string.format, user_string.format_map = format, format_map
+
+
+def _patch_zip_path(path_module):
+    """zipfile.Path.__repr__ formats the template in its class attribute __repr, read off self: a script's
+    subclass chose the template, and the interpreter's own format walked attributes unchecked (review,
+    2026-12-05). The template is the class's own, read once."""
+    path = path_module.Path
+    template = _type_dict(path)['_Path__repr']
+
+    def __repr__(self):
+        return template.format(self=self)
+    __repr__.__qualname__ = 'Path.__repr__'
+    path.__repr__ = __repr__
+
+
+def _patch_cookies(cookies):
+    """Morsel.copy does morsel.__dict__.update(self.__dict__): with a foreign self (an enum class with no
+    members passes its dict.update) it copied enum.Enum's namespace, and with it the enum.property objects
+    every member's .name goes through, onto an object the script holds (review, 2026-12-05). Only a Morsel."""
+    morsel = cookies.Morsel
+    original = morsel.copy
+
+    def copy(self):
+        if not _is_subclass(morsel, type(self)):
+            raise TypeError("Morsel.copy() needs a 'Morsel' object, not %s" % _guards.describe(self))
+        return original(self)
+    copy.__qualname__ = original.__qualname__
+    morsel.copy = copy
+
+
+def _patch_pprint(pprint):
+    """PrettyPrinter._pprint_dataclass read each field with a raw getattr and handed the value to format(),
+    which a script's subclass overrides: a private field with no value of its own read PurePosixPath's
+    _flavour, the real posixpath (review, 2026-12-05). The fields are read through the guest's getattr."""
+    printer = pprint.PrettyPrinter
+
+    def _pprint_dataclass(self, object, stream, indent, allowance, context, level):
+        import dataclasses
+        cls_name = type(object).__name__
+        indent += len(cls_name) + 1
+        items = [(f.name, _guards.guest_getattr(object, f.name)) for f in dataclasses.fields(object) if f.repr]
+        stream.write(cls_name + '(')
+        self._format_namespace_items(items, stream, indent, allowance, context, level)
+        stream.write(')')
+    _pprint_dataclass.__qualname__ = 'PrettyPrinter._pprint_dataclass'
+    printer._pprint_dataclass = _pprint_dataclass
+
+    # _pprint_simplenamespace hands each value of object.__dict__ to format(), for any object it is called
+    # with: object's own namespace gave the raw object.__getattribute__ (static audit, 2026-12-05). Only a
+    # SimpleNamespace; _dispatch holds the function itself, and a subclass can call it under any key.
+    namespace_type = type(_sys.implementation)
+    original_namespace = _type_dict(printer)['_pprint_simplenamespace']
+
+    def _pprint_simplenamespace(self, object, *args):
+        if not _is_subclass(namespace_type, type(object)):
+            raise TypeError('_pprint_simplenamespace() needs a SimpleNamespace, not %s' % _guards.describe(object))
+        return original_namespace(self, object, *args)
+    _pprint_simplenamespace.__qualname__ = original_namespace.__qualname__
+    printer._pprint_simplenamespace = _pprint_simplenamespace
+    printer._dispatch[namespace_type.__repr__] = _pprint_simplenamespace
+
+
+def _patch_email_policy(policybase):
+    """_PolicyBase.__add__ is self.clone(**other.__dict__), for any other: 'Policy() + object' handed object's
+    own namespace, the raw object.__getattribute__ among it, to a subclass's clone() (static audit,
+    2026-12-05). Only another policy."""
+    base = policybase._PolicyBase
+    original = _type_dict(base)['__add__']
+
+    def __add__(self, other):
+        if not _is_subclass(base, type(other)):
+            return NotImplemented
+        return original(self, other)
+    __add__.__qualname__ = original.__qualname__
+    base.__add__ = __add__
+
+
 _PATCHES = {'enum': (_patch_enum_property, _patch_enum_members), 'copy': (_patch_copy,), 'typing': (_patch_typing,),
-            'xml.dom.xmlbuilder': (_patch_xmlbuilder,), 'traceback': (_patch_traceback,)}
+            'xml.dom.xmlbuilder': (_patch_xmlbuilder,), 'traceback': (_patch_traceback,),
+            'collections': (_patch_user_string,), 'zipfile._path': (_patch_zip_path,),
+            'http.cookies': (_patch_cookies,), 'pprint': (_patch_pprint,),
+            'email._policybase': (_patch_email_policy,)}
 _DONE = set()
 
 

@@ -60,6 +60,18 @@ FORBIDDEN_MODULES = frozenset((
     # configparser's ConverterMapping, xml.dom.minicompat's defproperty, tarfile's open() (OPEN_METH),
     # gettext's install() (review, 2026-12-05)
     'configparser', 'xml.dom.minicompat', 'tarfile', 'gettext',
+    # trusted code that runs source text with the original eval or exec in a namespace the script hands it,
+    # where the interpreter leaves the real builtins (Completer(ns).complete() of rlcompleter, runctx() of
+    # profile and cProfile), or lists the names of the real builtins, the guards among them (review, 2026-12-05)
+    'rlcompleter', 'profile', 'cProfile', 'pstats',
+    # pure-Python twins of modules with checked symbols: _pydecimal.localcontext sets its keywords on what
+    # the copy() of a script returns, as decimal did before its check; _pyio is io (review, 2026-12-05)
+    '_pydecimal', '_pyio',
+    # trusted code that calls getattr(obj, name) or reads obj.__dict__ for an object and a name the caller
+    # passes, and hands the result back: lib2to3.fixer_util.attr_chain, urllib.request._call_chain (and
+    # open()/error(), whose name the __add__ of a script object makes), idlelib.rpc localcall, mailbox.Message.
+    # _become_message, which also writes any name (static audit, 2026-12-05)
+    'lib2to3', 'idlelib', 'mailbox', 'urllib.request',
 ))
 # Symbols no configuration can open, also when their module is allowed with '*'. Kept in step with
 # config.ForbiddenModules (the Java side refuses them by name when the configuration is built).

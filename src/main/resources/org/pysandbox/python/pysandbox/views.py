@@ -8,7 +8,7 @@ import _weakref  # weakref.ref itself; the weakref module costs start-up time
 from pysandbox.errors import AttributeBlocked, ReadOnlyError, violation as _violation
 from pysandbox.guards import check_name as _check_name
 from pysandbox.state import object_setattr as _object_setattr, object_getattribute as _object_getattribute, \
-    object_new as _object_new
+    object_new as _object_new, FORBIDDEN_MODULES as _FORBIDDEN_MODULES
 
 # --------------------------------------------------------------------------------------------
 # Read-only views handed to the guest in place of modules, mappings and streams.
@@ -32,6 +32,10 @@ class ReadOnlyModule(object):
         if name in _UNAVAILABLE.get(module, ()):
             raise AttributeError("module '%s' has no attribute '%s': it is allowed, but GraalPy cannot provide it "
                                  "without native code, which the sandbox denies" % (module, name))
+        if module + '.' + name in _FORBIDDEN_MODULES:
+            # a submodule no configuration opens: no hint to allow it as a symbol
+            raise _violation(AttributeBlocked, "'%s.%s' is never available in the sandbox: the module can never "
+                             "be allowed" % (module, name))
         if name in NEVER.get(module, ()):
             raise _violation(AttributeBlocked, "'%s.%s' is never available in the sandbox: it reaches the "
                              "interpreter's internals" % (module, name))
