@@ -1360,6 +1360,164 @@ class PolicyMechanismAttackTest {
         }
     }
 
+    // A review of the fixes above and two audits the same day, each case a full escape of the Python layer or a
+    // change of a trusted class: email's Policy.clone and UserDict.__copy__ wrote onto what a lying
+    // __class__'s __new__ returned (the ownership mark onto PurePath, re.I renamed); an enum proto member
+    // under the pure mark's name in a type() namespace set the mark; a dataclass subclass added a trusted
+    // base under a private field; property.__init__ re-set a trusted getter; update_wrapper assigned
+    // '__dict__'; codecs' and typing's relays handed out str.format raw; a generic alias subclass wrote
+    // onto its origin; Charset._get_encoder returned a module; saxutils reached urllib's opener.
+    @ParameterizedTest
+    @ValueSource(strings = {
+        """
+                from email.policy import Policy
+                class Maker:
+                    def __new__(cls, *a):
+                        return pathlib.PurePath
+                class Spoof:
+                    def __getattribute__(self, name):
+                        if name == '__class__':
+                            return Maker
+                        if name == '__dict__':
+                            return {'__pysandbox_owned__': True}
+                        raise AttributeError(name)
+                Policy.clone(Spoof())
+                got = pathlib.PurePath('x')
+                """,
+        """
+                class K:
+                    def __new__(cls):
+                        return re.IGNORECASE
+                class S(collections.UserDict):
+                    def __getattribute__(self, n):
+                        if n == '__class__':
+                            return K
+                        if n == '__dict__':
+                            return {'data': {}, '_name_': 'HACKED'}
+                        return object.__getattribute__(self, n)
+                got = collections.UserDict.__copy__(S())
+                assert type(got) is S, got
+                raise ValueError('held')
+                """,
+        """
+                class S(collections.UserDict):
+                    def __new__(cls, *a):
+                        return re.IGNORECASE
+                s = object.__new__(S)
+                s.data = {}
+                s._name_ = 'HACKED'
+                got = s.__copy__()
+                """,
+        """
+                protos = []
+                class E(enum.Enum):
+                    def __new__(cls, value):
+                        if not protos:
+                            protos.extend(v for v in vars(cls).values() if type(v).__name__ == '_proto_member')
+                        obj = object.__new__(cls)
+                        obj._value_ = value
+                        return obj
+                    a = 1
+                    b = 2
+                def init(*args):
+                    pass
+                ns = {'_member_type_': object, '_use_args_': False, '_member_names_': [], '_value2member_map_': {},
+                      '_member_map_': {}, '__init__': init, '_new_member_': staticmethod(lambda cls: cls),
+                      '__pysandbox_pure__': protos[0], '__pysandbox_owned__': True}
+                X = type('X', (pathlib.PurePosixPath,), ns)
+                got = X()._flavour
+                """,
+        """
+                @dataclasses.dataclass
+                class D:
+                    _flavour: object
+                class E(D, pathlib.PurePosixPath):
+                    def __init__(self):
+                        pass
+                seen = []
+                class Probe:
+                    def __eq__(self, other):
+                        seen.append(other)
+                        return True
+                    __hash__ = None
+                b = E()
+                b._flavour = Probe()
+                E() == b
+                got = seen[0]
+                """,
+        "property.__init__(pathlib.PurePath.name, lambda self: 'EVIL')\ngot = pathlib.PurePath('a/b').name",
+        "pathlib.PurePath.name.__init__(lambda self: 'EVIL')\ngot = pathlib.PurePath('a/b').name",
+        """
+                seen = []
+                class W:
+                    def __setattr__(self, name, value):
+                        seen.append(value)
+                functools.update_wrapper(W(), object, assigned=('__dict__',), updated=())
+                got = seen[0]['__getattribute__']
+                """,
+        "r = codecs.StreamReader('{0.__globals__[sys].modules[posix]}')\ngot = r.format(codecs.getreader)",
+        "class T(str):\n    pass\na = type(typing.List[int])(T('{0.__globals__[__builtins__]}'), (int,))\n"
+                + "got = a.format(codecs.getreader)",
+        "class S(type(typing.List[int]), _root=True):\n    pass\ns = S(re.RegexFlag, (int,))\n"
+                + "s._numeric_repr_ = lambda v: 'pwned'\ngot = repr(re.I)",
+        "import email.charset\ngot = email.charset.Charset('iso-8859-1')._get_encoder(b'x')",
+        """
+                import xml.sax.saxutils as su
+                hashes = [0]
+                class Proto(str):
+                    def __add__(self, other):
+                        return '__reduce_ex__'
+                    def __hash__(self):
+                        hashes[0] += 1
+                        return str.__hash__(self) if hashes[0] == 2 else 12345
+                class Req:
+                    def __index__(self):
+                        return 2
+                req = Req()
+                req.type = Proto('http')
+                req.full_url = 'http://x/'
+                req.data = None
+                req.headers = {}
+                req.get_method = lambda: 'GET'
+                seen = []
+                class Src:
+                    n = 0
+                    def getCharacterStream(self):
+                        return None
+                    def getByteStream(self):
+                        return None
+                    def getSystemId(self):
+                        Src.n += 1
+                        return 'zz' if Src.n == 1 else req
+                    def setSystemId(self, s):
+                        pass
+                    def setByteStream(self, f):
+                        seen.append(f)
+                su.prepare_input_source(Src())
+                got = seen[0][2]['parent']._call_chain({1: [su.escape]}, 1, '__getattribute__', '__globals__')
+                """,
+    })
+    void trustedCodeTakesNoObjectThatLiesAndHandsOutNoModule(String attack) throws ScriptException {
+        try (Sandbox modules = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX).allowModule("collections")
+                .allowModule("email.policy").allowModule("email.charset").allowModule("enum")
+                .allowModule("pathlib", "PurePath", "PurePosixPath").allowModule("dataclasses")
+                .allowModule("functools").allowModule("codecs").allowModule("typing")
+                .allowModule("xml.sax.saxutils").timeout(Duration.ofSeconds(60)).build())) {
+            assertThatThrownBy(() -> modules.execute("""
+                    import collections, enum, re, dataclasses, pathlib, functools, codecs, typing
+                    """ + attack.stripIndent() + "\nraise ValueError('got ' + repr(got)[:300])"))
+                    .as(attack).isInstanceOf(javax.script.ScriptException.class)
+                    .hasMessageMatching("(?s).*(blocked by the sandbox|needs a policy|not a new instance|"
+                            + "cannot be made|urlopen\\(\\) in the sandbox|held).*")
+                    .hasMessageNotContaining("<module").hasMessageNotContaining("EVIL")
+                    .hasMessageNotContaining("pwned").hasMessageNotContaining("slot wrapper");
+            assertThat(modules.eval("import re, pathlib\n[re.IGNORECASE.name, repr(re.I), pathlib.PurePath('a/b').name]"))
+                    .isEqualTo(List.of("IGNORECASE", "re.IGNORECASE", "b"));
+            assertThatThrownBy(() -> modules.execute("import pathlib\npathlib.PurePath.x = 1"))
+                    .isInstanceOf(SandboxViolationException.class).hasMessageContaining("only objects created");
+        }
+    }
+
     // A review of the fixes above, and a hunt through the modules not yet read (2026-12-05): a class pattern
     // whose class is the script's own read a trusted object's private attribute raw; 'obj._x += v' read it
     // raw for the script's own __radd__; super(Y, Y).__init__ was the trusted function unbound; and in

@@ -108,6 +108,14 @@ def _check_name(name, loading=True):
 # field, attrgetter or a class pattern, hands out its value only when it is neither.
 _is_subclass = type.__subclasscheck__
 _BuiltinFunctionType = type(len)
+
+
+class _Bound:
+    def method(self):
+        pass
+
+
+_MethodType = type(_Bound().method)
 _METHOD_GUARDED_NAMES = _checker.METHOD_GUARDED_NAMES
 
 
@@ -121,10 +129,26 @@ def _private_value(obj, name, value):
         what = "a trusted module's namespace"
     elif kind is _CodeType or kind is _FrameType or kind is _TracebackType:
         what = 'a %s object' % kind.__name__
+    elif kind is _MethodType:
+        return _checked_private_method(obj, name, value)
     else:
         return value
     raise _violation(AttributeBlocked, "reading '%s' of %s is blocked by the sandbox: it holds %s"
                      % (name, _describe(obj), what))
+
+
+def _checked_private_method(obj, name, method):
+    """A trusted object's private method can return what its private attributes may not hold:
+    email.charset.Charset._get_encoder() returned the real email.quoprimime (review, 2026-12-05). Its result
+    is looked at like a private attribute's value; the script's own methods are handed out as they are."""
+    function = _orig_getattr(method, '__func__', None)
+    if type(function) is not _FunctionType or id(_orig_getattr(function, '__globals__')) not in _TRUSTED_NAMESPACES:
+        return method
+
+    def checked(*args, **kwargs):
+        return _private_value(obj, name + '()', method(*args, **kwargs))
+    checked.__name__ = name
+    return checked
 
 
 def _frame_and_traceback_types():
@@ -136,7 +160,8 @@ def _frame_and_traceback_types():
 
 _FrameType, _TracebackType = _frame_and_traceback_types()
 # the kinds of value _private_value looks at further: the rest is handed out as it is
-_PRIVATE_SUSPECTS = frozenset((_ModuleType, _BuiltinFunctionType, dict, _CodeType, _FrameType, _TracebackType))
+_PRIVATE_SUSPECTS = frozenset((_ModuleType, _BuiltinFunctionType, dict, _CodeType, _FrameType, _TracebackType,
+                               _MethodType))
 
 
 def _private_guard(obj, name):
@@ -216,6 +241,8 @@ def _method_guard(obj, name):
     raw = _orig_getattr(obj, name)
     if type(raw) is _MethodType and name in _REINITIALISING_NAMES:
         return _bound_method_guard(raw, name)
+    if name == '__init__' and type(raw) in _BUILTIN_METHOD_TYPES:
+        return _builtin_init_guard(obj, raw)
     if type(raw) is not _FunctionType or id(_orig_getattr(raw, '__globals__')) not in _TRUSTED_NAMESPACES:
         return raw
     if type(obj) is super:
@@ -237,12 +264,6 @@ def _method_guard(obj, name):
     return method
 
 
-class _Bound:
-    def method(self):
-        pass
-
-
-_MethodType = type(_Bound().method)
 # the dunder methods that set up an object again: read off an instance, a trusted one re-ran on an object
 # the script did not make (calendar.month_name.__init__('%b') changed every month name of the tenant's
 # calendar module; review, 2026-12-05), where an attribute store on that object is refused
@@ -255,6 +276,29 @@ def _bound_method_guard(bound, name):
             or _is_subclass(type, type(target)) or _may_change(target)):
         return bound
     _refuse_setting_up_again(target, name)
+
+
+# property.__init__(pathlib.PurePath.name, f) re-set the getter of every path's name, and
+# property.__init__(Fraction.numerator, f) every fraction's numerator (review, 2026-12-05): the builtin
+# descriptors that trusted classes hold are set up again only when the script may change them.
+_BUILTIN_METHOD_TYPES = frozenset((type(object.__init__), type(object().__init__)))
+_DESCRIPTOR_KINDS = (property, classmethod, staticmethod)
+
+
+def _builtin_init_guard(obj, raw):
+    bound_to = _orig_getattr(raw, '__self__', None)
+    if not _is_subclass(type, type(obj)) and bound_to is obj:
+        if isinstance(obj, _DESCRIPTOR_KINDS) and not _may_change(obj):
+            _refuse_setting_up_again(obj, '__init__')
+        return raw
+    if not (_is_subclass(type, type(obj)) and any(_is_subclass(kind, obj) for kind in _DESCRIPTOR_KINDS)):
+        return raw
+
+    def __init__(self, *args, **kwargs):
+        if isinstance(self, _DESCRIPTOR_KINDS) and not _may_change(self):
+            _refuse_setting_up_again(self, '__init__')
+        return raw(self, *args, **kwargs)
+    return __init__
 
 
 def _refuse_setting_up_again(target, name):
@@ -816,7 +860,10 @@ def checked_dataclass(cls=None, /, **options):
         pending = _orig_getattr(c, '__dict__').get('__doc__') is None
         if pending:
             type.__setattr__(c, '__doc__', c.__name__)
+        before = set(_type_dict(c))
         made = _dataclasses.dataclass(**options)(c)
+        if isinstance(made, type):
+            _check_generated_methods(made, before)
         if pending and isinstance(made, type):
             type.__setattr__(made, '__doc__', '%s(%s)' % (made.__name__, ', '.join(
                 _field_text(f, _dataclasses.MISSING) for f in _dataclasses.fields(made) if f.init)))
@@ -827,14 +874,61 @@ def checked_dataclass(cls=None, /, **options):
     return wrap(cls)
 
 
+# The methods dataclass() writes read every field raw. A pure dataclass with a private field passes the
+# check above, and a later subclass that adds a trusted base (class E(D, PurePosixPath), by any way of
+# making a class) made D's __eq__ read PurePosixPath._flavour, the real posixpath, for the script's
+# __eq__ (review, 2026-12-05). Those methods look at each private field's value first, unless the object's
+# class is pure (replace(), asdict() and astuple() are never available).
+_GENERATED_READERS = frozenset(('__eq__', '__lt__', '__le__', '__gt__', '__ge__', '__repr__', '__hash__'))
+
+
+def _private_field_names(cls):
+    fields = _orig_getattr(cls, '__dataclass_fields__', None)
+    if type(fields) is not dict:
+        return ()
+    return tuple(name for name in fields if type(name) is str and _is_private(name))
+
+
+def _check_dataclass_fields(obj):
+    """Raises when a private field of the dataclass instance obj holds what a private read may not hand out."""
+    cls = type(obj)
+    if _is_marked_pure(cls):
+        return
+    for name in _private_field_names(cls):
+        _private_value(obj, name, _orig_getattr(obj, name, None))
+
+
+def _check_generated_methods(cls, before):
+    if not _private_field_names(cls):
+        return
+    for name in _GENERATED_READERS:
+        method = _type_dict(cls).get(name)
+        if name in before or type(method) is not _FunctionType:
+            continue
+
+        def checked(self, *args, _method=method):
+            _check_dataclass_fields(self)
+            for other in args:
+                if type(other) is type(self):
+                    _check_dataclass_fields(other)
+            return _method(self, *args)
+        checked.__name__ = name
+        checked.__qualname__ = _orig_getattr(method, '__qualname__', name)
+        # pprint knows a dataclass's own repr by what it wraps
+        checked.__wrapped__ = _orig_getattr(method, '__wrapped__', method)
+        type.__setattr__(cls, name, checked)
+
+
 def checked_update_wrapper(wrapper, wrapped, assigned=None, updated=None):
     """functools.update_wrapper for guest wrappers: the real one reads and sets the attributes it is told
     to, raw, on any object, so assigned=('__globals__',) copied a trusted function's globals, the
     originals among them (review, 2026-12-05). Only functools' own defaults, or a part of them, and only
     onto an object the script may change."""
     import functools as _functools
-    assigned = _functools.WRAPPER_ASSIGNMENTS if assigned is None else _wrapper_names(assigned, 'assigned')
-    updated = _functools.WRAPPER_UPDATES if updated is None else _wrapper_names(updated, 'updated')
+    assigned = (_functools.WRAPPER_ASSIGNMENTS if assigned is None
+                else _wrapper_names(assigned, 'assigned', _functools.WRAPPER_ASSIGNMENTS))
+    updated = (_functools.WRAPPER_UPDATES if updated is None
+               else _wrapper_names(updated, 'updated', _functools.WRAPPER_UPDATES))
     _store_guard(wrapper, '__wrapped__')
     if not _may_change(wrapped):
         # its __dict__ (a trusted class's raw methods, with the originals as defaults) and its
@@ -844,14 +938,16 @@ def checked_update_wrapper(wrapper, wrapped, assigned=None, updated=None):
     return _functools.update_wrapper(wrapper, wrapped, assigned, updated)
 
 
-def _wrapper_names(names, what):
-    import functools as _functools
-    allowed = _functools.WRAPPER_ASSIGNMENTS + _functools.WRAPPER_UPDATES
+def _wrapper_names(names, what, allowed):
+    """assigned names come from WRAPPER_ASSIGNMENTS only, updated ones from WRAPPER_UPDATES only: '__dict__'
+    assigned handed object.__dict__ itself, the raw object.__getattribute__ in it, to a script's
+    __setattr__ (review, 2026-12-05)."""
     names = tuple(_exact_str(n) for n in names)
     for name in names:
         if type(name) is not str or name not in allowed:
             raise _violation(OperationBlocked, 'functools.update_wrapper() with %s=%r is blocked by the sandbox: '
-                             'only the names of WRAPPER_ASSIGNMENTS and WRAPPER_UPDATES' % (what, name))
+                             'only the names of %s' % (what, name, 'WRAPPER_ASSIGNMENTS' if what == 'assigned'
+                                                       else 'WRAPPER_UPDATES'))
     return names
 
 
@@ -967,10 +1063,21 @@ def _format_guard(obj, name):
             return _safe_format if name == 'format' else _safe_format_map
         return raw
     if isinstance(obj, str):
-        if name == 'format':
-            return lambda *args, **kwargs: _safe_format(obj, *args, **kwargs)
-        return lambda mapping: _safe_format_map(obj, mapping)
-    return _orig_getattr(obj, name)
+        return _checked_format_of(obj, name)
+    value = _orig_getattr(obj, name)
+    # a trusted __getattr__ relays the read (codecs' stream wrappers, typing's aliases): the str's own
+    # method walked attributes unchecked (review, 2026-12-05). The value decides, not the object.
+    if type(value) is _BuiltinFunctionType and isinstance(_orig_getattr(value, '__self__', None), str):
+        method = _orig_getattr(value, '__name__', None)
+        if method in ('format', 'format_map'):
+            return _checked_format_of(value.__self__, method)
+    return value
+
+
+def _checked_format_of(text, name):
+    if name == 'format':
+        return lambda *args, **kwargs: _safe_format(text, *args, **kwargs)
+    return lambda mapping: _safe_format_map(text, mapping)
 
 
 # --------------------------------------------------------------------------------------------

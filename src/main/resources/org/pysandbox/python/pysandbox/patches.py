@@ -9,7 +9,7 @@ import sys as _sys
 from pysandbox.errors import AttributeBlocked, ReadOnlyError, violation as _violation
 from pysandbox import guards as _guards
 from pysandbox.state import orig_getattr as _orig_getattr, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES, \
-    FunctionType as _FunctionType, MISSING as _MISSING
+    FunctionType as _FunctionType, MISSING as _MISSING, object_getattribute as _object_getattribute
 from pysandbox.guards import is_subclass as _is_subclass, type_dict as _type_dict, type_mro as _type_mro
 
 
@@ -50,7 +50,17 @@ def _patch_enum_members(enum):
     proto = enum._proto_member
     original = proto.__set_name__
 
+    enum_type = enum.EnumType
+
     def __set_name__(self, enum_class, member_name):
+        # type.__new__ calls it for every value of a namespace, under any key: a proto member read off
+        # vars() while an enum was built, put under the pure mark's name in a type() namespace, set the
+        # mark on a subclass of PurePosixPath (review, 2026-12-05). Only an enum, and a member's name.
+        member_name = _guards.exact_str(member_name)
+        if not _is_subclass(enum_type, type(enum_class)) or type(member_name) is not str \
+                or member_name.startswith('__'):
+            raise _violation(ReadOnlyError, 'an enum member cannot be made for %s under the name %r in the sandbox'
+                             % (_guards.describe(enum_class), member_name))
         new = _orig_getattr(enum_class, '_new_member_')
         # every enum, not only those of a class statement: the functional API (Enum('E', ..., type=Mixin))
         # makes an unmarked class whose mixin's __new__ is the script's (review, 2026-12-05). A member is
@@ -209,6 +219,21 @@ def _patch_typing(typing):
     __init__.__qualname__ = original.__qualname__
     forward_ref.__init__ = __init__
 
+    # a generic alias sets a plain name on its __origin__, raw: a script's subclass of the alias class,
+    # made with re.RegexFlag as its origin, replaced re.RegexFlag._numeric_repr_ (review, 2026-12-05). The
+    # origin, read once from the alias itself, must be an object the script may change.
+    alias = typing._BaseGenericAlias
+    original_setattr = _type_dict(alias)['__setattr__']
+    own_names = frozenset(('_name', '_inst', '_nparams'))
+
+    def __setattr__(self, attr, val):
+        if typing._is_dunder(attr) or attr in own_names:
+            return original_setattr(self, attr, val)
+        origin = _object_getattribute(self, '__origin__')
+        setattr(_guards.store_guard(origin, attr), attr, val)
+    __setattr__.__qualname__ = original_setattr.__qualname__
+    alias.__setattr__ = __setattr__
+
 
 def _patch_xmlbuilder(xmlbuilder):
     """DOMBuilder.getFeature(name) is getattr(self._options, name): minidom's createDOMBuilder() hands one out,
@@ -274,7 +299,7 @@ def _patch_traceback(traceback):
     traceback._compute_suggestion_error = lambda exc_value, tb, wrong_name: None
 
 
-def _patch_user_string(collections):
+def _patch_collections(collections):
     """UserString.format and format_map are self.data.format(...): trusted code, so the interpreter's own
     format walked '{0.__init__.__globals__[__builtins__]}' unchecked and printed the guard names, with the
     context's token (review, 2026-12-05). They format through the guest's checked formatter."""
@@ -287,6 +312,27 @@ def _patch_user_string(collections):
         return _guards.safe_format_map(self.data, mapping)
     format.__qualname__, format_map.__qualname__ = 'UserString.format', 'UserString.format_map'
     user_string.format, user_string.format_map = format, format_map
+
+    # UserDict.__copy__ and UserList.__copy__ made self.__class__.__new__(self.__class__) and updated its
+    # __dict__ from self.__dict__: a script's subclass answered both, or its __new__ returned re.I, and
+    # the ownership mark was written onto codecs.getreader (reviews, 2026-12-05). The real class and
+    # dicts, and a new instance of that class.
+    def copier(kind, copy_data):
+        def __copy__(self):
+            cls = type(self)
+            inst = cls.__new__(cls)
+            # an instance of the real class: the script's own if the class is, new if its __new__ is trusted
+            if not _is_subclass(cls, type(inst)):
+                raise TypeError('%s.__new__ returned %s, not a new instance' % (cls.__name__,
+                                                                                _guards.describe(inst)))
+            mine, theirs = _object_getattribute(inst, '__dict__'), _object_getattribute(self, '__dict__')
+            mine.update(theirs)
+            mine['data'] = copy_data(theirs['data'])
+            return inst
+        __copy__.__qualname__ = kind.__name__ + '.__copy__'
+        kind.__copy__ = __copy__
+    copier(collections.UserDict, lambda data: data.copy())
+    copier(collections.UserList, lambda data: data[:])
 
 
 def _patch_zip_path(path_module):
@@ -356,6 +402,28 @@ def _patch_email_policy(policybase):
     base = policybase._PolicyBase
     original = _type_dict(base)['__add__']
 
+    # clone() made self.__class__.__new__(self.__class__) and wrote self.__dict__ onto it raw: a script's
+    # __getattribute__ named a class whose __new__ returned calendar.month_name or re.RegexFlag, and the
+    # ownership mark went onto PurePath (review, 2026-12-05). The real class, a new object, the real dict.
+    original_clone = _type_dict(base)['clone']
+
+    def clone(self, **kw):
+        cls = type(self)
+        if not _is_subclass(base, cls):
+            raise TypeError("clone() needs a policy, not %s" % _guards.describe(self))
+        newpolicy = object.__new__(cls)
+        for attr, value in _object_getattribute(self, '__dict__').items():
+            object.__setattr__(newpolicy, attr, value)
+        for attr, value in kw.items():
+            attr = _guards.exact_str(attr)
+            _guards.check_name(attr, loading=False)
+            if not hasattr(self, attr):
+                raise TypeError('{!r} is an invalid keyword argument for {}'.format(attr, cls.__name__))
+            object.__setattr__(newpolicy, attr, value)
+        return newpolicy
+    clone.__qualname__ = original_clone.__qualname__
+    base.clone = clone
+
     def __add__(self, other):
         if not _is_subclass(base, type(other)):
             return NotImplemented
@@ -364,11 +432,69 @@ def _patch_email_policy(policybase):
     base.__add__ = __add__
 
 
+def _patch_url_opener(request):
+    """OpenerDirector calls getattr(handler, name) for a name the caller builds: _call_chain takes it as it
+    is, open() and error() add '_request' or '_error' to a protocol the request names, and a str
+    subclass's __add__ made them '__getattribute__' and '__reduce_ex__'. Trusted modules the script may
+    use call it with the script's objects (xml.sax.saxutils.prepare_input_source, DOMEntityResolver;
+    review, 2026-12-05). The names must pass the attribute rules, and a request must be a real Request,
+    whose type comes from its URL."""
+    opener = request.OpenerDirector
+    original_chain, original_open = opener._call_chain, opener.open
+    request_class = request.Request
+
+    def _call_chain(self, chain, kind, meth_name, *args):
+        meth_name = _guards.exact_str(meth_name)
+        if type(meth_name) is not str:
+            raise TypeError('a handler method name must be a str')
+        _guards.check_name(meth_name)
+        if meth_name[:1] == '_':
+            raise _violation(AttributeBlocked, "calling the handler method '%s' is blocked by the sandbox" % meth_name)
+        return original_chain(self, chain, kind, meth_name, *args)
+
+    def open(self, fullurl, *args, **kwargs):
+        if not isinstance(fullurl, str) and type(fullurl) is not request_class:
+            raise TypeError('urlopen() in the sandbox takes a URL or a urllib.request.Request, not %s'
+                            % _guards.describe(fullurl))
+        return original_open(self, fullurl, *args, **kwargs)
+    _call_chain.__qualname__, open.__qualname__ = original_chain.__qualname__, original_open.__qualname__
+    opener._call_chain, opener.open = _call_chain, open
+
+
+def _patch_email_generator(generator):
+    """Generator._dispatch reads getattr(self, '_handle_' + name), with name from the message's
+    get_content_maintype(): a script object whose replace() returned an object with __radd__ named any
+    attribute, on any self (it deleted re.RegexFlag.__repr__ and re-ran a Charset's __init__; review,
+    2026-12-05). Only a Generator, and the names as plain str."""
+    generator_class = generator.Generator
+
+    def _dispatch(self, msg):
+        if not _is_subclass(generator_class, type(self)):
+            raise TypeError("_dispatch() needs a 'Generator' object, not %s" % _guards.describe(self))
+        main, sub = _plain_text(msg.get_content_maintype()), _plain_text(msg.get_content_subtype())
+        meth = getattr(self, '_handle_' + '_'.join((main, sub)).replace('-', '_'), None)
+        if meth is None:
+            meth = getattr(self, '_handle_' + main.replace('-', '_'), None)
+            if meth is None:
+                meth = self._writeBody
+        meth(msg)
+    _dispatch.__qualname__ = 'Generator._dispatch'
+    generator_class._dispatch = _dispatch
+
+
+def _plain_text(value):
+    value = _guards.exact_str(value)
+    if type(value) is not str:
+        raise TypeError('a content type must be a str, not %s' % _guards.describe(value))
+    return value
+
+
 _PATCHES = {'enum': (_patch_enum_property, _patch_enum_members), 'copy': (_patch_copy,), 'typing': (_patch_typing,),
             'xml.dom.xmlbuilder': (_patch_xmlbuilder,), 'traceback': (_patch_traceback,),
-            'collections': (_patch_user_string,), 'zipfile._path': (_patch_zip_path,),
+            'collections': (_patch_collections,), 'zipfile._path': (_patch_zip_path,),
             'http.cookies': (_patch_cookies,), 'pprint': (_patch_pprint,),
-            'email._policybase': (_patch_email_policy,)}
+            'email._policybase': (_patch_email_policy,), 'urllib.request': (_patch_url_opener,),
+            'email.generator': (_patch_email_generator,)}
 _DONE = set()
 
 
