@@ -34,6 +34,23 @@ class PolicyMechanismAttackTest {
     /** Allows modules whose trusted classes' methods were called with a foreign self. */
     private static Sandbox typed;
 
+    /**
+     * Collects the proto members enum puts in an enum's namespace while it builds it: their __set_name__ did a
+     * raw setattr of any name on any class (reviews of 2026-12-05).
+     */
+    private static final String PROTO_MEMBERS = """
+            protos = []
+            class E(enum.Enum):
+                def __new__(cls, value):
+                    if not protos:
+                        protos.extend(v for v in vars(cls).values() if type(v).__name__ == '_proto_member')
+                    obj = object.__new__(cls)
+                    obj._value_ = value
+                    return obj
+                a = 1
+                b = 2
+            """;
+
     @BeforeAll
     static void open() {
         // generous timeouts: these check confinement, not speed, on machines that may be loaded
@@ -1273,17 +1290,7 @@ class PolicyMechanismAttackTest {
                 + "    _Path__repr = '{self.__repr__.__func__.__globals__[__builtins__]!r}'\n"
                 + "got = repr(S.__new__(S))\nassert got == \"S('f', 'a')\", got\nraise ValueError('held')",
         "m = Morsel.copy(enum.Enum)",
-        """
-                protos = []
-                class E(enum.Enum):
-                    def __new__(cls, value):
-                        if not protos:
-                            protos.extend(v for v in vars(cls).values() if type(v).__name__ == '_proto_member')
-                        obj = object.__new__(cls)
-                        obj._value_ = value
-                        return obj
-                    a = 1
-                    b = 2
+        PROTO_MEMBERS + """
                 class X(pathlib.PurePosixPath):
                     _member_type_ = object; _use_args_ = False; _member_names_ = []; _value2member_map_ = {}
                     _member_map_ = {}
@@ -1408,17 +1415,7 @@ class PolicyMechanismAttackTest {
                 s._name_ = 'HACKED'
                 got = s.__copy__()
                 """,
-        """
-                protos = []
-                class E(enum.Enum):
-                    def __new__(cls, value):
-                        if not protos:
-                            protos.extend(v for v in vars(cls).values() if type(v).__name__ == '_proto_member')
-                        obj = object.__new__(cls)
-                        obj._value_ = value
-                        return obj
-                    a = 1
-                    b = 2
+        PROTO_MEMBERS + """
                 def init(*args):
                     pass
                 ns = {'_member_type_': object, '_use_args_': False, '_member_names_': [], '_value2member_map_': {},
