@@ -79,6 +79,8 @@ public final class ForbiddenModules {
                 + "passes and hands the result back (lib2to3.fixer_util.attr_chain, urllib.request's _call_chain, "
                 + "idlelib.rpc's localcall, mailbox.Message._become_message, which also writes any name) (static "
                 + "audit, 2026-12-05)", "lib2to3", "idlelib", "mailbox", "urllib.request");
+        forbid("Cmd.onecmd() calls getattr(self, 'do_' + name) with a name a subclass's parseline() returns, whose "
+                + "__radd__ answers any attribute (audit, 2026-12-05)", "cmd");
         forbid("it is the script's own or the sandbox's namespace", "__main__", "pysandbox",
                 "sandbox", "_sandbox");
         forbid("it compiles and runs source text the checker never saw (timeit.timeit('...'), doctest examples)",

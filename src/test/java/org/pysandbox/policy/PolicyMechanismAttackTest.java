@@ -51,6 +51,18 @@ class PolicyMechanismAttackTest {
                 b = 2
             """;
 
+    /** A pure dataclass with a private field, and an object that catches what a comparison hands it. */
+    private static final String PRIVATE_FIELD_DATACLASS = """
+            @dataclasses.dataclass
+            class D:
+                _flavour: object
+            seen = []
+            class Catcher:
+                def __eq__(self, other):
+                    seen.append(other)
+                    return True
+            """;
+
     @BeforeAll
     static void open() {
         // generous timeouts: these check confinement, not speed, on machines that may be loaded
@@ -1032,7 +1044,7 @@ class PolicyMechanismAttackTest {
     // giving a trusted function's __globals__ and the original eval.
     @ValueSource(strings = {"logging", "logging.config", "argparse", "optparse", "warnings", "configparser",
         "xml.dom.minicompat", "tarfile", "gettext", "rlcompleter", "profile", "cProfile", "pstats", "_pydecimal",
-        "_pyio", "lib2to3", "lib2to3.fixer_util", "idlelib.rpc", "mailbox", "urllib.request"})
+        "_pyio", "lib2to3", "lib2to3.fixer_util", "idlelib.rpc", "mailbox", "urllib.request", "cmd"})
     void modulesWhoseTrustedCodeSetsOrReadsAnyNamedAttributeAreNeverAllowed(String module) {
         assertThatThrownBy(() -> SandboxConfig.builder().allowModule(module).build())
                 .isInstanceOf(org.pysandbox.config.SandboxConfigurationException.class)
@@ -1493,19 +1505,79 @@ class PolicyMechanismAttackTest {
                 su.prepare_input_source(Src())
                 got = seen[0][2]['parent']._call_chain({1: [su.escape]}, 1, '__getattribute__', '__globals__')
                 """,
+        // a review of the fixes above and a third audit
+        "import email.charset as ec\ngot = ec.Charset._get_encoder(ec.Charset('utf-8'), b'abc')",
+        "class P(property):\n    pass\nsuper(P, P).__init__(pathlib.PurePath.name, lambda self: 'EVIL')\n"
+                + "got = pathlib.PurePath('a/b').name",
+        PRIVATE_FIELD_DATACLASS + """
+                class F(D, pathlib.PurePosixPath):
+                    __dataclass_fields__ = {}
+                    def __init__(self):
+                        pass
+                b = F()
+                b._flavour = Catcher()
+                F() == b
+                got = seen[0]
+                """,
+        PRIVATE_FIELD_DATACLASS + """
+                class E(D, pathlib.PurePosixPath):
+                    def __init__(self):
+                        pass
+                a = E()
+                b = E()
+                b._flavour = Catcher()
+                a.__eq__.__wrapped__(a, b)
+                got = seen[0]
+                """,
+        "got = typing.Annotated[str, 0].format('{0.__globals__[__builtins__]}', typing.cast)",
+        """
+                import hmac
+                on = [False]
+                class Inner:
+                    def copy(self):
+                        return 'EVIL'
+                class H(hmac.HMAC):
+                    def __new__(cls, *a, **k):
+                        return re.RegexFlag if on[0] else object.__new__(cls)
+                    def __init__(self):
+                        self.digest_size = 7
+                        self._hmac = Inner()
+                h = H()
+                on[0] = True
+                got = (h.copy(), re.RegexFlag._hmac)
+                """,
+        """
+                import contextlib
+                made = []
+                class S(contextlib.ExitStack):
+                    def __new__(cls, *a):
+                        if made:
+                            return re.RegexFlag
+                        made.append(1)
+                        return super().__new__(cls)
+                s = S()
+                s._exit_callbacks = 'EVIL'
+                got = (s.pop_all(), re.RegexFlag._exit_callbacks)
+                """,
+        "import decimal\nmark = decimal.Context._set_integer_check\n"
+                + "mark(pathlib.PurePath, '__pysandbox_owned__', True, 0, 1)\n"
+                + "mark(pathlib.PurePosixPath, '__pysandbox_owned__', True, 0, 1)\n"
+                + "class X(pathlib.PurePosixPath):\n    pass\ngot = X('a')._flavour",
     })
     void trustedCodeTakesNoObjectThatLiesAndHandsOutNoModule(String attack) throws ScriptException {
         try (Sandbox modules = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX).allowModule("collections")
                 .allowModule("email.policy").allowModule("email.charset").allowModule("enum")
                 .allowModule("pathlib", "PurePath", "PurePosixPath").allowModule("dataclasses")
                 .allowModule("functools").allowModule("codecs").allowModule("typing")
-                .allowModule("xml.sax.saxutils").timeout(Duration.ofSeconds(60)).build())) {
+                .allowModule("xml.sax.saxutils").allowModule("hmac").allowModule("contextlib").allowModule("decimal")
+                .timeout(Duration.ofSeconds(60)).build())) {
             assertThatThrownBy(() -> modules.execute("""
                     import collections, enum, re, dataclasses, pathlib, functools, codecs, typing
                     """ + attack.stripIndent() + "\nraise ValueError('got ' + repr(got)[:300])"))
                     .as(attack).isInstanceOf(javax.script.ScriptException.class)
                     .hasMessageMatching("(?s).*(blocked by the sandbox|needs a policy|not a new instance|"
-                            + "cannot be made|urlopen\\(\\) in the sandbox|held).*")
+                            + "cannot be made|urlopen\\(\\) in the sandbox|held|needs a 'Context' object"
+                            + "|takes 0 positional arguments).*")
                     .hasMessageNotContaining("<module").hasMessageNotContaining("EVIL")
                     .hasMessageNotContaining("pwned").hasMessageNotContaining("slot wrapper");
             assertThat(modules.eval("import re, pathlib\n[re.IGNORECASE.name, repr(re.I), pathlib.PurePath('a/b').name]"))

@@ -129,7 +129,7 @@ def _private_value(obj, name, value):
         what = "a trusted module's namespace"
     elif kind is _CodeType or kind is _FrameType or kind is _TracebackType:
         what = 'a %s object' % kind.__name__
-    elif kind is _MethodType:
+    elif kind is _MethodType or kind is _FunctionType:
         return _checked_private_method(obj, name, value)
     else:
         return value
@@ -141,12 +141,26 @@ def _checked_private_method(obj, name, method):
     """A trusted object's private method can return what its private attributes may not hold:
     email.charset.Charset._get_encoder() returned the real email.quoprimime (review, 2026-12-05). Its result
     is looked at like a private attribute's value; the script's own methods are handed out as they are."""
-    function = _orig_getattr(method, '__func__', None)
+    # read off the class, it is the plain function, which takes any instance (review, 2026-12-05)
+    function = method if type(method) is _FunctionType else _orig_getattr(method, '__func__', None)
     if type(function) is not _FunctionType or id(_orig_getattr(function, '__globals__')) not in _TRUSTED_NAMESPACES:
         return method
+    if _orig_getattr(function, '__globals__').get('__name__', '').startswith('pysandbox'):
+        # the policy's own functions that a view hands out (sys._getframe counts its caller's frames)
+        return method
 
-    def checked(*args, **kwargs):
-        return _private_value(obj, name + '()', method(*args, **kwargs))
+    if method is function and _is_subclass(type, type(obj)):
+        # read off its class it takes any first argument: decimal.Context._set_integer_check(PurePath,
+        # '__pysandbox_owned__', True, 0, 1) wrote the ownership mark (audit, 2026-12-05). Only an
+        # instance of that class, as for the dunder methods (_method_guard).
+        def checked(*args, **kwargs):
+            if not args or not _is_subclass(obj, type(args[0])):
+                raise TypeError("%s.%s() needs a '%s' object, not %s" % (
+                    obj.__name__, name, obj.__name__, _describe(args[0]) if args else 'nothing'))
+            return _private_value(obj, name + '()', method(*args, **kwargs))
+    else:
+        def checked(*args, **kwargs):
+            return _private_value(obj, name + '()', method(*args, **kwargs))
     checked.__name__ = name
     return checked
 
@@ -161,7 +175,7 @@ def _frame_and_traceback_types():
 _FrameType, _TracebackType = _frame_and_traceback_types()
 # the kinds of value _private_value looks at further: the rest is handed out as it is
 _PRIVATE_SUSPECTS = frozenset((_ModuleType, _BuiltinFunctionType, dict, _CodeType, _FrameType, _TracebackType,
-                               _MethodType))
+                               _MethodType, _FunctionType))
 
 
 def _private_guard(obj, name):
@@ -242,7 +256,7 @@ def _method_guard(obj, name):
     if type(raw) is _MethodType and name in _REINITIALISING_NAMES:
         return _bound_method_guard(raw, name)
     if name == '__init__' and type(raw) in _BUILTIN_METHOD_TYPES:
-        return _builtin_init_guard(obj, raw)
+        return _builtin_init_guard(raw)
     if type(raw) is not _FunctionType or id(_orig_getattr(raw, '__globals__')) not in _TRUSTED_NAMESPACES:
         return raw
     if type(obj) is super:
@@ -281,17 +295,21 @@ def _bound_method_guard(bound, name):
 # property.__init__(pathlib.PurePath.name, f) re-set the getter of every path's name, and
 # property.__init__(Fraction.numerator, f) every fraction's numerator (review, 2026-12-05): the builtin
 # descriptors that trusted classes hold are set up again only when the script may change them.
-_BUILTIN_METHOD_TYPES = frozenset((type(object.__init__), type(object().__init__)))
+_SLOT_TYPE = type(object.__init__)
+_BUILTIN_METHOD_TYPES = frozenset((_SLOT_TYPE, type(object().__init__)))
 _DESCRIPTOR_KINDS = (property, classmethod, staticmethod)
 
 
-def _builtin_init_guard(obj, raw):
-    bound_to = _orig_getattr(raw, '__self__', None)
-    if not _is_subclass(type, type(obj)) and bound_to is obj:
-        if isinstance(obj, _DESCRIPTOR_KINDS) and not _may_change(obj):
-            _refuse_setting_up_again(obj, '__init__')
+def _builtin_init_guard(raw):
+    """Judged by the method itself, not by what it was read off (super(P, P).__init__ for a subclass P of
+    property was the unbound slot; review, 2026-12-05): bound, to what; unbound, whose."""
+    if type(raw) is not _SLOT_TYPE:
+        bound_to = _orig_getattr(raw, '__self__', None)
+        if isinstance(bound_to, _DESCRIPTOR_KINDS) and not _may_change(bound_to):
+            _refuse_setting_up_again(bound_to, '__init__')
         return raw
-    if not (_is_subclass(type, type(obj)) and any(_is_subclass(kind, obj) for kind in _DESCRIPTOR_KINDS)):
+    owner = _orig_getattr(raw, '__objclass__', None)
+    if not (isinstance(owner, type) and any(_is_subclass(kind, owner) for kind in _DESCRIPTOR_KINDS)):
         return raw
 
     def __init__(self, *args, **kwargs):
@@ -889,17 +907,26 @@ def _private_field_names(cls):
     return tuple(name for name in fields if type(name) is str and _is_private(name))
 
 
-def _check_dataclass_fields(obj):
-    """Raises when a private field of the dataclass instance obj holds what a private read may not hand out."""
-    cls = type(obj)
-    if _is_marked_pure(cls):
+def _check_dataclass_fields(obj, names):
+    """Raises when a private field of obj holds what a private read may not hand out. The names are the
+    dataclass's own, taken when its methods were made: a subclass can bind __dataclass_fields__ = {}
+    (review, 2026-12-05)."""
+    if _is_marked_pure(type(obj)):
         return
-    for name in _private_field_names(cls):
+    for name in names:
         _private_value(obj, name, _orig_getattr(obj, name, None))
 
 
+def _does_nothing_named(qualname):
+    def stand_in():
+        return None
+    stand_in.__qualname__ = qualname
+    return stand_in
+
+
 def _check_generated_methods(cls, before):
-    if not _private_field_names(cls):
+    names = _private_field_names(cls)
+    if not names:
         return
     for name in _GENERATED_READERS:
         method = _type_dict(cls).get(name)
@@ -907,15 +934,17 @@ def _check_generated_methods(cls, before):
             continue
 
         def checked(self, *args, _method=method):
-            _check_dataclass_fields(self)
+            _check_dataclass_fields(self, names)
             for other in args:
                 if type(other) is type(self):
-                    _check_dataclass_fields(other)
+                    _check_dataclass_fields(other, names)
             return _method(self, *args)
         checked.__name__ = name
         checked.__qualname__ = _orig_getattr(method, '__qualname__', name)
-        # pprint knows a dataclass's own repr by what it wraps
-        checked.__wrapped__ = _orig_getattr(method, '__wrapped__', method)
+        # pprint knows a dataclass's own repr by the __qualname__ of what it wraps; the raw method would
+        # be read back off the bound method (review, 2026-12-05), so a stand-in that does nothing carries it
+        stand_in = _does_nothing_named(_orig_getattr(_orig_getattr(method, '__wrapped__', method), '__qualname__', name))
+        checked.__wrapped__ = stand_in
         type.__setattr__(cls, name, checked)
 
 
@@ -1066,12 +1095,20 @@ def _format_guard(obj, name):
         return _checked_format_of(obj, name)
     value = _orig_getattr(obj, name)
     # a trusted __getattr__ relays the read (codecs' stream wrappers, typing's aliases): the str's own
-    # method walked attributes unchecked (review, 2026-12-05). The value decides, not the object.
+    # method walked attributes unchecked (review, 2026-12-05). The value decides, not the object: the
+    # unbound method (typing.Annotated[str, 0].format) or one bound to a str.
+    if value is _STR_FORMAT:
+        return _safe_format
+    if value is _STR_FORMAT_MAP:
+        return _safe_format_map
     if type(value) is _BuiltinFunctionType and isinstance(_orig_getattr(value, '__self__', None), str):
         method = _orig_getattr(value, '__name__', None)
         if method in ('format', 'format_map'):
             return _checked_format_of(value.__self__, method)
     return value
+
+
+_STR_FORMAT, _STR_FORMAT_MAP = str.format, str.format_map
 
 
 def _checked_format_of(text, name):

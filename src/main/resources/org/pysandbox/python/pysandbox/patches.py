@@ -482,6 +482,62 @@ def _patch_email_generator(generator):
     generator_class._dispatch = _dispatch
 
 
+def _makes_new_instances(cls):
+    """cls() and cls.__new__(cls) make a new object when neither cls's __new__ nor its metaclass's
+    __call__ is the script's: a script's __new__ returned re.RegexFlag to trusted code that then wrote
+    its own fields onto it (hmac's copy(), ExitStack.pop_all(); review, 2026-12-05)."""
+    for owner, name in ((cls, '__new__'), (type(cls), '__call__')):
+        for c in _type_mro(owner):
+            found = _type_dict(c).get(name, _MISSING)
+            if found is _MISSING:
+                continue
+            if type(found) is staticmethod:
+                found = found.__func__
+            if type(found) is _FunctionType and id(_orig_getattr(found, '__globals__')) not in _TRUSTED_NAMESPACES:
+                return False
+            break
+    return True
+
+
+def _making_new_instances_only(owner, method_name):
+    """Wraps owner.method_name, which makes type(self)() or self.__class__.__new__(...) and writes onto it."""
+    stored = _type_dict(owner)[method_name]
+    is_classmethod = type(stored) is classmethod
+    original = stored.__func__ if is_classmethod else stored
+
+    def method(self, *args, **kwargs):
+        if not _makes_new_instances(self if is_classmethod else type(self)):
+            raise _violation(ReadOnlyError, '%s() is blocked by the sandbox for a class whose __new__ or '
+                             "metaclass's __call__ is the script's: it writes onto what they return"
+                             % original.__qualname__)
+        return original(self, *args, **kwargs)
+    method.__qualname__ = original.__qualname__
+    method.__name__ = original.__name__
+    type.__setattr__(owner, method_name, classmethod(method) if is_classmethod else method)
+
+
+def _patch_hmac(hmac):
+    _making_new_instances_only(hmac.HMAC, 'copy')
+
+
+def _patch_contextlib(contextlib):
+    _making_new_instances_only(contextlib._BaseExitStack, 'pop_all')
+
+
+def _patch_md5(md5):
+    _making_new_instances_only(md5.md5, 'copy')
+
+
+def _patch_datetime(datetime):
+    # result = cls(...), then result._fold = 1 (audit, 2026-12-05)
+    _making_new_instances_only(datetime.datetime, '_fromtimestamp')
+
+
+def _patch_email_message(message):
+    _making_new_instances_only(message.MIMEPart, '_make_multipart')
+    _making_new_instances_only(message.MIMEPart, '_add_multipart')
+
+
 def _plain_text(value):
     value = _guards.exact_str(value)
     if type(value) is not str:
@@ -494,7 +550,9 @@ _PATCHES = {'enum': (_patch_enum_property, _patch_enum_members), 'copy': (_patch
             'collections': (_patch_collections,), 'zipfile._path': (_patch_zip_path,),
             'http.cookies': (_patch_cookies,), 'pprint': (_patch_pprint,),
             'email._policybase': (_patch_email_policy,), 'urllib.request': (_patch_url_opener,),
-            'email.generator': (_patch_email_generator,)}
+            'email.generator': (_patch_email_generator,), 'hmac': (_patch_hmac,),
+            'contextlib': (_patch_contextlib,), 'email.message': (_patch_email_message,), '_md5': (_patch_md5,),
+            '_pydatetime': (_patch_datetime,)}
 _DONE = set()
 
 

@@ -72,6 +72,9 @@ FORBIDDEN_MODULES = frozenset((
     # open()/error(), whose name the __add__ of a script object makes), idlelib.rpc localcall, mailbox.Message.
     # _become_message, which also writes any name (static audit, 2026-12-05)
     'lib2to3', 'idlelib', 'mailbox', 'urllib.request',
+    # Cmd.onecmd calls getattr(self, 'do_' + name) with a name from the parseline() of a subclass, whose
+    # __radd__ answers any attribute: on a subclass that also has PurePosixPath, _flavour (audit, 2026-12-05)
+    'cmd',
 ))
 # Symbols no configuration can open, also when their module is allowed with '*'. Kept in step with
 # config.ForbiddenModules (the Java side refuses them by name when the configuration is built).
