@@ -149,20 +149,36 @@ def _checked_private_method(obj, name, method):
         # the policy's own functions that a view hands out (sys._getframe counts its caller's frames)
         return method
 
-    if method is function and _is_subclass(type, type(obj)):
-        # read off its class it takes any first argument: decimal.Context._set_integer_check(PurePath,
-        # '__pysandbox_owned__', True, 0, 1) wrote the ownership mark (audit, 2026-12-05). Only an
-        # instance of that class, as for the dunder methods (_method_guard).
+    owner = _defining_class(function) if method is function else None
+    if owner is not None:
+        # a plain function takes any first argument: decimal.Context._set_integer_check(PurePath,
+        # '__pysandbox_owned__', True, 0, 1) wrote the ownership mark (audit, 2026-12-05), also read
+        # through a relay such as typing.Annotated[decimal.Context, 0] (review). Only an instance of the
+        # class that defines it, as for the dunder methods (_method_guard).
         def checked(*args, **kwargs):
-            if not args or not _is_subclass(obj, type(args[0])):
+            if not args or not _is_subclass(owner, type(args[0])):
                 raise TypeError("%s.%s() needs a '%s' object, not %s" % (
-                    obj.__name__, name, obj.__name__, _describe(args[0]) if args else 'nothing'))
+                    owner.__name__, name, owner.__name__, _describe(args[0]) if args else 'nothing'))
             return _private_value(obj, name + '()', method(*args, **kwargs))
     else:
         def checked(*args, **kwargs):
             return _private_value(obj, name + '()', method(*args, **kwargs))
     checked.__name__ = name
     return checked
+
+
+def _defining_class(function):
+    """The module-level class whose namespace holds function under its name ('Context._set_integer_check'),
+    or None: a module-level function, or one defined inside another."""
+    parts = _orig_getattr(function, '__qualname__', '').split('.')
+    if len(parts) != 2:
+        return None
+    owner = _orig_getattr(function, '__globals__').get(parts[0])
+    if isinstance(owner, type):
+        held = _type_dict(owner).get(parts[1])
+        if held is function or type(held) is staticmethod and held.__func__ is function:
+            return owner
+    return None
 
 
 def _frame_and_traceback_types():
@@ -934,10 +950,11 @@ def _check_generated_methods(cls, before):
             continue
 
         def checked(self, *args, _method=method):
+            # every argument: the generated __eq__ tests other.__class__, which a pure class's
+            # __getattribute__ answers (review, 2026-12-05)
             _check_dataclass_fields(self, names)
             for other in args:
-                if type(other) is type(self):
-                    _check_dataclass_fields(other, names)
+                _check_dataclass_fields(other, names)
             return _method(self, *args)
         checked.__name__ = name
         checked.__qualname__ = _orig_getattr(method, '__qualname__', name)
@@ -1201,8 +1218,12 @@ class _MatchProxyMeta(type):
         for name in names:
             if _is_private(name):
                 # the pattern reads it raw off the subject, whatever class matched it (a script's subclass of
-                # a trusted class, a metaclass whose __instancecheck__ says True; review, 2026-12-05)
-                _private_value(subject, name, _orig_getattr(subject, name, None))
+                # a trusted class, a metaclass whose __instancecheck__ says True; review, 2026-12-05); what
+                # a source read would hand out wrapped (a trusted private method) it may not read either
+                raw = _orig_getattr(subject, name, None)
+                if _private_value(subject, name, raw) is not raw:
+                    raise _violation(AttributeBlocked, "a class pattern reading '%s' of %s is blocked by the "
+                                     "sandbox: read it as an attribute" % (name, _describe(subject)))
             elif (name in _GUARDED_READS or name in _METHOD_GUARDED_NAMES) and not _raw_read_allowed(subject, name):
                 raise _violation(AttributeBlocked, "a class pattern reading '%s' of %s is blocked by the sandbox"
                                  % (name, _describe(subject)))
@@ -1213,11 +1234,14 @@ def _raw_read_allowed(subject, name):
     if name == '__dict__':
         return _may_change(subject)
     if name in ('format', 'format_map'):
-        return not isinstance(subject, str) and not _is_str_class(subject)
+        # a trusted relay hands out str's own method (typing.Annotated[str, 0]; review, 2026-12-05)
+        return _may_change(subject) and not isinstance(subject, str) and not _is_str_class(subject)
     if name == 'obj':
         return not isinstance(subject, BaseException)
     if name in _METHOD_GUARDED_NAMES:
-        return not _is_subclass(type, type(subject))
+        # bound to an object the script did not make, __init__ sets it up again (calendar.month_name,
+        # pathlib.PurePath.name; review, 2026-12-05): only the script's own objects
+        return _may_change(subject) and not _is_subclass(type, type(subject))
     return False
 
 

@@ -493,10 +493,26 @@ def _makes_new_instances(cls):
                 continue
             if type(found) is staticmethod:
                 found = found.__func__
-            if type(found) is _FunctionType and id(_orig_getattr(found, '__globals__')) not in _TRUSTED_NAMESPACES:
+            if not _is_trusted_maker(found):
                 return False
             break
     return True
+
+
+def _is_trusted_maker(found):
+    """A trusted module's Python function, or a builtin type's own slot (object.__new__, type.__call__). A
+    callable object, a partial, a bound method are the script's whatever they wrap (review, 2026-12-05)."""
+    if type(found) is _FunctionType:
+        return id(_orig_getattr(found, '__globals__')) in _TRUSTED_NAMESPACES
+    if type(found) in _BUILTIN_SLOT_TYPES:
+        owner = _orig_getattr(found, '__self__', None) if type(found) is _BUILTIN_METHOD else \
+            _orig_getattr(found, '__objclass__', None)
+        return isinstance(owner, type) and not _guards.may_change(owner)
+    return False
+
+
+_BUILTIN_METHOD = type(object.__new__)
+_BUILTIN_SLOT_TYPES = frozenset((_BUILTIN_METHOD, type(type.__call__)))
 
 
 def _making_new_instances_only(owner, method_name):
