@@ -1585,7 +1585,8 @@ class PolicyMechanismAttackTest {
                         raise AttributeError(n)
                 catch = Catcher()
                 D.__eq__(object.__new__(P), object.__new__(E))
-                got = seen[0]
+                assert not seen, seen
+                raise ValueError('held')
                 """,
         "import decimal\nf = typing.Annotated[decimal.Context, 0]._set_integer_check\n"
                 + "f(pathlib.PurePath, '__pysandbox_owned__', True, 0, 1)\ngot = pathlib.PurePath",
@@ -1600,6 +1601,54 @@ class PolicyMechanismAttackTest {
                     __new__ = N()
                 got = (H(b'k', b'msg', digestmod='md5').copy(), re.RegexFlag.digest_size)
                 """,
+        // the last review: a descriptor that steps aside after the checked read, a dataclass comparison with
+        // an object of another class, and a trusted function that returns what the script's object answers
+        """
+                from email.charset import Charset
+                class Once:
+                    def __get__(self, obj, cls=None):
+                        del C._get_encoder
+                        return None
+                class C(Charset):
+                    _get_encoder = Once()
+                    __match_args__ = ('_get_encoder',)
+                match C('utf-8'):
+                    case C(g):
+                        got = g(b'x')
+                """,
+        """
+                from email.charset import Charset
+                seen = []
+                class Catcher:
+                    def __eq__(self, other):
+                        seen.append(other)
+                        return True
+                class E(Charset):
+                    pass
+                @dataclasses.dataclass
+                class D2:
+                    _get_encoder: object
+                    def __getattribute__(self, n):
+                        if n == '__class__':
+                            return E
+                        if n == '_get_encoder':
+                            return Catcher()
+                        return super().__getattribute__(n)
+                D2(1) == E('utf-8')
+                assert not seen, seen
+                raise ValueError('held')
+                """,
+        """
+                import contextlib, email.utils
+                class S(contextlib.ExitStack):
+                    __new__ = staticmethod(email.utils.localtime)
+                    @staticmethod
+                    def astimezone():
+                        return pathlib.PurePath
+                s = object.__new__(S)
+                S.__init__(s)
+                got = (s.pop_all(), pathlib.PurePath._exit_callbacks)
+                """,
     })
     void trustedCodeTakesNoObjectThatLiesAndHandsOutNoModule(String attack) throws ScriptException {
         try (Sandbox modules = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX).allowModule("collections")
@@ -1607,7 +1656,7 @@ class PolicyMechanismAttackTest {
                 .allowModule("pathlib", "PurePath", "PurePosixPath").allowModule("dataclasses")
                 .allowModule("functools").allowModule("codecs").allowModule("typing")
                 .allowModule("xml.sax.saxutils").allowModule("hmac").allowModule("contextlib").allowModule("decimal")
-                .timeout(Duration.ofSeconds(60)).build())) {
+                .allowModule("email.utils", "localtime").timeout(Duration.ofSeconds(60)).build())) {
             assertThatThrownBy(() -> modules.execute("""
                     import collections, enum, re, dataclasses, pathlib, functools, codecs, typing
                     """ + attack.stripIndent() + "\nraise ValueError('got ' + repr(got)[:300])"))

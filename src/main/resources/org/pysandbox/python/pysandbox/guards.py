@@ -924,13 +924,35 @@ def _private_field_names(cls):
 
 
 def _check_dataclass_fields(obj, names):
-    """Raises when a private field of obj holds what a private read may not hand out. The names are the
-    dataclass's own, taken when its methods were made: a subclass can bind __dataclass_fields__ = {}
-    (review, 2026-12-05)."""
-    if _is_marked_pure(type(obj)):
+    """Raises when a private field of obj holds what a private read may not hand out, a trusted method
+    included, or when the script's code decides the read (the generated method reads it again). The names
+    are the dataclass's own, taken when its methods were made: a subclass can bind __dataclass_fields__ =
+    {} (reviews, 2026-12-05)."""
+    cls = type(obj)
+    if _is_marked_pure(cls):
         return
     for name in names:
-        _private_value(obj, name, _orig_getattr(obj, name, None))
+        steerable = _steerable_read(cls, name)  # before the read, which can run the script's descriptor
+        raw = None if steerable else _orig_getattr(obj, name, None)
+        if steerable or _private_value(obj, name, raw) is not raw:
+            raise _violation(AttributeBlocked, "reading '%s' of %s is blocked by the sandbox: the dataclass's "
+                             "methods would read it unchecked" % (name, _describe(obj)))
+
+
+def _steerable_read(cls, name):
+    """Whether the script's code can decide what reading name off an instance of cls gives, from one read
+    to the next: a __getattribute__ or __getattr__ of a class of the script's, or a descriptor of the
+    script's found first under the name."""
+    for c in _type_mro(cls):
+        namespace = _type_dict(c)
+        mine = namespace.get(_OWNED_MARK) is True
+        if mine and ('__getattribute__' in namespace or '__getattr__' in namespace):
+            return True
+    for c in _type_mro(cls):
+        namespace = _type_dict(c)
+        if name in namespace:
+            return namespace.get(_OWNED_MARK) is True and _orig_getattr(type(namespace[name]), '__get__', None) is not None
+    return False
 
 
 def _does_nothing_named(qualname):
@@ -950,8 +972,11 @@ def _check_generated_methods(cls, before):
             continue
 
         def checked(self, *args, _method=method):
-            # every argument: the generated __eq__ tests other.__class__, which a pure class's
-            # __getattribute__ answers (review, 2026-12-05)
+            # the generated comparisons test other.__class__, which a __getattribute__ answers (reviews,
+            # 2026-12-05): an object of another real class is not compared, as the generated code means
+            for other in args:
+                if type(other) is not type(self):
+                    return NotImplemented
             _check_dataclass_fields(self, names)
             for other in args:
                 _check_dataclass_fields(other, names)
@@ -1219,9 +1244,12 @@ class _MatchProxyMeta(type):
             if _is_private(name):
                 # the pattern reads it raw off the subject, whatever class matched it (a script's subclass of
                 # a trusted class, a metaclass whose __instancecheck__ says True; review, 2026-12-05); what
-                # a source read would hand out wrapped (a trusted private method) it may not read either
-                raw = _orig_getattr(subject, name, None)
-                if _private_value(subject, name, raw) is not raw:
+                # a source read would hand out wrapped (a trusted private method) it may not read either,
+                # and the script's code may not decide the read (it reads again after this check: a
+                # descriptor that deleted itself on the first read; review)
+                steerable = _steerable_read(type(subject), name)  # before the read, which can run a descriptor
+                raw = None if steerable else _orig_getattr(subject, name, None)
+                if steerable or _private_value(subject, name, raw) is not raw:
                     raise _violation(AttributeBlocked, "a class pattern reading '%s' of %s is blocked by the "
                                      "sandbox: read it as an attribute" % (name, _describe(subject)))
             elif (name in _GUARDED_READS or name in _METHOD_GUARDED_NAMES) and not _raw_read_allowed(subject, name):

@@ -493,17 +493,20 @@ def _makes_new_instances(cls):
                 continue
             if type(found) is staticmethod:
                 found = found.__func__
-            if not _is_trusted_maker(found):
+            if not _is_trusted_maker(found, name):
                 return False
             break
     return True
 
 
-def _is_trusted_maker(found):
-    """A trusted module's Python function, or a builtin type's own slot (object.__new__, type.__call__). A
-    callable object, a partial, a bound method are the script's whatever they wrap (review, 2026-12-05)."""
+def _is_trusted_maker(found, name):
+    """A trusted class's own __new__ or __call__, or a builtin type's own slot (object.__new__,
+    type.__call__). A callable object, a partial, a bound method are the script's whatever they wrap, and
+    another trusted function (email.utils.localtime) returns what the script's object answers (reviews,
+    2026-12-05)."""
     if type(found) is _FunctionType:
-        return id(_orig_getattr(found, '__globals__')) in _TRUSTED_NAMESPACES
+        return (id(_orig_getattr(found, '__globals__')) in _TRUSTED_NAMESPACES
+                and _orig_getattr(found, '__name__', None) == name)
     if type(found) in _BUILTIN_SLOT_TYPES:
         owner = _orig_getattr(found, '__self__', None) if type(found) is _BUILTIN_METHOD else \
             _orig_getattr(found, '__objclass__', None)
