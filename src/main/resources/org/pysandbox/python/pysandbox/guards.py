@@ -137,13 +137,18 @@ def _private_value(obj, name, value):
                      % (name, _describe(obj), what))
 
 
+def _is_trusted_function(value):
+    """A Python function of a trusted module (its globals are a trusted namespace)."""
+    return type(value) is _FunctionType and id(_orig_getattr(value, '__globals__')) in _TRUSTED_NAMESPACES
+
+
 def _checked_private_method(obj, name, method):
     """A trusted object's private method can return what its private attributes may not hold:
     email.charset.Charset._get_encoder() returned the real email.quoprimime (review, 2026-12-05). Its result
     is looked at like a private attribute's value; the script's own methods are handed out as they are."""
     # read off the class, it is the plain function, which takes any instance (review, 2026-12-05)
     function = method if type(method) is _FunctionType else _orig_getattr(method, '__func__', None)
-    if type(function) is not _FunctionType or id(_orig_getattr(function, '__globals__')) not in _TRUSTED_NAMESPACES:
+    if not _is_trusted_function(function):
         return method
     if _orig_getattr(function, '__globals__').get('__name__', '').startswith('pysandbox'):
         # the policy's own functions that a view hands out (sys._getframe counts its caller's frames)
@@ -274,7 +279,7 @@ def _method_guard(obj, name):
     if name == '__init__' and type(raw) in _BUILTIN_METHOD_TYPES:
         return _builtin_init_guard(raw)
     if type(raw) is not _FunctionType or id(_orig_getattr(raw, '__globals__')) not in _TRUSTED_NAMESPACES:
-        return raw
+        return raw  # _is_trusted_function, inline: every dunder method read in source comes here
     if type(obj) is super:
         # super(Y, Y).__init__ is the base's function unbound (review, 2026-12-05): it takes a Y
         obj = _orig_getattr(obj, '__self_class__')
@@ -302,7 +307,7 @@ _REINITIALISING_NAMES = frozenset(('__init__', '__set_name__'))
 
 def _bound_method_guard(bound, name):
     function, target = bound.__func__, bound.__self__
-    if (type(function) is not _FunctionType or id(_orig_getattr(function, '__globals__')) not in _TRUSTED_NAMESPACES
+    if (not _is_trusted_function(function)
             or _is_subclass(type, type(target)) or _may_change(target)):
         return bound
     _refuse_setting_up_again(target, name)
@@ -1426,5 +1431,6 @@ def module_name():
     """What the name __name__ means in guest code outside class bodies: the globals' own __name__ when the
     script bound one, else '__main__' (a script is the main module), never the builtins' 'builtins'."""
     return _sys._getframe(1).f_globals.get('__name__', '__main__')
+is_trusted_function = _is_trusted_function
 safe_format = _safe_format
 safe_format_map = _safe_format_map

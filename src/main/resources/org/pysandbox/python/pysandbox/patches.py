@@ -505,8 +505,7 @@ def _is_trusted_maker(found, name):
     another trusted function (email.utils.localtime) returns what the script's object answers (reviews,
     2026-12-05)."""
     if type(found) is _FunctionType:
-        return (id(_orig_getattr(found, '__globals__')) in _TRUSTED_NAMESPACES
-                and _orig_getattr(found, '__name__', None) == name)
+        return _guards.is_trusted_function(found) and _orig_getattr(found, '__name__', None) == name
     if type(found) in _BUILTIN_SLOT_TYPES:
         owner = _orig_getattr(found, '__self__', None) if type(found) is _BUILTIN_METHOD else \
             _orig_getattr(found, '__objclass__', None)
