@@ -102,8 +102,8 @@ def _check_name(name, loading=True):
 
 
 # A private attribute of trusted code can hold what the guest must never hold raw: a module
-# (catch_warnings()._module is the real warnings, whose sys leads everywhere; PurePath._flavour is the real
-# posixpath) or an original builtin. Module views never hand those out, but guest source reads private
+# (catch_warnings()._module is the real warnings, whose sys leads everywhere; PurePath._flavour was the real
+# posixpath until patches gave it a namespace; dbm.dumb._Database._os is the real os) or an original builtin. Module views never hand those out, but guest source reads private
 # attributes off any object (review, 2026-12-05). A private read, in source, getattr(), a slot, a format
 # field, attrgetter or a class pattern, hands out its value only when it is neither.
 _is_subclass = type.__subclasscheck__

@@ -348,6 +348,23 @@ def _patch_zip_path(path_module):
     path.__repr__ = __repr__
 
 
+def _patch_pathlib(pathlib):
+    """PurePath._flavour was the real posixpath (ntpath for Windows paths): a single raw read of that class
+    attribute, which several trusted gadgets gave (cmd's onecmd, a dataclass comparison, a class pattern),
+    reached sys and the original eval through the module's os. pathlib only calls path functions and reads
+    separators off it, and compares it by identity with its own globals posixpath and ntpath, so those globals
+    name the same namespace. It holds the module's public names only; its functions are the module's own."""
+    import posixpath, ntpath
+    namespace = type(_sys.implementation)
+    flavours = {}
+    for module in (posixpath, ntpath):
+        flavours[module] = namespace(**{name: _orig_getattr(module, name) for name in module.__all__})
+    for cls in (pathlib.PurePath, pathlib.PurePosixPath, pathlib.PureWindowsPath):
+        type.__setattr__(cls, '_flavour', flavours[_type_dict(cls)['_flavour']])
+    pathlib.posixpath = flavours[posixpath]
+    pathlib.ntpath = flavours[ntpath]
+
+
 def _patch_cookies(cookies):
     """Morsel.copy does morsel.__dict__.update(self.__dict__): with a foreign self (an enum class with no
     members passes its dict.update) it copied enum.Enum's namespace, and with it the enum.property objects
@@ -566,7 +583,7 @@ def _plain_text(value):
 _PATCHES = {'enum': (_patch_enum_property, _patch_enum_members), 'copy': (_patch_copy,), 'typing': (_patch_typing,),
             'xml.dom.xmlbuilder': (_patch_xmlbuilder,), 'traceback': (_patch_traceback,),
             'collections': (_patch_collections,), 'zipfile._path': (_patch_zip_path,),
-            'http.cookies': (_patch_cookies,), 'pprint': (_patch_pprint,),
+            'pathlib': (_patch_pathlib,), 'http.cookies': (_patch_cookies,), 'pprint': (_patch_pprint,),
             'email._policybase': (_patch_email_policy,), 'urllib.request': (_patch_url_opener,),
             'email.generator': (_patch_email_generator,), 'hmac': (_patch_hmac,),
             'contextlib': (_patch_contextlib,), 'email.message': (_patch_email_message,), '_md5': (_patch_md5,),
