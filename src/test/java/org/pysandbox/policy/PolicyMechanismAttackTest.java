@@ -55,7 +55,7 @@ class PolicyMechanismAttackTest {
     private static final String PRIVATE_FIELD_DATACLASS = """
             @dataclasses.dataclass
             class D:
-                _flavour: object
+                _os: object
             seen = []
             class Catcher:
                 def __eq__(self, other):
@@ -1195,7 +1195,8 @@ class PolicyMechanismAttackTest {
                     + "\nst = f.sys.modules['pysandbox.state']\nreached = st.orig_eval('1')"))
                     .as(read).isInstanceOf(SandboxViolationException.class)
                     .hasMessageContaining("'_os'")
-                    .hasMessageMatching("(?s).*(it holds the module 'os'|private attributes of other classes).*");
+                    .hasMessageMatching("(?s).*(it holds the module 'os'|private attributes of other classes"
+                            + "|whose class is not entirely the script's).*");
             assertThat(paths.eval("'reached' in dir() or 'f' in dir()")).isEqualTo(false);
             // the script's own private attributes, mangled or not, read as before
             assertThat(paths.eval("""
@@ -1322,8 +1323,8 @@ class PolicyMechanismAttackTest {
     // shadowed the match guard in its globals and read __globals__ raw). Morsel.copy with enum.Enum as self
     // copied Enum's namespace onto a Morsel, and with it the enum.property every member's .name runs; the
     // enum's own proto members, read off vars() while an enum is built, set the pure mark on a subclass of
-    // PurePosixPath through __set_name__ (the real posixpath followed); pprint read a dataclass's private
-    // field raw and handed PurePosixPath._flavour to a PrettyPrinter subclass's format().
+    // PurePosixPath (now dbm.dumb._Database, whose _os is the real os) through __set_name__ (the real posixpath followed); pprint read a dataclass's private
+    // field raw and handed PurePosixPath._flavour (then the real posixpath) to a PrettyPrinter subclass's format().
     @ParameterizedTest
     @ValueSource(strings = {
         "got = collections.UserString('{0.__init__.__globals__[__builtins__]!r}').format(collections.UserString)",
@@ -1333,19 +1334,19 @@ class PolicyMechanismAttackTest {
                 + "got = repr(S.__new__(S))\nassert got == \"S('f', 'a')\", got\nraise ValueError('held')",
         "m = Morsel.copy(enum.Enum)",
         PROTO_MEMBERS + """
-                class X(pathlib.PurePosixPath):
+                class X(H):
                     _member_type_ = object; _use_args_ = False; _member_names_ = []; _value2member_map_ = {}
                     _member_map_ = {}
                     def __init__(*args):
                         pass
                 X._new_member_ = staticmethod(lambda cls: cls)
                 protos[0].__set_name__(X, '__pysandbox_pure__')
-                got = X()._flavour
+                got = X()._os
                 """,
         """
                 @dataclasses.dataclass
-                class S(pathlib.PurePosixPath):
-                    _flavour: object = dataclasses.field(init=False)
+                class S(H):
+                    _os: object = dataclasses.field(init=False)
                 seen = []
                 class P(pprint.PrettyPrinter):
                     def format(self, object, context, maxlevels, level):
@@ -1380,18 +1381,21 @@ class PolicyMechanismAttackTest {
         try (Sandbox modules = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX).allowModule("collections")
                 .allowModule("zipfile").allowModule("http.cookies", "Morsel").allowModule("enum")
                 .allowModule("pprint").allowModule("dataclasses").allowModule("pathlib", "PurePosixPath")
-                .allowModule("email.policy").timeout(Duration.ofSeconds(60)).build())) {
+                .allowModule("dbm.dumb", "_Database").allowModule("email.policy").timeout(Duration.ofSeconds(60))
+                .build())) {
             assertThatThrownBy(() -> modules.execute("""
-                    import collections, zipfile, enum, re, pprint, dataclasses, pathlib, email.policy
+                    import collections, zipfile, enum, re, pprint, dataclasses, pathlib, email.policy, dbm.dumb
                     from http.cookies import Morsel
+                    H = dbm.dumb._Database
                     """ + attack.stripIndent() + "\nraise ValueError('got ' + repr(got)[:300])"))
                     .as(attack).isInstanceOf(javax.script.ScriptException.class)
                     .hasMessageMatching("(?s).*(blocked by the sandbox|needs a 'Morsel' object|needs a SimpleNamespace"
                             + "|unsupported operand type|held).*")
-                    .hasMessageNotContaining("__pysandbox_").hasMessageNotContaining("posixpath");
-            assertThat(modules.eval("import re\n[re.IGNORECASE.name, hasattr(pathlib.PurePosixPath, "
-                    + "'__pysandbox_pure__')] if (pathlib := __import__('pathlib')) else 0"))
-                    .isEqualTo(List.of("IGNORECASE", false));
+                    .hasMessageNotContaining("__pysandbox_").hasMessageNotContaining("posixpath")
+                    .hasMessageNotContaining("<module");
+            assertThat(modules.eval("import re, pathlib, dbm.dumb\n[re.IGNORECASE.name, hasattr(pathlib.PurePosixPath, "
+                    + "'__pysandbox_pure__'), hasattr(dbm.dumb._Database, '__pysandbox_pure__')]"))
+                    .isEqualTo(List.of("IGNORECASE", false, false));
             // what stays: the same calls on what the script may use
             assertThat(modules.eval("""
                     import collections, pprint, dataclasses
@@ -1463,14 +1467,14 @@ class PolicyMechanismAttackTest {
                 ns = {'_member_type_': object, '_use_args_': False, '_member_names_': [], '_value2member_map_': {},
                       '_member_map_': {}, '__init__': init, '_new_member_': staticmethod(lambda cls: cls),
                       '__pysandbox_pure__': protos[0], '__pysandbox_owned__': True}
-                X = type('X', (pathlib.PurePosixPath,), ns)
-                got = X()._flavour
+                X = type('X', (H,), ns)
+                got = X()._os
                 """,
         """
                 @dataclasses.dataclass
                 class D:
-                    _flavour: object
-                class E(D, pathlib.PurePosixPath):
+                    _os: object
+                class E(D, H):
                     def __init__(self):
                         pass
                 seen = []
@@ -1480,7 +1484,7 @@ class PolicyMechanismAttackTest {
                         return True
                     __hash__ = None
                 b = E()
-                b._flavour = Probe()
+                b._os = Probe()
                 E() == b
                 got = seen[0]
                 """,
@@ -1540,22 +1544,22 @@ class PolicyMechanismAttackTest {
         "class P(property):\n    pass\nsuper(P, P).__init__(pathlib.PurePath.name, lambda self: 'EVIL')\n"
                 + "got = pathlib.PurePath('a/b').name",
         PRIVATE_FIELD_DATACLASS + """
-                class F(D, pathlib.PurePosixPath):
+                class F(D, H):
                     __dataclass_fields__ = {}
                     def __init__(self):
                         pass
                 b = F()
-                b._flavour = Catcher()
+                b._os = Catcher()
                 F() == b
                 got = seen[0]
                 """,
         PRIVATE_FIELD_DATACLASS + """
-                class E(D, pathlib.PurePosixPath):
+                class E(D, H):
                     def __init__(self):
                         pass
                 a = E()
                 b = E()
-                b._flavour = Catcher()
+                b._os = Catcher()
                 a.__eq__.__wrapped__(a, b)
                 got = seen[0]
                 """,
@@ -1591,8 +1595,8 @@ class PolicyMechanismAttackTest {
                 """,
         "import decimal\nmark = decimal.Context._set_integer_check\n"
                 + "mark(pathlib.PurePath, '__pysandbox_owned__', True, 0, 1)\n"
-                + "mark(pathlib.PurePosixPath, '__pysandbox_owned__', True, 0, 1)\n"
-                + "class X(pathlib.PurePosixPath):\n    pass\ngot = X('a')._flavour",
+                + "mark(H, '__pysandbox_owned__', True, 0, 1)\n"
+                + "class X(H):\n    pass\ngot = object.__new__(X)._os",
         // a review of those fixes: class patterns read what a source read hands out wrapped, the dataclass check
         // trusted type(other), a relay hid the defining class, and a callable object was taken for trusted
         "import email.charset as ec\nmatch ec.Charset('utf-8'):\n    case ec.Charset(_get_encoder=f):\n"
@@ -1604,13 +1608,13 @@ class PolicyMechanismAttackTest {
         "match typing.Annotated[str, 0]:\n    case object(format=f):\n"
                 + "        got = f('{0.__globals__[__builtins__]}', typing.cast)",
         PRIVATE_FIELD_DATACLASS + """
-                class E(D, pathlib.PurePosixPath):
+                class E(D, H):
                     pass
                 class P(D):
                     def __getattribute__(self, n):
                         if n == '__class__':
                             return E
-                        if n == '_flavour':
+                        if n == '_os':
                             return catch
                         raise AttributeError(n)
                 catch = Catcher()
@@ -1686,9 +1690,11 @@ class PolicyMechanismAttackTest {
                 .allowModule("pathlib", "PurePath", "PurePosixPath").allowModule("dataclasses")
                 .allowModule("functools").allowModule("codecs").allowModule("typing")
                 .allowModule("xml.sax.saxutils").allowModule("hmac").allowModule("contextlib").allowModule("decimal")
-                .allowModule("email.utils", "localtime").timeout(Duration.ofSeconds(60)).build())) {
+                .allowModule("email.utils", "localtime").allowModule("dbm.dumb", "_Database")
+                .timeout(Duration.ofSeconds(60)).build())) {
             assertThatThrownBy(() -> modules.execute("""
-                    import collections, enum, re, dataclasses, pathlib, functools, codecs, typing
+                    import collections, enum, re, dataclasses, pathlib, functools, codecs, typing, dbm.dumb
+                    H = dbm.dumb._Database
                     """ + attack.stripIndent() + "\nraise ValueError('got ' + repr(got)[:300])"))
                     .as(attack).isInstanceOf(javax.script.ScriptException.class)
                     .hasMessageMatching("(?s).*(blocked by the sandbox|needs a policy|not a new instance|"
@@ -1700,6 +1706,231 @@ class PolicyMechanismAttackTest {
                     .isEqualTo(List.of("IGNORECASE", "re.IGNORECASE", "b"));
             assertThatThrownBy(() -> modules.execute("import pathlib\npathlib.PurePath.x = 1"))
                     .isInstanceOf(SandboxViolationException.class).hasMessageContaining("only objects created");
+        }
+    }
+
+    // Stop 33: a review of the last fixes and an audit of the modules no audit had read. The class pattern's
+    // and the dataclass readers' check of a private value came before their raw read, and code in between
+    // (an earlier keyword's property, a descriptor that stepped aside, a trusted relay) changed what that read
+    // gave; makers were judged by name (a trusted closure named __new__, typing's alias __call__) and
+    // hmac's copy() by type(self) while it used self.__class__; a mangled private method had no class to
+    // check its first argument against; attrgetter walked the names a str subclass's split() gave; reprlib's
+    // repr1 took Repr itself as self and a name '+' built; symbols forbidden or checked by name were handed
+    // out raw under another module's name; decimal.setcontext took any object, which localcontext() copied.
+    @ParameterizedTest
+    @ValueSource(strings = {
+        """
+                class Any:
+                    def copy(self):
+                        return 'EVIL'
+                class K:
+                    def __new__(cls, *a):
+                        return re.RegexFlag
+                class H(hmac.HMAC):
+                    def __init__(self):
+                        pass
+                    def __getattribute__(self, n):
+                        return K if n == '__class__' else 'EVIL' if n == 'digest_size' else Any()
+                got = hmac.HMAC.copy(H())
+                """,
+        """
+                class C(Charset):
+                    @property
+                    def a(self):
+                        del self._get_encoder
+                        return 1
+                c = C('utf-8')
+                c._get_encoder = 0
+                match c:
+                    case C(a=x, _get_encoder=f):
+                        got = f(b'x')
+                """,
+        """
+                @dataclasses.dataclass
+                class D:
+                    a: object
+                    _get_encoder: object
+                seen = []
+                class Catcher:
+                    def __eq__(self, other):
+                        seen.append(other)
+                        return True
+                class E(D, Charset):
+                    @property
+                    def a(self):
+                        if self is y:
+                            del self._get_encoder
+                        return 1
+                    def __init__(self):
+                        Charset.__init__(self, 'utf-8')
+                x, y = E(), E()
+                x._get_encoder = Catcher()
+                y._get_encoder = 0
+                x == y
+                got = seen[0](b'x')
+                """,
+        """
+                class C(Charset):
+                    pass
+                class Once:
+                    def __get__(self, obj, cls=None):
+                        del X._get_encoder
+                        return None
+                X = type('X', (C,), {'_get_encoder': Once(), '__match_args__': ('_get_encoder',)})
+                match X('utf-8'):
+                    case X(f):
+                        got = f(b'x')
+                """,
+        """
+                class Once:
+                    def __get__(self, obj, cls=None):
+                        del C._get_encoder
+                        return None
+                class C(Charset):
+                    _get_encoder = Once()
+                match C:
+                    case type(_get_encoder=f):
+                        got = f(Charset('utf-8'), b'x')
+                """,
+        """
+                class Once:
+                    def __get__(self, obj, cls=None):
+                        del C._get_encoder
+                        return None
+                class C(Charset):
+                    _get_encoder = Once()
+                match typing.Annotated[C, 0]:
+                    case object(_get_encoder=f):
+                        got = f(Charset('utf-8'), b'x')
+                """,
+        "datetime.date._date__setstate(re.RegexFlag, [1, 2, 'EVIL', 'EVIL'])\ngot = re.RegexFlag._month",
+        """
+                n = [0]
+                def mk(cls):
+                    n[0] += 1
+                    return object.__new__(cls) if n[0] == 1 else re.RegexFlag
+                mk.__name__ = '__new__'
+                class S(contextlib.ExitStack):
+                    __new__ = reprlib.recursive_repr()(mk)
+                got = (S().pop_all(), re.RegexFlag._exit_callbacks)
+                """,
+        """
+                n = [0]
+                def maker(*args, **kwargs):
+                    n[0] += 1
+                    return object.__new__(S) if n[0] == 1 else re.RegexFlag
+                class M(type(typing.List[int]), type, _root=True):
+                    def __init__(cls, *a, **k):
+                        pass
+                    def __getattr__(cls, name):
+                        if name == '__origin__':
+                            return maker
+                        raise AttributeError(name)
+                    def __hash__(cls):
+                        return id(cls)
+                    def __eq__(cls, other):
+                        return cls is other
+                class S(MIMEPart, metaclass=M):
+                    _inst = True
+                s = S()
+                MIMEPart.__init__(s)
+                s['Content-Type'] = 'text/plain'
+                s.make_mixed()
+                got = re.RegexFlag._headers
+                """,
+        """
+                class W(str):
+                    def split(self, *a):
+                        return ['__globals__']
+                g = operator.attrgetter(W('real'))
+                got = g(g)['eval']('().__class__.__base__')
+                """,
+        """
+                class W(str):
+                    def __contains__(self, o):
+                        return False
+                    def __radd__(self, other):
+                        return '__getattribute__'
+                M = type('M', (type,), {'__name__': property(lambda c: W('Pn'))})
+                P = M('P', (email.charset.Charset,), {})
+                got = reprlib.Repr.repr1(reprlib.Repr, P('utf-8'), '_get_encoder')(b'x')
+                """,
+        """
+                from contextlib import wraps
+                seen = []
+                class C:
+                    def __setattr__(self, n, v):
+                        seen.append(v)
+                wraps(re.compile, assigned=('__globals__',), updated=())(C())
+                got = seen[0]['eval']('().__class__.__base__')
+                """,
+        "from calendar import global_enum\nclass E(enum.IntEnum):\n    copy_context = 1\n"
+                + "E.__module__ = 'contextvars'\nglobal_enum(E)\nimport contextvars\ngot = contextvars.copy_context",
+        "from email.generator import deepcopy\nmemo = {}\ndeepcopy(re, memo)\ngot = memo[id(memo)][0]",
+        "got = dataclasses.FunctionType",
+        "class Fake:\n    def copy(self):\n        return re.RegexFlag\ndecimal.setcontext(Fake())\n"
+                + "decimal.localcontext(prec=77)\ngot = re.RegexFlag.prec",
+        "import contextvars\nclass Fake:\n    def copy(self):\n        return re.RegexFlag\ndecimal.getcontext()\n"
+                + "[v for v in contextvars.copy_context()][-1].set(Fake())\n"
+                + "decimal.localcontext(prec=77)\ngot = re.RegexFlag.prec",
+    })
+    void checksThatDecideOnceAndSymbolsJudgedByWhatTheyAre(String attack) throws ScriptException {
+        try (Sandbox modules = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX).allowModule("email.charset")
+                .allowModule("email.message", "MIMEPart").allowModule("dataclasses")
+                .allowModule("dataclasses", "FunctionType").allowModule("decimal").allowModule("hmac")
+                .allowModule("datetime").allowModule("contextlib").allowModule("contextlib", "wraps")
+                .allowModule("reprlib").allowModule("typing").allowModule("operator").allowModule("enum")
+                .allowModule("calendar", "global_enum").allowModule("email.generator", "deepcopy")
+                .allowModule("contextvars").timeout(Duration.ofSeconds(60)).build())) {
+            assertThatThrownBy(() -> modules.execute("""
+                    import re, hmac, dataclasses, datetime, contextlib, reprlib, typing, operator, enum, decimal
+                    import email.charset
+                    from email.charset import Charset
+                    from email.message import MIMEPart
+                    """ + attack.stripIndent() + "\nraise ValueError('got ' + repr(got)[:300])"))
+                    .as(attack).isInstanceOf(javax.script.ScriptException.class)
+                    .hasMessageMatching("(?s).*(blocked by the sandbox|needs a 'date' object|needs a 'Repr' object"
+                            + "|needs a decimal.Context|never available in the sandbox"
+                            + "|'function' object has no attribute 'real').*")
+                    .hasMessageNotContaining("<module").hasMessageNotContaining("class 'object'")
+                    .hasMessageNotContaining("EVIL");
+            assertThat(modules.eval("import re\n[n for n in ('digest_size', '_month', '_exit_callbacks', '_headers', "
+                    + "'prec', '_inner') if hasattr(re.RegexFlag, n)] + [re.escape('.'), re.IGNORECASE.name]"))
+                    .isEqualTo(List.of("\\.", "IGNORECASE"));
+            // what stays: the same machinery on what the script may use
+            assertThat(modules.eval("""
+                    import hmac, contextlib, reprlib, operator, decimal, dataclasses
+                    from email.message import MIMEPart
+                    class Stack(contextlib.ExitStack):
+                        pass
+                    class Mac(hmac.HMAC):
+                        pass
+                    @dataclasses.dataclass
+                    class P:
+                        x: int
+                        _y: int = 0
+                    class Q(P):
+                        pass
+                    class Named(str):
+                        pass
+                    class R(reprlib.Repr):
+                        def repr_P(self, x, level):
+                            return 'P!'
+                    match Q(1, 2):
+                        case Q(x=a, _y=b):
+                            matched = (a, b)
+                    part = MIMEPart()
+                    part['Content-Type'] = 'text/plain'
+                    part.make_mixed()
+                    decimal.setcontext(decimal.Context(prec=5))
+                    with decimal.localcontext(prec=3):
+                        third = str(decimal.Decimal(1) / 3)
+                    [type(Stack().pop_all()).__name__, Mac(b'k', b'm', 'md5').copy().hexdigest()[:6],
+                     P(1, 2) == P(1, 2), repr(Q(1)), matched, R().repr(P(1)),
+                     operator.attrgetter(Named('x'))(P(5)), part.get_content_type(), third,
+                     str(decimal.Decimal(2) / 3)]
+                    """)).isEqualTo(List.of("Stack", "ed7e72", true, "Q(x=1, _y=0)", List.of(1, 2), "P!", 5,
+                            "multipart/mixed", "0.333", "0.66667"));
         }
     }
 
@@ -1724,7 +1955,8 @@ class PolicyMechanismAttackTest {
         assertThatThrownBy(() -> paths.execute("import dbm.dumb\nH = dbm.dumb._Database\n" + read
                 + "\nst = f.sys.modules['pysandbox.state']\nreached = st.orig_eval('1')"))
                 .as(read).isInstanceOf(SandboxViolationException.class)
-                .hasMessageContaining("'_os'").hasMessageContaining("it holds the module 'os'");
+                .hasMessageContaining("'_os'")
+                .hasMessageMatching("(?s).*(it holds the module 'os'|whose class is not entirely the script's).*");
         // augmented assignments of private attributes keep Python's order and in-place operations
         assertThat(paths.eval("""
                 log = []

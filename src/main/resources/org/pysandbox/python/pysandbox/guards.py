@@ -154,7 +154,7 @@ def _checked_private_method(obj, name, method):
         # the policy's own functions that a view hands out (sys._getframe counts its caller's frames)
         return method
 
-    owner = _defining_class(function) if method is function else None
+    owner = _defining_class(obj, name, function) if method is function else None
     if owner is not None:
         # a plain function takes any first argument: decimal.Context._set_integer_check(PurePath,
         # '__pysandbox_owned__', True, 0, 1) wrote the ownership mark (audit, 2026-12-05), also read
@@ -172,18 +172,32 @@ def _checked_private_method(obj, name, method):
     return checked
 
 
-def _defining_class(function):
-    """The module-level class whose namespace holds function under its name ('Context._set_integer_check'),
-    or None: a module-level function, or one defined inside another."""
+def _defining_class(obj, name, function):
+    """The class whose namespace holds function: along the MRO of what it was read off, under the name read
+    (datetime.date._date__setstate has the qualified name 'date.__setstate', and wrote onto re.RegexFlag;
+    review, 2026-12-05), else by its qualified name through its module's classes (a trusted relay read it:
+    typing.Annotated[decimal.Context, 0]), or None: a module-level function, or one defined in another."""
+    for c in _type_mro(obj if _is_subclass(type, type(obj)) else type(obj)):
+        if _holds(c, name, function):
+            return c
     parts = _orig_getattr(function, '__qualname__', '').split('.')
-    if len(parts) != 2:
+    if len(parts) < 2 or '<locals>' in parts:
         return None
     owner = _orig_getattr(function, '__globals__').get(parts[0])
-    if isinstance(owner, type):
-        held = _type_dict(owner).get(parts[1])
-        if held is function or type(held) is staticmethod and held.__func__ is function:
-            return owner
-    return None
+    for part in parts[1:-1]:
+        owner = _type_dict(owner).get(part) if isinstance(owner, type) else None
+    if not isinstance(owner, type):
+        return None
+    held_as = parts[-1]
+    if held_as.startswith('__') and not held_as.endswith('__'):
+        held_as = '_%s%s' % (_type_dict(owner).get('__qualname__', owner.__name__).rpartition('.')[2].lstrip('_'),
+                             held_as)
+    return owner if _holds(owner, held_as, function) else None
+
+
+def _holds(cls, name, function):
+    held = _type_dict(cls).get(name)
+    return held is function or type(held) in (staticmethod, classmethod) and held.__func__ is function
 
 
 def _frame_and_traceback_types():
@@ -255,6 +269,16 @@ def _is_pure_object(obj):
 # (checker._purity_test): a metaclass could otherwise answer the mark's lookup with the class.
 _type_dict = type.__dict__['__dict__'].__get__
 _type_mro = type.__dict__['__mro__'].__get__
+
+
+def _all_the_scripts(obj):
+    """Every class an attribute read off obj can find something in is the script's own (or object, and type
+    for a class): no trusted code set what it holds. A class made with a metaclass of the script's is not
+    marked pure but may pass here."""
+    if _is_subclass(type, type(obj)):
+        return _is_pure(obj) and all(c is type or c is object or _type_dict(c).get(_OWNED_MARK) is True
+                                     for c in _type_mro(type(obj)))
+    return _is_marked_pure(type(obj)) or _is_pure(type(obj))
 
 
 def _is_pure(cls):
@@ -916,8 +940,8 @@ def checked_dataclass(cls=None, /, **options):
 # The methods dataclass() writes read every field raw. A pure dataclass with a private field passes the
 # check above, and a later subclass that adds a trusted base (class E(D, PurePosixPath), by any way of
 # making a class) made D's __eq__ read PurePosixPath._flavour, the real posixpath, for the script's
-# __eq__ (review, 2026-12-05). Those methods look at each private field's value first, unless the object's
-# class is pure (replace(), asdict() and astuple() are never available).
+# __eq__ (review, 2026-12-05). Those methods run only on objects whose classes are all the script's own
+# (replace(), asdict() and astuple() are never available).
 _GENERATED_READERS = frozenset(('__eq__', '__lt__', '__le__', '__gt__', '__ge__', '__repr__', '__hash__'))
 
 
@@ -929,35 +953,14 @@ def _private_field_names(cls):
 
 
 def _check_dataclass_fields(obj, names):
-    """Raises when a private field of obj holds what a private read may not hand out, a trusted method
-    included, or when the script's code decides the read (the generated method reads it again). The names
-    are the dataclass's own, taken when its methods were made: a subclass can bind __dataclass_fields__ =
-    {} (reviews, 2026-12-05)."""
-    cls = type(obj)
-    if _is_marked_pure(cls):
-        return
-    for name in names:
-        steerable = _steerable_read(cls, name)  # before the read, which can run the script's descriptor
-        raw = None if steerable else _orig_getattr(obj, name, None)
-        if steerable or _private_value(obj, name, raw) is not raw:
-            raise _violation(AttributeBlocked, "reading '%s' of %s is blocked by the sandbox: the dataclass's "
-                             "methods would read it unchecked" % (name, _describe(obj)))
-
-
-def _steerable_read(cls, name):
-    """Whether the script's code can decide what reading name off an instance of cls gives, from one read
-    to the next: a __getattribute__ or __getattr__ of a class of the script's, or a descriptor of the
-    script's found first under the name."""
-    for c in _type_mro(cls):
-        namespace = _type_dict(c)
-        mine = namespace.get(_OWNED_MARK) is True
-        if mine and ('__getattribute__' in namespace or '__getattr__' in namespace):
-            return True
-    for c in _type_mro(cls):
-        namespace = _type_dict(c)
-        if name in namespace:
-            return namespace.get(_OWNED_MARK) is True and _orig_getattr(type(namespace[name]), '__get__', None) is not None
-    return False
+    """Raises unless obj's class is all the script's own: the generated methods read the private fields raw,
+    and a value checked first can change before they read it (a public field's property deleted it: review,
+    2026-12-05). The names are the dataclass's own, taken when its methods were made: a subclass can bind
+    __dataclass_fields__ = {} (reviews)."""
+    if not _all_the_scripts(obj):
+        raise _violation(AttributeBlocked, "the generated methods of a dataclass with the private fields %s are "
+                         "blocked by the sandbox for %s: a class that is not entirely the script's"
+                         % (', '.join(repr(name) for name in names), _describe(obj)))
 
 
 def _does_nothing_named(qualname):
@@ -1036,12 +1039,24 @@ def checked_wraps(wrapped, assigned=None, updated=None):
 
 def checked_localcontext(ctx=None, **kwargs):
     """decimal.localcontext sets its keywords on ctx.copy(), whatever a script's copy() returns: it set prec
-    on re.RegexFlag (review, 2026-12-05). Only a real Context, or none."""
+    on re.RegexFlag (review, 2026-12-05). Only a real Context; without one, the current context, which
+    setcontext() or the context variable (reached through contextvars.copy_context()) may have made the
+    script's object (audit, 2026-12-05)."""
     import decimal as _decimal
-    if ctx is not None and type(ctx) is not _decimal.Context:
-        raise _violation(ReadOnlyError, 'localcontext() is blocked by the sandbox for %s: only a decimal.Context or None'
-                         % _describe(ctx))
+    current = ctx if ctx is not None else _decimal.getcontext()
+    if type(current) is not _decimal.Context:
+        raise _violation(ReadOnlyError, 'localcontext() is blocked by the sandbox for %s: only a decimal.Context '
+                         'or None, with a decimal.Context current' % _describe(current))
     return _decimal.localcontext(ctx, **kwargs)
+
+
+def checked_setcontext(context):
+    """decimal.setcontext with a decimal.Context: trusted decimal code reads and writes the current context's
+    fields as its own (audit, 2026-12-05)."""
+    import decimal as _decimal
+    if not _is_subclass(_decimal.Context, type(context)):
+        raise TypeError('setcontext() needs a decimal.Context, not %s' % _describe(context))
+    return _decimal.setcontext(context)
 
 
 def checked_total_ordering(cls):
@@ -1055,19 +1070,23 @@ def checked_total_ordering(cls):
 
 
 def checked_attrgetter(attr, *attrs):
-    """operator.attrgetter with every (dotted) name checked as getattr() would, and guarded names refused."""
+    """operator.attrgetter with every (dotted) name checked as getattr() would, and guarded names refused.
+    The checked plain strings are what the getter gets: GraalPy's attrgetter is Python that splits the name
+    itself, and a str subclass's split() walked '__globals__' (audit, 2026-12-05)."""
     import operator as _operator
-    for name in (attr,) + attrs:
+    names = tuple(_exact_str(name) for name in (attr,) + attrs)
+    paths = []
+    for name in names:
         if not isinstance(name, str):
             raise TypeError('attribute name must be a string')
-        for part in _exact_str(name).split('.'):
+        path = name.split('.')
+        for part in path:
             _check_name(part)
             if part in _GUARDED_READS_AT_RUN_TIME:
                 raise _violation(AttributeBlocked, "operator.attrgetter('%s') is blocked by the sandbox: use "
                                  "getattr()" % part)
-    if any(_is_private(part) or part in _METHOD_GUARDED_NAMES
-           for name in (attr,) + attrs for part in _exact_str(name).split('.')):
-        paths = [_exact_str(name).split('.') for name in (attr,) + attrs]
+        paths.append(path)
+    if any(_is_private(part) or part in _METHOD_GUARDED_NAMES for path in paths for part in path):
 
         def walk(obj, path):
             for part in path:
@@ -1078,7 +1097,7 @@ def checked_attrgetter(attr, *attrs):
             found = tuple(walk(obj, path) for path in paths)
             return found[0] if len(found) == 1 else found
         return private_getter
-    getter = _operator.attrgetter(attr, *attrs)
+    getter = _operator.attrgetter(*names)
 
     # a function, not the attrgetter: type() of one is the unchecked constructor (review, 2026-12-05)
     def attrgetter(obj):
@@ -1248,15 +1267,15 @@ class _MatchProxyMeta(type):
         for name in names:
             if _is_private(name):
                 # the pattern reads it raw off the subject, whatever class matched it (a script's subclass of
-                # a trusted class, a metaclass whose __instancecheck__ says True; review, 2026-12-05); what
-                # a source read would hand out wrapped (a trusted private method) it may not read either,
-                # and the script's code may not decide the read (it reads again after this check: a
-                # descriptor that deleted itself on the first read; review)
-                steerable = _steerable_read(type(subject), name)  # before the read, which can run a descriptor
-                raw = None if steerable else _orig_getattr(subject, name, None)
-                if steerable or _private_value(subject, name, raw) is not raw:
+                # a trusted class, a metaclass whose __instancecheck__ says True; review, 2026-12-05), after
+                # this check: whatever runs between the two (a descriptor that stepped aside, an earlier
+                # keyword's property that deleted the attribute, a trusted relay that reads by the name)
+                # decided what the match read (reviews). Only off an object whose classes are all the
+                # script's own, where no trusted code set what it holds.
+                if not _all_the_scripts(subject):
                     raise _violation(AttributeBlocked, "a class pattern reading '%s' of %s is blocked by the "
-                                     "sandbox: read it as an attribute" % (name, _describe(subject)))
+                                     "sandbox: private attributes of objects whose class is not entirely the "
+                                     "script's are read as attributes" % (name, _describe(subject)))
             elif (name in _GUARDED_READS or name in _METHOD_GUARDED_NAMES) and not _raw_read_allowed(subject, name):
                 raise _violation(AttributeBlocked, "a class pattern reading '%s' of %s is blocked by the sandbox"
                                  % (name, _describe(subject)))

@@ -1,6 +1,7 @@
 """Imports: the allow-list, the read-only module views the guest receives, the context's import hook
 and the meta-path loader that gives trusted standard-library modules the original builtins."""
 
+import builtins as _real_builtins
 import sys as _sys
 
 from pysandbox.errors import ImportBlocked, OperationBlocked, violation as _violation
@@ -8,12 +9,15 @@ from pysandbox import guards as _guards
 from pysandbox import patches as _patches
 from pysandbox.guards import exact_str as _exact_str, guest_getframe as _guest_getframe
 from pysandbox.views import (ReadOnlyModule, ReadOnlyMapping, StreamView, made_by_sandbox as _made_by_sandbox,
-                             UNAVAILABLE as _UNAVAILABLE, NOT_ITS_OWN as _NOT_ITS_OWN)
+                             UNAVAILABLE as _UNAVAILABLE, NOT_ITS_OWN as _NOT_ITS_OWN,
+                             REEXPORTED as _REEXPORTED, never_reason as _never_reason)
 from pysandbox.state import (object_getattribute as _object_getattribute, CONFIG as _CONFIG, FORBIDDEN_MODULES, FORBIDDEN_SYMBOLS as _FORBIDDEN_SYMBOLS, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES,
                              TRUSTED_MODULE_COUNT as _TRUSTED_MODULE_COUNT, KEEP_ALIVE as _KEEP_ALIVE,
                              ORIGINAL_FOR_TRUSTED as _ORIGINAL_FOR_TRUSTED, orig_getattr as _orig_getattr,
                              orig_import as _orig_import, object_setattr as _object_setattr, object_new as _object_new,
-                             ModuleType as _ModuleType)
+                             ModuleType as _ModuleType, FunctionType as _FunctionType)
+
+_BuiltinFunctionType = type(len)
 
 def _guard_value(value, where):
     """What a guest receives from a module view: never a module it may not import, never a raw dict."""
@@ -58,8 +62,73 @@ _CHECKED_SYMBOLS = {
     ('functools', 'wraps'): lambda: _guards.checked_wraps,
     ('functools', 'total_ordering'): lambda: _guards.checked_total_ordering,
     ('decimal', 'localcontext'): lambda: _guards.checked_localcontext,
+    ('decimal', 'setcontext'): lambda: _guards.checked_setcontext,
 }
 NEVER = {}
+
+
+# --------------------------------------------------------------------------------------------
+# A symbol is judged by what it is, not only by the name it is reached under: contextlib's wraps is
+# functools.wraps, email.generator's deepcopy is copy.deepcopy, dataclasses' FunctionType is
+# types.FunctionType, calendar's global_enum is enum's (audit, 2026-12-05). A function or class that a
+# forbidden module defines, or a forbidden or checked symbol, is refused or checked under any name. Such a
+# value exists only once its module is loaded, so the loaded modules are what the tables are made from.
+# --------------------------------------------------------------------------------------------
+_IDENTITY = [None, {}, {}]  # the loaded modules the tables were made from, forbidden ids, checked ids
+_REAL_BUILTIN_IDS = frozenset(id(v) for v in _real_builtins.__dict__.values())
+# not scanned as a whole: the real builtins are judged as the guest's own are (the originals by
+# _ORIGINAL_FOR_TRUSTED), os hands out posix's functions and decimal _pydecimal's under their symbols'
+# rules, and the policy's modules and the guest's __main__ are never a trusted module's re-export
+_NOT_SCANNED = frozenset(('builtins', 'posix', 'nt', '__main__', 'pysandbox', '_pydecimal'))
+
+
+def _judged(value):
+    return isinstance(value, type) or type(value) is _FunctionType or type(value) is _BuiltinFunctionType
+
+
+def _defined_in(value, name, namespace):
+    """What the module defines, not what it imported from others (selectors holds abc.ABCMeta)."""
+    if type(value) is _FunctionType:
+        return _orig_getattr(value, '__globals__', None) is namespace
+    return _orig_getattr(value, '__module__', None) == name or \
+        _orig_getattr(_orig_getattr(value, '__self__', None), '__dict__', None) is namespace
+
+
+def _scanned(name):
+    """A forbidden module, or one inside a forbidden package ('xml.dom.minicompat', 'importlib.util')."""
+    parts = name.split('.')
+    if parts[0] in _NOT_SCANNED or parts[0].startswith('pysandbox'):
+        return False
+    return any('.'.join(parts[:n]) in FORBIDDEN_MODULES for n in range(1, len(parts) + 1))
+
+
+def _identity_tables():
+    """(forbidden: id -> where it comes from, checked: id -> maker of the checked version)."""
+    relevant = tuple(name for name in _sys.modules if _scanned(name) or name in _FORBIDDEN_SYMBOLS
+                     or name in _CHECKED_MODULES)
+    if relevant == _IDENTITY[0]:
+        return _IDENTITY[1], _IDENTITY[2]
+    forbidden, checked = {}, {}
+    for name in relevant:
+        namespace = _orig_getattr(_sys.modules.get(name), '__dict__', None)
+        if type(namespace) is not dict:
+            continue
+        if _scanned(name):
+            for key, value in namespace.items():
+                if _judged(value) and id(value) not in _REAL_BUILTIN_IDS and _defined_in(value, name, namespace):
+                    forbidden.setdefault(id(value), "'%s.%s'" % (name, key))
+        for symbol in _FORBIDDEN_SYMBOLS.get(name, ()):
+            if _judged(namespace.get(symbol)):
+                forbidden[id(namespace[symbol])] = "'%s.%s'" % (name, symbol)
+    for (name, symbol), maker in _CHECKED_SYMBOLS.items():
+        namespace = _orig_getattr(_sys.modules.get(name), '__dict__', None)
+        if type(namespace) is dict and _judged(namespace.get(symbol)):
+            checked[id(namespace[symbol])] = maker
+    _IDENTITY[:] = [relevant, forbidden, checked]
+    return forbidden, checked
+
+
+_CHECKED_MODULES = frozenset(name for name, _ in _CHECKED_SYMBOLS)
 
 
 def _special_symbol(module_name, symbol, value):
@@ -68,6 +137,8 @@ def _special_symbol(module_name, symbol, value):
         if special is not None:
             return special()
     checked = _CHECKED_SYMBOLS.get((module_name, symbol))
+    if checked is None and _judged(value):
+        checked = _identity_tables()[1].get(id(value))
     if checked is not None:
         return checked()
     if module_name == 'traceback' and callable(value):
@@ -180,6 +251,11 @@ def _module_view(name):
             continue
         if isinstance(value, _ModuleType):
             continue  # submodules are exposed only as views of their own, below
+        origin = _identity_tables()[0].get(id(value)) if _judged(value) else None
+        if origin is not None and (name, symbol) not in _CHECKED_SYMBOLS:
+            _REEXPORTED[(name, symbol)] = origin
+            NEVER.setdefault(name, set()).add(symbol)
+            continue
         if not isinstance(value, type) and any(value is original for original in _ORIGINAL_FOR_TRUSTED.values()):
             # a module's own alias of an original builtin (tarfile.bltn_open is the original open)
             NEVER.setdefault(name, set()).add(symbol)
@@ -230,8 +306,8 @@ def _guest_import(name, globals=None, locals=None, fromlist=(), level=0):
         own = _object_getattribute(view, '__dict__')
         for symbol in fromlist:
             if symbol in NEVER.get(name, ()):
-                raise _violation(ImportBlocked, "'%s.%s' is never available in the sandbox: it reaches the "
-                                 "interpreter's internals" % (name, symbol))
+                raise _violation(ImportBlocked, "'%s.%s' is never available in the sandbox: %s"
+                                 % (name, symbol, _never_reason(name, symbol)))
             real = _sys.modules.get(name)
             if symbol != '*' and symbol not in own and symbol not in _UNAVAILABLE.get(name, ()) \
                     and symbol not in _NOT_ITS_OWN.get(name, ()) and real is not None and hasattr(real, symbol):

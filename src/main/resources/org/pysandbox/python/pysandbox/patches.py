@@ -365,6 +365,33 @@ def _patch_pathlib(pathlib):
     pathlib.ntpath = flavours[ntpath]
 
 
+def _patch_reprlib(reprlib):
+    """Repr.repr1 calls getattr(self, 'repr_' + type(x).__name__) and then what it found with (x, level): a
+    metaclass's __name__ property gave a str subclass whose __radd__ named '__getattribute__', read off the
+    Repr class itself as self, and the raw slot read a private attribute of x (audit, 2026-12-05). Only a
+    Repr, and the type's own name as a plain str."""
+    repr_class = reprlib.Repr
+
+    def repr1(self, x, level):
+        if not _is_subclass(repr_class, type(self)):
+            raise TypeError("repr1() needs a 'Repr' object, not %s" % _guards.describe(self))
+        cls = type(x)
+        typename = _guards.exact_str(_type_name(cls))
+        if ' ' in typename:
+            typename = '_'.join(typename.split())
+        method = getattr(self, 'repr_' + typename, None)
+        if method:
+            # not defined in this class, or defined in it for the module intended
+            if typename not in self._lookup or getattr(cls, '__module__', None) == self._lookup[typename]:
+                return method(x, level)
+        return self.repr_instance(x, level)
+    repr1.__qualname__ = 'Repr.repr1'
+    repr_class.repr1 = repr1
+
+
+_type_name = type.__dict__['__name__'].__get__
+
+
 def _patch_cookies(cookies):
     """Morsel.copy does morsel.__dict__.update(self.__dict__): with a foreign self (an enum class with no
     members passes its dict.update) it copied enum.Enum's namespace, and with it the enum.property objects
@@ -499,39 +526,24 @@ def _patch_email_generator(generator):
     generator_class._dispatch = _dispatch
 
 
-def _makes_new_instances(cls):
-    """cls() and cls.__new__(cls) make a new object when neither cls's __new__ nor its metaclass's
-    __call__ is the script's: a script's __new__ returned re.RegexFlag to trusted code that then wrote
-    its own fields onto it (hmac's copy(), ExitStack.pop_all(); review, 2026-12-05)."""
-    for owner, name in ((cls, '__new__'), (type(cls), '__call__')):
-        for c in _type_mro(owner):
-            found = _type_dict(c).get(name, _MISSING)
-            if found is _MISSING:
-                continue
-            if type(found) is staticmethod:
-                found = found.__func__
-            if not _is_trusted_maker(found, name):
-                return False
-            break
+def _makes_new_instances(cls, own_classes, own_metaclasses):
+    """cls(), cls.__new__(cls) and self.__class__ give a new object of cls when nothing outside the trusted
+    method's own class hierarchy decides them: no __new__, __getattribute__ or __class__ of another class in
+    cls's MRO, and the trusted class's own metaclass (or abc's). A script's __new__ returned re.RegexFlag to trusted
+    code that then wrote its own fields onto it (hmac's copy(), ExitStack.pop_all(); review, 2026-12-05).
+    Judging the maker by its name and module did not hold: a script's __getattribute__ answered hmac's
+    self.__class__, reprlib's recursive_repr made a trusted closure named __new__ around the script's
+    function, and typing's alias __call__ as a metaclass's returned what the class's __getattr__ named
+    (review). Decided by identity, from the classes' own namespaces."""
+    if id(type(cls)) not in own_metaclasses:
+        return False
+    for c in _type_mro(cls):
+        if id(c) in own_classes:
+            continue
+        namespace = _type_dict(c)
+        if '__new__' in namespace or '__getattribute__' in namespace or '__class__' in namespace:
+            return False
     return True
-
-
-def _is_trusted_maker(found, name):
-    """A trusted class's own __new__ or __call__, or a builtin type's own slot (object.__new__,
-    type.__call__). A callable object, a partial, a bound method are the script's whatever they wrap, and
-    another trusted function (email.utils.localtime) returns what the script's object answers (reviews,
-    2026-12-05)."""
-    if type(found) is _FunctionType:
-        return _guards.is_trusted_function(found) and _orig_getattr(found, '__name__', None) == name
-    if type(found) in _BUILTIN_SLOT_TYPES:
-        owner = _orig_getattr(found, '__self__', None) if type(found) is _BUILTIN_METHOD else \
-            _orig_getattr(found, '__objclass__', None)
-        return isinstance(owner, type) and not _guards.may_change(owner)
-    return False
-
-
-_BUILTIN_METHOD = type(object.__new__)
-_BUILTIN_SLOT_TYPES = frozenset((_BUILTIN_METHOD, type(type.__call__)))
 
 
 def _making_new_instances_only(owner, method_name):
@@ -539,12 +551,16 @@ def _making_new_instances_only(owner, method_name):
     stored = _type_dict(owner)[method_name]
     is_classmethod = type(stored) is classmethod
     original = stored.__func__ if is_classmethod else stored
+    own_classes = frozenset(id(c) for c in _type_mro(owner))
+    # a trusted subclass may add abc's metaclass (contextlib.ExitStack over _BaseExitStack)
+    from abc import ABCMeta
+    own_metaclasses = frozenset(id(c) for c in _type_mro(type(owner)) + (ABCMeta,))
 
     def method(self, *args, **kwargs):
-        if not _makes_new_instances(self if is_classmethod else type(self)):
-            raise _violation(ReadOnlyError, '%s() is blocked by the sandbox for a class whose __new__ or '
-                             "metaclass's __call__ is the script's: it writes onto what they return"
-                             % original.__qualname__)
+        if not _makes_new_instances(self if is_classmethod else type(self), own_classes, own_metaclasses):
+            raise _violation(ReadOnlyError, "%s() is blocked by the sandbox for a class whose __new__, "
+                             "__getattribute__, __class__ or metaclass is not %s's: it writes onto what they "
+                             "give" % (original.__qualname__, owner.__name__))
         return original(self, *args, **kwargs)
     method.__qualname__ = original.__qualname__
     method.__name__ = original.__name__
@@ -560,7 +576,9 @@ def _patch_contextlib(contextlib):
 
 
 def _patch_md5(md5):
-    _making_new_instances_only(md5.md5, 'copy')
+    # GraalPy's own _md5 is builtin; the Python one in the stdlib (self.__class__()) only where it is not
+    if isinstance(md5.md5, type) and 'copy' in _type_dict(md5.md5):
+        _making_new_instances_only(md5.md5, 'copy')
 
 
 def _patch_datetime(datetime):
@@ -583,7 +601,8 @@ def _plain_text(value):
 _PATCHES = {'enum': (_patch_enum_property, _patch_enum_members), 'copy': (_patch_copy,), 'typing': (_patch_typing,),
             'xml.dom.xmlbuilder': (_patch_xmlbuilder,), 'traceback': (_patch_traceback,),
             'collections': (_patch_collections,), 'zipfile._path': (_patch_zip_path,),
-            'pathlib': (_patch_pathlib,), 'http.cookies': (_patch_cookies,), 'pprint': (_patch_pprint,),
+            'pathlib': (_patch_pathlib,), 'reprlib': (_patch_reprlib,),
+            'http.cookies': (_patch_cookies,), 'pprint': (_patch_pprint,),
             'email._policybase': (_patch_email_policy,), 'urllib.request': (_patch_url_opener,),
             'email.generator': (_patch_email_generator,), 'hmac': (_patch_hmac,),
             'contextlib': (_patch_contextlib,), 'email.message': (_patch_email_message,), '_md5': (_patch_md5,),

@@ -37,14 +37,23 @@ class ReadOnlyModule(object):
             raise _violation(AttributeBlocked, "'%s.%s' is never available in the sandbox: the module can never "
                              "be allowed" % (module, name))
         if name in NEVER.get(module, ()):
-            raise _violation(AttributeBlocked, "'%s.%s' is never available in the sandbox: it reaches the "
-                             "interpreter's internals" % (module, name))
+            raise _violation(AttributeBlocked, "'%s.%s' is never available in the sandbox: %s"
+                             % (module, name, never_reason(module, name)))
         raise _violation(AttributeBlocked, "module '%s' has no attribute '%s' in the sandbox (not allowed by "
                          "the configuration)" % (_object_getattribute(self, '__name__'), name),
                          "allowModule('%s', '%s')" % (_object_getattribute(self, '__name__'), name))
 
 
 _UNAVAILABLE = {}
+# (module, symbol) -> the forbidden or never-available object it is under another name ('copy.deepcopy')
+REEXPORTED = {}
+
+
+def never_reason(module, name):
+    origin = REEXPORTED.get((module, name))
+    if origin is not None:
+        return "it is %s, which no configuration opens" % origin
+    return "it reaches the interpreter's internals"
 # set by the imports module: names in a module's namespace only because the sandbox gave the trusted module
 # the original builtins (exec, open, getattr, ...); the module never had them
 NOT_ITS_OWN = {}
