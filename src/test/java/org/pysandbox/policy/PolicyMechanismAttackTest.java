@@ -1223,10 +1223,10 @@ class PolicyMechanismAttackTest {
             assertThat(both.eval("""
                     import pathlib
                     f = pathlib.PurePosixPath._flavour
-                    [type(f).__name__, type(pathlib.PureWindowsPath._flavour).__name__,
+                    [f.__name__, pathlib.PureWindowsPath._flavour.__name__,
                      pathlib.PurePath._flavour is f,
                      sorted({type(getattr(f, n)).__name__ for n in dir(f) if not n.startswith('_')}), f.join('a', 'b')]
-                    """)).isEqualTo(List.of("SimpleNamespace", "SimpleNamespace", true,
+                    """)).isEqualTo(List.of("posixpath_flavour", "ntpath_flavour", true,
                             List.of("NoneType", "bool", "function", "str"), "a/b"));
             assertThatThrownBy(() -> both.execute("import pathlib\npathlib.PurePosixPath._flavour.join = len"))
                     .isInstanceOf(SandboxViolationException.class).hasMessageContaining("only objects created");
@@ -1931,6 +1931,93 @@ class PolicyMechanismAttackTest {
                      str(decimal.Decimal(2) / 3)]
                     """)).isEqualTo(List.of("Stack", "ed7e72", true, "Q(x=1, _y=0)", List.of(1, 2), "P!", 5,
                             "multipart/mixed", "0.333", "0.66667"));
+        }
+    }
+
+    // A second review and a second audit of the same stop: email's _PolicyBase.__init__(**kw) set __class__
+    // with object.__setattr__, so the script's object became a Charset in the middle of a call whose purity
+    // test of it had run, and its private attribute was read raw (a full escape); decimal's private setters
+    // wrote any name ('copy' on a real Context, which localcontext() then called; any name on the shared
+    // DefaultContext) and its context manager set what the script's copy() returned as the current
+    // context; a builtin __init__ set up again a trusted SimpleNamespace (pathlib's flavour, then).
+    @ParameterizedTest
+    @ValueSource(strings = {
+        """
+                from email.policy import EmailPolicy
+                class P(EmailPolicy):
+                    pass
+                class A:
+                    def __getattribute__(self, name):
+                        return P if name == '__class__' else object.__getattribute__(self, name)
+                p = P()
+                m = p.__init__
+                EmailPolicy.__init__(p, __class__=A)
+                p.header_encoding = 1
+                def f(p, m):
+                    m(__class__=Charset)
+                    g = p._get_encoder
+                    h = p._get_encoder
+                    return g
+                got = f(p, m)(b'x')
+                """,
+        "decimal.DefaultContext._set_integer_check('anything', 3, 0, 10)\ngot = decimal.DefaultContext.anything",
+        """
+                class I(int):
+                    def __call__(self):
+                        return re.RegexFlag
+                c = decimal.Context()
+                c._set_integer_check('copy', I(5), 0, 10)
+                decimal.localcontext(c, prec=7)
+                got = re.RegexFlag.prec
+                """,
+        """
+                class Evil:
+                    def copy(self):
+                        return re.RegexFlag
+                type(decimal.localcontext())(Evil()).__enter__()
+                got = decimal.getcontext()
+                """,
+        """
+                f = pathlib.PurePath._flavour
+                for set_up_again in (lambda: f.__init__(sep='!'), lambda: type(f).__init__(f, sep='!')):
+                    try:
+                        set_up_again()
+                    except TypeError:
+                        pass
+                assert f.sep == '/' and str(pathlib.PurePath('a', 'b')) == 'a/b', f.sep
+                raise ValueError('held')
+                """,
+        "collections.OrderedDict.__init__(collections.OrderedDict(), pwned=1)\ngot = 'set up again'",
+    })
+    void trustedSettersTakeOnlyTheirOwnNames(String attack) throws ScriptException {
+        try (Sandbox modules = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX).allowModule("email.policy")
+                .allowModule("email.charset").allowModule("decimal").allowModule("pathlib")
+                .allowModule("collections").timeout(Duration.ofSeconds(60)).build())) {
+            assertThatThrownBy(() -> modules.execute("""
+                    import re, decimal, pathlib, collections
+                    from email.charset import Charset
+                    """ + attack.stripIndent() + "\nraise ValueError('got ' + repr(got)[:300])"))
+                    .as(attack).isInstanceOf(javax.script.ScriptException.class)
+                    .hasMessageMatching("(?s).*(blocked by the sandbox|needs a decimal.Context|held).*")
+                    .hasMessageNotContaining("<module").hasMessageNotContaining("EVIL");
+            assertThat(modules.eval("""
+                    import re, decimal, pathlib
+                    [hasattr(re.RegexFlag, 'prec'), hasattr(decimal.DefaultContext, 'anything'),
+                     type(decimal.getcontext()).__name__, str(pathlib.PurePath('a', 'b'))]
+                    """)).isEqualTo(List.of(false, false, "Context", "a/b"));
+            // what stays: the same setters and constructors as they are meant to be used
+            assertThat(modules.eval("""
+                    import collections, decimal
+                    from email.policy import EmailPolicy
+                    class Ordered(collections.OrderedDict):
+                        def __init__(self):
+                            super().__init__(b=2)
+                    p = EmailPolicy(max_line_length=40)
+                    with decimal.localcontext(decimal.Context(prec=4), Emax=99) as local:
+                        third = str(decimal.Decimal(1) / 3)
+                    [p.max_line_length, p.clone(utf8=True).utf8, list(Ordered()),
+                     list(collections.OrderedDict(a=1)), third, local.Emax]
+                    """)).isEqualTo(List.of(40, true, List.of("b"), List.of("a"), "0.3333", 99));
         }
     }
 

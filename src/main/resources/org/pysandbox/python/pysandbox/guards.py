@@ -103,7 +103,8 @@ def _check_name(name, loading=True):
 
 # A private attribute of trusted code can hold what the guest must never hold raw: a module
 # (catch_warnings()._module is the real warnings, whose sys leads everywhere; PurePath._flavour was the real
-# posixpath until patches gave it a namespace; dbm.dumb._Database._os is the real os) or an original builtin. Module views never hand those out, but guest source reads private
+# posixpath until patches made it a class of path functions; dbm.dumb._Database._os is the real os) or an
+# original builtin. Module views never hand those out, but guest source reads private
 # attributes off any object (review, 2026-12-05). A private read, in source, getattr(), a slot, a format
 # field, attrgetter or a class pattern, hands out its value only when it is neither.
 _is_subclass = type.__subclasscheck__
@@ -342,26 +343,37 @@ def _bound_method_guard(bound, name):
 # descriptors that trusted classes hold are set up again only when the script may change them.
 _SLOT_TYPE = type(object.__init__)
 _BUILTIN_METHOD_TYPES = frozenset((_SLOT_TYPE, type(object().__init__)))
-_DESCRIPTOR_KINDS = (property, classmethod, staticmethod)
 
 
 def _builtin_init_guard(raw):
     """Judged by the method itself, not by what it was read off (super(P, P).__init__ for a subclass P of
-    property was the unbound slot; review, 2026-12-05): bound, to what; unbound, whose."""
+    property was the unbound slot; review, 2026-12-05): bound, to what; unbound, whose. A builtin __init__
+    sets up again any object the script may not change (a SimpleNamespace's took any names; review), except
+    object's, which sets nothing, and those of the plain containers, whose instances the script's own
+    are not told apart from."""
     if type(raw) is not _SLOT_TYPE:
         bound_to = _orig_getattr(raw, '__self__', None)
-        if isinstance(bound_to, _DESCRIPTOR_KINDS) and not _may_change(bound_to):
+        if _sets_up_again(bound_to):
             _refuse_setting_up_again(bound_to, '__init__')
         return raw
-    owner = _orig_getattr(raw, '__objclass__', None)
-    if not (isinstance(owner, type) and any(_is_subclass(kind, owner) for kind in _DESCRIPTOR_KINDS)):
+    if _orig_getattr(raw, '__objclass__', None) is object:
         return raw
 
     def __init__(self, *args, **kwargs):
-        if isinstance(self, _DESCRIPTOR_KINDS) and not _may_change(self):
+        if _sets_up_again(self):
             _refuse_setting_up_again(self, '__init__')
         return raw(self, *args, **kwargs)
     return __init__
+
+
+def _sets_up_again(target):
+    cls = type(target)
+    if cls in _PLAIN_CONTAINERS or _is_subclass(type, cls) or _may_change(target):
+        return False  # type.__init__ sets nothing either
+    return _orig_getattr(cls, '__init__', None) is not object.__init__
+
+
+_PLAIN_CONTAINERS = frozenset((list, dict, set, bytearray))
 
 
 def _refuse_setting_up_again(target, name):

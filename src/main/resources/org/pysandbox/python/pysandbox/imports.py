@@ -74,7 +74,7 @@ NEVER = {}
 # forbidden module defines, or a forbidden or checked symbol, is refused or checked under any name. Such a
 # value exists only once its module is loaded, so the loaded modules are what the tables are made from.
 # --------------------------------------------------------------------------------------------
-_IDENTITY = [None, {}, {}]  # the loaded modules the tables were made from, forbidden ids, checked ids
+_IDENTITY = (set(), {}, {})  # the modules looked at, forbidden ids, checked ids
 _REAL_BUILTIN_IDS = frozenset(id(v) for v in _real_builtins.__dict__.values())
 # not scanned as a whole: the real builtins are judged as the guest's own are (the originals by
 # _ORIGINAL_FOR_TRUSTED), os hands out posix's functions and decimal _pydecimal's under their symbols'
@@ -103,42 +103,42 @@ def _scanned(name):
 
 
 def _identity_tables():
-    """(forbidden: id -> where it comes from, checked: id -> maker of the checked version)."""
-    relevant = tuple(name for name in _sys.modules if _scanned(name) or name in _FORBIDDEN_SYMBOLS
-                     or name in _CHECKED_MODULES)
-    if relevant == _IDENTITY[0]:
-        return _IDENTITY[1], _IDENTITY[2]
-    forbidden, checked = {}, {}
-    for name in relevant:
+    """(forbidden: id -> where it comes from, checked: id -> maker of the checked version), brought up to
+    date with the modules loaded since the last call (each module is read once)."""
+    seen, forbidden, checked = _IDENTITY
+    for name in tuple(_sys.modules):
+        if name in seen:
+            continue
+        seen.add(name)
+        if not (_scanned(name) or name in _FORBIDDEN_SYMBOLS or name in _CHECKED_MODULES):
+            continue
         namespace = _orig_getattr(_sys.modules.get(name), '__dict__', None)
         if type(namespace) is not dict:
             continue
         if _scanned(name):
-            for key, value in namespace.items():
+            for key, value in tuple(namespace.items()):
                 if _judged(value) and id(value) not in _REAL_BUILTIN_IDS and _defined_in(value, name, namespace):
                     forbidden.setdefault(id(value), "'%s.%s'" % (name, key))
         for symbol in _FORBIDDEN_SYMBOLS.get(name, ()):
             if _judged(namespace.get(symbol)):
                 forbidden[id(namespace[symbol])] = "'%s.%s'" % (name, symbol)
-    for (name, symbol), maker in _CHECKED_SYMBOLS.items():
-        namespace = _orig_getattr(_sys.modules.get(name), '__dict__', None)
-        if type(namespace) is dict and _judged(namespace.get(symbol)):
-            checked[id(namespace[symbol])] = maker
-    _IDENTITY[:] = [relevant, forbidden, checked]
+        for (module, symbol), maker in _CHECKED_SYMBOLS.items():
+            if module == name and _judged(namespace.get(symbol)):
+                checked[id(namespace[symbol])] = maker
     return forbidden, checked
 
 
 _CHECKED_MODULES = frozenset(name for name, _ in _CHECKED_SYMBOLS)
 
 
-def _special_symbol(module_name, symbol, value):
+def _special_symbol(module_name, symbol, value, checked_by_identity):
     if module_name == 'sys':
         special = _SYS_SPECIALS.get(symbol)
         if special is not None:
             return special()
     checked = _CHECKED_SYMBOLS.get((module_name, symbol))
     if checked is None and _judged(value):
-        checked = _identity_tables()[1].get(id(value))
+        checked = checked_by_identity.get(id(value))
     if checked is not None:
         return checked()
     if module_name == 'traceback' and callable(value):
@@ -239,6 +239,7 @@ def _module_view(name):
             continue
         if symbol not in given:
             exposed.append(symbol)
+    forbidden_by_identity, checked_by_identity = _identity_tables()
     for symbol in exposed:
         if (name == 'sys' and symbol not in SYS_SYMBOLS) or symbol in _FORBIDDEN_SYMBOLS.get(name, ()):
             NEVER.setdefault(name, set()).add(symbol)
@@ -251,7 +252,7 @@ def _module_view(name):
             continue
         if isinstance(value, _ModuleType):
             continue  # submodules are exposed only as views of their own, below
-        origin = _identity_tables()[0].get(id(value)) if _judged(value) else None
+        origin = forbidden_by_identity.get(id(value)) if _judged(value) else None
         if origin is not None and (name, symbol) not in _CHECKED_SYMBOLS:
             _REEXPORTED[(name, symbol)] = origin
             NEVER.setdefault(name, set()).add(symbol)
@@ -260,7 +261,8 @@ def _module_view(name):
             # a module's own alias of an original builtin (tarfile.bltn_open is the original open)
             NEVER.setdefault(name, set()).add(symbol)
             continue
-        _object_setattr(view, symbol, _guard_value(_special_symbol(name, symbol, value), "'%s.%s'" % (name, symbol)))
+        _object_setattr(view, symbol, _guard_value(_special_symbol(name, symbol, value, checked_by_identity),
+                                                  "'%s.%s'" % (name, symbol)))
     prefix = name + '.'
     for other in _CONFIG['modules']:
         if other.startswith(prefix) and '.' not in other[len(prefix):]:

@@ -353,16 +353,56 @@ def _patch_pathlib(pathlib):
     attribute, which several trusted gadgets gave (cmd's onecmd, a dataclass comparison, a class pattern),
     reached sys and the original eval through the module's os. pathlib only calls path functions and reads
     separators off it, and compares it by identity with its own globals posixpath and ntpath, so those globals
-    name the same namespace. It holds the module's public names only; its functions are the module's own."""
+    name the same namespace. It holds the module's public names only; its functions are the module's own.
+    A class, which the script cannot change: a SimpleNamespace was set up again by its builtin __init__
+    (review, 2026-12-05)."""
     import posixpath, ntpath
-    namespace = type(_sys.implementation)
     flavours = {}
     for module in (posixpath, ntpath):
-        flavours[module] = namespace(**{name: _orig_getattr(module, name) for name in module.__all__})
+        names = {}
+        for name in module.__all__:
+            value = _orig_getattr(module, name)
+            names[name] = staticmethod(value) if type(value) is _FunctionType else value
+        names['__slots__'] = ()
+        names['__module__'] = module.__name__
+        flavours[module] = type('%s_flavour' % module.__name__, (), names)
     for cls in (pathlib.PurePath, pathlib.PurePosixPath, pathlib.PureWindowsPath):
         type.__setattr__(cls, '_flavour', flavours[_type_dict(cls)['_flavour']])
     pathlib.posixpath = flavours[posixpath]
     pathlib.ntpath = flavours[ntpath]
+
+
+def _patch_decimal(decimal):
+    """decimal is _pydecimal here (which names itself 'decimal'). Context._set_integer_check and _set_signal_dict write the attribute their
+    caller names with object.__setattr__: on a real Context, 'copy' planted a method of the script's that
+    localcontext() then wrote its keywords onto the result of (re.RegexFlag, PurePath); on the shared
+    DefaultContext, any name. _ContextManager copies whatever its argument's copy() returns, and set that
+    as the current context past setcontext()'s check (review, 2026-12-05). Only the fields they are for,
+    and a copy made by Context's own copy()."""
+    pydecimal = _sys.modules.get('_pydecimal')
+    if pydecimal is None or decimal.Context is not pydecimal.Context:
+        return  # a decimal of native code: no Python setters to steer
+    context = pydecimal.Context
+    for method_name, fields in (('_set_integer_check', ('prec', 'Emin', 'Emax', 'capitals', 'clamp')),
+                                ('_set_signal_dict', ('flags', 'traps'))):
+        def checked(self, name, *args, _original=_type_dict(context)[method_name], _fields=fields,
+                    _method_name=method_name):
+            if type(name) is not str or name not in _fields:
+                raise _violation(ReadOnlyError, '%s() is blocked by the sandbox for %r: only the fields %s'
+                                 % (_method_name, name, ', '.join(_fields)))
+            return _original(self, name, *args)
+        checked.__qualname__ = 'Context.' + method_name
+        type.__setattr__(context, method_name, checked)
+
+    manager = pydecimal._ContextManager
+    copy = _type_dict(context)['copy']
+
+    def __init__(self, new_context):
+        if not _is_subclass(context, type(new_context)):
+            raise TypeError('localcontext() needs a decimal.Context, not %s' % _guards.describe(new_context))
+        self.new_context = copy(new_context)
+    __init__.__qualname__ = '_ContextManager.__init__'
+    manager.__init__ = __init__
 
 
 def _patch_reprlib(reprlib):
@@ -457,6 +497,7 @@ def _patch_email_policy(policybase):
             raise TypeError("clone() needs a policy, not %s" % _guards.describe(self))
         newpolicy = object.__new__(cls)
         for attr, value in _object_getattribute(self, '__dict__').items():
+            _guards.check_name(_guards.exact_str(attr), loading=False)
             object.__setattr__(newpolicy, attr, value)
         for attr, value in kw.items():
             attr = _guards.exact_str(attr)
@@ -467,6 +508,21 @@ def _patch_email_policy(policybase):
         return newpolicy
     clone.__qualname__ = original_clone.__qualname__
     base.clone = clone
+
+    # __init__(**kw) sets each keyword the object has with object.__setattr__: __class__=A changed the class
+    # of the script's policy object in the middle of a call whose purity test of it had run, and its
+    # private attributes were then read raw off a Charset (audit, 2026-12-05). The names as clone() takes them.
+    original_init = _type_dict(base)['__init__']
+
+    def __init__(self, **kw):
+        checked = {}
+        for attr, value in kw.items():
+            attr = _guards.exact_str(attr)
+            _guards.check_name(attr, loading=False)
+            checked[attr] = value
+        original_init(self, **checked)
+    __init__.__qualname__ = original_init.__qualname__
+    base.__init__ = __init__
 
     def __add__(self, other):
         if not _is_subclass(base, type(other)):
@@ -601,7 +657,7 @@ def _plain_text(value):
 _PATCHES = {'enum': (_patch_enum_property, _patch_enum_members), 'copy': (_patch_copy,), 'typing': (_patch_typing,),
             'xml.dom.xmlbuilder': (_patch_xmlbuilder,), 'traceback': (_patch_traceback,),
             'collections': (_patch_collections,), 'zipfile._path': (_patch_zip_path,),
-            'pathlib': (_patch_pathlib,), 'reprlib': (_patch_reprlib,),
+            'pathlib': (_patch_pathlib,), 'reprlib': (_patch_reprlib,), 'decimal': (_patch_decimal,),
             'http.cookies': (_patch_cookies,), 'pprint': (_patch_pprint,),
             'email._policybase': (_patch_email_policy,), 'urllib.request': (_patch_url_opener,),
             'email.generator': (_patch_email_generator,), 'hmac': (_patch_hmac,),
