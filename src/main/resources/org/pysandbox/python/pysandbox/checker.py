@@ -215,9 +215,11 @@ class _Rewriter(ast.NodeTransformer):
     visit_For = visit_AsyncFor = visit_While = _visit_loop
 
     def _hoist_ownership_tests(self, function, sites):
-        """A parameter that nothing rebinds names one object for the whole call, and that object's class
-        cannot change under the script (a store of '__class__' is refused everywhere): its ownership test
-        can run once, on entry, into a hidden local that each of its store sites reads. Done where it
+        """A parameter that nothing rebinds names one object for the whole call, and the script cannot
+        change its class (a store of '__class__' is refused everywhere): its ownership test can run once,
+        on entry, into a hidden local that each of its store sites reads. Trusted code can change the
+        class (reviews, 2026-12-05), so the purity test hoists the class it found pure, and each read site
+        compares the object's class with it. Done where it
         saves tests, at two sites or more or at one in a loop: 'self.x = ...' in constructors and in
         loops was most of the store sites' cost in the scheduler kernel (-10% interpreter-only, issue 13).
         The hidden local is a dunder name, which guest source can neither bind nor read; locals() and
@@ -232,7 +234,16 @@ class _Rewriter(ast.NodeTransformer):
                 continue
             local = (OWNED_LOCAL_PREFIX if test is self._ownership_test else PURE_LOCAL_PREFIX) + name + '__'
             for test_holder, _ in held:
-                test_holder.test = ast.copy_location(ast.Name(id=local, ctx=ast.Load()), test_holder.test)
+                holds = ast.copy_location(ast.Name(id=local, ctx=ast.Load()), test_holder.test)
+                if test is self._purity_test:
+                    # the class the test found pure on entry, compared with the object's class at the site:
+                    # trusted code can set a parameter's __class__ during the call (reviews, 2026-12-05)
+                    holds = ast.copy_location(ast.Compare(
+                        left=ast.copy_location(ast.Call(
+                            func=ast.copy_location(ast.Name(id=GUARD_NAMES['type'], ctx=ast.Load()), holds),
+                            args=[ast.copy_location(ast.Name(id=name, ctx=ast.Load()), holds)], keywords=[]), holds),
+                        ops=[ast.Is()], comparators=[holds]), holds)
+                test_holder.test = holds
             at = held[0][0]
             hoisted.append(ast.copy_location(ast.Assign(targets=[ast.Name(id=local, ctx=ast.Store())],
                                                         value=test(name, at)), function))

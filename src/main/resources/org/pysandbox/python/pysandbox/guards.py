@@ -261,8 +261,12 @@ def _is_marked_pure(cls):
 
 
 def _is_pure_object(obj):
-    """The purity test of a parameter, taken once per call (checker._private_read)."""
-    return _is_marked_pure(type(obj))
+    """The purity test of a parameter, taken once per call (checker._private_read): its class if pure, which
+    each site compares with the object's class then, else None. Trusted code can change a parameter's
+    class during the call: email's Policy __init__(__class__=...) and zipfile's CompleteDirs.make set it
+    (reviews, 2026-12-05), and a class that was pure on entry was then a Charset at the raw read."""
+    cls = type(obj)
+    return cls if _is_marked_pure(cls) else None
 
 
 # Read past any hook: a metaclass's __getattribute__ answered True for every name (and '__mro__') in an

@@ -347,6 +347,26 @@ def _patch_zip_path(path_module):
     __repr__.__qualname__ = 'Path.__repr__'
     path.__repr__ = __repr__
 
+    # CompleteDirs.make(source) sets source.__class__ = cls once isinstance(source, ZipFile) holds, which a
+    # script object's __class__ answered: with cls a subclass the script mixed with Charset, a parameter
+    # whose class was pure when its call began became a Charset at its private reads (review, 2026-12-05).
+    # Only a real ZipFile, and only the module's own two classes.
+    complete_dirs, fast_lookup = path_module.CompleteDirs, path_module.FastLookup
+    zip_file = path_module.zipfile.ZipFile
+
+    def make(cls, source):
+        if _is_subclass(complete_dirs, type(source)):
+            return source
+        if not _is_subclass(zip_file, type(source)):
+            return cls(source)
+        if cls is not complete_dirs and cls is not fast_lookup:
+            raise _violation(ReadOnlyError, 'make() is blocked by the sandbox for %s: it would change the '
+                             "class of a ZipFile to it" % _guards.describe(cls))
+        source.__class__ = fast_lookup if cls is fast_lookup and 'r' in source.mode else complete_dirs
+        return source
+    make.__qualname__ = 'CompleteDirs.make'
+    type.__setattr__(complete_dirs, 'make', classmethod(make))
+
 
 def _patch_pathlib(pathlib):
     """PurePath._flavour was the real posixpath (ntpath for Windows paths): a single raw read of that class
@@ -396,13 +416,30 @@ def _patch_decimal(decimal):
 
     manager = pydecimal._ContextManager
     copy = _type_dict(context)['copy']
+    setcontext, getcontext = pydecimal.setcontext, pydecimal.getcontext
 
     def __init__(self, new_context):
         if not _is_subclass(context, type(new_context)):
             raise TypeError('localcontext() needs a decimal.Context, not %s' % _guards.describe(new_context))
         self.new_context = copy(new_context)
-    __init__.__qualname__ = '_ContextManager.__init__'
-    manager.__init__ = __init__
+
+    # __enter__ and __exit__ set what the manager's attributes hold, which a subclass's instance changes
+    # (review, 2026-12-05): only a Context
+    def __enter__(self):
+        self.saved_context = getcontext()
+        setcontext(_a_context(self.new_context))
+        return self.new_context
+
+    def __exit__(self, t, v, tb):
+        setcontext(_a_context(self.saved_context))
+
+    def _a_context(value):
+        if not _is_subclass(context, type(value)):
+            raise TypeError('a decimal context must be a decimal.Context, not %s' % _guards.describe(value))
+        return value
+    for method in (__init__, __enter__, __exit__):
+        method.__qualname__ = '_ContextManager.' + method.__name__
+        type.__setattr__(manager, method.__name__, method)
 
 
 def _patch_reprlib(reprlib):
