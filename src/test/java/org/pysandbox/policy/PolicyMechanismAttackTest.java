@@ -2015,24 +2015,31 @@ class PolicyMechanismAttackTest {
                 + "m.__enter__()\ngot = decimal.getcontext()",
         "class M(type(decimal.localcontext())):\n    pass\nm = M(decimal.Context())\n"
                 + "m.saved_context = pathlib.PurePath\nm.__exit__(None, None, None)\ngot = decimal.getcontext()",
+        // a last review: the __init__ dataclass() writes for a class of the script's, read out of vars(C) past
+        // the method guard, wrote its fields onto any object (object.__setattr__ when frozen: a module view)
+        "import dataclasses\n@dataclasses.dataclass\nclass C:\n    prec: object\n"
+                + "vars(C)['__init__'](re.RegexFlag, 'EVIL')\ngot = re.RegexFlag.prec",
+        "import dataclasses\n@dataclasses.dataclass(frozen=True)\nclass F:\n    compile: object\n"
+                + "vars(F)['__init__'](re, 'EVIL')\ngot = __import__('re').compile",
     })
     void trustedSettersTakeOnlyTheirOwnNames(String attack) throws ScriptException {
         try (Sandbox modules = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX).allowModule("email.policy")
                 .allowModule("email.charset").allowModule("decimal").allowModule("pathlib")
-                .allowModule("collections").allowModule("zipfile").timeout(Duration.ofSeconds(60)).build())) {
+                .allowModule("collections").allowModule("zipfile").allowModule("dataclasses")
+                .timeout(Duration.ofSeconds(60)).build())) {
             assertThatThrownBy(() -> modules.execute("""
                     import re, decimal, pathlib, collections
                     from email.charset import Charset
                     """ + attack.stripIndent() + "\nraise ValueError('got ' + repr(got)[:300])"))
                     .as(attack).isInstanceOf(javax.script.ScriptException.class)
                     .hasMessageMatching("(?s).*(blocked by the sandbox|needs a decimal.Context|held"
-                            + "|must be a decimal.Context|has no attribute 'seek').*")
+                            + "|must be a decimal.Context|has no attribute 'seek'|needs a '[CF]' object).*")
                     .hasMessageNotContaining("<module").hasMessageNotContaining("EVIL");
             assertThat(modules.eval("""
                     import re, decimal, pathlib
                     [hasattr(re.RegexFlag, 'prec'), hasattr(decimal.DefaultContext, 'anything'),
-                     type(decimal.getcontext()).__name__, str(pathlib.PurePath('a', 'b'))]
-                    """)).isEqualTo(List.of(false, false, "Context", "a/b"));
+                     type(decimal.getcontext()).__name__, str(pathlib.PurePath('a', 'b')), callable(re.compile)]
+                    """)).isEqualTo(List.of(false, false, "Context", "a/b", true));
             // what stays: the same setters and constructors as they are meant to be used
             assertThat(modules.eval("""
                     import collections, decimal

@@ -943,6 +943,7 @@ def checked_dataclass(cls=None, /, **options):
         made = _dataclasses.dataclass(**options)(c)
         if isinstance(made, type):
             _check_generated_methods(made, before)
+            _check_generated_init(made, before)
         if pending and isinstance(made, type):
             type.__setattr__(made, '__doc__', '%s(%s)' % (made.__name__, ', '.join(
                 _field_text(f, _dataclasses.MISSING) for f in _dataclasses.fields(made) if f.init)))
@@ -984,6 +985,23 @@ def _does_nothing_named(qualname):
         return None
     stand_in.__qualname__ = qualname
     return stand_in
+
+
+def _check_generated_init(cls, before):
+    """The generated __init__ writes each field onto self raw (object.__setattr__ when frozen), and
+    vars(C)['__init__'] hands it out past the method guard: it wrote onto re.RegexFlag, email's default
+    policy and the module view of re (review, 2026-12-05). Only an instance of cls."""
+    init = _type_dict(cls).get('__init__')
+    if '__init__' in before or type(init) is not _FunctionType:
+        return
+
+    def __init__(self, *args, **kwargs):
+        if not _is_subclass(cls, type(self)):
+            raise TypeError("%s.__init__() needs a '%s' object, not %s"
+                            % (cls.__name__, cls.__name__, _describe(self)))
+        return init(self, *args, **kwargs)
+    __init__.__qualname__ = _orig_getattr(init, '__qualname__', '__init__')
+    type.__setattr__(cls, '__init__', __init__)
 
 
 def _check_generated_methods(cls, before):
