@@ -110,12 +110,13 @@ def _identity_tables():
         if name in seen:
             continue
         seen.add(name)
-        if not (_scanned(name) or name in _FORBIDDEN_SYMBOLS or name in _CHECKED_MODULES):
+        scanned = _scanned(name)
+        if not (scanned or name in _FORBIDDEN_SYMBOLS or name in _CHECKED_MODULES):
             continue
         namespace = _orig_getattr(_sys.modules.get(name), '__dict__', None)
         if type(namespace) is not dict:
             continue
-        if _scanned(name):
+        if scanned:
             for key, value in tuple(namespace.items()):
                 if _judged(value) and id(value) not in _REAL_BUILTIN_IDS and _defined_in(value, name, namespace):
                     forbidden.setdefault(id(value), "'%s.%s'" % (name, key))
