@@ -2330,6 +2330,109 @@ class PolicyMechanismAttackTest {
         }
     }
 
+    /**
+     * vars(C) and C.__dict__ of a class of the script's handed out what trusted code had put into its namespace
+     * raw (the __init__ dataclass() writes, read out of vars(C), wrote fields onto re.RegexFlag; review,
+     * 2026-12-05), and a class pattern read __dict__ off a class raw. Each value is now judged as reading it as
+     * an attribute judges it: a trusted method under a dunder name takes only an instance of the class.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "@dataclasses.dataclass\nclass D:\n    x: int\ngot = vars(D)['__eq__'](re.RegexFlag, re.RegexFlag)",
+        "@dataclasses.dataclass\nclass D:\n    x: int\ngot = D.__dict__['__init__'](re.RegexFlag, 1)",
+        "@dataclasses.dataclass\nclass D:\n    x: int\ngot = dict(vars(D))['__repr__'](re.RegexFlag)",
+        "@dataclasses.dataclass\nclass D:\n    x: int\ngot = [v for k, v in vars(D).items() if k == '__eq__'][0]"
+                + "(re.RegexFlag, re.RegexFlag)",
+        "class P(typing.Protocol):\n    pass\ngot = {**vars(P)}['__init__'](re.RegexFlag)",
+        "@functools.total_ordering\nclass T:\n    def __eq__(self, o):\n        return True\n"
+                + "    def __lt__(self, o):\n        return True\ngot = vars(T)['__gt__'](re.RegexFlag, 1)",
+        "class C(str):\n    format = str.format\ngot = vars(C)['format']",
+        "@dataclasses.dataclass\nclass D:\n    x: int\nmatch D:\n    case type(__dict__=got):\n        pass",
+        // the frozen dataclass's __setattr__ out of the namespace set __class__ of the script's objects
+        "@dataclasses.dataclass(frozen=True)\nclass F:\n    pass\nclass P(F):\n    pass\np = P()\n"
+                + "vars(F)['__setattr__'](p, '__class__', Charset)\ngot = type(p)",
+        // __getstate__ read any field name, __code__ of the script's function: a code object
+        "@dataclasses.dataclass(frozen=True, slots=True)\nclass S:\n    a: int = 0\n"
+                + "class MyField(dataclasses.Field):\n    pass\nmf = MyField(0, dataclasses.MISSING, True, True, "
+                + "None, True, None, False)\nmf.name = '__code__'\ndef g():\n    return 1\n"
+                + "vars(g)['__dataclass_fields__'] = {'x': mf}\ngot = vars(S)['__getstate__'](g)",
+        // the full escape: __setstate__ wrote the pure mark onto a class with Charset among its bases, whose
+        // _get_encoder() then was read raw and handed out email.quoprimime
+        "@dataclasses.dataclass(frozen=True, slots=True)\nclass S:\n    a: int = 0\n"
+                + "setstate = dict(vars(S).items())['__setstate__']\n"
+                + "@dataclasses.dataclass\nclass D:\n    b: int = 0\nclass MyField(dataclasses.Field):\n    pass\n"
+                + "mf = MyField(0, dataclasses.MISSING, True, True, None, True, None, False)\n"
+                + "mf.name = '__pysandbox_pure__'\nmf._field_type = D.__dataclass_fields__['b']._field_type\n"
+                + "D.__dataclass_fields__.clear()\nD.__dataclass_fields__['x'] = mf\n"
+                + "class T(Charset, D):\n    pass\nsetstate(T, (T,))\nt = T('utf-8')\nt.header_encoding = 1\n"
+                + "got = t._get_encoder(b'x')",
+    })
+    void classNamespacesHandOutWhatAttributeReadsWould(String attack) throws ScriptException {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX).allowModule("dataclasses")
+                .allowModule("functools").allowModule("typing").allowModule("email.charset")
+                .timeout(Duration.ofSeconds(60)).build())) {
+            assertThatThrownBy(() -> s.execute("import re, dataclasses, functools, typing\n"
+                    + "from email.charset import Charset\n" + attack + "\nraise ValueError('got ' + repr(got)[:200])"))
+                    .as(attack).isInstanceOf(javax.script.ScriptException.class)
+                    .hasMessageMatching("(?s).*(needs a '[DPT]' object|read it as an attribute"
+                            + "|read vars\\(\\) of the class|reading the attribute '__[gs]etstate__' is blocked).*")
+                    .hasMessageNotContaining("<module").hasMessageNotContaining("<code");
+            // what stays: a class's namespace read as the mapping it is, its methods called on its instances
+            assertThat(s.eval("""
+                    import dataclasses
+                    @dataclasses.dataclass
+                    class D:
+                        x: int
+                        y: int = 2
+                        def twice(self):
+                            return self.x * 2
+                    ns = vars(D)
+                    d = D(1)
+                    ns['__init__'](d, 4)
+                    [ns['twice'](d), 'y' in ns, ns.get('nothing', 5), dict(ns)['y'], {**D.__dict__}['y'],
+                     sorted(k for k in ns.keys() if not k.startswith('_')), len(ns) == len(list(ns)),
+                     repr(ns).startswith('mappingproxy('), ns == vars(D), ns['__eq__'](d, D(4)), str(d)]
+                    """)).isEqualTo(List.of(8, true, 5, 2, 2, List.of("twice", "y"), true, true, true, true,
+                    "D(x=4, y=2)"));
+        }
+    }
+
+    /**
+     * dataclasses' Field.__set_name__ relays to its default's __set_name__ with the owner and name it is given:
+     * a proto member read while the script's enum was built, so relayed, replaced re.RegexFlag._numeric_repr_
+     * with a new member and enum.Flag._missing_ with one (audit, 2026-12-05).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"re.RegexFlag, '_numeric_repr_'", "enum.Flag, '_missing_'", "E, 'a'", "E, 'c'"})
+    void enumMembersAreMadeOnlyWhileTheirEnumIsBuilt(String target) throws ScriptException {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX).allowModule("dataclasses")
+                .allowModule("enum").timeout(Duration.ofSeconds(60)).build())) {
+            String grab = """
+                    import re, enum, dataclasses
+                    got = []
+                    class Grab:
+                        def __get__(self, o, t=None):
+                            return self
+                        def __set_name__(self, owner, name):
+                            got.extend(v for v in vars(owner).values() if type(v).__name__ == '_proto_member')
+                    class E(enum.Enum):
+                        g = Grab()
+                        a = 1 << 20
+                    class F(dataclasses.Field):
+                        __slots__ = ()
+                    f = F(got[0], dataclasses.MISSING, True, True, None, True, None, False)
+                    """;
+            assertThatThrownBy(() -> s.execute(grab + "F.__set_name__(f, " + target + ")"))
+                    .as(target).isInstanceOf(SandboxViolationException.class)
+                    .hasMessageContaining("an enum member cannot be made for");
+            assertThat(s.eval("""
+                    import re, enum
+                    [re.RegexFlag._numeric_repr_ is hex, len(list(re.RegexFlag)), enum.Flag._missing_.__name__,
+                     repr(re.I | re.M)]
+                    """)).isEqualTo(List.of(true, 9, "_missing_", "re.IGNORECASE|re.MULTILINE"));
+        }
+    }
+
     // -- the bounded path: code reading anything but the host's plain bindings stays on the guest thread ---
     @Test
     void aGuestComparisonPlantedInTheBuiltinsNeverRunsOnTheCallersThread() throws ScriptException {

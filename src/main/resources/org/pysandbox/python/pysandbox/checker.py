@@ -38,9 +38,6 @@ OWNED_MARK = '__pysandbox_owned__'
 HIDDEN_LOCAL_PREFIX = '__pysandbox_'
 OWNED_LOCAL_PREFIX = '__pysandbox_owned_'
 PURE_LOCAL_PREFIX = '__pysandbox_pure_'
-# Set by guards._private_guard on a class whose every class in its MRO is the script's own (or object), with
-# the class itself as its value: an entry a three-argument type() namespace copies names another class.
-PURE_MARK = '__pysandbox_pure__'
 DEPTH_LOCAL = '__pysandbox_depth__'
 
 

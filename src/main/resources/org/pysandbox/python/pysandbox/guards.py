@@ -15,12 +15,12 @@ from pysandbox.state import (CONFIG as _CONFIG, BUILTINS_VIEW as _BUILTINS_VIEW,
                              ModuleType as _ModuleType, ORIGINAL_FOR_TRUSTED as _ORIGINAL_FOR_TRUSTED,
                              CodeType as _CodeType, MISSING as _MISSING)
 import builtins as _builtins
+from _weakref import ref as _weak_reference
 
 # --------------------------------------------------------------------------------------------
 # Ownership: the guest may change objects it created, never the interpreter's or a module's.
 # --------------------------------------------------------------------------------------------
 _OWNED_MARK = _checker.OWNED_MARK
-_PURE_MARK = _checker.PURE_MARK
 _type_setattr = type.__setattr__
 
 
@@ -68,10 +68,112 @@ def _describe(obj):
 
 
 def _dict_guard(obj):
-    # a class the script made: its read-only mappingproxy (vars(Cls), Cls.__dict__)
-    if _may_change(obj):
-        return _orig_getattr(obj, '__dict__')
-    raise _violation(AttributeBlocked, "reading '__dict__' of %s is blocked by the sandbox" % _describe(obj))
+    """vars(obj), obj.__dict__: only of what the script may change. An instance's is its own dict, which holds
+    what reading its attributes finds there. A class's namespace also holds what trusted code put into it
+    (the __init__ dataclass() writes, total_ordering's methods, a trusted class body's private helpers under
+    a subclass's name), which reading it as an attribute would judge: its values are judged the same way."""
+    if not _may_change(obj):
+        raise _violation(AttributeBlocked, "reading '__dict__' of %s is blocked by the sandbox" % _describe(obj))
+    if _is_subclass(type, type(obj)):
+        return _judged_namespace(obj)
+    return _orig_getattr(obj, '__dict__')
+
+
+class _ClassNamespace(object):
+    """A script class's namespace, read-only like the mappingproxy it stands for, whose values are judged by
+    name as a read of the attribute off the class judges them (_namespace_value)."""
+    # the class sits under a dunder name, which guest source and the run-time attribute guards refuse (a
+    # slot under a private name is a descriptor the script reads off this class and sets with __set__); the
+    # namespace is read from it each time. No __init__: _judged_namespace makes each view.
+    __slots__ = ('__pysandbox_owner__',)
+
+    def __getitem__(self, name):
+        owner = self.__pysandbox_owner__
+        name = _exact_str(name)
+        _check_name(name)
+        return _namespace_value(owner, name, _type_dict(owner)[name])
+
+    def get(self, name, default=None):
+        return self[name] if name in self else default
+
+    def __contains__(self, name):
+        name = _exact_str(name)
+        return _readable(name) and name in _type_dict(self.__pysandbox_owner__)
+
+    def __iter__(self):
+        return iter(self.keys())
+
+    def __len__(self):
+        return len(self.keys())
+
+    def keys(self):
+        return [name for name in _type_dict(self.__pysandbox_owner__) if _readable(name)]
+
+    def values(self):
+        return [self[name] for name in self]
+
+    def items(self):
+        return [(name, self[name]) for name in self]
+
+    def copy(self):
+        return dict(self.items())
+
+    def __or__(self, other):
+        return self.copy() | other
+
+    def __ror__(self, other):
+        return dict(other) | self.copy()
+
+    def __reversed__(self):
+        return reversed(list(self))
+
+    def __eq__(self, other):
+        if type(other) is _ClassNamespace:
+            return self.__pysandbox_owner__ is other.__pysandbox_owner__
+        return self.copy() == other
+
+    __hash__ = None
+
+    def __repr__(self):
+        return 'mappingproxy(%r)' % (self.copy(),)
+
+
+def _readable(name):
+    """A name reading an attribute may use: the rest (__setstate__, the bookkeeping marks) a class's namespace
+    does not show; dataclasses' __setstate__ wrote any field name onto any object (review, 2026-12-05)."""
+    if type(name) is not str:
+        return True
+    if name in _checker.DENIED_ATTRIBUTES:
+        return False
+    return not _checker._is_dunder(name) or name in _checker.SAFE_DUNDER_ATTRIBUTES
+
+
+def _judged_namespace(owner):
+    view = _object_new(_ClassNamespace)
+    _object_setattr(view, '__pysandbox_owner__', owner)
+    return view
+
+
+def _namespace_value(owner, name, value):
+    """What reading name off owner hands out, for a value found in owner's own namespace (vars(C)['__init__']
+    was the raw __init__ dataclass() wrote, which wrote its fields onto any object; review, 2026-12-05)."""
+    if type(name) is not str:
+        return value
+    if name in _METHOD_GUARDED_NAMES:
+        return _guarded_method(owner, name, value)
+    if _is_private(name):
+        return _private_value(owner, name, value)
+    if name in _GUARDED_READS and name != '__dict__' and not _is_scripts_function(value):
+        # format, format_map, obj, f_code and the attribute slots are judged where they are read as
+        # attributes (str.format walks attributes unchecked, object.__setattr__ writes onto any object); a
+        # function of the script's own is its own
+        raise _violation(AttributeBlocked, "reading '%s' out of the namespace of %s is blocked by the sandbox: "
+                         "read it as an attribute" % (name, _describe(owner)))
+    return value
+
+
+def _is_scripts_function(value):
+    return type(value) is _FunctionType and not _is_trusted_function(value)
 
 
 # --------------------------------------------------------------------------------------------
@@ -217,16 +319,13 @@ _PRIVATE_SUSPECTS = frozenset((_ModuleType, _BuiltinFunctionType, dict, _CodeTyp
 def _private_guard(obj, name):
     """obj._name in guest source (the checker has mangled '__name' in a class body already). An object
     whose classes are all the script's own (and object) can hold a module in a private attribute only when
-    the script's own code put it there, which needs a raw module first: its class is marked pure, with
-    itself as the mark's value, and checked sites read such an object's private attributes directly
-    (checker._private_read)."""
+    the script's own code put it there, which needs a raw module first: its class is recorded pure, and
+    checked sites read such an object's private attributes directly (checker._private_read)."""
     cls = type(obj)
-    if type(cls) is type:  # _is_marked_pure, inline: a call costs microseconds in an interpreter-only host
-        try:
-            if _object_getattribute(cls, _PURE_MARK) is cls:
-                return _orig_getattr(obj, name)
-        except AttributeError:
-            pass
+    # _is_marked_pure, inline: a call costs microseconds in an interpreter-only host
+    entry = _PURITY.get(id(cls))
+    if entry is not None and entry[1] and entry[0]() is cls:
+        return _orig_getattr(obj, name)
     value = _orig_getattr(obj, name)
     kind = type(value)
     if kind in _PRIVATE_SUSPECTS or _is_subclass(_ModuleType, kind):
@@ -235,29 +334,41 @@ def _private_guard(obj, name):
     return value
 
 
+# Which classes are pure, by identity: id(cls) -> (a weak reference to cls, pure or not). Only _mark_pure
+# writes it. It was a mark in the class's own namespace, which the script may not write but trusted code
+# could: dataclasses' __setstate__, read out of vars() of the script's frozen dataclass, wrote any field name
+# with object.__setattr__, which GraalPy lets write onto a class, and a class of the script's with Charset
+# among its bases was marked pure: its _get_encoder() handed out email.quoprimime (review, 2026-12-05).
+_PURITY = {}
+
+
 def _mark_pure(cls):
-    """The innermost decorator of every class statement, and the guard's slow path: marks a pure class
-    (_private_guard) so that checked sites read its instances' private attributes directly; another class
-    of the script's gets None, so that its test finds an entry."""
-    if type(cls) is type and _type_dict(cls).get(_PURE_MARK, _MISSING) is _MISSING:
+    """The innermost decorator of every class statement, and the guard's slow path: records whether a class
+    of the script's is pure (_private_guard), so that checked sites read its instances' private attributes
+    directly; another class of the script's is recorded too, so that its test is one lookup."""
+    entry = _PURITY.get(id(cls))
+    if type(cls) is type and (entry is None or entry[0]() is not cls):
         if _is_pure(cls):
-            _type_setattr(cls, _PURE_MARK, cls)
+            _record_purity(cls, True)
         elif _type_dict(cls).get(_OWNED_MARK) is True:
-            _type_setattr(cls, _PURE_MARK, None)
+            _record_purity(cls, False)
     return cls
 
 
+def _record_purity(cls, pure):
+    key = id(cls)
+
+    def forget(reference):
+        if _PURITY.get(key, (None,))[0] is reference:
+            del _PURITY[key]
+    _PURITY[key] = (_weak_reference(cls, forget), pure)
+
+
 def _is_marked_pure(cls):
-    """The mark in cls's own namespace is cls itself. object.__getattribute__ on a class reads its own
-    namespace and calls no descriptor found there (a descriptor under the mark's name in a type() namespace
-    answered getattr() with the class; review, 2026-12-05), and with type itself as the metaclass no data
-    descriptor of the script's comes first."""
-    if type(cls) is not type:
-        return False
-    try:
-        return _object_getattribute(cls, _PURE_MARK) is cls
-    except AttributeError:
-        return False
+    """cls itself was recorded pure. With type itself as the metaclass no hook of the script's answers an
+    attribute read off the class (a descriptor under the old mark's name, a metaclass's __getattribute__)."""
+    entry = _PURITY.get(id(cls))
+    return entry is not None and entry[1] and entry[0]() is cls
 
 
 def _is_pure_object(obj):
@@ -302,7 +413,11 @@ def _method_guard(obj, name):
     onto one, and enum.property.__set_name__(re.RegexFlag, ...) set 'name' on it and on enum.Enum (reviews,
     2026-12-05). Read off a class, or off super(Y, Y), a trusted Python method takes only an instance of
     that class."""
-    raw = _orig_getattr(obj, name)
+    return _guarded_method(obj, name, _orig_getattr(obj, name))
+
+
+def _guarded_method(obj, name, raw):
+    """raw as read under name off obj, judged as _method_guard describes."""
     if type(raw) is _MethodType and name in _REINITIALISING_NAMES:
         return _bound_method_guard(raw, name)
     if name == '__init__' and type(raw) in _BUILTIN_METHOD_TYPES:
@@ -1311,14 +1426,16 @@ class _MatchProxyMeta(type):
                                      "sandbox: private attributes of objects whose class is not entirely the "
                                      "script's are read as attributes" % (name, _describe(subject)))
             elif (name in _GUARDED_READS or name in _METHOD_GUARDED_NAMES) and not _raw_read_allowed(subject, name):
-                raise _violation(AttributeBlocked, "a class pattern reading '%s' of %s is blocked by the sandbox"
-                                 % (name, _describe(subject)))
+                raise _violation(AttributeBlocked, "a class pattern reading '%s' of %s is blocked by the sandbox%s"
+                                 % (name, _describe(subject), ": read vars() of the class"
+                                    if name == '__dict__' and isinstance(subject, type) else ''))
         return True
 
 
 def _raw_read_allowed(subject, name):
     if name == '__dict__':
-        return _may_change(subject)
+        # a class's namespace is judged value by value (_dict_guard), which a raw read would not do
+        return _may_change(subject) and not _is_subclass(type, type(subject))
     if name in ('format', 'format_map'):
         # a trusted relay hands out str's own method (typing.Annotated[str, 0]; review, 2026-12-05)
         return _may_change(subject) and not isinstance(subject, str) and not _is_str_class(subject)
@@ -1434,7 +1551,6 @@ own = _own
 may_change = _may_change
 describe = _describe
 OWNED_MARK = _OWNED_MARK
-PURE_MARK = _PURE_MARK
 store_guard = _store_guard
 dict_guard = _dict_guard
 exact_str = _exact_str

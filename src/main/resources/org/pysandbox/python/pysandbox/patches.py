@@ -57,8 +57,11 @@ def _patch_enum_members(enum):
         # vars() while an enum was built, put under the pure mark's name in a type() namespace, set the
         # mark on a subclass of PurePosixPath (review, 2026-12-05). Only an enum, and a member's name.
         member_name = _guards.exact_str(member_name)
+        # and only while type.__new__ builds that enum, where the member is in its namespace under the name:
+        # dataclasses' Field.__set_name__ relays to its default's, and a proto member read while a script's
+        # enum was built replaced re.RegexFlag._numeric_repr_ and enum.Flag._missing_ (audit, 2026-12-05)
         if not _is_subclass(enum_type, type(enum_class)) or type(member_name) is not str \
-                or member_name.startswith('__'):
+                or member_name.startswith('__') or _guards.type_dict(enum_class).get(member_name) is not self:
             raise _violation(ReadOnlyError, 'an enum member cannot be made for %s under the name %r in the sandbox'
                              % (_guards.describe(enum_class), member_name))
         new = _orig_getattr(enum_class, '_new_member_')
@@ -203,7 +206,7 @@ def _patch_typing(typing):
     object must have, except typing's own list. The checker puts the ownership mark into every class body,
     so isinstance([1], Sized) was False for a script's protocol Sized with __len__. The mark is the policy's
     bookkeeping, not a member."""
-    typing.EXCLUDED_ATTRIBUTES = frozenset(typing.EXCLUDED_ATTRIBUTES | {_guards.OWNED_MARK, _guards.PURE_MARK})
+    typing.EXCLUDED_ATTRIBUTES = frozenset(typing.EXCLUDED_ATTRIBUTES | {_guards.OWNED_MARK})
     # ForwardRef.__init__ compiles its string with the original compile and stores the code object as
     # '__forward_code__'. On a script's object (its own subclass, or any object as a foreign self) vars()
     # then handed out that code, and FunctionType made it a function of source the checker never saw
