@@ -1165,7 +1165,7 @@ class PolicyMechanismAttackTest {
         "class P(H):\n    def held(self):\n        for i in range(2):\n            f = self._os\n"
                 + "        return f\nf = object.__new__(P).held()",
         "class Own:\n    pass\nX = type('X', (H,), {'__pysandbox_owned__': True,"
-                + " '__pysandbox_pure__': vars(Own)['__pysandbox_pure__']})\ndef read(p):\n    return p._os\n"
+                + " '__pysandbox_pure__': Own})\ndef read(p):\n    return p._os\n"
                 + "f = read(object.__new__(X))",
         "X = type('X', (H,), {'__pysandbox_owned__': True, '__pysandbox_pure__': True})\n"
                 + "def read(p):\n    return p._os\nf = read(object.__new__(X))",
@@ -2379,7 +2379,7 @@ class PolicyMechanismAttackTest {
                     .hasMessageNotContaining("<module").hasMessageNotContaining("<code");
             // what stays: a class's namespace read as the mapping it is, its methods called on its instances
             assertThat(s.eval("""
-                    import dataclasses
+                    import dataclasses, typing
                     @dataclasses.dataclass
                     class D:
                         x: int
@@ -2391,9 +2391,39 @@ class PolicyMechanismAttackTest {
                     ns['__init__'](d, 4)
                     [ns['twice'](d), 'y' in ns, ns.get('nothing', 5), dict(ns)['y'], {**D.__dict__}['y'],
                      sorted(k for k in ns.keys() if not k.startswith('_')), len(ns) == len(list(ns)),
-                     repr(ns).startswith('mappingproxy('), ns == vars(D), ns['__eq__'](d, D(4)), str(d)]
+                     repr(ns).startswith('mappingproxy('), ns == vars(D), ns['__eq__'](d, D(4)), str(d),
+                     isinstance(ns, typing.Mapping)]
                     """)).isEqualTo(List.of(8, true, 5, 2, 2, List.of("twice", "y"), true, true, true, true,
-                    "D(x=4, y=2)"));
+                    "D(x=4, y=2)", true));
+        }
+    }
+
+    /**
+     * The first form of the view above could be subclassed, and read its class with an ordinary attribute
+     * lookup: a subclass's __getattr__ answered 'type' for the empty slot, type's '__dict__' descriptor came
+     * out raw, and with it the raw namespace of any class: Charset._get_encoder, email.quoprimime, the
+     * original eval (review, 2026-12-05).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "class Sub(NS):\n    def __getattr__(self, n):\n        return type\nd = Sub()['__dict__']",
+        "Sub = type('Sub', (NS,), {'__getattr__': lambda self, n: type})\nd = Sub()['__dict__']",
+        "class Fake:\n    def __getattr__(self, n):\n        return type\nd = NS.__getitem__(Fake(), '__dict__')",
+        "class Fake:\n    def __getattr__(self, n):\n        return type\nd = dict(NS.items(Fake()))['__dict__']",
+        "d = object.__new__(NS)['__dict__']",
+        "class M(type):\n    pass\nclass K(metaclass=M):\n    pass\nd = vars(M)['__dict__']",
+    })
+    void aClassNamespaceViewReadsOnlyItsOwnClass(String attack) throws ScriptException {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().allowModule("email.charset")
+                .timeout(Duration.ofSeconds(60)).build())) {
+            assertThatThrownBy(() -> s.execute("import email.charset\nclass C:\n    pass\nNS = type(vars(C))\n"
+                    + attack + "\nraw = d.__get__(email.charset.Charset)\n"
+                    + "got = raw['_get_encoder'](email.charset.Charset('iso-8859-1'), b'x')\n"
+                    + "raise ValueError('got ' + repr(got.eval('().__class__.__base__')))"))
+                    .as(attack).isInstanceOf(javax.script.ScriptException.class)
+                    .hasMessageMatching("(?s).*(cannot be subclassed|namespace view is needed"
+                            + "|needs a '_ClassNamespace' object|__pysandbox_owner__|KeyError).*")
+                    .hasMessageNotContaining("<module").hasMessageNotContaining("<class 'object'>");
         }
     }
 

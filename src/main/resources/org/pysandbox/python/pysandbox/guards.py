@@ -82,60 +82,92 @@ def _dict_guard(obj):
 class _ClassNamespace(object):
     """A script class's namespace, read-only like the mappingproxy it stands for, whose values are judged by
     name as a read of the attribute off the class judges them (_namespace_value)."""
-    # the class sits under a dunder name, which guest source and the run-time attribute guards refuse (a
-    # slot under a private name is a descriptor the script reads off this class and sets with __set__); the
-    # namespace is read from it each time. No __init__: _judged_namespace makes each view.
+    # the class sits in a slot under a dunder name, which guest source and the run-time attribute guards
+    # refuse, and is read only through the slot's own descriptor (_owner), of an exact view: a script's
+    # subclass whose __getattr__ answered the lookup of an empty slot with 'type' read type's namespace
+    # (review, 2026-12-05). No __init__: _judged_namespace makes each view.
     __slots__ = ('__pysandbox_owner__',)
 
+    def __init_subclass__(cls, **options):
+        raise TypeError("a class's namespace view cannot be subclassed")
+
     def __getitem__(self, name):
-        owner = self.__pysandbox_owner__
-        name = _exact_str(name)
-        _check_name(name)
-        return _namespace_value(owner, name, _type_dict(owner)[name])
+        return _namespace_item(_owner(self), name)
 
     def get(self, name, default=None):
-        return self[name] if name in self else default
+        owner = _owner(self)
+        return _namespace_item(owner, name) if _namespace_holds(owner, name) else default
 
     def __contains__(self, name):
-        name = _exact_str(name)
-        return _readable(name) and name in _type_dict(self.__pysandbox_owner__)
+        return _namespace_holds(_owner(self), name)
 
     def __iter__(self):
-        return iter(self.keys())
+        return iter(_namespace_names(_owner(self)))
 
     def __len__(self):
-        return len(self.keys())
+        return len(_namespace_names(_owner(self)))
 
     def keys(self):
-        return [name for name in _type_dict(self.__pysandbox_owner__) if _readable(name)]
+        return _namespace_names(_owner(self))
 
     def values(self):
-        return [self[name] for name in self]
+        owner = _owner(self)
+        return [_namespace_item(owner, name) for name in _namespace_names(owner)]
 
     def items(self):
-        return [(name, self[name]) for name in self]
+        owner = _owner(self)
+        return [(name, _namespace_item(owner, name)) for name in _namespace_names(owner)]
 
     def copy(self):
-        return dict(self.items())
+        owner = _owner(self)
+        return {name: _namespace_item(owner, name) for name in _namespace_names(owner)}
 
     def __or__(self, other):
-        return self.copy() | other
+        return _ClassNamespace.copy(self) | other
 
     def __ror__(self, other):
-        return dict(other) | self.copy()
+        return dict(other) | _ClassNamespace.copy(self)
 
     def __reversed__(self):
-        return reversed(list(self))
+        return reversed(_namespace_names(_owner(self)))
 
     def __eq__(self, other):
         if type(other) is _ClassNamespace:
-            return self.__pysandbox_owner__ is other.__pysandbox_owner__
-        return self.copy() == other
+            return _owner(self) is _owner(other)
+        return _ClassNamespace.copy(self) == other
 
     __hash__ = None
 
     def __repr__(self):
-        return 'mappingproxy(%r)' % (self.copy(),)
+        return 'mappingproxy(%r)' % (_ClassNamespace.copy(self),)
+
+
+def _namespace_item(owner, name):
+    name = _exact_str(name)
+    _check_name(name)
+    return _namespace_value(owner, name, _type_dict(owner)[name])
+
+
+def _namespace_holds(owner, name):
+    name = _exact_str(name)
+    return _readable(name) and name in _type_dict(owner)
+
+
+def _namespace_names(owner):
+    return [name for name in _type_dict(owner) if _readable(name)]
+
+
+_view_owner = _ClassNamespace.__dict__['__pysandbox_owner__'].__get__
+
+
+def _owner(view):
+    if type(view) is not _ClassNamespace:
+        raise TypeError("a class's namespace view is needed, not %s" % _describe(view))
+    return _view_owner(view)
+
+
+# isinstance(vars(C), Mapping) stays true: os loads _collections_abc before the policy does
+__import__('_collections_abc').Mapping.register(_ClassNamespace)
 
 
 def _readable(name):
@@ -159,6 +191,11 @@ def _namespace_value(owner, name, value):
     was the raw __init__ dataclass() wrote, which wrote its fields onto any object; review, 2026-12-05)."""
     if type(name) is not str:
         return value
+    if type(value) in _DATA_DESCRIPTOR_TYPES and _orig_getattr(value, '__objclass__', None) is not owner:
+        # type's own '__dict__' descriptor gave the raw namespace of any class (review, 2026-12-05): a slot,
+        # '__dict__' or '__weakref__' only of the class itself, which reads only its own instances
+        raise _violation(AttributeBlocked, "reading '%s' out of the namespace of %s is blocked by the sandbox: "
+                         "it is another class's descriptor" % (name, _describe(owner)))
     if name in _METHOD_GUARDED_NAMES:
         return _guarded_method(owner, name, value)
     if _is_private(name):
@@ -170,6 +207,9 @@ def _namespace_value(owner, name, value):
         raise _violation(AttributeBlocked, "reading '%s' out of the namespace of %s is blocked by the sandbox: "
                          "read it as an attribute" % (name, _describe(owner)))
     return value
+
+
+_DATA_DESCRIPTOR_TYPES = frozenset((type(type.__dict__['__dict__']), type(_ClassNamespace.__dict__['__pysandbox_owner__'])))
 
 
 def _is_scripts_function(value):
