@@ -2346,7 +2346,7 @@ class PolicyMechanismAttackTest {
         "class P(typing.Protocol):\n    pass\ngot = {**vars(P)}['__init__'](re.RegexFlag)",
         "@functools.total_ordering\nclass T:\n    def __eq__(self, o):\n        return True\n"
                 + "    def __lt__(self, o):\n        return True\ngot = vars(T)['__gt__'](re.RegexFlag, 1)",
-        "class C(str):\n    format = str.format\ngot = vars(C)['format']",
+        "class C(str):\n    format = str.format\ngot = vars(C)['format']('{0.__globals__}', len)",
         "@dataclasses.dataclass\nclass D:\n    x: int\nmatch D:\n    case type(__dict__=got):\n        pass",
         // the frozen dataclass's __setattr__ out of the namespace set __class__ of the script's objects
         "@dataclasses.dataclass(frozen=True)\nclass F:\n    pass\nclass P(F):\n    pass\np = P()\n"
@@ -2374,8 +2374,10 @@ class PolicyMechanismAttackTest {
             assertThatThrownBy(() -> s.execute("import re, dataclasses, functools, typing\n"
                     + "from email.charset import Charset\n" + attack + "\nraise ValueError('got ' + repr(got)[:200])"))
                     .as(attack).isInstanceOf(javax.script.ScriptException.class)
-                    .hasMessageMatching("(?s).*(needs a '[DPT]' object|read it as an attribute"
-                            + "|read vars\\(\\) of the class|reading the attribute '__[gs]etstate__' is blocked).*")
+                    .hasMessageMatching("(?s).*(needs a '[DPT]' object|read vars\\(\\) of the class"
+                            + "|reading the attribute '__[gs]etstate__' is blocked"
+                            + "|changing the attribute '__class__' is blocked|reading the attribute '__globals__'"
+                            + "|KeyError: '__setstate__').*")
                     .hasMessageNotContaining("<module").hasMessageNotContaining("<code");
             // what stays: a class's namespace read as the mapping it is, its methods called on its instances
             assertThat(s.eval("""
@@ -2424,6 +2426,68 @@ class PolicyMechanismAttackTest {
                     .hasMessageMatching("(?s).*(cannot be subclassed|namespace view is needed"
                             + "|needs a '_ClassNamespace' object|__pysandbox_owner__|KeyError).*")
                     .hasMessageNotContaining("<module").hasMessageNotContaining("<class 'object'>");
+        }
+    }
+
+    /**
+     * A third review of the view: a key of the script's with str's hash and an __eq__ that says yes found
+     * '__setstate__' past every name check; dataclasses' __setstate__, fed a field named '__bases__', put
+     * Charset into the MRO of a class recorded pure, whose _get_encoder() was then read raw (a full escape;
+     * review, 2026-12-05). Keys are plain strings, the state methods take only their class's instances and
+     * plain field names, and purity is recorded with the MRO it was judged by.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "setstate = vars(P)[K('__setstate__')]",
+        "setstate = vars(P).get(K('__setstate__'))",
+        "setstate = [v for k, v in vars(P).items() if k == '__setstate__'][0]",
+        "setstate = dict(vars(P))[K('__setstate__')]",
+    })
+    void namespaceKeysArePlainStringsAndPurityFollowsTheMro(String read) throws ScriptException {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().allowModule("dataclasses").allowModule("email.charset")
+                .timeout(Duration.ofSeconds(60)).build())) {
+            assertThatThrownBy(() -> s.execute("""
+                    import dataclasses
+                    from email.charset import Charset
+                    @dataclasses.dataclass(frozen=True, slots=True)
+                    class P:
+                        x: int = 1
+                    @dataclasses.dataclass
+                    class Q:
+                        y: int = 0
+                    class K:
+                        def __init__(self, s):
+                            self.s = s
+                        def __hash__(self):
+                            return hash(self.s)
+                        def __eq__(self, other):
+                            return True
+                    """ + read + """
+
+                    class MyF(dataclasses.Field):
+                        pass
+                    mf = object.__new__(MyF)
+                    mf.name = '__bases__'
+                    mf._field_type = dataclasses.fields(Q)[0]._field_type
+                    class Base:
+                        pass
+                    class T(Base):
+                        __dataclass_fields__ = {'b': mf}
+                    setstate(T, ((Charset,),))
+                    got = T('iso-8859-1')._get_encoder(b'x')
+                    raise ValueError('got ' + repr(got))
+                    """)).as(read).isInstanceOf(javax.script.ScriptException.class)
+                    .hasMessageMatching("(?s).*(KeyError|IndexError|'NoneType' object is not callable).*")
+                    .hasMessageNotContaining("<module");
+            // the state methods keep working on their own instances, with plain field names only
+            assertThat(s.eval("""
+                    import dataclasses
+                    @dataclasses.dataclass(frozen=True, slots=True)
+                    class P:
+                        x: int = 1
+                    p = P(5)
+                    [p.x, p == P(5), hash(p) == hash(P(5))]
+                    """)).isEqualTo(List.of(5, true, true));
         }
     }
 

@@ -143,18 +143,22 @@ class _ClassNamespace(object):
 
 
 def _namespace_item(owner, name):
+    # a plain str only: a key of the script's with str's hash and an __eq__ that says yes found
+    # '__setstate__' past every name check (review, 2026-12-05)
     name = _exact_str(name)
+    if type(name) is not str:
+        raise KeyError(name)
     _check_name(name)
     return _namespace_value(owner, name, _type_dict(owner)[name])
 
 
 def _namespace_holds(owner, name):
     name = _exact_str(name)
-    return _readable(name) and name in _type_dict(owner)
+    return type(name) is str and _readable(name) and name in _type_dict(owner)
 
 
 def _namespace_names(owner):
-    return [name for name in _type_dict(owner) if _readable(name)]
+    return [name for name in _type_dict(owner) if type(name) is str and _readable(name)]
 
 
 _view_owner = _ClassNamespace.__dict__['__pysandbox_owner__'].__get__
@@ -173,8 +177,6 @@ __import__('_collections_abc').Mapping.register(_ClassNamespace)
 def _readable(name):
     """A name reading an attribute may use: the rest (__setstate__, the bookkeeping marks) a class's namespace
     does not show; dataclasses' __setstate__ wrote any field name onto any object (review, 2026-12-05)."""
-    if type(name) is not str:
-        return True
     if name in _checker.DENIED_ATTRIBUTES:
         return False
     return not _checker._is_dunder(name) or name in _checker.SAFE_DUNDER_ATTRIBUTES
@@ -189,8 +191,6 @@ def _judged_namespace(owner):
 def _namespace_value(owner, name, value):
     """What reading name off owner hands out, for a value found in owner's own namespace (vars(C)['__init__']
     was the raw __init__ dataclass() wrote, which wrote its fields onto any object; review, 2026-12-05)."""
-    if type(name) is not str:
-        return value
     if type(value) in _DATA_DESCRIPTOR_TYPES and _orig_getattr(value, '__objclass__', None) is not owner:
         # type's own '__dict__' descriptor gave the raw namespace of any class (review, 2026-12-05): a slot,
         # '__dict__' or '__weakref__' only of the class itself, which reads only its own instances
@@ -201,11 +201,10 @@ def _namespace_value(owner, name, value):
     if _is_private(name):
         return _private_value(owner, name, value)
     if name in _GUARDED_READS and name != '__dict__' and not _is_scripts_function(value):
-        # format, format_map, obj, f_code and the attribute slots are judged where they are read as
-        # attributes (str.format walks attributes unchecked, object.__setattr__ writes onto any object); a
-        # function of the script's own is its own
-        raise _violation(AttributeBlocked, "reading '%s' out of the namespace of %s is blocked by the sandbox: "
-                         "read it as an attribute" % (name, _describe(owner)))
+        # format, format_map, obj, f_code and the attribute slots: what reading them off the class hands out
+        # (str.format walks attributes unchecked, a frozen dataclass's __setattr__ set any name, __class__
+        # too, with object.__setattr__; review, 2026-12-05); a function of the script's own is its own
+        return _guest_getattr(owner, name)
     return value
 
 
@@ -365,7 +364,8 @@ def _private_guard(obj, name):
     # _is_marked_pure, inline: a call costs microseconds in an interpreter-only host
     entry = _PURITY.get(id(cls))
     if entry is not None and entry[1] and entry[0]() is cls:
-        return _orig_getattr(obj, name)
+        if tuple(map(id, _type_mro(cls))) == entry[2]:
+            return _orig_getattr(obj, name)
     value = _orig_getattr(obj, name)
     kind = type(value)
     if kind in _PRIVATE_SUSPECTS or _is_subclass(_ModuleType, kind):
@@ -379,6 +379,10 @@ def _private_guard(obj, name):
 # could: dataclasses' __setstate__, read out of vars() of the script's frozen dataclass, wrote any field name
 # with object.__setattr__, which GraalPy lets write onto a class, and a class of the script's with Charset
 # among its bases was marked pure: its _get_encoder() handed out email.quoprimime (review, 2026-12-05).
+# Each entry keeps the MRO the class was judged by: a review wrote '__bases__' onto a recorded class through
+# the same kind of writer, and Charset came into its MRO. GraalPy makes a new __mro__ tuple at each read, so
+# the classes are compared by identity, as their ids (a metaclass's __eq__ of the script's would answer '=='),
+# and the entry holds the classes after cls, so that no id of them is reused while it lives.
 _PURITY = {}
 
 
@@ -387,12 +391,16 @@ def _mark_pure(cls):
     of the script's is pure (_private_guard), so that checked sites read its instances' private attributes
     directly; another class of the script's is recorded too, so that its test is one lookup."""
     entry = _PURITY.get(id(cls))
-    if type(cls) is type and (entry is None or entry[0]() is not cls):
+    if type(cls) is type and (entry is None or entry[0]() is not cls or not _same_mro(cls, entry[2])):
         if _is_pure(cls):
             _record_purity(cls, True)
         elif _type_dict(cls).get(_OWNED_MARK) is True:
             _record_purity(cls, False)
     return cls
+
+
+def _same_mro(cls, recorded):
+    return tuple(map(id, _type_mro(cls))) == recorded
 
 
 def _record_purity(cls, pure):
@@ -401,14 +409,15 @@ def _record_purity(cls, pure):
     def forget(reference):
         if _PURITY.get(key, (None,))[0] is reference:
             del _PURITY[key]
-    _PURITY[key] = (_weak_reference(cls, forget), pure)
+    mro = _type_mro(cls)
+    _PURITY[key] = (_weak_reference(cls, forget), pure, tuple(map(id, mro)), mro[1:])
 
 
 def _is_marked_pure(cls):
     """cls itself was recorded pure. With type itself as the metaclass no hook of the script's answers an
     attribute read off the class (a descriptor under the old mark's name, a metaclass's __getattribute__)."""
     entry = _PURITY.get(id(cls))
-    return entry is not None and entry[1] and entry[0]() is cls
+    return entry is not None and entry[1] and entry[0]() is cls and _same_mro(cls, entry[2])
 
 
 def _is_pure_object(obj):
@@ -1099,6 +1108,7 @@ def checked_dataclass(cls=None, /, **options):
         if isinstance(made, type):
             _check_generated_methods(made, before)
             _check_generated_init(made, before)
+            _check_generated_state(made, before)
         if pending and isinstance(made, type):
             type.__setattr__(made, '__doc__', '%s(%s)' % (made.__name__, ', '.join(
                 _field_text(f, _dataclasses.MISSING) for f in _dataclasses.fields(made) if f.init)))
@@ -1157,6 +1167,49 @@ def _check_generated_init(cls, before):
         return init(self, *args, **kwargs)
     __init__.__qualname__ = _orig_getattr(init, '__qualname__', '__init__')
     type.__setattr__(cls, '__init__', __init__)
+
+
+def _check_generated_state(cls, before):
+    """The __getstate__/__setstate__ of a frozen dataclass with slots read and write, with getattr and
+    object.__setattr__, the names of whatever fields(self) finds in self.__dataclass_fields__, a dict of the
+    script's: a field named '__bases__' or '__pysandbox_pure__' written onto a class made it look pure with
+    Charset among its bases, and '__code__' was read off a function (reviews, 2026-12-05). Only an instance
+    of cls, and only fields whose names an attribute read or store of the script's may use."""
+    for name, loading in (('__getstate__', True), ('__setstate__', False)):
+        method = _type_dict(cls).get(name)
+        if name in before or type(method) is not _FunctionType:
+            continue
+        type.__setattr__(cls, name, _state_method(cls, name, method, loading))
+
+
+def _state_method(cls, name, method, loading):
+    """dataclasses' _dataclass_getstate/_dataclass_setstate, written again over the names taken once and
+    checked: the originals call fields(self) again, which a script's __dataclass_fields__ can answer
+    differently the second time."""
+    import dataclasses as _dataclasses
+
+    def checked(self, *args):
+        if not _is_subclass(cls, type(self)):
+            raise TypeError("%s.%s() needs a '%s' object, not %s" % (cls.__name__, name, cls.__name__,
+                                                                      _describe(self)))
+        names = []
+        for field in _dataclasses.fields(self):
+            field_name = _exact_str(_orig_getattr(field, 'name'))
+            if type(field_name) is not str or _checker._is_dunder(field_name):
+                raise _violation(AttributeBlocked, "%s.%s() with a field named %r is blocked by the sandbox"
+                                 % (cls.__name__, name, field_name))
+            _check_name(field_name, loading)
+            names.append(field_name)
+        if loading:
+            if args:
+                raise TypeError('%s() takes no arguments' % name)
+            return [_guest_getattr(self, field_name) for field_name in names]
+        (state,) = args
+        for field_name, value in zip(names, state):
+            _object_setattr(self, field_name, value)  # object's: the dataclass may be frozen
+    checked.__name__ = name
+    checked.__qualname__ = _orig_getattr(method, '__qualname__', name)
+    return checked
 
 
 def _check_generated_methods(cls, before):
