@@ -2492,6 +2492,50 @@ class PolicyMechanismAttackTest {
     }
 
     /**
+     * A fourth review: copy's default reduction of a script's object reads its slots' names with getattr,
+     * which found a trusted base's class attribute under a slot named '_os' (dbm.dumb._Database's real os)
+     * or '_get_encoder'; the copy held it in its own __dict__, which vars() handed out (a full escape through
+     * collections.UserDict.copy; the floor held). And a trusted staticmethod out of a class's namespace had
+     * the raw function as its __wrapped__ (review, 2026-12-05).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "class S:\n    __slots__ = ('_os',)\nclass D(_Database, S, UserDict):\n    __copy__ = None\n"
+                + "    def __init__(self):\n        self.data = {}\nc = D().copy()\ngot = vars(c)['_os']",
+        "class S:\n    __slots__ = ('_get_encoder',)\nclass D(Charset, S, UserDict):\n    __copy__ = None\n"
+                + "    def __init__(self):\n        Charset.__init__(self, 'iso-8859-1')\n        self.data = {}\n"
+                + "c = D().copy()\ngot = vars(c)['_get_encoder'](b'x')",
+        "class E(enum.Enum):\n    A = 1\ng = vars(E)['_generate_next_value_']\n"
+                + "got = g.__wrapped__ if hasattr(g, '__wrapped__') else None\n"
+                + "assert got is None or got.__qualname__ != 'Enum._generate_next_value_', 'raw'\nraise KeyError('held')",
+    })
+    void copiesAndMethodWrappersHandOutWhatReadsWould(String attack) throws ScriptException {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().allowModule("dbm.dumb", "_Database")
+                .allowModule("collections").allowModule("email.charset").allowModule("enum")
+                .timeout(Duration.ofSeconds(60)).build())) {
+            assertThatThrownBy(() -> s.execute("from dbm.dumb import _Database\nfrom collections import UserDict\n"
+                    + "from email.charset import Charset\nimport enum\n" + attack
+                    + "\nraise ValueError('got ' + repr(got))"))
+                    .as(attack).isInstanceOf(javax.script.ScriptException.class)
+                    .hasMessageMatching("(?s).*(holds the module 'os'|holds a trusted method|KeyError: 'held').*")
+                    .hasMessageNotContaining("<module").hasMessageNotContaining("raw");
+            // copies of the script's objects with slots keep their state
+            assertThat(s.eval("""
+                    from collections import UserDict
+                    class S:
+                        __slots__ = ('_n',)
+                    class D(S, UserDict):
+                        __copy__ = None
+                        def __init__(self):
+                            self.data = {'a': 1}
+                            self._n = 3
+                    c = D().copy()
+                    [c._n, dict(c), vars(c)['data']]
+                    """)).isEqualTo(List.of(3, java.util.Map.of("a", 1), java.util.Map.of("a", 1)));
+        }
+    }
+
+    /**
      * dataclasses' Field.__set_name__ relays to its default's __set_name__ with the owner and name it is given:
      * a proto member read while the script's enum was built, so relayed, replaced re.RegexFlag._numeric_repr_
      * with a new member and enum.Flag._missing_ with one (audit, 2026-12-05).

@@ -196,6 +196,11 @@ def _namespace_value(owner, name, value):
         # '__dict__' or '__weakref__' only of the class itself, which reads only its own instances
         raise _violation(AttributeBlocked, "reading '%s' out of the namespace of %s is blocked by the sandbox: "
                          "it is another class's descriptor" % (name, _describe(owner)))
+    if type(value) in (staticmethod, classmethod, property) and not _is_scripts_function(
+            _orig_getattr(value, '__func__', None) or _orig_getattr(value, 'fget', None)):
+        # trusted code's method wrapper: its __wrapped__ is the raw function (enum's
+        # _generate_next_value_; review, 2026-12-05). What reading it off the class gives instead.
+        return _guest_getattr(owner, name)
     if name in _METHOD_GUARDED_NAMES:
         return _guarded_method(owner, name, value)
     if _is_private(name):
@@ -1633,6 +1638,7 @@ def _slot_guard(obj, attr):
 # The names the other policy modules import.
 slot_guard = _slot_guard
 private_guard = _private_guard
+private_value = _private_value
 mark_pure = _mark_pure
 method_guard = _method_guard
 is_pure_object = _is_pure_object

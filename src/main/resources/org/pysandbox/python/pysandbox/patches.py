@@ -87,7 +87,7 @@ def _patch_copy(copy):
 
     def _reconstruct(x, memo, func, args, state=None, listiter=None, dictiter=None, **options):
         if (state is not None or listiter is not None or dictiter is not None) and not _trusted_reduction(x):
-            _check_state_names(state)
+            _check_state(x, state)
             func = _making_only_changeable(func, 'copying an object whose reduction returns')
         return original(x, memo, func, args, state, listiter, dictiter, **options)
     copy._reconstruct = _reconstruct
@@ -189,7 +189,11 @@ def _trusted_class(cls):
     return module is not None and found is cls
 
 
-def _check_state_names(state):
+def _check_state(x, state):
+    """The names a reduction's state sets must pass the attribute rules, and a private one's value must be
+    one a private read hands out: the default reduction of a script's object reads its slots' names with
+    getattr, which found a trusted base's class attribute under a slot named '_os' (dbm.dumb._Database's
+    real os) or '_get_encoder', and the copy held it in its own __dict__ (review, 2026-12-05)."""
     parts = state if type(state) is tuple and len(state) == 2 else (state,)
     for part in parts:
         if part is None:
@@ -197,8 +201,12 @@ def _check_state_names(state):
         if type(part) is not dict:
             raise _violation(ReadOnlyError, 'copying with a reduction state that is not a dict is blocked by '
                              'the sandbox')
-        for key in part:
-            _guards.check_name(_guards.exact_str(key), loading=False)
+        for key, value in part.items():
+            key = _guards.exact_str(key)
+            _guards.check_name(key, loading=False)
+            if type(key) is str and key[:1] == '_' and _guards.private_value(x, key, value) is not value:
+                raise _violation(ReadOnlyError, "copying %s with '%s' in its state is blocked by the sandbox: "
+                                 "it holds a trusted method" % (_guards.describe(x), key))
 
 
 def _patch_typing(typing):
