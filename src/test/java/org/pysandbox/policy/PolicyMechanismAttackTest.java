@@ -2432,9 +2432,9 @@ class PolicyMechanismAttackTest {
     /**
      * A third review of the view: a key of the script's with str's hash and an __eq__ that says yes found
      * '__setstate__' past every name check; dataclasses' __setstate__, fed a field named '__bases__', put
-     * Charset into the MRO of a class recorded pure, whose _get_encoder() was then read raw (a full escape;
-     * review, 2026-12-05). Keys are plain strings, the state methods take only their class's instances and
-     * plain field names, and purity is recorded with the MRO it was judged by.
+     * Charset into the MRO of a class marked pure, whose _get_encoder() was then read raw (a full escape;
+     * review, 2026-12-05). Keys are plain strings, and the state methods take only their class's instances
+     * and plain field names.
      */
     @ParameterizedTest
     @ValueSource(strings = {
@@ -2443,7 +2443,7 @@ class PolicyMechanismAttackTest {
         "setstate = [v for k, v in vars(P).items() if k == '__setstate__'][0]",
         "setstate = dict(vars(P))[K('__setstate__')]",
     })
-    void namespaceKeysArePlainStringsAndPurityFollowsTheMro(String read) throws ScriptException {
+    void namespaceKeysArePlainStringsAndStateMethodsPlainNames(String read) throws ScriptException {
         try (Sandbox s = new Sandbox(SandboxConfig.builder().allowModule("dataclasses").allowModule("email.charset")
                 .timeout(Duration.ofSeconds(60)).build())) {
             assertThatThrownBy(() -> s.execute("""

@@ -15,7 +15,6 @@ from pysandbox.state import (CONFIG as _CONFIG, BUILTINS_VIEW as _BUILTINS_VIEW,
                              ModuleType as _ModuleType, ORIGINAL_FOR_TRUSTED as _ORIGINAL_FOR_TRUSTED,
                              CodeType as _CodeType, MISSING as _MISSING)
 import builtins as _builtins
-from _weakref import ref as _weak_reference
 
 # --------------------------------------------------------------------------------------------
 # Ownership: the guest may change objects it created, never the interpreter's or a module's.
@@ -363,14 +362,15 @@ _PRIVATE_SUSPECTS = frozenset((_ModuleType, _BuiltinFunctionType, dict, _CodeTyp
 def _private_guard(obj, name):
     """obj._name in guest source (the checker has mangled '__name' in a class body already). An object
     whose classes are all the script's own (and object) can hold a module in a private attribute only when
-    the script's own code put it there, which needs a raw module first: its class is recorded pure, and
-    checked sites read such an object's private attributes directly (checker._private_read)."""
+    the script's own code put it there, which needs a raw module first: its class carries the sealed pure
+    mark, and checked sites read such an object's private attributes directly (checker._private_read)."""
     cls = type(obj)
-    # _is_marked_pure, inline: a call costs microseconds in an interpreter-only host
-    entry = _PURITY.get(id(cls))
-    if entry is not None and entry[1] and entry[0]() is cls:
-        if tuple(map(id, _type_mro(cls))) == entry[2]:
-            return _orig_getattr(obj, name)
+    if type(cls) is type:  # _is_marked_pure, inline: a call costs microseconds in an interpreter-only host
+        try:
+            if _object_getattribute(cls, _PURE_MARK) is _PURE_SEAL:
+                return _orig_getattr(obj, name)
+        except AttributeError:
+            pass
     value = _orig_getattr(obj, name)
     kind = type(value)
     if kind in _PRIVATE_SUSPECTS or _is_subclass(_ModuleType, kind):
@@ -379,50 +379,40 @@ def _private_guard(obj, name):
     return value
 
 
-# Which classes are pure, by identity: id(cls) -> (a weak reference to cls, pure or not). Only _mark_pure
-# writes it. It was a mark in the class's own namespace, which the script may not write but trusted code
-# could: dataclasses' __setstate__, read out of vars() of the script's frozen dataclass, wrote any field name
-# with object.__setattr__, which GraalPy lets write onto a class, and a class of the script's with Charset
-# among its bases was marked pure: its _get_encoder() handed out email.quoprimime (review, 2026-12-05).
-# Each entry keeps the MRO the class was judged by: a review wrote '__bases__' onto a recorded class through
-# the same kind of writer, and Charset came into its MRO. GraalPy makes a new __mro__ tuple at each read, so
-# the classes are compared by identity, as their ids (a metaclass's __eq__ of the script's would answer '=='),
-# and the entry holds the classes after cls, so that no id of them is reused while it lives.
-_PURITY = {}
+# The pure mark, in the class's own namespace, is the seal: an object of the policy's that nothing hands
+# out (the mark's name is refused to every read and store, hidden from vars() of a class, and left out of
+# what update_wrapper copies). It was the class itself, which a trusted writer of any name and value forged: dataclasses' __setstate__, read out of vars() of the script's frozen dataclass,
+# wrote field names with object.__setattr__, which GraalPy lets write onto a class, and a class of the
+# script's with Charset among its bases was marked pure; its _get_encoder() handed out email.quoprimime
+# (review, 2026-12-05). A table of classes by identity, tried instead, cost 3-20x with the JIT (hashing a
+# class or taking its id() is not compiled away; BENCHMARKS.md, stop 34).
+_PURE_MARK = '__pysandbox_pure__'
+_PURE_SEAL = object()
 
 
 def _mark_pure(cls):
-    """The innermost decorator of every class statement, and the guard's slow path: records whether a class
-    of the script's is pure (_private_guard), so that checked sites read its instances' private attributes
-    directly; another class of the script's is recorded too, so that its test is one lookup."""
-    entry = _PURITY.get(id(cls))
-    if type(cls) is type and (entry is None or entry[0]() is not cls or not _same_mro(cls, entry[2])):
+    """The innermost decorator of every class statement, and the guard's slow path: marks a pure class
+    (_private_guard) so that checked sites read its instances' private attributes directly; another class
+    of the script's gets None, so that its test finds an entry."""
+    if type(cls) is type and _type_dict(cls).get(_PURE_MARK, _MISSING) is _MISSING:
         if _is_pure(cls):
-            _record_purity(cls, True)
+            _type_setattr(cls, _PURE_MARK, _PURE_SEAL)
         elif _type_dict(cls).get(_OWNED_MARK) is True:
-            _record_purity(cls, False)
+            _type_setattr(cls, _PURE_MARK, None)
     return cls
 
 
-def _same_mro(cls, recorded):
-    return tuple(map(id, _type_mro(cls))) == recorded
-
-
-def _record_purity(cls, pure):
-    key = id(cls)
-
-    def forget(reference):
-        if _PURITY.get(key, (None,))[0] is reference:
-            del _PURITY[key]
-    mro = _type_mro(cls)
-    _PURITY[key] = (_weak_reference(cls, forget), pure, tuple(map(id, mro)), mro[1:])
-
-
 def _is_marked_pure(cls):
-    """cls itself was recorded pure. With type itself as the metaclass no hook of the script's answers an
-    attribute read off the class (a descriptor under the old mark's name, a metaclass's __getattribute__)."""
-    entry = _PURITY.get(id(cls))
-    return entry is not None and entry[1] and entry[0]() is cls and _same_mro(cls, entry[2])
+    """The sealed mark of cls in its own namespace. object.__getattribute__ on a class reads its own
+    namespace and calls no descriptor found there (a descriptor under the mark's name in a type() namespace
+    answered getattr() with the class; review, 2026-12-05), and with type itself as the metaclass no data
+    descriptor of the script's comes first."""
+    if type(cls) is not type:
+        return False
+    try:
+        return _object_getattribute(cls, _PURE_MARK) is _PURE_SEAL
+    except AttributeError:
+        return False
 
 
 def _is_pure_object(obj):
@@ -448,7 +438,7 @@ def _all_the_scripts(obj):
     if _is_subclass(type, type(obj)):
         return _is_pure(obj) and all(c is type or c is object or _type_dict(c).get(_OWNED_MARK) is True
                                      for c in _type_mro(type(obj)))
-    return _is_marked_pure(type(obj)) or _is_pure(type(obj))
+    return _is_pure(type(obj))
 
 
 def _is_pure(cls):
@@ -1261,7 +1251,20 @@ def checked_update_wrapper(wrapper, wrapped, assigned=None, updated=None):
         # __annotations__ would be handed over as they are, not copied (third review)
         assigned = tuple(n for n in assigned if n not in ('__annotations__', '__type_params__'))
         updated = ()
-    return _functools.update_wrapper(wrapper, wrapped, assigned, updated)
+    if '__dict__' in updated:
+        # not the bookkeeping of a class of the script's: the pure mark holds the seal, which a wrapper's
+        # own __dict__ (vars() of a function) would hand out. Before the rest, as update_wrapper orders it.
+        for n in assigned:
+            try:
+                _orig_setattr(wrapper, n, _orig_getattr(wrapped, n))
+            except AttributeError:
+                pass
+        own = _orig_getattr(wrapper, '__dict__')
+        for name, value in _orig_getattr(wrapped, '__dict__', {}).items():
+            if not (type(name) is str and name.startswith(_BOOKKEEPING_PREFIX)):
+                own[name] = value
+        assigned = ()
+    return _functools.update_wrapper(wrapper, wrapped, assigned, tuple(n for n in updated if n != '__dict__'))
 
 
 def _wrapper_names(names, what, allowed):
@@ -1638,6 +1641,7 @@ def _slot_guard(obj, attr):
 # The names the other policy modules import.
 slot_guard = _slot_guard
 private_guard = _private_guard
+PURE_MARK = _PURE_MARK
 private_value = _private_value
 mark_pure = _mark_pure
 method_guard = _method_guard

@@ -214,7 +214,7 @@ def _patch_typing(typing):
     object must have, except typing's own list. The checker puts the ownership mark into every class body,
     so isinstance([1], Sized) was False for a script's protocol Sized with __len__. The mark is the policy's
     bookkeeping, not a member."""
-    typing.EXCLUDED_ATTRIBUTES = frozenset(typing.EXCLUDED_ATTRIBUTES | {_guards.OWNED_MARK})
+    typing.EXCLUDED_ATTRIBUTES = frozenset(typing.EXCLUDED_ATTRIBUTES | {_guards.OWNED_MARK, _guards.PURE_MARK})
     # ForwardRef.__init__ compiles its string with the original compile and stores the code object as
     # '__forward_code__'. On a script's object (its own subclass, or any object as a foreign self) vars()
     # then handed out that code, and FunctionType made it a function of source the checker never saw
