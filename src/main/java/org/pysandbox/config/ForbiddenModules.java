@@ -100,6 +100,8 @@ public final class ForbiddenModules {
         forbidSymbols("contextlib", "they get and set the attribute of the real sys that a subclass names "
                 + "(_stream = 'modules' gave sys.modules; review, 2026-12-05)", "redirect_stdout", "redirect_stderr");
         forbidSymbols("xml.dom.minidom", "minicompat's defproperty sets any name on any class", "defproperty");
+        forbidSymbols("tempfile", "its __getattr__ reads any attribute of the object it wraps and caches it raw in "
+                + "the instance's __dict__, where vars() hands it out (review, 2026-12-05)", "_TemporaryFileWrapper");
         forbidSymbols("operator", "it reads attributes by name around the policy's name rules", "attrgetter",
                 "methodcaller");
         forbidSymbols("functools", "it makes typing evaluate string annotations, source the checker never saw, "

@@ -2536,6 +2536,28 @@ class PolicyMechanismAttackTest {
     }
 
     /**
+     * A fifth review: tempfile's _TemporaryFileWrapper.__getattr__ reads any attribute of the object it wraps,
+     * which a script's subclass picks, and caches it raw in the instance's __dict__; the private guard refused
+     * 'w._os' after the value was cached, and vars(w) handed out dbm.dumb._Database's real os (a full escape;
+     * the floor held). The symbol can never be allowed; vars() of an instance stays its own dict.
+     */
+    @Test
+    void aWrapperThatCachesRawReadsCanNeverBeAllowed() {
+        assertThatThrownBy(() -> SandboxConfig.builder().allowModule("tempfile", "_TemporaryFileWrapper").build())
+                .isInstanceOf(org.pysandbox.config.SandboxConfigurationException.class)
+                .hasMessageContaining("_TemporaryFileWrapper")
+                .hasMessageContaining("vars()");
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().allowModule("tempfile").allowModule("dbm.dumb", "_Database")
+                .timeout(Duration.ofSeconds(60)).build())) {
+            assertThatThrownBy(() -> s.execute("import tempfile\nfrom dbm.dumb import _Database\n"
+                    + "class W(tempfile._TemporaryFileWrapper):\n    def close(self):\n        pass\n"
+                    + "w = W(_Database.__new__(_Database), 'n', delete=False)\ntry:\n    w._os\nexcept Exception:\n"
+                    + "    pass\nraise ValueError('got ' + repr(vars(w)['_os']))"))
+                    .isInstanceOf(javax.script.ScriptException.class).hasMessageNotContaining("<module");
+        }
+    }
+
+    /**
      * dataclasses' Field.__set_name__ relays to its default's __set_name__ with the owner and name it is given:
      * a proto member read while the script's enum was built, so relayed, replaced re.RegexFlag._numeric_repr_
      * with a new member and enum.Flag._missing_ with one (audit, 2026-12-05).

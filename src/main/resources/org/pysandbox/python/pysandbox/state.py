@@ -102,6 +102,9 @@ FORBIDDEN_SYMBOLS = {
     'contextlib': frozenset(('redirect_stdout', 'redirect_stderr')),
     # minicompat's defproperty, imported by minidom: setattr(any class, any name) (review, 2026-12-05)
     'xml.dom.minidom': frozenset(('defproperty',)),
+    # its __getattr__ reads any attribute of the file it wraps, which a script's subclass picks, and caches
+    # it raw in the instance's __dict__: dbm.dumb._Database's real os came out of vars() (review, 2026-12-05)
+    'tempfile': frozenset(('_TemporaryFileWrapper',)),
 }
 # sys is never opened as a module: only the symbols a feature stands for are handed out, as safe copies
 # (see imports.SYS_SPECIALS). allowModule('sys', 'settrace') is refused.
