@@ -2558,6 +2558,35 @@ class PolicyMechanismAttackTest {
     }
 
     /**
+     * The pure mark's value is a seal the script must never hold: update_wrapper(w, C, updated=('__dict__',))
+     * copied a pure class's namespace, mark included, into a function's own __dict__, where vars() hands it
+     * out; planted in a type() namespace over a trusted base, it would let private reads skip the guard.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "functools.update_wrapper(w, P, updated=('__dict__',))\nseal = vars(w).get('__pysandbox_pure__')",
+        "functools.wraps(P, updated=('__dict__',))(w)\nseal = w.__dict__.get('__pysandbox_pure__')",
+        "functools.update_wrapper(w, P, updated=('__dict__',))\n"
+                + "seal = [v for k, v in vars(w).items() if k.startswith('__pysandbox_pu')][0]",
+    })
+    void thePureMarksSealIsNeverCopiedOut(String copy) throws ScriptException {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().allowModule("functools").allowModule("dbm.dumb", "_Database")
+                .timeout(Duration.ofSeconds(60)).build())) {
+            assertThatThrownBy(() -> s.execute("import functools\nfrom dbm.dumb import _Database\nclass P:\n"
+                    + "    pass\ndef w():\n    pass\n" + copy
+                    + "\nX = type('X', (_Database,), {'__pysandbox_pure__': seal})\n"
+                    + "raise ValueError('got ' + repr(object.__new__(X)._os))"))
+                    .as(copy).isInstanceOf(javax.script.ScriptException.class)
+                    .hasMessageMatching("(?s).*(it holds the module 'os'|IndexError).*")
+                    .hasMessageNotContaining("<module");
+            // what stays: the rest of the class's namespace is copied, and __wrapped__ names the class
+            assertThat(s.eval("import functools\nclass P:\n    x = 1\ndef w():\n    pass\n"
+                    + "functools.update_wrapper(w, P, updated=('__dict__',))\n[vars(w)['x'], w.__wrapped__ is P]"))
+                    .isEqualTo(List.of(1, true));
+        }
+    }
+
+    /**
      * dataclasses' Field.__set_name__ relays to its default's __set_name__ with the owner and name it is given:
      * a proto member read while the script's enum was built, so relayed, replaced re.RegexFlag._numeric_repr_
      * with a new member and enum.Flag._missing_ with one (audit, 2026-12-05).

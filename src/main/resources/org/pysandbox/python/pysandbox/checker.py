@@ -38,6 +38,9 @@ OWNED_MARK = '__pysandbox_owned__'
 HIDDEN_LOCAL_PREFIX = '__pysandbox_'
 OWNED_LOCAL_PREFIX = '__pysandbox_owned_'
 PURE_LOCAL_PREFIX = '__pysandbox_pure_'
+# The mark of a class whose every class in its MRO is the script's own (or object): its value is the seal of
+# guards._mark_pure, which nothing hands out.
+PURE_MARK = '__pysandbox_pure__'
 DEPTH_LOCAL = '__pysandbox_depth__'
 
 

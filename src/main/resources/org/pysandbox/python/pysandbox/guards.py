@@ -212,7 +212,8 @@ def _namespace_value(owner, name, value):
     return value
 
 
-_DATA_DESCRIPTOR_TYPES = frozenset((type(type.__dict__['__dict__']), type(_ClassNamespace.__dict__['__pysandbox_owner__'])))
+_DATA_DESCRIPTOR_TYPES = frozenset((type(type.__dict__['__dict__']),
+                                    type(_ClassNamespace.__dict__['__pysandbox_owner__'])))
 
 
 def _is_scripts_function(value):
@@ -381,12 +382,13 @@ def _private_guard(obj, name):
 
 # The pure mark, in the class's own namespace, is the seal: an object of the policy's that nothing hands
 # out (the mark's name is refused to every read and store, hidden from vars() of a class, and left out of
-# what update_wrapper copies). It was the class itself, which a trusted writer of any name and value forged: dataclasses' __setstate__, read out of vars() of the script's frozen dataclass,
-# wrote field names with object.__setattr__, which GraalPy lets write onto a class, and a class of the
-# script's with Charset among its bases was marked pure; its _get_encoder() handed out email.quoprimime
-# (review, 2026-12-05). A table of classes by identity, tried instead, cost 3-20x with the JIT (hashing a
-# class or taking its id() is not compiled away; BENCHMARKS.md, stop 34).
-_PURE_MARK = '__pysandbox_pure__'
+# what update_wrapper copies). It was the class itself, which a trusted writer of any name and value
+# forged: dataclasses' __setstate__, read out of vars() of the script's frozen dataclass, wrote field names
+# with object.__setattr__, which GraalPy lets write onto a class, and a class of the script's with Charset
+# among its bases was marked pure; its _get_encoder() handed out email.quoprimime (review, 2026-12-05). A
+# table of classes by identity, tried instead, cost 3-20x with the JIT (hashing a class or taking its id()
+# is not compiled away; BENCHMARKS.md, stop 34).
+_PURE_MARK = _checker.PURE_MARK
 _PURE_SEAL = object()
 
 
@@ -1251,20 +1253,15 @@ def checked_update_wrapper(wrapper, wrapped, assigned=None, updated=None):
         # __annotations__ would be handed over as they are, not copied (third review)
         assigned = tuple(n for n in assigned if n not in ('__annotations__', '__type_params__'))
         updated = ()
+    made = _functools.update_wrapper(wrapper, wrapped, assigned, tuple(n for n in updated if n != '__dict__'))
     if '__dict__' in updated:
         # not the bookkeeping of a class of the script's: the pure mark holds the seal, which a wrapper's
-        # own __dict__ (vars() of a function) would hand out. Before the rest, as update_wrapper orders it.
-        for n in assigned:
-            try:
-                _orig_setattr(wrapper, n, _orig_getattr(wrapped, n))
-            except AttributeError:
-                pass
+        # own __dict__ (vars() of a function) would hand out; '__wrapped__' stays what update_wrapper set
         own = _orig_getattr(wrapper, '__dict__')
         for name, value in _orig_getattr(wrapped, '__dict__', {}).items():
-            if not (type(name) is str and name.startswith(_BOOKKEEPING_PREFIX)):
+            if not (type(name) is str and name.startswith(_BOOKKEEPING_PREFIX)) and name != '__wrapped__':
                 own[name] = value
-        assigned = ()
-    return _functools.update_wrapper(wrapper, wrapped, assigned, tuple(n for n in updated if n != '__dict__'))
+    return made
 
 
 def _wrapper_names(names, what, allowed):
@@ -1643,6 +1640,7 @@ slot_guard = _slot_guard
 private_guard = _private_guard
 PURE_MARK = _PURE_MARK
 private_value = _private_value
+is_private = _is_private
 mark_pure = _mark_pure
 method_guard = _method_guard
 is_pure_object = _is_pure_object

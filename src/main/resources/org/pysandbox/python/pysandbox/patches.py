@@ -204,7 +204,7 @@ def _check_state(x, state):
         for key, value in part.items():
             key = _guards.exact_str(key)
             _guards.check_name(key, loading=False)
-            if type(key) is str and key[:1] == '_' and _guards.private_value(x, key, value) is not value:
+            if type(key) is str and _guards.is_private(key) and _guards.private_value(x, key, value) is not value:
                 raise _violation(ReadOnlyError, "copying %s with '%s' in its state is blocked by the sandbox: "
                                  "it holds a trusted method" % (_guards.describe(x), key))
 
