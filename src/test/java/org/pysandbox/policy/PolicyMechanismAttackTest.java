@@ -2558,6 +2558,102 @@ class PolicyMechanismAttackTest {
     }
 
     /**
+     * vars() of an instance whose class has a trusted base was its raw dict, where trusted writers put what
+     * reading the attribute refuses: copy's slot state and tempfile's caching __getattr__ put dbm.dumb's real
+     * os there (reviews, 2026-12-05; each closed on its own). The view vars() gives now judges every value it
+     * hands out as obj._name does. No trusted writer of a module is left to plant with, so the script plants
+     * what it holds itself and obj._name refuses or wraps (a traceback, a trusted function), after the view
+     * was made, and reads it back through each of the view's reads.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"v['_tb']", "v.get('_tb')", "v.values()", "v.items()", "v.copy()", "dict(v)", "{**v}",
+        "v.pop('_tb')", "v | {}", "{} | v", "repr(v)", "v == {}", "v.setdefault('_tb')", "e.__dict__['_tb']",
+        "[vars(e)[k] for k in vars(e)]", "object.__getattribute__(e, '__dict__')['_tb']",
+        "getattr(e, '__dict__')['_tb']", "vars(e)"})
+    void anObjectWithATrustedClassHandsOutAJudgedDict(String read) throws ScriptException {
+        String script = """
+                class E(Exception):
+                    pass
+                e = E()
+                v = vars(e)
+                try:
+                    1 / 0
+                except ZeroDivisionError as x:
+                    tb = x.__traceback__
+                e._tb = tb
+                got = %s
+                raise ValueError('leaked' if tb in list(got.values() if hasattr(got, 'values') else got) else 'no')
+                """.formatted(read);
+        assertThatThrownBy(() -> sandbox.execute(script)).as(read).isInstanceOf(SandboxViolationException.class)
+                .hasMessageContaining("it holds a traceback object");
+        // what the view is made of, read past its methods, is the judged copy: never the planted value
+        assertThat(sandbox.eval("""
+                class E(Exception):
+                    pass
+                e = E()
+                e.a = 1
+                v = vars(e)
+                try:
+                    1 / 0
+                except ZeroDivisionError as x:
+                    e._tb = x.__traceback__
+                [dict.get(v, '_tb'), dict.get(v, 'a'), len(dict.keys(v))]
+                """)).isEqualTo(java.util.Arrays.asList(null, 1, 1));
+    }
+
+    /** A trusted function in a private attribute comes out of vars() as obj._name gives it: checked, not raw. */
+    @Test
+    void aTrustedFunctionOutOfAnObjectsDictIsWhatTheReadGives() throws ScriptException {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().allowModule("json").timeout(Duration.ofSeconds(60)).build())) {
+            assertThat(s.eval("""
+                    import json
+                    class E(Exception):
+                        pass
+                    e = E()
+                    e._f = json.dumps
+                    [vars(e)['_f'] is json.dumps, e._f is json.dumps, vars(e)['_f']([1]), vars(e)['_f'].__name__]
+                    """)).isEqualTo(List.of(false, false, "[1]", "_f"));
+        }
+    }
+
+    /** The view's own integrity: designed from reading guards._InstanceNamespace. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        // a key of the script's with str's hash and an __eq__ that says yes (the class view's third review)
+        "class K(str):\n    def __hash__(self):\n        return hash('_tb')\n    def __eq__(self, o):\n"
+                + "        return True\ngot = v[K('zz')]",
+        "class K:\n    def __hash__(self):\n        return hash('_tb')\n    def __eq__(self, o):\n"
+                + "        return True\ngot = v[K()]",
+        // a subclass that answers the empty owner slot from __getattr__
+        "class W(type(v)):\n    def __getattr__(self, n):\n        return e\ngot = W()['_tb']",
+        // a view made without vars(), its methods on a foreign dict, the slot's name
+        "got = type(v).__new__(type(v))['_tb']",
+        "got = type(v).__getitem__({'_tb': tb}, '_tb')",
+        "got = type(v).get({'_tb': tb}, '_tb')",
+        "got = v.__pysandbox_owner__",
+        "got = getattr(v, '__pysandbox_' + 'owner__')",
+        // a class pattern reads __dict__ raw: refused off an object with a trusted class
+        "match e:\n    case E(__dict__=d):\n        got = d['_tb']",
+        // dict's own methods read the copy made with the view, before the plant
+        "got = dict.__getitem__(v, '_tb')",
+    })
+    void anObjectsDictViewCannotBeTurned(String attack) {
+        String script = """
+                class E(Exception):
+                    pass
+                e = E()
+                v = vars(e)
+                try:
+                    1 / 0
+                except ZeroDivisionError as x:
+                    tb = x.__traceback__
+                e._tb = tb
+                """ + attack + "\nraise ValueError('leaked' if got is tb else 'no')";
+        assertThatThrownBy(() -> sandbox.execute(script)).as(attack).isInstanceOf(ScriptException.class)
+                .hasMessageNotContaining("leaked").hasMessageNotContaining("ValueError: no");
+    }
+
+    /**
      * The pure mark's value is a seal the script must never hold: update_wrapper(w, C, updated=('__dict__',))
      * copied a pure class's namespace, mark included, into a function's own __dict__, where vars() hands it
      * out; planted in a type() namespace over a trusted base, it would let private reads skip the guard.
@@ -2579,6 +2675,11 @@ class PolicyMechanismAttackTest {
                     .as(copy).isInstanceOf(javax.script.ScriptException.class)
                     .hasMessageMatching("(?s).*(it holds the module 'os'|IndexError).*")
                     .hasMessageNotContaining("<module");
+            // the seal never reaches the script, under its name or any other
+            assertThat(s.eval("import functools\nclass P:\n    pass\ndef w():\n    pass\ndef u():\n    pass\n"
+                    + "functools.update_wrapper(w, P, updated=('__dict__',))\nfunctools.wraps(P, updated=('__dict__',))(u)\n"
+                    + "[k for f in (w, u) for k, v in vars(f).items() if k.startswith('__pysandbox_pu') or type(v) is object]"))
+                    .isEqualTo(List.of());
             // what stays: the rest of the class's namespace is copied, and __wrapped__ names the class
             assertThat(s.eval("import functools\nclass P:\n    x = 1\ndef w():\n    pass\n"
                     + "functools.update_wrapper(w, P, updated=('__dict__',))\n[vars(w)['x'], w.__wrapped__ is P]"))

@@ -522,6 +522,21 @@ class UsabilityTest {
                         pass
                 [sorted(k for k in vars(C) if not k.startswith('_')), 'a' in C.__dict__]
                 """, List.of(List.of("a", "m"), true)));
+        s.add(new Snippet("an exception's attributes through __dict__ and vars(), as a dict", """
+                class Failure(Exception):
+                    def __init__(self, message, **details):
+                        super().__init__(message)
+                        self.__dict__.update(details)
+                        self._seen = 1
+                f = Failure('late', code=7)
+                d = vars(f)
+                f.hint = 'retry'
+                d['extra'] = True
+                d.setdefault('code', 0)
+                gone = d.pop('_seen')
+                [f.extra, sorted(d), dict(d) == {**d} == d.copy(), isinstance(d, dict), gone, hasattr(f, '_seen'),
+                 str(f), d == {'code': 7, 'hint': 'retry', 'extra': True}]
+                """, List.of(true, List.of("code", "extra", "hint"), true, true, 1, false, "late", true)));
         s.add(new Snippet("__name__ is __main__", "r = 'no'\nif __name__ == '__main__':\n    r = 'main'\nr", "main"));
         s.add(new Snippet("match singletons", """
                 def kind(v):
@@ -582,6 +597,15 @@ class UsabilityTest {
                 d = datetime.date(2024, 2, 28) + datetime.timedelta(days=2)
                 [d.isoformat(), datetime.datetime(2020, 1, 1, 12, 30).strftime('%H:%M'), d.weekday()]
                 """, List.of("2024-03-01", "12:30", 4)));
+        s.add(new Snippet("json.dumps of vars() of an exception", """
+                import json
+                class Failure(Exception):
+                    def __init__(self, message, code):
+                        super().__init__(message)
+                        self.code, self._where = code, 'db'
+                f = Failure('late', 7)
+                [json.dumps(vars(f)), json.dumps(f.__dict__, indent=None, sort_keys=True)]
+                """, List.of("{\"code\": 7, \"_where\": \"db\"}", "{\"_where\": \"db\", \"code\": 7}")));
         s.add(new Snippet("json via allowModule", "import json\njson.loads(json.dumps({'a': [1, 2.5, None, True]}))",
                 Map.of("a", java.util.Arrays.asList(1, 2.5, null, true))));
         s.add(new Snippet("itertools", """

@@ -75,7 +75,16 @@ def _dict_guard(obj):
         raise _violation(AttributeBlocked, "reading '__dict__' of %s is blocked by the sandbox" % _describe(obj))
     if _is_subclass(type, type(obj)):
         return _judged_namespace(obj)
-    return _orig_getattr(obj, '__dict__')
+    if _hands_out_its_own_dict(obj):
+        return _orig_getattr(obj, '__dict__')
+    return _judged_instance_namespace(obj)
+
+
+def _hands_out_its_own_dict(obj):
+    """An object no trusted code writes into: a function of the script's, or an instance whose classes are
+    all the script's own (what obj._name reads raw, _private_guard)."""
+    cls = type(obj)
+    return cls is _FunctionType or _is_marked_pure(cls) or _is_pure(cls)
 
 
 class _ClassNamespace(object):
@@ -167,6 +176,193 @@ def _owner(view):
     if type(view) is not _ClassNamespace:
         raise TypeError("a class's namespace view is needed, not %s" % _describe(view))
     return _view_owner(view)
+
+
+class _InstanceNamespace(dict):
+    """vars(obj) of an instance whose class has a trusted base (an exception, a subclass of abc.ABC or of a
+    trusted class): trusted code writes into its __dict__ too, and the raw dict handed out what obj._name
+    refuses (copy's slot state put dbm.dumb._Database's real os there, tempfile's caching __getattr__ too;
+    reviews, 2026-12-05). Reads and writes through its methods go to the object's own dict, each value
+    judged by name as reading the attribute judges it; writes take the names and the objects setattr()
+    takes. A dict, so that json, dict(), ** and == work: its own storage, which readers that skip the
+    methods see (json's C encoder, {}.update(view)), is the judged copy made with it and kept up by writes
+    through it. Not subclassable; the object sits in a dunder slot read through the slot's descriptor."""
+    __slots__ = ('__pysandbox_owner__',)
+
+    def __init_subclass__(cls, **options):
+        raise TypeError("an object's namespace view cannot be subclassed")
+
+    @classmethod
+    def fromkeys(cls, keys, value=None):
+        return dict.fromkeys(keys, value)
+
+    def __getitem__(self, name):
+        obj = _instance_owner(self)
+        name = _exact_str(name)
+        if not _shown_in_instance_view(name):
+            _check_name(name)
+            raise KeyError(name)
+        return _instance_value(obj, name, _raw_instance_dict(obj)[name])
+
+    def get(self, name, default=None):
+        return _InstanceNamespace.__getitem__(self, name) if _InstanceNamespace.__contains__(self, name) \
+            else default
+
+    def __contains__(self, name):
+        name = _exact_str(name)
+        return _shown_in_instance_view(name) and name in _raw_instance_dict(_instance_owner(self))
+
+    def __iter__(self):
+        return iter(_instance_names(_instance_owner(self)))
+
+    def __reversed__(self):
+        return reversed(_instance_names(_instance_owner(self)))
+
+    def __len__(self):
+        return len(_instance_names(_instance_owner(self)))
+
+    def keys(self):
+        return _instance_names(_instance_owner(self))
+
+    def values(self):
+        return list(_judged_instance_items(_instance_owner(self)).values())
+
+    def items(self):
+        return list(_judged_instance_items(_instance_owner(self)).items())
+
+    def copy(self):
+        return _judged_instance_items(_instance_owner(self))
+
+    def __copy__(self):
+        return _judged_instance_items(_instance_owner(self))
+
+    def __reduce_ex__(self, protocol):
+        # copy.deepcopy and pickle make a plain dict of the judged items
+        return dict, (_judged_instance_items(_instance_owner(self)),)
+
+    def __repr__(self):
+        return repr(_judged_instance_items(_instance_owner(self)))
+
+    def __eq__(self, other):
+        return _judged_instance_items(_instance_owner(self)) == other
+
+    def __ne__(self, other):
+        return _judged_instance_items(_instance_owner(self)) != other
+
+    __hash__ = None
+
+    def __or__(self, other):
+        return _judged_instance_items(_instance_owner(self)) | other
+
+    def __ror__(self, other):
+        return dict(other) | _judged_instance_items(_instance_owner(self))
+
+    def __ior__(self, other):
+        _InstanceNamespace.update(self, other)
+        return self
+
+    def __setitem__(self, name, value):
+        obj = _instance_owner(self)
+        name = _attribute_name(name)
+        _check_name(name, loading=False)
+        _raw_instance_dict(_store_guard(obj, name))[name] = value
+        dict.__setitem__(self, name, value)
+
+    def __delitem__(self, name):
+        obj = _instance_owner(self)
+        name = _attribute_name(name)
+        _check_name(name, loading=False)
+        del _raw_instance_dict(_store_guard(obj, name))[name]
+        dict.pop(self, name, None)
+
+    def update(self, *args, **kwargs):
+        for name, value in dict(*args, **kwargs).items():
+            _InstanceNamespace.__setitem__(self, name, value)
+
+    def setdefault(self, name, default=None):
+        if not _InstanceNamespace.__contains__(self, name):
+            _InstanceNamespace.__setitem__(self, name, default)
+        return _InstanceNamespace.__getitem__(self, name)
+
+    def pop(self, name, *default):
+        if len(default) > 1:
+            raise TypeError('pop expected at most 2 arguments, got %d' % (1 + len(default)))
+        if not _InstanceNamespace.__contains__(self, name):
+            if default:
+                return default[0]
+            raise KeyError(name)
+        value = _InstanceNamespace.__getitem__(self, name)
+        _InstanceNamespace.__delitem__(self, name)
+        return value
+
+    def popitem(self):
+        names = _instance_names(_instance_owner(self))
+        if not names:
+            raise KeyError('popitem(): dictionary is empty')
+        return names[-1], _InstanceNamespace.pop(self, names[-1])
+
+    def clear(self):
+        for name in _instance_names(_instance_owner(self)):
+            _InstanceNamespace.__delitem__(self, name)
+
+
+_instance_view_owner = _InstanceNamespace.__dict__['__pysandbox_owner__'].__get__
+_set_instance_view_owner = _InstanceNamespace.__dict__['__pysandbox_owner__'].__set__
+
+
+def _instance_owner(view):
+    if type(view) is not _InstanceNamespace:
+        raise TypeError("an object's namespace view is needed, not %s" % _describe(view))
+    return _instance_view_owner(view)
+
+
+def _raw_instance_dict(obj):
+    # past __getattr__: a trusted base's may answer '__dict__' for a slotted object with another object's dict
+    namespace = _object_getattribute(obj, '__dict__')
+    if type(namespace) is not dict:
+        raise _violation(AttributeBlocked, "reading '__dict__' of %s is blocked by the sandbox: it is not the "
+                         "object's own dict" % _describe(obj))
+    return namespace
+
+
+def _attribute_name(name):
+    name = _exact_str(name)
+    if type(name) is not str:
+        raise TypeError("attribute name must be string, not '%s'" % type(name).__name__)
+    return name
+
+
+def _shown_in_instance_view(name):
+    # '__dict__' in an instance's own dict is never what reading the attribute finds
+    return type(name) is str and name != '__dict__' and _readable(name)
+
+
+def _instance_names(obj):
+    return [name for name in _raw_instance_dict(obj) if _shown_in_instance_view(name)]
+
+
+def _judged_instance_items(obj):
+    raw = _raw_instance_dict(obj)
+    return {name: _instance_value(obj, name, raw[name]) for name in list(raw)
+            if _shown_in_instance_view(name) and name in raw}
+
+
+def _instance_value(obj, name, value):
+    """What obj.name hands out, for a value found in obj's own dict (_guest_getattr's rules)."""
+    if name in _METHOD_GUARDED_NAMES:
+        return _guarded_method(obj, name, value)
+    if _is_private(name):
+        return _private_value(obj, name, value)
+    if name in _GUARDED_READS and not _is_scripts_function(value):
+        return _guest_getattr(obj, name)
+    return value
+
+
+def _judged_instance_namespace(obj):
+    view = dict.__new__(_InstanceNamespace)
+    _set_instance_view_owner(view, obj)
+    dict.update(view, _judged_instance_items(obj))
+    return view
 
 
 # isinstance(vars(C), Mapping) stays true: os loads _collections_abc before the policy does
@@ -315,7 +511,7 @@ def _checked_private_method(obj, name, method):
     else:
         def checked(*args, **kwargs):
             return _private_value(obj, name + '()', method(*args, **kwargs))
-    checked.__name__ = name
+    checked.__name__ = checked.__qualname__ = name
     return checked
 
 
@@ -1525,15 +1721,21 @@ class _MatchProxyMeta(type):
                                      "script's are read as attributes" % (name, _describe(subject)))
             elif (name in _GUARDED_READS or name in _METHOD_GUARDED_NAMES) and not _raw_read_allowed(subject, name):
                 raise _violation(AttributeBlocked, "a class pattern reading '%s' of %s is blocked by the sandbox%s"
-                                 % (name, _describe(subject), ": read vars() of the class"
-                                    if name == '__dict__' and isinstance(subject, type) else ''))
+                                 % (name, _describe(subject), _read_vars_instead(subject, name)))
         return True
+
+
+def _read_vars_instead(subject, name):
+    if name != '__dict__' or not _may_change(subject):
+        return ''
+    return ': read vars() of the class' if isinstance(subject, type) else ': read vars() of the object'
 
 
 def _raw_read_allowed(subject, name):
     if name == '__dict__':
-        # a class's namespace is judged value by value (_dict_guard), which a raw read would not do
-        return _may_change(subject) and not _is_subclass(type, type(subject))
+        # a class's namespace, and the dict of an object with a trusted class, are judged value by value
+        # (_dict_guard), which a raw read would not do
+        return _may_change(subject) and not _is_subclass(type, type(subject)) and _hands_out_its_own_dict(subject)
     if name in ('format', 'format_map'):
         # a trusted relay hands out str's own method (typing.Annotated[str, 0]; review, 2026-12-05)
         return _may_change(subject) and not isinstance(subject, str) and not _is_str_class(subject)
