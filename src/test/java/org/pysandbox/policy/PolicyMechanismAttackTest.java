@@ -2688,6 +2688,93 @@ class PolicyMechanismAttackTest {
     }
 
     /**
+     * A review of the seal (stop 35, a full escape): contextlib.contextmanager(P) ran the real update_wrapper,
+     * which copied P's namespace, marks included, into a trusted closure; the ownership mark made that closure
+     * the script's, vars() handed out its dict and the seal; a metaclass function put the seal into the
+     * namespace of a class over email.charset.Charset, whose _get_encoder() was then read raw and gave
+     * email.quoprimime, sys, os and the original eval. Three layers now: update_wrapper copies none of the
+     * policy's names for anyone, a trusted function is never the script's, and a seal names the one class it
+     * was made for.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"contextlib.contextmanager(P)", "contextlib.asynccontextmanager(P)",
+        "functools.lru_cache(P)", "functools.lru_cache(maxsize=2)(P)", "functools.cache(P)"})
+    void aTrustedWrapperNeverCarriesTheSealOut(String wrap) throws ScriptException {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().allowModule("contextlib").allowModule("functools")
+                .allowModule("email.charset").timeout(Duration.ofSeconds(60)).build())) {
+            String steal = """
+                    import contextlib, functools
+                    from email.charset import Charset
+                    class P:
+                        pass
+                    helper = %s
+                    seal = vars(helper)['__pysandbox_pure__']
+                    def meta(name, bases, ns):
+                        ns['__pysandbox_pure__'] = seal
+                        return type(name, bases, ns)
+                    class C(Charset, metaclass=meta):
+                        pass
+                    raise ValueError('got ' + repr(C('utf-8')._get_encoder(b'abc')))
+                    """.formatted(wrap);
+            assertThatThrownBy(() -> s.execute(steal)).as(wrap).isInstanceOf(ScriptException.class)
+                    .hasMessageNotContaining("<module").hasMessageNotContaining("got ");
+            // the wrappers still work, and name what they wrap
+            assertThat(s.eval("import contextlib, functools\nclass P:\n    pass\nhelper = " + wrap
+                    + "\n[helper.__wrapped__ is P, [k for k in dir(helper) if 'pysandbox' in k]]"))
+                    .isEqualTo(List.of(true, List.of()));
+        }
+    }
+
+    /**
+     * typing's final, override, no_type_check and dataclass_transform set their marks raw on whatever they are
+     * given, trusted classes and functions included (review, stop 35); no_type_check also on the functions of a
+     * trusted class whose name and module a script's class takes. They mark only the script's own objects now.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"typing.final(json.dumps)", "typing.override(re.sub)",
+        "typing.no_type_check(pathlib.PurePath)", "typing.no_type_check(json.dumps)",
+        "class Charset(email.charset.Charset):\n    __module__ = 'email.charset'\n"
+                + "    __qualname__ = 'Charset'\ntyping.no_type_check(Charset)",
+        "typing.dataclass_transform(field_specifiers=(1,), anything='mine')(pathlib.PurePath)"})
+    void typingsMarksGoOnlyOntoTheScriptsObjects(String mark) throws ScriptException {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX).allowModule("typing").allowModule("json")
+                .allowModule("pathlib").allowModule("email.charset").timeout(Duration.ofSeconds(60)).build())) {
+            String check = """
+                    import typing, json, re, pathlib, email.charset
+                    def marks():
+                        return [n for o in (json.dumps, re.sub, pathlib.PurePath, email.charset.Charset,
+                                            email.charset.Charset.get_output_charset)
+                                for n in dir(o) if n in ('__final__', '__override__', '__no_type_check__',
+                                                         '__dataclass_transform__')]
+                    """;
+            try {
+                s.execute(check + mark);
+            } catch (ScriptException refused) {
+                assertThat(refused).as(mark).isInstanceOf(SandboxViolationException.class)
+                        .hasMessageContaining("only objects created by the script can be changed");
+            }
+            assertThat(s.eval(check + "marks()")).as(mark).isEqualTo(List.of());
+            // the script's own objects take them
+            assertThat(s.eval("""
+                    import typing
+                    @typing.final
+                    class C:
+                        @typing.override
+                        def m(self):
+                            pass
+                    @typing.no_type_check
+                    def f(x: 'nothing') -> None:
+                        pass
+                    @typing.dataclass_transform()
+                    class Base:
+                        pass
+                    [n for o in (C, C.m, f, Base) for n in dir(o) if n in ('__final__', '__override__',
+                                                                          '__no_type_check__', '__dataclass_transform__')]
+                    """)).isEqualTo(List.of("__final__", "__override__", "__no_type_check__", "__dataclass_transform__"));
+        }
+    }
+
+    /**
      * dataclasses' Field.__set_name__ relays to its default's __set_name__ with the owner and name it is given:
      * a proto member read while the script's enum was built, so relayed, replaced re.RegexFlag._numeric_repr_
      * with a new member and enum.Flag._missing_ with one (audit, 2026-12-05).

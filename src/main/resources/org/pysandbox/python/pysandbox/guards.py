@@ -45,9 +45,18 @@ def _may_change(obj):
     cls = type(obj)
     if _orig_getattr(cls, _OWNED_MARK, False) is True:
         return True
-    if cls is type or cls is _FunctionType or isinstance(obj, type):
+    if cls is _FunctionType:
+        # a trusted module's closure is never the script's: the real update_wrapper copied a class's marks
+        # into contextlib.contextmanager's helper (review, 2026-12-05). The counting wrappers made here for
+        # the script's lambdas, generators and coroutines stand for its functions, and carry the mark.
+        return _orig_getattr(obj, _OWNED_MARK, False) is True and (
+            not _is_trusted_function(obj) or _orig_getattr(obj, '__globals__') is _GUARDS_NAMESPACE)
+    if cls is type or isinstance(obj, type):
         return _orig_getattr(obj, _OWNED_MARK, False) is True
     return isinstance(obj, BaseException)
+
+
+_GUARDS_NAMESPACE = globals()
 
 
 def _store_guard(obj, name):
@@ -58,6 +67,15 @@ def _store_guard(obj, name):
         return obj
     raise _violation(ReadOnlyError, "changing attribute '%s' of %s is blocked by the sandbox: only objects "
                      "created by the script can be changed" % (name, _describe(obj)))
+
+
+def _require_instance(owner, obj, method):
+    """A trusted Python method's self: a plain function takes any first argument, and a trusted one writes its
+    fixed names onto whatever it is given (reviews, 2026-12-05). Only an instance of the class it came from."""
+    if obj is _MISSING:
+        raise TypeError("%s() needs a '%s' object, not nothing" % (method, owner.__name__))
+    if not _is_subclass(owner, type(obj)):
+        raise TypeError("%s() needs a '%s' object, not %s" % (method, owner.__name__, _describe(obj)))
 
 
 def _describe(obj):
@@ -373,7 +391,8 @@ def _readable(name):
     """A name reading an attribute may use: the rest (__setstate__, the bookkeeping marks) a class's namespace
     does not show; dataclasses' __setstate__ wrote any field name onto any object (review, 2026-12-05)."""
     if name in _checker.DENIED_ATTRIBUTES:
-        return False
+        # _check_name's exception: the setting that lets a read of f_code through
+        return name == 'f_code' and bool(_CONFIG.get('frame_code'))
     return not _checker._is_dunder(name) or name in _checker.SAFE_DUNDER_ATTRIBUTES
 
 
@@ -504,9 +523,7 @@ def _checked_private_method(obj, name, method):
         # through a relay such as typing.Annotated[decimal.Context, 0] (review). Only an instance of the
         # class that defines it, as for the dunder methods (_method_guard).
         def checked(*args, **kwargs):
-            if not args or not _is_subclass(owner, type(args[0])):
-                raise TypeError("%s.%s() needs a '%s' object, not %s" % (
-                    owner.__name__, name, owner.__name__, _describe(args[0]) if args else 'nothing'))
+            _require_instance(owner, args[0] if args else _MISSING, '%s.%s' % (owner.__name__, name))
             return _private_value(obj, name + '()', method(*args, **kwargs))
     else:
         def checked(*args, **kwargs):
@@ -564,7 +581,8 @@ def _private_guard(obj, name):
     cls = type(obj)
     if type(cls) is type:  # _is_marked_pure, inline: a call costs microseconds in an interpreter-only host
         try:
-            if _object_getattribute(cls, _PURE_MARK) is _PURE_SEAL:
+            mark = _object_getattribute(cls, _PURE_MARK)
+            if type(mark) is _PureSeal and mark.__pysandbox_sealed__ is cls:
                 return _orig_getattr(obj, name)
         except AttributeError:
             pass
@@ -576,16 +594,42 @@ def _private_guard(obj, name):
     return value
 
 
-# The pure mark, in the class's own namespace, is the seal: an object of the policy's that nothing hands
-# out (the mark's name is refused to every read and store, hidden from vars() of a class, and left out of
-# what update_wrapper copies). It was the class itself, which a trusted writer of any name and value
-# forged: dataclasses' __setstate__, read out of vars() of the script's frozen dataclass, wrote field names
-# with object.__setattr__, which GraalPy lets write onto a class, and a class of the script's with Charset
-# among its bases was marked pure; its _get_encoder() handed out email.quoprimime (review, 2026-12-05). A
-# table of classes by identity, tried instead, cost 3-20x with the JIT (hashing a class or taking its id()
-# is not compiled away; BENCHMARKS.md, stop 34).
+# The pure mark, in the class's own namespace, is a seal made for that class: an object of the policy's
+# that nothing hands out (the mark's name is refused to every read and store, hidden from vars() of a
+# class, and left out of what update_wrapper copies), and that names the one class it was made for. It was
+# the class itself, which a trusted writer of any name and value forged: dataclasses' __setstate__, read
+# out of vars() of the script's frozen dataclass, wrote field names with object.__setattr__, which GraalPy
+# lets write onto a class, and a class of the script's with Charset among its bases was marked pure; its
+# _get_encoder() handed out email.quoprimime (review, 2026-12-05). Then one seal object for every class,
+# which contextlib.contextmanager(P) copied out of P's namespace (the real update_wrapper), and a type()
+# namespace planted over Charset: the same escape (review, 2026-12-05). A table of classes by identity,
+# tried instead, cost 3-20x with the JIT (hashing a class or taking its id() is not compiled away;
+# BENCHMARKS.md, stop 34); the seal's type test and slot read cost a guarded read 2-3x on the private-read
+# probe with the JIT and +15-30% interpreter-only, a parameter's hoisted test nothing (stop 35). A
+# seal copied into another class's namespace (dataclass(slots=True) makes a new class from a copy) leaves
+# that class unmarked: its private reads take the guard.
 _PURE_MARK = _checker.PURE_MARK
-_PURE_SEAL = object()
+
+
+class _PureSeal(object):
+    """The pure mark's value: bound to the class it was made for, which sits in a dunder slot that no read
+    or store of the script's can name. Made only by _mark_pure; one made otherwise has an empty slot."""
+    __slots__ = ('__pysandbox_sealed__',)
+
+    def __init_subclass__(cls, **options):
+        raise TypeError("the sandbox's seal cannot be subclassed")
+
+    def __new__(cls, *args, **kwargs):
+        raise TypeError("the sandbox's seal cannot be made")
+
+
+_seal_class = _PureSeal.__dict__['__pysandbox_sealed__'].__set__
+
+
+def _seal(cls):
+    seal = _object_new(_PureSeal)
+    _seal_class(seal, cls)
+    return seal
 
 
 def _mark_pure(cls):
@@ -594,7 +638,7 @@ def _mark_pure(cls):
     of the script's gets None, so that its test finds an entry."""
     if type(cls) is type and _type_dict(cls).get(_PURE_MARK, _MISSING) is _MISSING:
         if _is_pure(cls):
-            _type_setattr(cls, _PURE_MARK, _PURE_SEAL)
+            _type_setattr(cls, _PURE_MARK, _seal(cls))
         elif _type_dict(cls).get(_OWNED_MARK) is True:
             _type_setattr(cls, _PURE_MARK, None)
     return cls
@@ -608,7 +652,8 @@ def _is_marked_pure(cls):
     if type(cls) is not type:
         return False
     try:
-        return _object_getattribute(cls, _PURE_MARK) is _PURE_SEAL
+        mark = _object_getattribute(cls, _PURE_MARK)
+        return type(mark) is _PureSeal and mark.__pysandbox_sealed__ is cls
     except AttributeError:
         return False
 
@@ -619,7 +664,14 @@ def _is_pure_object(obj):
     class during the call: email's Policy __init__(__class__=...) and zipfile's CompleteDirs.make set it
     (reviews, 2026-12-05), and a class that was pure on entry was then a Charset at the raw read."""
     cls = type(obj)
-    return cls if _is_marked_pure(cls) else None
+    if type(cls) is type:  # _is_marked_pure, inline: once per call of every function reading a private name
+        try:
+            mark = _object_getattribute(cls, _PURE_MARK)
+            if type(mark) is _PureSeal and mark.__pysandbox_sealed__ is cls:
+                return cls
+        except AttributeError:
+            pass
+    return None
 
 
 # Read past any hook: a metaclass's __getattribute__ answered True for every name (and '__mro__') in an
@@ -674,9 +726,7 @@ def _guarded_method(obj, name, raw):
                          "function held outside its class" % (name, _describe(obj)))
 
     def method(self, *args, **kwargs):
-        if not _is_subclass(obj, type(self)):
-            raise TypeError("%s.%s() needs a '%s' object, not %s" % (obj.__name__, name, obj.__name__,
-                                                                      _describe(self)))
+        _require_instance(obj, self, '%s.%s' % (obj.__name__, name))
         if name in _REINITIALISING_NAMES and not _may_change(self):
             _refuse_setting_up_again(self, name)
         return raw(self, *args, **kwargs)
@@ -1354,9 +1404,7 @@ def _check_generated_init(cls, before):
         return
 
     def __init__(self, *args, **kwargs):
-        if not _is_subclass(cls, type(self)):
-            raise TypeError("%s.__init__() needs a '%s' object, not %s"
-                            % (cls.__name__, cls.__name__, _describe(self)))
+        _require_instance(cls, self, '%s.__init__' % cls.__name__)
         return init(self, *args, **kwargs)
     __init__.__qualname__ = _orig_getattr(init, '__qualname__', '__init__')
     type.__setattr__(cls, '__init__', __init__)
@@ -1382,9 +1430,7 @@ def _state_method(cls, name, method, loading):
     import dataclasses as _dataclasses
 
     def checked(self, *args):
-        if not _is_subclass(cls, type(self)):
-            raise TypeError("%s.%s() needs a '%s' object, not %s" % (cls.__name__, name, cls.__name__,
-                                                                      _describe(self)))
+        _require_instance(cls, self, '%s.%s' % (cls.__name__, name))
         names = []
         for field in _dataclasses.fields(self):
             field_name = _exact_str(_orig_getattr(field, 'name'))
@@ -1817,11 +1863,9 @@ def _slot_guard(obj, attr):
             if not args:
                 raise TypeError('%s() needs the object as its first argument' % attr)
             subject, rest = args[0], args[1:]
-            if not _is_subclass(obj, type(subject)):
-                # typing's _BaseGenericAlias.__setattr__ sets any plain name raw on 'self.__origin__', which a
-                # script's object answers from __getattr__ with anything (review, 2026-12-05)
-                raise TypeError("%s.%s() needs a '%s' object, not %s"
-                                % (obj.__name__, attr, obj.__name__, _describe(subject)))
+            # typing's _BaseGenericAlias.__setattr__ sets any plain name raw on 'self.__origin__', which a
+            # script's object answers from __getattr__ with anything (review, 2026-12-05)
+            _require_instance(obj, subject, '%s.%s' % (obj.__name__, attr))
         if not rest:
             raise TypeError('%s() needs an attribute name' % attr)
         name = _exact_str(rest[0])
@@ -1853,6 +1897,7 @@ match_guard = _match_guard
 own = _own
 may_change = _may_change
 describe = _describe
+require_instance = _require_instance
 OWNED_MARK = _OWNED_MARK
 store_guard = _store_guard
 dict_guard = _dict_guard

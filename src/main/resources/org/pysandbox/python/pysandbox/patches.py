@@ -7,7 +7,7 @@ Applied to modules already loaded at set-up and, through the trusted loader, to 
 import sys as _sys
 
 from pysandbox.errors import AttributeBlocked, ReadOnlyError, violation as _violation
-from pysandbox import guards as _guards
+from pysandbox import checker as _checker, guards as _guards
 from pysandbox.state import orig_getattr as _orig_getattr, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES, \
     FunctionType as _FunctionType, MISSING as _MISSING, object_getattribute as _object_getattribute
 from pysandbox.guards import is_subclass as _is_subclass, type_dict as _type_dict, type_mro as _type_mro
@@ -244,6 +244,96 @@ def _patch_typing(typing):
         setattr(_guards.store_guard(origin, attr), attr, val)
     __setattr__.__qualname__ = original_setattr.__qualname__
     alias.__setattr__ = __setattr__
+    _patch_typing_marks(typing)
+
+
+def _patch_typing_marks(typing):
+    """final, override, no_type_check and dataclass_transform set their mark raw on whatever they are given:
+    on pathlib.PurePath, json.dumps, re.sub, and (no_type_check, through a script's class that names itself
+    after a trusted one) the trusted class's own functions (review, 2026-12-05). They mark only what the
+    script may change; typing itself skips an object that takes no attribute, and so do these."""
+    for name in ('final', 'override'):
+        setattr(typing, name, _marking_only_the_scripts(getattr(typing, name)))
+    typing.no_type_check = _checked_no_type_check(typing)
+    original_transform = typing.dataclass_transform
+
+    def dataclass_transform(**kwargs):
+        decorate = original_transform(**kwargs)
+
+        def decorator(cls_or_fn):
+            return decorate(_guards.store_guard(cls_or_fn, '__dataclass_transform__'))
+        return decorator
+    dataclass_transform.__qualname__ = original_transform.__qualname__
+    dataclass_transform.__doc__ = original_transform.__doc__
+    typing.dataclass_transform = dataclass_transform
+
+
+def _marking_only_the_scripts(original):
+    def mark(f):
+        return original(f) if _guards.may_change(f) else f
+    mark.__name__ = mark.__qualname__ = original.__name__
+    mark.__doc__ = original.__doc__
+    return mark
+
+
+def _checked_no_type_check(typing):
+    import types
+
+    def no_type_check(arg):
+        if not _guards.may_change(arg):
+            return arg
+        if isinstance(arg, type):
+            for key in dir(arg):
+                obj = getattr(arg, key)
+                if (not hasattr(obj, '__qualname__')
+                        or obj.__qualname__ != '%s.%s' % (arg.__qualname__, obj.__name__)
+                        or getattr(obj, '__module__', None) != arg.__module__):
+                    continue
+                if isinstance(obj, types.MethodType):
+                    obj = obj.__func__
+                if isinstance(obj, (types.FunctionType, type)):
+                    no_type_check(obj)
+        try:
+            arg.__no_type_check__ = True
+        except TypeError:
+            pass
+        return arg
+    no_type_check.__doc__ = typing.no_type_check.__doc__
+    return no_type_check
+
+
+def _patch_functools(functools):
+    """update_wrapper(updated=('__dict__',)), the default, copies the wrapped object's whole __dict__: a
+    class of the script's holds the policy's marks in its own, and contextlib.contextmanager(P) copied them
+    into a trusted closure, where vars() handed out the pure mark's seal (review, 2026-12-05). What the
+    wrapper held of the policy's names stays as it was; none is copied in. Every caller looks the function
+    up in functools when it calls (wraps, lru_cache, singledispatch), trusted code and the checked one."""
+    original = functools.update_wrapper
+
+    def update_wrapper(wrapper, wrapped, assigned=functools.WRAPPER_ASSIGNMENTS,
+                       updated=functools.WRAPPER_UPDATES):
+        before = _bookkeeping(wrapper)
+        made = original(wrapper, wrapped, assigned, updated)
+        own = _orig_getattr(wrapper, '__dict__', None)
+        if type(own) is dict:
+            for name in [name for name in own if type(name) is str and name.startswith(_BOOKKEEPING)]:
+                if name not in before:
+                    del own[name]
+            own.update(before)
+        return made
+    update_wrapper.__qualname__ = original.__qualname__
+    update_wrapper.__doc__ = original.__doc__
+    functools.update_wrapper = update_wrapper
+
+
+_BOOKKEEPING = _checker.HIDDEN_LOCAL_PREFIX
+
+
+def _bookkeeping(obj):
+    own = _orig_getattr(obj, '__dict__', None)
+    if type(own) is not dict:
+        return {}
+    return {name: value for name, value in own.items() if type(name) is str and name.startswith(_BOOKKEEPING)}
 
 
 def _patch_xmlbuilder(xmlbuilder):
@@ -461,8 +551,7 @@ def _patch_reprlib(reprlib):
     repr_class = reprlib.Repr
 
     def repr1(self, x, level):
-        if not _is_subclass(repr_class, type(self)):
-            raise TypeError("repr1() needs a 'Repr' object, not %s" % _guards.describe(self))
+        _guards.require_instance(repr_class, self, 'Repr.repr1')
         cls = type(x)
         typename = _guards.exact_str(_type_name(cls))
         if ' ' in typename:
@@ -488,8 +577,7 @@ def _patch_cookies(cookies):
     original = morsel.copy
 
     def copy(self):
-        if not _is_subclass(morsel, type(self)):
-            raise TypeError("Morsel.copy() needs a 'Morsel' object, not %s" % _guards.describe(self))
+        _guards.require_instance(morsel, self, 'Morsel.copy')
         return original(self)
     copy.__qualname__ = original.__qualname__
     morsel.copy = copy
@@ -617,8 +705,7 @@ def _patch_email_generator(generator):
     generator_class = generator.Generator
 
     def _dispatch(self, msg):
-        if not _is_subclass(generator_class, type(self)):
-            raise TypeError("_dispatch() needs a 'Generator' object, not %s" % _guards.describe(self))
+        _guards.require_instance(generator_class, self, 'Generator._dispatch')
         main, sub = _plain_text(msg.get_content_maintype()), _plain_text(msg.get_content_subtype())
         meth = getattr(self, '_handle_' + '_'.join((main, sub)).replace('-', '_'), None)
         if meth is None:
@@ -710,7 +797,7 @@ _PATCHES = {'enum': (_patch_enum_property, _patch_enum_members), 'copy': (_patch
             'email._policybase': (_patch_email_policy,), 'urllib.request': (_patch_url_opener,),
             'email.generator': (_patch_email_generator,), 'hmac': (_patch_hmac,),
             'contextlib': (_patch_contextlib,), 'email.message': (_patch_email_message,), '_md5': (_patch_md5,),
-            '_pydatetime': (_patch_datetime,)}
+            '_pydatetime': (_patch_datetime,), 'functools': (_patch_functools,)}
 _DONE = set()
 
 
