@@ -51,6 +51,19 @@ class PolicyMechanismAttackTest {
                 b = 2
             """;
 
+    /** An exception of the script's, its dict view taken, then a traceback planted in a private attribute. */
+    private static final String PLANTED_TRACEBACK = """
+            class E(Exception):
+                pass
+            e = E()
+            v = vars(e)
+            try:
+                1 / 0
+            except ZeroDivisionError as x:
+                tb = x.__traceback__
+            e._tb = tb
+            """;
+
     /** A pure dataclass with a private field, and an object that catches what a comparison hands it. */
     private static final String PRIVATE_FIELD_DATACLASS = """
             @dataclasses.dataclass
@@ -2571,19 +2584,8 @@ class PolicyMechanismAttackTest {
         "[vars(e)[k] for k in vars(e)]", "object.__getattribute__(e, '__dict__')['_tb']",
         "getattr(e, '__dict__')['_tb']", "vars(e)"})
     void anObjectWithATrustedClassHandsOutAJudgedDict(String read) throws ScriptException {
-        String script = """
-                class E(Exception):
-                    pass
-                e = E()
-                v = vars(e)
-                try:
-                    1 / 0
-                except ZeroDivisionError as x:
-                    tb = x.__traceback__
-                e._tb = tb
-                got = %s
-                raise ValueError('leaked' if tb in list(got.values() if hasattr(got, 'values') else got) else 'no')
-                """.formatted(read);
+        String script = PLANTED_TRACEBACK + "got = " + read
+                + "\nraise ValueError('leaked' if tb in list(got.values() if hasattr(got, 'values') else got) else 'no')";
         assertThatThrownBy(() -> sandbox.execute(script)).as(read).isInstanceOf(SandboxViolationException.class)
                 .hasMessageContaining("it holds a traceback object");
         // what the view is made of, read past its methods, is the judged copy: never the planted value
@@ -2599,6 +2601,46 @@ class PolicyMechanismAttackTest {
                     e._tb = x.__traceback__
                 [dict.get(v, '_tb'), dict.get(v, 'a'), len(dict.keys(v))]
                 """)).isEqualTo(java.util.Arrays.asList(null, 1, 1));
+    }
+
+    /**
+     * A review of the view (stop 35): the '__dict__' descriptor out of a pure class's namespace reads the dict of
+     * every subclass's instance, and gave the raw dict of an object with FeedParser among its bases, past the
+     * judged view (reads unjudged, writes of any name); a private slot's descriptor, read off the class, reads
+     * that slot of a subclass's instance the same way. Neither comes out of a class any more.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"vars(P)['__dict__'].__get__(f)", "P.__dict__['__dict__'].__get__(f)",
+        "vars(P).get('__dict__').__get__(f)", "[v for k, v in vars(P).items() if k == '__dict__'][0].__get__(f)",
+        "S._s.__get__(g)", "vars(S)['_s'].__get__(g)", "getattr(S, '_s').__get__(g)",
+        "[v for k, v in vars(S).items() if k == '_s'][0].__get__(g)", "vars(S).copy()['_s'].__get__(g)"})
+    void aClassesDescriptorsReadNoObjectPastItsGuards(String read) throws ScriptException {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().allowModule("email.feedparser").timeout(Duration.ofSeconds(60))
+                .build())) {
+            String setup = """
+                    from email.feedparser import FeedParser
+                    class P:
+                        pass
+                    class F(P, FeedParser):
+                        pass
+                    f = F()
+                    class S:
+                        __slots__ = ('_s', 'x')
+                    class G(S, FeedParser):
+                        pass
+                    g = G()
+                    try:
+                        1 / 0
+                    except ZeroDivisionError as e:
+                        g._s = e.__traceback__
+                    """;
+            assertThatThrownBy(() -> s.execute(setup + "got = " + read + "\nraise ValueError('got ' + repr(got))"))
+                    .as(read).isInstanceOf(ScriptException.class).hasMessageNotContaining("got ");
+            // what stays: the namespace lists, copies and reads every other name
+            assertThat(s.eval(setup + "[sorted(k for k in dict(vars(S)) if not k.startswith('__')), "
+                    + "'__dict__' in vars(P), type(vars(S)['x']).__name__, type(vars(f)).__name__ != 'dict']"))
+                    .isEqualTo(List.of(List.of("x"), false, "getset_descriptor", true));
+        }
     }
 
     /** A trusted function in a private attribute comes out of vars() as obj._name gives it: checked, not raw. */
@@ -2638,17 +2680,7 @@ class PolicyMechanismAttackTest {
         "got = dict.__getitem__(v, '_tb')",
     })
     void anObjectsDictViewCannotBeTurned(String attack) {
-        String script = """
-                class E(Exception):
-                    pass
-                e = E()
-                v = vars(e)
-                try:
-                    1 / 0
-                except ZeroDivisionError as x:
-                    tb = x.__traceback__
-                e._tb = tb
-                """ + attack + "\nraise ValueError('leaked' if got is tb else 'no')";
+        String script = PLANTED_TRACEBACK + attack + "\nraise ValueError('leaked' if got is tb else 'no')";
         assertThatThrownBy(() -> sandbox.execute(script)).as(attack).isInstanceOf(ScriptException.class)
                 .hasMessageNotContaining("leaked").hasMessageNotContaining("ValueError: no");
     }

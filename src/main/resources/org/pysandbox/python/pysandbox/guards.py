@@ -180,11 +180,19 @@ def _namespace_item(owner, name):
 
 def _namespace_holds(owner, name):
     name = _exact_str(name)
-    return type(name) is str and _readable(name) and name in _type_dict(owner)
+    namespace = _type_dict(owner)
+    return type(name) is str and _readable(name) and name in namespace and _shown(name, namespace[name])
 
 
 def _namespace_names(owner):
-    return [name for name in _type_dict(owner) if type(name) is str and _readable(name)]
+    namespace = _type_dict(owner)
+    return [name for name in namespace if type(name) is str and _readable(name) and _shown(name, namespace[name])]
+
+
+def _shown(name, value):
+    # the descriptors _namespace_value refuses (the instance dict's, a private slot's) are left out, so that
+    # dict(vars(C)) and .items() still work
+    return type(value) not in _DATA_DESCRIPTOR_TYPES or not (name in _GUARDED_READS or _is_private(name))
 
 
 _view_owner = _ClassNamespace.__dict__['__pysandbox_owner__'].__get__
@@ -405,11 +413,18 @@ def _judged_namespace(owner):
 def _namespace_value(owner, name, value):
     """What reading name off owner hands out, for a value found in owner's own namespace (vars(C)['__init__']
     was the raw __init__ dataclass() wrote, which wrote its fields onto any object; review, 2026-12-05)."""
-    if type(value) in _DATA_DESCRIPTOR_TYPES and _orig_getattr(value, '__objclass__', None) is not owner:
-        # type's own '__dict__' descriptor gave the raw namespace of any class (review, 2026-12-05): a slot,
-        # '__dict__' or '__weakref__' only of the class itself, which reads only its own instances
-        raise _violation(AttributeBlocked, "reading '%s' out of the namespace of %s is blocked by the sandbox: "
-                         "it is another class's descriptor" % (name, _describe(owner)))
+    if type(value) in _DATA_DESCRIPTOR_TYPES:
+        if _orig_getattr(value, '__objclass__', None) is not owner:
+            # type's own '__dict__' descriptor gave the raw namespace of any class (review, 2026-12-05): a
+            # slot, '__dict__' or '__weakref__' only of the class itself
+            raise _violation(AttributeBlocked, "reading '%s' out of the namespace of %s is blocked by the "
+                             "sandbox: it is another class's descriptor" % (name, _describe(owner)))
+        if name in _GUARDED_READS or _is_private(name):
+            # it reads its instances and those of every subclass: the '__dict__' of a pure class's gave the
+            # raw dict of a subclass's instance with a trusted base, past the judged view (review, 2026-12-05)
+            raise _violation(AttributeBlocked, "reading '%s' out of the namespace of %s is blocked by the "
+                             "sandbox: it reads what the attribute read judges (read vars() of the object, or "
+                             "the attribute)" % (name, _describe(owner)))
     if type(value) in (staticmethod, classmethod, property) and not _is_scripts_function(
             _orig_getattr(value, '__func__', None) or _orig_getattr(value, 'fget', None)):
         # trusted code's method wrapper: its __wrapped__ is the raw function (enum's
@@ -493,6 +508,9 @@ def _private_value(obj, name, value):
         what = 'a %s object' % kind.__name__
     elif kind is _MethodType or kind is _FunctionType:
         return _checked_private_method(obj, name, value)
+    elif kind in _DATA_DESCRIPTOR_TYPES:
+        # a private slot's descriptor, read off a class, reads that slot of any subclass's instance raw
+        what = 'a slot descriptor, which reads the slot of every subclass\'s instances'
     else:
         return value
     raise _violation(AttributeBlocked, "reading '%s' of %s is blocked by the sandbox: it holds %s"
@@ -570,7 +588,7 @@ def _frame_and_traceback_types():
 _FrameType, _TracebackType = _frame_and_traceback_types()
 # the kinds of value _private_value looks at further: the rest is handed out as it is
 _PRIVATE_SUSPECTS = frozenset((_ModuleType, _BuiltinFunctionType, dict, _CodeType, _FrameType, _TracebackType,
-                               _MethodType, _FunctionType))
+                               _MethodType, _FunctionType)) | _DATA_DESCRIPTOR_TYPES
 
 
 def _private_guard(obj, name):
@@ -1501,7 +1519,7 @@ def checked_update_wrapper(wrapper, wrapped, assigned=None, updated=None):
         # own __dict__ (vars() of a function) would hand out; '__wrapped__' stays what update_wrapper set
         own = _orig_getattr(wrapper, '__dict__')
         for name, value in _orig_getattr(wrapped, '__dict__', {}).items():
-            if not (type(name) is str and name.startswith(_BOOKKEEPING_PREFIX)) and name != '__wrapped__':
+            if not (isinstance(name, str) and str.startswith(name, _BOOKKEEPING_PREFIX)) and name != '__wrapped__':
                 own[name] = value
     return made
 

@@ -316,7 +316,7 @@ def _patch_functools(functools):
         made = original(wrapper, wrapped, assigned, updated)
         own = _orig_getattr(wrapper, '__dict__', None)
         if type(own) is dict:
-            for name in [name for name in own if type(name) is str and name.startswith(_BOOKKEEPING)]:
+            for name in [name for name in own if isinstance(name, str) and str.startswith(name, _BOOKKEEPING)]:
                 if name not in before:
                     del own[name]
             own.update(before)
@@ -333,7 +333,8 @@ def _bookkeeping(obj):
     own = _orig_getattr(obj, '__dict__', None)
     if type(own) is not dict:
         return {}
-    return {name: value for name, value in own.items() if type(name) is str and name.startswith(_BOOKKEEPING)}
+    # a str subclass's key with the mark's characters finds what the mark's name does
+    return {name: value for name, value in own.items() if isinstance(name, str) and str.startswith(name, _BOOKKEEPING)}
 
 
 def _patch_xmlbuilder(xmlbuilder):
