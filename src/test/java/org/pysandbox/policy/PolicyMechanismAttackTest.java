@@ -2643,6 +2643,54 @@ class PolicyMechanismAttackTest {
         }
     }
 
+    /**
+     * A third review (stop 35): the checked update_wrapper copied the raw __dict__ of what it wrapped into the
+     * script's function, whose own dict vars() hands out: a class's '__dict__' and private slot descriptors (the
+     * raw dict and slots of a subclass's instance with FeedParser among its bases), an object's raw dict, and
+     * what trusted code put into a script's class (enum's raw _generate_next_value_). It copies what vars() of
+     * each gives now.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "functools.update_wrapper(g, P)\ngot = vars(g)['__dict__'].__get__(f)",
+        "functools.update_wrapper(g, S)\ngot = vars(g)['_input'].__get__(h)",
+        "functools.update_wrapper(g, E)\ngot = vars(g)['_generate_next_value_'].__wrapped__",
+        "functools.update_wrapper(f, g)\ngot = 1 if '__x__' in dir(f) else None",
+        "functools.wraps(g)(f)\ngot = 1 if '__x__' in dir(f) else None",
+    })
+    void updateWrapperCopiesWhatVarsGives(String relay) throws ScriptException {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().allowModule("functools").allowModule("enum")
+                .allowModule("email.feedparser").timeout(Duration.ofSeconds(60)).build())) {
+            String setup = """
+                    import functools, enum
+                    from email.feedparser import FeedParser
+                    class P:
+                        pass
+                    class F(P, FeedParser):
+                        pass
+                    f = F()
+                    class S:
+                        __slots__ = ('_input', '__dict__')
+                    class H(S, FeedParser):
+                        pass
+                    h = H()
+                    class E(enum.Flag):
+                        A = enum.auto()
+                    def g():
+                        pass
+                    vars(g)['__x__'] = 1
+                    """;
+            assertThatThrownBy(() -> s.execute(setup + relay + "\nraise ValueError('got ' + repr(got))"))
+                    .as(relay).isInstanceOf(ScriptException.class)
+                    .hasMessageNotContaining("got {").hasMessageNotContaining("BufferedSubFile")
+                    .hasMessageNotContaining("got <function").hasMessageNotContaining("got 1");
+            // what stays: a wrapper takes the wrapped object's attributes, as vars() shows them
+            assertThat(s.eval(setup + "functools.update_wrapper(g, f)\n"
+                    + "[g.__wrapped__ is f, type(vars(g)['_input']).__name__, 'policy' in vars(g)]"))
+                    .isEqualTo(List.of(true, "BufferedSubFile", true));
+        }
+    }
+
     /** A trusted function in a private attribute comes out of vars() as obj._name gives it: checked, not raw. */
     @Test
     void aTrustedFunctionOutOfAnObjectsDictIsWhatTheReadGives() throws ScriptException {

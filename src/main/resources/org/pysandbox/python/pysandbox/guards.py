@@ -1515,12 +1515,18 @@ def checked_update_wrapper(wrapper, wrapped, assigned=None, updated=None):
         updated = ()
     made = _functools.update_wrapper(wrapper, wrapped, assigned, tuple(n for n in updated if n != '__dict__'))
     if '__dict__' in updated:
-        # not the bookkeeping of a class of the script's: the pure mark holds the seal, which a wrapper's
-        # own __dict__ (vars() of a function) would hand out; '__wrapped__' stays what update_wrapper set
-        own = _orig_getattr(wrapper, '__dict__')
-        for name, value in _orig_getattr(wrapped, '__dict__', {}).items():
+        # what vars() of each gives: a class's namespace copied raw handed its own '__dict__' descriptor to
+        # a function's dict, which read the raw dict of a subclass's instance with a trusted base (review,
+        # 2026-12-05); an object with a trusted base takes only setattr()'s names. Not the bookkeeping of a
+        # class of the script's (the pure mark's seal); '__wrapped__' stays what update_wrapper set.
+        try:
+            source = _dict_guard(wrapped)
+        except AttributeError:
+            source = {}
+        target = _dict_guard(wrapper)
+        for name, value in list(source.items()):
             if not (isinstance(name, str) and str.startswith(name, _BOOKKEEPING_PREFIX)) and name != '__wrapped__':
-                own[name] = value
+                target[name] = value
     return made
 
 
