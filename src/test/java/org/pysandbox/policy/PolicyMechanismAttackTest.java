@@ -64,6 +64,24 @@ class PolicyMechanismAttackTest {
             e._tb = tb
             """;
 
+    /**
+     * Pure classes of the script's (P, and S with slots, a private one among them) under script classes with
+     * FeedParser among their bases, whose __init__ fills the instances' dicts and the private slot.
+     */
+    private static final String FEEDPARSER_SUBCLASSES = """
+            from email.feedparser import FeedParser
+            class P:
+                pass
+            class F(P, FeedParser):
+                pass
+            f = F()
+            class S:
+                __slots__ = ('_input', 'x', '__dict__')
+            class H(S, FeedParser):
+                pass
+            h = H()
+            """;
+
     /** A pure dataclass with a private field, and an object that catches what a comparison hands it. */
     private static final String PRIVATE_FIELD_DATACLASS = """
             @dataclasses.dataclass
@@ -2612,28 +2630,12 @@ class PolicyMechanismAttackTest {
     @ParameterizedTest
     @ValueSource(strings = {"vars(P)['__dict__'].__get__(f)", "P.__dict__['__dict__'].__get__(f)",
         "vars(P).get('__dict__').__get__(f)", "[v for k, v in vars(P).items() if k == '__dict__'][0].__get__(f)",
-        "S._s.__get__(g)", "vars(S)['_s'].__get__(g)", "getattr(S, '_s').__get__(g)",
-        "[v for k, v in vars(S).items() if k == '_s'][0].__get__(g)", "vars(S).copy()['_s'].__get__(g)"})
+        "S._input.__get__(h)", "vars(S)['_input'].__get__(h)", "getattr(S, '_input').__get__(h)",
+        "[v for k, v in vars(S).items() if k == '_input'][0].__get__(h)", "vars(S).copy()['_input'].__get__(h)"})
     void aClassesDescriptorsReadNoObjectPastItsGuards(String read) throws ScriptException {
         try (Sandbox s = new Sandbox(SandboxConfig.builder().allowModule("email.feedparser").timeout(Duration.ofSeconds(60))
                 .build())) {
-            String setup = """
-                    from email.feedparser import FeedParser
-                    class P:
-                        pass
-                    class F(P, FeedParser):
-                        pass
-                    f = F()
-                    class S:
-                        __slots__ = ('_s', 'x')
-                    class G(S, FeedParser):
-                        pass
-                    g = G()
-                    try:
-                        1 / 0
-                    except ZeroDivisionError as e:
-                        g._s = e.__traceback__
-                    """;
+            String setup = FEEDPARSER_SUBCLASSES;
             assertThatThrownBy(() -> s.execute(setup + "got = " + read + "\nraise ValueError('got ' + repr(got))"))
                     .as(read).isInstanceOf(ScriptException.class).hasMessageNotContaining("got ");
             // what stays: the namespace lists, copies and reads every other name
@@ -2661,19 +2663,8 @@ class PolicyMechanismAttackTest {
     void updateWrapperCopiesWhatVarsGives(String relay) throws ScriptException {
         try (Sandbox s = new Sandbox(SandboxConfig.builder().allowModule("functools").allowModule("enum")
                 .allowModule("email.feedparser").timeout(Duration.ofSeconds(60)).build())) {
-            String setup = """
+            String setup = FEEDPARSER_SUBCLASSES + """
                     import functools, enum
-                    from email.feedparser import FeedParser
-                    class P:
-                        pass
-                    class F(P, FeedParser):
-                        pass
-                    f = F()
-                    class S:
-                        __slots__ = ('_input', '__dict__')
-                    class H(S, FeedParser):
-                        pass
-                    h = H()
                     class E(enum.Flag):
                         A = enum.auto()
                     def g():
