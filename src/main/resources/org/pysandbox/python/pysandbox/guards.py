@@ -102,7 +102,7 @@ def _hands_out_its_own_dict(obj):
     """An object no trusted code writes into: a function of the script's, or an instance whose classes are
     all the script's own (what obj._name reads raw, _private_guard)."""
     cls = type(obj)
-    return cls is _FunctionType or _is_marked_pure(cls) or _is_pure(cls)
+    return cls is _FunctionType or _is_pure(cls)
 
 
 class _ClassNamespace(object):
@@ -190,9 +190,14 @@ def _namespace_names(owner):
 
 
 def _shown(name, value):
-    # the descriptors _namespace_value refuses (the instance dict's, a private slot's) are left out, so that
-    # dict(vars(C)) and .items() still work
-    return type(value) not in _DATA_DESCRIPTOR_TYPES or not (name in _GUARDED_READS or _is_private(name))
+    # the descriptors _namespace_value refuses are left out, so that dict(vars(C)) and .items() still work
+    return not _reads_past_the_guards(name, value)
+
+
+def _reads_past_the_guards(name, value):
+    """A class's own '__dict__' or private slot descriptor: it reads those of its instances and of every
+    subclass's, past the judged view and the private guard."""
+    return type(value) in _DATA_DESCRIPTOR_TYPES and (name in _GUARDED_READS or _is_private(name))
 
 
 _view_owner = _ClassNamespace.__dict__['__pysandbox_owner__'].__get__
@@ -259,8 +264,7 @@ class _InstanceNamespace(dict):
     def copy(self):
         return _judged_instance_items(_instance_owner(self))
 
-    def __copy__(self):
-        return _judged_instance_items(_instance_owner(self))
+    __copy__ = copy
 
     def __reduce_ex__(self, protocol):
         # copy.deepcopy and pickle make a plain dict of the judged items
@@ -419,9 +423,9 @@ def _namespace_value(owner, name, value):
             # slot, '__dict__' or '__weakref__' only of the class itself
             raise _violation(AttributeBlocked, "reading '%s' out of the namespace of %s is blocked by the "
                              "sandbox: it is another class's descriptor" % (name, _describe(owner)))
-        if name in _GUARDED_READS or _is_private(name):
-            # it reads its instances and those of every subclass: the '__dict__' of a pure class's gave the
-            # raw dict of a subclass's instance with a trusted base, past the judged view (review, 2026-12-05)
+        if _reads_past_the_guards(name, value):
+            # the '__dict__' of a pure class's gave the raw dict of a subclass's instance with a trusted base,
+            # past the judged view (review, 2026-12-05)
             raise _violation(AttributeBlocked, "reading '%s' out of the namespace of %s is blocked by the "
                              "sandbox: it reads what the attribute read judges (read vars() of the object, or "
                              "the attribute)" % (name, _describe(owner)))
@@ -903,6 +907,11 @@ def _caller_locals(frame):
 
 _CO_OPTIMIZED = 0x1
 _BOOKKEEPING_PREFIX = _checker.HIDDEN_LOCAL_PREFIX
+
+
+def _is_bookkeeping(name):
+    # by its characters: a str subclass's key with the mark's characters finds what the mark's name does
+    return isinstance(name, str) and str.startswith(name, _BOOKKEEPING_PREFIX)
 
 
 def _caller_namespace(namespace):
@@ -1525,7 +1534,7 @@ def checked_update_wrapper(wrapper, wrapped, assigned=None, updated=None):
             source = {}
         target = _dict_guard(wrapper)
         for name, value in list(source.items()):
-            if not (isinstance(name, str) and str.startswith(name, _BOOKKEEPING_PREFIX)) and name != '__wrapped__':
+            if not _is_bookkeeping(name) and name != '__wrapped__':
                 target[name] = value
     return made
 
@@ -1922,6 +1931,7 @@ own = _own
 may_change = _may_change
 describe = _describe
 require_instance = _require_instance
+is_bookkeeping = _is_bookkeeping
 OWNED_MARK = _OWNED_MARK
 store_guard = _store_guard
 dict_guard = _dict_guard

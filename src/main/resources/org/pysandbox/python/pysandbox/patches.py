@@ -7,7 +7,7 @@ Applied to modules already loaded at set-up and, through the trusted loader, to 
 import sys as _sys
 
 from pysandbox.errors import AttributeBlocked, ReadOnlyError, violation as _violation
-from pysandbox import checker as _checker, guards as _guards
+from pysandbox import guards as _guards
 from pysandbox.state import orig_getattr as _orig_getattr, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES, \
     FunctionType as _FunctionType, MISSING as _MISSING, object_getattribute as _object_getattribute
 from pysandbox.guards import is_subclass as _is_subclass, type_dict as _type_dict, type_mro as _type_mro
@@ -316,7 +316,7 @@ def _patch_functools(functools):
         made = original(wrapper, wrapped, assigned, updated)
         own = _orig_getattr(wrapper, '__dict__', None)
         if type(own) is dict:
-            for name in [name for name in own if isinstance(name, str) and str.startswith(name, _BOOKKEEPING)]:
+            for name in _bookkeeping(wrapper):
                 if name not in before:
                     del own[name]
             own.update(before)
@@ -326,15 +326,11 @@ def _patch_functools(functools):
     functools.update_wrapper = update_wrapper
 
 
-_BOOKKEEPING = _checker.HIDDEN_LOCAL_PREFIX
-
-
 def _bookkeeping(obj):
     own = _orig_getattr(obj, '__dict__', None)
     if type(own) is not dict:
         return {}
-    # a str subclass's key with the mark's characters finds what the mark's name does
-    return {name: value for name, value in own.items() if isinstance(name, str) and str.startswith(name, _BOOKKEEPING)}
+    return {name: value for name, value in own.items() if _guards.is_bookkeeping(name)}
 
 
 def _patch_xmlbuilder(xmlbuilder):
