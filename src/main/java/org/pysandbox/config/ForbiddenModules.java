@@ -85,6 +85,9 @@ public final class ForbiddenModules {
                 "sandbox", "_sandbox");
         forbid("it compiles and runs source text the checker never saw (timeit.timeit('...'), doctest examples)",
                 "timeit", "doctest");
+        forbid("ModuleFinder.load_module() compiles the source text (or unmarshals the bytes) of a file object the "
+                + "caller passes and hands the code object to methods a subclass overrides (review, 2026-12-06)",
+                "modulefinder");
         forbid("its _reduce_ex hands out an object's raw state (the builtins view's real namespace)", "copyreg");
         forbid("copy() and deepcopy() set attributes raw on whatever a script's __reduce_ex__ returns, and "
                 + "deepcopy's memo hands the raw state of the objects it copied to the script's __deepcopy__", "copy");

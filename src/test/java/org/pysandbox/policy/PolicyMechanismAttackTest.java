@@ -1073,10 +1073,11 @@ class PolicyMechanismAttackTest {
     // _pydecimal.localcontext wrote onto re.RegexFlag, as decimal's did before its check. A static audit found
     // raw getattr(obj, name) and obj.__dict__ reads for what the caller passes, handed back: lib2to3's
     // attr_chain, urllib.request's _call_chain, idlelib.rpc's localcall, mailbox's _become_message, each
-    // giving a trusted function's __globals__ and the original eval.
+    // giving a trusted function's __globals__ and the original eval. A review of 2026-12-06: modulefinder's
+    // load_module() compiled a script's file object's text and handed the code to a subclass's scan_opcodes().
     @ValueSource(strings = {"logging", "logging.config", "argparse", "optparse", "warnings", "configparser",
         "xml.dom.minicompat", "tarfile", "gettext", "rlcompleter", "profile", "cProfile", "pstats", "_pydecimal",
-        "_pyio", "lib2to3", "lib2to3.fixer_util", "idlelib.rpc", "mailbox", "urllib.request", "cmd"})
+        "_pyio", "lib2to3", "lib2to3.fixer_util", "idlelib.rpc", "mailbox", "urllib.request", "cmd", "modulefinder"})
     void modulesWhoseTrustedCodeSetsOrReadsAnyNamedAttributeAreNeverAllowed(String module) {
         assertThatThrownBy(() -> SandboxConfig.builder().allowModule(module).build())
                 .isInstanceOf(org.pysandbox.config.SandboxConfigurationException.class)
@@ -2878,6 +2879,129 @@ class PolicyMechanismAttackTest {
                     [re.RegexFlag._numeric_repr_ is hex, len(list(re.RegexFlag)), enum.Flag._missing_.__name__,
                      repr(re.I | re.M)]
                     """)).isEqualTo(List.of(true, 9, "_missing_", "re.IGNORECASE|re.MULTILINE"));
+        }
+    }
+
+    private static SandboxConfig.Builder copying() {
+        return SandboxConfig.builder().enable(Feature.REGEX).allowModule("collections").allowModule("http.cookiejar")
+                .allowModule("email.policy").allowModule("email.message").allowModule("email.charset")
+                .timeout(Duration.ofSeconds(120));
+    }
+
+    /**
+     * copy's default reduction hands on the object's own dict as its state: the script's __setstate__ got the
+     * raw dict of its UserDict subclass, and of its exception through http.cookiejar.Cookie(rest=...), and wrote
+     * any name into it, the ownership mark and non-str keys included (review, 2026-12-06). It gets a copy.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"""
+            from collections import UserDict
+            class C(UserDict):
+                __copy__ = None
+                def __setstate__(self, state):
+                    got.append(state)
+                    self.data = {}
+            c = C(a=1)
+            c.foo = 'bar'
+            c.copy()
+            """, """
+            from http.cookiejar import Cookie
+            class C(Exception):
+                def __setstate__(self, state):
+                    got.append(state)
+            c = C('x')
+            c.foo = 'bar'
+            Cookie(0, 'n', 'v', None, False, 'd', False, False, '/', False, False, None, False, None, None, c)
+            """})
+    void aCopysStateReachesTheScriptAsACopy(String copied) throws ScriptException {
+        try (Sandbox s = new Sandbox(copying().build())) {
+            assertThat(s.eval("got = []\n" + copied + """
+                    state = got[0]
+                    state['zz'] = 5
+                    state['__pysandbox_owned__'] = True
+                    state[42] = 'key'
+                    [state['foo'], hasattr(c, 'zz'), sorted(k for k in vars(c) if type(k) is str)]
+                    """)).asString().startsWith("[bar, false, ").doesNotContain("zz").doesNotContain("pysandbox");
+        }
+    }
+
+    /**
+     * deepcopy's memo holds every object copied so far and, in its keep-alive list, their raw state dicts:
+     * http.cookiejar's FileCookieJar.revert deep-copies what a subclass puts in _cookies, and a script's
+     * __deepcopy__ read the memo, wrote into email.policy.SMTP's dict and a module view's, and planted a
+     * substitute for EmailPolicy whose __new__ returned re.I for the trusted reduction to fill, or the guest's
+     * getattr, into whose dict the ownership mark then went (review, 2026-12-06).
+     */
+    @Test
+    void deepcopysMemoNeverReachesTheScript() throws ScriptException {
+        try (Sandbox s = new Sandbox(copying().build())) {
+            String revert = """
+                    from http.cookiejar import FileCookieJar
+                    from email.policy import SMTP, EmailPolicy
+                    import re
+                    memos = []
+                    class J(FileCookieJar):
+                        def load(self, *args, **kwargs):
+                            pass
+                    def deepcopy_of(*items):
+                        j = J()
+                        j._cookies = list(items)
+                        j.revert('nofile')
+                    """;
+            assertThat(s.eval(revert + """
+                    class Spy:
+                        def __deepcopy__(self, memo):
+                            memos.append(memo)
+                            return self
+                    deepcopy_of(SMTP, re, Spy())
+                    memos
+                    """)).isEqualTo(List.of(Map.of()));
+            assertThat(s.eval(revert + """
+                    class K:
+                        def __new__(cls, *args):
+                            return TARGET
+                    class Substitute:
+                        def __deepcopy__(self, memo):
+                            memo[id(EmailPolicy)] = K
+                            return self
+                    for TARGET in (re.I, getattr):
+                        deepcopy_of(Substitute(), SMTP)
+                    [repr(re.I), re.I.value, hasattr(re.I, 'linesep'), hasattr(getattr, 'linesep'), SMTP.linesep]
+                    """)).isEqualTo(List.of("re.IGNORECASE", 2, false, false, "\r\n"));
+            assertThatThrownBy(() -> s.execute("setattr(getattr, 'x', 1)")).isInstanceOf(SandboxViolationException.class);
+        }
+    }
+
+    /**
+     * copy trusted a reduction when the class was found at its __module__ and __qualname__, and a plain-named
+     * trusted method given a foreign self (Message.set_unixfrom(re.RegexFlag, X)) put a type()-made class there:
+     * its __new__ returned email.charset.Charset, and copy wrote the ownership mark onto it, then
+     * email.policy.default's attributes (review, 2026-12-06: a full escape through Charset's _get_encoder).
+     * A trusted class is one a trusted module's namespace held when it had loaded.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"email.charset.Charset", "email.policy.default"})
+    void aClassPlacedAtATrustedPathIsNotATrustedClass(String target) throws ScriptException {
+        try (Sandbox s = new Sandbox(copying().build())) {
+            assertThatThrownBy(() -> s.execute("""
+                    import re, email.message, email.charset, email.policy, http.cookiejar
+                    Message = email.message.Message
+                    target = [None]
+                    def new(cls, *a):
+                        return target[0] if target[0] is not None else object.__new__(cls)
+                    X = type('_unixfrom', (object,), {'__module__': 're', '__qualname__': 'RegexFlag._unixfrom',
+                                                       '__new__': new, '__getstate__': Message.get_unixfrom})
+                    Message.set_unixfrom(re.RegexFlag, X)
+                    x = X()
+                    Message.set_unixfrom(x, (None, {'__pysandbox_owned__': True, 'linesep': '!!'}))
+                    target[0] = %s
+                    http.cookiejar.Cookie(0, 'n', 'v', None, False, 'd', False, False, '/', False, False, None, False,
+                                          None, None, x)
+                    """.formatted(target))).isInstanceOf(SandboxViolationException.class)
+                    .hasMessageContaining("'__pysandbox_owned__' is blocked");
+            assertThat(s.eval("import email.policy\nemail.policy.default.linesep")).isEqualTo("\n");
+            assertThatThrownBy(() -> s.execute("import email.charset\nemail.charset.Charset.changed = 1"))
+                    .isInstanceOf(SandboxViolationException.class).hasMessageContaining("only objects created by the script");
         }
     }
 

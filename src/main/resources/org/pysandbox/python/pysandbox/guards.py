@@ -49,14 +49,13 @@ def _may_change(obj):
         # a trusted module's closure is never the script's: the real update_wrapper copied a class's marks
         # into contextlib.contextmanager's helper (review, 2026-12-05). The counting wrappers made here for
         # the script's lambdas, generators and coroutines stand for its functions, and carry the mark.
+        # Only those: a review wrote the mark into the dict of the guest's getattr, a policy function too,
+        # through deepcopy's memo (2026-12-06).
         return _orig_getattr(obj, _OWNED_MARK, False) is True and (
-            not _is_trusted_function(obj) or _orig_getattr(obj, '__globals__') is _GUARDS_NAMESPACE)
+            not _is_trusted_function(obj) or _is_counting_wrapper(obj))
     if cls is type or isinstance(obj, type):
         return _orig_getattr(obj, _OWNED_MARK, False) is True
     return isinstance(obj, BaseException)
-
-
-_GUARDS_NAMESPACE = globals()
 
 
 def _store_guard(obj, name):
@@ -1025,6 +1024,16 @@ def _counting(function, counted_class):
     return _named_like(counted_function, function)
 
 
+# the code of the wrappers that stand for the script's functions (_may_change)
+_COUNTING_WRAPPER_CODE = (_orig_getattr(_count_lambda(_own), '__code__'),
+                          _orig_getattr(_counting(_own, None), '__code__'))
+
+
+def _is_counting_wrapper(function):
+    code = _orig_getattr(function, '__code__')
+    return any(code is wrapper for wrapper in _COUNTING_WRAPPER_CODE)
+
+
 def _wrapped(counted_class, raw):
     """A counting wrapper around a raw generator, coroutine, async generator or awaitable, made without an
     __init__ (see _CountedResumes)."""
@@ -1935,6 +1944,8 @@ is_bookkeeping = _is_bookkeeping
 OWNED_MARK = _OWNED_MARK
 store_guard = _store_guard
 dict_guard = _dict_guard
+hands_out_its_own_dict = _hands_out_its_own_dict
+judged_instance_items = _judged_instance_items
 exact_str = _exact_str
 check_name = _check_name
 guest_getattr = _guest_getattr

@@ -7,11 +7,12 @@ import sys as _sys
 from pysandbox.errors import ImportBlocked, OperationBlocked, violation as _violation
 from pysandbox import guards as _guards
 from pysandbox import patches as _patches
-from pysandbox.guards import exact_str as _exact_str, guest_getframe as _guest_getframe
+from pysandbox.guards import exact_str as _exact_str, guest_getframe as _guest_getframe, is_subclass as _is_subclass
 from pysandbox.views import (ReadOnlyModule, ReadOnlyMapping, StreamView, made_by_sandbox as _made_by_sandbox,
                              UNAVAILABLE as _UNAVAILABLE, NOT_ITS_OWN as _NOT_ITS_OWN,
                              REEXPORTED as _REEXPORTED, never_reason as _never_reason)
 from pysandbox.state import (object_getattribute as _object_getattribute, CONFIG as _CONFIG, FORBIDDEN_MODULES, FORBIDDEN_SYMBOLS as _FORBIDDEN_SYMBOLS, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES,
+                             TRUSTED_CLASSES as _TRUSTED_CLASSES,
                              TRUSTED_MODULE_COUNT as _TRUSTED_MODULE_COUNT, KEEP_ALIVE as _KEEP_ALIVE,
                              ORIGINAL_FOR_TRUSTED as _ORIGINAL_FOR_TRUSTED, orig_getattr as _orig_getattr,
                              orig_import as _orig_import, object_setattr as _object_setattr, object_new as _object_new,
@@ -87,9 +88,12 @@ def _judged(value):
 
 
 def _defined_in(value, name, namespace):
-    """What the module defines, not what it imported from others (selectors holds abc.ABCMeta)."""
+    """What the module defines, not what it imported from others (selectors holds abc.ABCMeta), and what the
+    policy put in its place (copy.deepcopy is patches' own, and email.generator imports it)."""
     if type(value) is _FunctionType:
-        return _orig_getattr(value, '__globals__', None) is namespace
+        defined_by = _orig_getattr(value, '__globals__', None)
+        return defined_by is namespace or defined_by is _patches.__dict__ and \
+            _orig_getattr(value, '__module__', None) == name
     return _orig_getattr(value, '__module__', None) == name or \
         _orig_getattr(_orig_getattr(value, '__self__', None), '__dict__', None) is namespace
 
@@ -400,7 +404,16 @@ def _register_trusted_modules():
             _TRUSTED_NAMESPACES.add(id(namespace))
             _KEEP_ALIVE.append(namespace)
             _give_originals(namespace)
+            _register_trusted_classes(namespace)
     _TRUSTED_MODULE_COUNT[0] = len(_sys.modules)
+
+
+def _register_trusted_classes(namespace):
+    """The classes a trusted module's namespace holds once its code has run: trusted code made them or
+    imported them, before any script could place an object anywhere."""
+    for value in list(namespace.values()):
+        if _is_subclass(type, type(value)):
+            _TRUSTED_CLASSES[id(value)] = value
 
 
 # id(namespace) -> the names _give_originals put there (the namespaces are kept alive in _KEEP_ALIVE)
@@ -451,6 +464,7 @@ class _TrustedLoader(object):
         _KEEP_ALIVE.append(namespace)
         _give_originals(namespace)
         self._loader.exec_module(module)
+        _register_trusted_classes(namespace)
         _patches.patch(module)
 
     def __getattr__(self, name):

@@ -9,7 +9,8 @@ import sys as _sys
 from pysandbox.errors import AttributeBlocked, ReadOnlyError, violation as _violation
 from pysandbox import guards as _guards
 from pysandbox.state import orig_getattr as _orig_getattr, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES, \
-    FunctionType as _FunctionType, MISSING as _MISSING, object_getattribute as _object_getattribute
+    FunctionType as _FunctionType, MISSING as _MISSING, object_getattribute as _object_getattribute, \
+    TRUSTED_CLASSES as _TRUSTED_CLASSES, TRUSTED_MODULE_COUNT as _TRUSTED_MODULE_COUNT
 from pysandbox.guards import is_subclass as _is_subclass, type_dict as _type_dict, type_mro as _type_mro
 
 
@@ -81,16 +82,86 @@ def _patch_copy(copy):
     """copy's _reconstruct applies a reduction's state with raw setattr and __dict__.update to whatever its
     callable returns. For an object of the script's own class the reduction is the script's (its
     __reduce_ex__, or a __getattribute__ that hands one out), so the object it makes must be one the
-    script may change, and the names it sets must pass the attribute rules. collections.UserDict.copy
-    and dataclasses.asdict reach it without copy being allowed."""
+    script may change, the names it sets must pass the attribute rules, and the state handed on is a copy,
+    judged as vars() judges the object (the default reduction's state is the object's own dict: a script's
+    __setstate__ got the raw dict of its UserDict subclass; review, 2026-12-06). collections.UserDict.copy,
+    http.cookiejar and xml.etree.ElementInclude reach copy without it being allowed."""
     original = copy._reconstruct
+    deepcopy = _checked_deepcopy(copy)
 
     def _reconstruct(x, memo, func, args, state=None, listiter=None, dictiter=None, **options):
+        # the original's own default is the unchecked deepcopy, which hands its memo to any __deepcopy__
+        options['deepcopy'] = deepcopy
         if (state is not None or listiter is not None or dictiter is not None) and not _trusted_reduction(x):
-            _check_state(x, state)
+            state = _judged_state(x, state)
             func = _making_only_changeable(func, 'copying an object whose reduction returns')
         return original(x, memo, func, args, state, listiter, dictiter, **options)
     copy._reconstruct = _reconstruct
+    copy.deepcopy = deepcopy
+
+
+def _checked_deepcopy(copy):
+    """deepcopy with its memo kept from the script: the memo maps the id of every object copied so far to
+    its copy and keeps the originals and their raw state dicts alive. A script's __deepcopy__ read that list
+    and wrote into email.policy.SMTP's dict, a module view's and the builtins view's, and planted a
+    substitute for a class, whose __new__ then returned re.I for a trusted reduction to write onto
+    (http.cookiejar's FileCookieJar.revert deep-copies what a subclass chooses; review, 2026-12-06). A
+    __deepcopy__ of an object whose class is not a trusted module's gets a new, empty memo, and a memo that
+    this deepcopy did not make (a caller's) is not used. The rest is copy's own algorithm, with its copiers."""
+    dispatch, atomic, keep_alive, error = (copy._deepcopy_dispatch, copy._deepcopy_atomic, copy._keep_alive,
+                                           copy.Error)
+    # the container copiers take the unchecked deepcopy as a default argument: given this one instead
+    recursing = (copy._deepcopy_list, copy._deepcopy_tuple, copy._deepcopy_dict)
+    reductions = _sys.modules['copyreg'].dispatch_table
+    active = []
+
+    def deepcopy(x, memo=None, _nil=[]):
+        if memo is None or not any(memo is made for made in active):
+            memo = {}
+            active.append(memo)
+            try:
+                return copied(x, memo, _nil)
+            finally:
+                active.pop()
+        return copied(x, memo, _nil)
+
+    def copied(x, memo, _nil):
+        d = id(x)
+        y = memo.get(d, _nil)
+        if y is not _nil:
+            return y
+        cls = type(x)
+        copier = dispatch.get(cls)
+        if copier is not None:
+            y = copier(x, memo, deepcopy) if any(copier is c for c in recursing) else copier(x, memo)
+        elif _is_subclass(type, cls):
+            y = atomic(x, memo)
+        else:
+            copier = getattr(x, '__deepcopy__', None)
+            if copier is not None:
+                y = copier(memo if _trusted_reduction(x) else {})
+            else:
+                reductor = reductions.get(cls)
+                if reductor:
+                    rv = reductor(x)
+                else:
+                    reductor = getattr(x, '__reduce_ex__', None)
+                    if reductor is not None:
+                        rv = reductor(4)
+                    else:
+                        reductor = getattr(x, '__reduce__', None)
+                        if not reductor:
+                            raise error('un(deep)copyable object of type %s' % cls)
+                        rv = reductor()
+                y = x if isinstance(rv, str) else copy._reconstruct(x, memo, *rv)
+        if y is not x:
+            memo[d] = y
+            keep_alive(x, memo)
+        return y
+    deepcopy.__qualname__ = deepcopy.__name__ = 'deepcopy'
+    deepcopy.__module__ = 'copy'
+    deepcopy.__doc__ = copy.deepcopy.__doc__
+    return deepcopy
 
 
 def _making_only_members(make, enum_class):
@@ -177,16 +248,42 @@ def _policy_namespaces():
 
 
 def _trusted_class(cls):
-    """A class a trusted module defines under its own name, so that its reduction is trusted code. Not a
-    class of the script's: those with the ownership mark, and those three-argument type() made (no mark;
-    third review), whose module and name lead elsewhere or nowhere."""
+    """A class that was in a trusted module's namespace when the module had loaded (imports.TRUSTED_CLASSES),
+    so that its reduction is trusted code. Found by identity: the class a trusted module defines under a
+    path was found by walking __module__ and __qualname__ through live attributes, and a plain-named trusted
+    method given a foreign self (Message.set_unixfrom(re.RegexFlag, X)) put a script's type()-made class at
+    that path, whose __new__ returned email.charset.Charset for copy to write the ownership mark onto
+    (review, 2026-12-06)."""
     if _orig_getattr(cls, _guards.OWNED_MARK, False) is True:
         return False
-    module = _sys.modules.get(_orig_getattr(cls, '__module__', None))
-    found = module
-    for part in str(_orig_getattr(cls, '__qualname__', '')).split('.'):
-        found = _orig_getattr(found, part, None)
-    return module is not None and found is cls
+    if _TRUSTED_CLASSES.get(id(cls)) is cls:
+        return True
+    if len(_sys.modules) != _TRUSTED_MODULE_COUNT[0]:
+        # modules GraalPy loads itself, which the trusted loader never saw
+        _sys.modules['pysandbox.imports'].register_trusted_modules()
+        return _TRUSTED_CLASSES.get(id(cls)) is cls
+    return False
+
+
+def _judged_state(x, state):
+    """A copy of a reduction's state whose names pass the attribute rules and whose values are what reading
+    them off x hands out: x's own dict as vars(x) gives it, any other dict copied and checked (_check_state)."""
+    parts = state if type(state) is tuple and len(state) == 2 else (state,)
+    judged = tuple(_judged_state_part(x, part) for part in parts)
+    _check_state(x, judged if len(judged) == 2 else judged[0])
+    return judged if len(judged) == 2 else judged[0]
+
+
+def _judged_state_part(x, part):
+    if part is None or type(part) is not dict:
+        return part  # _check_state refuses what is not a dict
+    try:
+        own = _object_getattribute(x, '__dict__')
+    except (AttributeError, TypeError):
+        own = None
+    if part is own and not _guards.hands_out_its_own_dict(x):
+        return _guards.judged_instance_items(x)
+    return dict(part)
 
 
 def _check_state(x, state):

@@ -75,6 +75,9 @@ FORBIDDEN_MODULES = frozenset((
     # Cmd.onecmd calls getattr(self, 'do_' + name) with a name from the parseline() of a subclass, whose
     # __radd__ answers any attribute: on a subclass that also has PurePosixPath, _flavour (audit, 2026-12-05)
     'cmd',
+    # ModuleFinder.load_module() compiles the source (or unmarshals the bytes) of a file object the caller
+    # passes, and hands the code object to scan_opcodes(), which a subclass overrides (review, 2026-12-06)
+    'modulefinder',
 ))
 # Symbols no configuration can open, also when their module is allowed with '*'. Kept in step with
 # config.ForbiddenModules (the Java side refuses them by name when the configuration is built).
@@ -112,6 +115,9 @@ FORBIDDEN_SYMBOLS = {
 CONFIG = {}
 BUILTINS_VIEW = [None]
 TRUSTED_NAMESPACES = set()
+# id(class) -> class, for every class in a trusted module's namespace once the module had loaded: what
+# copy's patch takes a trusted reduction from (patches._trusted_class), by identity, never by a path
+TRUSTED_CLASSES = {}
 TRUSTED_MODULE_COUNT = [0]
 KEEP_ALIVE = []
 ORIGINAL_FOR_TRUSTED = {}
