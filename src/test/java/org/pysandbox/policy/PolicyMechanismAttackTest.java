@@ -2884,6 +2884,7 @@ class PolicyMechanismAttackTest {
 
     private static SandboxConfig.Builder copying() {
         return SandboxConfig.builder().enable(Feature.REGEX).allowModule("collections").allowModule("http.cookiejar")
+                .allowModule("codecs")
                 .allowModule("email.policy").allowModule("email.message").allowModule("email.charset")
                 .timeout(Duration.ofSeconds(120));
     }
@@ -2930,7 +2931,9 @@ class PolicyMechanismAttackTest {
      * http.cookiejar's FileCookieJar.revert deep-copies what a subclass puts in _cookies, and a script's
      * __deepcopy__ read the memo, wrote into email.policy.SMTP's dict and a module view's, and planted a
      * substitute for EmailPolicy whose __new__ returned re.I for the trusted reduction to fill, or the guest's
-     * getattr, into whose dict the ownership mark then went (review, 2026-12-06).
+     * getattr, into whose dict the ownership mark then went (review, 2026-12-06). A review of the fix had the
+     * memo handed on by codecs.StreamReaderWriter's __getattr__ (a trusted class) to the script's stream, and
+     * wrote __bases__ of a sealed pure class with it (a full escape through dbm.dumb._Database._os).
      */
     @Test
     void deepcopysMemoNeverReachesTheScript() throws ScriptException {
@@ -2953,9 +2956,12 @@ class PolicyMechanismAttackTest {
                         def __deepcopy__(self, memo):
                             memos.append(memo)
                             return self
-                    deepcopy_of(SMTP, re, Spy())
+                    deepcopy_of(SMTP, Spy())
+                    # a trusted class whose __getattr__ hands on to the script's object (a third review)
+                    import codecs
+                    deepcopy_of(SMTP, codecs.StreamReaderWriter(Spy(), lambda s, e: None, lambda s, e: None))
                     memos
-                    """)).isEqualTo(List.of(Map.of()));
+                    """)).isEqualTo(List.of(Map.of(), Map.of()));
             assertThat(s.eval(revert + """
                     class K:
                         def __new__(cls, *args):

@@ -92,9 +92,15 @@ def _patch_copy(copy):
     def _reconstruct(x, memo, func, args, state=None, listiter=None, dictiter=None, **options):
         # the original's own default is the unchecked deepcopy, which hands its memo to any __deepcopy__
         options['deepcopy'] = deepcopy
-        if (state is not None or listiter is not None or dictiter is not None) and not _trusted_reduction(x):
-            state = _judged_state(x, state)
-            func = _making_only_changeable(func, 'copying an object whose reduction returns')
+        if state is not None or listiter is not None or dictiter is not None:
+            if _trusted_reduction(x):
+                # what a trusted reduction fills is a new object of the class copied: a substitute the script
+                # planted in a memo made another class, whose __new__ returned the object to fill (review,
+                # 2026-12-06); the memo is kept from the script now, and this holds if it is not
+                func = _making_only_instances(func, type(x))
+            else:
+                state = _judged_state(x, state)
+                func = _making_only_changeable(func, 'copying an object whose reduction returns')
         return original(x, memo, func, args, state, listiter, dictiter, **options)
     copy._reconstruct = _reconstruct
     copy.deepcopy = deepcopy
@@ -105,9 +111,10 @@ def _checked_deepcopy(copy):
     its copy and keeps the originals and their raw state dicts alive. A script's __deepcopy__ read that list
     and wrote into email.policy.SMTP's dict, a module view's and the builtins view's, and planted a
     substitute for a class, whose __new__ then returned re.I for a trusted reduction to write onto
-    (http.cookiejar's FileCookieJar.revert deep-copies what a subclass chooses; review, 2026-12-06). A
-    __deepcopy__ of an object whose class is not a trusted module's gets a new, empty memo, and a memo that
-    this deepcopy did not make (a caller's) is not used. The rest is copy's own algorithm, with its copiers."""
+    (http.cookiejar's FileCookieJar.revert deep-copies what a subclass chooses; review, 2026-12-06). Only
+    the __deepcopy__ that a trusted reduction's class holds in its own namespaces gets the memo; any other,
+    found on the object as copy finds it, gets a new, empty one; and a memo that this deepcopy did not make
+    (a caller's) is not used. The rest is copy's own algorithm, with its copiers."""
     dispatch, atomic, keep_alive, error = (copy._deepcopy_dispatch, copy._deepcopy_atomic, copy._keep_alive,
                                            copy.Error)
     # the container copiers take the unchecked deepcopy as a default argument: given this one instead
@@ -137,9 +144,12 @@ def _checked_deepcopy(copy):
         elif _is_subclass(type, cls):
             y = atomic(x, memo)
         else:
-            copier = getattr(x, '__deepcopy__', None)
+            # a trusted class's own __deepcopy__, found in its namespaces: read off the object, a trusted
+            # class's __getattr__ (codecs.StreamReaderWriter's) answered with the script's (review, 2026-12-06)
+            trusted = _trusted_reduction(x)
+            copier = _class_attribute(cls, '__deepcopy__') if trusted else getattr(x, '__deepcopy__', None)
             if copier is not None:
-                y = copier(memo if _trusted_reduction(x) else {})
+                y = copier.__get__(x, cls)(memo) if trusted else copier({})
             else:
                 reductor = reductions.get(cls)
                 if reductor:
@@ -162,6 +172,24 @@ def _checked_deepcopy(copy):
     deepcopy.__module__ = 'copy'
     deepcopy.__doc__ = copy.deepcopy.__doc__
     return deepcopy
+
+
+def _class_attribute(cls, name):
+    for c in _type_mro(cls):
+        value = _type_dict(c).get(name, _MISSING)
+        if value is not _MISSING:
+            return value
+    return None
+
+
+def _making_only_instances(make, cls):
+    def checked(*args, **kwargs):
+        made = make(*args, **kwargs)
+        if type(made) is not cls:
+            raise _violation(ReadOnlyError, 'copying %s whose reduction returns %s is blocked by the sandbox'
+                             % (_guards.describe(cls), _guards.describe(made)))
+        return made
+    return checked
 
 
 def _making_only_members(make, enum_class):
@@ -215,6 +243,10 @@ def _reduces_by_trusted_code(cls):
         if c is object:
             continue
         namespace = _type_dict(c)
+        if '__getattr__' in namespace or '__getattribute__' in namespace:
+            # what copy looks up on the object or on what it makes (__deepcopy__, __setstate__) is then
+            # the answer of code that may hand on to the script's (codecs' stream wrappers; review, 2026-12-06)
+            return False
         for name in _REDUCTION_NAMES:
             value = namespace.get(name, _MISSING)
             if value is _MISSING:
