@@ -3011,6 +3011,45 @@ class PolicyMechanismAttackTest {
         }
     }
 
+    /**
+     * A trusted reduction fills what its callable returns: timezone(offset) returned the shared timezone.utc
+     * when the script's timedelta subclass said it was false, and copy set utc's _offset to the script's
+     * object, or to anything its __deepcopy__ returned (review, 2026-12-06). A trusted reduction must make a new
+     * object; a timezone is its own copy, so that datetimes still copy (the last assertion).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "Cookie(0, 'n', 'v', None, False, 'd', False, False, '/', False, False, None, False, None, None, x)",
+        "j = J()\nj._cookies = [x]\nj.revert('nofile')"})
+    void aTrustedReductionFillsOnlyANewObject(String copy) throws ScriptException {
+        try (Sandbox s = new Sandbox(copying().allowModule("datetime").build())) {
+            assertThat(s.eval("""
+                    import datetime
+                    from http.cookiejar import Cookie, FileCookieJar
+                    class J(FileCookieJar):
+                        def load(self, *a, **k):
+                            pass
+                    calls = []
+                    class TD(datetime.timedelta):
+                        def __bool__(self):
+                            return not calls
+                        def __le__(self, other): return True
+                        def __ge__(self, other): return True
+                        def __deepcopy__(self, memo):
+                            calls.append(1)
+                            return self if len(calls) == 1 else 'any object'
+                    x = datetime.timezone(TD(hours=1))
+                    calls.append(0)
+                    """ + copy + "\n" + """
+                    utc = datetime.timezone.utc
+                    j = J()
+                    j._cookies = [datetime.datetime(2020, 1, 1, tzinfo=utc), datetime.timezone(datetime.timedelta(hours=2))]
+                    j.revert('nofile')
+                    [repr(utc.utcoffset(None)), datetime.datetime(2020, 1, 1, tzinfo=utc).isoformat()]
+                    """)).isEqualTo(List.of("datetime.timedelta(0)", "2020-01-01T00:00:00+00:00"));
+        }
+    }
+
     // -- the bounded path: code reading anything but the host's plain bindings stays on the guest thread ---
     @Test
     void aGuestComparisonPlantedInTheBuiltinsNeverRunsOnTheCallersThread() throws ScriptException {

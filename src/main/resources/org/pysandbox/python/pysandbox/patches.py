@@ -95,8 +95,10 @@ def _patch_copy(copy):
         if state is not None or listiter is not None or dictiter is not None:
             if _trusted_reduction(x):
                 # what a trusted reduction fills is a new object of the class copied: a substitute the script
-                # planted in a memo made another class, whose __new__ returned the object to fill (review,
-                # 2026-12-06); the memo is kept from the script now, and this holds if it is not
+                # planted in a memo made another class, whose __new__ returned the object to fill, and
+                # timezone's __new__ returned the shared timezone.utc when the script's offset said it was
+                # false (reviews, 2026-12-06)
+                _require_new_objects(x, func)
                 func = _making_only_instances(func, type(x))
             else:
                 state = _judged_state(x, state)
@@ -104,6 +106,7 @@ def _patch_copy(copy):
         return original(x, memo, func, args, state, listiter, dictiter, **options)
     copy._reconstruct = _reconstruct
     copy.deepcopy = deepcopy
+    _copy_timezones_as_themselves()
 
 
 def _checked_deepcopy(copy):
@@ -180,6 +183,25 @@ def _class_attribute(cls, name):
         if value is not _MISSING:
             return value
     return None
+
+
+def _require_new_objects(x, func):
+    """func makes a new object of x's class: it is the class, called through type's own __call__, or
+    copyreg's maker, and no class of the MRO has a __new__ written in Python (which may hand back an object
+    that exists: timezone.utc, an enum's member)."""
+    cls = type(x)
+    copyreg = _sys.modules['copyreg']
+    makes = func is cls and not any(c is not type and '__call__' in _type_dict(c) for c in _type_mro(type(cls)))
+    makes = makes or any(func is maker for maker in (copyreg.__newobj__, copyreg.__newobj_ex__))
+    for c in _type_mro(cls):
+        new = _type_dict(c).get('__new__')
+        if type(new) is staticmethod:
+            new = new.__func__
+        if type(new) is _FunctionType:
+            makes = False
+    if not makes:
+        raise _violation(ReadOnlyError, 'copying %s is blocked by the sandbox: its reduction may fill an object '
+                         'that exists already' % _guards.describe(x))
 
 
 def _making_only_instances(make, cls):
@@ -901,6 +923,18 @@ def _patch_md5(md5):
 def _patch_datetime(datetime):
     # result = cls(...), then result._fold = 1 (audit, 2026-12-05)
     _making_new_instances_only(datetime.datetime, '_fromtimestamp')
+    _copy_timezones_as_themselves()
+
+
+def _copy_timezones_as_themselves():
+    """A timezone is immutable, and copy's way with it, timezone(offset) and then its slots set, fills what
+    timezone() returns: the shared timezone.utc for an offset that says it is false, which a script's
+    timedelta subclass said (review, 2026-12-06). _require_new_objects refuses that reduction; a timezone,
+    like an int, is its own copy, so that the datetimes that hold one still copy."""
+    copy, datetime = _sys.modules.get('copy'), _sys.modules.get('_pydatetime')
+    if copy is not None and datetime is not None:
+        copy._copy_dispatch[datetime.timezone] = copy._copy_immutable
+        copy._deepcopy_dispatch[datetime.timezone] = copy._deepcopy_atomic
 
 
 def _patch_email_message(message):
