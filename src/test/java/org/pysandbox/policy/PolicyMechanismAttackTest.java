@@ -3050,6 +3050,45 @@ class PolicyMechanismAttackTest {
         }
     }
 
+    /**
+     * copy's copier for a bound method binds its function to the deep copy of its self, which the script's
+     * __deepcopy__ chooses: the trusted EmailPolicy.__init__ of the script's subclass came back bound to
+     * email.policy.SMTP, and enum.property.__set_name__ to re.RegexFlag, each then run on that shared object
+     * (review, 2026-12-06). A bound method is its own copy.
+     */
+    @Test
+    void aDeepCopiedMethodStaysBoundToItsOwnObject() throws ScriptException {
+        try (Sandbox s = new Sandbox(copying().allowModule("enum").build())) {
+            assertThat(s.eval("""
+                    import enum, re, email.policy
+                    from http.cookiejar import FileCookieJar
+                    target = [None]
+                    class J(FileCookieJar):
+                        def load(self, *a, **k):
+                            raise OSError('restore the copy')
+                    def copied(bound, new_self):
+                        target[0] = new_self
+                        j = J()
+                        j._cookies = [bound]
+                        try:
+                            j.revert('nofile')
+                        except OSError:
+                            pass
+                        return j._cookies[0]
+                    class MyPolicy(email.policy.EmailPolicy):
+                        def __deepcopy__(self, memo):
+                            return target[0]
+                    class P(enum.property):
+                        def __deepcopy__(self, memo):
+                            return target[0]
+                    mine = MyPolicy()
+                    copied(mine.__init__, email.policy.SMTP)(linesep='@@')
+                    copied(P().__set_name__, re.RegexFlag)(enum.Enum, 'pwned')
+                    [mine.linesep, email.policy.SMTP.linesep, re.I.name]
+                    """)).isEqualTo(List.of("@@", "\r\n", "IGNORECASE"));
+        }
+    }
+
     // -- the bounded path: code reading anything but the host's plain bindings stays on the guest thread ---
     @Test
     void aGuestComparisonPlantedInTheBuiltinsNeverRunsOnTheCallersThread() throws ScriptException {

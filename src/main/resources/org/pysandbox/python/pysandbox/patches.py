@@ -13,6 +13,8 @@ from pysandbox.state import orig_getattr as _orig_getattr, TRUSTED_NAMESPACES as
     TRUSTED_CLASSES as _TRUSTED_CLASSES, TRUSTED_MODULE_COUNT as _TRUSTED_MODULE_COUNT
 from pysandbox.guards import is_subclass as _is_subclass, type_dict as _type_dict, type_mro as _type_mro
 
+_MethodType = type(_guards.own.__get__(0))  # a bound method
+
 
 def _patch_enum_property(enum):
     """enum.property.__get__ returns getattr(self._cls_type, self.name), or getattr(instance._value_,
@@ -92,6 +94,11 @@ def _patch_copy(copy):
     def _reconstruct(x, memo, func, args, state=None, listiter=None, dictiter=None, **options):
         # the original's own default is the unchecked deepcopy, which hands its memo to any __deepcopy__
         options['deepcopy'] = deepcopy
+        if memo is not None and func is _orig_getattr:
+            # a bound method's or a builtin method's reduction, getattr(self, name): deep, with the self that
+            # copying self gave, which a script's __deepcopy__ chooses, it bound a trusted function to any
+            # object (review, 2026-12-06); such a reference is its own copy
+            return x
         if state is not None or listiter is not None or dictiter is not None:
             if _trusted_reduction(x):
                 # what a trusted reduction fills is a new object of the class copied: a substitute the script
@@ -141,7 +148,10 @@ def _checked_deepcopy(copy):
         if y is not _nil:
             return y
         cls = type(x)
-        copier = dispatch.get(cls)
+        # copy's own copier for a bound method binds its function to the copy of its self, which a script's
+        # __deepcopy__ chooses: the trusted EmailPolicy.__init__ bound to email.policy.SMTP, enum.property's
+        # __set_name__ to re.RegexFlag (review, 2026-12-06). A bound method is its own copy.
+        copier = atomic if cls is _MethodType else dispatch.get(cls)
         if copier is not None:
             y = copier(x, memo, deepcopy) if any(copier is c for c in recursing) else copier(x, memo)
         elif _is_subclass(type, cls):
