@@ -13,8 +13,6 @@ from pysandbox.state import orig_getattr as _orig_getattr, TRUSTED_NAMESPACES as
     TRUSTED_CLASSES as _TRUSTED_CLASSES, TRUSTED_MODULE_COUNT as _TRUSTED_MODULE_COUNT
 from pysandbox.guards import is_subclass as _is_subclass, type_dict as _type_dict, type_mro as _type_mro
 
-_MethodType = type(_guards.own.__get__(0))  # a bound method
-
 
 def _patch_enum_property(enum):
     """enum.property.__get__ returns getattr(self._cls_type, self.name), or getattr(instance._value_,
@@ -127,6 +125,12 @@ def _checked_deepcopy(copy):
     (a caller's) is not used. The rest is copy's own algorithm, with its copiers."""
     dispatch, atomic, keep_alive, error = (copy._deepcopy_dispatch, copy._deepcopy_atomic, copy._keep_alive,
                                            copy.Error)
+    # copy's copier for a bound method binds its function to the copy of its self, which a script's
+    # __deepcopy__ chooses: the trusted EmailPolicy.__init__ bound to email.policy.SMTP, enum.property's
+    # __set_name__ to re.RegexFlag (review, 2026-12-06). A bound method is its own copy.
+    for kind, copier in list(dispatch.items()):
+        if copier is copy._deepcopy_method:
+            dispatch[kind] = atomic
     # the container copiers take the unchecked deepcopy as a default argument: given this one instead
     recursing = (copy._deepcopy_list, copy._deepcopy_tuple, copy._deepcopy_dict)
     reductions = _sys.modules['copyreg'].dispatch_table
@@ -148,10 +152,7 @@ def _checked_deepcopy(copy):
         if y is not _nil:
             return y
         cls = type(x)
-        # copy's own copier for a bound method binds its function to the copy of its self, which a script's
-        # __deepcopy__ chooses: the trusted EmailPolicy.__init__ bound to email.policy.SMTP, enum.property's
-        # __set_name__ to re.RegexFlag (review, 2026-12-06). A bound method is its own copy.
-        copier = atomic if cls is _MethodType else dispatch.get(cls)
+        copier = dispatch.get(cls)
         if copier is not None:
             y = copier(x, memo, deepcopy) if any(copier is c for c in recursing) else copier(x, memo)
         elif _is_subclass(type, cls):
@@ -201,17 +202,18 @@ def _require_new_objects(x, func):
     that exists: timezone.utc, an enum's member)."""
     cls = type(x)
     copyreg = _sys.modules['copyreg']
-    makes = func is cls and not any(c is not type and '__call__' in _type_dict(c) for c in _type_mro(type(cls)))
-    makes = makes or any(func is maker for maker in (copyreg.__newobj__, copyreg.__newobj_ex__))
-    for c in _type_mro(cls):
-        new = _type_dict(c).get('__new__')
-        if type(new) is staticmethod:
-            new = new.__func__
-        if type(new) is _FunctionType:
-            makes = False
-    if not makes:
-        raise _violation(ReadOnlyError, 'copying %s is blocked by the sandbox: its reduction may fill an object '
-                         'that exists already' % _guards.describe(x))
+    called_by_type = func is cls and not any(c is not type and '__call__' in _type_dict(c)
+                                             for c in _type_mro(type(cls)))
+    by_copyreg = any(func is maker for maker in (copyreg.__newobj__, copyreg.__newobj_ex__))
+    if (called_by_type or by_copyreg) and not any(_is_python_new(_type_dict(c).get('__new__'))
+                                                  for c in _type_mro(cls)):
+        return
+    raise _violation(ReadOnlyError, 'copying %s is blocked by the sandbox: its reduction may fill an object '
+                     'that exists already' % _guards.describe(x))
+
+
+def _is_python_new(new):
+    return type(new.__func__ if type(new) is staticmethod else new) is _FunctionType
 
 
 def _making_only_instances(make, cls):
