@@ -21,7 +21,8 @@ import org.pysandbox.policy.ConfinedContextFactory;
  *
  * <pre>
  * bench/run [--interpreter] [--quick] [--sections=warmup,interpreted,kernels,rules,load,engines,fresh,memory]
- *           [--kernels=nbody,parser,...] [--warmup=N] [--kernel-warmup-seconds=S] [--timed=N] [--rule-seconds=S] [--load=N]
+ *           [--kernels=nbody,parser,...] [--warmup=N] [--kernel-warmup-seconds=S] [--kernel-jvms=J] [--timed=N]
+ *           [--rule-seconds=S] [--load=N]
  *           [--warmup-seconds=S] [--jvm-age=S] [--engine-calls=N] [--clock=wall|cpu] [--trace]
  * </pre>
  */
@@ -93,7 +94,7 @@ public final class Bench {
         }
         KernelSuite kernels = null;
         if (o.sections.contains("kernels")) {
-            kernels = new KernelSuite(benchDir, o.warmup, o.kernelWarmupSeconds, o.timed, o.python, o.clock);
+            kernels = new KernelSuite(benchDir, o.warmup, o.kernelWarmupSeconds, o.timed, o.python, o.clock, o.kernelJvms, jitOptions);
             kernels.run(o.kernels);
             kernels.report(report);
         }
@@ -191,6 +192,8 @@ public final class Bench {
         int warmup = 15;
         /** Minimum warm-up time per kernel and runtime in this JVM (calls alone do not warm up a 1-ms kernel). */
         double kernelWarmupSeconds = 5;
+        /** Fresh JVMs per kernel for the pysandbox / raw GraalPy pair (0: in the harness JVM); see KernelSuite. */
+        int kernelJvms = 3;
         int timed = 10;
         double ruleSeconds = 5;
         int freshCount = 30;
@@ -214,6 +217,7 @@ public final class Bench {
                     o.quick = true;
                     o.warmup = 3;
                     o.kernelWarmupSeconds = 0;
+                    o.kernelJvms = 1;
                     o.timed = 3;
                     o.ruleSeconds = 1;
                     o.freshCount = 5;
@@ -237,6 +241,8 @@ public final class Bench {
                     o.warmup = Integer.parseInt(value);
                 } else if (a.startsWith("--kernel-warmup-seconds=")) {
                     o.kernelWarmupSeconds = Double.parseDouble(value);
+                } else if (a.startsWith("--kernel-jvms=")) {
+                    o.kernelJvms = Integer.parseInt(value);
                 } else if (a.startsWith("--timed=")) {
                     o.timed = Integer.parseInt(value);
                 } else if (a.startsWith("--rule-seconds=")) {

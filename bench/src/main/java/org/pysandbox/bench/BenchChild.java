@@ -10,6 +10,8 @@ import java.util.List;
  * warmup ROW SECONDS             evaluations per second from the first call on (WarmupSuite)
  * young-fresh COUNT AGE_SECONDS  fresh sandboxes from the pool in a JVM that is AGE_SECONDS old (StartupSuite)
  * first-eval                     a host's first eval and nothing else (StartupSuite, the AOT cache recipe)
+ * kernel-pair FILE N WARMUP WARMUP_SECONDS TIMED CLOCK
+ *                                one kernel, pysandbox and raw GraalPy alternating (KernelSuite)
  * </pre>
  */
 public final class BenchChild {
@@ -23,6 +25,8 @@ public final class BenchChild {
                     " [child JVM]").run().lines();
             case "warmup" -> WarmupSuite.child(args[1], Double.parseDouble(args[2]));
             case "young-fresh" -> StartupSuite.youngChild(Integer.parseInt(args[1]), Double.parseDouble(args[2]));
+            case "kernel-pair" -> KernelSuite.child(java.nio.file.Path.of(args[1]), Integer.parseInt(args[2]),
+                    Integer.parseInt(args[3]), Double.parseDouble(args[4]), Integer.parseInt(args[5]), Clock.valueOf(args[6]));
             case "first-eval" -> List.of("first\t" + StartupSuite.firstEval());
             default -> throw new IllegalArgumentException("unknown child job " + args[0]);
         };

@@ -15,6 +15,12 @@ import java.util.concurrent.TimeUnit;
  * JVM), then T timed calls; the median timed call is the kernel's time on that runtime. In-JVM runtimes
  * are timed from Java around each call, pysandbox and raw GraalPy alternating call by call ({@link Steady});
  * CPython runs the same loop inside its own process (bench/cpython_driver.py).
+ *
+ * <p>With the Graal JIT, the same code in the same pair of runtimes ran 1.03x in one JVM and 2.4x in the
+ * next (nbody, 2026-12-06): what a kernel compiles to depends on the order in which the compiler found
+ * things hot. So the pair runs in J fresh JVMs of the harness's mode ({@code --kernel-jvms}); a runtime's
+ * time is the median of the JVMs' medians and the overhead the median of the JVMs' ratios, with their
+ * spread in the row. {@code --kernel-jvms=0} measures the pair in the harness JVM itself.
  */
 final class KernelSuite {
     /** Kernel name and the argument that makes one call take roughly 50-100 ms on CPython 3.11. */
@@ -44,12 +50,18 @@ final class KernelSuite {
     private final int timed;
     private final String python;
     private final Clock clock;
+    private final int jvms;
+    private final boolean jit;
     final Map<String, Map<String, Timing>> results = new LinkedHashMap<>();
+    /** Per kernel, pysandbox / raw GraalPy in each child JVM (empty when measured in this JVM). */
+    private final Map<String, double[]> jvmRatios = new LinkedHashMap<>();
     private final List<Integer> warmupCalls = new ArrayList<>();
     private final List<Double> warmupTimes = new ArrayList<>();
 
-    KernelSuite(Path benchDir, int warmup, double warmupSeconds, int timed, String python, Clock clock) {
+    KernelSuite(Path benchDir, int warmup, double warmupSeconds, int timed, String python, Clock clock, int jvms, boolean jit) {
         this.clock = clock;
+        this.jvms = jvms;
+        this.jit = jit;
         this.benchDir = benchDir;
         this.warmup = warmup;
         this.warmupSeconds = warmupSeconds;
@@ -67,7 +79,7 @@ final class KernelSuite {
             String source = Files.readString(file, StandardCharsets.UTF_8);
             Map<String, Timing> row = new LinkedHashMap<>();
             // the sandbox against GraalPy without it: alternating calls, so both see the same JIT (Steady)
-            row.putAll(graalPyPair(source, n));
+            row.putAll(jvms > 0 ? graalPyPairInChildren(kernel, file, n) : graalPyPair(source, n));
             row.put("CPython", cpython(file, n));
             row.put("Jython", inJvm(() -> Runtimes.jython(source), n));
             results.put(kernel, row);
@@ -133,6 +145,70 @@ final class KernelSuite {
         return pair;
     }
 
+    /**
+     * The pair in {@code jvms} fresh JVMs, one after the other: each JVM's medians, then the median of those.
+     * A JVM that fails fails the pair (the row says why).
+     */
+    private Map<String, Timing> graalPyPairInChildren(String kernel, Path file, int n) {
+        double[] sandbox = new double[jvms];
+        double[] raw = new double[jvms];
+        double[] ratios = new double[jvms];
+        String[] checksums = new String[2];
+        Map<String, Timing> pair = new LinkedHashMap<>();
+        try {
+            for (int j = 0; j < jvms; j++) {
+                List<String> lines = ChildJvm.run(jit, 600 + (long) (warmupSeconds * 10), "kernel-pair", file.toString(),
+                        String.valueOf(n), String.valueOf(warmup), String.valueOf(warmupSeconds), String.valueOf(timed),
+                        clock.name());
+                String[] f = lines.get(0).split("\t");
+                sandbox[j] = Double.parseDouble(f[1]);
+                raw[j] = Double.parseDouble(f[2]);
+                ratios[j] = sandbox[j] / raw[j];
+                checksums[0] = f[3];
+                checksums[1] = f[4];
+                warmupCalls.add(Integer.parseInt(f[5]));
+                warmupTimes.add(Double.parseDouble(f[6]));
+                Bench.progress("kernel %-14s JVM %d of %d: pysandbox %s, raw GraalPy %s ms (%s)", kernel, j + 1, jvms,
+                        Report.ms(sandbox[j]), Report.ms(raw[j]), Report.ratio(ratios[j]));
+            }
+        } catch (Exception e) {
+            pair.put("pysandbox", Timing.failed(e.toString()));
+            pair.put("raw GraalPy", Timing.failed(e.toString()));
+            return pair;
+        }
+        jvmRatios.put(kernel, ratios);
+        pair.put("pysandbox", new Timing(Stats.median(sandbox), checksums[0], null));
+        pair.put("raw GraalPy", new Timing(Stats.median(raw), checksums[1], null));
+        return pair;
+    }
+
+    /** The child JVM's side of {@link #graalPyPairInChildren}: one line, "pair", the two medians, checksums and warm-up. */
+    static List<String> child(Path file, int n, int warmup, double warmupSeconds, int timed, Clock clock) throws Exception {
+        String source = Files.readString(file, StandardCharsets.UTF_8);
+        try (Runtimes.KernelRuntime sandbox = Runtimes.pysandbox(source);
+             Runtimes.KernelRuntime raw = Runtimes.rawGraalPy(source)) {
+            List<Steady.Result> both = Steady.measureInterleaved(List.of(() -> sandbox.call(n), () -> raw.call(n)), warmup,
+                    timed, (long) (warmupSeconds * 1e9), clock);
+            Steady.Result s = both.get(0);
+            Steady.Result r = both.get(1);
+            return List.of(String.format(java.util.Locale.ROOT, "pair\t%s\t%s\t%s\t%s\t%d\t%.3f", s.medianMillis(),
+                    r.medianMillis(), s.checksum(), r.checksum(), s.warmupCalls(), s.warmupSeconds()));
+        }
+    }
+
+    /**
+     * pysandbox / raw GraalPy for a kernel: the median of the child JVMs' ratios, or the ratio of the two
+     * medians measured in this JVM.
+     */
+    double overhead(String kernel) {
+        double[] ratios = jvmRatios.get(kernel);
+        if (ratios != null) {
+            return Stats.median(ratios);
+        }
+        Map<String, Timing> row = results.get(kernel);
+        return row.get("pysandbox").medianMillis() / row.get("raw GraalPy").medianMillis();
+    }
+
     private Timing inJvm(Loader loader, int n) {
         try (Runtimes.KernelRuntime runtime = loader.load()) {
             return timed(runtime, n);
@@ -188,13 +264,15 @@ final class KernelSuite {
         Report.Section s = report.section(String.format(
                 "Kernels: median ms per call (%s) of %d timed calls after %d-%d warm-up calls in %.1f-%.1f s (at least %d "
                 + "calls and %.0f s in the JVMs, more while still speeding up; pysandbox and raw GraalPy alternating "
-                + "call by call; CPython: %d calls); ratios >1 mean pysandbox is faster",
+                + "call by call%s; CPython: %d calls); ratios >1 mean pysandbox is faster",
                 clock.describe(), timed, warmupCalls.stream().mapToInt(i -> i).min().orElse(0),
                 warmupCalls.stream().mapToInt(i -> i).max().orElse(0),
                 warmupTimes.stream().mapToDouble(d -> d).min().orElse(0), warmupTimes.stream().mapToDouble(d -> d).max().orElse(0),
-                warmup, warmupSeconds, warmup),
+                warmup, warmupSeconds, jvms > 0 ? String.format(java.util.Locale.ROOT, " in each of %d fresh %s JVMs per "
+                        + "kernel: medians of the JVMs' medians, overhead the median of the JVMs' ratios", jvms, ChildJvm.mode(jit))
+                        : " in the harness JVM", warmup),
                 "kernel", "pysandbox", "raw GraalPy", "CPython 3", "Jython 2.7", "sandbox overhead vs raw",
-                "CPython / pysandbox", "Jython / pysandbox", "checksums");
+                "overhead in each JVM", "CPython / pysandbox", "Jython / pysandbox", "checksums");
         List<Double> overhead = new ArrayList<>();
         List<Double> vsCpython = new ArrayList<>();
         List<Double> vsJython = new ArrayList<>();
@@ -204,11 +282,12 @@ final class KernelSuite {
             double raw = row.get("raw GraalPy").medianMillis();
             double cp = row.get("CPython").medianMillis();
             double jy = row.get("Jython").medianMillis();
-            addIfValid(overhead, sb / raw);
+            double ratio = overhead(e.getKey());
+            addIfValid(overhead, ratio);
             addIfValid(vsCpython, cp / sb);
             addIfValid(vsJython, jy / sb);
             Report.row(s, e.getKey() + " (" + KERNELS.get(e.getKey()) + ")", Report.ms(sb), Report.ms(raw), Report.ms(cp),
-                    Report.ms(jy), Report.percent(sb / raw - 1), Report.ratio(cp / sb), Report.ratio(jy / sb),
+                    Report.ms(jy), Report.percent(ratio - 1), perJvm(e.getKey()), Report.ratio(cp / sb), Report.ratio(jy / sb),
                     checksums(row));
             row.forEach((name, t) -> {
                 if (t.error() != null) {
@@ -222,13 +301,25 @@ final class KernelSuite {
         if (Runtimes.callFallback != null) {
             Report.note(s, Runtimes.callFallback);
         }
-        Report.row(s, "geometric mean", "", "", "", "", Report.percent(geoOverhead - 1), Report.ratio(geoVsCpython),
+        Report.row(s, "geometric mean", "", "", "", "", Report.percent(geoOverhead - 1), "", Report.ratio(geoVsCpython),
                 Report.ratio(geoVsJython), "");
     }
 
     double geoOverhead = Double.NaN;
     double geoVsCpython = Double.NaN;
     double geoVsJython = Double.NaN;
+
+    private String perJvm(String kernel) {
+        double[] ratios = jvmRatios.get(kernel);
+        if (ratios == null) {
+            return "-";
+        }
+        StringBuilder out = new StringBuilder();
+        for (double r : ratios) {
+            out.append(out.isEmpty() ? "" : ", ").append(Report.ratio(r));
+        }
+        return out.toString();
+    }
 
     private static void addIfValid(List<Double> list, double v) {
         if (!Double.isNaN(v) && !Double.isInfinite(v) && v > 0) {

@@ -125,7 +125,7 @@ final class Targets {
         String worst = null;
         double worstRatio = Double.NaN;
         for (Map.Entry<String, Map<String, KernelSuite.Timing>> e : k.results.entrySet()) {
-            double ratio = e.getValue().get("pysandbox").medianMillis() / e.getValue().get("raw GraalPy").medianMillis();
+            double ratio = k.overhead(e.getKey());
             if (!Double.isNaN(ratio) && (worst == null || ratio > worstRatio)) {
                 worst = e.getKey();
                 worstRatio = ratio;
