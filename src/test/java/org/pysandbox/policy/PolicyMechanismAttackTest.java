@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 import javax.script.ScriptException;
 
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -3086,6 +3088,121 @@ class PolicyMechanismAttackTest {
                     copied(P().__set_name__, re.RegexFlag)(enum.Enum, 'pwned')
                     [mine.linesep, email.policy.SMTP.linesep, re.I.name]
                     """)).isEqualTo(List.of("@@", "\r\n", "IGNORECASE"));
+        }
+    }
+
+    /**
+     * typing's _GenericAlias.__reduce__ looks the alias's _name up in typing's globals(), and the alias class's
+     * public constructor takes any name: with '__builtins__', copy.copy (run by xml.dom.xmlbuilder's
+     * DOMBuilder.parse, or by http.cookiejar's Cookie(rest=...)) called operator.getitem on the real builtins
+     * dict, whose __loader__ (BuiltinImporter) loaded the real sys; from there the original eval, the policy's
+     * CONFIG and sys.setrecursionlimit (review, 2026-12-06). Three layers now: the name stands only for typing's
+     * own special alias; copy refuses a reduction that carries a trusted namespace, a module or an unchecked
+     * builtin, and a copy that is not new, the object itself, a plain value or the script's; the real builtins
+     * have no __loader__ or __spec__.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"""
+            def copied(obj):
+                got = []
+                class In:
+                    byteStream = 'x'
+                    systemId = None
+                class D(xb.DOMBuilder):
+                    def __init__(self):
+                        pass
+                    _options = obj
+                    def _parse_bytestream(self, fp, options):
+                        got.append(options)
+                D().parse(In())
+                return got[0]
+            """, """
+            def copied(obj):
+                return Cookie(0, 'n', 'v', None, False, 'd', False, False, '/', False, False, None, False, None, None,
+                              obj)._rest
+            """})
+    void theRealBuiltinsNeverReachTheScriptThroughACopy(String relay) throws ScriptException {
+        try (Sandbox s = new Sandbox(copying().allowModule("typing").allowModule("xml.dom.xmlbuilder").build())) {
+            assertThat(s.eval("""
+                    import typing
+                    import xml.dom.xmlbuilder as xb
+                    from http.cookiejar import Cookie
+                    """ + relay + """
+                    GA = type(typing.List[int])
+                    outcomes = []
+                    for key in ('__loader__', '__spec__', 'eval'):
+                        try:
+                            got = copied(GA(list, (key,), name='__builtins__'))
+                        except Exception as e:
+                            outcomes.append(type(e).__name__)
+                            continue
+                        try:
+                            loader = got.loader if key == '__spec__' else got
+                            state = loader.load_module('sys').modules['pysandbox.state']
+                            state.CONFIG['recursion_limit'] = 7
+                            outcomes.append('ESCAPED')
+                        except Exception as e:
+                            outcomes.append('got %r, then %s' % (got, type(e).__name__))
+                    outcomes
+                    """)).asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(3)
+                    .allSatisfy(outcome -> assertThat(outcome).isIn("AttributeBlocked", "ReadOnlyError"));
+            assertThat(s.eval("def depth(n):\n    return 0 if n == 0 else 1 + depth(n - 1)\ndepth(20)")).isEqualTo(20);
+        }
+    }
+
+    /**
+     * Trusted code goes on to change what copy gives it as a copy: xml.etree.ElementInclude sets the tail of
+     * the copy of what the script's loader returns, and DOMBuilder.parse sets filter and errorHandler on the
+     * copy of its _options. A script's __copy__, or a reduction without state, answered with an object the
+     * script may not change (review, 2026-12-06): a copy is now the object itself, a plain value, an object of
+     * the script's, or a new object of a trusted class; and DOMBuilder.parse takes only its own Options.
+     */
+    @Test
+    void trustedCodeChangesOnlyARealCopy() throws ScriptException {
+        try (Sandbox s = new Sandbox(copying().allowModule("enum").allowModule("operator")
+                .allowModule("xml.etree.ElementTree").allowModule("xml.etree.ElementInclude")
+                .allowModule("xml.dom.xmlbuilder").build())) {
+            assertThat(s.eval("""
+                    import enum, operator
+                    import xml.etree.ElementTree as ET
+                    import xml.etree.ElementInclude as EI
+                    import xml.dom.xmlbuilder as xb
+                    target = ET.Element('t')
+                    class ByCopy:
+                        def __copy__(self):
+                            return target
+                    class ByReduction:
+                        def __reduce_ex__(self, protocol):
+                            return (operator.itemgetter(0), ([target],))
+                    class E(ET.Element):
+                        pass
+                    outcomes = []
+                    for node in (ByCopy(), ByReduction()):
+                        root = E('r')
+                        include = E(EI.XINCLUDE_INCLUDE, {'href': 'x'})
+                        include.tail = '-planted'
+                        root.append(include)
+                        try:
+                            EI.include(root, loader=lambda href, parse, encoding=None: node)
+                            outcomes.append('included')
+                        except Exception as e:
+                            outcomes.append(type(e).__name__)
+                    class In:
+                        byteStream = 'x'
+                        systemId = None
+                    class D(xb.DOMBuilder):
+                        def __init__(self):
+                            pass
+                        _options = enum.Enum
+                        def _parse_bytestream(self, fp, options):
+                            return options
+                    try:
+                        D().parse(In())
+                        outcomes.append('parsed')
+                    except Exception as e:
+                        outcomes.append(type(e).__name__)
+                    outcomes + [target.tail, hasattr(enum.Enum, 'filter')]
+                    """)).isEqualTo(Arrays.asList("ReadOnlyError", "ReadOnlyError", "AttributeBlocked", null, false));
         }
     }
 

@@ -499,23 +499,40 @@ _MethodType = type(_Bound().method)
 _METHOD_GUARDED_NAMES = _checker.METHOD_GUARDED_NAMES
 
 
-def _private_value(obj, name, value):
+def _internal_kind(value):
+    """What value is when the script must never hold it (a raw module, an unchecked builtin, a trusted
+    module's namespace, a code object, a frame or a traceback), else None."""
     kind = type(value)
     if kind is _ModuleType or _is_subclass(_ModuleType, kind):
-        what = "the module '%s'" % _orig_getattr(value, '__name__', '?')
-    elif kind is _BuiltinFunctionType and any(value is o for o in _ORIGINAL_FOR_TRUSTED.values()):
-        what = "the unchecked builtin '%s'" % _orig_getattr(value, '__name__', '?')
-    elif kind is dict and id(value) in _TRUSTED_NAMESPACES:
-        what = "a trusted module's namespace"
-    elif kind is _CodeType or kind is _FrameType or kind is _TracebackType:
-        what = 'a %s object' % kind.__name__
-    elif kind is _MethodType or kind is _FunctionType:
-        return _checked_private_method(obj, name, value)
-    elif kind in _DATA_DESCRIPTOR_TYPES:
+        return "the module '%s'" % _orig_getattr(value, '__name__', '?')
+    if kind is _BuiltinFunctionType and any(value is o for o in _ORIGINAL_FOR_TRUSTED.values()):
+        return "the unchecked builtin '%s'" % _orig_getattr(value, '__name__', '?')
+    if kind is dict and id(value) in _TRUSTED_NAMESPACES:
+        return "a trusted module's namespace"
+    if kind is _CodeType or kind is _FrameType or kind is _TracebackType:
+        return 'a %s object' % kind.__name__
+    return None
+
+
+def _refuse_internal(value, doing):
+    """value, unless the script must never hold it (_internal_kind): for values that the script's objects
+    choose, trusted code works with, and hands back (copy's reductions)."""
+    what = _internal_kind(value)
+    if what is not None:
+        raise _violation(OperationBlocked, '%s is blocked by the sandbox: it reaches %s' % (doing, what))
+    return value
+
+
+def _private_value(obj, name, value):
+    what = _internal_kind(value)
+    if what is None:
+        kind = type(value)
+        if kind is _MethodType or kind is _FunctionType:
+            return _checked_private_method(obj, name, value)
+        if kind not in _DATA_DESCRIPTOR_TYPES:
+            return value
         # a private slot's descriptor, read off a class, reads that slot of any subclass's instance raw
         what = 'a slot descriptor, which reads the slot of every subclass\'s instances'
-    else:
-        return value
     raise _violation(AttributeBlocked, "reading '%s' of %s is blocked by the sandbox: it holds %s"
                      % (name, _describe(obj), what))
 
@@ -1928,6 +1945,7 @@ slot_guard = _slot_guard
 private_guard = _private_guard
 PURE_MARK = _PURE_MARK
 private_value = _private_value
+refuse_internal = _refuse_internal
 is_private = _is_private
 mark_pure = _mark_pure
 method_guard = _method_guard

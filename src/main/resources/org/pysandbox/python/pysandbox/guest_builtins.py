@@ -254,8 +254,11 @@ def _guest_builtins():
 
 def _install_builtins(guarded):
     namespace = _builtins.__dict__
+    # __loader__ and __spec__ too: the real builtins' loader is BuiltinImporter, whose load_module('sys')
+    # is the real sys, one read away from any relay that reads this namespace (typing's reduction did;
+    # review, 2026-12-06)
     for name in _ALWAYS_HIDDEN:
-        if name not in ('__loader__', '__spec__', '__build_class__', '__import__'):
+        if name not in ('__build_class__', '__import__'):
             namespace.pop(name, None)
     namespace.update(guarded)
     # every class statement of the context, the guest's and trusted modules' alike (see classes.py)

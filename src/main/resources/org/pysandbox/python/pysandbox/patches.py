@@ -87,16 +87,21 @@ def _patch_copy(copy):
     __setstate__ got the raw dict of its UserDict subclass; review, 2026-12-06). collections.UserDict.copy,
     http.cookiejar and xml.etree.ElementInclude reach copy without it being allowed."""
     original = copy._reconstruct
+    original_copy = copy.copy
     deepcopy = _checked_deepcopy(copy)
 
     def _reconstruct(x, memo, func, args, state=None, listiter=None, dictiter=None, **options):
         # the original's own default is the unchecked deepcopy, which hands its memo to any __deepcopy__
         options['deepcopy'] = deepcopy
-        if memo is not None and func is _orig_getattr:
+        if func is _orig_getattr:
             # a bound method's or a builtin method's reduction, getattr(self, name): deep, with the self that
             # copying self gave, which a script's __deepcopy__ chooses, it bound a trusted function to any
             # object (review, 2026-12-06); such a reference is its own copy
             return x
+        # a trusted reduction builds its call from the object's fields, which the script chose:
+        # typing's _GenericAlias.__reduce__ looked its _name up in typing's globals(), and the name
+        # '__builtins__' put the real builtins dict into the call (review, 2026-12-06)
+        _refuse_internal_parts(x, func, args)
         if state is not None or listiter is not None or dictiter is not None:
             if _trusted_reduction(x):
                 # what a trusted reduction fills is a new object of the class copied: a substitute the script
@@ -108,10 +113,46 @@ def _patch_copy(copy):
             else:
                 state = _judged_state(x, state)
                 func = _making_only_changeable(func, 'copying an object whose reduction returns')
-        return original(x, memo, func, args, state, listiter, dictiter, **options)
+        return _judged_copy(x, original(x, memo, func, args, state, listiter, dictiter, **options))
+
+    def copy_(x):
+        return _judged_copy(x, original_copy(x))
+    copy_.__qualname__ = copy_.__name__ = 'copy'
+    copy_.__module__ = 'copy'
+    copy_.__doc__ = original_copy.__doc__
     copy._reconstruct = _reconstruct
+    copy.copy = copy_
     copy.deepcopy = deepcopy
     _copy_timezones_as_themselves()
+
+
+def _refuse_internal_parts(x, func, args):
+    doing = 'copying %s' % _guards.describe(x)
+    _guards.refuse_internal(func, doing)
+    for arg in args if type(args) is tuple else ():
+        _guards.refuse_internal(arg, doing)
+        if type(arg) is tuple:
+            for item in arg:
+                _guards.refuse_internal(item, doing)
+
+
+# values that take no attribute and that copy makes anew (or that are the same whatever their identity)
+_VALUE_TYPES = frozenset((int, float, complex, bool, str, bytes, type(None), tuple, frozenset, list, dict, set,
+                          bytearray, range, slice))
+
+
+def _judged_copy(x, y):
+    """What copy hands trusted code as the copy of x, which it may go on to change raw (DOMBuilder.parse sets
+    options.filter on copy.copy(self._options)): x itself, a plain value, an object the script may change,
+    or a new object of x's class when that class is trusted. A script's __copy__ or stateless reduction
+    answered with re.RegexFlag, and typing's reduction with an item of the real builtins dict (review,
+    2026-12-06)."""
+    doing = 'copying %s' % _guards.describe(x)
+    _guards.refuse_internal(y, doing)
+    if y is x or type(y) in _VALUE_TYPES or _guards.may_change(y) or (type(y) is type(x) and _trusted_class(type(x))):
+        return y
+    raise _violation(ReadOnlyError, '%s is blocked by the sandbox: its copy is %s, which the script did not create'
+                     % (doing, _guards.describe(y)))
 
 
 def _checked_deepcopy(copy):
@@ -163,7 +204,7 @@ def _checked_deepcopy(copy):
             trusted = _trusted_reduction(x)
             copier = _class_attribute(cls, '__deepcopy__') if trusted else getattr(x, '__deepcopy__', None)
             if copier is not None:
-                y = copier.__get__(x, cls)(memo) if trusted else copier({})
+                y = _judged_copy(x, copier.__get__(x, cls)(memo) if trusted else copier({}))
             else:
                 reductor = reductions.get(cls)
                 if reductor:
@@ -407,7 +448,32 @@ def _patch_typing(typing):
         setattr(_guards.store_guard(origin, attr), attr, val)
     __setattr__.__qualname__ = original_setattr.__qualname__
     alias.__setattr__ = __setattr__
+    _patch_typing_reduce(typing)
     _patch_typing_marks(typing)
+
+
+def _patch_typing_reduce(typing):
+    """_GenericAlias.__reduce__ looks the alias's _name up in typing's globals(), and the alias class's
+    constructor takes any name: '__builtins__' gave copy the real builtins dict, whose __loader__ gave the
+    real sys (review, 2026-12-06). The name stands for typing's own special alias of that name, or for
+    nothing (the alias's origin then, as for an alias without a name)."""
+    generic_alias = typing._GenericAlias
+    original = _type_dict(generic_alias)['__reduce__']
+    namespace = typing.__dict__
+    specials = (typing._SpecialGenericAlias, typing._SpecialForm)
+    getitem = _sys.modules['operator'].getitem
+
+    def __reduce__(self):
+        name = _object_getattribute(self, '_name')
+        origin = namespace.get(name) if type(name) is str else None
+        if not (isinstance(origin, specials) and _object_getattribute(origin, '_name') == name):
+            origin = self.__origin__
+        args = tuple(self.__args__)
+        if len(args) == 1 and not isinstance(args[0], tuple):
+            args, = args
+        return getitem, (origin, args)
+    __reduce__.__qualname__ = original.__qualname__
+    generic_alias.__reduce__ = __reduce__
 
 
 def _patch_typing_marks(typing):
@@ -551,6 +617,27 @@ def _patch_xmlbuilder(xmlbuilder):
             setattr(options, setting, value)
     setFeature.__qualname__ = original_set.__qualname__
     builder.setFeature = setFeature
+
+    # parse sets filter and errorHandler raw on copy.copy(self._options): _options = re.I, whose copy is
+    # itself, had them written onto the enum member (review, 2026-12-06). A real Options object, read once.
+    original_parse = builder.parse
+    copy = _sys.modules['copy']
+
+    def parse(self, input):
+        options = _orig_getattr(self, '_options', None)
+        if type(options) is not options_class:
+            raise _violation(AttributeBlocked, 'parse() is blocked by the sandbox for a DOMBuilder whose '
+                             '_options are not its own')
+        options = copy.copy(options)
+        options.filter = self.filter
+        options.errorHandler = self.errorHandler
+        fp = input.byteStream
+        if fp is None and options.systemId:
+            import urllib.request
+            fp = urllib.request.urlopen(input.systemId)
+        return self._parse_bytestream(fp, options)
+    parse.__qualname__ = original_parse.__qualname__
+    builder.parse = parse
 
 
 def _patch_traceback(traceback):
