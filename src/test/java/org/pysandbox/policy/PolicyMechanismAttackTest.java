@@ -3206,6 +3206,35 @@ class PolicyMechanismAttackTest {
         }
     }
 
+    /**
+     * The fields a script may set on standard-library objects (decimal's Context, ElementTree's Element;
+     * guards.SETTABLE) open only those names, only on instances of exactly those classes, and a Context
+     * still checks each value itself.
+     */
+    @Test
+    void theSettableFieldsOfStandardObjectsOpenNothingElse() throws ScriptException {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().allowModule("decimal").allowModule("xml.etree.ElementTree")
+                .allowModule("re").timeout(Duration.ofSeconds(60)).build())) {
+            assertThat(s.eval("""
+                    import decimal, re
+                    import xml.etree.ElementTree as ET
+                    ctx = decimal.getcontext()
+                    outcomes = []
+                    for target, name, value in ((ctx, '_ignored_flags', []), (ctx, 'foo', 1), (ctx, 'prec', 'x'),
+                                                (decimal.Context, 'prec', 3), (ET.Element, 'text', 'x'),
+                                                (ET.Element('a'), 'items', len), (re.I, 'text', 'x'),
+                                                (re.compile('x'), 'tail', 'x')):
+                        try:
+                            setattr(target, name, value)
+                            outcomes.append('set')
+                        except Exception as e:
+                            outcomes.append(type(e).__name__)
+                    outcomes + [ctx.prec, hasattr(ctx, 'foo'), ET.Element.text]
+                    """)).isEqualTo(Arrays.asList("ReadOnlyError", "ReadOnlyError", "TypeError", "ReadOnlyError",
+                    "ReadOnlyError", "ReadOnlyError", "ReadOnlyError", "ReadOnlyError", 28, false, null));
+        }
+    }
+
     // -- the bounded path: code reading anything but the host's plain bindings stays on the guest thread ---
     @Test
     void aGuestComparisonPlantedInTheBuiltinsNeverRunsOnTheCallersThread() throws ScriptException {

@@ -732,6 +732,37 @@ class UsabilityTest {
         assertThat(err.toString()).isEqualTo("warn\n");
     }
 
+    /**
+     * decimal's context fields and an ElementTree element's tag, text, tail and attributes are set as
+     * attributes by ordinary code; both were refused as changes of objects the script did not create
+     * (found 2026-12-06). Other names on the same objects stay refused (PolicyMechanismAttackTest).
+     */
+    @Test
+    void decimalContextsAndXmlElementsTakeTheirFields() throws Exception {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().allowModule("decimal").allowModule("xml.etree.ElementTree")
+                .timeout(Duration.ofSeconds(60)).build())) {
+            assertThat(s.eval("""
+                    import decimal
+                    import xml.etree.ElementTree as ET
+                    decimal.getcontext().prec = 10
+                    seventh = str(decimal.Decimal(1) / decimal.Decimal(7))
+                    with decimal.localcontext() as ctx:
+                        ctx.prec = 5
+                        ctx.rounding = decimal.ROUND_DOWN
+                        ctx.traps[decimal.DivisionByZero] = False
+                        local = [str(decimal.Decimal(2).sqrt()), str(decimal.Decimal(1) / 0)]
+                    root = ET.Element('a')
+                    root.text = 'hi'
+                    child = ET.SubElement(root, 'b')
+                    child.tail = 't'
+                    child.attrib = {'k': 'v'}
+                    root.tag = 'root'
+                    [seventh, local, str(decimal.Decimal(2).sqrt()), ET.tostring(root).decode()]
+                    """)).isEqualTo(List.of("0.1428571429", List.of("1.4142", "Infinity"), "1.414213562",
+                    "<root>hi<b k=\"v\" />t</root>"));
+        }
+    }
+
     @Test
     void theWholeTracebackModuleCanBeAllowed() throws Exception {
         // print_last has no format_last to go through; importing every symbol failed on it (review, 2026-12-05)

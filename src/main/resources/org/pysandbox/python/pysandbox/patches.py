@@ -640,6 +640,13 @@ def _patch_xmlbuilder(xmlbuilder):
     builder.parse = parse
 
 
+def _patch_element_tree(element_tree):
+    """An element's tag, text, tail and attributes are what a script building a document sets
+    (`e.text = 'x'`); ElementTree only reads them back as values (serialising calls their own methods,
+    which are the script's if the values are)."""
+    _guards.SETTABLE[element_tree.Element] = frozenset(('tag', 'text', 'tail', 'attrib'))
+
+
 def _patch_traceback(traceback):
     """The 'did you mean' suggestions of format_exception imported any module an ImportError names
     (ImportError(name='this') printed the Zen), and for a NameError search the names of the frame's real
@@ -761,6 +768,11 @@ def _patch_decimal(decimal):
             return _original(self, name, *args)
         checked.__qualname__ = 'Context.' + method_name
         type.__setattr__(context, method_name, checked)
+
+    # a Context's own __setattr__ checks each field's value (an int in range, a rounding mode, a dict of
+    # every signal) and refuses any other name but _ignored_flags: getcontext().prec = 50, localcontext()'s
+    # ctx.rounding = ROUND_DOWN
+    _guards.SETTABLE[context] = frozenset(('prec', 'rounding', 'Emin', 'Emax', 'capitals', 'clamp', 'flags', 'traps'))
 
     manager = pydecimal._ContextManager
     copy = _type_dict(context)['copy']
@@ -1049,7 +1061,7 @@ def _plain_text(value):
 
 
 _PATCHES = {'enum': (_patch_enum_property, _patch_enum_members), 'copy': (_patch_copy,), 'typing': (_patch_typing,),
-            'xml.dom.xmlbuilder': (_patch_xmlbuilder,), 'traceback': (_patch_traceback,),
+            'xml.dom.xmlbuilder': (_patch_xmlbuilder,), 'xml.etree.ElementTree': (_patch_element_tree,), 'traceback': (_patch_traceback,),
             'collections': (_patch_collections,), 'zipfile._path': (_patch_zip_path,),
             'pathlib': (_patch_pathlib,), 'reprlib': (_patch_reprlib,), 'decimal': (_patch_decimal,),
             'http.cookies': (_patch_cookies,), 'pprint': (_patch_pprint,),
