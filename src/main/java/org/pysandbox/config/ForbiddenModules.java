@@ -31,12 +31,16 @@ public final class ForbiddenModules {
     private static final Map<String, Map<String, String>> SYMBOLS = new LinkedHashMap<>();
     /** The one frame function of sys the original allowed, and only beside the traceback feature. */
     static final String FRAME = "_getframe";
-    /** Modules of which only these symbols may be allowed (never {@code "*"}). */
+    /** Modules of which only these symbols may be allowed (never {@code "*"}), each with why. */
     private static final Map<String, Set<String>> ONLY = Map.of("sys", Set.of("version", "version_info",
             "hexversion", "platform", "maxsize", "maxunicode", "byteorder", "float_info", "int_info", "api_version",
-            "copyright", FRAME));
-    private static final String SYS_REASON = "sys hands out the interpreter's state (modules, _getframe, settrace, "
-            + "the real streams); only its plain data can be allowed: ";
+            "copyright", FRAME),
+            "io", Set.of("StringIO", "BytesIO", "SEEK_SET", "SEEK_CUR", "SEEK_END", "UnsupportedOperation"));
+    private static final Map<String, String> ONLY_REASON = Map.of(
+            "sys", "sys hands out the interpreter's state (modules, _getframe, settrace, the real streams); only its "
+                    + "plain data can be allowed: ",
+            "io", "io opens files (open, FileIO, open_code) and wraps raw streams; only its in-memory streams and "
+                    + "constants can be allowed: ");
 
     static {
         forbid("it is the raw operating-system interface under os (allow the os functions you need instead)",
@@ -165,12 +169,12 @@ public final class ForbiddenModules {
     public static Optional<String> symbolReason(String module, String symbol) {
         Set<String> only = ONLY.get(module);
         if (only != null && !only.contains(symbol)) {
-            return Optional.of(SYS_REASON + String.join(", ", only.stream().sorted().toList()));
+            return Optional.of(ONLY_REASON.get(module) + String.join(", ", only.stream().sorted().toList()));
         }
         return Optional.ofNullable(SYMBOLS.getOrDefault(module, Map.of()).get(symbol));
     }
 
-    /** Modules that may be allowed only with some of these symbols: {@code sys} and its plain data. */
+    /** Modules that may be allowed only with some of these symbols: {@code sys} and its plain data, {@code io}'s in-memory streams. */
     public static Map<String, Set<String>> onlySymbols() {
         return ONLY;
     }

@@ -45,6 +45,20 @@ class ForbiddenModulesTest {
         }
     }
 
+    /** io opens files and wraps raw streams; its in-memory streams (StringIO, BytesIO) and constants can be allowed. */
+    @Test
+    void ioOnlyForItsInMemoryStreams() {
+        SandboxConfig config = SandboxConfig.builder().allowModule("io", "StringIO", "BytesIO", "SEEK_END").build();
+        assertThat(config.allowedModules().get("io")).containsExactly("StringIO", "BytesIO", "SEEK_END");
+        for (String symbol : new String[] {"open", "FileIO", "open_code", "TextIOWrapper", "BufferedReader", "*"}) {
+            assertThatThrownBy(() -> SandboxConfig.builder().allowModule("io", symbol)).as(symbol)
+                    .isInstanceOf(SandboxConfigurationException.class)
+                    .hasMessageContaining("symbol '" + symbol + "' of module 'io' can never be allowed")
+                    .hasMessageContaining("only its in-memory streams");
+        }
+        assertThatThrownBy(() -> SandboxConfig.builder().allowModule("io")).isInstanceOf(SandboxConfigurationException.class);
+    }
+
     /** The original's frame access (pysandbox 1.5 traceback feature): only beside that feature. */
     @Test
     void sysGetframeOnlyWithTheTracebackFeature() {

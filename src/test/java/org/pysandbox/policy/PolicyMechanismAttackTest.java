@@ -3235,6 +3235,37 @@ class PolicyMechanismAttackTest {
         }
     }
 
+    /**
+     * io's in-memory streams are _io's classes, which the identity table of forbidden modules lets through for
+     * io's allowed symbols only: nothing else of io or _io (open, FileIO, the module itself) comes with them.
+     */
+    @Test
+    void ioStreamsBringNothingElseOfIo() throws ScriptException {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().allowModule("io", "StringIO", "BytesIO")
+                .allowModule("codecs").timeout(Duration.ofSeconds(60)).build())) {
+            assertThat(s.eval("""
+                    import io
+                    from io import StringIO, BytesIO
+                    opened = []
+                    def attempt(label, action):
+                        try:
+                            action()
+                            opened.append(label)
+                        except Exception:
+                            pass
+                    attempt('io.open', lambda: io.open)
+                    attempt('io.FileIO', lambda: io.FileIO)
+                    attempt('vars', lambda: vars(io)['open'])
+                    attempt('_io', lambda: __import__('_io'))
+                    attempt('by module name', lambda: __import__(StringIO.__module__).FileIO)
+                    attempt('from io import open', lambda: exec('from io import open'))
+                    attempt('codecs.open', lambda: __import__('codecs').open('/etc/hostname').read())
+                    attempt('subclass open', lambda: type('S', (StringIO,), {})().open)
+                    opened
+                    """)).isEqualTo(List.of());
+        }
+    }
+
     // -- the bounded path: code reading anything but the host's plain bindings stays on the guest thread ---
     @Test
     void aGuestComparisonPlantedInTheBuiltinsNeverRunsOnTheCallersThread() throws ScriptException {

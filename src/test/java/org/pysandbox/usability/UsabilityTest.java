@@ -763,6 +763,30 @@ class UsabilityTest {
         }
     }
 
+    /** io.StringIO and io.BytesIO, the in-memory streams that csv, json and print(file=...) are used with. */
+    @Test
+    void inMemoryStreamsOfIo() throws Exception {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().enable(Feature.STDOUT).allowModule("csv")
+                .allowModule("io", "StringIO", "BytesIO", "SEEK_END").timeout(Duration.ofSeconds(60)).build())) {
+            assertThat(s.eval("""
+                    import csv, io
+                    from io import StringIO
+                    text = StringIO()
+                    csv.writer(text).writerow([1, 'a b'])
+                    print('second', file=text)
+                    rows = list(csv.reader(StringIO('x,y\\n1,2\\n')))
+                    data = io.BytesIO(b'abc')
+                    data.seek(0, io.SEEK_END)
+                    class Upper(StringIO):
+                        def write(self, s):
+                            return super().write(s.upper())
+                    up = Upper()
+                    up.write('hi')
+                    [text.getvalue(), rows, data.tell(), up.getvalue()]
+                    """)).isEqualTo(List.of("1,a b\r\nsecond\n", List.of(List.of("x", "y"), List.of("1", "2")), 3, "HI"));
+        }
+    }
+
     @Test
     void theWholeTracebackModuleCanBeAllowed() throws Exception {
         // print_last has no format_last to go through; importing every symbol failed on it (review, 2026-12-05)

@@ -53,6 +53,10 @@ def _module_allowed(name):
 # reaches frames, tracing, modules and the interpreter, so allowModule('sys', 'settrace') opens nothing.
 SYS_SYMBOLS = frozenset(('exit', 'stdin', 'stdout', 'stderr', 'version', 'version_info', 'hexversion',
                          'api_version', '_getframe', 'maxsize', 'maxunicode', 'byteorder', 'float_info', 'int_info'))
+# io opens files (open, FileIO, open_code) and wraps raw streams: only its in-memory streams and constants
+IO_SYMBOLS = frozenset(('StringIO', 'BytesIO', 'SEEK_SET', 'SEEK_CUR', 'SEEK_END', 'UnsupportedOperation'))
+# the modules a configuration can open only some symbols of (config.ForbiddenModules.ONLY on the Java side)
+ONLY_SYMBOLS = {'sys': SYS_SYMBOLS, 'io': IO_SYMBOLS}
 # Symbols whose real value hands out a raw getattr or an attribute walk: the guest gets checked versions.
 _CHECKED_SYMBOLS = {
     ('operator', 'attrgetter'): lambda: _guards.checked_attrgetter,
@@ -246,7 +250,7 @@ def _module_view(name):
             exposed.append(symbol)
     forbidden_by_identity, checked_by_identity = _identity_tables()
     for symbol in exposed:
-        if (name == 'sys' and symbol not in SYS_SYMBOLS) or symbol in _FORBIDDEN_SYMBOLS.get(name, ()):
+        if symbol not in ONLY_SYMBOLS.get(name, (symbol,)) or symbol in _FORBIDDEN_SYMBOLS.get(name, ()):
             NEVER.setdefault(name, set()).add(symbol)
             continue
         try:
@@ -258,7 +262,8 @@ def _module_view(name):
         if isinstance(value, _ModuleType):
             continue  # submodules are exposed only as views of their own, below
         origin = forbidden_by_identity.get(id(value)) if _judged(value) else None
-        if origin is not None and (name, symbol) not in _CHECKED_SYMBOLS:
+        # io's in-memory streams are _io's classes, which a configuration opens only as io's (ONLY_SYMBOLS)
+        if origin is not None and (name, symbol) not in _CHECKED_SYMBOLS and symbol not in ONLY_SYMBOLS.get(name, ()):
             _REEXPORTED[(name, symbol)] = origin
             NEVER.setdefault(name, set()).add(symbol)
             continue

@@ -41,7 +41,7 @@ ALWAYS_HIDDEN = ('breakpoint', 'execfile', 'reload', 'open', 'help', 'input', 'p
 FORBIDDEN_MODULES = frozenset((
     'builtins', 'gc', 'importlib', '_imp', '__graalpython__', 'polyglot', 'java', 'ctypes', '_ctypes',
     '_posixsubprocess', '_frozen_importlib', '_frozen_importlib_external', 'pysandbox', 'pysandbox_runtime',
-    'pysandbox_checker', '__main__', 'inspect', '_sandbox', 'posix', 'nt', '_io', 'io', '_signal', 'signal',
+    'pysandbox_checker', '__main__', 'inspect', '_sandbox', 'posix', 'nt', '_io', '_signal', 'signal',
     '_thread', 'threading', 'faulthandler', 'subprocess', 'multiprocessing', '_multiprocessing', 'marshal',
     'pickle', '_pickle', 'code', 'codeop', 'pdb', 'bdb', 'trace', 'tracemalloc', 'sysconfig', 'site',
     '_weakref', 'weakref', '_ast', 'ast', 'types', 'pydoc', 'runpy', 'pkgutil', 'zipimport', '_socket',
