@@ -62,6 +62,8 @@ public final class ForbiddenModules {
         forbid("it builds code objects or calls anything named in its input", "marshal", "pickle", "_pickle",
                 "shelve");
         forbid("it is the real builtins module", "builtins", "_sitebuiltins");
+        forbid("unittest.mock's patch() resolves the dotted names a script passes to raw module attributes "
+                + "(pkgutil.resolve_name; review, 2026-12-06)", "unittest");
         forbid("its trusted code reads or writes any attribute a script names, on any object: logging.config "
                 + "resolves dotted names to raw attributes (type.__setattr__, sys.modules), logging's '{' formats "
                 + "walk attributes; argparse's and optparse's namespaces set any keyword on a foreign self and "

@@ -129,9 +129,9 @@ def _patch_copy(copy):
 def _refuse_internal_parts(x, func, args):
     doing = 'copying %s' % _guards.describe(x)
     _guards.refuse_internal(func, doing)
-    for arg in args if type(args) is tuple else ():
+    for arg in args if type(args) in (tuple, list) else ():
         _guards.refuse_internal(arg, doing)
-        if type(arg) is tuple:
+        if type(arg) in (tuple, list):
             for item in arg:
                 _guards.refuse_internal(item, doing)
 

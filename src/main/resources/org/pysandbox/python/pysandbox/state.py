@@ -52,6 +52,9 @@ FORBIDDEN_MODULES = frozenset((
     # resolves 'builtins.type.__setattr__' raw, argparse.Namespace.__init__ sets any keyword on a foreign self
     # and _get_kwargs reads a foreign __dict__ (review, 2026-12-05)
     'logging', 'argparse', 'optparse',
+    # patch() of unittest.mock resolves the dotted names a script passes to raw module attributes through
+    # pkgutil.resolve_name; it failed only because GraalPy here has no _signal (review, 2026-12-06)
+    'unittest',
     # warn(stacklevel=n) walks the caller's frames into the policy's and writes a registry into their
     # globals; catch_warnings() holds the real module (review, 2026-12-05)
     'warnings',
