@@ -37,9 +37,17 @@ public final class CompilePathProbe {
             import ast, sys, types
             _checker = sys.modules['pysandbox.checker']
 
-            def _bench(code):
-                namespace = types.ModuleType('__main__').__dict__
+            def _bench(code, namespace=None):
+                namespace = types.ModuleType('__main__').__dict__ if namespace is None else namespace
                 exec(code, namespace)
+                return namespace['bench']
+
+            def _as_the_sandbox():
+                # the sandbox's own compile (its options, its cache) and namespace, run through its trampoline
+                runtime = sys.modules['pysandbox.runtime']
+                body = runtime.compile_guest(PROBE_SOURCE, 'sandboxed.py', False)[0]
+                namespace = runtime.new_namespace()
+                runtime._run_code(body, None, namespace, namespace)
                 return namespace['bench']
 
             def _rewritten():
@@ -55,6 +63,11 @@ public final class CompilePathProbe {
                                                                                 dont_inherit=True))),
                 ('checker rewrite, unparsed to text', _bench(compile(ast.unparse(_rewritten()), 'checked_text.py', 'exec',
                                                                      dont_inherit=True))),
+                # the sandbox runs a script in a plain dict, not a module's namespace (runtime.new_namespace)
+                ('checker rewrite, from the tree, in a plain dict', _bench(compile(_rewritten(), 'checked_dict.py', 'exec',
+                                                                                   dont_inherit=True), {})),
+                ('text, in a plain dict', _bench(compile(PROBE_SOURCE, 'text_dict.py', 'exec', dont_inherit=True), {})),
+                ('compile_guest, the guest namespace, run_code (the sandbox, called from here)', _as_the_sandbox()),
             ]
             """;
 
@@ -70,6 +83,12 @@ public final class CompilePathProbe {
             bindings.putMember("PROBE_SOURCE", source);
             context.eval(Source.newBuilder("python", VARIANTS, "compile_path_probe.py").build());
             Value variants = bindings.getMember("PROBE_VARIANTS");
+            if (Boolean.getBoolean("probe.secondThread")) {
+                // the sandbox runs guest code on its own thread, not the one that made the context
+                Thread other = new Thread(() -> context.eval("python", "1"));
+                other.start();
+                other.join();
+            }
             Map<String, Value> functions = new LinkedHashMap<>();
             for (int i = 0; i < variants.getArraySize(); i++) {
                 functions.put(variants.getArrayElement(i).getArrayElement(0).asString(),

@@ -24,8 +24,13 @@ public final class KernelPairProbe {
         double warmupSeconds = Double.parseDouble(args[2]);
         int timed = Integer.parseInt(args[3]);
         String source = Files.readString(kernel);
-        try (Runtimes.KernelRuntime sandbox = Runtimes.pysandbox(source);
-             Runtimes.KernelRuntime raw = Runtimes.rawGraalPy(source)) {
+        // -Dbench.rawFirst=true makes raw GraalPy's context first: in a JVM with several contexts the first
+        // context's code was the slowest in 5 runs of 6 (BENCHMARKS.md, 2026-12-05)
+        boolean rawFirst = Boolean.getBoolean("bench.rawFirst");
+        Runtimes.KernelRuntime first = rawFirst ? Runtimes.rawGraalPy(source) : Runtimes.pysandbox(source);
+        Runtimes.KernelRuntime second = rawFirst ? Runtimes.pysandbox(source) : Runtimes.rawGraalPy(source);
+        try (Runtimes.KernelRuntime sandbox = rawFirst ? second : first;
+             Runtimes.KernelRuntime raw = rawFirst ? first : second) {
             List<Steady.Result> both = Steady.measureInterleaved(List.of(() -> sandbox.call(n), () -> raw.call(n)), 8,
                     timed, (long) (warmupSeconds * 1e9), Clock.WALL);
             Steady.Result s = both.get(0);

@@ -168,7 +168,7 @@ final class KernelSuite {
                 checksums[1] = f[4];
                 warmupCalls.add(Integer.parseInt(f[5]));
                 warmupTimes.add(Double.parseDouble(f[6]));
-                Bench.progress("kernel %-14s JVM %d of %d: pysandbox %s, raw GraalPy %s ms (%s)", kernel, j + 1, jvms,
+                Bench.progress("kernel %-14s JVM %d of %d: pysandbox %s, raw GraalPy %s (%s)", kernel, j + 1, jvms,
                         Report.ms(sandbox[j]), Report.ms(raw[j]), Report.ratio(ratios[j]));
             }
         } catch (Exception e) {
