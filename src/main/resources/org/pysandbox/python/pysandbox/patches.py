@@ -570,11 +570,15 @@ def _patch_xmlbuilder(xmlbuilder):
     original = builder.getFeature
     options_class = xmlbuilder.Options
 
-    def getFeature(self, name):
-        options = _orig_getattr(self, '_options', None)
+    def own_options(builder, method):
+        options = _orig_getattr(builder, '_options', None)
         if type(options) is not options_class:
-            raise _violation(AttributeBlocked, 'getFeature() is blocked by the sandbox for a DOMBuilder whose '
-                             '_options are not its own')
+            raise _violation(AttributeBlocked, '%s() is blocked by the sandbox for a DOMBuilder whose _options '
+                             'are not its own' % method)
+        return options
+
+    def getFeature(self, name):
+        options = own_options(self, 'getFeature')
         name = _guards.exact_str(name)
         if type(name) is not str:
             raise TypeError('feature name must be a string')
@@ -598,10 +602,7 @@ def _patch_xmlbuilder(xmlbuilder):
     settings_of = builder._settings
 
     def setFeature(self, name, state):
-        options = _orig_getattr(self, '_options', None)
-        if type(options) is not options_class:
-            raise _violation(AttributeBlocked, 'setFeature() is blocked by the sandbox for a DOMBuilder whose '
-                             '_options are not its own')
+        options = own_options(self, 'setFeature')
         import xml.dom
         if not self.supportsFeature(name):
             raise xml.dom.NotFoundErr('unknown feature: ' + repr(name))
@@ -624,11 +625,7 @@ def _patch_xmlbuilder(xmlbuilder):
     copy = _sys.modules['copy']
 
     def parse(self, input):
-        options = _orig_getattr(self, '_options', None)
-        if type(options) is not options_class:
-            raise _violation(AttributeBlocked, 'parse() is blocked by the sandbox for a DOMBuilder whose '
-                             '_options are not its own')
-        options = copy.copy(options)
+        options = copy.copy(own_options(self, 'parse'))
         options.filter = self.filter
         options.errorHandler = self.errorHandler
         fp = input.byteStream
