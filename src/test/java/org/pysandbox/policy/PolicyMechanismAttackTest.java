@@ -3232,9 +3232,56 @@ class PolicyMechanismAttackTest {
                             outcomes.append('set')
                         except Exception as e:
                             outcomes.append(type(e).__name__)
-                    outcomes + [ctx.prec, hasattr(ctx, 'foo'), ET.Element.text]
+                    # past the class's own checks: object.__setattr__ and __delattr__, super()'s, delattr() (review,
+                    # 2026-12-06: object.__setattr__(decimal.DefaultContext, 'prec', 'zz') was let through)
+                    for write in (lambda: object.__setattr__(decimal.DefaultContext, 'prec', 'zz'),
+                                  lambda: object.__delattr__(decimal.DefaultContext, 'traps'),
+                                  lambda: super(decimal.Context, ctx).__setattr__('rounding', 42),
+                                  lambda: delattr(ctx, 'prec'),
+                                  lambda: object.__setattr__(ET.Element('a'), 'text', 'x')):
+                        try:
+                            write()
+                            outcomes.append('written')
+                        except Exception as e:
+                            outcomes.append(type(e).__name__)
+                    outcomes + [ctx.prec, decimal.DefaultContext.prec, ctx.rounding, hasattr(ctx, 'foo'),
+                                ET.Element.text, str(decimal.Decimal(1) / 4)]
                     """)).isEqualTo(Arrays.asList("ReadOnlyError", "ReadOnlyError", "TypeError", "ReadOnlyError",
-                    "ReadOnlyError", "ReadOnlyError", "ReadOnlyError", "ReadOnlyError", 28, false, null));
+                    "ReadOnlyError", "ReadOnlyError", "ReadOnlyError", "ReadOnlyError", "ReadOnlyError", "ReadOnlyError",
+                    "ReadOnlyError", "ReadOnlyError", "ReadOnlyError", 28, 28, "ROUND_HALF_EVEN", false, null, "0.25"));
+        }
+    }
+
+    /**
+     * decimal's Context(flags=x) and Context(traps=x), for an x that is not a dict, compute _signals + x, so a
+     * script's __radd__ got the module's private list of signals (which the module view refuses) and cleared
+     * it: every later Context() failed (review, 2026-12-06); ctx.copy() got there through a flags dict whose
+     * copy() returned such an object. Flags and traps are a dict or a list.
+     */
+    @Test
+    void aDecimalContextNeverHandsOutItsSignals() throws ScriptException {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().allowModule("decimal").timeout(Duration.ofSeconds(60))
+                .build())) {
+            assertThat(s.eval("""
+                    import decimal
+                    held = []
+                    class Radd:
+                        def __radd__(self, other):
+                            held.append(other)
+                            return list(other)
+                    class Flags(dict):
+                        def copy(self):
+                            return Radd()
+                    outcomes = []
+                    for make in (lambda: decimal.Context(flags=Radd()), lambda: decimal.Context(traps=Radd()),
+                                 lambda: decimal.Context(flags=Flags(decimal.getcontext().flags)).copy()):
+                        try:
+                            make()
+                            outcomes.append('made')
+                        except Exception as e:
+                            outcomes.append(type(e).__name__)
+                    outcomes + [len(held), str(decimal.Context(traps=[decimal.Inexact]).traps[decimal.Inexact])]
+                    """)).isEqualTo(List.of("TypeError", "TypeError", "TypeError", 0, "1"));
         }
     }
 

@@ -66,6 +66,8 @@ _SETTABLE = {}
 
 
 def _store_guard(obj, name):
+    """obj, for a store or delete of obj.name that goes through obj's own __setattr__ or __delattr__ (a
+    checked site, setattr()): the script's own objects, and the fields of _SETTABLE."""
     # the common case first, without a nested Python call: an instance of a class the script defined
     if _orig_getattr(type(obj), _OWNED_MARK, False) is True:
         return obj
@@ -73,8 +75,21 @@ def _store_guard(obj, name):
         return obj
     if name in _SETTABLE.get(type(obj), ()):
         return obj
-    raise _violation(ReadOnlyError, "changing attribute '%s' of %s is blocked by the sandbox: only objects "
-                     "created by the script can be changed" % (name, _describe(obj)))
+    raise _refused_store(obj, name)
+
+
+def _raw_store_guard(obj, name):
+    """obj, for a write past its class's own __setattr__/__delattr__ (object.__setattr__, an instance dict,
+    delattr()): only the script's own objects. A _SETTABLE field is set through the class's checks, which
+    object.__setattr__(decimal.DefaultContext, 'prec', 'zz') skipped (review, 2026-12-06)."""
+    if _may_change(obj):
+        return obj
+    raise _refused_store(obj, name)
+
+
+def _refused_store(obj, name):
+    return _violation(ReadOnlyError, "changing attribute '%s' of %s is blocked by the sandbox: only objects "
+                      "created by the script can be changed" % (name, _describe(obj)))
 
 
 def _require_instance(owner, obj, method):
@@ -303,14 +318,14 @@ class _InstanceNamespace(dict):
         obj = _instance_owner(self)
         name = _attribute_name(name)
         _check_name(name, loading=False)
-        _raw_instance_dict(_store_guard(obj, name))[name] = value
+        _raw_instance_dict(_raw_store_guard(obj, name))[name] = value
         dict.__setitem__(self, name, value)
 
     def __delitem__(self, name):
         obj = _instance_owner(self)
         name = _attribute_name(name)
         _check_name(name, loading=False)
-        del _raw_instance_dict(_store_guard(obj, name))[name]
+        del _raw_instance_dict(_raw_store_guard(obj, name))[name]
         dict.pop(self, name, None)
 
     def update(self, *args, **kwargs):
@@ -888,7 +903,7 @@ def _guest_setattr(obj, name, value):
 def _guest_delattr(obj, name):
     name = _exact_str(name)
     _check_name(name, loading=False)
-    _orig_delattr(_store_guard(obj, name), name)
+    _orig_delattr(_raw_store_guard(obj, name), name)
 
 
 def _guest_vars(*args):
@@ -1941,7 +1956,7 @@ def _slot_guard(obj, attr):
             raise TypeError('attribute name must be string, not %s' % type(name).__name__)
         _check_name(name, loading=not changes)
         if changes:
-            _store_guard(subject, name)
+            _raw_store_guard(subject, name)
         elif name in _GUARDED_READS or name in _METHOD_GUARDED_NAMES or _is_private(name):
             return _guest_getattr(subject, name)
         return raw(*args) if bound else raw(subject, name, *rest[1:])

@@ -771,6 +771,21 @@ def _patch_decimal(decimal):
     # ctx.rounding = ROUND_DOWN
     _guards.SETTABLE[context] = frozenset(('prec', 'rounding', 'Emin', 'Emax', 'capitals', 'clamp', 'flags', 'traps'))
 
+    # Context(flags=x) with x not a dict computes _signals + x: a script's __radd__ got the module's private
+    # list of signals and cleared it, and every later Context() failed (review, 2026-12-06). Flags and traps
+    # are a dict or a list.
+    original_init = _type_dict(context)['__init__']
+
+    def __init__(self, prec=None, rounding=None, Emin=None, Emax=None, capitals=None, clamp=None, flags=None,
+                 traps=None, _ignored_flags=None):
+        for signals in (flags, traps):
+            if signals is not None and not isinstance(signals, dict) and type(signals) is not list:
+                raise TypeError('flags and traps must be a dict or a list of signals, not %s'
+                                % _guards.describe(signals))
+        return original_init(self, prec, rounding, Emin, Emax, capitals, clamp, flags, traps, _ignored_flags)
+    __init__.__qualname__ = original_init.__qualname__
+    type.__setattr__(context, '__init__', __init__)
+
     manager = pydecimal._ContextManager
     copy = _type_dict(context)['copy']
     setcontext, getcontext = pydecimal.setcontext, pydecimal.getcontext
