@@ -94,6 +94,29 @@ public final class CompilePathProbe {
                 functions.put(variants.getArrayElement(i).getArrayElement(0).asString(),
                         variants.getArrayElement(i).getArrayElement(1));
             }
+            if (Boolean.getBoolean("probe.onThread")) {
+                // the whole measurement on another thread with the guest threads' stack, as a sandbox runs its guest
+                Throwable[] failure = new Throwable[1];
+                Thread guest = new Thread(null, () -> {
+                    try {
+                        measure(functions, n, seconds, kernel);
+                    } catch (Throwable t) {
+                        failure[0] = t;
+                    }
+                }, "probe-guest", 16L << 20);
+                guest.start();
+                guest.join();
+                if (failure[0] != null) {
+                    throw new IllegalStateException(failure[0]);
+                }
+                return;
+            }
+            measure(functions, n, seconds, kernel);
+        }
+    }
+
+    private static void measure(Map<String, Value> functions, int n, long seconds, Path kernel) {
+        {
             Map<String, List<Double>> millis = new LinkedHashMap<>();
             functions.keySet().forEach(name -> millis.put(name, new ArrayList<>()));
             String expected = null;
