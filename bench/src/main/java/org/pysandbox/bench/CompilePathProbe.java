@@ -116,37 +116,35 @@ public final class CompilePathProbe {
     }
 
     private static void measure(Map<String, Value> functions, int n, long seconds, Path kernel) {
-        {
-            Map<String, List<Double>> millis = new LinkedHashMap<>();
-            functions.keySet().forEach(name -> millis.put(name, new ArrayList<>()));
-            String expected = null;
-            long end = System.nanoTime() + seconds * 1_000_000_000L;
-            while (System.nanoTime() < end) {
-                for (Map.Entry<String, Value> variant : functions.entrySet()) {
-                    long start = System.nanoTime();
-                    String result = variant.getValue().execute(n).toString();
-                    millis.get(variant.getKey()).add((System.nanoTime() - start) / 1e6);
-                    if (expected == null) {
-                        expected = result;
-                    } else if (!expected.equals(result)) {
-                        throw new IllegalStateException(variant.getKey() + " returned " + result + ", not " + expected);
-                    }
+        Map<String, List<Double>> millis = new LinkedHashMap<>();
+        functions.keySet().forEach(name -> millis.put(name, new ArrayList<>()));
+        String expected = null;
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < end) {
+            for (Map.Entry<String, Value> variant : functions.entrySet()) {
+                long start = System.nanoTime();
+                String result = variant.getValue().execute(n).toString();
+                millis.get(variant.getKey()).add((System.nanoTime() - start) / 1e6);
+                if (expected == null) {
+                    expected = result;
+                } else if (!expected.equals(result)) {
+                    throw new IllegalStateException(variant.getKey() + " returned " + result + ", not " + expected);
                 }
             }
-            System.out.printf("%s(%d), %s, %d rounds in %d s, second half:%n%n", kernel.getFileName(), n,
-                    JitStatus.describe(), millis.values().iterator().next().size(), seconds);
-            System.out.println("| compiled from | median ms | min ms | median / text |");
-            System.out.println("| --- | ---: | ---: | ---: |");
-            double text = Double.NaN;
-            for (Map.Entry<String, List<Double>> row : millis.entrySet()) {
-                List<Double> half = new ArrayList<>(row.getValue().subList(row.getValue().size() / 2, row.getValue().size()));
-                Collections.sort(half);
-                double median = half.get(half.size() / 2);
-                if (Double.isNaN(text)) {
-                    text = median;
-                }
-                System.out.printf("| %s | %.2f | %.2f | %.2fx |%n", row.getKey(), median, half.get(0), median / text);
+        }
+        System.out.printf("%s(%d), %s, %d rounds in %d s, second half:%n%n", kernel.getFileName(), n,
+                JitStatus.describe(), millis.values().iterator().next().size(), seconds);
+        System.out.println("| compiled from | median ms | min ms | median / text |");
+        System.out.println("| --- | ---: | ---: | ---: |");
+        double text = Double.NaN;
+        for (Map.Entry<String, List<Double>> row : millis.entrySet()) {
+            List<Double> half = new ArrayList<>(row.getValue().subList(row.getValue().size() / 2, row.getValue().size()));
+            Collections.sort(half);
+            double median = half.get(half.size() / 2);
+            if (Double.isNaN(text)) {
+                text = median;
             }
+            System.out.printf("| %s | %.2f | %.2f | %.2fx |%n", row.getKey(), median, half.get(0), median / text);
         }
     }
 }

@@ -23,26 +23,18 @@ public final class KernelPairProbe {
         int n = Integer.parseInt(args[1]);
         double warmupSeconds = Double.parseDouble(args[2]);
         int timed = Integer.parseInt(args[3]);
-        String source = Files.readString(kernel);
-        // -Dbench.rawFirst=true makes raw GraalPy's context first: in a JVM with several contexts the first
-        // context's code was the slowest in 5 runs of 6 (BENCHMARKS.md, 2026-12-05)
-        boolean rawFirst = Boolean.getBoolean("bench.rawFirst");
-        Runtimes.KernelRuntime first = rawFirst ? Runtimes.rawGraalPy(source) : Runtimes.pysandbox(source);
-        Runtimes.KernelRuntime second = rawFirst ? Runtimes.pysandbox(source) : Runtimes.rawGraalPy(source);
-        try (Runtimes.KernelRuntime sandbox = rawFirst ? second : first;
-             Runtimes.KernelRuntime raw = rawFirst ? first : second) {
-            List<Steady.Result> both = Steady.measureInterleaved(List.of(() -> sandbox.call(n), () -> raw.call(n)), 8,
-                    timed, (long) (warmupSeconds * 1e9), Clock.WALL);
-            Steady.Result s = both.get(0);
-            Steady.Result r = both.get(1);
-            if (!s.checksum().equals(r.checksum())) {
-                throw new IllegalStateException("checksums differ: pysandbox " + s.checksum() + ", raw " + r.checksum());
-            }
-            System.out.println("| kernel (n) | Truffle runtime | warm-up | pysandbox ms | raw GraalPy ms | pysandbox / raw |");
-            System.out.println("| --- | --- | ---: | ---: | ---: | ---: |");
-            System.out.printf("| %s (%d) | %s | %d calls, %.0f s | %.2f | %.2f | %.2fx |%n", kernel.getFileName(), n,
-                    JitStatus.describe(), s.warmupCalls(), s.warmupSeconds(), s.medianMillis(), r.medianMillis(),
-                    s.medianMillis() / r.medianMillis());
+        // -Dbench.rawFirst=true makes raw GraalPy's context the first one (KernelSuite.measurePair)
+        List<Steady.Result> both = KernelSuite.measurePair(Files.readString(kernel), n, 8, warmupSeconds, timed, Clock.WALL,
+                Boolean.getBoolean("bench.rawFirst"));
+        Steady.Result s = both.get(0);
+        Steady.Result r = both.get(1);
+        if (!s.checksum().equals(r.checksum())) {
+            throw new IllegalStateException("checksums differ: pysandbox " + s.checksum() + ", raw " + r.checksum());
         }
+        System.out.println("| kernel (n) | Truffle runtime | warm-up | pysandbox ms | raw GraalPy ms | pysandbox / raw |");
+        System.out.println("| --- | --- | ---: | ---: | ---: | ---: |");
+        System.out.printf("| %s (%d) | %s | %d calls, %.0f s | %.2f | %.2f | %.2fx |%n", kernel.getFileName(), n,
+                JitStatus.describe(), s.warmupCalls(), s.warmupSeconds(), s.medianMillis(), r.medianMillis(),
+                s.medianMillis() / r.medianMillis());
     }
 }

@@ -184,15 +184,27 @@ final class KernelSuite {
 
     /** The child JVM's side of {@link #graalPyPairInChildren}: one line, "pair", the two medians, checksums and warm-up. */
     static List<String> child(Path file, int n, int warmup, double warmupSeconds, int timed, Clock clock) throws Exception {
-        String source = Files.readString(file, StandardCharsets.UTF_8);
-        try (Runtimes.KernelRuntime sandbox = Runtimes.pysandbox(source);
-             Runtimes.KernelRuntime raw = Runtimes.rawGraalPy(source)) {
-            List<Steady.Result> both = Steady.measureInterleaved(List.of(() -> sandbox.call(n), () -> raw.call(n)), warmup,
-                    timed, (long) (warmupSeconds * 1e9), clock);
-            Steady.Result s = both.get(0);
-            Steady.Result r = both.get(1);
-            return List.of(String.format(java.util.Locale.ROOT, "pair\t%s\t%s\t%s\t%s\t%d\t%.3f", s.medianMillis(),
-                    r.medianMillis(), s.checksum(), r.checksum(), s.warmupCalls(), s.warmupSeconds()));
+        List<Steady.Result> both = measurePair(Files.readString(file, StandardCharsets.UTF_8), n, warmup, warmupSeconds,
+                timed, clock, false);
+        Steady.Result s = both.get(0);
+        Steady.Result r = both.get(1);
+        return List.of(String.format(java.util.Locale.ROOT, "pair\t%s\t%s\t%s\t%s\t%d\t%.3f", s.medianMillis(),
+                r.medianMillis(), s.checksum(), r.checksum(), s.warmupCalls(), s.warmupSeconds()));
+    }
+
+    /**
+     * pysandbox and raw GraalPy on one kernel in this JVM, alternating ({@link Steady#measureInterleaved}): the
+     * sandbox's result first. rawFirst makes raw GraalPy's context first (in a JVM with several contexts the
+     * first context's code was the slowest in 5 runs of 6; BENCHMARKS.md, 2026-12-05).
+     */
+    static List<Steady.Result> measurePair(String source, int n, int warmup, double warmupSeconds, int timed, Clock clock,
+            boolean rawFirst) throws Exception {
+        try (Runtimes.KernelRuntime first = rawFirst ? Runtimes.rawGraalPy(source) : Runtimes.pysandbox(source);
+             Runtimes.KernelRuntime second = rawFirst ? Runtimes.pysandbox(source) : Runtimes.rawGraalPy(source)) {
+            Runtimes.KernelRuntime sandbox = rawFirst ? second : first;
+            Runtimes.KernelRuntime raw = rawFirst ? first : second;
+            return Steady.measureInterleaved(List.of(() -> sandbox.call(n), () -> raw.call(n)), warmup, timed,
+                    (long) (warmupSeconds * 1e9), clock);
         }
     }
 
