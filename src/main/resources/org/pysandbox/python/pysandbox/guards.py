@@ -538,15 +538,6 @@ def _internal_kind(value):
     return None
 
 
-def _refuse_internal(value, doing):
-    """value, unless the script must never hold it (_internal_kind): for values that the script's objects
-    choose, trusted code works with, and hands back (copy's reductions)."""
-    what = _internal_kind(value)
-    if what is not None:
-        raise _violation(OperationBlocked, '%s is blocked by the sandbox: it reaches %s' % (doing, what))
-    return value
-
-
 def _private_value(obj, name, value):
     what = _internal_kind(value)
     if what is None:
@@ -1969,7 +1960,7 @@ slot_guard = _slot_guard
 private_guard = _private_guard
 PURE_MARK = _PURE_MARK
 private_value = _private_value
-refuse_internal = _refuse_internal
+internal_kind = _internal_kind
 is_private = _is_private
 mark_pure = _mark_pure
 method_guard = _method_guard

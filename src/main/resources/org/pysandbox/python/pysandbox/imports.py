@@ -57,6 +57,8 @@ SYS_SYMBOLS = frozenset(('exit', 'stdin', 'stdout', 'stderr', 'version', 'versio
 IO_SYMBOLS = frozenset(('StringIO', 'BytesIO', 'SEEK_SET', 'SEEK_CUR', 'SEEK_END', 'UnsupportedOperation'))
 # the modules a configuration can open only some symbols of (config.ForbiddenModules.ONLY on the Java side)
 ONLY_SYMBOLS = {'sys': SYS_SYMBOLS, 'io': IO_SYMBOLS}
+# symbols opened under these modules' names although a forbidden module defines them: io's streams are _io's
+_OPENED_FROM_FORBIDDEN = {'io': IO_SYMBOLS}
 # Symbols whose real value hands out a raw getattr or an attribute walk: the guest gets checked versions.
 _CHECKED_SYMBOLS = {
     ('operator', 'attrgetter'): lambda: _guards.checked_attrgetter,
@@ -262,8 +264,8 @@ def _module_view(name):
         if isinstance(value, _ModuleType):
             continue  # submodules are exposed only as views of their own, below
         origin = forbidden_by_identity.get(id(value)) if _judged(value) else None
-        # io's in-memory streams are _io's classes, which a configuration opens only as io's (ONLY_SYMBOLS)
-        if origin is not None and (name, symbol) not in _CHECKED_SYMBOLS and symbol not in ONLY_SYMBOLS.get(name, ()):
+        if origin is not None and (name, symbol) not in _CHECKED_SYMBOLS \
+                and symbol not in _OPENED_FROM_FORBIDDEN.get(name, ()):
             _REEXPORTED[(name, symbol)] = origin
             NEVER.setdefault(name, set()).add(symbol)
             continue

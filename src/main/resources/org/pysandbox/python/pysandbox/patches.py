@@ -6,7 +6,7 @@ Applied to modules already loaded at set-up and, through the trusted loader, to 
 
 import sys as _sys
 
-from pysandbox.errors import AttributeBlocked, ReadOnlyError, violation as _violation
+from pysandbox.errors import AttributeBlocked, OperationBlocked, ReadOnlyError, violation as _violation
 from pysandbox import guards as _guards
 from pysandbox.state import orig_getattr as _orig_getattr, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES, \
     FunctionType as _FunctionType, MISSING as _MISSING, object_getattribute as _object_getattribute, \
@@ -127,13 +127,21 @@ def _patch_copy(copy):
 
 
 def _refuse_internal_parts(x, func, args):
-    doing = 'copying %s' % _guards.describe(x)
-    _guards.refuse_internal(func, doing)
+    _refuse_internal(x, func)
     for arg in args if type(args) in (tuple, list) else ():
-        _guards.refuse_internal(arg, doing)
+        _refuse_internal(x, arg)
         if type(arg) in (tuple, list):
             for item in arg:
-                _guards.refuse_internal(item, doing)
+                _refuse_internal(x, item)
+
+
+def _refuse_internal(x, value):
+    """Refuses a value that copying x works with or hands back when the script must never hold it (a module,
+    an unchecked builtin, a trusted namespace, code, a frame: guards.internal_kind)."""
+    what = _guards.internal_kind(value)
+    if what is not None:
+        raise _violation(OperationBlocked, 'copying %s is blocked by the sandbox: it reaches %s'
+                         % (_guards.describe(x), what))
 
 
 # values that take no attribute and that copy makes anew (or that are the same whatever their identity)
@@ -147,12 +155,11 @@ def _judged_copy(x, y):
     or a new object of x's class when that class is trusted. A script's __copy__ or stateless reduction
     answered with re.RegexFlag, and typing's reduction with an item of the real builtins dict (review,
     2026-12-06)."""
-    doing = 'copying %s' % _guards.describe(x)
-    _guards.refuse_internal(y, doing)
+    _refuse_internal(x, y)
     if y is x or type(y) in _VALUE_TYPES or _guards.may_change(y) or (type(y) is type(x) and _trusted_class(type(x))):
         return y
-    raise _violation(ReadOnlyError, '%s is blocked by the sandbox: its copy is %s, which the script did not create'
-                     % (doing, _guards.describe(y)))
+    raise _violation(ReadOnlyError, 'copying %s is blocked by the sandbox: its copy is %s, which the script did not '
+                     'create' % (_guards.describe(x), _guards.describe(y)))
 
 
 def _checked_deepcopy(copy):
