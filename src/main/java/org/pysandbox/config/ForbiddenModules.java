@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The one list of modules and symbols no configuration may open, each with the reason: every entry hands
@@ -31,16 +32,17 @@ public final class ForbiddenModules {
     private static final Map<String, Map<String, String>> SYMBOLS = new LinkedHashMap<>();
     /** The one frame function of sys the original allowed, and only beside the traceback feature. */
     static final String FRAME = "_getframe";
-    /** Modules of which only these symbols may be allowed (never {@code "*"}), each with why. */
-    private static final Map<String, Set<String>> ONLY = Map.of("sys", Set.of("version", "version_info",
-            "hexversion", "platform", "maxsize", "maxunicode", "byteorder", "float_info", "int_info", "api_version",
-            "copyright", FRAME),
-            "io", Set.of("StringIO", "BytesIO", "SEEK_SET", "SEEK_CUR", "SEEK_END", "UnsupportedOperation"));
-    private static final Map<String, String> ONLY_REASON = Map.of(
-            "sys", "sys hands out the interpreter's state (modules, _getframe, settrace, the real streams); only its "
-                    + "plain data can be allowed: ",
-            "io", "io opens files (open, FileIO, open_code) and wraps raw streams; only its in-memory streams and "
-                    + "constants can be allowed: ");
+    /** Modules of which only these symbols may be allowed (never {@code "*"}), and why. */
+    private record Only(String reason, Set<String> symbols) {
+    }
+
+    private static final Map<String, Only> ONLY = Map.of(
+            "sys", new Only("sys hands out the interpreter's state (modules, _getframe, settrace, the real streams); "
+                    + "only its plain data can be allowed: ", Set.of("version", "version_info", "hexversion", "platform",
+                    "maxsize", "maxunicode", "byteorder", "float_info", "int_info", "api_version", "copyright", FRAME)),
+            "io", new Only("io opens files (open, FileIO, open_code) and wraps raw streams; only its in-memory streams "
+                    + "and constants can be allowed: ", Set.of("StringIO", "BytesIO", "SEEK_SET", "SEEK_CUR", "SEEK_END",
+                    "UnsupportedOperation")));
 
     static {
         forbid("it is the raw operating-system interface under os (allow the os functions you need instead)",
@@ -169,16 +171,17 @@ public final class ForbiddenModules {
 
     /** Why {@code symbol} of {@code module} can never be allowed; empty when it can. */
     public static Optional<String> symbolReason(String module, String symbol) {
-        Set<String> only = ONLY.get(module);
-        if (only != null && !only.contains(symbol)) {
-            return Optional.of(ONLY_REASON.get(module) + String.join(", ", only.stream().sorted().toList()));
+        Only only = ONLY.get(module);
+        if (only != null && !only.symbols().contains(symbol)) {
+            return Optional.of(only.reason() + String.join(", ", only.symbols().stream().sorted().toList()));
         }
         return Optional.ofNullable(SYMBOLS.getOrDefault(module, Map.of()).get(symbol));
     }
 
     /** Modules that may be allowed only with some of these symbols: {@code sys} and its plain data, {@code io}'s in-memory streams. */
     public static Map<String, Set<String>> onlySymbols() {
-        return ONLY;
+        return ONLY.entrySet().stream().collect(Collectors.toUnmodifiableMap(Map.Entry::getKey,
+                e -> e.getValue().symbols()));
     }
 
     static boolean isForbidden(String module) {
