@@ -3210,6 +3210,84 @@ class PolicyMechanismAttackTest {
     }
 
     /**
+     * ElementInclude's _include stores a tail onto the child before an include and the text of the element it
+     * walks, raw. A script's container (or its Element subclass) whose __getitem__ answered with the Element
+     * class had the trusted class's tail set for every element of the context (review, 2026-12-06). Now every
+     * element _include walks and every child it takes is a real element.
+     */
+    @Test
+    void elementIncludeWritesOnlyOntoElements() throws ScriptException {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().allowModule("xml.etree.ElementTree")
+                .allowModule("xml.etree.ElementInclude").timeout(Duration.ofSeconds(60)).build())) {
+            assertThat(s.eval("""
+                    import xml.etree.ElementTree as ET
+                    from xml.etree.ElementInclude import include, XINCLUDE_INCLUDE
+                    class Inc:
+                        tag = XINCLUDE_INCLUDE
+                        tail = None
+                        def get(self, key, default=None):
+                            return {'href': 'x', 'parse': 'text'}.get(key, default)
+                    class Tree:
+                        def __init__(self):
+                            self.calls = 0
+                            self.text = None
+                        def __len__(self):
+                            return 2 if self.calls < 3 else 0
+                        def __getitem__(self, i):
+                            self.calls += 1
+                            return [ET.Element('dummy'), Inc()][self.calls - 1] if self.calls < 3 else ET.Element
+                        def __delitem__(self, i):
+                            pass
+                    class Sly(ET.Element):
+                        def __getitem__(self, i):
+                            return ET.Element if i == 0 else ET.Element.__getitem__(self, i)
+                    sly = Sly('r')
+                    sly.append(ET.Element('a'))
+                    sly.append(ET.Element(XINCLUDE_INCLUDE, {'href': 'x', 'parse': 'text'}))
+                    outcomes = []
+                    for tree in (Tree(), sly):
+                        try:
+                            include(tree, loader=lambda href, parse, encoding=None: ' PLANTED')
+                            outcomes.append('included')
+                        except TypeError as e:
+                            outcomes.append('TypeError')
+                    outcomes + [ET.Element.tail, ET.tostring(ET.Element('a')).decode()]
+                    """)).isEqualTo(Arrays.asList("TypeError", "TypeError", null, "<a />"));
+        }
+    }
+
+    /**
+     * ElementPath keeps compiled selectors in a module-level cache keyed by the path as given: a str subclass
+     * that hashed and compared as 'item' left the selector of '*' for every later findall('item') of the
+     * context (review, 2026-12-06). The cache sees plain strings only.
+     */
+    @Test
+    void elementPathsCacheHoldsOnlyWhatItsPathSays() throws ScriptException {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().allowModule("xml.etree.ElementTree")
+                .timeout(Duration.ofSeconds(60)).build())) {
+            assertThat(s.eval("""
+                    import xml.etree.ElementTree as ET
+                    root = ET.Element('r')
+                    for tag in ('item', 'other', 'x'):
+                        ET.SubElement(root, tag)
+                    class Lying(str):
+                        def __hash__(self):
+                            return hash('item')
+                        def __eq__(self, other):
+                            return other == 'item' or str.__eq__(self, other)
+                    class NoNamespace(str):
+                        def __hash__(self):
+                            return hash('')
+                        def __eq__(self, other):
+                            return other == '' or str.__eq__(self, other)
+                    root.findall(Lying('*'))
+                    root.findall('p:item', {'p': NoNamespace('urn:elsewhere')})
+                    [[c.tag for c in root.findall('item')], [c.tag for c in root.findall('p:item', {'p': ''})]]
+                    """)).isEqualTo(Arrays.asList(Arrays.asList("item"), Arrays.asList("item")));
+        }
+    }
+
+    /**
      * The fields a script may set on standard-library objects (decimal's Context, ElementTree's Element;
      * guards.SETTABLE) open only those names, only on instances of exactly those classes, and a Context
      * still checks each value itself.

@@ -763,6 +763,32 @@ class UsabilityTest {
         }
     }
 
+    /** ElementInclude expands a document the script built, with its own loader, text and XML parts alike. */
+    @Test
+    void elementIncludeExpandsTheScriptsDocument() throws Exception {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().allowModule("xml.etree.ElementTree")
+                .allowModule("xml.etree.ElementInclude").timeout(Duration.ofSeconds(60)).build())) {
+            assertThat(s.eval("""
+                    import xml.etree.ElementTree as ET
+                    from xml.etree.ElementInclude import include, XINCLUDE_INCLUDE
+                    root = ET.Element('doc')
+                    ET.SubElement(root, 'p').text = 'one'
+                    ET.SubElement(root, XINCLUDE_INCLUDE, href='note.txt', parse='text').tail = '!'
+                    ET.SubElement(root, XINCLUDE_INCLUDE, href='part.xml')
+                    ET.SubElement(ET.SubElement(root, 'sec'), XINCLUDE_INCLUDE, href='note.txt', parse='text')
+                    def loader(href, parse, encoding=None):
+                        if parse == 'text':
+                            return 'NOTE'
+                        part = ET.Element('part')
+                        part.text = 'P'
+                        return part
+                    include(ET.ElementTree(root), loader=loader)
+                    [ET.tostring(root).decode(), [e.tag for e in root.findall('*')], root.findtext('sec')]
+                    """)).isEqualTo(List.of("<doc><p>one</p>NOTE!<part>P</part><sec>NOTE</sec></doc>",
+                    List.of("p", "part", "sec"), "NOTE"));
+        }
+    }
+
     /** io.StringIO and io.BytesIO, the in-memory streams that csv, json and print(file=...) are used with. */
     @Test
     void inMemoryStreamsOfIo() throws Exception {

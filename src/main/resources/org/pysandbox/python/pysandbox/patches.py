@@ -651,6 +651,88 @@ def _patch_element_tree(element_tree):
     _guards.SETTABLE[element_tree.Element] = frozenset(('tag', 'text', 'tail', 'attrib'))
 
 
+def _elements_of(element_tree):
+    """The classes whose instances are elements: ElementTree's Element and, when that is native code, the
+    Python one beside it."""
+    return tuple({element_tree.Element, getattr(element_tree, '_Element_Py', element_tree.Element)})
+
+
+def _an_element(value, classes, what):
+    if not any(_is_subclass(cls, type(value)) for cls in classes):
+        raise TypeError('ElementInclude works on elements only; %s is %s' % (what, _guards.describe(value)))
+    return value
+
+
+class _IncludedElement:
+    """An element as ElementInclude's _include reads and writes it: itself an element, and every child it
+    hands out one too. _include sets tail on the child before an include and text on the element, raw: a
+    script's container whose __getitem__ answered with the Element class had the trusted class's tail set
+    for every element of the context (review, 2026-12-06)."""
+    __slots__ = ('_element', '_classes')
+
+    def __init__(self, element, classes):
+        self._element = _an_element(element, classes, 'the element to expand')
+        self._classes = classes
+
+    def __len__(self):
+        return len(self._element)
+
+    def __getitem__(self, index):
+        return _an_element(self._element[index], self._classes, 'a child of %s' % _guards.describe(self._element))
+
+    def __setitem__(self, index, value):
+        self._element[index] = value
+
+    def __delitem__(self, index):
+        del self._element[index]
+
+    @property
+    def text(self):
+        return self._element.text
+
+    @text.setter
+    def text(self, value):
+        self._element.text = value
+
+
+def _patch_element_include(element_include):
+    """_include walks the tree it is given and stores onto what it finds (a child's tail, the element's
+    text, a copy's tail): every element it walks, recursion included, is a real element (_IncludedElement)."""
+    element_tree = _sys.modules['xml.etree.ElementTree']
+    classes = _elements_of(element_tree)
+    original = element_include._include
+
+    def _include(elem, loader, base_url, max_depth, _parent_hrefs):
+        return original(_IncludedElement(elem, classes), loader, base_url, max_depth, _parent_hrefs)
+    _include.__qualname__ = original.__qualname__
+    element_include._include = _include
+
+
+def _plain_path(value, what):
+    value = _guards.exact_str(value)
+    if type(value) is not str:
+        raise TypeError('%s must be a str, not %s' % (what, _guards.describe(value)))
+    return value
+
+
+def _patch_element_path(element_path):
+    """ElementPath keeps each path's compiled selector in a module-level cache keyed by the path and the
+    namespaces as given: a str subclass that hashed and compared as 'item' left the selector of '*' for
+    every later findall('item') of the context, trusted code's included (review, 2026-12-06). The cache
+    sees plain strings only. find, findall and findtext, the module's and Element's, go through iterfind."""
+    original = element_path.iterfind
+
+    def iterfind(elem, path, namespaces=None):
+        path = _plain_path(path, 'a path')
+        if namespaces is not None:
+            namespaces = {_plain_path(prefix, 'a namespace prefix'): _plain_path(uri, 'a namespace URI')
+                          for prefix, uri in dict(namespaces).items()}
+        return original(elem, path, namespaces)
+    iterfind.__qualname__ = original.__qualname__
+    iterfind.__doc__ = original.__doc__
+    element_path.iterfind = iterfind
+
+
 def _patch_traceback(traceback):
     """The 'did you mean' suggestions of format_exception imported any module an ImportError names
     (ImportError(name='this') printed the Zen), and for a NameError search the names of the frame's real
@@ -1080,7 +1162,8 @@ def _plain_text(value):
 
 
 _PATCHES = {'enum': (_patch_enum_property, _patch_enum_members), 'copy': (_patch_copy,), 'typing': (_patch_typing,),
-            'xml.dom.xmlbuilder': (_patch_xmlbuilder,), 'xml.etree.ElementTree': (_patch_element_tree,), 'traceback': (_patch_traceback,),
+            'xml.dom.xmlbuilder': (_patch_xmlbuilder,), 'xml.etree.ElementTree': (_patch_element_tree,),
+            'xml.etree.ElementInclude': (_patch_element_include,), 'xml.etree.ElementPath': (_patch_element_path,), 'traceback': (_patch_traceback,),
             'collections': (_patch_collections,), 'zipfile._path': (_patch_zip_path,),
             'pathlib': (_patch_pathlib,), 'reprlib': (_patch_reprlib,), 'decimal': (_patch_decimal,),
             'http.cookies': (_patch_cookies,), 'pprint': (_patch_pprint,),
