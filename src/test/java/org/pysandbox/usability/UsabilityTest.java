@@ -16,6 +16,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.TestFactory;
 import org.pysandbox.Sandbox;
 import org.pysandbox.config.Feature;
@@ -760,6 +762,21 @@ class UsabilityTest {
                     [seventh, local, str(decimal.Decimal(2).sqrt()), ET.tostring(root).decode()]
                     """)).isEqualTo(List.of("0.1428571429", List.of("1.4142", "Infinity"), "1.414213562",
                     "<root>hi<b k=\"v\" />t</root>"));
+        }
+    }
+
+    /**
+     * A class's namespace (vars(C)) is a Mapping, whichever import loads collections.abc first: the view is
+     * registered as the module loads (patches._patch_collections_abc), no longer at every interpreter's start.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"from collections.abc import Mapping", "import collections.abc as abc\nMapping = abc.Mapping",
+            "import typing\nMapping = typing.Mapping", "import collections\nfrom collections.abc import *"})
+    void aClassNamespaceIsAMappingHoweverCollectionsAbcLoads(String imports) throws Exception {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().allowModule("collections").allowModule("collections.abc")
+                .allowModule("typing").timeout(Duration.ofSeconds(60)).build())) {
+            assertThat(s.eval(imports + "\nclass C:\n    x = 1\n[isinstance(vars(C), Mapping), dict(vars(C))['x']]"))
+                    .isEqualTo(List.of(true, 1));
         }
     }
 

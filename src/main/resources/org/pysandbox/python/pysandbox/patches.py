@@ -1161,6 +1161,11 @@ def _plain_text(value):
     return value
 
 
+def _patch_collections_abc(collections_abc):
+    """A class's namespace view is a Mapping, as the mappingproxy it stands for."""
+    collections_abc.Mapping.register(_guards.ClassNamespace)
+
+
 _PATCHES = {'enum': (_patch_enum_property, _patch_enum_members), 'copy': (_patch_copy,), 'typing': (_patch_typing,),
             'xml.dom.xmlbuilder': (_patch_xmlbuilder,), 'xml.etree.ElementTree': (_patch_element_tree,),
             'xml.etree.ElementInclude': (_patch_element_include,), 'xml.etree.ElementPath': (_patch_element_path,), 'traceback': (_patch_traceback,),
@@ -1170,13 +1175,16 @@ _PATCHES = {'enum': (_patch_enum_property, _patch_enum_members), 'copy': (_patch
             'email._policybase': (_patch_email_policy,), 'urllib.request': (_patch_url_opener,),
             'email.generator': (_patch_email_generator,), 'hmac': (_patch_hmac,),
             'contextlib': (_patch_contextlib,), 'email.message': (_patch_email_message,), '_md5': (_patch_md5,),
-            '_pydatetime': (_patch_datetime,), 'functools': (_patch_functools,)}
+            '_pydatetime': (_patch_datetime,), 'functools': (_patch_functools,),
+            '_collections_abc': (_patch_collections_abc,)}
 _DONE = set()
 
 
 def patch(module):
-    """Called for each trusted module as it is loaded (and for those loaded before set-up)."""
-    name = getattr(module, '__name__', None)
+    """Called for each trusted module as it is loaded (and for those loaded before set-up). A module is
+    known by the name it was imported as: _collections_abc calls itself collections.abc."""
+    spec = getattr(module, '__spec__', None)
+    name = getattr(spec, 'name', None) or getattr(module, '__name__', None)
     if name in _PATCHES and name not in _DONE and _sys.modules.get(name) is module:
         _DONE.add(name)
         for apply in _PATCHES[name]:
