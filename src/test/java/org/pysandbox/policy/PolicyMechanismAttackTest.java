@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -3284,6 +3285,50 @@ class PolicyMechanismAttackTest {
                     root.findall('p:item', {'p': NoNamespace('urn:elsewhere')})
                     [[c.tag for c in root.findall('item')], [c.tag for c in root.findall('p:item', {'p': ''})]]
                     """)).isEqualTo(Arrays.asList(Arrays.asList("item"), Arrays.asList("item")));
+        }
+    }
+
+    /**
+     * Caches and tables that trusted code shares with the script in its context, keyed by a value the script
+     * passes: an int or str subclass that lies through __hash__ and __eq__ stored its entry under the plain
+     * key, and every later plain call of the context, trusted code's included, got the script's entry
+     * (review, 2026-12-06). Each attack poisons, then asserts what a plain call returns.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        // re's pattern cache, through the flags
+        "import re\nclass F(int):\n    def __hash__(self): return hash(0)\n    def __eq__(self, o): return True\n"
+                + "re.compile('abc', F(re.IGNORECASE))\nresult = re.compile('abc').match('ABC') is None",
+        // the same, through string.Template's class flags, seen by fnmatch
+        "import string, fnmatch\nclass F(int):\n    def __hash__(self): return hash(0)\n"
+                + "    def __eq__(self, o): return True\n    def __or__(self, o): return F(int(self) | int(o))\n"
+                + "try:\n    class T(string.Template):\n        pattern = '(?s:secret.*)\\\\Z'\n        flags = F(2)\n"
+                + "except TypeError:\n    pass\nresult = fnmatch.fnmatchcase('SECRET.txt', 'secret*') is False",
+        // _strptime's regex cache, through the format
+        "import datetime\nclass S(str):\n    def __hash__(self): return hash('%Y-%m-%d')\n"
+                + "    def __eq__(self, o): return True\ndatetime.datetime.strptime('02-01-2020', S('%d-%m-%Y'))\n"
+                + "result = str(datetime.datetime.strptime('2020-01-02', '%Y-%m-%d')) == '2020-01-02 00:00:00'",
+        // ipaddress's netmask cache, through a prefix length
+        "import ipaddress\nclass F(int):\n    def __hash__(self): return hash('23')\n"
+                + "    def __eq__(self, o): return True\nipaddress.IPv4Network(('10.0.0.0', F(8)))\n"
+                + "n = ipaddress.ip_network('10.0.0.0/23')\nresult = (n.num_addresses, type(n.prefixlen)) == (512, int)",
+        // pathlib's pattern caches, through case_sensitive
+        "import pathlib\nclass F:\n    def __hash__(self): return hash(True)\n    def __eq__(self, o): return True\n"
+                + "    def __bool__(self): return False\npathlib.PurePosixPath('SECRET.key').match('*.key', case_sensitive=F())\n"
+                + "result = pathlib.PurePosixPath('SECRET.KEY').match('*.key') is False",
+        // ElementPath's table of operators
+        "import xml.etree.ElementTree as ET\nr = ET.Element('r')\nfor t in 'abc':\n    ET.SubElement(r, t)\n"
+                + "ops = ET.ElementPath.ops\ntry:\n    ops[''] = ops['*']\nexcept TypeError:\n    pass\n"
+                + "try:\n    ops.clear()\nexcept (TypeError, AttributeError):\n    pass\n"
+                + "result = r.findall('q') == [] and len(r.findall('a')) == 1",
+    })
+    void cachesSharedWithTrustedCodeKeepPlainKeys(String attack) throws ScriptException {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX).enable(Feature.DATETIME)
+                .allowModule("fnmatch").allowModule("string").allowModule("ipaddress").allowModule("pathlib")
+                .allowModule("xml.etree.ElementTree").timeout(Duration.ofSeconds(60)).build())) {
+            Map<String, Object> globals = new HashMap<>();
+            s.execute(attack, globals);
+            assertThat(globals.get("result")).as(attack).isEqualTo(true);
         }
     }
 

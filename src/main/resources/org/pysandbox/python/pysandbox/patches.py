@@ -731,6 +731,58 @@ def _patch_element_path(element_path):
     iterfind.__qualname__ = original.__qualname__
     iterfind.__doc__ = original.__doc__
     element_path.iterfind = iterfind
+    # the table of path operators is public and was the real dict: ops[''] = ops['*'] made every later
+    # findall('q') find every child (review, 2026-12-06). Read-only; iterfind only looks operators up.
+    element_path.ops = _MappingProxy(dict(element_path.ops))
+
+
+_MappingProxy = type(type.__dict__)
+
+
+def _exact_int(value, what):
+    """The plain int behind an int the script passes: a subclass could lie through __eq__ and __hash__ to a
+    cache that trusted code shares with it."""
+    if not isinstance(value, int):
+        raise TypeError('%s must be an int, not %s' % (what, _guards.describe(value)))
+    return int.__index__(value)
+
+
+def _patch_re(re):
+    """re caches compiled patterns by (type(pattern), pattern, flags): an int subclass that hashed and
+    compared as 0 stored the IGNORECASE pattern for every later re.compile('abc') of the context, fnmatch's
+    and string.Template's included (review, 2026-12-06). The flags are a plain int before the cache."""
+    original = re._compile
+
+    def _compile(pattern, flags):
+        return original(pattern, _exact_int(flags, 'regular expression flags'))
+    _compile.__qualname__ = original.__qualname__
+    re._compile = _compile
+
+
+def _patch_strptime(strptime):
+    """_strptime caches each format's regular expression by the format as given: a str subclass that hashed
+    and compared as '%Y-%m-%d' stored the regex of '%d-%m-%Y' for every later strptime of the context
+    (review, 2026-12-06). The time functions and the datetime classes all parse through _strptime."""
+    original = strptime._strptime
+
+    def _strptime(data_string, format='%a %b %d %H:%M:%S %Y'):
+        return original(_guards.exact_str(data_string), _guards.exact_str(format))
+    _strptime.__qualname__ = original.__qualname__
+    strptime._strptime = _strptime
+
+
+def _patch_ipaddress(ipaddress):
+    """_make_netmask caches each prefix by the value as given: an int subclass that hashed as '23' and
+    compared equal to anything made every later /23 network a /8 one holding the script's object as its
+    prefix length (review, 2026-12-06). A prefix is a plain int or a plain str before the cache."""
+    for cls in (ipaddress._BaseV4, ipaddress._BaseV6):
+        make = _type_dict(cls)['_make_netmask'].__func__
+
+        def _make_netmask(cls, arg, _make=make):
+            arg = _exact_int(arg, 'a prefix length') if isinstance(arg, int) else _guards.exact_str(arg)
+            return _make(cls, arg)
+        _make_netmask.__qualname__ = make.__qualname__
+        type.__setattr__(cls, '_make_netmask', classmethod(_make_netmask))
 
 
 def _patch_traceback(traceback):
@@ -831,6 +883,17 @@ def _patch_pathlib(pathlib):
         type.__setattr__(cls, '_flavour', flavours[_type_dict(cls)['_flavour']])
     pathlib.posixpath = flavours[posixpath]
     pathlib.ntpath = flavours[ntpath]
+    # the pattern helpers are lru_caches keyed by their arguments as given: a case_sensitive that hashed as
+    # True and compared equal to anything, yet was false, left a case-blind pattern for every later
+    # match('*.key') (review, 2026-12-06). case_sensitive, their last argument, is a plain bool.
+    for name in ('_make_selector', '_compile_pattern', '_compile_pattern_lines'):
+        cached = pathlib.__dict__.get(name)
+        if cached is not None:
+            def plain(*args, _cached=cached):
+                sensitive = args[-1]
+                return _cached(*args[:-1], None if sensitive is None else bool(sensitive))
+            plain.__qualname__ = plain.__name__ = name
+            setattr(pathlib, name, plain)
 
 
 def _patch_decimal(decimal):
@@ -1176,7 +1239,8 @@ _PATCHES = {'enum': (_patch_enum_property, _patch_enum_members), 'copy': (_patch
             'email.generator': (_patch_email_generator,), 'hmac': (_patch_hmac,),
             'contextlib': (_patch_contextlib,), 'email.message': (_patch_email_message,), '_md5': (_patch_md5,),
             '_pydatetime': (_patch_datetime,), 'functools': (_patch_functools,),
-            '_collections_abc': (_patch_collections_abc,)}
+            '_collections_abc': (_patch_collections_abc,), 're': (_patch_re,), '_strptime': (_patch_strptime,),
+            'ipaddress': (_patch_ipaddress,)}
 _DONE = set()
 
 
