@@ -3321,10 +3321,38 @@ class PolicyMechanismAttackTest {
                 + "ops = ET.ElementPath.ops\ntry:\n    ops[''] = ops['*']\nexcept TypeError:\n    pass\n"
                 + "try:\n    ops.clear()\nexcept (TypeError, AttributeError):\n    pass\n"
                 + "result = r.findall('q') == [] and len(r.findall('a')) == 1",
+        // ipaddress's netmask cache, through an object that parses as a prefix by its own methods
+        "import ipaddress\nclass P:\n    def isascii(self): return True\n    def isdigit(self): return True\n"
+                + "    def __int__(self): return 8\n    def __hash__(self): return hash('23')\n"
+                + "    def __eq__(self, o): return True\ntry:\n    ipaddress.IPv4Network(('8.0.0.0', P()))\n"
+                + "except ValueError:\n    pass\nresult = ipaddress.ip_network('10.0.0.0/23').num_addresses == 512",
+        // ipaddress's cached is_private, through a subclass's address
+        "import ipaddress\ntarget = ipaddress.IPv4Address('10.0.0.1')\nclass Liar(ipaddress.IPv4Address):\n"
+                + "    def __hash__(self): return hash(target)\n    def __eq__(self, o): return True\n"
+                + "Liar('8.8.8.8').is_private\nresult = ipaddress.ip_address('10.0.0.1').is_private is True",
+        // re's cache of replacement templates, through the replacement
+        "import re\nclass S(str):\n    def __hash__(self): return hash('\\\\1')\n    def __eq__(self, o): return True\n"
+                + "re.sub('(a)', S('<\\\\1>'), 'xa')\nresult = re.sub('(a)', '\\\\1', 'xa') == 'xa'",
+        // pathlib's case sensitivity of a flavour, through a subclass's own flavour
+        "import pathlib\nreal = pathlib.PurePosixPath._flavour\nclass F:\n"
+                + "    def __getattr__(self, n): return getattr(real, n)\n    def normcase(self, s): return s.lower()\n"
+                + "    def __hash__(self): return hash(real)\n    def __eq__(self, o): return True\n"
+                + "class P(pathlib.PurePosixPath):\n    _flavour = F()\nP('a/X.KEY').match('*.key')\n"
+                + "result = pathlib.PurePosixPath('a/X.KEY').match('*.key') is False",
+        // typing's subscription cache, through a class whose metaclass lies
+        "import typing\nclass M(type):\n    def __hash__(cls): return hash(int)\n    def __eq__(cls, o): return True\n"
+                + "class Evil(metaclass=M):\n    pass\ntyping.List[Evil]\n"
+                + "result = typing.get_args(typing.List[int])[0] is int",
+        // what isinstance answers for trusted classes, through ABCMeta.register
+        "import collections, collections.abc\ntry:\n    collections.abc.Mapping.register(str)\n"
+                + "except Exception:\n    pass\nclass Own:\n    pass\ncollections.abc.Sequence.register(Own)\n"
+                + "result = collections.Counter('aab') == {'a': 2, 'b': 1} and not isinstance('x', collections.abc.Mapping)"
+                + " and isinstance(Own(), collections.abc.Sequence)",
     })
     void cachesSharedWithTrustedCodeKeepPlainKeys(String attack) throws ScriptException {
         try (Sandbox s = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX).enable(Feature.DATETIME)
                 .allowModule("fnmatch").allowModule("string").allowModule("ipaddress").allowModule("pathlib")
+                .allowModule("typing").allowModule("collections").allowModule("collections.abc")
                 .allowModule("xml.etree.ElementTree").timeout(Duration.ofSeconds(60)).build())) {
             Map<String, Object> globals = new HashMap<>();
             s.execute(attack, globals);

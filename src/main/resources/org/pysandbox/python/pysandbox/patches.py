@@ -747,6 +747,67 @@ def _exact_int(value, what):
     return int.__index__(value)
 
 
+def _made_by_the_script(value, depth=0):
+    """Whether a cache key holds an object of a class the script defined (which hashes and compares as
+    the script says), looking into plain tuples, lists and frozensets."""
+    kind = type(value)
+    if _orig_getattr(kind, _guards.OWNED_MARK, False) is True:
+        return True
+    if (kind is tuple or kind is list or kind is frozenset) and depth < 8:
+        for item in value:
+            if _made_by_the_script(item, depth + 1):
+                return True
+    return False
+
+
+def _cached_for_plain_keys(cached, uncached):
+    """A cache that trusted code shares with the script, used only for arguments the script's classes did
+    not make: a lying __hash__ and __eq__ stored the script's entry under a plain key (reviews,
+    2026-12-06). The script's own arguments are computed afresh each time."""
+    def call(*args, **kwargs):
+        if _made_by_the_script(args) or _made_by_the_script(tuple(kwargs.values())):
+            return uncached(*args, **kwargs)
+        return cached(*args, **kwargs)
+    call.__qualname__ = call.__name__ = getattr(uncached, '__name__', 'cached')
+    call.__doc__ = getattr(uncached, '__doc__', None)
+    return call
+
+
+def _patch_typing_caches(typing):
+    """typing's _tp_cache keeps every subscription (List[int], Union[...]) in an lru_cache keyed by its
+    arguments: a class whose metaclass hashed as int and compared equal to anything made every later
+    List[int] a List of the script's class (review, 2026-12-06)."""
+    for func, cached in list(typing._caches.items()):
+        typing._caches[func] = _cached_for_plain_keys(cached, func)
+
+
+def _patch_abc(abc):
+    """ABCMeta.register changes what isinstance() answers for every caller of the context:
+    collections.abc.Mapping.register(str) made collections.Counter('aab') fail (review, 2026-12-06). A
+    script registers its own classes, or anything with its own abstract classes; trusted code registers
+    trusted classes while its modules load."""
+    meta = abc.ABCMeta
+    original = _type_dict(meta)['register']
+
+    def register(cls, subclass):
+        if not _TRUSTED_LOADING[0] and not _owned_class(cls) and not _owned_class(subclass):
+            raise _violation(ReadOnlyError, 'registering %s as a virtual subclass of %s is blocked by the sandbox: '
+                             'a script registers its own classes, or any class with its own abstract classes'
+                             % (_guards.describe(subclass), _guards.describe(cls)))
+        return original(cls, subclass)
+    register.__qualname__ = original.__qualname__
+    register.__doc__ = original.__doc__
+    type.__setattr__(meta, 'register', register)
+
+
+def _owned_class(cls):
+    return _orig_getattr(cls, _guards.OWNED_MARK, False) is True
+
+
+# how many trusted modules are executing their code now (imports._TrustedLoader)
+_TRUSTED_LOADING = TRUSTED_LOADING = [0]
+
+
 def _patch_re(re):
     """re caches compiled patterns by (type(pattern), pattern, flags): an int subclass that hashed and
     compared as 0 stored the IGNORECASE pattern for every later re.compile('abc') of the context, fnmatch's
@@ -757,6 +818,11 @@ def _patch_re(re):
         return original(pattern, _exact_int(flags, 'regular expression flags'))
     _compile.__qualname__ = original.__qualname__
     re._compile = _compile
+    # the replacement templates of sub() and expand() are an lru_cache keyed by (pattern, repl): a str
+    # subclass that hashed and compared as '\\1' changed every later sub('(a)', '\\1', ...), email.utils's
+    # formataddr's included (review, 2026-12-06)
+    template = re._compile_template
+    re._compile_template = _cached_for_plain_keys(template, template.__wrapped__)
 
 
 def _patch_strptime(strptime):
@@ -778,11 +844,22 @@ def _patch_ipaddress(ipaddress):
     for cls in (ipaddress._BaseV4, ipaddress._BaseV6):
         make = _type_dict(cls)['_make_netmask'].__func__
 
-        def _make_netmask(cls, arg, _make=make):
+        def _make_netmask(cls, arg, _make=make, _invalid=ipaddress.NetmaskValueError):
             arg = _exact_int(arg, 'a prefix length') if isinstance(arg, int) else _guards.exact_str(arg)
+            if type(arg) is not int and type(arg) is not str:
+                # an object that parsed as a prefix by its own isdigit() and __int__ was the key too (review)
+                raise _invalid('%s is not a valid netmask' % _guards.describe(arg))
             return _make(cls, arg)
         _make_netmask.__qualname__ = make.__qualname__
         type.__setattr__(cls, '_make_netmask', classmethod(_make_netmask))
+    # is_private and is_global are lru_caches keyed by the address: a script's subclass that hashed and
+    # compared as 10.0.0.1 made every later ip_address('10.0.0.1').is_private False (review, 2026-12-06)
+    for cls in [value for value in ipaddress.__dict__.values() if type(value) is type]:
+        for name, attribute in list(_type_dict(cls).items()):
+            getter = attribute.fget if type(attribute) is property else None
+            if getter is not None and hasattr(getter, 'cache_info') and hasattr(getter, '__wrapped__'):
+                type.__setattr__(cls, name, property(_cached_for_plain_keys(getter, getter.__wrapped__),
+                                                     doc=attribute.__doc__))
 
 
 def _patch_traceback(traceback):
@@ -886,6 +963,10 @@ def _patch_pathlib(pathlib):
     # the pattern helpers are lru_caches keyed by their arguments as given: a case_sensitive that hashed as
     # True and compared equal to anything, yet was false, left a case-blind pattern for every later
     # match('*.key') (review, 2026-12-06). case_sensitive, their last argument, is a plain bool.
+    # _is_case_sensitive is a cache keyed by the flavour: a subclass's own _flavour that hashed and compared
+    # as posixpath's made every later match case-blind (review, 2026-12-06)
+    sensitive = pathlib._is_case_sensitive
+    pathlib._is_case_sensitive = _cached_for_plain_keys(sensitive, sensitive.__wrapped__)
     for name in ('_make_selector', '_compile_pattern', '_compile_pattern_lines'):
         cached = pathlib.__dict__.get(name)
         if cached is not None:
@@ -1229,7 +1310,7 @@ def _patch_collections_abc(collections_abc):
     collections_abc.Mapping.register(_guards.ClassNamespace)
 
 
-_PATCHES = {'enum': (_patch_enum_property, _patch_enum_members), 'copy': (_patch_copy,), 'typing': (_patch_typing,),
+_PATCHES = {'enum': (_patch_enum_property, _patch_enum_members), 'copy': (_patch_copy,), 'typing': (_patch_typing, _patch_typing_caches),
             'xml.dom.xmlbuilder': (_patch_xmlbuilder,), 'xml.etree.ElementTree': (_patch_element_tree,),
             'xml.etree.ElementInclude': (_patch_element_include,), 'xml.etree.ElementPath': (_patch_element_path,), 'traceback': (_patch_traceback,),
             'collections': (_patch_collections,), 'zipfile._path': (_patch_zip_path,),
@@ -1240,7 +1321,7 @@ _PATCHES = {'enum': (_patch_enum_property, _patch_enum_members), 'copy': (_patch
             'contextlib': (_patch_contextlib,), 'email.message': (_patch_email_message,), '_md5': (_patch_md5,),
             '_pydatetime': (_patch_datetime,), 'functools': (_patch_functools,),
             '_collections_abc': (_patch_collections_abc,), 're': (_patch_re,), '_strptime': (_patch_strptime,),
-            'ipaddress': (_patch_ipaddress,)}
+            'ipaddress': (_patch_ipaddress,), 'abc': (_patch_abc,)}
 _DONE = set()
 
 
