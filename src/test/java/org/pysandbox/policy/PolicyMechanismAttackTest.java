@@ -3348,11 +3348,28 @@ class PolicyMechanismAttackTest {
                 + "except Exception:\n    pass\nclass Own:\n    pass\ncollections.abc.Sequence.register(Own)\n"
                 + "result = collections.Counter('aab') == {'a': 2, 'b': 1} and not isinstance('x', collections.abc.Mapping)"
                 + " and isinstance(Own(), collections.abc.Sequence)",
+        // the same caches with a class made by type(), which no class statement marks
+        "import re\nS = type('S', (str,), {'__hash__': lambda self: hash('\\\\1'), '__eq__': lambda self, o: True})\n"
+                + "re.sub('(a)', S('<\\\\1>'), 'xa')\nresult = re.sub('(a)', '\\\\1', 'xa') == 'xa'",
+        "import typing\nM = type('M', (type,), {'__hash__': lambda cls: hash(int), '__eq__': lambda cls, o: True})\n"
+                + "Evil = M('Evil', (), {})\ntyping.List[Evil]\nresult = typing.get_args(typing.List[int])[0] is int",
+        // typing's cache, through a script class nested in an alias
+        "import typing\nclass M(type):\n    def __hash__(cls): return hash(int)\n    def __eq__(cls, o): return True\n"
+                + "class Evil(metaclass=M):\n    pass\ntyping.Dict[str, typing.List[Evil]]\ntyping.Optional[list[Evil]]\n"
+                + "result = (typing.get_args(typing.get_args(typing.Dict[str, typing.List[int]])[1])[0] is int\n"
+                + "          and typing.get_args(typing.get_args(typing.Optional[list[int]])[0])[0] is int)",
+        // ABCMeta.register from a script's __subclasshook__, run by the standard library's own registration
+        "import numbers, collections, collections.abc\ndone = []\nclass Spy(numbers.Number):\n"
+                + "    @classmethod\n    def __subclasshook__(cls, C):\n        if not done:\n            done.append(C)\n"
+                + "            try:\n                collections.abc.Mapping.register(str)\n"
+                + "            except Exception:\n                pass\n        return NotImplemented\n"
+                + "import decimal\nresult = collections.Counter('aab') == {'a': 2, 'b': 1}",
     })
     void cachesSharedWithTrustedCodeKeepPlainKeys(String attack) throws ScriptException {
         try (Sandbox s = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX).enable(Feature.DATETIME)
                 .allowModule("fnmatch").allowModule("string").allowModule("ipaddress").allowModule("pathlib")
                 .allowModule("typing").allowModule("collections").allowModule("collections.abc")
+                .allowModule("numbers").allowModule("decimal")
                 .allowModule("xml.etree.ElementTree").timeout(Duration.ofSeconds(60)).build())) {
             Map<String, Object> globals = new HashMap<>();
             s.execute(attack, globals);

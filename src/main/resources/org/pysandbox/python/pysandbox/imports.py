@@ -470,12 +470,7 @@ class _TrustedLoader(object):
         _TRUSTED_NAMESPACES.add(id(namespace))
         _KEEP_ALIVE.append(namespace)
         _give_originals(namespace)
-        # trusted module code registers trusted classes with abstract classes (patches._patch_abc)
-        _patches.TRUSTED_LOADING[0] += 1
-        try:
-            self._loader.exec_module(module)
-        finally:
-            _patches.TRUSTED_LOADING[0] -= 1
+        self._loader.exec_module(module)
         _register_trusted_classes(namespace)
         _patches.patch(module)
 

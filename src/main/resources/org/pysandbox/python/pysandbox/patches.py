@@ -747,36 +747,56 @@ def _exact_int(value, what):
     return int.__index__(value)
 
 
-def _made_by_the_script(value, depth=0):
-    """Whether a cache key holds an object of a class the script defined (which hashes and compares as
-    the script says), looking into plain tuples, lists and frozensets."""
+_PLAIN_VALUES = frozenset((int, float, complex, bool, str, bytes, type(None)))
+_OBJECT_EQ = object.__dict__['__eq__']
+
+
+def _plain_key(value, depth=0):
+    """Whether a cache key hashes and compares only as trusted code says: plain values, tuples and
+    frozensets of plain keys, classes whose metaclass is a trusted class (compared by identity), instances
+    of trusted classes that compare by identity, and typing's and types' aliases whose origin, arguments
+    and metadata are plain keys. Anything else, or nesting deeper than 32, counts as the script's: its
+    class may lie through __hash__ and __eq__ (a class statement, a type() call, a metaclass; reviews,
+    2026-12-06)."""
     kind = type(value)
-    if _orig_getattr(kind, _guards.OWNED_MARK, False) is True:
+    if kind in _PLAIN_VALUES:
         return True
-    if (kind is tuple or kind is list or kind is frozenset) and depth < 8:
+    if depth > 32:
+        return False
+    if kind is tuple or kind is frozenset:
         for item in value:
-            if _made_by_the_script(item, depth + 1):
-                return True
-    return False
+            if not _plain_key(item, depth + 1):
+                return False
+        return True
+    if not _trusted_or_builtin_class(kind):
+        return False
+    if _is_subclass(type, kind) or _class_attribute(kind, '__eq__') is _OBJECT_EQ:
+        return True
+    args = _orig_getattr(value, '__args__', _MISSING)
+    if type(args) is tuple:
+        return (_plain_key(_orig_getattr(value, '__origin__', None), depth + 1) and _plain_key(args, depth + 1)
+                and _plain_key(_orig_getattr(value, '__metadata__', ()), depth + 1))
+    # typing's special forms compare by their names; ForwardRef by the value it was evaluated to
+    return _orig_getattr(kind, '__module__', None) == 'typing' and kind.__name__ != 'ForwardRef'
 
 
 def _cached_for_plain_keys(cached, uncached):
-    """A cache that trusted code shares with the script, used only for arguments the script's classes did
-    not make: a lying __hash__ and __eq__ stored the script's entry under a plain key (reviews,
-    2026-12-06). The script's own arguments are computed afresh each time."""
+    """A cache that trusted code shares with the script, used only for plain keys (_plain_key): a lying
+    __hash__ and __eq__ stored the script's entry under a plain key (reviews, 2026-12-06). Any other
+    argument is computed afresh each time."""
     def call(*args, **kwargs):
-        if _made_by_the_script(args) or _made_by_the_script(tuple(kwargs.values())):
-            return uncached(*args, **kwargs)
-        return cached(*args, **kwargs)
-    call.__qualname__ = call.__name__ = getattr(uncached, '__name__', 'cached')
-    call.__doc__ = getattr(uncached, '__doc__', None)
+        if _plain_key(args) and _plain_key(tuple(kwargs.values())):
+            return cached(*args, **kwargs)
+        return uncached(*args, **kwargs)
+    call.__qualname__ = call.__name__ = _orig_getattr(uncached, '__name__', 'cached')
+    call.__doc__ = _orig_getattr(uncached, '__doc__', None)
     return call
 
 
 def _patch_typing_caches(typing):
     """typing's _tp_cache keeps every subscription (List[int], Union[...]) in an lru_cache keyed by its
     arguments: a class whose metaclass hashed as int and compared equal to anything made every later
-    List[int] a List of the script's class (review, 2026-12-06)."""
+    List[int] a List of the script's class, also from inside Dict[str, List[Evil]] (reviews, 2026-12-06)."""
     for func, cached in list(typing._caches.items()):
         typing._caches[func] = _cached_for_plain_keys(cached, func)
 
@@ -784,13 +804,15 @@ def _patch_typing_caches(typing):
 def _patch_abc(abc):
     """ABCMeta.register changes what isinstance() answers for every caller of the context:
     collections.abc.Mapping.register(str) made collections.Counter('aab') fail (review, 2026-12-06). A
-    script registers its own classes, or anything with its own abstract classes; trusted code registers
-    trusted classes while its modules load."""
+    trusted class is registered with a trusted abstract class only by a trusted module's own top-level code
+    as it loads: a script's __subclasshook__, run by the standard library's own registration while decimal
+    loaded, registered str as a Mapping (review, 2026-12-06)."""
     meta = abc.ABCMeta
     original = _type_dict(meta)['register']
 
     def register(cls, subclass):
-        if not _TRUSTED_LOADING[0] and not _owned_class(cls) and not _owned_class(subclass):
+        if (_trusted_or_builtin_class(cls) and _trusted_or_builtin_class(subclass)
+                and not _registered_by_a_loading_module()):
             raise _violation(ReadOnlyError, 'registering %s as a virtual subclass of %s is blocked by the sandbox: '
                              'a script registers its own classes, or any class with its own abstract classes'
                              % (_guards.describe(subclass), _guards.describe(cls)))
@@ -800,12 +822,27 @@ def _patch_abc(abc):
     type.__setattr__(meta, 'register', register)
 
 
-def _owned_class(cls):
-    return _orig_getattr(cls, _guards.OWNED_MARK, False) is True
+def _trusted_or_builtin_class(cls):
+    """A trusted class (_trusted_class) or one of the builtins module's, which set-up trusts as a namespace
+    before it registers the classes of the others."""
+    return _BUILTIN_CLASSES.get(id(cls)) is cls or _trusted_class(cls)
 
 
-# how many trusted modules are executing their code now (imports._TrustedLoader)
-_TRUSTED_LOADING = TRUSTED_LOADING = [0]
+_BUILTIN_CLASSES = {id(value): value for value in _sys.modules['builtins'].__dict__.values()
+                    if _is_subclass(type, type(value))}
+
+
+def _registered_by_a_loading_module():
+    """Walking out from register()'s caller, the top level of a trusted module comes before any frame whose
+    globals are not a trusted namespace (the script's, or code a trusted function runs for it)."""
+    frame = _sys._getframe(2)
+    while frame is not None:
+        if id(frame.f_globals) not in _TRUSTED_NAMESPACES:
+            return False
+        if frame.f_code.co_name == '<module>':
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _patch_re(re):
@@ -822,7 +859,16 @@ def _patch_re(re):
     # subclass that hashed and compared as '\\1' changed every later sub('(a)', '\\1', ...), email.utils's
     # formataddr's included (review, 2026-12-06)
     template = re._compile_template
-    re._compile_template = _cached_for_plain_keys(template, template.__wrapped__)
+    uncached, pattern_type, texts = template.__wrapped__, re.Pattern, (str, bytes)
+
+    def _compile_template(pattern, repl):
+        # a Pattern compares and hashes by its pattern, which may be the script's str subclass
+        if (type(pattern) is pattern_type and type(_orig_getattr(pattern, 'pattern', None)) in texts
+                and type(repl) in texts):
+            return template(pattern, repl)
+        return uncached(pattern, repl)
+    _compile_template.__qualname__ = '_compile_template'
+    re._compile_template = _compile_template
 
 
 def _patch_strptime(strptime):
