@@ -3364,6 +3364,12 @@ class PolicyMechanismAttackTest {
                 + "            try:\n                collections.abc.Mapping.register(str)\n"
                 + "            except Exception:\n                pass\n        return NotImplemented\n"
                 + "import decimal\nresult = collections.Counter('aab') == {'a': 2, 'b': 1}",
+        // what isinstance answers for trusted classes, through a script's registrant or subclass of an ABC
+        "import collections, collections.abc\nclass Meta(type):\n    def __subclasscheck__(cls, C): return C is str\n"
+                + "class X(metaclass=Meta):\n    pass\ncollections.abc.Mapping.register(X)\n"
+                + "class M(collections.abc.Sequence):\n    @classmethod\n    def __subclasshook__(cls, C): return C is dict\n"
+                + "result = (not isinstance('x', collections.abc.Mapping) and not isinstance({}, collections.abc.Sequence)\n"
+                + "          and collections.Counter('aab') == {'a': 2, 'b': 1} and isinstance('x', collections.abc.Sequence))",
     })
     void cachesSharedWithTrustedCodeKeepPlainKeys(String attack) throws ScriptException {
         try (Sandbox s = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX).enable(Feature.DATETIME)

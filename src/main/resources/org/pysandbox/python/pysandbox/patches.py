@@ -776,8 +776,9 @@ def _plain_key(value, depth=0):
     if type(args) is tuple:
         return (_plain_key(_orig_getattr(value, '__origin__', None), depth + 1) and _plain_key(args, depth + 1)
                 and _plain_key(_orig_getattr(value, '__metadata__', ()), depth + 1))
-    # typing's special forms compare by their names; ForwardRef by the value it was evaluated to
-    return _orig_getattr(kind, '__module__', None) == 'typing' and kind.__name__ != 'ForwardRef'
+    # typing's own special forms (Union, Optional, ...) compare by their names: only the objects of typing's
+    # namespace, not one the script made of their class, nor a ParamSpecArgs of the script's origin (review)
+    return _TYPING_OBJECTS.get(id(value)) is value
 
 
 def _cached_for_plain_keys(cached, uncached):
@@ -797,8 +798,13 @@ def _patch_typing_caches(typing):
     """typing's _tp_cache keeps every subscription (List[int], Union[...]) in an lru_cache keyed by its
     arguments: a class whose metaclass hashed as int and compared equal to anything made every later
     List[int] a List of the script's class, also from inside Dict[str, List[Evil]] (reviews, 2026-12-06)."""
+    _TYPING_OBJECTS.update((id(value), value) for value in list(typing.__dict__.values()))
     for func, cached in list(typing._caches.items()):
         typing._caches[func] = _cached_for_plain_keys(cached, func)
+
+
+# id -> object, for the values of typing's namespace once it has loaded
+_TYPING_OBJECTS = {}
 
 
 def _patch_abc(abc):
@@ -816,10 +822,53 @@ def _patch_abc(abc):
             raise _violation(ReadOnlyError, 'registering %s as a virtual subclass of %s is blocked by the sandbox: '
                              'a script registers its own classes, or any class with its own abstract classes'
                              % (_guards.describe(subclass), _guards.describe(cls)))
+        _TRUSTED_ANSWERS.clear()
         return original(cls, subclass)
     register.__qualname__ = original.__qualname__
     register.__doc__ = original.__doc__
     type.__setattr__(meta, 'register', register)
+
+    # ABCMeta.__subclasscheck__ asks every registrant and subclass of the abstract class, the script's too:
+    # a script class registered with Mapping whose metaclass answered `C is str`, or a script subclass of
+    # Mapping with such a __subclasshook__, made isinstance('x', Mapping) True for trusted code (review,
+    # 2026-12-06). For a trusted abstract class and a trusted class the answer comes from trusted classes only.
+    original_check = _type_dict(meta)['__subclasscheck__']
+    # the native _abc keeps the registry behind _get_dump; GraalPy's ABCMeta is _py_abc's, which keeps it in
+    # each abstract class's own namespace
+    registry = _orig_getattr(_sys.modules.get('_abc'), '_get_dump', None)
+
+    def __subclasscheck__(cls, subclass):
+        if _trusted_or_builtin_class(cls) and _trusted_or_builtin_class(subclass):
+            key = (id(cls), id(subclass))
+            answer = _TRUSTED_ANSWERS.get(key)
+            if answer is None:
+                answer = _TRUSTED_ANSWERS[key] = _trusted_answer(cls, subclass, registry)
+            return answer
+        return original_check(cls, subclass)
+    __subclasscheck__.__qualname__ = original_check.__qualname__
+    __subclasscheck__.__doc__ = original_check.__doc__
+    type.__setattr__(meta, '__subclasscheck__', __subclasscheck__)
+
+
+# (id(abstract class), id(class)) -> issubclass's answer for trusted pairs; both kept alive by their modules
+_TRUSTED_ANSWERS = {}
+
+
+def _trusted_answer(cls, subclass, registry):
+    """issubclass(subclass, cls) as ABCMeta answers it, from the class's MRO, the abstract class's own hook
+    (trusted: found along a trusted class's MRO), and its trusted registrants and subclasses only."""
+    for base in _type_mro(subclass):
+        if base is cls:
+            return True
+    hooked = cls.__subclasshook__(subclass)
+    if hooked is not NotImplemented:
+        return bool(hooked)
+    registrants = ([ref() for ref in registry(cls)[0]] if registry is not None
+                   else list(_type_dict(cls).get('_abc_registry', ())))
+    for candidate in registrants + type.__subclasses__(cls):
+        if candidate is not None and _trusted_or_builtin_class(candidate) and issubclass(subclass, candidate):
+            return True
+    return False
 
 
 def _trusted_or_builtin_class(cls):
