@@ -3370,6 +3370,14 @@ class PolicyMechanismAttackTest {
                 + "class M(collections.abc.Sequence):\n    @classmethod\n    def __subclasshook__(cls, C): return C is dict\n"
                 + "result = (not isinstance('x', collections.abc.Mapping) and not isinstance({}, collections.abc.Sequence)\n"
                 + "          and collections.Counter('aab') == {'a': 2, 'b': 1} and isinstance('x', collections.abc.Sequence))",
+        // the same, through the abstract class's own caches, which compare by the classes' equality
+        "import collections, collections.abc\nclass M(type):\n    def __hash__(cls): return hash(str)\n"
+                + "    def __eq__(cls, other): return True\nclass E(metaclass=M):\n    pass\n"
+                + "class N(type):\n    def __hash__(cls): return hash(collections.OrderedDict)\n"
+                + "    def __eq__(cls, other): return other is collections.OrderedDict\nclass F(metaclass=N):\n    pass\n"
+                + "issubclass(E, collections.abc.Mapping)\nissubclass(F, collections.abc.Mapping)\n"
+                + "result = (not isinstance('x', collections.abc.Mapping) and collections.Counter('aab') == {'a': 2, 'b': 1}\n"
+                + "          and isinstance(collections.OrderedDict(a=3), collections.abc.Mapping))",
     })
     void cachesSharedWithTrustedCodeKeepPlainKeys(String attack) throws ScriptException {
         try (Sandbox s = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX).enable(Feature.DATETIME)

@@ -849,6 +849,25 @@ def _patch_abc(abc):
     __subclasscheck__.__doc__ = original_check.__doc__
     type.__setattr__(meta, '__subclasscheck__', __subclasscheck__)
 
+    # __instancecheck__ looked the instance's class up in the abstract class's own caches (WeakSets, which
+    # compare by the classes' equality) before any __subclasscheck__: a script class whose metaclass hashed
+    # and compared as str, cached by one issubclass(E, Mapping), made isinstance('x', Mapping) True
+    # (review, 2026-12-06). A trusted abstract class answers every class through __subclasscheck__ above.
+    original_instance_check = _type_dict(meta)['__instancecheck__']
+
+    def __instancecheck__(cls, instance):
+        if not _trusted_or_builtin_class(cls):
+            return original_instance_check(cls, instance)
+        subtype = type(instance)
+        claimed = _orig_getattr(instance, '__class__', subtype)
+        for kind in (subtype,) if claimed is subtype or not _is_subclass(type, type(claimed)) else (subtype, claimed):
+            if __subclasscheck__(cls, kind):
+                return True
+        return False
+    __instancecheck__.__qualname__ = original_instance_check.__qualname__
+    __instancecheck__.__doc__ = original_instance_check.__doc__
+    type.__setattr__(meta, '__instancecheck__', __instancecheck__)
+
 
 # (id(abstract class), id(class)) -> issubclass's answer for trusted pairs; both kept alive by their modules
 _TRUSTED_ANSWERS = {}
