@@ -9,6 +9,7 @@ import sys as _sys
 from pysandbox.errors import AttributeBlocked, OperationBlocked, ReadOnlyError, violation as _violation
 from pysandbox import guards as _guards
 from pysandbox.state import orig_getattr as _orig_getattr, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES, \
+    ORIGINAL as _ORIGINAL, \
     FunctionType as _FunctionType, MISSING as _MISSING, object_getattribute as _object_getattribute, \
     TRUSTED_CLASSES as _TRUSTED_CLASSES, TRUSTED_MODULE_COUNT as _TRUSTED_MODULE_COUNT
 from pysandbox.guards import is_subclass as _is_subclass, type_dict as _type_dict, type_mro as _type_mro
@@ -708,13 +709,6 @@ def _patch_element_include(element_include):
     element_include._include = _include
 
 
-def _plain_path(value, what):
-    value = _guards.exact_str(value)
-    if type(value) is not str:
-        raise TypeError('%s must be a str, not %s' % (what, _guards.describe(value)))
-    return value
-
-
 def _patch_element_path(element_path):
     """ElementPath keeps each path's compiled selector in a module-level cache keyed by the path and the
     namespaces as given: a str subclass that hashed and compared as 'item' left the selector of '*' for
@@ -723,9 +717,9 @@ def _patch_element_path(element_path):
     original = element_path.iterfind
 
     def iterfind(elem, path, namespaces=None):
-        path = _plain_path(path, 'a path')
+        path = _plain_text(path, 'a path')
         if namespaces is not None:
-            namespaces = {_plain_path(prefix, 'a namespace prefix'): _plain_path(uri, 'a namespace URI')
+            namespaces = {_plain_text(prefix, 'a namespace prefix'): _plain_text(uri, 'a namespace URI')
                           for prefix, uri in dict(namespaces).items()}
         return original(elem, path, namespaces)
     iterfind.__qualname__ = original.__qualname__
@@ -893,11 +887,15 @@ def _trusted_answer(cls, subclass, registry):
 def _trusted_or_builtin_class(cls):
     """A trusted class (_trusted_class) or one of the builtins module's, which set-up trusts as a namespace
     before it registers the classes of the others."""
+    if not _BUILTIN_CLASSES:
+        # filled on first use (the first cache or isinstance check), not at every interpreter's start
+        _BUILTIN_CLASSES.update((id(value), value) for value in list(_ORIGINAL.values())
+                                if _is_subclass(type, type(value)))
     return _BUILTIN_CLASSES.get(id(cls)) is cls or _trusted_class(cls)
 
 
-_BUILTIN_CLASSES = {id(value): value for value in _sys.modules['builtins'].__dict__.values()
-                    if _is_subclass(type, type(value))}
+# id -> class, for the classes of the builtins module (as it was before set-up)
+_BUILTIN_CLASSES = {}
 
 
 def _registered_by_a_loading_module():
@@ -1074,21 +1072,14 @@ def _patch_pathlib(pathlib):
         type.__setattr__(cls, '_flavour', flavours[_type_dict(cls)['_flavour']])
     pathlib.posixpath = flavours[posixpath]
     pathlib.ntpath = flavours[ntpath]
-    # the pattern helpers are lru_caches keyed by their arguments as given: a case_sensitive that hashed as
-    # True and compared equal to anything, yet was false, left a case-blind pattern for every later
-    # match('*.key') (review, 2026-12-06). case_sensitive, their last argument, is a plain bool.
-    # _is_case_sensitive is a cache keyed by the flavour: a subclass's own _flavour that hashed and compared
-    # as posixpath's made every later match case-blind (review, 2026-12-06)
-    sensitive = pathlib._is_case_sensitive
-    pathlib._is_case_sensitive = _cached_for_plain_keys(sensitive, sensitive.__wrapped__)
-    for name in ('_make_selector', '_compile_pattern', '_compile_pattern_lines'):
+    # the pattern helpers and _is_case_sensitive are lru_caches keyed by their arguments as given: a
+    # case_sensitive that hashed as True and compared equal to anything, yet was false, and a subclass's own
+    # _flavour that hashed and compared as posixpath's, each made every later match('*.key') case-blind
+    # (reviews, 2026-12-06). They are used for plain keys only.
+    for name in ('_is_case_sensitive', '_make_selector', '_compile_pattern', '_compile_pattern_lines'):
         cached = pathlib.__dict__.get(name)
         if cached is not None:
-            def plain(*args, _cached=cached):
-                sensitive = args[-1]
-                return _cached(*args[:-1], None if sensitive is None else bool(sensitive))
-            plain.__qualname__ = plain.__name__ = name
-            setattr(pathlib, name, plain)
+            setattr(pathlib, name, _cached_for_plain_keys(cached, cached.__wrapped__))
 
 
 def _patch_decimal(decimal):
@@ -1324,7 +1315,8 @@ def _patch_email_generator(generator):
 
     def _dispatch(self, msg):
         _guards.require_instance(generator_class, self, 'Generator._dispatch')
-        main, sub = _plain_text(msg.get_content_maintype()), _plain_text(msg.get_content_subtype())
+        main, sub = (_plain_text(msg.get_content_maintype(), 'a content type'),
+                     _plain_text(msg.get_content_subtype(), 'a content type'))
         meth = getattr(self, '_handle_' + '_'.join((main, sub)).replace('-', '_'), None)
         if meth is None:
             meth = getattr(self, '_handle_' + main.replace('-', '_'), None)
@@ -1412,10 +1404,11 @@ def _patch_email_message(message):
     _making_new_instances_only(message.MIMEPart, '_add_multipart')
 
 
-def _plain_text(value):
+def _plain_text(value, what):
+    """The plain str behind a str the script passes (guards.exact_str); anything else is a TypeError."""
     value = _guards.exact_str(value)
     if type(value) is not str:
-        raise TypeError('a content type must be a str, not %s' % _guards.describe(value))
+        raise TypeError('%s must be a str, not %s' % (what, _guards.describe(value)))
     return value
 
 
