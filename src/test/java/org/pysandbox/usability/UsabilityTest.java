@@ -780,6 +780,24 @@ class UsabilityTest {
         }
     }
 
+    /**
+     * The policy answers issubclass for two trusted classes itself (patches._trusted_answer) and caches it: a
+     * module loaded later adds trusted subclasses whose hooks accept classes already answered for. contextlib's
+     * AbstractContextManager, an abc.ABC, accepts anything with __enter__ and __exit__, memoryview included.
+     */
+    @Test
+    void issubclassSeesTheAbstractClassesOfModulesLoadedLater() throws Exception {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().allowModule("abc").allowModule("collections")
+                .allowModule("functools").allowModule("contextlib").timeout(Duration.ofSeconds(60)).build())) {
+            assertThat(s.eval("""
+                    import abc, collections, functools
+                    before = issubclass(memoryview, abc.ABC)
+                    import contextlib
+                    [before, issubclass(memoryview, abc.ABC), isinstance(memoryview(b''), abc.ABC)]
+                    """)).isEqualTo(List.of(false, true, true));
+        }
+    }
+
     /** ElementInclude expands a document the script built, with its own loader, text and XML parts alike. */
     @Test
     void elementIncludeExpandsTheScriptsDocument() throws Exception {

@@ -421,6 +421,9 @@ def _register_trusted_classes(namespace):
     for value in list(namespace.values()):
         if _is_subclass(type, type(value)):
             _TRUSTED_CLASSES[id(value)] = value
+    # a trusted subclass of an abstract class may accept classes the policy has answered issubclass for
+    # already (contextlib's AbstractContextManager makes memoryview an abc.ABC)
+    _patches.forget_trusted_answers()
 
 
 # id(namespace) -> the names _give_originals put there (the namespaces are kept alive in _KEEP_ALIVE)

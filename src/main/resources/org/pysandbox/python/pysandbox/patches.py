@@ -833,6 +833,9 @@ def _patch_abc(abc):
 
     def __subclasscheck__(cls, subclass):
         if _trusted_or_builtin_class(cls) and _trusted_or_builtin_class(subclass):
+            if len(_sys.modules) != _TRUSTED_MODULE_COUNT[0]:
+                # modules loaded since the answers were cached (registering them forgets the answers)
+                _sys.modules['pysandbox.imports'].register_trusted_modules()
             key = (id(cls), id(subclass))
             answer = _TRUSTED_ANSWERS.get(key)
             if answer is None:
@@ -863,8 +866,13 @@ def _patch_abc(abc):
     type.__setattr__(meta, '__instancecheck__', __instancecheck__)
 
 
-# (id(abstract class), id(class)) -> issubclass's answer for trusted pairs; both kept alive by their modules
+# (id(abstract class), id(class)) -> issubclass's answer for trusted pairs; both kept alive by their modules.
+# Forgotten by every register() and whenever trusted modules load (their classes join the answers).
 _TRUSTED_ANSWERS = {}
+
+
+def forget_trusted_answers():
+    _TRUSTED_ANSWERS.clear()
 
 
 def _trusted_answer(cls, subclass, registry):
