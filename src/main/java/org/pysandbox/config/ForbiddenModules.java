@@ -113,6 +113,9 @@ public final class ForbiddenModules {
         forbidSymbols("xml.dom.minidom", "minicompat's defproperty sets any name on any class", "defproperty");
         forbidSymbols("tempfile", "its __getattr__ reads any attribute of the object it wraps and caches it raw in "
                 + "the instance's __dict__, where vars() hands it out (review, 2026-12-05)", "_TemporaryFileWrapper");
+        forbidSymbols("email.charset", "they change the module's charset, alias and codec tables, which every later "
+                + "Charset and message of the context reads (add_alias('latin_1', 'utf-8'); review, 2026-12-06)",
+                "add_alias", "add_charset", "add_codec");
         forbidSymbols("operator", "it reads attributes by name around the policy's name rules", "attrgetter",
                 "methodcaller");
         forbidSymbols("functools", "it makes typing evaluate string annotations, source the checker never saw, "

@@ -3378,16 +3378,138 @@ class PolicyMechanismAttackTest {
                 + "issubclass(E, collections.abc.Mapping)\nissubclass(F, collections.abc.Mapping)\n"
                 + "result = (not isinstance('x', collections.abc.Mapping) and collections.Counter('aab') == {'a': 2, 'b': 1}\n"
                 + "          and isinstance(collections.OrderedDict(a=3), collections.abc.Mapping))",
+        // the abstract class's caches for classes in no namespace (OrderedDict's views, callable_iterator)
+        "import collections, collections.abc\nod = collections.OrderedDict(a=1)\nK = type(od.keys())\n"
+                + "class M(type(collections.abc.Mapping)):\n    def __hash__(cls): return hash(K)\n"
+                + "    def __eq__(cls, other): return other is K\n"
+                + "issubclass(M('E', (collections.abc.Mapping,), {}), collections.abc.Mapping)\n"
+                + "issubclass(M('F', (), {}), collections.abc.Set)\n"
+                + "result = (not isinstance(od.keys(), collections.abc.Mapping) and isinstance(od.keys(), collections.abc.Set)\n"
+                + "          and collections.Counter(od.keys()) == {'a': 1})",
+        // an answer worked out while the script's metaclass imported a module: stale once that module loaded
+        "import abc\narmed = []\nclass M(abc.ABCMeta):\n    def __getattribute__(cls, name):\n"
+                + "        if armed and armed.pop():\n            import contextlib\n"
+                + "        return super().__getattribute__(name)\nE = M('E', (abc.ABC,), {})\narmed.append(True)\n"
+                + "issubclass(memoryview, abc.ABC)\nimport contextlib\nresult = issubclass(memoryview, abc.ABC)",
+        // every lru_cache at a module's top level: urllib.parse.urlsplit (typed), fnmatch's patterns
+        "import urllib.parse as up\nclass M(type):\n    def __eq__(cls, o): return True\n    def __hash__(cls): return hash(str)\n"
+                + "class E(str, metaclass=M):\n    def __eq__(self, o): return True\n"
+                + "    def __hash__(self): return hash('http://good.example/x')\n"
+                + "up.urlsplit(E('http://evil.example/y'), '', True)\n"
+                + "result = up.urlparse('http://good.example/x').netloc == 'good.example'",
+        "import fnmatch\nM = type('M', (type,), {'__eq__': lambda cls, o: True, '__hash__': lambda cls: hash(str)})\n"
+                + "E = M('E', (str,), {'__eq__': lambda self, o: True, '__hash__': lambda self: hash('*.txt')})\n"
+                + "fnmatch.fnmatchcase('zz', E('*'))\nresult = not fnmatch.fnmatch('a.py', '*.txt')",
+        // encodings' codec cache, by the name a script passes
+        "import codecs, encodings\nclass E(str):\n    def __hash__(self): return hash('rot13')\n"
+                + "    def __eq__(self, o): return True\n    def __iter__(self): return iter('latin1')\n"
+                + "try:\n    encodings.search_function(E('zzz'))\nexcept Exception:\n    pass\n"
+                + "result = codecs.encode('abc', 'rot13') == 'nop'",
+        // the context's error handlers, which trusted code encodes with
+        "import codecs\nimport xml.etree.ElementTree as ET\ntry:\n"
+                + "    codecs.register_error('xmlcharrefreplace', lambda err: ('<injected/>', err.end))\n"
+                + "except Exception:\n    pass\ncodecs.register_error('mine', lambda err: ('?', err.end))\n"
+                + "a = ET.Element('a')\na.text = 'snow \\u2603'\n"
+                + "result = (ET.tostring(a, encoding='us-ascii') == b'<a>snow &#9731;</a>'\n"
+                + "          and '\\u2603'.encode('ascii', 'mine') == b'?')",
+        // the header registry that email.policy.default and its clones share
+        "import email, email.policy, email.headerregistry\nclass Evil(email.headerregistry.UnstructuredHeader):\n"
+                + "    @classmethod\n    def parse(cls, value, kwds):\n        kwds['decoded'] = 'PWNED'\n"
+                + "        kwds['parse_tree'] = email.headerregistry.UnstructuredHeader.value_parser(value)\nfor change in (lambda: email.policy.default.header_factory.map_to_type('subject', Evil),\n"
+                + "               lambda: email.policy.SMTP.header_factory.registry.__setitem__('to', Evil)):\n"
+                + "    try:\n        change()\n    except Exception:\n        pass\n"
+                + "own = email.policy.EmailPolicy(header_factory=email.headerregistry.HeaderRegistry())\n"
+                + "own.header_factory.map_to_type('subject', Evil)\n"
+                + "m = email.message_from_string('Subject: hello\\nTo: a@b.c\\n\\nbody', policy=email.policy.default)\n"
+                + "mine = email.message_from_string('Subject: hello\\n\\nbody', policy=own)\n"
+                + "result = (m['subject'], m['to'], mine['subject']) == ('hello', 'a@b.c', 'PWNED')",
+        // month and day names, whose functions sat in a class-level list a private read handed out
+        "import calendar\ntry:\n    calendar.month_name._months[1] = lambda fmt: 'PWNED'\nexcept Exception:\n    pass\n"
+                + "result = calendar.month_name[1] == 'January' and 'PWNED' not in calendar.month(2024, 1)",
     })
     void cachesSharedWithTrustedCodeKeepPlainKeys(String attack) throws ScriptException {
         try (Sandbox s = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX).enable(Feature.DATETIME)
                 .allowModule("fnmatch").allowModule("string").allowModule("ipaddress").allowModule("pathlib")
                 .allowModule("typing").allowModule("collections").allowModule("collections.abc")
-                .allowModule("numbers").allowModule("decimal")
+                .allowModule("numbers").allowModule("decimal").allowModule("urllib.parse").allowModule("codecs")
+                .allowModule("encodings").allowModule("email").allowModule("email.policy")
+                .allowModule("email.headerregistry").allowModule("calendar").allowModule("abc").allowModule("contextlib")
                 .allowModule("xml.etree.ElementTree").timeout(Duration.ofSeconds(60)).build())) {
             Map<String, Object> globals = new HashMap<>();
             s.execute(attack, globals);
             assertThat(globals.get("result")).as(attack).isEqualTo(true);
+        }
+    }
+
+    /**
+     * The policy's own tests of what a class is never take a script's class for another: `cls in` a set or
+     * tuple of classes, and a dict keyed by classes, compare with ==, which a metaclass answers. A class whose
+     * metaclass equalled int was taken for a builtin class pattern, and the interpreter matched json.dumps
+     * against it with raw reads of its __match_args__: __globals__ gave json's namespace and in it the
+     * original eval, which imported the real sys (review, 2026-12-06). Each attack, red without the change,
+     * reports what it reached; the outcome must be a refusal or the script's own answer.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        // a class pattern: the class taken for int, matched raw
+        """
+                class M(type):
+                    def __eq__(cls, other): return other is int
+                    def __hash__(cls): return hash(int)
+                    def __instancecheck__(cls, obj): return True
+                class T(metaclass=M):
+                    __match_args__ = ('__globals__',)
+                match json.dumps:
+                    case T(g):
+                        reached = g['eval']('__import__("sys")').modules
+                """,
+        // the same class statement through type(), which carries no ownership mark
+        """
+                M = type('M', (type,), {'__eq__': lambda cls, o: o is int, '__hash__': lambda cls: hash(int),
+                                        '__instancecheck__': lambda cls, obj: True})
+                T = M('T', (), {'__match_args__': ('__globals__',)})
+                match json.dumps:
+                    case T(g):
+                        reached = g['eval']
+                """,
+        // the shared caches' plain-key test: a str subclass whose class compares as str (urlsplit is typed)
+        """
+                class M(type):
+                    def __eq__(cls, other): return True
+                    def __hash__(cls): return hash(str)
+                class E(str, metaclass=M):
+                    def __eq__(self, other): return True
+                    def __hash__(self): return hash('http://good.example/x')
+                urllib.parse.urlsplit(E('http://evil.example/y'))
+                reached = urllib.parse.urlsplit('http://good.example/x').netloc
+                reached = None if reached == 'good.example' else reached
+                """,
+        // re's template cache, through a replacement whose class compares as str
+        """
+                class M(type):
+                    def __eq__(cls, other): return True
+                    def __hash__(cls): return hash(str)
+                class S(str, metaclass=M):
+                    def __eq__(self, other): return True
+                    def __hash__(self): return hash('\\\\1')
+                re.sub('(a)', S('<\\\\1>'), 'xa')
+                reached = re.sub('(a)', '\\\\1', 'xa')
+                reached = None if reached == 'xa' else reached
+                """,
+    })
+    void classesThatLieAboutTheirEqualityAreNeverTakenForOthers(String attack) throws ScriptException {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX).allowModule("json")
+                .allowModule("urllib.parse").timeout(Duration.ofSeconds(60)).build())) {
+            Map<String, Object> globals = new HashMap<>();
+            String outcome;
+            try {
+                s.execute("import json, re, urllib.parse\nreached = None\n" + attack.stripIndent(), globals);
+                outcome = "reached: " + globals.get("reached");
+            } catch (SandboxViolationException e) {
+                outcome = "refused";
+            }
+            assertThat(outcome).as(attack).isIn("refused", "reached: null");
+            assertThat(s.eval("import json\njson.dumps({'a': [1]})")).isEqualTo("{\"a\": [1]}");
         }
     }
 

@@ -73,7 +73,7 @@ def _store_guard(obj, name):
         return obj
     if _may_change(obj):
         return obj
-    if name in _SETTABLE.get(type(obj), ()):
+    if _compares_by_identity(type(obj)) and name in _SETTABLE.get(type(obj), ()):
         return obj
     raise _refused_store(obj, name)
 
@@ -220,7 +220,7 @@ def _shown(name, value):
 def _reads_past_the_guards(name, value):
     """A class's own '__dict__' or private slot descriptor: it reads those of its instances and of every
     subclass's, past the judged view and the private guard."""
-    return type(value) in _DATA_DESCRIPTOR_TYPES and (name in _GUARDED_READS or _is_private(name))
+    return _is_one_of(type(value), _DATA_DESCRIPTOR_TYPES) and (name in _GUARDED_READS or _is_private(name))
 
 
 _view_owner = _ClassNamespace.__dict__['__pysandbox_owner__'].__get__
@@ -441,7 +441,7 @@ def _judged_namespace(owner):
 def _namespace_value(owner, name, value):
     """What reading name off owner hands out, for a value found in owner's own namespace (vars(C)['__init__']
     was the raw __init__ dataclass() wrote, which wrote its fields onto any object; review, 2026-12-05)."""
-    if type(value) in _DATA_DESCRIPTOR_TYPES:
+    if _is_one_of(type(value), _DATA_DESCRIPTOR_TYPES):
         if _orig_getattr(value, '__objclass__', None) is not owner:
             # type's own '__dict__' descriptor gave the raw namespace of any class (review, 2026-12-05): a
             # slot, '__dict__' or '__weakref__' only of the class itself
@@ -453,7 +453,7 @@ def _namespace_value(owner, name, value):
             raise _violation(AttributeBlocked, "reading '%s' out of the namespace of %s is blocked by the "
                              "sandbox: it reads what the attribute read judges (read vars() of the object, or "
                              "the attribute)" % (name, _describe(owner)))
-    if type(value) in (staticmethod, classmethod, property) and not _is_scripts_function(
+    if _is_one_of(type(value), (staticmethod, classmethod, property)) and not _is_scripts_function(
             _orig_getattr(value, '__func__', None) or _orig_getattr(value, 'fget', None)):
         # trusted code's method wrapper: its __wrapped__ is the raw function (enum's
         # _generate_next_value_; review, 2026-12-05). What reading it off the class gives instead.
@@ -545,7 +545,7 @@ def _private_value(obj, name, value):
         kind = type(value)
         if kind is _MethodType or kind is _FunctionType:
             return _checked_private_method(obj, name, value)
-        if kind not in _DATA_DESCRIPTOR_TYPES:
+        if not _is_one_of(kind, _DATA_DESCRIPTOR_TYPES):
             return value
         # a private slot's descriptor, read off a class, reads that slot of any subclass's instance raw
         what = 'a slot descriptor, which reads the slot of every subclass\'s instances'
@@ -611,7 +611,7 @@ def _defining_class(obj, name, function):
 
 def _holds(cls, name, function):
     held = _type_dict(cls).get(name)
-    return held is function or type(held) in (staticmethod, classmethod) and held.__func__ is function
+    return held is function or (type(held) is staticmethod or type(held) is classmethod) and held.__func__ is function
 
 
 def _frame_and_traceback_types():
@@ -642,7 +642,7 @@ def _private_guard(obj, name):
             pass
     value = _orig_getattr(obj, name)
     kind = type(value)
-    if kind in _PRIVATE_SUSPECTS or _is_subclass(_ModuleType, kind):
+    if _is_one_of(kind, _PRIVATE_SUSPECTS) or _is_subclass(_ModuleType, kind):
         return _private_value(obj, name, value)
     _mark_pure(cls)
     return value
@@ -735,6 +735,27 @@ _type_dict = type.__dict__['__dict__'].__get__
 _type_mro = type.__dict__['__mro__'].__get__
 
 
+def _compares_by_identity(cls):
+    """Whether a class hashes and compares by identity, as every class of type and of the standard
+    metaclasses does. `cls in` a set, tuple or dict of classes compares with ==, which a script's metaclass
+    answers: a class whose metaclass equalled int was taken for a builtin class pattern, which the
+    interpreter then matched with raw attribute reads (json.dumps.__globals__ gave the original eval;
+    review, 2026-12-06). Read past any hook, and before any lookup, so no script code runs."""
+    meta = type(cls)
+    if meta is type:
+        return True
+    for base in _type_mro(meta):
+        namespace = _type_dict(base)
+        if '__eq__' in namespace or '__hash__' in namespace:
+            return base is object
+    return True
+
+
+def _is_one_of(cls, classes):
+    """cls is one of classes (a set or tuple of classes), by identity (_compares_by_identity)."""
+    return _compares_by_identity(cls) and cls in classes
+
+
 def _all_the_scripts(obj):
     """Every class an attribute read off obj can find something in is the script's own (or object, and type
     for a class): no trusted code set what it holds. A class made with a metaclass of the script's is not
@@ -768,7 +789,7 @@ def _guarded_method(obj, name, raw):
     """raw as read under name off obj, judged as _method_guard describes."""
     if type(raw) is _MethodType and name in _REINITIALISING_NAMES:
         return _bound_method_guard(raw, name)
-    if name == '__init__' and type(raw) in _BUILTIN_METHOD_TYPES:
+    if name == '__init__' and _is_one_of(type(raw), _BUILTIN_METHOD_TYPES):
         return _builtin_init_guard(raw)
     if type(raw) is not _FunctionType or id(_orig_getattr(raw, '__globals__')) not in _TRUSTED_NAMESPACES:
         return raw  # _is_trusted_function, inline: every dunder method read in source comes here
@@ -833,7 +854,7 @@ def _builtin_init_guard(raw):
 
 def _sets_up_again(target):
     cls = type(target)
-    if cls in _PLAIN_CONTAINERS or _is_subclass(type, cls) or _may_change(target):
+    if _is_one_of(cls, _PLAIN_CONTAINERS) or _is_subclass(type, cls) or _may_change(target):
         return False  # type.__init__ sets nothing either
     return _orig_getattr(cls, '__init__', None) is not object.__init__
 
@@ -1796,7 +1817,7 @@ def _exception_object_guard(obj):
     value = _orig_getattr(obj, 'obj')
     if isinstance(obj, BaseException):
         if isinstance(value, _ModuleType) or not (value is None or _may_change(value)
-                                                   or type(value) in _PLAIN_VALUE_TYPES):
+                                                   or _is_one_of(type(value), _PLAIN_VALUE_TYPES)):
             return None
     return value
 
@@ -1883,7 +1904,7 @@ def _bind_match_site(site, cls, keywords):
     matches against: the class itself for a builtin type matching its subject, else a checked proxy."""
     if not isinstance(cls, type):
         raise TypeError('called match pattern must be a class')
-    if cls in _MATCH_SELF and not keywords:
+    if _is_one_of(cls, _MATCH_SELF) and not keywords:
         _builtins.__dict__[site] = cls
         return
     match_args = _orig_getattr(cls, '__match_args__', None)  # read once: what the proxy will use
@@ -1967,6 +1988,8 @@ mark_pure = _mark_pure
 method_guard = _method_guard
 is_pure_object = _is_pure_object
 is_subclass = _is_subclass
+compares_by_identity = _compares_by_identity
+is_one_of = _is_one_of
 type_dict = _type_dict
 type_mro = _type_mro
 match_guard = _match_guard

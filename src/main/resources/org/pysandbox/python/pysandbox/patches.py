@@ -12,7 +12,8 @@ from pysandbox.state import orig_getattr as _orig_getattr, TRUSTED_NAMESPACES as
     ORIGINAL as _ORIGINAL, \
     FunctionType as _FunctionType, MISSING as _MISSING, object_getattribute as _object_getattribute, \
     TRUSTED_CLASSES as _TRUSTED_CLASSES, TRUSTED_MODULE_COUNT as _TRUSTED_MODULE_COUNT
-from pysandbox.guards import is_subclass as _is_subclass, type_dict as _type_dict, type_mro as _type_mro
+from pysandbox.guards import is_subclass as _is_subclass, type_dict as _type_dict, type_mro as _type_mro, \
+    compares_by_identity as _compares_by_identity, is_one_of as _is_one_of
 
 
 def _patch_enum_property(enum):
@@ -129,9 +130,9 @@ def _patch_copy(copy):
 
 def _refuse_internal_parts(x, func, args):
     _refuse_internal(x, func)
-    for arg in args if type(args) in (tuple, list) else ():
+    for arg in args if type(args) is tuple or type(args) is list else ():
         _refuse_internal(x, arg)
-        if type(arg) in (tuple, list):
+        if type(arg) is tuple or type(arg) is list:
             for item in arg:
                 _refuse_internal(x, item)
 
@@ -157,7 +158,7 @@ def _judged_copy(x, y):
     answered with re.RegexFlag, and typing's reduction with an item of the real builtins dict (review,
     2026-12-06)."""
     _refuse_internal(x, y)
-    if y is x or type(y) in _VALUE_TYPES or _guards.may_change(y) or (type(y) is type(x) and _trusted_class(type(x))):
+    if y is x or _is_one_of(type(y), _VALUE_TYPES) or _guards.may_change(y) or (type(y) is type(x) and _trusted_class(type(x))):
         return y
     raise _violation(ReadOnlyError, 'copying %s is blocked by the sandbox: its copy is %s, which the script did not '
                      'create' % (_guards.describe(x), _guards.describe(y)))
@@ -201,7 +202,7 @@ def _checked_deepcopy(copy):
         if y is not _nil:
             return y
         cls = type(x)
-        copier = dispatch.get(cls)
+        copier = dispatch.get(cls) if _compares_by_identity(cls) else None
         if copier is not None:
             y = copier(x, memo, deepcopy) if any(copier is c for c in recursing) else copier(x, memo)
         elif _is_subclass(type, cls):
@@ -214,7 +215,7 @@ def _checked_deepcopy(copy):
             if copier is not None:
                 y = _judged_copy(x, copier.__get__(x, cls)(memo) if trusted else copier({}))
             else:
-                reductor = reductions.get(cls)
+                reductor = reductions.get(cls) if _compares_by_identity(cls) else None
                 if reductor:
                     rv = reductor(x)
                 else:
@@ -336,7 +337,7 @@ def _reduces_by_trusted_code(cls):
                 continue
             if name == '__class__':
                 return False
-            if type(value) in (classmethod, staticmethod):
+            if type(value) is classmethod or type(value) is staticmethod:
                 value = value.__func__
             if type(value) is _FunctionType:
                 # the policy's own functions are trusted namespaces too, and a script's lambda is one of
@@ -344,7 +345,7 @@ def _reduces_by_trusted_code(cls):
                 namespace_id = id(_orig_getattr(value, '__globals__'))
                 if namespace_id not in _TRUSTED_NAMESPACES or namespace_id in _policy_namespaces():
                     return False
-            elif type(value) not in _C_METHODS or '__module__' in namespace:
+            elif not _is_one_of(type(value), _C_METHODS) or '__module__' in namespace:
                 # a builtin type's method only in a builtin type's own namespace, which has no '__module__'
                 # (every class made by a class statement or type() has one): list.__getitem__ as a type()
                 # class's __reduce_ex__ returned an item of the script's list (review, 2026-12-05)
@@ -369,15 +370,20 @@ def _trusted_class(cls):
     method given a foreign self (Message.set_unixfrom(re.RegexFlag, X)) put a script's type()-made class at
     that path, whose __new__ returned email.charset.Charset for copy to write the ownership mark onto
     (review, 2026-12-06)."""
-    if _orig_getattr(cls, _guards.OWNED_MARK, False) is True:
-        return False
-    if _TRUSTED_CLASSES.get(id(cls)) is cls:
-        return True
-    if len(_sys.modules) != _TRUSTED_MODULE_COUNT[0]:
+    if _TRUSTED_CLASSES.get(id(cls)) is not cls:
+        if len(_sys.modules) == _TRUSTED_MODULE_COUNT[0]:
+            return False
         # modules GraalPy loads itself, which the trusted loader never saw
         _sys.modules['pysandbox.imports'].register_trusted_modules()
-        return _TRUSTED_CLASSES.get(id(cls)) is cls
-    return False
+        if _TRUSTED_CLASSES.get(id(cls)) is not cls:
+            return False
+    # the mark read from the class namespaces, not through the class's metaclass: a script metaclass's
+    # __getattribute__ ran, and imported a module, in the middle of an issubclass answer (review, 2026-12-06)
+    for base in _type_mro(cls):
+        namespace = _type_dict(base)
+        if _guards.OWNED_MARK in namespace:
+            return namespace[_guards.OWNED_MARK] is not True
+    return True
 
 
 def _judged_state(x, state):
@@ -753,7 +759,7 @@ def _plain_key(value, depth=0):
     class may lie through __hash__ and __eq__ (a class statement, a type() call, a metaclass; reviews,
     2026-12-06)."""
     kind = type(value)
-    if kind in _PLAIN_VALUES:
+    if _is_one_of(kind, _PLAIN_VALUES):
         return True
     if depth > 32:
         return False
@@ -832,14 +838,18 @@ def _patch_abc(abc):
     registry = _orig_getattr(_sys.modules.get('_abc'), '_get_dump', None)
 
     def __subclasscheck__(cls, subclass):
-        if _trusted_or_builtin_class(cls) and _trusted_or_builtin_class(subclass):
+        if _trusted_or_builtin_class(cls) and _answered_by_the_policy(subclass):
             if len(_sys.modules) != _TRUSTED_MODULE_COUNT[0]:
                 # modules loaded since the answers were cached (registering them forgets the answers)
                 _sys.modules['pysandbox.imports'].register_trusted_modules()
             key = (id(cls), id(subclass))
             answer = _TRUSTED_ANSWERS.get(key)
             if answer is None:
-                answer = _TRUSTED_ANSWERS[key] = _trusted_answer(cls, subclass, registry)
+                generation = _ANSWERS_GENERATION[0]
+                answer = _trusted_answer(cls, subclass, registry)
+                if generation == _ANSWERS_GENERATION[0]:
+                    # not forgotten while it was worked out (a module loaded meanwhile)
+                    _TRUSTED_ANSWERS[key] = answer
             return answer
         return original_check(cls, subclass)
     __subclasscheck__.__qualname__ = original_check.__qualname__
@@ -866,13 +876,16 @@ def _patch_abc(abc):
     type.__setattr__(meta, '__instancecheck__', __instancecheck__)
 
 
-# (id(abstract class), id(class)) -> issubclass's answer for trusted pairs; both kept alive by their modules.
-# Forgotten by every register() and whenever trusted modules load (their classes join the answers).
+# (id(abstract class), id(class)) -> issubclass's answer for the pairs the policy answers; both kept alive by
+# their modules, the builtins or the interpreter. Forgotten by every register() and whenever trusted modules
+# load (their classes join the answers); the generation tells an answer worked out across that apart.
 _TRUSTED_ANSWERS = {}
+_ANSWERS_GENERATION = [0]
 
 
 def forget_trusted_answers():
     _TRUSTED_ANSWERS.clear()
+    _ANSWERS_GENERATION[0] += 1
 
 
 def _trusted_answer(cls, subclass, registry):
@@ -887,9 +900,21 @@ def _trusted_answer(cls, subclass, registry):
     registrants = ([ref() for ref in registry(cls)[0]] if registry is not None
                    else list(_type_dict(cls).get('_abc_registry', ())))
     for candidate in registrants + type.__subclasses__(cls):
-        if candidate is not None and _trusted_or_builtin_class(candidate) and issubclass(subclass, candidate):
+        if candidate is not None and _answered_by_the_policy(candidate) and issubclass(subclass, candidate):
             return True
     return False
+
+
+def _answered_by_the_policy(cls):
+    """A class whose issubclass answers against a trusted abstract class come from trusted classes only: a
+    trusted or builtin class, or any class the interpreter made itself (not a heap type; the script makes
+    only heap types). The abstract class's own caches, WeakSets comparing by equality, answered for
+    OrderedDict's keys view and callable_iterator, which are in no namespace (review, 2026-12-06)."""
+    return _trusted_or_builtin_class(cls) or (_is_subclass(type, type(cls)) and not _TYPE_FLAGS(cls) & _HEAP_TYPE)
+
+
+_TYPE_FLAGS = _type_dict(type)['__flags__'].__get__
+_HEAP_TYPE = 1 << 9
 
 
 def _trusted_or_builtin_class(cls):
@@ -937,8 +962,8 @@ def _patch_re(re):
 
     def _compile_template(pattern, repl):
         # a Pattern compares and hashes by its pattern, which may be the script's str subclass
-        if (type(pattern) is pattern_type and type(_orig_getattr(pattern, 'pattern', None)) in texts
-                and type(repl) in texts):
+        if (type(pattern) is pattern_type and _is_one_of(type(_orig_getattr(pattern, 'pattern', None)), texts)
+                and _is_one_of(type(repl), texts)):
             return template(pattern, repl)
         return uncached(pattern, repl)
     _compile_template.__qualname__ = '_compile_template'
@@ -1080,14 +1105,7 @@ def _patch_pathlib(pathlib):
         type.__setattr__(cls, '_flavour', flavours[_type_dict(cls)['_flavour']])
     pathlib.posixpath = flavours[posixpath]
     pathlib.ntpath = flavours[ntpath]
-    # the pattern helpers and _is_case_sensitive are lru_caches keyed by their arguments as given: a
-    # case_sensitive that hashed as True and compared equal to anything, yet was false, and a subclass's own
-    # _flavour that hashed and compared as posixpath's, each made every later match('*.key') case-blind
-    # (reviews, 2026-12-06). They are used for plain keys only.
-    for name in ('_is_case_sensitive', '_make_selector', '_compile_pattern', '_compile_pattern_lines'):
-        cached = pathlib.__dict__.get(name)
-        if cached is not None:
-            setattr(pathlib, name, _cached_for_plain_keys(cached, cached.__wrapped__))
+    # its pattern helpers and _is_case_sensitive are lru_caches: _plain_key_caches, as for every module
 
 
 def _patch_decimal(decimal):
@@ -1420,6 +1438,86 @@ def _plain_text(value, what):
     return value
 
 
+def _plain_key_caches(module):
+    """Every lru_cache at a trusted module's top level is shared by the whole context and keyed by the
+    arguments as given, and typed=True only adds their class, which a metaclass can make hash and compare as
+    str's: urllib.parse.urlsplit took a str subclass's lying hash (every later urlparse and urljoin of
+    'http://good.example/x' gave the script's host), fnmatch's pattern cache made '*.txt' match 'a.py'
+    (review, 2026-12-06), pathlib's pattern helpers made match('*.key') case-blind, fractions' hash helper
+    would give Fractions the script's hashes (reviews, 2026-12-06). Each is used for plain keys only."""
+    functools = _sys.modules.get('functools')
+    wrapper = _orig_getattr(functools, '_lru_cache_wrapper', None)
+    if wrapper is None:
+        return  # nothing made an lru_cache yet
+    namespace = module.__dict__
+    for name, value in list(namespace.items()):
+        if type(value) is wrapper:
+            namespace[name] = _cached_for_plain_keys(value, value.__wrapped__)
+
+
+def _patch_encodings(encodings):
+    """search_function caches each codec by the name as given: a str subclass that hashed and compared as
+    'rot13' stored latin-1's codec, and every later codecs.encode(x, 'rot13') of the context used it
+    (review, 2026-12-06). The name is a plain str (or bytes) before the cache."""
+    original = encodings.search_function
+
+    def search_function(encoding):
+        if type(encoding) is not bytes:
+            encoding = bytes(encoding) if isinstance(encoding, bytes) else _plain_text(encoding, 'an encoding name')
+        return original(encoding)
+    search_function.__qualname__ = original.__qualname__
+    search_function.__doc__ = original.__doc__
+    encodings.search_function = search_function
+
+
+def _patch_codecs(codecs):
+    """register_error replaced the context's own handlers: after register_error('strict', h), trusted code
+    that encoded to ASCII (ElementTree.tostring(encoding='us-ascii')) wrote the script's markup instead of a
+    character reference, and handed the script every string it encoded (review, 2026-12-06). A script adds
+    handlers under new names only."""
+    original, lookup_error = codecs.register_error, codecs.lookup_error
+
+    def register_error(name, error_handler, /):
+        name = _plain_text(name, 'an error handler name')
+        try:
+            lookup_error(name)
+        except LookupError:
+            return original(name, error_handler)
+        raise _violation(ReadOnlyError, "replacing the error handler '%s' is blocked by the sandbox: trusted code "
+                         'of the context encodes and decodes with it; register a handler under a new name' % name)
+    register_error.__qualname__ = register_error.__name__ = 'register_error'
+    register_error.__doc__ = original.__doc__
+    codecs.register_error = register_error
+
+
+def _patch_email_policy_registry(email_policy):
+    """email.policy.default and its clones (SMTP, HTTP, strict, SMTPUTF8) share one HeaderRegistry: its
+    map_to_type(), or a store into its registry dict, made every later message_from_string(...,
+    policy=default) of the context build the script's header class (review, 2026-12-06). The shared table
+    is read-only; a script maps header names in a registry of its own (EmailPolicy(header_factory=...))."""
+    shared = email_policy.default.header_factory
+    shared.registry = _MappingProxy(dict(shared.registry))
+    registry_class = type(shared)
+    original = _type_dict(registry_class)['map_to_type']
+
+    def map_to_type(self, name, cls):
+        if self is shared:
+            raise _violation(ReadOnlyError, 'changing the header registry that email.policy.default and its clones '
+                             'share is blocked by the sandbox: give a policy a HeaderRegistry() of its own '
+                             '(EmailPolicy(header_factory=HeaderRegistry()))')
+        return original(self, name, cls)
+    map_to_type.__qualname__ = original.__qualname__
+    map_to_type.__doc__ = original.__doc__
+    type.__setattr__(registry_class, 'map_to_type', map_to_type)
+
+
+def _patch_calendar(calendar):
+    """month_name and day_name call the functions of a class-level list for every name they give: a private
+    read handed the list out, and calendar.month(2024, 1) printed the script's text (review, 2026-12-06)."""
+    for cls, name in ((calendar._localized_month, '_months'), (calendar._localized_day, '_days')):
+        type.__setattr__(cls, name, tuple(_type_dict(cls)[name]))
+
+
 def _patch_collections_abc(collections_abc):
     """A class's namespace view is a Mapping, as the mappingproxy it stands for."""
     collections_abc.Mapping.register(_guards.ClassNamespace)
@@ -1436,7 +1534,8 @@ _PATCHES = {'enum': (_patch_enum_property, _patch_enum_members), 'copy': (_patch
             'contextlib': (_patch_contextlib,), 'email.message': (_patch_email_message,), '_md5': (_patch_md5,),
             '_pydatetime': (_patch_datetime,), 'functools': (_patch_functools,),
             '_collections_abc': (_patch_collections_abc,), 're': (_patch_re,), '_strptime': (_patch_strptime,),
-            'ipaddress': (_patch_ipaddress,), 'abc': (_patch_abc,)}
+            'ipaddress': (_patch_ipaddress,), 'abc': (_patch_abc,), 'encodings': (_patch_encodings,),
+            'codecs': (_patch_codecs,), 'email.policy': (_patch_email_policy_registry,), 'calendar': (_patch_calendar,)}
 _DONE = set()
 
 
@@ -1449,6 +1548,7 @@ def patch(module):
         _DONE.add(name)
         for apply in _PATCHES[name]:
             apply(module)
+    _plain_key_caches(module)
 
 
 def patch_loaded():

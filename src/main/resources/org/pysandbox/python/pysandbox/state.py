@@ -106,6 +106,8 @@ FORBIDDEN_SYMBOLS = {
     # getattr(sys, self._stream) and setattr(sys, ...) with a name a subclass sets: _stream = 'modules' gave
     # the real sys.modules, and the real streams are the sandbox's to hand out (review, 2026-12-05)
     'contextlib': frozenset(('redirect_stdout', 'redirect_stderr')),
+    # they change the charset, alias and codec tables every later Charset of the context reads (review, 2026-12-06)
+    'email.charset': frozenset(('add_alias', 'add_charset', 'add_codec')),
     # minicompat's defproperty, imported by minidom: setattr(any class, any name) (review, 2026-12-05)
     'xml.dom.minidom': frozenset(('defproperty',)),
     # its __getattr__ reads any attribute of the file it wraps, which a script's subclass picks, and caches
