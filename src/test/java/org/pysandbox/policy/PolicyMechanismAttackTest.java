@@ -21,6 +21,7 @@ import org.pysandbox.Sandbox;
 import org.pysandbox.config.Feature;
 import org.pysandbox.config.SandboxConfig;
 import org.pysandbox.error.SandboxViolationException;
+import org.pysandbox.error.ScriptExitException;
 
 /**
  * Attacks written from reading the rebuilt Python policy (issue 10), one group per mechanism, each
@@ -3391,6 +3392,29 @@ class PolicyMechanismAttackTest {
                 + "        if armed and armed.pop():\n            import contextlib\n"
                 + "        return super().__getattribute__(name)\nE = M('E', (abc.ABC,), {})\narmed.append(True)\n"
                 + "issubclass(memoryview, abc.ABC)\nimport contextlib\nresult = issubclass(memoryview, abc.ABC)",
+        // re's pattern cache keys on the pattern's class too, which a metaclass made equal to str
+        "import re, fnmatch\ntarget = fnmatch.translate('*.txt')\nclass M(type):\n"
+                + "    def __eq__(cls, other): return other is str or cls is other\n    def __hash__(cls): return hash(str)\n"
+                + "class S(str, metaclass=M):\n    def __eq__(self, other): return other == target or str.__eq__(self, other)\n"
+                + "    def __hash__(self): return hash(target)\nre.compile(S(fnmatch.translate('*')))\n"
+                + "result = not fnmatch.fnmatch('payload.py', '*.txt') and re.match(target, 'a.txt') is not None",
+        // encodings' cache through a bytes subclass whose __bytes__ returns itself
+        "import codecs, encodings\nclass B(bytes):\n    def __hash__(self): return hash('rot13')\n"
+                + "    def __eq__(self, other): return other == 'rot13' or bytes.__eq__(self, other)\n"
+                + "    def __bytes__(self): return self\nencodings.search_function(B(b'latin_1'))\n"
+                + "result = codecs.encode('abc', 'rot13') == 'nop'",
+        // a Flag's table of pseudo-members, by a value that hashed and compared as re.I | re.M
+        "import re\nwant = int(re.I) | int(re.M)\nclass L(int):\n"
+                + "    def __eq__(self, other): return other == want or int.__eq__(self, other)\n"
+                + "    def __hash__(self): return hash(want)\ntype(re.I)(L(0))\n"
+                + "result = int(re.I | re.M) == want and re.search('^b', 'A\\nB', re.I | re.M) is not None",
+        // ElementTree's prefix table, which every serialisation of the context uses
+        "import xml.etree.ElementTree as ET\ntry:\n"
+                + "    ET.register_namespace('evil', 'http://www.w3.org/XML/1998/namespace')\nexcept Exception:\n    pass\n"
+                + "ET.register_namespace('svg', 'http://www.w3.org/2000/svg')\n"
+                + "a = ET.Element('a', {'{http://www.w3.org/XML/1998/namespace}lang': 'en'})\n"
+                + "result = (ET.tostring(a) == b'<a xml:lang=\"en\" />'\n"
+                + "          and ET.tostring(ET.Element('{http://www.w3.org/2000/svg}g')) == b'<svg:g xmlns:svg=\"http://www.w3.org/2000/svg\" />')",
         // every lru_cache at a module's top level: urllib.parse.urlsplit (typed), fnmatch's patterns
         "import urllib.parse as up\nclass M(type):\n    def __eq__(cls, o): return True\n    def __hash__(cls): return hash(str)\n"
                 + "class E(str, metaclass=M):\n    def __eq__(self, o): return True\n"
@@ -3510,6 +3534,23 @@ class PolicyMechanismAttackTest {
             }
             assertThat(outcome).as(attack).isIn("refused", "reached: null");
             assertThat(s.eval("import json\njson.dumps({'a': [1]})")).isEqualTo("{\"a\": [1]}");
+        }
+    }
+
+    /**
+     * The exit status reaches the host by its exact type: isinstance() took an object whose __class__ said
+     * int, and the host got a handle where it reads a status (a SandboxError instead of the exit).
+     */
+    @Test
+    void anExitStatusIsTakenByItsExactType() {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().enable(Feature.EXIT).timeout(Duration.ofSeconds(60)).build())) {
+            assertThatThrownBy(() -> s.execute("""
+                    X = type('X', (), {'__class__': property(lambda self: int), '__index__': lambda self: 7,
+                                       '__str__': lambda self: 'xx'})
+                    exit(X())
+                    """)).isInstanceOfSatisfying(ScriptExitException.class, e -> assertThat(e.getStatus()).isEqualTo("xx"));
+            assertThatThrownBy(() -> s.execute("exit(True)"))
+                    .isInstanceOfSatisfying(ScriptExitException.class, e -> assertThat(e.getStatus()).isEqualTo(1));
         }
     }
 

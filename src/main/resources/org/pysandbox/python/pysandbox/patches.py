@@ -45,6 +45,22 @@ def _patch_enum_property(enum):
     prop.__get__ = __get__
 
 
+def _patch_flag_values(enum):
+    """Flag._missing_ stores each pseudo-member it makes in the class's value table under the value as
+    given: an int subclass that hashed and compared as re.I | re.M made every later re.I | re.M of the
+    context, trusted code's included, a RegexFlag(0) (review, 2026-12-06). The value is a plain int first."""
+    flag = enum.Flag
+    original = _type_dict(flag)['_missing_'].__func__
+
+    def _missing_(cls, value):
+        if type(value) is not int and _is_subclass(int, type(value)):
+            value = int.__index__(value)
+        return original(cls, value)
+    _missing_.__qualname__ = original.__qualname__
+    _missing_.__doc__ = original.__doc__
+    type.__setattr__(flag, '_missing_', classmethod(_missing_))
+
+
 def _patch_enum_members(enum):
     """EnumType sets _name_, _value_, __objclass__ and _sort_order_ raw on whatever a class's __new__
     returns for a member, and calls its __init__: a script's enum (EnumType is type(re.RegexFlag)) made
@@ -656,6 +672,22 @@ def _patch_element_tree(element_tree):
     (`e.text = 'x'`); ElementTree only reads them back as values (serialising calls their own methods,
     which are the script's if the values are)."""
     _guards.SETTABLE[element_tree.Element] = frozenset(('tag', 'text', 'tail', 'attrib'))
+    # register_namespace rewrote the module's prefix table, which every later serialisation of the context
+    # uses, the reserved xml prefix included (review, 2026-12-06): new namespaces and prefixes only
+    original_register, namespace_map = element_tree.register_namespace, element_tree._namespace_map
+
+    def register_namespace(prefix, uri):
+        prefix, uri = _plain_text(prefix, 'a namespace prefix'), _plain_text(uri, 'a namespace URI')
+        if namespace_map.get(uri) == prefix:
+            return None
+        if uri in namespace_map or prefix in namespace_map.values():
+            raise _violation(ReadOnlyError, "changing the prefix of a registered namespace is blocked by the "
+                             "sandbox: '%s' or '%s' is registered already, for every document of the context; "
+                             "register new namespaces under new prefixes" % (prefix, uri))
+        return original_register(prefix, uri)
+    register_namespace.__qualname__ = register_namespace.__name__ = 'register_namespace'
+    register_namespace.__doc__ = original_register.__doc__
+    element_tree.register_namespace = register_namespace
 
 
 def _elements_of(element_tree):
@@ -737,6 +769,19 @@ def _patch_element_path(element_path):
 
 
 _MappingProxy = type(type.__dict__)
+
+
+def _plain_text_or_bytes(value):
+    """A str or bytes subclass's own characters or bytes as a plain str or bytes (read past its methods:
+    bytes() calls __bytes__, which may return the object itself); anything else as it is."""
+    kind = type(value)
+    if kind is str or kind is bytes:
+        return value
+    if _is_subclass(str, kind):
+        return _guards.exact_str(value)
+    if _is_subclass(bytes, kind):
+        return bytes(memoryview(value))
+    return value
 
 
 def _exact_int(value, what):
@@ -947,11 +992,13 @@ def _registered_by_a_loading_module():
 def _patch_re(re):
     """re caches compiled patterns by (type(pattern), pattern, flags): an int subclass that hashed and
     compared as 0 stored the IGNORECASE pattern for every later re.compile('abc') of the context, fnmatch's
-    and string.Template's included (review, 2026-12-06). The flags are a plain int before the cache."""
+    and string.Template's included (review, 2026-12-06). The flags are a plain int before the cache, and the
+    pattern a plain str or bytes: the class in the key was compared by equality too, and a str subclass whose
+    metaclass equalled str stored '.*' for fnmatch's '*.txt' (review, 2026-12-06)."""
     original = re._compile
 
     def _compile(pattern, flags):
-        return original(pattern, _exact_int(flags, 'regular expression flags'))
+        return original(_plain_text_or_bytes(pattern), _exact_int(flags, 'regular expression flags'))
     _compile.__qualname__ = original.__qualname__
     re._compile = _compile
     # the replacement templates of sub() and expand() are an lru_cache keyed by (pattern, repl): a str
@@ -1462,8 +1509,10 @@ def _patch_encodings(encodings):
     original = encodings.search_function
 
     def search_function(encoding):
-        if type(encoding) is not bytes:
-            encoding = bytes(encoding) if isinstance(encoding, bytes) else _plain_text(encoding, 'an encoding name')
+        encoding = _plain_text_or_bytes(encoding)
+        if type(encoding) is not str and type(encoding) is not bytes:
+            # bytes(x) returned x itself through its __bytes__, and the lying key reached the cache (review)
+            raise TypeError('an encoding name must be a str or bytes, not %s' % _guards.describe(encoding))
         return original(encoding)
     search_function.__qualname__ = original.__qualname__
     search_function.__doc__ = original.__doc__
@@ -1523,7 +1572,7 @@ def _patch_collections_abc(collections_abc):
     collections_abc.Mapping.register(_guards.ClassNamespace)
 
 
-_PATCHES = {'enum': (_patch_enum_property, _patch_enum_members), 'copy': (_patch_copy,), 'typing': (_patch_typing, _patch_typing_caches),
+_PATCHES = {'enum': (_patch_enum_property, _patch_enum_members, _patch_flag_values), 'copy': (_patch_copy,), 'typing': (_patch_typing, _patch_typing_caches),
             'xml.dom.xmlbuilder': (_patch_xmlbuilder,), 'xml.etree.ElementTree': (_patch_element_tree,),
             'xml.etree.ElementInclude': (_patch_element_include,), 'xml.etree.ElementPath': (_patch_element_path,), 'traceback': (_patch_traceback,),
             'collections': (_patch_collections,), 'zipfile._path': (_patch_zip_path,),

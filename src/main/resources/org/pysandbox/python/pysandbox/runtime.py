@@ -272,12 +272,16 @@ def outcome_value(outcome):
     return outcome.value
 
 
-_EXIT_STATUS_TYPES = (int, str, type(None))
-
-
 def outcome_exit(outcome):
     status = outcome.exit_status
-    return (outcome.exited, status if isinstance(status, _EXIT_STATUS_TYPES) else str(status))
+    kind = type(status)
+    # exact types only: isinstance() took an object whose __class__ said int, and the host got a handle
+    # where it reads a status (review, 2026-12-06)
+    if status is None or kind is int or kind is str:
+        return (outcome.exited, status)
+    if _guards.is_subclass(int, kind):
+        return (outcome.exited, int.__index__(status))
+    return (outcome.exited, _guards.exact_str(status if _guards.is_subclass(str, kind) else str(status)))
 
 
 # --------------------------------------------------------------------------------------------
