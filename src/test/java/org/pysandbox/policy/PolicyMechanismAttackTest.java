@@ -3,6 +3,9 @@ package org.pysandbox.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.pysandbox.Sandbox;
 import org.pysandbox.config.Feature;
 import org.pysandbox.config.SandboxConfig;
@@ -3415,6 +3419,43 @@ class PolicyMechanismAttackTest {
                 + "a = ET.Element('a', {'{http://www.w3.org/XML/1998/namespace}lang': 'en'})\n"
                 + "result = (ET.tostring(a) == b'<a xml:lang=\"en\" />'\n"
                 + "          and ET.tostring(ET.Element('{http://www.w3.org/2000/svg}g')) == b'<svg:g xmlns:svg=\"http://www.w3.org/2000/svg\" />')",
+        // a Flag's table again, by an object whose __getattribute__ said its __class__ was int
+        "import re\nclass O:\n    def __getattribute__(self, name):\n"
+                + "        return int if name == '__class__' else object.__getattribute__(self, name)\n"
+                + "    def __hash__(self): return 10\n    def __eq__(self, other): return other == 10\n"
+                + "    def __le__(self, other): return True\n    def __ge__(self, other): return True\n"
+                + "    def __lt__(self, other): return False\n    def __gt__(self, other): return False\n"
+                + "    def __and__(self, other): return 0\n    def __rand__(self, other): return 0\n"
+                + "    def __index__(self): return 0\n    def __int__(self): return 0\n"
+                + "try:\n    type(re.I)(O())\nexcept ValueError:\n    pass\n"
+                + "result = int(re.I | re.M) == 10 and re.compile('abc', re.I | re.M).match('ABC') is not None",
+        // the content manager email.policy.default and its clones share
+        "import email, email.policy, email.message, email.contentmanager\ncm = email.policy.default.content_manager\n"
+                + "for change in (lambda: cm.add_get_handler('text/plain', lambda msg, *a, **k: 'PWNED'),\n"
+                + "               lambda: cm.add_set_handler(str, lambda msg, *a, **k: None),\n"
+                + "               lambda: cm.get_handlers.__setitem__('text', lambda msg, *a, **k: 'PWNED')):\n"
+                + "    try:\n        change()\n    except Exception:\n        pass\n"
+                + "own = email.contentmanager.ContentManager()\nown.add_get_handler('text/plain', lambda msg, *a, **k: 'mine')\n"
+                + "m = email.message_from_string('Content-Type: text/plain\\n\\nhello\\n', policy=email.policy.SMTP)\n"
+                + "e = email.message.EmailMessage()\ne.set_content('hello world')\n"
+                + "mine = email.message_from_string('Content-Type: text/plain\\n\\nx\\n',\n"
+                + "                                 policy=email.policy.default.clone(content_manager=own))\n"
+                + "result = (m.get_content(), e.get_content(), mine.get_content()) == ('hello\\n', 'hello world\\n', 'mine')",
+        // csv's own dialects, which DictReader and DictWriter use
+        "import csv, io\nclass D(csv.excel):\n    delimiter = ';'\n"
+                + "for change in (lambda: csv.register_dialect('excel', D), lambda: csv.unregister_dialect('unix')):\n"
+                + "    try:\n        change()\n    except Exception:\n        pass\n"
+                + "csv.register_dialect('semi', D)\nout = io.StringIO()\nw = csv.DictWriter(out, ['h1', 'h2'])\n"
+                + "w.writeheader()\nw.writerow({'h1': 1, 'h2': 2})\n"
+                + "result = (out.getvalue() == 'h1,h2\\r\\n1,2\\r\\n' and 'unix' in csv.list_dialects()\n"
+                + "          and csv.get_dialect('semi').delimiter == ';')",
+        // mimetypes' table of extensions, and textwrap's class-level translation table
+        "import mimetypes, textwrap\ntry:\n    mimetypes.add_type('application/x-evil', '.html')\nexcept Exception:\n    pass\n"
+                + "try:\n    textwrap.TextWrapper.unicode_whitespace_trans[ord('a')] = 'Z'\nexcept Exception:\n    pass\n"
+                + "mimetypes.add_type('application/x-mine', '.mine')\n"
+                + "result = (mimetypes.guess_type('a.html') == ('text/html', None)\n"
+                + "          and mimetypes.guess_type('a.mine') == ('application/x-mine', None)\n"
+                + "          and textwrap.fill('banana bread') == 'banana bread')",
         // every lru_cache at a module's top level: urllib.parse.urlsplit (typed), fnmatch's patterns
         "import urllib.parse as up\nclass M(type):\n    def __eq__(cls, o): return True\n    def __hash__(cls): return hash(str)\n"
                 + "class E(str, metaclass=M):\n    def __eq__(self, o): return True\n"
@@ -3458,6 +3499,8 @@ class PolicyMechanismAttackTest {
                 .allowModule("numbers").allowModule("decimal").allowModule("urllib.parse").allowModule("codecs")
                 .allowModule("encodings").allowModule("email").allowModule("email.policy")
                 .allowModule("email.headerregistry").allowModule("calendar").allowModule("abc").allowModule("contextlib")
+                .allowModule("email.message").allowModule("email.contentmanager").allowModule("csv")
+                .allowModule("io", "StringIO").allowModule("mimetypes").allowModule("textwrap")
                 .allowModule("xml.etree.ElementTree").timeout(Duration.ofSeconds(60)).build())) {
             Map<String, Object> globals = new HashMap<>();
             s.execute(attack, globals);
@@ -3534,6 +3577,31 @@ class PolicyMechanismAttackTest {
             }
             assertThat(outcome).as(attack).isIn("refused", "reached: null");
             assertThat(s.eval("import json\njson.dumps({'a': [1]})")).isEqualTo("{\"a\": [1]}");
+        }
+    }
+
+    /**
+     * filecmp caches each comparison by the paths as given: a str subclass that hashed as one path and
+     * compared equal to anything made a later cmp() of two different files of the context say they are equal.
+     */
+    @Test
+    void fileComparisonsAreCachedByThePathsThemselves(@TempDir Path dir) throws Exception {
+        for (String[] file : new String[][] {{"x", "AAAA"}, {"y", "BBBB"}, {"z", "AAAA"}}) {
+            Files.writeString(dir.resolve(file[0]), file[1]);
+            Files.setLastModifiedTime(dir.resolve(file[0]), FileTime.fromMillis(1_700_000_000_000L));
+        }
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().allowPath(dir).allowModule("filecmp")
+                .timeout(Duration.ofSeconds(60)).build())) {
+            Map<String, Object> globals = new HashMap<>(Map.of("D", dir.toRealPath() + "/"));
+            s.execute("""
+                    import filecmp
+                    class L(str):
+                        def __hash__(self): return hash(D + 'y')
+                        def __eq__(self, other): return True
+                    first = filecmp.cmp(L(D + 'x'), D + 'z', shallow=False)
+                    later = filecmp.cmp(D + 'y', D + 'z', shallow=False)
+                    """, globals);
+            assertThat(globals).containsEntry("first", true).containsEntry("later", false);
         }
     }
 

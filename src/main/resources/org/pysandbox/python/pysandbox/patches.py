@@ -53,7 +53,10 @@ def _patch_flag_values(enum):
     original = _type_dict(flag)['_missing_'].__func__
 
     def _missing_(cls, value):
-        if type(value) is not int and _is_subclass(int, type(value)):
+        if type(value) is not int:
+            if not _is_subclass(int, type(value)):
+                # the original's isinstance() read a __class__ that __getattribute__ said was int (review)
+                raise ValueError('%s is not a valid %s' % (_guards.describe(value), cls.__qualname__))
             value = int.__index__(value)
         return original(cls, value)
     _missing_.__qualname__ = original.__qualname__
@@ -1560,6 +1563,92 @@ def _patch_email_policy_registry(email_policy):
     type.__setattr__(registry_class, 'map_to_type', map_to_type)
 
 
+def _patch_email_content_manager(content_manager):
+    """email.policy's default and its clones share one ContentManager, raw_data_manager: its
+    add_get_handler and add_set_handler made every later get_content() and set_content() of the context
+    run the script's functions (review, 2026-12-06). Read-only, as the shared HeaderRegistry; a script
+    gives its policy a ContentManager() of its own (policy.clone(content_manager=...))."""
+    shared = content_manager.raw_data_manager
+    shared.get_handlers = _MappingProxy(dict(shared.get_handlers))
+    shared.set_handlers = _MappingProxy(dict(shared.set_handlers))
+    manager_class = type(shared)
+    for name in ('add_get_handler', 'add_set_handler'):
+        original = _type_dict(manager_class)[name]
+
+        def add(self, key, handler, _original=original):
+            if self is shared:
+                raise _violation(ReadOnlyError, 'changing the content manager that email.policy.default and its '
+                                 'clones share is blocked by the sandbox: give a policy a ContentManager() of '
+                                 'its own (policy.clone(content_manager=ContentManager()))')
+            return _original(self, key, handler)
+        add.__qualname__ = original.__qualname__
+        add.__name__ = name
+        add.__doc__ = original.__doc__
+        type.__setattr__(manager_class, name, add)
+
+
+def _patch_csv(csv):
+    """register_dialect replaced 'excel', which DictReader and DictWriter read and write with, and
+    unregister_dialect removed 'unix', for every later caller of the context (review, 2026-12-06). A script
+    registers and removes dialects of its own names; the dialects csv defines stay as they are."""
+    original_register, original_unregister = csv.register_dialect, csv.unregister_dialect
+    standard = frozenset(csv.list_dialects())
+
+    def refuse_standard(name):
+        name = _plain_text(name, 'a dialect name')
+        if name in standard:
+            raise _violation(ReadOnlyError, "changing csv's dialect '%s' is blocked by the sandbox: the csv "
+                             'module and every reader of the context use it; register a dialect under a new name'
+                             % name)
+        return name
+
+    def register_dialect(name, *args, **kwargs):
+        return original_register(refuse_standard(name), *args, **kwargs)
+
+    def unregister_dialect(name):
+        return original_unregister(refuse_standard(name))
+    for function, original in ((register_dialect, original_register), (unregister_dialect, original_unregister)):
+        function.__doc__ = original.__doc__
+    csv.register_dialect, csv.unregister_dialect = register_dialect, unregister_dialect
+
+
+def _patch_filecmp(filecmp):
+    """cmp caches each comparison by the paths as given: a str subclass that hashed as one path and compared
+    equal to anything made every later cmp() of two other files of the context report them equal (review,
+    2026-12-06). The paths are plain str or bytes before the cache."""
+    original, fspath = filecmp.cmp, filecmp.os.fspath
+
+    def cmp(f1, f2, shallow=True):
+        return original(_plain_text_or_bytes(fspath(f1)), _plain_text_or_bytes(fspath(f2)), shallow)
+    cmp.__doc__ = original.__doc__
+    filecmp.cmp = cmp
+
+
+def _patch_mimetypes(mimetypes):
+    """add_type changed the type of an extension every later guess_type() of the context answers for
+    ('.html' as the script's type; review, 2026-12-06). A script adds types for new extensions only."""
+    original = mimetypes.add_type
+
+    def add_type(type, ext, strict=True):
+        type, ext = _plain_text(type, 'a MIME type'), _plain_text(ext, 'an extension')
+        known = mimetypes.guess_type('x' + ext, strict=False)[0]
+        if known is not None and known != type:
+            raise _violation(ReadOnlyError, "changing the type of '%s' (%s) is blocked by the sandbox: every "
+                             'guess_type() of the context answers with it; add types for new extensions'
+                             % (ext, known))
+        return original(type, ext, strict)
+    add_type.__doc__ = original.__doc__
+    mimetypes.add_type = add_type
+
+
+def _patch_textwrap(textwrap):
+    """TextWrapper.unicode_whitespace_trans is a public class-level dict every wrapper translates with: a
+    store into it made every later textwrap.fill() of the context rewrite letters (review, 2026-12-06)."""
+    wrapper = textwrap.TextWrapper
+    type.__setattr__(wrapper, 'unicode_whitespace_trans',
+                     _MappingProxy(dict(_type_dict(wrapper)['unicode_whitespace_trans'])))
+
+
 def _patch_calendar(calendar):
     """month_name and day_name call the functions of a class-level list for every name they give: a private
     read handed the list out, and calendar.month(2024, 1) printed the script's text (review, 2026-12-06)."""
@@ -1584,7 +1673,9 @@ _PATCHES = {'enum': (_patch_enum_property, _patch_enum_members, _patch_flag_valu
             '_pydatetime': (_patch_datetime,), 'functools': (_patch_functools,),
             '_collections_abc': (_patch_collections_abc,), 're': (_patch_re,), '_strptime': (_patch_strptime,),
             'ipaddress': (_patch_ipaddress,), 'abc': (_patch_abc,), 'encodings': (_patch_encodings,),
-            'codecs': (_patch_codecs,), 'email.policy': (_patch_email_policy_registry,), 'calendar': (_patch_calendar,)}
+            'codecs': (_patch_codecs,), 'email.policy': (_patch_email_policy_registry,), 'calendar': (_patch_calendar,),
+            'email.contentmanager': (_patch_email_content_manager,), 'csv': (_patch_csv,), 'filecmp': (_patch_filecmp,),
+            'mimetypes': (_patch_mimetypes,), 'textwrap': (_patch_textwrap,)}
 _DONE = set()
 
 
