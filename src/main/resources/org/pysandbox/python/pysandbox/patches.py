@@ -1547,20 +1547,10 @@ def _patch_email_policy_registry(email_policy):
     map_to_type(), or a store into its registry dict, made every later message_from_string(...,
     policy=default) of the context build the script's header class (review, 2026-12-06). The shared table
     is read-only; a script maps header names in a registry of its own (EmailPolicy(header_factory=...))."""
-    shared = email_policy.default.header_factory
-    shared.registry = _MappingProxy(dict(shared.registry))
-    registry_class = type(shared)
-    original = _type_dict(registry_class)['map_to_type']
-
-    def map_to_type(self, name, cls):
-        if self is shared:
-            raise _violation(ReadOnlyError, 'changing the header registry that email.policy.default and its clones '
-                             'share is blocked by the sandbox: give a policy a HeaderRegistry() of its own '
-                             '(EmailPolicy(header_factory=HeaderRegistry()))')
-        return original(self, name, cls)
-    map_to_type.__qualname__ = original.__qualname__
-    map_to_type.__doc__ = original.__doc__
-    type.__setattr__(registry_class, 'map_to_type', map_to_type)
+    _read_only_shared(email_policy.default.header_factory, ('registry',), ('map_to_type',),
+                      'changing the header registry that email.policy.default and its clones share is blocked by '
+                      'the sandbox: give a policy a HeaderRegistry() of its own '
+                      '(EmailPolicy(header_factory=HeaderRegistry()))')
 
 
 def _patch_email_content_manager(content_manager):
@@ -1568,23 +1558,28 @@ def _patch_email_content_manager(content_manager):
     add_get_handler and add_set_handler made every later get_content() and set_content() of the context
     run the script's functions (review, 2026-12-06). Read-only, as the shared HeaderRegistry; a script
     gives its policy a ContentManager() of its own (policy.clone(content_manager=...))."""
-    shared = content_manager.raw_data_manager
-    shared.get_handlers = _MappingProxy(dict(shared.get_handlers))
-    shared.set_handlers = _MappingProxy(dict(shared.set_handlers))
-    manager_class = type(shared)
-    for name in ('add_get_handler', 'add_set_handler'):
-        original = _type_dict(manager_class)[name]
+    _read_only_shared(content_manager.raw_data_manager, ('get_handlers', 'set_handlers'),
+                      ('add_get_handler', 'add_set_handler'),
+                      'changing the content manager that email.policy.default and its clones share is blocked by '
+                      'the sandbox: give a policy a ContentManager() of its own '
+                      '(policy.clone(content_manager=ContentManager()))')
 
-        def add(self, key, handler, _original=original):
+
+def _read_only_shared(shared, tables, writers, refusal):
+    """One trusted object that every policy of the context uses: its tables become read-only mappings and
+    its class's writers refuse it (the class's other instances are the script's own)."""
+    for name in tables:
+        setattr(shared, name, _MappingProxy(dict(getattr(shared, name))))
+    cls = type(shared)
+    for name in writers:
+        original = _type_dict(cls)[name]
+
+        def writer(self, *args, _original=original):
             if self is shared:
-                raise _violation(ReadOnlyError, 'changing the content manager that email.policy.default and its '
-                                 'clones share is blocked by the sandbox: give a policy a ContentManager() of '
-                                 'its own (policy.clone(content_manager=ContentManager()))')
-            return _original(self, key, handler)
-        add.__qualname__ = original.__qualname__
-        add.__name__ = name
-        add.__doc__ = original.__doc__
-        type.__setattr__(manager_class, name, add)
+                raise _violation(ReadOnlyError, refusal)
+            return _original(self, *args)
+        writer.__qualname__, writer.__name__, writer.__doc__ = original.__qualname__, name, original.__doc__
+        type.__setattr__(cls, name, writer)
 
 
 def _patch_csv(csv):
