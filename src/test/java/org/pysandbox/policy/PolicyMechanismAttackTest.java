@@ -3581,6 +3581,64 @@ class PolicyMechanismAttackTest {
     }
 
     /**
+     * A class pattern reads a guarded name (format, obj, __init__, ...) raw only off an object whose classes
+     * are all the script's own: a trusted __getattr__ on the script's subclass of codecs' StreamReader
+     * relayed `case X(format=walk)` to a str's own format, which walked to the guard names and the context's
+     * token, and from there to the guards' globals, the original eval and the real sys (review, 2026-12-06).
+     * The exception's obj is judged by its value whatever it was read off (a GenericAlias relays it; the
+     * class holds the descriptor that reads it raw).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        """
+                class X(codecs.lookup('charmap').streamreader):
+                    pass
+                match X('{0.__init__.__globals__}'):
+                    case X(format=walk):
+                        reached = walk(X(''))
+                """,
+        """
+                class X(codecs.lookup('charmap').streamreader):
+                    pass
+                match X('x'):
+                    case X(format_map=walk):
+                        reached = walk
+                """,
+        """
+                try:
+                    (1).nope
+                except AttributeError as e:
+                    reached = AttributeError.obj.__get__(e)
+                """,
+    })
+    void classPatternsReadGuardedNamesOnlyOffTheScriptsOwnObjects(String attack) throws ScriptException {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().enable(Feature.CODECS).timeout(Duration.ofSeconds(60)).build())) {
+            Map<String, Object> globals = new HashMap<>();
+            String outcome;
+            try {
+                s.execute("import codecs\nreached = None\n" + attack.stripIndent(), globals);
+                outcome = "reached: " + globals.get("reached");
+            } catch (SandboxViolationException e) {
+                outcome = "refused";
+            }
+            assertThat(outcome).as(attack).isEqualTo("refused");
+            assertThat(s.eval("""
+                    class P:
+                        __match_args__ = ('x',)
+                        def __init__(self, x): self.x = x
+                    match P(3):
+                        case P(x):
+                            pass
+                    try:
+                        (1).nope
+                    except AttributeError as e:
+                        got = (e.obj, type(list[int])(e, ()).obj)
+                    [x, got[0], got[1]]
+                    """)).isEqualTo(List.of(3, 1, 1));
+        }
+    }
+
+    /**
      * filecmp caches each comparison by the paths as given: a str subclass that hashed as one path and
      * compared equal to anything made a later cmp() of two different files of the context say they are equal.
      */

@@ -882,7 +882,9 @@ def _guest_getattr(obj, name, default=_MISSING):
         if default is _MISSING:
             return _private_value(obj, name, _orig_getattr(obj, name))
         return _private_value(obj, name, _orig_getattr(obj, name, default))
-    if name == 'obj' and isinstance(obj, BaseException):
+    if name == 'obj':
+        if default is not _MISSING and not hasattr(obj, name):
+            return default
         return _exception_object_guard(obj)
     if name == '__dict__':
         return _dict_guard(obj)
@@ -1813,12 +1815,19 @@ def _guest_getframe(depth=0):
 
 
 def _exception_object_guard(obj):
-    """AttributeError.obj may be a real module or sandbox internal the failed lookup ran on."""
+    """AttributeError.obj may be a real module or sandbox internal the failed lookup ran on. Judged by the
+    value too, whatever it was read off: types.GenericAlias(e, ()) relayed the read to the exception, and
+    AttributeError.obj read off the class was the descriptor that reads it raw (review, 2026-12-06)."""
     value = _orig_getattr(obj, 'obj')
     if isinstance(obj, BaseException):
         if isinstance(value, _ModuleType) or not (value is None or _may_change(value)
                                                    or _is_one_of(type(value), _PLAIN_VALUE_TYPES)):
             return None
+    elif _internal_kind(value) is not None or (
+            _is_one_of(type(value), _DATA_DESCRIPTOR_TYPES)
+            and _is_subclass(BaseException, _orig_getattr(value, '__objclass__', object))):
+        raise _violation(AttributeBlocked, "reading 'obj' of %s is blocked by the sandbox: it holds %s"
+                         % (_describe(obj), _internal_kind(value) or "an exception's 'obj' slot"))
     return value
 
 
@@ -1878,6 +1887,11 @@ def _raw_read_allowed(subject, name):
         # a class's namespace, and the dict of an object with a trusted class, are judged value by value
         # (_dict_guard), which a raw read would not do
         return _may_change(subject) and not _is_subclass(type, type(subject)) and _hands_out_its_own_dict(subject)
+    # each of these only off an object whose classes are all the script's own: a trusted __getattr__ on the
+    # script's subclass (codecs' StreamReader: getattr(self.stream, name)) relayed `case X(format=f)` to a
+    # str's own format, which walked to the guard names and the context's token (review, 2026-12-06)
+    if not _all_the_scripts(subject):
+        return False
     if name in ('format', 'format_map'):
         # a trusted relay hands out str's own method (typing.Annotated[str, 0]; review, 2026-12-05)
         return _may_change(subject) and not isinstance(subject, str) and not _is_str_class(subject)
