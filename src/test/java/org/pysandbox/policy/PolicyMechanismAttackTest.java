@@ -3586,7 +3586,9 @@ class PolicyMechanismAttackTest {
      * relayed `case X(format=walk)` to a str's own format, which walked to the guard names and the context's
      * token, and from there to the guards' globals, the original eval and the real sys (review, 2026-12-06).
      * The exception's obj is judged by its value whatever it was read off (a GenericAlias relays it; the
-     * class holds the descriptor that reads it raw).
+     * class holds the descriptor that reads it raw). The format guard tests a class by its real type: the
+     * relay's own __getattribute__ said its __class__ was type and its __bases__ (str,), and the guard handed
+     * out the relayed format raw, for the same chain (review 12, 2026-12-06).
      */
     @ParameterizedTest
     @ValueSource(strings = {
@@ -3610,8 +3612,30 @@ class PolicyMechanismAttackTest {
                 except AttributeError as e:
                     reached = AttributeError.obj.__get__(e)
                 """,
+        // the format guard's own class test, answered by the relay's __getattribute__ (review, 2026-12-06)
+        """
+                SR = codecs.lookup('charmap').streamreader
+                class R(SR):
+                    def __getattribute__(self, n):
+                        if n == '__class__': return type
+                        if n == '__bases__': return (str,)
+                        if n == 'stream': return '{0.__init__.__globals__}'
+                        raise AttributeError(n)
+                walk = getattr(SR.__new__(R), 'format')
+                reached = walk(SR(''))
+                """,
+        """
+                SR = codecs.lookup('charmap').streamreader
+                class R(SR):
+                    def __getattribute__(self, n):
+                        if n == '__class__': return type
+                        if n == '__bases__': return (str,)
+                        if n == 'stream': return '{0.__init__.__globals__}'
+                        raise AttributeError(n)
+                reached = SR.__new__(R).format(SR(''))
+                """,
     })
-    void classPatternsReadGuardedNamesOnlyOffTheScriptsOwnObjects(String attack) throws ScriptException {
+    void trustedRelaysNeverHandOutAGuardedValueRaw(String attack) throws ScriptException {
         try (Sandbox s = new Sandbox(SandboxConfig.builder().enable(Feature.CODECS).timeout(Duration.ofSeconds(60)).build())) {
             Map<String, Object> globals = new HashMap<>();
             String outcome;

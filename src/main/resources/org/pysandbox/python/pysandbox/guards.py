@@ -53,9 +53,9 @@ def _may_change(obj):
         # through deepcopy's memo (2026-12-06).
         return _orig_getattr(obj, _OWNED_MARK, False) is True and (
             not _is_trusted_function(obj) or _is_counting_wrapper(obj))
-    if cls is type or isinstance(obj, type):
+    if cls is type or _is_subclass(type, cls):
         return _orig_getattr(obj, _OWNED_MARK, False) is True
-    return isinstance(obj, BaseException)
+    return _is_subclass(BaseException, cls)
 
 
 # Standard-library classes whose instances the script may change under these names only (patches fills it,
@@ -1733,20 +1733,23 @@ def _safe_format_map(template, mapping):
 
 
 def _is_str_class(obj):
-    return isinstance(obj, type) and issubclass(obj, str)
+    # real type tests: isinstance() read a __class__ and issubclass() a __bases__ that the script's
+    # __getattribute__ answered on a relay of codecs' (review, 2026-12-06)
+    return _is_subclass(type, type(obj)) and _is_subclass(str, obj)
 
 
 def _format_guard(obj, name):
     if _is_str_class(obj):
         # str or a subclass as a class (S.format(template, ...)): the unbound method walks attributes of its
         # arguments like str.format does. A subclass's own format (a checked guest function) stays its own.
-        raw = _orig_getattr(obj, name)
-        if obj is str or raw is _orig_getattr(str, name):
+        value = _orig_getattr(obj, name)
+        if obj is str or value is _orig_getattr(str, name):
             return _safe_format if name == 'format' else _safe_format_map
-        return raw
-    if isinstance(obj, str):
+        # else judged as a value, as any other object's (a subclass's own format is a checked guest function)
+    elif _is_subclass(str, type(obj)):
         return _checked_format_of(obj, name)
-    value = _orig_getattr(obj, name)
+    else:
+        value = _orig_getattr(obj, name)
     # a trusted __getattr__ relays the read (codecs' stream wrappers, typing's aliases): the str's own
     # method walked attributes unchecked (review, 2026-12-05). The value decides, not the object: the
     # unbound method (typing.Annotated[str, 0].format) or one bound to a str.
@@ -1819,9 +1822,10 @@ def _exception_object_guard(obj):
     value too, whatever it was read off: types.GenericAlias(e, ()) relayed the read to the exception, and
     AttributeError.obj read off the class was the descriptor that reads it raw (review, 2026-12-06)."""
     value = _orig_getattr(obj, 'obj')
-    if isinstance(obj, BaseException):
-        if isinstance(value, _ModuleType) or not (value is None or _may_change(value)
-                                                   or _is_one_of(type(value), _PLAIN_VALUE_TYPES)):
+    if _is_subclass(BaseException, type(obj)):
+        # by the real type: a relay whose __getattribute__ said its __class__ was an exception (review)
+        if _internal_kind(value) is not None or not (value is None or _may_change(value)
+                                                      or _is_one_of(type(value), _PLAIN_VALUE_TYPES)):
             return None
     elif _internal_kind(value) is not None or (
             _is_one_of(type(value), _DATA_DESCRIPTOR_TYPES)
@@ -1896,7 +1900,7 @@ def _raw_read_allowed(subject, name):
         # a trusted relay hands out str's own method (typing.Annotated[str, 0]; review, 2026-12-05)
         return _may_change(subject) and not isinstance(subject, str) and not _is_str_class(subject)
     if name == 'obj':
-        return not isinstance(subject, BaseException)
+        return not _is_subclass(BaseException, type(subject))
     if name in _METHOD_GUARDED_NAMES:
         # bound to an object the script did not make, __init__ sets it up again (calendar.month_name,
         # pathlib.PurePath.name; review, 2026-12-05): only the script's own objects
