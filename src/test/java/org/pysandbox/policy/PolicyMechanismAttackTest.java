@@ -3567,18 +3567,22 @@ class PolicyMechanismAttackTest {
     void classesThatLieAboutTheirEqualityAreNeverTakenForOthers(String attack) throws ScriptException {
         try (Sandbox s = new Sandbox(SandboxConfig.builder().enable(Feature.REGEX).allowModule("json")
                 .allowModule("urllib.parse").timeout(Duration.ofSeconds(60)).build())) {
-            Map<String, Object> globals = new HashMap<>();
-            String outcome;
-            try {
-                s.execute("import json, re, urllib.parse\nreached = None\n" + attack.stripIndent(), globals);
-                outcome = "reached: " + globals.get("reached");
-            } catch (SandboxViolationException e) {
-                outcome = "refused";
-            }
-            assertThat(outcome).as(attack).isIn("refused", "reached: null");
+            assertThat(outcomeOf(s, "import json, re, urllib.parse", attack)).as(attack).isIn("refused", "reached: null");
             assertThat(s.eval("import json\njson.dumps({'a': [1]})")).isEqualTo("{\"a\": [1]}");
         }
     }
+
+    /** A trusted relay (codecs' StreamReader reads on from self.stream) that lies about its class. */
+    private static final String RELAY = """
+            import codecs
+            SR = codecs.lookup('charmap').streamreader
+            class R(SR):
+                def __getattribute__(self, n):
+                    if n == '__class__': return type
+                    if n == '__bases__': return (str,)
+                    if n == 'stream': return '{0.__init__.__globals__}'
+                    raise AttributeError(n)
+            """;
 
     /**
      * A class pattern reads a guarded name (format, obj, __init__, ...) raw only off an object whose classes
@@ -3614,38 +3618,16 @@ class PolicyMechanismAttackTest {
                 """,
         // the format guard's own class test, answered by the relay's __getattribute__ (review, 2026-12-06)
         """
-                SR = codecs.lookup('charmap').streamreader
-                class R(SR):
-                    def __getattribute__(self, n):
-                        if n == '__class__': return type
-                        if n == '__bases__': return (str,)
-                        if n == 'stream': return '{0.__init__.__globals__}'
-                        raise AttributeError(n)
                 walk = getattr(SR.__new__(R), 'format')
                 reached = walk(SR(''))
                 """,
         """
-                SR = codecs.lookup('charmap').streamreader
-                class R(SR):
-                    def __getattribute__(self, n):
-                        if n == '__class__': return type
-                        if n == '__bases__': return (str,)
-                        if n == 'stream': return '{0.__init__.__globals__}'
-                        raise AttributeError(n)
                 reached = SR.__new__(R).format(SR(''))
                 """,
     })
     void trustedRelaysNeverHandOutAGuardedValueRaw(String attack) throws ScriptException {
         try (Sandbox s = new Sandbox(SandboxConfig.builder().enable(Feature.CODECS).timeout(Duration.ofSeconds(60)).build())) {
-            Map<String, Object> globals = new HashMap<>();
-            String outcome;
-            try {
-                s.execute("import codecs\nreached = None\n" + attack.stripIndent(), globals);
-                outcome = "reached: " + globals.get("reached");
-            } catch (SandboxViolationException e) {
-                outcome = "refused";
-            }
-            assertThat(outcome).as(attack).isEqualTo("refused");
+            assertThat(outcomeOf(s, RELAY, attack)).as(attack).isEqualTo("refused");
             assertThat(s.eval("""
                     class P:
                         __match_args__ = ('x',)
@@ -3659,6 +3641,17 @@ class PolicyMechanismAttackTest {
                         got = (e.obj, type(list[int])(e, ()).obj)
                     [x, got[0], got[1]]
                     """)).isEqualTo(List.of(3, 1, 1));
+        }
+    }
+
+    /** "refused" when the attack met a violation, else what it left in its variable {@code reached}. */
+    private static String outcomeOf(Sandbox s, String imports, String attack) throws ScriptException {
+        Map<String, Object> globals = new HashMap<>();
+        try {
+            s.execute(imports + "\nreached = None\n" + attack.stripIndent(), globals);
+            return "reached: " + globals.get("reached");
+        } catch (SandboxViolationException e) {
+            return "refused";
         }
     }
 
