@@ -16,6 +16,16 @@ from pysandbox.guards import is_subclass as _is_subclass, type_dict as _type_dic
     compares_by_identity as _compares_by_identity, is_one_of as _is_one_of
 
 
+def _dressed_as(wrapper, original, qualname=None):
+    """Gives a replacement the original's names and doc, as the script sees them in reprs, help() and
+    tracebacks. Not functools.wraps: its __wrapped__ would hand the script the original, which the
+    replacement exists to keep from it."""
+    wrapper.__qualname__ = original.__qualname__ if qualname is None else qualname
+    wrapper.__name__ = wrapper.__qualname__.rpartition('.')[2]
+    wrapper.__doc__ = original.__doc__
+    return wrapper
+
+
 def _patch_enum_property(enum):
     """enum.property.__get__ returns getattr(self._cls_type, self.name), or getattr(instance._value_,
     self.name), raw; a script's subclass of it (reached through an EnumType member with -f regex) set
@@ -41,7 +51,7 @@ def _patch_enum_property(enum):
             return _guards.guest_getattr(ownerclass, '_member_map_')[name]
         except KeyError:
             raise AttributeError('%r has no attribute %r' % (ownerclass, name)) from None
-    __get__.__qualname__ = original.__qualname__
+    _dressed_as(__get__, original)
     prop.__get__ = __get__
 
 
@@ -59,8 +69,7 @@ def _patch_flag_values(enum):
                 raise ValueError('%s is not a valid %s' % (_guards.describe(value), cls.__qualname__))
             value = int.__index__(value)
         return original(cls, value)
-    _missing_.__qualname__ = original.__qualname__
-    _missing_.__doc__ = original.__doc__
+    _dressed_as(_missing_, original)
     type.__setattr__(flag, '_missing_', classmethod(_missing_))
 
 
@@ -95,7 +104,7 @@ def _patch_enum_members(enum):
             return original(self, enum_class, member_name)
         finally:
             type.__setattr__(enum_class, '_new_member_', new)
-    __set_name__.__qualname__ = original.__qualname__
+    _dressed_as(__set_name__, original)
     proto.__set_name__ = __set_name__
 
 
@@ -138,9 +147,7 @@ def _patch_copy(copy):
 
     def copy_(x):
         return _judged_copy(x, original_copy(x))
-    copy_.__qualname__ = copy_.__name__ = 'copy'
-    copy_.__module__ = 'copy'
-    copy_.__doc__ = original_copy.__doc__
+    _dressed_as(copy_, original_copy, 'copy').__module__ = 'copy'
     copy._reconstruct = _reconstruct
     copy.copy = copy_
     copy.deepcopy = deepcopy
@@ -251,9 +258,7 @@ def _checked_deepcopy(copy):
             memo[d] = y
             keep_alive(x, memo)
         return y
-    deepcopy.__qualname__ = deepcopy.__name__ = 'deepcopy'
-    deepcopy.__module__ = 'copy'
-    deepcopy.__doc__ = copy.deepcopy.__doc__
+    _dressed_as(deepcopy, copy.deepcopy, 'deepcopy').__module__ = 'copy'
     return deepcopy
 
 
@@ -464,7 +469,7 @@ def _patch_typing(typing):
             raise _violation(ReadOnlyError, 'typing.ForwardRef is blocked by the sandbox for %s: it compiles '
                              'its string' % _guards.describe(self))
         return original(self, *args, **kwargs)
-    __init__.__qualname__ = original.__qualname__
+    _dressed_as(__init__, original)
     forward_ref.__init__ = __init__
 
     # a generic alias sets a plain name on its __origin__, raw: a script's subclass of the alias class,
@@ -479,7 +484,7 @@ def _patch_typing(typing):
             return original_setattr(self, attr, val)
         origin = _object_getattribute(self, '__origin__')
         setattr(_guards.store_guard(origin, attr), attr, val)
-    __setattr__.__qualname__ = original_setattr.__qualname__
+    _dressed_as(__setattr__, original_setattr)
     alias.__setattr__ = __setattr__
     _patch_typing_reduce(typing)
     _patch_typing_marks(typing)
@@ -505,7 +510,7 @@ def _patch_typing_reduce(typing):
         if len(args) == 1 and not isinstance(args[0], tuple):
             args, = args
         return getitem, (origin, args)
-    __reduce__.__qualname__ = original.__qualname__
+    _dressed_as(__reduce__, original)
     generic_alias.__reduce__ = __reduce__
 
 
@@ -525,16 +530,14 @@ def _patch_typing_marks(typing):
         def decorator(cls_or_fn):
             return decorate(_guards.store_guard(cls_or_fn, '__dataclass_transform__'))
         return decorator
-    dataclass_transform.__qualname__ = original_transform.__qualname__
-    dataclass_transform.__doc__ = original_transform.__doc__
+    _dressed_as(dataclass_transform, original_transform)
     typing.dataclass_transform = dataclass_transform
 
 
 def _marking_only_the_scripts(original):
     def mark(f):
         return original(f) if _guards.may_change(f) else f
-    mark.__name__ = mark.__qualname__ = original.__name__
-    mark.__doc__ = original.__doc__
+    _dressed_as(mark, original, original.__name__)
     return mark
 
 
@@ -583,8 +586,7 @@ def _patch_functools(functools):
                     del own[name]
             own.update(before)
         return made
-    update_wrapper.__qualname__ = original.__qualname__
-    update_wrapper.__doc__ = original.__doc__
+    _dressed_as(update_wrapper, original)
     functools.update_wrapper = update_wrapper
 
 
@@ -624,7 +626,7 @@ def _patch_xmlbuilder(xmlbuilder):
                 return original(self, name)
             import xml.dom
             raise xml.dom.NotFoundErr('feature %s not known' % repr(name)) from None
-    getFeature.__qualname__ = original.__qualname__
+    _dressed_as(getFeature, original)
     builder.getFeature = getFeature
 
     # setFeature does setattr(self._options, name, value) for each pair in self._settings, all of which a
@@ -649,7 +651,7 @@ def _patch_xmlbuilder(xmlbuilder):
             setting = _guards.exact_str(setting)
             _guards.check_name(setting, loading=False)
             setattr(options, setting, value)
-    setFeature.__qualname__ = original_set.__qualname__
+    _dressed_as(setFeature, original_set)
     builder.setFeature = setFeature
 
     # parse sets filter and errorHandler raw on copy.copy(self._options): _options = re.I, whose copy is
@@ -666,7 +668,7 @@ def _patch_xmlbuilder(xmlbuilder):
             import urllib.request
             fp = urllib.request.urlopen(input.systemId)
         return self._parse_bytestream(fp, options)
-    parse.__qualname__ = original_parse.__qualname__
+    _dressed_as(parse, original_parse)
     builder.parse = parse
 
 
@@ -688,8 +690,7 @@ def _patch_element_tree(element_tree):
                              "sandbox: '%s' or '%s' is registered already, for every document of the context; "
                              "register new namespaces under new prefixes" % (prefix, uri))
         return original_register(prefix, uri)
-    register_namespace.__qualname__ = register_namespace.__name__ = 'register_namespace'
-    register_namespace.__doc__ = original_register.__doc__
+    _dressed_as(register_namespace, original_register, 'register_namespace')
     element_tree.register_namespace = register_namespace
 
 
@@ -746,7 +747,7 @@ def _patch_element_include(element_include):
 
     def _include(elem, loader, base_url, max_depth, _parent_hrefs):
         return original(_IncludedElement(elem, classes), loader, base_url, max_depth, _parent_hrefs)
-    _include.__qualname__ = original.__qualname__
+    _dressed_as(_include, original)
     element_include._include = _include
 
 
@@ -763,8 +764,7 @@ def _patch_element_path(element_path):
             namespaces = {_plain_text(prefix, 'a namespace prefix'): _plain_text(uri, 'a namespace URI')
                           for prefix, uri in dict(namespaces).items()}
         return original(elem, path, namespaces)
-    iterfind.__qualname__ = original.__qualname__
-    iterfind.__doc__ = original.__doc__
+    _dressed_as(iterfind, original)
     element_path.iterfind = iterfind
     # the table of path operators is public and was the real dict: ops[''] = ops['*'] made every later
     # findall('q') find every child (review, 2026-12-06). Read-only; iterfind only looks operators up.
@@ -872,8 +872,7 @@ def _patch_abc(abc):
                              % (_guards.describe(subclass), _guards.describe(cls)))
         _TRUSTED_ANSWERS.clear()
         return original(cls, subclass)
-    register.__qualname__ = original.__qualname__
-    register.__doc__ = original.__doc__
+    _dressed_as(register, original)
     type.__setattr__(meta, 'register', register)
 
     # ABCMeta.__subclasscheck__ asks every registrant and subclass of the abstract class, the script's too:
@@ -900,8 +899,7 @@ def _patch_abc(abc):
                     _TRUSTED_ANSWERS[key] = answer
             return answer
         return original_check(cls, subclass)
-    __subclasscheck__.__qualname__ = original_check.__qualname__
-    __subclasscheck__.__doc__ = original_check.__doc__
+    _dressed_as(__subclasscheck__, original_check)
     type.__setattr__(meta, '__subclasscheck__', __subclasscheck__)
 
     # __instancecheck__ looked the instance's class up in the abstract class's own caches (WeakSets, which
@@ -919,8 +917,7 @@ def _patch_abc(abc):
             if __subclasscheck__(cls, kind):
                 return True
         return False
-    __instancecheck__.__qualname__ = original_instance_check.__qualname__
-    __instancecheck__.__doc__ = original_instance_check.__doc__
+    _dressed_as(__instancecheck__, original_instance_check)
     type.__setattr__(meta, '__instancecheck__', __instancecheck__)
 
 
@@ -1002,7 +999,7 @@ def _patch_re(re):
 
     def _compile(pattern, flags):
         return original(_plain_text_or_bytes(pattern), _exact_int(flags, 'regular expression flags'))
-    _compile.__qualname__ = original.__qualname__
+    _dressed_as(_compile, original)
     re._compile = _compile
     # the replacement templates of sub() and expand() are an lru_cache keyed by (pattern, repl): a str
     # subclass that hashed and compared as '\\1' changed every later sub('(a)', '\\1', ...), email.utils's
@@ -1028,7 +1025,7 @@ def _patch_strptime(strptime):
 
     def _strptime(data_string, format='%a %b %d %H:%M:%S %Y'):
         return original(_guards.exact_str(data_string), _guards.exact_str(format))
-    _strptime.__qualname__ = original.__qualname__
+    _dressed_as(_strptime, original)
     strptime._strptime = _strptime
 
 
@@ -1045,7 +1042,7 @@ def _patch_ipaddress(ipaddress):
                 # an object that parsed as a prefix by its own isdigit() and __int__ was the key too (review)
                 raise _invalid('%s is not a valid netmask' % _guards.describe(arg))
             return _make(cls, arg)
-        _make_netmask.__qualname__ = make.__qualname__
+        _dressed_as(_make_netmask, make)
         type.__setattr__(cls, '_make_netmask', classmethod(_make_netmask))
     # is_private and is_global are lru_caches keyed by the address: a script's subclass that hashed and
     # compared as 10.0.0.1 made every later ip_address('10.0.0.1').is_private False (review, 2026-12-06)
@@ -1197,7 +1194,7 @@ def _patch_decimal(decimal):
                 raise TypeError('flags and traps must be a dict or a list of signals, not %s'
                                 % _guards.describe(signals))
         return original_init(self, prec, rounding, Emin, Emax, capitals, clamp, flags, traps, _ignored_flags)
-    __init__.__qualname__ = original_init.__qualname__
+    _dressed_as(__init__, original_init)
     type.__setattr__(context, '__init__', __init__)
 
     manager = pydecimal._ContextManager
@@ -1264,7 +1261,7 @@ def _patch_cookies(cookies):
     def copy(self):
         _guards.require_instance(morsel, self, 'Morsel.copy')
         return original(self)
-    copy.__qualname__ = original.__qualname__
+    _dressed_as(copy, original)
     morsel.copy = copy
 
 
@@ -1295,7 +1292,7 @@ def _patch_pprint(pprint):
         if not _is_subclass(namespace_type, type(object)):
             raise TypeError('_pprint_simplenamespace() needs a SimpleNamespace, not %s' % _guards.describe(object))
         return original_namespace(self, object, *args)
-    _pprint_simplenamespace.__qualname__ = original_namespace.__qualname__
+    _dressed_as(_pprint_simplenamespace, original_namespace)
     printer._pprint_simplenamespace = _pprint_simplenamespace
     printer._dispatch[namespace_type.__repr__] = _pprint_simplenamespace
 
@@ -1327,7 +1324,7 @@ def _patch_email_policy(policybase):
                 raise TypeError('{!r} is an invalid keyword argument for {}'.format(attr, cls.__name__))
             object.__setattr__(newpolicy, attr, value)
         return newpolicy
-    clone.__qualname__ = original_clone.__qualname__
+    _dressed_as(clone, original_clone)
     base.clone = clone
 
     # __init__(**kw) sets each keyword the object has with object.__setattr__: __class__=A changed the class
@@ -1342,14 +1339,14 @@ def _patch_email_policy(policybase):
             _guards.check_name(attr, loading=False)
             checked[attr] = value
         original_init(self, **checked)
-    __init__.__qualname__ = original_init.__qualname__
+    _dressed_as(__init__, original_init)
     base.__init__ = __init__
 
     def __add__(self, other):
         if not _is_subclass(base, type(other)):
             return NotImplemented
         return original(self, other)
-    __add__.__qualname__ = original.__qualname__
+    _dressed_as(__add__, original)
     base.__add__ = __add__
 
 
@@ -1378,7 +1375,8 @@ def _patch_url_opener(request):
             raise TypeError('urlopen() in the sandbox takes a URL or a urllib.request.Request, not %s'
                             % _guards.describe(fullurl))
         return original_open(self, fullurl, *args, **kwargs)
-    _call_chain.__qualname__, open.__qualname__ = original_chain.__qualname__, original_open.__qualname__
+    _dressed_as(_call_chain, original_chain)
+    _dressed_as(open, original_open)
     opener._call_chain, opener.open = _call_chain, open
 
 
@@ -1439,8 +1437,7 @@ def _making_new_instances_only(owner, method_name):
                              "__getattribute__, __class__ or metaclass is not %s's: it writes onto what they "
                              "give" % (original.__qualname__, owner.__name__))
         return original(self, *args, **kwargs)
-    method.__qualname__ = original.__qualname__
-    method.__name__ = original.__name__
+    _dressed_as(method, original)
     type.__setattr__(owner, method_name, classmethod(method) if is_classmethod else method)
 
 
@@ -1517,8 +1514,7 @@ def _patch_encodings(encodings):
             # bytes(x) returned x itself through its __bytes__, and the lying key reached the cache (review)
             raise TypeError('an encoding name must be a str or bytes, not %s' % _guards.describe(encoding))
         return original(encoding)
-    search_function.__qualname__ = original.__qualname__
-    search_function.__doc__ = original.__doc__
+    _dressed_as(search_function, original)
     encodings.search_function = search_function
 
 
@@ -1537,8 +1533,7 @@ def _patch_codecs(codecs):
             return original(name, error_handler)
         raise _violation(ReadOnlyError, "replacing the error handler '%s' is blocked by the sandbox: trusted code "
                          'of the context encodes and decodes with it; register a handler under a new name' % name)
-    register_error.__qualname__ = register_error.__name__ = 'register_error'
-    register_error.__doc__ = original.__doc__
+    _dressed_as(register_error, original, 'register_error')
     codecs.register_error = register_error
 
 
@@ -1578,7 +1573,7 @@ def _read_only_shared(shared, tables, writers, refusal):
             if self is shared:
                 raise _violation(ReadOnlyError, refusal)
             return _original(self, *args)
-        writer.__qualname__, writer.__name__, writer.__doc__ = original.__qualname__, name, original.__doc__
+        _dressed_as(writer, original)
         type.__setattr__(cls, name, writer)
 
 
@@ -1603,7 +1598,7 @@ def _patch_csv(csv):
     def unregister_dialect(name):
         return original_unregister(refuse_standard(name))
     for function, original in ((register_dialect, original_register), (unregister_dialect, original_unregister)):
-        function.__doc__ = original.__doc__
+        _dressed_as(function, original)
     csv.register_dialect, csv.unregister_dialect = register_dialect, unregister_dialect
 
 
@@ -1615,7 +1610,7 @@ def _patch_filecmp(filecmp):
 
     def cmp(f1, f2, shallow=True):
         return original(_plain_text_or_bytes(fspath(f1)), _plain_text_or_bytes(fspath(f2)), shallow)
-    cmp.__doc__ = original.__doc__
+    _dressed_as(cmp, original)
     filecmp.cmp = cmp
 
 
@@ -1632,7 +1627,7 @@ def _patch_mimetypes(mimetypes):
                              'guess_type() of the context answers with it; add types for new extensions'
                              % (ext, known))
         return original(type, ext, strict)
-    add_type.__doc__ = original.__doc__
+    _dressed_as(add_type, original)
     mimetypes.add_type = add_type
 
 
