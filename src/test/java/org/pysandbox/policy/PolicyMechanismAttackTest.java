@@ -3572,6 +3572,63 @@ class PolicyMechanismAttackTest {
         }
     }
 
+    /** A str subclass whose metaclass leaves str out of its __mro__: isinstance() says no, getattr takes it. */
+    private static final String HIDDEN_STR = """
+            class M(type):
+                def mro(cls):
+                    return [c for c in type.mro(cls) if c is not str]
+            class S(str, metaclass=M):
+                pass
+            """;
+
+    /**
+     * Attribute names are judged by the characters the interpreter uses, not by isinstance(): a metaclass's
+     * mro() left str out of a str subclass's __mro__, isinstance(name, str) said no and the name checks were
+     * skipped, while GraalPy's getattr still took the object as the name '__globals__' (its string storage).
+     * getattr(getattr, S('__globals__')) gave the guards' namespace, the context's token, the original
+     * builtins and the real sys (review 13, 2026-12-06; the floor refused files, sockets and host classes).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        // the review's escape: a read
+        HIDDEN_STR + """
+                reached = getattr(getattr, S('__globals__'))['__name__']
+                """,
+        // the same metaclass made without a class body: mro stored on the script's own class
+        """
+                class M(type):
+                    pass
+                def mro(cls):
+                    return [c for c in type.mro(cls) if c is not str]
+                M.mro = mro
+                S = M('S', (str,), {})
+                reached = getattr(getattr, S('__globals__'))['__name__']
+                """,
+        // a store of a dunder the rules refuse
+        HIDDEN_STR + """
+                def f(*, x=1):
+                    return x
+                setattr(f, S('__kwdefaults__'), {'x': 2})
+                reached = f()
+                """,
+        // the operator module's checked attrgetter
+        HIDDEN_STR + """
+                import operator
+                reached = operator.attrgetter(S('__globals__'))(getattr)['__name__']
+                """,
+        // hasattr answers only for names the rules allow
+        HIDDEN_STR + """
+                reached = hasattr(getattr, S('__globals__')) or None
+                """,
+    })
+    void namesAreJudgedByTheirCharactersWhateverTheirClassSays(String attack) throws ScriptException {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().allowModule("operator")
+                .timeout(Duration.ofSeconds(60)).build())) {
+            assertThat(outcomeOf(s, "", attack)).as(attack).isIn("refused", "reached: null");
+            assertThat(s.eval("getattr('abc', 'upper')()")).isEqualTo("ABC");
+        }
+    }
+
     /** A trusted relay (codecs' StreamReader reads on from self.stream) that lies about its class. */
     private static final String RELAY = """
             import codecs

@@ -481,17 +481,28 @@ def _is_scripts_function(value):
 # --------------------------------------------------------------------------------------------
 # Attribute names read at run time (getattr & co., str.format fields) follow the static rules.
 # --------------------------------------------------------------------------------------------
+_str_join = str.join
+
+
 def _exact_str(value):
     """The plain str behind a guest string: a str subclass could lie through __eq__, __hash__ or
-    startswith() to the checks while the interpreter uses its real characters."""
-    if type(value) is str or not isinstance(value, str):
+    startswith() to the checks while the interpreter uses its real characters. Decided by the object's
+    storage, as GraalPy's getattr decides what is a name, not by isinstance(): a metaclass's mro() can
+    leave str out of a str subclass's __mro__, and isinstance() then says no while getattr still takes
+    the object as a name (review, 2026-12-06). Anything str.join does not take is left as it is."""
+    if type(value) is str:
         return value
-    return str.encode(value, 'utf-8', 'surrogatepass').decode('utf-8', 'surrogatepass')
+    try:
+        return _str_join('', (value,))
+    except TypeError:
+        return value
 
 
 def _check_name(name, loading=True):
-    if not isinstance(name, str):
-        return
+    if type(name) is not str:
+        name = _exact_str(name)
+        if type(name) is not str:
+            return  # not a name to the interpreter either: getattr() and setattr() refuse it
     if name in _checker.DENIED_ATTRIBUTES:
         if not (name == 'f_code' and _CONFIG.get('frame_code') and loading):
             raise _violation(AttributeBlocked, "access to %s ('.%s') is blocked by the sandbox"
@@ -966,7 +977,8 @@ _BOOKKEEPING_PREFIX = _checker.HIDDEN_LOCAL_PREFIX
 
 def _is_bookkeeping(name):
     # by its characters: a str subclass's key with the mark's characters finds what the mark's name does
-    return isinstance(name, str) and str.startswith(name, _BOOKKEEPING_PREFIX)
+    name = _exact_str(name)
+    return type(name) is str and str.startswith(name, _BOOKKEEPING_PREFIX)
 
 
 def _caller_namespace(namespace):
