@@ -749,29 +749,47 @@ class PolicyMechanismAttackTest {
         intact();
     }
 
-    // Source with except* is compiled through the rewritten tree's text (GraalPy 25.0 cannot compile it from
-    // a tree): a compile-stage SyntaxError carried that text, guard names and token included, to the guest
-    // that caught it from its own exec (review finding, 2026-12-05; the token then let it plant guards).
+    /**
+     * except* is refused before anything is compiled. GraalPy 25.0 cannot run it, and compiles it only from
+     * source text, so the checked tree's text (ast.unparse) was compiled instead: a compile-stage SyntaxError
+     * carried that text, guard names and token included (review, 2026-12-05), and ast.unparse wrote an
+     * f-string format spec's '{' as '{{', which the compiler read as a nested field: code the checker saw as
+     * a string ran unchecked, and reached the real builtins, the token and the real sys (review 15,
+     * 2026-12-06; the floor refused files, sockets and host classes). The except* is never run, only there.
+     */
     @Test
-    void aSyntaxErrorFromRewrittenSourceCarriesNoGuardName() throws ScriptException {
+    void exceptStarIsRefusedBeforeAnyTextIsCompiled() throws ScriptException {
+        String injection = """
+                class F:
+                    def __format__(self, spec): return ''
+                x, R = F(), None
+                f"{x:\\x7bid(R := ().__class__.__base__.__subclasses__)\\x7d}"
+                reached = R
+                if 0:
+                    try: pass
+                    except* ValueError: pass
+                """;
+        Map<String, Object> globals = new HashMap<>();
+        assertThatThrownBy(() -> sandbox.execute(injection, globals))
+                .isInstanceOf(SandboxViolationException.class).hasMessageContaining("except*")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("__pysandbox_"));
+        assertThat(globals.get("reached")).isNull();
+        // the same through the guest's own exec, also with a compile-stage error after it
         Object seen = sandbox.eval("""
                 seen = []
-                for source in ('try:\\n    pass\\nexcept* ValueError:\\n    pass\\nreturn getattr.__dict__\\n',
-                               'try:\\n    pass\\nexcept* ValueError:\\n    pass\\nyield len\\n',
-                               'def f():\\n    try:\\n        pass\\n    except* ValueError:\\n        return\\n'
-                               '    nonlocal x\\n'):
+                spec = 'class F:\\n def __format__(s, p): return ""\\nf"{F():\\\\x7bid(len)\\\\x7d}"\\n'
+                for source in (spec + 'try: pass\\nexcept* ValueError: pass\\n',
+                               'try:\\n    pass\\nexcept* ValueError:\\n    pass\\nreturn getattr.__dict__\\n',
+                               'def f():\\n    try:\\n        pass\\n    except* ValueError:\\n        return\\n'):
                     try:
                         exec(source)
-                    except SyntaxError as e:
-                        seen.extend([type(e).__name__, str(e.text), str(e), repr(e.args), repr(e.__context__),
-                                     repr(e.__cause__)])
+                        seen.append('ran')
+                    except Exception as e:
+                        seen.append(type(e).__name__ + ': ' + str(e))
                 seen
                 """);
-        assertThat(seen.toString()).contains("SyntaxError").doesNotContain("__pysandbox_");
-        // the host's error for its own script says nothing of them either
-        assertThatThrownBy(() -> sandbox.execute("try:\n    pass\nexcept* ValueError:\n    pass\nreturn getattr.__dict__\n"))
-                .isInstanceOf(ScriptException.class).hasMessageContaining("SyntaxError")
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("__pysandbox_"));
+        assertThat((List<?>) seen).hasSize(3).allSatisfy(outcome -> assertThat(outcome.toString())
+                .startsWith("OperationBlocked").contains("except*").doesNotContain("__pysandbox_"));
         intact();
     }
 

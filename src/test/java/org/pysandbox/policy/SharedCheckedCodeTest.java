@@ -270,8 +270,8 @@ class SharedCheckedCodeTest {
                     case True: r = 3
                 try:
                     raise ExceptionGroup('g', [ValueError(1)])
-                except* ValueError as e:
-                    r2 = 'star'
+                except ExceptionGroup as e:
+                    r2 = 'group'
                 s = f"{r!r:>{5}}" + 'x'.format()
                 __name__, K.__dict__, getattr(K, 'a', None), list(gen(3)), f(1), r, r2, s
                 """;

@@ -4,8 +4,7 @@ Importing the stdlib ``ast`` module costs ~0.7 s of every interpreter's start on
 interpreter-only (its module body: the unparser, the precedence enum and their imports), and the
 checker runs before the first guest line, so that time was in every first answer. The node classes
 come from ``_ast`` directly, as ``ast`` itself takes them; the functions below behave as ``ast``'s
-do for the trees ``compile(..., PyCF_ONLY_AST)`` returns. Only ``unparse``, which the checker needs
-for ``except*`` alone, still loads ``ast``, on first use.
+do for the trees ``compile(..., PyCF_ONLY_AST)`` returns. Nothing here loads ``ast``.
 """
 
 from _ast import *  # noqa: F401,F403  (node classes: ast.Name, ast.Call, ...)
@@ -119,8 +118,3 @@ class NodeTransformer(NodeVisitor):
                 else:
                     setattr(node, name, new)
         return node
-
-
-def unparse(tree):
-    import ast as _ast_module  # only except* needs it (see checker._through_source)
-    return _ast_module.unparse(tree)
