@@ -3590,6 +3590,38 @@ class PolicyMechanismAttackTest {
         }
     }
 
+    /**
+     * A trusted method read through a relay still takes only an instance of a class that holds it: namedtuple's
+     * methods are named 'P._replace', and P is in no module's namespace, so neither the relay's classes
+     * (types.GenericAlias(P, ())) nor the qualified name found the class, and _replace ran on any self
+     * (review 14, 2026-12-06; no writer found behind it, the same gadget as decimal's _set_integer_check).
+     */
+    @Test
+    void aTrustedMethodReadThroughARelayTakesOnlyInstancesOfItsClass() throws ScriptException {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().allowModule("collections")
+                .timeout(Duration.ofSeconds(60)).build())) {
+            Map<String, Object> globals = new HashMap<>();
+            s.execute("""
+                    import collections
+                    GA = type(list[int])
+                    P = collections.namedtuple('P', 'a b')
+                    class Foreign:
+                        def _make(self, it): return ('made from', list(it))
+                        def __iter__(self): return iter([1, 2])
+                    try:
+                        reached = GA(P, ())._replace(Foreign())
+                    except TypeError as e:
+                        reached = None
+                        refusal = str(e)
+                    p = P(1, 2)
+                    own = repr([tuple(GA(P, ())._replace(p, a=3)), tuple(p._replace(b=4)), tuple(P._replace(p, a=5))])
+                    """, globals);
+            assertThat(globals.get("reached")).isNull();
+            assertThat(globals.get("refusal")).asString().contains("_replace() needs an instance of its own class");
+            assertThat(globals.get("own")).isEqualTo("[(3, 2), (1, 4), (5, 2)]");
+        }
+    }
+
     /** A str subclass whose metaclass leaves str out of its __mro__: isinstance() says no, getattr takes it. */
     private static final String HIDDEN_STR = """
             class M(type):

@@ -590,11 +590,28 @@ def _checked_private_method(obj, name, method):
         def checked(*args, **kwargs):
             _require_instance(owner, args[0] if args else _MISSING, '%s.%s' % (owner.__name__, name))
             return _private_value(obj, name + '()', method(*args, **kwargs))
+    elif method is function and '.' in _orig_getattr(function, '__qualname__', ''):
+        # a method whose class neither the MRO read nor its qualified name finds: namedtuple's 'P._replace'
+        # read through a relay (types.GenericAlias(P, ())) took any self (review 14, 2026-12-06). Its self is
+        # an instance of a class that holds it.
+        def checked(*args, **kwargs):
+            if not args or not _holds_anywhere(type(args[0]), function):
+                raise TypeError("%s() needs an instance of its own class, not %s"
+                                % (name, _describe(args[0]) if args else 'nothing'))
+            return _private_value(obj, name + '()', method(*args, **kwargs))
     else:
         def checked(*args, **kwargs):
             return _private_value(obj, name + '()', method(*args, **kwargs))
     checked.__name__ = checked.__qualname__ = name
     return checked
+
+
+def _holds_anywhere(cls, function):
+    for c in _type_mro(cls):
+        for held in _type_dict(c).values():
+            if held is function:
+                return True
+    return False
 
 
 def _defining_class(obj, name, function):
