@@ -3591,6 +3591,87 @@ class PolicyMechanismAttackTest {
     }
 
     /**
+     * vars() of a class whose metaclass's MRO leaves out type: the class passed for an instance of the script's
+     * own, and '__dict__' read off it was the slot descriptor of its namespace, which read the raw dict of an
+     * object with a trusted base and wrote any key into it (review 16, 2026-12-06). And a frozen dataclass's
+     * generated __setattr__, run by dataclasses in the globals {} when the class's __module__ names no module,
+     * passed for the script's own function: vars(C)['__setattr__'] set __class__ of the script's object to
+     * string.Template (review 17, 2026-12-06). Both red without the change.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        """
+                class MM(type):
+                    def mro(cls):
+                        return [c for c in type.mro(cls) if c is not type]
+                class M2(type, metaclass=MM):
+                    __new__ = type.__new__
+                    __call__ = type.__call__
+                C = M2('C', (), {'x': 1})
+                reached = repr(vars(C))
+                reached = None if reached.startswith('{') and 'attribute' not in reached else reached
+                """,
+        """
+                class MM(type):
+                    def mro(cls):
+                        return [c for c in type.mro(cls) if c is not type]
+                class M2(type, metaclass=MM):
+                    __new__ = type.__new__
+                    __call__ = type.__call__
+                C = M2('C', (), {'x': 1})
+                match C:
+                    case object(__dict__=d):
+                        reached = repr(d)
+                reached = None if reached is None or reached.startswith('{') and 'attribute' not in reached else reached
+                """,
+        """
+                import dataclasses, string
+                @dataclasses.dataclass(frozen=True)
+                class C:
+                    __module__ = 'nowhere'
+                class D(C):
+                    __module__ = 'nowhere'
+                d = D()
+                vars(C)['__setattr__'](d, '__class__', string.Template)
+                reached = type(d).__name__
+                """,
+        """
+                import dataclasses, string
+                @dataclasses.dataclass(frozen=True)
+                class C:
+                    __module__ = 'nowhere'
+                class D(C):
+                    __module__ = 'nowhere'
+                d = D()
+                vars(C)['__setattr__'](d, '__code__', 1)
+                reached = vars(d)
+                """,
+    })
+    void classesAndFunctionsPassForTheScriptsOwnOnlyByTheirMarks(String attack) throws ScriptException {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().allowModule("dataclasses").allowModule("string")
+                .timeout(Duration.ofSeconds(60)).build())) {
+            assertThat(outcomeOf(s, "", attack)).as(attack).isIn("refused", "reached: null");
+            Map<String, Object> globals = new HashMap<>();
+            s.execute("""
+                    import dataclasses
+                    @dataclasses.dataclass(frozen=True)
+                    class P:
+                        x: int = 1
+                    class Q:
+                        def __init__(self): self.y = 2
+                    q = Q()
+                    own = [P(3).x, sorted(vars(q)), sorted(k for k in vars(Q) if not k.startswith('__'))]
+                    try:
+                        P(1).x = 2
+                    except dataclasses.FrozenInstanceError:
+                        own.append('frozen')
+                    own = repr(own)
+                    """, globals);
+            assertThat(globals.get("own")).isEqualTo("[3, ['y'], [], 'frozen']");
+        }
+    }
+
+    /**
      * A trusted method read through a relay still takes only an instance of a class that holds it: namedtuple's
      * methods are named 'P._replace', and P is in no module's namespace, so neither the relay's classes
      * (types.GenericAlias(P, ())) nor the qualified name found the class, and _replace ran on any self

@@ -117,7 +117,10 @@ def _dict_guard(obj):
     if _is_subclass(type, type(obj)):
         return _judged_namespace(obj)
     if _hands_out_its_own_dict(obj):
-        return _orig_getattr(obj, '__dict__')
+        # its own dict, an exact dict, or nothing: a class whose metaclass's MRO left out type was taken for
+        # an instance here, and '__dict__' read off it was the slot descriptor of its namespace, which read
+        # the raw dict of an object with a trusted base (review 16, 2026-12-06)
+        return _raw_instance_dict(obj)
     return _judged_instance_namespace(obj)
 
 
@@ -475,7 +478,11 @@ _DATA_DESCRIPTOR_TYPES = frozenset((type(type.__dict__['__dict__']),
 
 
 def _is_scripts_function(value):
-    return type(value) is _FunctionType and not _is_trusted_function(value)
+    # by the mark every checked def carries (_own), as _may_change tests it, not by its globals: dataclasses
+    # runs the methods it writes in the globals {} for a class whose __module__ names no module, and a
+    # frozen class's __setattr__, which sets any name (__class__ too) raw, passed for the script's own
+    # (review 17, 2026-12-06)
+    return type(value) is _FunctionType and _may_change(value)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1915,11 +1922,19 @@ def _read_vars_instead(subject, name):
     return ': read vars() of the class' if isinstance(subject, type) else ': read vars() of the object'
 
 
+def _has_its_own_dict(obj):
+    try:
+        return type(_object_getattribute(obj, '__dict__')) is dict
+    except AttributeError:
+        return False
+
+
 def _raw_read_allowed(subject, name):
     if name == '__dict__':
         # a class's namespace, and the dict of an object with a trusted class, are judged value by value
         # (_dict_guard), which a raw read would not do
-        return _may_change(subject) and not _is_subclass(type, type(subject)) and _hands_out_its_own_dict(subject)
+        return _may_change(subject) and not _is_subclass(type, type(subject)) and _hands_out_its_own_dict(subject) \
+            and _has_its_own_dict(subject)
     # each of these only off an object whose classes are all the script's own: a trusted __getattr__ on the
     # script's subclass (codecs' StreamReader: getattr(self.stream, name)) relayed `case X(format=f)` to a
     # str's own format, which walked to the guard names and the context's token (review, 2026-12-06)
