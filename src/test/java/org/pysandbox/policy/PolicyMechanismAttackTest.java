@@ -3590,6 +3590,32 @@ class PolicyMechanismAttackTest {
         }
     }
 
+    /** A metaclass M whose mro() leaves the classes in HIDE out of the MRO of every class it makes. */
+    private static final String LEAVING_OUT = """
+            class M(type):
+                def mro(cls):
+                    return [c for c in type.mro(cls) if c not in HIDE]
+            """;
+
+    /** A class C made by a metaclass M2 whose own metaclass's mro() leaves type out of M2's MRO. */
+    private static final String HIDDEN_TYPE = "HIDE = (type,)\n" + LEAVING_OUT + """
+            class M2(type, metaclass=M):
+                __new__ = type.__new__
+                __call__ = type.__call__
+            C = M2('C', (), {'x': 1})
+            """;
+
+    /** An instance of a subclass of a frozen dataclass whose __module__ names no module. */
+    private static final String FROZEN_NOWHERE = """
+            import dataclasses, string
+            @dataclasses.dataclass(frozen=True)
+            class C:
+                __module__ = 'nowhere'
+            class D(C):
+                __module__ = 'nowhere'
+            d = D()
+            """;
+
     /**
      * vars() of a class whose metaclass's MRO leaves out type: the class passed for an instance of the script's
      * own, and '__dict__' read off it was the slot descriptor of its namespace, which read the raw dict of an
@@ -3600,49 +3626,21 @@ class PolicyMechanismAttackTest {
      */
     @ParameterizedTest
     @ValueSource(strings = {
-        """
-                class MM(type):
-                    def mro(cls):
-                        return [c for c in type.mro(cls) if c is not type]
-                class M2(type, metaclass=MM):
-                    __new__ = type.__new__
-                    __call__ = type.__call__
-                C = M2('C', (), {'x': 1})
+        HIDDEN_TYPE + """
                 reached = repr(vars(C))
                 reached = None if reached.startswith('{') and 'attribute' not in reached else reached
                 """,
-        """
-                class MM(type):
-                    def mro(cls):
-                        return [c for c in type.mro(cls) if c is not type]
-                class M2(type, metaclass=MM):
-                    __new__ = type.__new__
-                    __call__ = type.__call__
-                C = M2('C', (), {'x': 1})
+        HIDDEN_TYPE + """
                 match C:
                     case object(__dict__=d):
                         reached = repr(d)
                 reached = None if reached is None or reached.startswith('{') and 'attribute' not in reached else reached
                 """,
-        """
-                import dataclasses, string
-                @dataclasses.dataclass(frozen=True)
-                class C:
-                    __module__ = 'nowhere'
-                class D(C):
-                    __module__ = 'nowhere'
-                d = D()
+        FROZEN_NOWHERE + """
                 vars(C)['__setattr__'](d, '__class__', string.Template)
                 reached = type(d).__name__
                 """,
-        """
-                import dataclasses, string
-                @dataclasses.dataclass(frozen=True)
-                class C:
-                    __module__ = 'nowhere'
-                class D(C):
-                    __module__ = 'nowhere'
-                d = D()
+        FROZEN_NOWHERE + """
                 vars(C)['__setattr__'](d, '__code__', 1)
                 reached = vars(d)
                 """,
@@ -3704,10 +3702,7 @@ class PolicyMechanismAttackTest {
     }
 
     /** A str subclass whose metaclass leaves str out of its __mro__: isinstance() says no, getattr takes it. */
-    private static final String HIDDEN_STR = """
-            class M(type):
-                def mro(cls):
-                    return [c for c in type.mro(cls) if c is not str]
+    private static final String HIDDEN_STR = "HIDE = (str,)\n" + LEAVING_OUT + """
             class S(str, metaclass=M):
                 pass
             """;
