@@ -3590,6 +3590,49 @@ class PolicyMechanismAttackTest {
         }
     }
 
+    /**
+     * abc's marks go on the script's own functions and classes only (and on trusted modules' as those load):
+     * abstractmethod(fractions.Fraction.limit_denominator) and update_abstractmethods(Fraction) left Fraction
+     * abstract for the rest of the context (review 18, 2026-12-06; red without the change). The script's
+     * own abstract classes, and the standard library's loaded afterwards, stay abstract.
+     */
+    @Test
+    void abstractMarksGoOnlyOnTheScriptsOwn() throws ScriptException {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().allowModule("abc").allowModule("fractions")
+                .allowModule("numbers").timeout(Duration.ofSeconds(60)).build())) {
+            Map<String, Object> globals = new HashMap<>();
+            s.execute("""
+                    import abc, fractions
+                    abc.abstractmethod(fractions.Fraction.limit_denominator)
+                    abc.abstractclassmethod(fractions.Fraction.__round__)
+                    abc.update_abstractmethods(fractions.Fraction)
+                    trusted = str(fractions.Fraction(1, 2).limit_denominator(10))
+                    import numbers
+                    class A(abc.ABC):
+                        @abc.abstractmethod
+                        def m(self): ...
+                        @classmethod
+                        @abc.abstractmethod
+                        def c(cls): ...
+                    class B(A):
+                        def m(self): return 1
+                        @classmethod
+                        def c(cls): return 2
+                    refused = []
+                    for abstract in (A, numbers.Complex):
+                        try:
+                            abstract()
+                        except TypeError as e:
+                            refused.append(str(e).split(' without')[0])
+                    own = [B().m(), B.c()]
+                    """, globals);
+            assertThat(globals.get("trusted")).isEqualTo("1/2");
+            assertThat(globals.get("refused")).asString()
+                    .contains("Can't instantiate abstract class A").contains("Can't instantiate abstract class Complex");
+            assertThat(globals.get("own")).asString().isEqualTo("[1, 2]");
+        }
+    }
+
     /** A metaclass M whose mro() leaves the classes in HIDE out of the MRO of every class it makes. */
     private static final String LEAVING_OUT = """
             class M(type):

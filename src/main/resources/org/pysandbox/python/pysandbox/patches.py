@@ -919,6 +919,55 @@ def _patch_abc(abc):
         return False
     _dressed_as(__instancecheck__, original_instance_check)
     type.__setattr__(meta, '__instancecheck__', __instancecheck__)
+    _patch_abstract_marks(abc)
+
+
+def _patch_abstract_marks(abc):
+    """abstractmethod() sets __isabstractmethod__ on whatever it is given, and update_abstractmethods() sets
+    __abstractmethods__ on any class: abstractmethod(fractions.Fraction.limit_denominator) and then
+    update_abstractmethods(Fraction) left Fraction abstract for the rest of the context (review 18,
+    2026-12-06). They mark the script's own functions and classes, and trusted modules' as those load;
+    anything else is handed back unmarked, as typing's marks are (_marking_only_the_scripts)."""
+    original_mark = abc.abstractmethod
+
+    def abstractmethod(funcobj):
+        if _made_for_the_script(funcobj) or _registered_by_a_loading_module():
+            return original_mark(funcobj)
+        return funcobj
+    _dressed_as(abstractmethod, original_mark)
+    abc.abstractmethod = abstractmethod
+
+    original_update = abc.update_abstractmethods
+
+    def update_abstractmethods(cls):
+        if _guards.may_change(cls) or _registered_by_a_loading_module():
+            return original_update(cls)
+        return cls
+    _dressed_as(update_abstractmethods, original_update)
+    abc.update_abstractmethods = update_abstractmethods
+
+    # the deprecated abstractclassmethod and abstractstaticmethod mark the callable in __init__
+    for kind in (abc.abstractclassmethod, abc.abstractstaticmethod):
+        original_init = _type_dict(kind)['__init__']
+        plain_init = _type_dict(_type_mro(kind)[1])['__init__']
+
+        def __init__(self, callable, _original=original_init, _plain=plain_init):
+            if _made_for_the_script(callable):
+                return _original(self, callable)
+            return _plain(self, callable)
+        _dressed_as(__init__, original_init)
+        type.__setattr__(kind, '__init__', __init__)
+
+
+def _made_for_the_script(obj):
+    """The script's own function or class, or a classmethod, staticmethod or property of its own function."""
+    if _guards.may_change(obj):
+        return True
+    if _is_one_of(type(obj), (classmethod, staticmethod)):
+        return _guards.may_change(_orig_getattr(obj, '__func__', None))
+    if type(obj) is property:
+        return _guards.may_change(_orig_getattr(obj, 'fget', None))
+    return False
 
 
 # (id(abstract class), id(class)) -> issubclass's answer for the pairs the policy answers; both kept alive by
