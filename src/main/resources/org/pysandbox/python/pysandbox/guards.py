@@ -116,19 +116,28 @@ def _dict_guard(obj):
         raise _violation(AttributeBlocked, "reading '__dict__' of %s is blocked by the sandbox" % _describe(obj))
     if _is_subclass(type, type(obj)):
         return _judged_namespace(obj)
-    if _hands_out_its_own_dict(obj):
-        # its own dict, an exact dict, or nothing: a class whose metaclass's MRO left out type was taken for
-        # an instance here, and '__dict__' read off it was the slot descriptor of its namespace, which read
-        # the raw dict of an object with a trusted base (review 16, 2026-12-06)
-        return _raw_instance_dict(obj)
-    return _judged_instance_namespace(obj)
+    own = _own_dict_to_hand_out(obj)
+    return own if own is not None else _judged_instance_namespace(obj)
+
+
+def _own_dict_to_hand_out(obj):
+    """The own dict of an object no trusted code writes into: a function of the script's, or an instance whose
+    classes are all the script's own (what obj._name reads raw, _private_guard). An exact dict or None: a
+    class whose metaclass's MRO left out type passed for such an instance, and '__dict__' read off it was the
+    slot descriptor of its namespace, which read the raw dict of an object with a trusted base (review 16,
+    2026-12-06)."""
+    cls = type(obj)
+    if not (cls is _FunctionType or _is_pure(cls)):
+        return None
+    try:
+        namespace = _object_getattribute(obj, '__dict__')
+    except AttributeError:
+        return None
+    return namespace if type(namespace) is dict else None
 
 
 def _hands_out_its_own_dict(obj):
-    """An object no trusted code writes into: a function of the script's, or an instance whose classes are
-    all the script's own (what obj._name reads raw, _private_guard)."""
-    cls = type(obj)
-    return cls is _FunctionType or _is_pure(cls)
+    return _own_dict_to_hand_out(obj) is not None
 
 
 class _ClassNamespace(object):
@@ -1922,19 +1931,11 @@ def _read_vars_instead(subject, name):
     return ': read vars() of the class' if isinstance(subject, type) else ': read vars() of the object'
 
 
-def _has_its_own_dict(obj):
-    try:
-        return type(_object_getattribute(obj, '__dict__')) is dict
-    except AttributeError:
-        return False
-
-
 def _raw_read_allowed(subject, name):
     if name == '__dict__':
         # a class's namespace, and the dict of an object with a trusted class, are judged value by value
         # (_dict_guard), which a raw read would not do
-        return _may_change(subject) and not _is_subclass(type, type(subject)) and _hands_out_its_own_dict(subject) \
-            and _has_its_own_dict(subject)
+        return _may_change(subject) and not _is_subclass(type, type(subject)) and _hands_out_its_own_dict(subject)
     # each of these only off an object whose classes are all the script's own: a trusted __getattr__ on the
     # script's subclass (codecs' StreamReader: getattr(self.stream, name)) relayed `case X(format=f)` to a
     # str's own format, which walked to the guard names and the context's token (review, 2026-12-06)
