@@ -3713,6 +3713,46 @@ class PolicyMechanismAttackTest {
     }
 
     /**
+     * The methods dataclasses writes in the globals {} (for a class whose __module__ names no module) carry no mark
+     * and live in no trusted namespace, and the method guard took them for the script's own: D.__eq__ and D.__lt__
+     * read off the class ran on any two objects and compared their fields (two string.Template objects). Read off
+     * the class they now take only an instance of it, as a trusted module's functions do; the script's own
+     * functions still take any first argument (review 18's hardening, 2026-12-06; red without it).
+     */
+    @Test
+    void generatedMethodsWithoutTheMarkTakeOnlyInstancesOfTheirClass() throws ScriptException {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().allowModule("dataclasses").allowModule("string")
+                .timeout(Duration.ofSeconds(60)).build())) {
+            Map<String, Object> globals = new HashMap<>();
+            s.execute("""
+                    import dataclasses, string
+                    @dataclasses.dataclass(order=True)
+                    class D:
+                        __module__ = 'nowhere'
+                        template: str = ''
+                    t1, t2 = string.Template('a'), string.Template('a')
+                    reached, refusals = [], []
+                    for read in (lambda: D.__eq__, lambda: getattr(D, '__lt__'), lambda: vars(D)['__ge__']):
+                        try:
+                            reached.append(read()(t1, t2))
+                        except TypeError as e:
+                            refusals.append(str(e))
+                    reached = repr(reached)
+                    class E:
+                        def __eq__(self, other):
+                            return 'mine'
+                    own = repr([D('x') == D('x'), D('x') < D('y'), D.__eq__(D('x'), D('x')), vars(D)['__lt__'](D('a'), D('b')),
+                                sorted([D('b'), D('a')])[0].template, E.__eq__(t1, t2)])
+                    """, globals);
+            assertThat(globals.get("reached")).isEqualTo("[]");
+            assertThat(globals.get("refusals")).asString()
+                    .contains("D.__eq__() needs a 'D' object, not a 'Template' object")
+                    .contains("D.__lt__() needs a 'D' object").contains("D.__ge__() needs a 'D' object");
+            assertThat(globals.get("own")).isEqualTo("[True, True, True, True, 'a', 'mine']");
+        }
+    }
+
+    /**
      * A trusted method read through a relay still takes only an instance of a class that holds it: namedtuple's
      * methods are named 'P._replace', and P is in no module's namespace, so neither the relay's classes
      * (types.GenericAlias(P, ())) nor the qualified name found the class, and _replace ran on any self

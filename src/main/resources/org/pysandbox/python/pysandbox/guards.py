@@ -585,13 +585,23 @@ def _is_trusted_function(value):
     return type(value) is _FunctionType and id(_orig_getattr(value, '__globals__')) in _TRUSTED_NAMESPACES
 
 
+def _written_by_the_script(function):
+    """A Python function whose code the checker saw: the mark every checked def carries, in globals that are
+    not a trusted module's. What trusted code generates without the mark (dataclasses' methods, run in the
+    globals {} for a class whose __module__ names no module; namedtuple's __new__) is judged as a trusted
+    module's function is, not taken for the script's own (review 18, 2026-12-06). The counting wrappers of
+    the script's lambdas carry the mark in the policy's globals, and are judged as trusted, as before."""
+    return (_orig_getattr(function, _OWNED_MARK, False) is True
+            and id(_orig_getattr(function, '__globals__')) not in _TRUSTED_NAMESPACES)
+
+
 def _checked_private_method(obj, name, method):
     """A trusted object's private method can return what its private attributes may not hold:
     email.charset.Charset._get_encoder() returned the real email.quoprimime (review, 2026-12-05). Its result
     is looked at like a private attribute's value; the script's own methods are handed out as they are."""
     # read off the class, it is the plain function, which takes any instance (review, 2026-12-05)
     function = method if type(method) is _FunctionType else _orig_getattr(method, '__func__', None)
-    if not _is_trusted_function(function):
+    if type(function) is not _FunctionType or _written_by_the_script(function):
         return method
     if _orig_getattr(function, '__globals__').get('__name__', '').startswith('pysandbox'):
         # the policy's own functions that a view hands out (sys._getframe counts its caller's frames)
@@ -835,14 +845,15 @@ def _guarded_method(obj, name, raw):
         return _bound_method_guard(raw, name)
     if name == '__init__' and _is_one_of(type(raw), _BUILTIN_METHOD_TYPES):
         return _builtin_init_guard(raw)
-    if type(raw) is not _FunctionType or id(_orig_getattr(raw, '__globals__')) not in _TRUSTED_NAMESPACES:
-        return raw  # _is_trusted_function, inline: every dunder method read in source comes here
+    if type(raw) is not _FunctionType or (_orig_getattr(raw, _OWNED_MARK, False) is True and id(
+            _orig_getattr(raw, '__globals__')) not in _TRUSTED_NAMESPACES):
+        return raw  # _written_by_the_script, inline: every dunder method read in source comes here
     if type(obj) is super:
         # super(Y, Y).__init__ is the base's function unbound (review, 2026-12-05): it takes a Y
         obj = _orig_getattr(obj, '__self_class__')
     elif not _is_subclass(type, type(obj)):
-        raise _violation(AttributeBlocked, "reading '%s' of %s is blocked by the sandbox: it is a trusted "
-                         "function held outside its class" % (name, _describe(obj)))
+        raise _violation(AttributeBlocked, "reading '%s' of %s is blocked by the sandbox: it is a function "
+                         "the script did not write, held outside its class" % (name, _describe(obj)))
 
     def method(self, *args, **kwargs):
         _require_instance(obj, self, '%s.%s' % (obj.__name__, name))
@@ -862,7 +873,7 @@ _REINITIALISING_NAMES = frozenset(('__init__', '__set_name__'))
 
 def _bound_method_guard(bound, name):
     function, target = bound.__func__, bound.__self__
-    if (not _is_trusted_function(function)
+    if (type(function) is not _FunctionType or _written_by_the_script(function)
             or _is_subclass(type, type(target)) or _may_change(target)):
         return bound
     _refuse_setting_up_again(target, name)
