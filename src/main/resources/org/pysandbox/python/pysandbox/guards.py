@@ -836,7 +836,11 @@ def _method_guard(obj, name):
     onto one, and enum.property.__set_name__(re.RegexFlag, ...) set 'name' on it and on enum.Enum (reviews,
     2026-12-05). Read off a class, or off super(Y, Y), a trusted Python method takes only an instance of
     that class."""
-    return _guarded_method(obj, name, _orig_getattr(obj, name))
+    raw = _orig_getattr(obj, name)
+    if type(raw) is _FunctionType and _orig_getattr(raw, _OWNED_MARK, False) is True and id(
+            _orig_getattr(raw, '__globals__')) not in _TRUSTED_NAMESPACES:
+        return raw  # _written_by_the_script, inline: the script's own methods, most reads in source
+    return _guarded_method(obj, name, raw)
 
 
 def _guarded_method(obj, name, raw):
