@@ -3753,6 +3753,48 @@ class PolicyMechanismAttackTest {
     }
 
     /**
+     * A __new__ kept under a private name takes the class it came from or a subclass, of which it makes a new
+     * object: namedtuple's generated __new__, judged as a trusted function since review 18's hardening, and
+     * Fraction.__new__ were refused with 'needs a C object, not class C' (review 19, 2026-12-06; red without the
+     * change). Any other first argument is still refused.
+     */
+    @Test
+    void aNewKeptUnderAPrivateNameTakesItsClassOrASubclass() throws ScriptException {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().allowModule("collections").allowModule("typing")
+                .allowModule("fractions").timeout(Duration.ofSeconds(60)).build())) {
+            Map<String, Object> globals = new HashMap<>();
+            s.execute("""
+                    import collections, typing, fractions
+                    B = collections.namedtuple('B', 'x')
+                    class C(B):
+                        __slots__ = ()
+                        _n = staticmethod(B.__new__)
+                        @classmethod
+                        def make(cls, x): return cls._n(cls, x)
+                    class T(typing.NamedTuple):
+                        a: int
+                    class T2(T):
+                        _tnew = T.__new__
+                        @classmethod
+                        def make(cls, a): return cls._tnew(cls, a)
+                    class F(fractions.Fraction):
+                        _fnew = staticmethod(fractions.Fraction.__new__)
+                    own = repr([C.make(1), T2.make(5), str(F._fnew(F, 1, 3)), type(F._fnew(F, 2)).__name__])
+                    refusals = []
+                    for call in (lambda: C._n(B, 2), lambda: C._n(collections.OrderedDict, 2), lambda: C._n(),
+                                 lambda: F._fnew(fractions.Fraction, 1, 3), lambda: F._fnew(3)):
+                        try:
+                            call()
+                        except TypeError as e:
+                            refusals.append(str(e))
+                    """, globals);
+            assertThat(globals.get("own")).isEqualTo("[C(x=1), T2(a=5), '1/3', 'F']");
+            assertThat(globals.get("refusals")).asList().hasSize(5).allSatisfy(refusal ->
+                    assertThat(refusal).asString().containsPattern("needs the class '[CF]' or a subclass of it"));
+        }
+    }
+
+    /**
      * A trusted method read through a relay still takes only an instance of a class that holds it: namedtuple's
      * methods are named 'P._replace', and P is in no module's namespace, so neither the relay's classes
      * (types.GenericAlias(P, ())) nor the qualified name found the class, and _replace ran on any self

@@ -101,6 +101,13 @@ def _require_instance(owner, obj, method):
         raise TypeError("%s() needs a '%s' object, not %s" % (method, owner.__name__, _describe(obj)))
 
 
+def _require_class(owner, cls, method):
+    """A trusted __new__'s first argument: the class it came from or a subclass (it makes an object of it)."""
+    if cls is _MISSING or not _is_subclass(type, type(cls)) or not _is_subclass(owner, cls):
+        raise TypeError("%s() needs the class '%s' or a subclass of it, not %s"
+                        % (method, owner.__name__, 'nothing' if cls is _MISSING else _describe(cls)))
+
+
 def _describe(obj):
     if isinstance(obj, type):
         return "class '%s'" % obj.__name__
@@ -612,9 +619,13 @@ def _checked_private_method(obj, name, method):
         # a plain function takes any first argument: decimal.Context._set_integer_check(PurePath,
         # '__pysandbox_owned__', True, 0, 1) wrote the ownership mark (audit, 2026-12-05), also read
         # through a relay such as typing.Annotated[decimal.Context, 0] (review). Only an instance of the
-        # class that defines it, as for the dunder methods (_method_guard).
+        # class that defines it, as for the dunder methods (_method_guard). A __new__ takes that class or
+        # a subclass, of which it makes a new object: namedtuple's, kept under a private name and called as
+        # cls._base_new(cls, x) (review 19, 2026-12-06).
+        require = _require_class if _orig_getattr(function, '__name__', None) == '__new__' else _require_instance
+
         def checked(*args, **kwargs):
-            _require_instance(owner, args[0] if args else _MISSING, '%s.%s' % (owner.__name__, name))
+            require(owner, args[0] if args else _MISSING, '%s.%s' % (owner.__name__, name))
             return _private_value(obj, name + '()', method(*args, **kwargs))
     elif method is function and '.' in _orig_getattr(function, '__qualname__', ''):
         # a method whose class neither the MRO read nor its qualified name finds: namedtuple's 'P._replace'
