@@ -848,9 +848,12 @@ def _method_guard(obj, name):
     2026-12-05). Read off a class, or off super(Y, Y), a trusted Python method takes only an instance of
     that class."""
     raw = _orig_getattr(obj, name)
-    if type(raw) is _FunctionType and _orig_getattr(raw, _OWNED_MARK, False) is True and id(
-            _orig_getattr(raw, '__globals__')) not in _TRUSTED_NAMESPACES:
-        return raw  # _written_by_the_script, inline: the script's own methods, most reads in source
+    function = _orig_getattr(raw, '__func__') if type(raw) is _MethodType else raw
+    if type(function) is _FunctionType and _orig_getattr(function, _OWNED_MARK, False) is True and id(
+            _orig_getattr(function, '__globals__')) not in _TRUSTED_NAMESPACES:
+        # _written_by_the_script, inline: the script's own methods, plain (Base.__init__) or bound
+        # (super().__init__), most reads in source; every case of _guarded_method hands them out as they are
+        return raw
     return _guarded_method(obj, name, raw)
 
 
