@@ -3756,15 +3756,16 @@ class PolicyMechanismAttackTest {
      * A __new__ kept under a private name takes the class it came from or a subclass, of which it makes a new
      * object: namedtuple's generated __new__, judged as a trusted function since review 18's hardening, and
      * Fraction.__new__ were refused with 'needs a C object, not class C' (review 19, 2026-12-06; red without the
-     * change). Any other first argument is still refused.
+     * change). Any other first argument is still refused, and a function is a __new__ by where a class holds it:
+     * contextlib's helper copies the __name__ '__new__' from the script's function (review 20).
      */
     @Test
     void aNewKeptUnderAPrivateNameTakesItsClassOrASubclass() throws ScriptException {
         try (Sandbox s = new Sandbox(SandboxConfig.builder().allowModule("collections").allowModule("typing")
-                .allowModule("fractions").timeout(Duration.ofSeconds(60)).build())) {
+                .allowModule("fractions").allowModule("contextlib").timeout(Duration.ofSeconds(60)).build())) {
             Map<String, Object> globals = new HashMap<>();
             s.execute("""
-                    import collections, typing, fractions
+                    import collections, typing, fractions, contextlib
                     B = collections.namedtuple('B', 'x')
                     class C(B):
                         __slots__ = ()
@@ -3787,7 +3788,17 @@ class PolicyMechanismAttackTest {
                             call()
                         except TypeError as e:
                             refusals.append(str(e))
+                    def named_new(x):
+                        yield x
+                    named_new.__name__ = '__new__'
+                    class K:
+                        _h = contextlib.contextmanager(named_new)
+                    try:
+                        spoofed = K._h(K)
+                    except TypeError as e:
+                        spoofed = str(e)
                     """, globals);
+            assertThat(globals.get("spoofed")).asString().contains("needs a 'K' object, not class 'K'");
             assertThat(globals.get("own")).isEqualTo("[C(x=1), T2(a=5), '1/3', 'F']");
             assertThat(globals.get("refusals")).asList().hasSize(5).allSatisfy(refusal ->
                     assertThat(refusal).asString().containsPattern("needs the class '[CF]' or a subclass of it"));

@@ -621,8 +621,9 @@ def _checked_private_method(obj, name, method):
         # through a relay such as typing.Annotated[decimal.Context, 0] (review). Only an instance of the
         # class that defines it, as for the dunder methods (_method_guard). A __new__ takes that class or
         # a subclass, of which it makes a new object: namedtuple's, kept under a private name and called as
-        # cls._base_new(cls, x) (review 19, 2026-12-06).
-        require = _require_class if _orig_getattr(function, '__name__', None) == '__new__' else _require_instance
+        # cls._base_new(cls, x) (review 19, 2026-12-06). A __new__ by where a class holds it, not by its
+        # __name__, which trusted wrappers copy from the script's function (review 20).
+        require = _require_class if _is_a_new(owner, function) else _require_instance
 
         def checked(*args, **kwargs):
             require(owner, args[0] if args else _MISSING, '%s.%s' % (owner.__name__, name))
@@ -641,6 +642,14 @@ def _checked_private_method(obj, name, method):
             return _private_value(obj, name + '()', method(*args, **kwargs))
     checked.__name__ = checked.__qualname__ = name
     return checked
+
+
+def _is_a_new(owner, function):
+    """function is the __new__ of owner or of one of its bases (held directly or as a staticmethod)."""
+    for c in _type_mro(owner):
+        if _holds(c, '__new__', function):
+            return True
+    return False
 
 
 def _holds_anywhere(cls, function):
