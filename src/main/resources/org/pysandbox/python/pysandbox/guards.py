@@ -872,9 +872,8 @@ def _guarded_method(obj, name, raw):
         return _bound_method_guard(raw, name)
     if name == '__init__' and _is_one_of(type(raw), _BUILTIN_METHOD_TYPES):
         return _builtin_init_guard(raw)
-    if type(raw) is not _FunctionType or (_orig_getattr(raw, _OWNED_MARK, False) is True and id(
-            _orig_getattr(raw, '__globals__')) not in _TRUSTED_NAMESPACES):
-        return raw  # _written_by_the_script, inline: every dunder method read in source comes here
+    if type(raw) is not _FunctionType or _written_by_the_script(raw):
+        return raw  # (_method_guard answers the script's own methods before it calls this)
     if type(obj) is super:
         # super(Y, Y).__init__ is the base's function unbound (review, 2026-12-05): it takes a Y
         obj = _orig_getattr(obj, '__self_class__')
