@@ -26,7 +26,7 @@ from pysandbox.state import (CONFIG as _CONFIG, BUILTINS_VIEW as _BUILTINS_VIEW,
                              orig_eval as _orig_eval, orig_open as _orig_open, orig_print as _orig_print,
                              object_setattr as _object_setattr, object_new as _object_new, ModuleType as _ModuleType,
                              FunctionType as _FunctionType, CodeType as _CodeType,
-                             MISSING as _MISSING)
+                             MISSING as _MISSING, walkable as _walkable)
 
 # --------------------------------------------------------------------------------------------
 # Builtins that depend on features.
@@ -295,7 +295,7 @@ def _install_builtins(guarded):
 
     view = _object_new(BuiltinsView)
     _object_setattr(view, '__name__', 'builtins')
-    for name, value in namespace.items():
+    for name, value in _walkable(namespace).items():
         if name.startswith('__') and name not in ('__import__', '__doc__'):
             continue
         if not isinstance(value, _ModuleType):

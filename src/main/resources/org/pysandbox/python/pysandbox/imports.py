@@ -12,7 +12,7 @@ from pysandbox.views import (ReadOnlyModule, ReadOnlyMapping, StreamView, made_b
                              UNAVAILABLE as _UNAVAILABLE, NOT_ITS_OWN as _NOT_ITS_OWN,
                              REEXPORTED as _REEXPORTED, never_reason as _never_reason)
 from pysandbox.state import (object_getattribute as _object_getattribute, CONFIG as _CONFIG, FORBIDDEN_MODULES, FORBIDDEN_SYMBOLS as _FORBIDDEN_SYMBOLS, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES,
-                             TRUSTED_CLASSES as _TRUSTED_CLASSES,
+                             TRUSTED_CLASSES as _TRUSTED_CLASSES, walkable as _walkable,
                              TRUSTED_MODULE_COUNT as _TRUSTED_MODULE_COUNT, KEEP_ALIVE as _KEEP_ALIVE,
                              ORIGINAL_FOR_TRUSTED as _ORIGINAL_FOR_TRUSTED, orig_getattr as _orig_getattr,
                              orig_import as _orig_import, object_setattr as _object_setattr, object_new as _object_new,
@@ -82,7 +82,7 @@ NEVER = {}
 # value exists only once its module is loaded, so the loaded modules are what the tables are made from.
 # --------------------------------------------------------------------------------------------
 _IDENTITY = (set(), {}, {})  # the modules looked at, forbidden ids, checked ids
-_REAL_BUILTIN_IDS = frozenset(id(v) for v in _real_builtins.__dict__.values())
+_REAL_BUILTIN_IDS = frozenset(id(v) for v in _walkable(_real_builtins.__dict__).values())
 # not scanned as a whole: the real builtins are judged as the guest's own are (the originals by
 # _ORIGINAL_FOR_TRUSTED), os hands out posix's functions and decimal _pydecimal's under their symbols'
 # rules, and the policy's modules and the guest's __main__ are never a trusted module's re-export
@@ -127,7 +127,7 @@ def _identity_tables():
         if type(namespace) is not dict:
             continue
         if scanned:
-            for key, value in tuple(namespace.items()):
+            for key, value in _walkable(namespace).items():
                 if _judged(value) and id(value) not in _REAL_BUILTIN_IDS and _defined_in(value, name, namespace):
                     forbidden.setdefault(id(value), "'%s.%s'" % (name, key))
         for symbol in _FORBIDDEN_SYMBOLS.get(name, ()):
@@ -418,7 +418,7 @@ def _register_trusted_modules():
 def _register_trusted_classes(namespace):
     """The classes a trusted module's namespace holds once its code has run: trusted code made them or
     imported them, before any script could place an object anywhere."""
-    for value in list(namespace.values()):
+    for value in _walkable(namespace).values():
         if _is_subclass(type, type(value)):
             _TRUSTED_CLASSES[id(value)] = value
     # a trusted subclass of an abstract class may accept classes the policy has answered issubclass for

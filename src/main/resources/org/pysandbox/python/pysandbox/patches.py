@@ -11,7 +11,7 @@ from pysandbox import guards as _guards
 from pysandbox.state import orig_getattr as _orig_getattr, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES, \
     ORIGINAL as _ORIGINAL, \
     FunctionType as _FunctionType, MISSING as _MISSING, object_getattribute as _object_getattribute, \
-    TRUSTED_CLASSES as _TRUSTED_CLASSES, TRUSTED_MODULE_COUNT as _TRUSTED_MODULE_COUNT
+    TRUSTED_CLASSES as _TRUSTED_CLASSES, TRUSTED_MODULE_COUNT as _TRUSTED_MODULE_COUNT, walkable as _walkable
 from pysandbox.guards import is_subclass as _is_subclass, type_dict as _type_dict, type_mro as _type_mro, \
     compares_by_identity as _compares_by_identity, is_one_of as _is_one_of
 
@@ -846,7 +846,7 @@ def _patch_typing_caches(typing):
     """typing's _tp_cache keeps every subscription (List[int], Union[...]) in an lru_cache keyed by its
     arguments: a class whose metaclass hashed as int and compared equal to anything made every later
     List[int] a List of the script's class, also from inside Dict[str, List[Evil]] (reviews, 2026-12-06)."""
-    _TYPING_OBJECTS.update((id(value), value) for value in list(typing.__dict__.values()))
+    _TYPING_OBJECTS.update((id(value), value) for value in _walkable(typing.__dict__).values())
     for func, cached in list(typing._caches.items()):
         typing._caches[func] = _cached_for_plain_keys(cached, func)
 
@@ -1095,7 +1095,7 @@ def _patch_ipaddress(ipaddress):
         type.__setattr__(cls, '_make_netmask', classmethod(_make_netmask))
     # is_private and is_global are lru_caches keyed by the address: a script's subclass that hashed and
     # compared as 10.0.0.1 made every later ip_address('10.0.0.1').is_private False (review, 2026-12-06)
-    for cls in [value for value in ipaddress.__dict__.values() if type(value) is type]:
+    for cls in [value for value in _walkable(ipaddress.__dict__).values() if type(value) is type]:
         for name, attribute in list(_type_dict(cls).items()):
             getter = attribute.fget if type(attribute) is property else None
             if getter is not None and hasattr(getter, 'cache_info') and hasattr(getter, '__wrapped__'):
@@ -1546,7 +1546,7 @@ def _plain_key_caches(module):
     if wrapper is None:
         return  # nothing made an lru_cache yet
     namespace = module.__dict__
-    for name, value in list(namespace.items()):
+    for name, value in _walkable(namespace).items():
         if type(value) is wrapper:
             namespace[name] = _cached_for_plain_keys(value, value.__wrapped__)
 

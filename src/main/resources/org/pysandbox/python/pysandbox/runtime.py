@@ -24,7 +24,7 @@ from pysandbox.state import (CONFIG as _CONFIG, BUILTINS_VIEW as _BUILTINS_VIEW,
                              ALWAYS_HIDDEN as _ALWAYS_HIDDEN, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES,
                              ORIGINAL_FOR_TRUSTED as _ORIGINAL_FOR_TRUSTED, orig_getattr as _orig_getattr,
                              orig_compile as _orig_compile, orig_exec as _orig_exec, orig_eval as _orig_eval,
-                             ModuleType as _ModuleType, MISSING as _MISSING)
+                             ModuleType as _ModuleType, MISSING as _MISSING, walkable as _walkable)
 
 # --------------------------------------------------------------------------------------------
 # Entry points called by the host.
@@ -332,7 +332,7 @@ def changed_names(namespace, before):
     changed = []
     added = 0
     missing = _MISSING
-    for key, value in list(namespace.items()):
+    for key, value in _walkable(namespace).items():
         if type(key) is not str:
             # not looked up in before (it holds str keys only): that would run the key's __hash__/__eq__
             added += 1

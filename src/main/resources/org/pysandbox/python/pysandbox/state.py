@@ -31,6 +31,15 @@ ModuleType = type(_sys)
 del _function
 MISSING = object()
 
+
+def walkable(namespace):
+    """A plain copy of a module's or an instance's __dict__, to walk instead of the dict itself. GraalPy 25.0
+    keeps such a dict in the object's own storage and walks it in time quadratic in its size: 400 names
+    took ~25 ms interpreter-only against ~0.7 ms to copy them and walk the copy, which is a plain dict
+    (BENCHMARKS.md, stop 42). Set-up walks ~40 module namespaces, every import of a guest walks those it
+    loaded. A class's __dict__ is walked as slowly, and copying it is no faster."""
+    return dict(namespace)
+
 # Builtins the guest never sees, whatever the configuration.
 ALWAYS_HIDDEN = ('breakpoint', 'execfile', 'reload', 'open', 'help', 'input', 'print', 'exit', 'quit',
                  'license', 'credits', 'copyright', 'compile', 'SystemExit', 'KeyboardInterrupt',
