@@ -65,6 +65,32 @@ class BindingsTest {
     }
 
     @Test
+    void theWriteBackReadsWhatAScriptBoundWithoutRunningItsCode() throws Exception {
+        // runtime.changed_names walks a copy of the namespace after the run (state.walkable) and looks only
+        // exact str keys up: a key's __hash__ or __eq__ would be the script's code run from the host's scan
+        Object result = engine.eval("""
+                armed = []
+                class K(str):
+                    def __hash__(self):
+                        if armed:
+                            raise RuntimeError('the host ran __hash__')
+                        return str.__hash__(self)
+                    def __eq__(self, other):
+                        if armed:
+                            raise RuntimeError('the host ran __eq__')
+                        return str.__eq__(self, other)
+                globals()[K('planted')] = 1
+                globals()[K('also')] = 2
+                plain = 3
+                armed.append(1)
+                'ran'
+                """);
+        assertThat(result).isEqualTo("ran");
+        assertThat(engine.get("plain")).isEqualTo(3);
+        assertThat(engine.getBindings(ScriptContext.ENGINE_SCOPE)).doesNotContainKeys("planted", "also");
+    }
+
+    @Test
     void engineScopeWinsOverGlobalScopeAndBothAreReadOnly() throws Exception {
         ScriptContext ctx = new SimpleScriptContext();
         Bindings global = new SimpleBindings();
