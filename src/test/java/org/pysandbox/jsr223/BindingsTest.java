@@ -20,6 +20,8 @@ import javax.script.SimpleScriptContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.pysandbox.error.PythonScriptException;
 
 /** eval results, read-only globals from both scopes, write-back to ENGINE_SCOPE, every kind of Bindings. */
@@ -64,30 +66,42 @@ class BindingsTest {
         assertThat(((javax.script.Invocable) engine).invokeFunction("double", 4)).isEqualTo(8);
     }
 
-    @Test
-    void theWriteBackReadsWhatAScriptBoundWithoutRunningItsCode() throws Exception {
-        // runtime.changed_names walks a copy of the namespace after the run (state.walkable) and looks only
-        // exact str keys up: a key's __hash__ or __eq__ would be the script's code run from the host's scan
+    @ParameterizedTest
+    @ValueSource(strings = {"str.__hash__(self)", "0"})
+    void theWriteBackReadsWhatAScriptBoundWithoutRunningItsCode(String hash) throws Exception {
+        // runtime.changed_names runs after the run, in the policy's frame: a key's __hash__ or __eq__ would be
+        // the script's code run from the host's scan. With hash 0 the two planted keys collide, which a dict()
+        // copy of the namespace compares (review 21); the other key has the hash of a name the host bound and
+        // the script deleted, which a lookup of that name in the namespace compares.
+        Bindings bindings = engine.createBindings();
+        bindings.put("bound", 1);
         Object result = engine.eval("""
                 armed = []
                 class K(str):
                     def __hash__(self):
                         if armed:
                             raise RuntimeError('the host ran __hash__')
-                        return str.__hash__(self)
+                        return %s
                     def __eq__(self, other):
                         if armed:
                             raise RuntimeError('the host ran __eq__')
                         return str.__eq__(self, other)
+                class L(K):
+                    def __hash__(self):
+                        if armed:
+                            raise RuntimeError('the host ran __hash__')
+                        return hash('bound')
                 globals()[K('planted')] = 1
                 globals()[K('also')] = 2
-                plain = 3
+                del bound
+                globals()[L('not bound')] = 3
+                plain = 4
                 armed.append(1)
                 'ran'
-                """);
+                """.formatted(hash), bindings);
         assertThat(result).isEqualTo("ran");
-        assertThat(engine.get("plain")).isEqualTo(3);
-        assertThat(engine.getBindings(ScriptContext.ENGINE_SCOPE)).doesNotContainKeys("planted", "also");
+        assertThat(bindings.get("plain")).isEqualTo(4);
+        assertThat(bindings).doesNotContainKeys("planted", "also", "not bound", "bound");
     }
 
     @Test

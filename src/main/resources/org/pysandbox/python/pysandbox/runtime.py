@@ -24,7 +24,7 @@ from pysandbox.state import (CONFIG as _CONFIG, BUILTINS_VIEW as _BUILTINS_VIEW,
                              ALWAYS_HIDDEN as _ALWAYS_HIDDEN, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES,
                              ORIGINAL_FOR_TRUSTED as _ORIGINAL_FOR_TRUSTED, orig_getattr as _orig_getattr,
                              orig_compile as _orig_compile, orig_exec as _orig_exec, orig_eval as _orig_eval,
-                             ModuleType as _ModuleType, MISSING as _MISSING, walkable as _walkable)
+                             ModuleType as _ModuleType, MISSING as _MISSING)
 
 # --------------------------------------------------------------------------------------------
 # Entry points called by the host.
@@ -328,27 +328,33 @@ def _int_text(value):
 
 
 def changed_names(namespace, before):
-    """Names the guest bound or rebound at top level, as (name, value) pairs, and deleted names."""
+    """Names the guest bound or rebound at top level, as (name, value) pairs, and deleted names.
+
+    Runs after the run, in the policy's frame, so no key of the script's is hashed or compared: a key of a
+    str subclass chooses its hash, and its __eq__ runs wherever it meets another key with that hash. The walk
+    is over list(namespace.items()), which compares nothing (a dict() copy compares colliding keys); only
+    exact str keys are looked up, in before (which holds exact str keys only) and in the set of this walk's
+    exact str keys, not in the namespace."""
+    items = list(namespace.items())
     changed = []
-    added = 0
+    kept = 0
     missing = _MISSING
-    for key, value in _walkable(namespace).items():
+    for key, value in items:
         if type(key) is not str:
-            # not looked up in before (it holds str keys only): that would run the key's __hash__/__eq__
-            added += 1
             continue
         old = before.get(key, missing)
-        if old is missing:
-            added += 1
-        elif old is value:
-            continue
+        if old is not missing:
+            kept += 1
+            if old is value:
+                continue
         if key != '__builtins__':
             changed.append((key, value))
-    # every name of before is still there unless the sizes say otherwise: the scan for deleted names,
+    # every name of before is still there unless the count says otherwise: the scan for deleted names,
     # a comprehension over every binding, is the dearest step of a small rule interpreter-only
-    if len(namespace) == len(before) + added:
+    if kept == len(before):
         return changed, []
-    return changed, [key for key in before if key not in namespace]
+    present = {key for key, _ in items if type(key) is str}
+    return changed, [key for key in before if key not in present]
 
 
 def describe(value):

@@ -38,7 +38,9 @@ def walkable(namespace):
     took ~25 ms interpreter-only against ~0.7 ms to copy them and walk the copy, which is a plain dict
     (BENCHMARKS.md, stop 42). Set-up walks ~40 module namespaces, every import of a guest walks those it
     loaded. A class's __dict__ is walked as slowly, and copying it is no faster. The copy keeps each key's
-    stored hash: no key's __hash__ or __eq__ runs (a script's str subclass in its own globals; BindingsTest)."""
+    stored hash but compares two keys whose hashes collide, which runs a str subclass's __eq__: only for
+    namespaces whose keys trusted code wrote (a trusted module's), never for one a script can write into
+    (runtime.changed_names walks a list of the items instead; review 21)."""
     return dict(namespace)
 
 
