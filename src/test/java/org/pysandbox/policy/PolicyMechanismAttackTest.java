@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pysandbox.Sandbox;
 import org.pysandbox.config.Feature;
 import org.pysandbox.config.SandboxConfig;
+import org.pysandbox.error.PythonScriptException;
 import org.pysandbox.error.SandboxViolationException;
 import org.pysandbox.error.ScriptExitException;
 
@@ -4013,6 +4014,42 @@ class PolicyMechanismAttackTest {
                     """)).isInstanceOfSatisfying(ScriptExitException.class, e -> assertThat(e.getStatus()).isEqualTo("xx"));
             assertThatThrownBy(() -> s.execute("exit(True)"))
                     .isInstanceOfSatisfying(ScriptExitException.class, e -> assertThat(e.getStatus()).isEqualTo(1));
+        }
+    }
+
+    /**
+     * A status that is not an int, a str or None is read with its own __str__, which is the script's code: it
+     * runs inside the run (runtime._exit_status, in _confined), and what it raises is an error of the run.
+     * Review 22: it ran after the run had ended, and a SystemExit raised there left the exit handling (the
+     * host got status 1 from GraalPy's own exit path).
+     */
+    @Test
+    void anExitStatusIsReadInsideTheRun() {
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().enable(Feature.EXIT).timeout(Duration.ofSeconds(60)).build())) {
+            assertThatThrownBy(() -> s.execute("""
+                    class S:
+                        def __str__(self):
+                            raise ValueError('no status')
+                    exit(S())
+                    """)).isInstanceOfSatisfying(PythonScriptException.class, e -> {
+                        assertThat(e.getPythonType()).isEqualTo("ValueError");
+                        assertThat(e.getLineNumber()).isEqualTo(3);
+                    });
+            assertThatThrownBy(() -> s.execute("""
+                    class T:
+                        def __str__(self):
+                            return 'inner'
+                    class S:
+                        def __str__(self):
+                            exit(T())
+                    exit(S())
+                    """)).isInstanceOfSatisfying(PythonScriptException.class, e -> {
+                        assertThat(e).isNotInstanceOf(ScriptExitException.class);
+                        assertThat(e.getPythonType()).isEqualTo("RuntimeError");
+                        assertThat(e.getMessage()).contains("its __str__ raised SystemExit");
+                    });
+            assertThatThrownBy(() -> s.execute("exit('done')"))
+                    .isInstanceOfSatisfying(ScriptExitException.class, e -> assertThat(e.getStatus()).isEqualTo("done"));
         }
     }
 

@@ -190,7 +190,7 @@ def _confined(function, *args):
         except SystemExit as exit_:
             if not _CONFIG['exit']:
                 raise
-            return Outcome(None, True, exit_.code)
+            return Outcome(None, True, _exit_status(exit_.code))
     finally:
         _guards.end_run(saved)
         # everything the call printed is in the host's writers before the host is answered
@@ -273,15 +273,26 @@ def outcome_value(outcome):
 
 
 def outcome_exit(outcome):
-    status = outcome.exit_status
+    return (outcome.exited, outcome.exit_status)
+
+
+def _exit_status(status):
+    """What the host reads as an exit status: None, an int or an exact str. Taken in _confined, inside the
+    run: the str() of any other status is the script's own __str__, which runs under the run's depth count,
+    and what it raises is an error of the run (review 22: it ran after the run, and a SystemExit it raised
+    left the exit handling). Exact types only: isinstance() took an object whose __class__ said int, and
+    the host got a handle where it reads a status (review, 2026-12-06)."""
     kind = type(status)
-    # exact types only: isinstance() took an object whose __class__ said int, and the host got a handle
-    # where it reads a status (review, 2026-12-06)
     if status is None or kind is int or kind is str:
-        return (outcome.exited, status)
+        return status
     if _guards.is_subclass(int, kind):
-        return (outcome.exited, int.__index__(status))
-    return (outcome.exited, _guards.exact_str(status if _guards.is_subclass(str, kind) else str(status)))
+        return int.__index__(status)
+    if _guards.is_subclass(str, kind):
+        return _guards.exact_str(status)
+    try:
+        return _guards.exact_str(str(status))
+    except SystemExit:
+        raise RuntimeError('the exit status could not be read: its __str__ raised SystemExit') from None
 
 
 # --------------------------------------------------------------------------------------------
