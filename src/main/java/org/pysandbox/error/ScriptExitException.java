@@ -13,7 +13,10 @@ public class ScriptExitException extends PythonScriptException {
         this.status = status;
     }
 
-    /** The exit status the script passed: an Integer, a String, or null. */
+    /**
+     * The exit status the script passed: an Integer, a String, or null. An int outside Java's int range comes
+     * as its decimal text, so that a failure status never turns into 0 when it is narrowed.
+     */
     public Object getStatus() {
         return status;
     }

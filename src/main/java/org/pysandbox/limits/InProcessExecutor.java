@@ -508,7 +508,10 @@ public final class InProcessExecutor implements Executor {
     }
 
     private static void throwUnlessCleanExit(Value status, String fileName) throws ScriptExitException {
-        Object code = status.isNull() ? null : status.isNumber() ? (Object) status.asInt() : status.asString();
+        // an int outside Java's int range comes as its decimal text: a String status, exit code 1 (review 23:
+        // asInt() failed, and the host got a ClassCastException instead of the exit)
+        Object code = status.isNull() ? null
+                : status.isNumber() ? (status.fitsInInt() ? (Object) status.asInt() : status.toString()) : status.asString();
         if (code != null && !(code instanceof Integer i && i == 0)) {
             throw new ScriptExitException(code, fileName);
         }

@@ -4048,6 +4048,31 @@ class PolicyMechanismAttackTest {
                         assertThat(e.getPythonType()).isEqualTo("RuntimeError");
                         assertThat(e.getMessage()).contains("its __str__ raised SystemExit");
                     });
+            // review 23: the status read through a 'code' property of a SystemExit subclass, whose SystemExit left
+            // the exit handling as above; now SystemExit's own field is read
+            assertThatThrownBy(() -> s.execute("""
+                    class X(SystemExit):
+                        @property
+                        def code(self):
+                            raise SystemExit(5)
+                    raise X(3)
+                    """)).isInstanceOfSatisfying(ScriptExitException.class, e -> assertThat(e.getStatus()).isEqualTo(3));
+            // an int the host's Integer cannot hold: asInt() failed with a ClassCastException
+            assertThatThrownBy(() -> s.execute("exit(2**31)")).isInstanceOfSatisfying(ScriptExitException.class, e -> {
+                assertThat(e.getStatus()).isEqualTo("2147483648");
+                assertThat(e.exitCode()).isEqualTo(1);
+            });
+            // an error whose __str__ raises SystemExit is still read as the run's error
+            assertThatThrownBy(() -> s.execute("""
+                    class E(Exception):
+                        def __str__(self):
+                            raise SystemExit(9)
+                    raise E()
+                    """)).isInstanceOfSatisfying(PythonScriptException.class, e -> {
+                        assertThat(e).isNotInstanceOf(ScriptExitException.class);
+                        assertThat(e.getPythonType()).isEqualTo("E");
+                        assertThat(e.getMessage()).contains("<unprintable E>");
+                    });
             assertThatThrownBy(() -> s.execute("exit('done')"))
                     .isInstanceOfSatisfying(ScriptExitException.class, e -> assertThat(e.getStatus()).isEqualTo("done"));
         }
