@@ -98,7 +98,7 @@ public final class ErrorTranslator {
             result = new PythonScriptException(type, message, file, line, column);
         }
         if (result instanceof PythonScriptException p) {
-            p.setPythonFrames(frames(e.getGuestObject()));
+            p.setPythonFrames(frames(info.getArrayElement(8)));
         }
         result.initCause(e);
         return result;
@@ -108,31 +108,24 @@ public final class ErrorTranslator {
     static final int MAX_FRAMES = 100;
 
     /**
-     * The frames of the script's own code, outermost first, read from the exception's {@code __traceback__}.
+     * The frames of the script's own code, outermost first, from the traceback entries {@code (file, line,
+     * function)} that {@code runtime.exception_info} read from the exception's real traceback (reading
+     * {@code __traceback__} here asked the script's class, which could hand over a traceback of its own).
      * The polyglot stack trace cannot give them: the policy runs the script's code under its own entry points,
      * so Truffle's frames carry the runtime's names. Frames of the sandbox's runtime and of GraalPy's own
-     * library are left out. Reading them runs on the guest thread, still under the call's watchdog.
+     * library are left out.
      */
-    static java.util.List<PythonFrame> frames(Value exception) {
+    static java.util.List<PythonFrame> frames(Value entries) {
         java.util.ArrayDeque<PythonFrame> frames = new java.util.ArrayDeque<>();
-        try {
-            Value tb = exception == null ? null : exception.getMember("__traceback__");
-            int walked = 0;
-            while (tb != null && !tb.isNull() && walked++ < 10_000) {
-                Value code = tb.getMember("tb_frame").getMember("f_code");
-                Value file = code.getMember("co_filename");
-                Value name = code.getMember("co_name");
-                Value line = tb.getMember("tb_lineno");
-                if (file.isString() && name.isString() && line.fitsInInt() && isScriptFile(file.asString())) {
-                    frames.addLast(new PythonFrame(file.asString(), line.asInt(), name.asString()));
-                    if (frames.size() > MAX_FRAMES) {
-                        frames.removeFirst();
-                    }
+        for (long i = 0, n = entries.getArraySize(); i < n; i++) {
+            Value entry = entries.getArrayElement(i);
+            String file = entry.getArrayElement(0).asString();
+            if (isScriptFile(file)) {
+                frames.addLast(new PythonFrame(file, entry.getArrayElement(1).asInt(), entry.getArrayElement(2).asString()));
+                if (frames.size() > MAX_FRAMES) {
+                    frames.removeFirst();
                 }
-                tb = tb.getMember("tb_next");
             }
-        } catch (RuntimeException unreadable) {
-            // a traceback the script tampered with: the exception's type, message and line still stand
         }
         return java.util.List.copyOf(frames);
     }

@@ -4079,6 +4079,103 @@ class PolicyMechanismAttackTest {
     }
 
     /**
+     * The host reads a script's error from the exception's own storage, and its message once, inside the run
+     * (runtime._confined, exception_info): no property or metaclass of the script's answers for a field, and
+     * nothing of the script's runs after the run. Before: the polyglot layer took str() of the escaping
+     * exception a second time after the run; a '__traceback__' property handed the host a traceback the script
+     * made; a '__name__' property on a metaclass, or a violation's setting that was not a str, made the error
+     * unreadable (the tenant counted as lost); a 'setting' or 'lineno' property chose what the host read.
+     */
+    @Test
+    void anErrorIsReadFromItsOwnStorageAndItsMessageOnceInsideTheRun() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().enable(Feature.STDOUT).timeout(Duration.ofSeconds(60)).build())) {
+            s.setOut(out);
+            assertThatThrownBy(() -> s.execute("""
+                    class E(Exception):
+                        def __str__(self):
+                            print('str ran')
+                            return 'the message'
+                    raise E()
+                    """)).isInstanceOfSatisfying(PythonScriptException.class, e -> {
+                        assertThat(e.getPythonMessage()).isEqualTo("the message");
+                        assertThat(e.getCause().getMessage()).doesNotContain("str() failed").contains("the message");
+                    });
+            assertThat(out.toString()).isEqualTo("str ran\n");
+            out.getBuffer().setLength(0);
+            assertThatThrownBy(() -> s.execute("""
+                    class TB:
+                        tb_next = None
+                        tb_lineno = 99
+                        class tb_frame:
+                            class f_code:
+                                co_filename = '<sandbox>'
+                                co_name = 'forged_frame'
+                    def traceback(self):
+                        print('traceback ran')
+                        return TB
+                    E = type('E', (Exception,), {'__traceback__': property(traceback)})
+                    raise E('x')
+                    """)).isInstanceOfSatisfying(PythonScriptException.class, e -> {
+                        assertThat(e.getLineNumber()).isEqualTo(12);
+                        assertThat(e.getPythonFrames()).extracting(f -> f.function()).doesNotContain("forged_frame");
+                        assertThat(e.getPythonFrames()).extracting(f -> f.lineNumber()).containsExactly(12);
+                    });
+            assertThatThrownBy(() -> s.execute("""
+                    class M(type):
+                        @property
+                        def __name__(cls):
+                            print('name ran')
+                            return ['not', 'a', 'name']
+                    class E(Exception, metaclass=M):
+                        pass
+                    raise E('x')
+                    """)).isInstanceOfSatisfying(PythonScriptException.class, e -> {
+                        assertThat(e.getPythonType()).isEqualTo("E");
+                        assertThat(e.getLineNumber()).isEqualTo(8);
+                    });
+            assertThatThrownBy(() -> s.execute("""
+                    try:
+                        import socket
+                    except ImportError as e:
+                        Blocked = type(e)
+                    raise Blocked('made by the script', ['not', 'a', 'setting'])
+                    """)).isInstanceOfSatisfying(SandboxViolationException.class, e -> {
+                        assertThat(e.getSetting()).isNull();
+                        assertThat(e.getLineNumber()).isEqualTo(5);
+                    });
+            assertThatThrownBy(() -> s.execute("""
+                    try:
+                        import socket
+                    except ImportError as e:
+                        Blocked = type(e)
+                    def forged(self):
+                        print('setting ran')
+                        return 'forged.setting'
+                    class P(Blocked):
+                        setting = property(forged, lambda self, value: None)
+                    raise P('made by the script', 'stored.setting')
+                    """)).isInstanceOfSatisfying(SandboxViolationException.class,
+                            e -> assertThat(e.getSetting()).isNull());
+            assertThatThrownBy(() -> s.execute("""
+                    class S(SyntaxError):
+                        @property
+                        def lineno(self):
+                            print('lineno ran')
+                            return 7
+                        @lineno.setter
+                        def lineno(self, value):
+                            pass
+                    raise S('bad', ('<sandbox>', 3, 2, 'text'))
+                    """)).isInstanceOfSatisfying(PythonScriptException.class, e -> {
+                        assertThat(e.getPythonType()).isEqualTo("S");
+                        assertThat(e.getLineNumber()).isEqualTo(3);
+                    });
+            assertThat(out.toString()).isEmpty();
+        }
+    }
+
+    /**
      * The fields a script may set on standard-library objects (decimal's Context, ElementTree's Element;
      * guards.SETTABLE) open only those names, only on instances of exactly those classes, and a Context
      * still checks each value itself.

@@ -182,6 +182,18 @@ def call(function, *args):
     return _confined(function, *args)
 
 
+class ScriptFailed(Exception):
+    """What leaves a run whose script raised: the script's exception (error) and its message, taken inside
+    the run, under the policy's class. The polyglot layer takes the str() of whatever leaves the context, the
+    moment it leaves: the script's own __str__ (or its args' __repr__) ran there, after the run had ended,
+    outside its depth count and state. The host reads the script's exception through exception_info."""
+
+    def __init__(self, error, message):
+        Exception.__init__(self, '%s: %s' % (_type_name(error), message))
+        self.error = error
+        self.message = message
+
+
 def _confined(function, *args):
     saved = _guards.begin_run()
     try:
@@ -191,6 +203,11 @@ def _confined(function, *args):
             if not _CONFIG['exit']:
                 raise
             return Outcome(None, True, _exit_status(_real_exit_code(exit_)))
+        except BaseException as error:
+            failed = error
+        # outside the except clause (the carrier has no __context__ for the polyglot layer to read), still
+        # inside the run: the script's __str__ runs under its depth count, as the exit status's does
+        raise ScriptFailed(failed, _message(failed))
     finally:
         _guards.end_run(saved)
         # everything the call printed is in the host's writers before the host is answered
@@ -384,44 +401,104 @@ def describe(value):
 
 # What an exception really is and where it was raised, read past its class: a class made with three-argument
 # type() can put a '__class__' property (isinstance() then answers True for the class it names) or a
-# '__traceback__' into its namespace, which the class-body name rules only refuse in class statements
+# '__traceback__' into its namespace, which the class-body name rules only refuse in class statements. The
+# same for every field read here: a subclass's property (or a metaclass's '__name__') would run the script's
+# code after its run, and a value of another type made the host's read fail and the tenant count as lost
 _is_subclass = type.__subclasscheck__
 _real_traceback = BaseException.__dict__['__traceback__'].__get__
+_real_instance_dict = BaseException.__dict__['__dict__'].__get__
+_real_type_name = type.__dict__['__name__'].__get__
+_syntax_filename = SyntaxError.__dict__['filename'].__get__
+_syntax_lineno = SyntaxError.__dict__['lineno'].__get__
+_syntax_offset = SyntaxError.__dict__['offset'].__get__
+_syntax_msg = SyntaxError.__dict__['msg'].__get__
+
+
+def _type_name(exc):
+    return _exact_text(_real_type_name(type(exc)), '<unnamed>')
+
+
+def _message(exc):
+    """str() of an exception: the one field that is the script's to say (its __str__ runs)."""
+    try:
+        return _exact_text(str(exc), '')
+    except BaseException:
+        # a __str__ that raises SystemExit or KeyboardInterrupt too: the error is still read (review 23)
+        return '<unprintable %s>' % _type_name(exc)
+
+
+def _own_field(exc, name):
+    """What the sandbox stored on an exception under name (errors.SandboxViolation's setting, _check's
+    checked_line), read from the instance's own dict: no property answers, and no key of the script's is
+    hashed or compared (a str subclass chooses its hash and __eq__, see changed_names)."""
+    fields = _real_instance_dict(exc)
+    if not _is_subclass(dict, type(fields)):
+        return None
+    for key, value in list(dict.items(fields)):
+        if type(key) is str and key == name:
+            return value
+    return None
+
+
+def _exact_text(value, default):
+    return _guards.exact_str(value) if _is_subclass(str, type(value)) else default
+
+
+def _java_int(value):
+    """A line or column as the host reads it (a Java int), or -1 when there is none."""
+    return value if type(value) is int and -2147483648 <= value <= 2147483647 else -1
+
+
+_MAX_TRACEBACK_ENTRIES = 10000
+
+
+def _traceback_entries(exc):
+    """(file, line, function name) of each entry of the exception's real traceback, outermost first: the host
+    keeps the script's own (a class's '__traceback__' property handed the host a traceback the script made,
+    with frames it named, and ran the script's code after its run)."""
+    entries = []
+    tb = _real_traceback(exc)
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        entries.append((_exact_text(code.co_filename, ''), _java_int(tb.tb_lineno), _exact_text(code.co_name, '')))
+        tb = tb.tb_next
+    return entries
 
 
 def exception_info(exc, filename):
-    """(type name, message, is violation, setting, is recursion, file, line, column) of a guest exception.
+    """(type name, message, is violation, setting, is recursion, file, line, column, traceback entries) of a
+    guest exception; the innermost entries as _traceback_entries gives them.
 
-    The location is the innermost frame of the guest's own source, not of the sandbox or the stdlib.
+    exc is what left the context: a ScriptFailed carries the script's exception (see _confined). The location
+    is the innermost frame of the guest's own source, not of the sandbox or the stdlib. Only the
+    message is the script's to say (its __str__ ran inside the run, or runs here for an error raised outside
+    one: a check's refusal, a rule's error); every other field is read from the exception's
+    own storage and has the type the host reads (a str, or a line that fits a Java int), else its default.
     """
-    name = type(exc).__name__
-    try:
-        message = str(exc)
-    except BaseException:
-        # a __str__ that raises SystemExit or KeyboardInterrupt too: the error is still read (review 23)
-        message = '<unprintable %s>' % name
-    is_violation = _is_subclass(SandboxViolation, type(exc))
-    setting = getattr(exc, 'setting', None) if is_violation else None
-    file, line, column = filename, -1, -1
-    if _is_subclass(SyntaxError, type(exc)):
-        file = exc.filename or filename
-        line = exc.lineno if exc.lineno is not None else -1
-        column = exc.offset if exc.offset is not None else -1
-        message = exc.msg if exc.msg is not None else message
+    if type(exc) is ScriptFailed:
+        message = exc.message
+        exc = exc.error
     else:
-        tb = _real_traceback(exc)
-        while tb is not None:
-            code = tb.tb_frame.f_code
-            if code.co_filename == filename:
-                line = tb.tb_lineno
-            tb = tb.tb_next
-        if line == -1 and is_violation and type(getattr(exc, 'checked_line', None)) is int:
-            line = exc.checked_line
-    return (name, message, is_violation, setting, _is_subclass(RecursionError, type(exc)), file, line, column)
-
-
-def type_name(value):
-    return type(value).__name__
+        message = _message(exc)
+    kind = type(exc)
+    name = _type_name(exc)
+    is_violation = _is_subclass(SandboxViolation, kind)
+    setting = _exact_text(_own_field(exc, 'setting'), None) if is_violation else None
+    file, line, column = filename, -1, -1
+    entries = _traceback_entries(exc)
+    if _is_subclass(SyntaxError, kind):
+        file = _exact_text(_syntax_filename(exc), '') or filename
+        line = _java_int(_syntax_lineno(exc))
+        column = _java_int(_syntax_offset(exc))
+        message = _exact_text(_syntax_msg(exc), message)
+    else:
+        for entry_file, entry_line, _ in entries:
+            if entry_file == filename:
+                line = entry_line
+        if line == -1 and is_violation:
+            line = _java_int(_own_field(exc, 'checked_line'))
+    return (name, message, is_violation, setting, _is_subclass(RecursionError, kind), file, line, column,
+            entries[-_MAX_TRACEBACK_ENTRIES:])
 
 
 def callable_names(value):
