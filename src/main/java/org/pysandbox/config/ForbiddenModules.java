@@ -100,6 +100,9 @@ public final class ForbiddenModules {
         forbid("copy() and deepcopy() set attributes raw on whatever a script's __reduce_ex__ returns, and "
                 + "deepcopy's memo hands the raw state of the objects it copied to the script's __deepcopy__", "copy");
         forbid("it imports modules by name and walks any object's attributes", "pydoc");
+        forbid("its main() closes the interpreter's real sys.stdin and sys.stdout (with options.infile ...), which "
+                + "every later run of the sandbox prints to, and raises SystemExit without the exit feature "
+                + "(review 24, 2026-12-06)", "json.tool");
         forbid("it reads source files by name into a cache every traceback uses, around the file policy",
                 "linecache");
         forbid("it opens sockets", "socket", "_socket", "select", "selectors", "ssl", "_ssl");

@@ -189,6 +189,37 @@ class HostAccessPolicyTest {
         assertThat(thread.getState()).isEqualTo(Thread.State.NEW);
     }
 
+    /** Host code that fails the way host code does: with its own exception, or out of the JVM's memory. */
+    public static final class Failing {
+        public Object fail(String message) {
+            throw new IllegalStateException(message);
+        }
+
+        public Object tooLarge() {
+            return new long[Integer.MAX_VALUE];
+        }
+    }
+
+    /**
+     * An exception thrown by host code the script called reaches the host as the host's own, not as a script
+     * error: review 24 found the run's catch-all (runtime._confined, which carries a script's error out of the
+     * run) wrapping it as a ForeignException, so a host looking for its own exception in the cause chain did
+     * not find it, and the JVM running out of memory in host code read as an ordinary script error.
+     */
+    @Test
+    void anExceptionOfHostCodeReachesTheHostAsItsOwn() {
+        SandboxConfig config = BASE.toBuilder().allowHostClass(Failing.class).build();
+        Map<String, Object> bindings = Map.of("api", new Failing());
+        assertThatThrownBy(() -> eval(config, "try:\n    api.fail('the host says no')\nfinally:\n    pass", bindings))
+                .isInstanceOf(ScriptException.class)
+                .isNotInstanceOf(org.pysandbox.error.PythonScriptException.class)
+                .hasMessageContaining("host code called by the script failed")
+                .hasRootCauseInstanceOf(IllegalStateException.class)
+                .hasRootCauseMessage("the host says no");
+        assertThatThrownBy(() -> eval(config, "api.tooLarge()", bindings))
+                .isInstanceOf(org.pysandbox.error.MemoryLimitException.class);
+    }
+
     @Test
     void methodsAllowedBySignatureByNameListOrClass() throws Exception {
         Vars vars = new Vars();

@@ -1103,11 +1103,12 @@ class PolicyMechanismAttackTest {
     // giving a trusted function's __globals__ and the original eval. A review of 2026-12-06: modulefinder's
     // load_module() compiled a script's file object's text and handed the code to a subclass's scan_opcodes().
     // Another: unittest.mock's patch() resolves a script's dotted name to raw module attributes; it failed only
-    // because GraalPy here has no _signal.
+    // because GraalPy here has no _signal. Review 24: json.tool's main() closed the interpreter's real stdin
+    // and stdout, and every later run of that sandbox failed at its first print().
     @ValueSource(strings = {"logging", "logging.config", "argparse", "optparse", "warnings", "configparser",
         "xml.dom.minicompat", "tarfile", "gettext", "rlcompleter", "profile", "cProfile", "pstats", "_pydecimal",
         "_pyio", "lib2to3", "lib2to3.fixer_util", "idlelib.rpc", "mailbox", "urllib.request", "cmd", "modulefinder",
-        "unittest", "unittest.mock"})
+        "unittest", "unittest.mock", "json.tool"})
     void modulesWhoseTrustedCodeSetsOrReadsAnyNamedAttributeAreNeverAllowed(String module) {
         assertThatThrownBy(() -> SandboxConfig.builder().allowModule(module).build())
                 .isInstanceOf(org.pysandbox.config.SandboxConfigurationException.class)
@@ -4172,6 +4173,53 @@ class PolicyMechanismAttackTest {
                         assertThat(e.getLineNumber()).isEqualTo(3);
                     });
             assertThat(out.toString()).isEmpty();
+        }
+    }
+
+    /**
+     * Without the exit feature a SystemExit is an error of the run like any other. Review 24 got the class from
+     * trusted code (json.tool's main(); tokenize's main() here, which exits on source it cannot tokenize):
+     * raised as it was, it reached GraalPy's own exit path (the host got an exit with status 1), and a
+     * subclass's __str__ ran twice after the run.
+     */
+    @Test
+    void withoutTheExitFeatureASystemExitIsAnErrorOfTheRun() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().enable(Feature.STDOUT, Feature.STDERR, Feature.STDIN)
+                .allowModule("tokenize", "main").timeout(Duration.ofSeconds(60)).build())) {
+            s.setOut(out);
+            s.setErr(new java.io.StringWriter());
+            String exitClass = """
+                    import tokenize
+                    class Catch:
+                        def __enter__(self):
+                            return self
+                        def __exit__(self, kind, value, tb):
+                            self.kind = kind
+                            return True
+                    caught = Catch()
+                    with caught:
+                        tokenize.main()
+                    """;
+            s.setIn(new java.io.StringReader("'an unterminated string"));
+            assertThatThrownBy(() -> s.execute(exitClass + "raise caught.kind(7)\n"))
+                    .isInstanceOfSatisfying(PythonScriptException.class, e -> {
+                        assertThat(e).isNotInstanceOf(ScriptExitException.class);
+                        assertThat(e.getPythonType()).isEqualTo("SystemExit");
+                        assertThat(e.getLineNumber()).isEqualTo(11);
+                    });
+            s.setIn(new java.io.StringReader("'an unterminated string"));
+            assertThatThrownBy(() -> s.execute(exitClass + """
+                    class E(caught.kind):
+                        def __str__(self):
+                            print('str ran')
+                            return 'after the run'
+                    raise E(3)
+                    """)).isInstanceOfSatisfying(PythonScriptException.class, e -> {
+                        assertThat(e.getPythonType()).isEqualTo("E");
+                        assertThat(e.getPythonMessage()).isEqualTo("after the run");
+                    });
+            assertThat(out.toString()).isEqualTo("str ran\n");
         }
     }
 

@@ -7,6 +7,7 @@ import _json
 import marshal as _marshal
 import posix as _posix
 import sys as _sys
+from polyglot import ForeignException as _ForeignException
 
 from pysandbox import checker as _checker
 from pysandbox import lines as _lines
@@ -14,7 +15,8 @@ from pysandbox import guards as _guards
 from pysandbox import patches as _patches
 from pysandbox.guards import check_name as _check_name, hide_real_builtins as _hide_real_builtins
 from pysandbox.errors import (SandboxViolation, OperationBlocked, violation as _violation, refuse_read_only,
-                              refuse_missing, refuse_call)
+                              refuse_missing, refuse_call, ImportBlocked, AttributeBlocked, NameBlocked,
+                              ReadOnlyError)
 from pysandbox.views import host_value_view
 from pysandbox.imports import register_trusted_modules as _register_trusted_modules, \
     TrustedLoaderFinder as _TrustedLoaderFinder
@@ -201,9 +203,16 @@ def _confined(function, *args):
             return Outcome(function(*args), False, None)
         except SystemExit as exit_:
             if not _CONFIG['exit']:
-                raise
-            return Outcome(None, True, _exit_status(_real_exit_code(exit_)))
+                # an error like any other: without the feature, a SystemExit (which trusted code such as
+                # json.tool raises) reached GraalPy's own exit path, and its __str__ ran after the run (review 24)
+                failed = exit_
+            else:
+                return Outcome(None, True, _exit_status(_real_exit_code(exit_)))
         except BaseException as error:
+            if type(error) is _ForeignException:
+                # the host's own exception from host code the script called: the host reads it as its own
+                # (its class, its cause, a resource limit), and no script code is in it (review 24)
+                raise
             failed = error
         # outside the except clause (the carrier has no __context__ for the polyglot layer to read), still
         # inside the run: the script's __str__ runs under its depth count, as the exit status's does
@@ -408,6 +417,9 @@ _is_subclass = type.__subclasscheck__
 _real_traceback = BaseException.__dict__['__traceback__'].__get__
 _real_instance_dict = BaseException.__dict__['__dict__'].__get__
 _real_type_name = type.__dict__['__name__'].__get__
+_real_type_flags = type.__dict__['__flags__'].__get__
+_HEAP_TYPE = 1 << 9
+_POLICY_ERRORS = (SandboxViolation, ImportBlocked, AttributeBlocked, NameBlocked, OperationBlocked, ReadOnlyError)
 _syntax_filename = SyntaxError.__dict__['filename'].__get__
 _syntax_lineno = SyntaxError.__dict__['lineno'].__get__
 _syntax_offset = SyntaxError.__dict__['offset'].__get__
@@ -425,6 +437,17 @@ def _message(exc):
     except BaseException:
         # a __str__ that raises SystemExit or KeyboardInterrupt too: the error is still read (review 23)
         return '<unprintable %s>' % _type_name(exc)
+
+
+def _message_is_trusted(kind):
+    """A class the interpreter made (not a heap type, read from type's own __flags__; a class body can set any
+    __module__) or one of the policy's refusals: its __str__ is not a script's."""
+    if not _real_type_flags(kind) & _HEAP_TYPE:
+        return True
+    for policy_class in _POLICY_ERRORS:
+        if kind is policy_class:
+            return True
+    return False
 
 
 def _own_field(exc, name):
@@ -479,7 +502,9 @@ def exception_info(exc, filename):
         message = exc.message
         exc = exc.error
     else:
-        message = _message(exc)
+        # raised outside a run (a check's refusal, a rule's or the policy's own error): a builtin class's
+        # message; a class of the script's would only come here by a gap in _confined, and is not asked
+        message = _message(exc) if _message_is_trusted(type(exc)) else '<%s raised outside the run>' % _type_name(exc)
     kind = type(exc)
     name = _type_name(exc)
     is_violation = _is_subclass(SandboxViolation, kind)

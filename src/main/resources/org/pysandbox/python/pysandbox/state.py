@@ -94,6 +94,9 @@ FORBIDDEN_MODULES = frozenset((
     # ModuleFinder.load_module() compiles the source (or unmarshals the bytes) of a file object the caller
     # passes, and hands the code object to scan_opcodes(), which a subclass overrides (review, 2026-12-06)
     'modulefinder',
+    # main() closes the interpreter's real sys.stdin and sys.stdout, which every later run prints to, and
+    # raises SystemExit without the exit feature (review 24, 2026-12-06)
+    'json.tool',
 ))
 # Symbols no configuration can open, also when their module is allowed with '*'. Kept in step with
 # config.ForbiddenModules (the Java side refuses them by name when the configuration is built).
