@@ -27,9 +27,10 @@ import org.pysandbox.config.SandboxConfig;
 
 /**
  * Issue 10, class 9: values of a trusted polyglot context handed to a script (HostToGuest.fromOtherContext,
- * ValueView, HostValueView). ValueView refuses calls of methods by member name, but a callable reached
- * through a snapshot of a dict or list, through {@code __dict__}, or returned by an allowed protocol
- * method ({@code __getitem__}) carries no member name. The trusted context here has all access, so a call
+ * which copies them into Java data). Views of such values that refused calls of methods by member name,
+ * once used here, let through a callable reached through a snapshot of a dict or list, through
+ * {@code __dict__}, or returned by an allowed protocol method ({@code __getitem__}), which carries no member
+ * name. The trusted context here has all access, so a call
  * of its {@code os.system} that got through would really create the marker file: the calibration test shows
  * it does when the host itself calls it. Each attack asserts the marker is absent, the trusted object
  * unchanged, and the sandbox still answers.

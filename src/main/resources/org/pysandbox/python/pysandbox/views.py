@@ -6,7 +6,6 @@ constructed by the script, and refuses every change."""
 import _weakref  # weakref.ref itself; the weakref module costs start-up time
 
 from pysandbox.errors import AttributeBlocked, ReadOnlyError, violation as _violation
-from pysandbox.guards import check_name as _check_name
 from pysandbox.state import object_setattr as _object_setattr, object_getattribute as _object_getattribute, \
     object_new as _object_new, FORBIDDEN_MODULES as _FORBIDDEN_MODULES
 
@@ -177,40 +176,6 @@ class StreamView(_SandboxMade):
 
     def __repr__(self):
         return '<sandboxed %s>' % _private(self)[1]
-
-
-class HostValueView(_SandboxMade):
-    """An object of a trusted context of the host (a polyglot value), seen read-only.
-
-    Members are read, and protocol methods called, through the host-side accessor kept private here;
-    assignments and deletions fail, and the accessor itself is never reachable.
-    """
-    __slots__ = ()
-
-    def __getattribute__(self, name):
-        _check_name(name)
-        return _private(self)('get', name)
-
-    def __call__(self, *args, **kwargs):
-        if kwargs:
-            raise TypeError('host callables take positional arguments only')
-        return _private(self)('call', *args)
-
-    def __str__(self):
-        return _private(self)('str')
-
-    def __repr__(self):
-        return _private(self)('repr')
-
-    def __hash__(self):
-        return _private(self)('hash')
-
-    def __dir__(self):
-        return list(_private(self)('dir'))
-
-
-def host_value_view(accessor):
-    return _made_by_sandbox(HostValueView, accessor)
 
 
 class CheckedCode(_SandboxMade):
