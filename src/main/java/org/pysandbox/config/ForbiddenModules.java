@@ -111,6 +111,8 @@ public final class ForbiddenModules {
                 "CodeType", "FunctionType", "LambdaType", "FrameType", "TracebackType", "CellType", "MethodType",
                 "GeneratorType", "CoroutineType", "AsyncGeneratorType");
         forbidSymbols("string", "its get_field walks attributes around the policy's name rules", "Formatter");
+        forbidSymbols("cgi", "test() rebinds the interpreter's sys.stderr and the module's maxlen for every later "
+                + "run (review 25, 2026-12-06)", "test");
         forbidSymbols("contextlib", "they get and set the attribute of the real sys that a subclass names "
                 + "(_stream = 'modules' gave sys.modules; review, 2026-12-05)", "redirect_stdout", "redirect_stderr");
         forbidSymbols("xml.dom.minidom", "minicompat's defproperty sets any name on any class", "defproperty");

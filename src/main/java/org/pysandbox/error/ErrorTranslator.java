@@ -34,7 +34,7 @@ public final class ErrorTranslator {
             return se;
         }
         if (e.isResourceExhausted()) {
-            if (e.getMessage() != null && e.getMessage().contains("StackOverflow")) {
+            if (isStackOverflow(e)) {
                 return new RecursionLimitException("script stopped: it exhausted the host stack", site.fileName(), -1);
             }
             return new MemoryLimitException("script stopped: it exhausted memory (" + e.getMessage() + ")",
@@ -102,6 +102,15 @@ public final class ErrorTranslator {
         }
         result.initCause(e);
         return result;
+    }
+
+    /**
+     * A Java stack overflow, as Truffle words it: "StackOverflowError" for an internal error, "Resource
+     * exhausted: Stack overflow" for one in host code the script called (review 25: read as a memory limit).
+     */
+    public static boolean isStackOverflow(PolyglotException e) {
+        String m = e.getMessage();
+        return m != null && m.replace(" ", "").toLowerCase(java.util.Locale.ROOT).contains("stackoverflow");
     }
 
     /** Most frames a traceback keeps (the innermost ones); deeper recursion is cut, as Python's own limit does. */

@@ -526,7 +526,7 @@ public final class InProcessExecutor implements Executor {
             t.lost = true;
             return call.limitException(GuardedCall.Limit.OUTPUT);
         }
-        if (e instanceof PolyglotException pe && (pe.isCancelled() || pe.isInternalError() && isStackOverflow(pe))) {
+        if (e instanceof PolyglotException pe && (pe.isCancelled() || pe.isInternalError() && ErrorTranslator.isStackOverflow(pe))) {
             t.lost = pe.isCancelled() || t.lost;
         }
         ScriptException se;
@@ -539,11 +539,6 @@ public final class InProcessExecutor implements Executor {
             se.initCause(e);
         }
         return sizeOverflowAsMemory(se);
-    }
-
-    private static boolean isStackOverflow(PolyglotException e) {
-        String m = e.getMessage();
-        return m != null && m.contains("StackOverflow");
     }
 
     /**

@@ -198,6 +198,10 @@ class HostAccessPolicyTest {
         public Object tooLarge() {
             return new long[Integer.MAX_VALUE];
         }
+
+        public int deep(int n) {
+            return deep(n + 1) + 1;
+        }
     }
 
     /**
@@ -218,6 +222,9 @@ class HostAccessPolicyTest {
                 .hasRootCauseMessage("the host says no");
         assertThatThrownBy(() -> eval(config, "api.tooLarge()", bindings))
                 .isInstanceOf(org.pysandbox.error.MemoryLimitException.class);
+        // review 25: Truffle words it "Stack overflow" here, and the host read it as a memory limit
+        assertThatThrownBy(() -> eval(config, "api.deep(0)", bindings))
+                .isInstanceOf(org.pysandbox.error.RecursionLimitException.class);
     }
 
     @Test

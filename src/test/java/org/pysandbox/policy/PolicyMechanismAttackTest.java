@@ -4177,6 +4177,42 @@ class PolicyMechanismAttackTest {
     }
 
     /**
+     * Each run starts and ends with the interpreter's own streams bound in the real sys. Review 25: a script's
+     * FileInput subclass set _savestdout, and fileinput's trusted nextfile() bound it as the real sys.stdout;
+     * every later run of that sandbox printed to the script's object, whose flush() ran after each run.
+     */
+    @Test
+    void aRunLeavesTheInterpretersStreamsAsTheyWere() throws ScriptException {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().enable(Feature.STDOUT, Feature.STDERR)
+                .allowModule("fileinput", "FileInput").timeout(Duration.ofSeconds(60)).build())) {
+            s.setOut(out).setErr(err);
+            s.execute("""
+                    from fileinput import FileInput
+                    from sys import stderr
+                    class Capture:
+                        def write(self, text):
+                            stderr.write('captured: ' + text)
+                            return len(text)
+                        def flush(self):
+                            stderr.write('flush ran\\n')
+                    class F(FileInput):
+                        pass
+                    f = F(files=['-'])
+                    f._savestdout = Capture()
+                    f.nextfile()
+                    print('in the same run')
+                    """);
+            assertThat(err.toString()).isEqualTo("captured: in the same runcaptured: \n");
+            err.getBuffer().setLength(0);
+            s.execute("print('a later run')");
+            assertThat(out.toString()).isEqualTo("a later run\n");
+            assertThat(err.toString()).isEmpty();
+        }
+    }
+
+    /**
      * Without the exit feature a SystemExit is an error of the run like any other. Review 24 got the class from
      * trusted code (json.tool's main(); tokenize's main() here, which exits on source it cannot tokenize):
      * raised as it was, it reached GraalPy's own exit path (the host got an exit with status 1), and a

@@ -13,18 +13,16 @@ from pysandbox import checker as _checker
 from pysandbox import lines as _lines
 from pysandbox import guards as _guards
 from pysandbox import patches as _patches
-from pysandbox.guards import check_name as _check_name, hide_real_builtins as _hide_real_builtins
 from pysandbox.errors import (SandboxViolation, OperationBlocked, violation as _violation, refuse_read_only,
                               refuse_missing, refuse_call, ImportBlocked, AttributeBlocked, NameBlocked,
                               ReadOnlyError)
-from pysandbox.views import host_value_view
 from pysandbox.imports import register_trusted_modules as _register_trusted_modules, \
     TrustedLoaderFinder as _TrustedLoaderFinder
 from pysandbox.guest_builtins import run_in as _run_in, guest_builtins as _guest_builtins, install_builtins as _install_builtins, \
     neutralise_process_functions as _neutralise_process_functions, real_path as _real_path
 from pysandbox.state import (CONFIG as _CONFIG, BUILTINS_VIEW as _BUILTINS_VIEW, ORIGINAL as _ORIGINAL,
                              ALWAYS_HIDDEN as _ALWAYS_HIDDEN, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES,
-                             ORIGINAL_FOR_TRUSTED as _ORIGINAL_FOR_TRUSTED, orig_getattr as _orig_getattr,
+                             ORIGINAL_FOR_TRUSTED as _ORIGINAL_FOR_TRUSTED,
                              orig_compile as _orig_compile, orig_exec as _orig_exec, orig_eval as _orig_eval,
                              ModuleType as _ModuleType, MISSING as _MISSING)
 
@@ -196,7 +194,32 @@ class ScriptFailed(Exception):
         self.message = message
 
 
+# The interpreter's own streams, which GraalPy made over the host's writers and reader. Trusted code can rebind
+# the real sys's names to an object the script chose (fileinput's nextfile() restores a _savestdout a script's
+# subclass set; cgi.test() sets sys.stderr = sys.stdout), and every later run printed to it, its flush() called
+# after each run (review 25, 2026-12-06): each run starts and ends with these bound again
+_STDIN, _STDOUT, _STDERR = _sys.stdin, _sys.stdout, _sys.stderr
+_ORIGINAL_STDIN, _ORIGINAL_STDOUT, _ORIGINAL_STDERR = _sys.__stdin__, _sys.__stdout__, _sys.__stderr__
+
+
+def _restore_streams():
+    if _sys.stdout is not _STDOUT:
+        _sys.stdout = _STDOUT
+    if _sys.stderr is not _STDERR:
+        _sys.stderr = _STDERR
+    if _sys.stdin is not _STDIN:
+        _sys.stdin = _STDIN
+    if _sys.__stdout__ is not _ORIGINAL_STDOUT:
+        _sys.__stdout__ = _ORIGINAL_STDOUT
+    if _sys.__stderr__ is not _ORIGINAL_STDERR:
+        _sys.__stderr__ = _ORIGINAL_STDERR
+    if _sys.__stdin__ is not _ORIGINAL_STDIN:
+        _sys.__stdin__ = _ORIGINAL_STDIN
+
+
 def _confined(function, *args):
+    # also before: a run stopped by an interrupt may not have reached its finally
+    _restore_streams()
     saved = _guards.begin_run()
     try:
         try:
@@ -219,6 +242,7 @@ def _confined(function, *args):
         raise ScriptFailed(failed, _message(failed))
     finally:
         _guards.end_run(saved)
+        _restore_streams()
         # everything the call printed is in the host's writers before the host is answered
         flush_streams()
 
@@ -399,15 +423,6 @@ def changed_names(namespace, before):
     return changed, [key for key in before if key not in present]
 
 
-def describe(value):
-    """repr() of a guest value for the host, bounded in size."""
-    try:
-        text = repr(value)
-    except Exception as err:
-        text = '<unrepresentable %s: %s>' % (type(value).__name__, type(err).__name__)
-    return text if len(text) <= 1000 else text[:997] + '...'
-
-
 # What an exception really is and where it was raised, read past its class: a class made with three-argument
 # type() can put a '__class__' property (isinstance() then answers True for the class it names) or a
 # '__traceback__' into its namespace, which the class-body name rules only refuse in class statements. The
@@ -526,34 +541,8 @@ def exception_info(exc, filename):
             entries[-_MAX_TRACEBACK_ENTRIES:])
 
 
-def callable_names(value):
-    """Names of the public callables of a guest object (for Invocable.getInterface)."""
-    names = []
-    for name in dir(value):
-        if not name.startswith('_'):
-            try:
-                if callable(_orig_getattr(value, name)):
-                    names.append(name)
-            except Exception:
-                pass
-    return names
-
-
-def get_member(value, name):
-    _check_name(name)
-    return _orig_getattr(value, name)
-
-
-def lookup(namespace, name):
-    return namespace.get(name)
-
-
-def is_callable(value):
-    return callable(value)
-
-
 def flush_streams():
-    for stream in (_sys.stdout, _sys.stderr):
+    for stream in (_STDOUT, _STDERR):
         try:
             stream.flush()
         except Exception:

@@ -94,8 +94,8 @@ FORBIDDEN_MODULES = frozenset((
     # ModuleFinder.load_module() compiles the source (or unmarshals the bytes) of a file object the caller
     # passes, and hands the code object to scan_opcodes(), which a subclass overrides (review, 2026-12-06)
     'modulefinder',
-    # main() closes the interpreter's real sys.stdin and sys.stdout, which every later run prints to, and
-    # raises SystemExit without the exit feature (review 24, 2026-12-06)
+    # main() closes the real sys.stdin and sys.stdout of the interpreter, which every later run prints to,
+    # and raises SystemExit without the exit feature (review 24, 2026-12-06)
     'json.tool',
 ))
 # Symbols no configuration can open, also when their module is allowed with '*'. Kept in step with
@@ -104,6 +104,8 @@ FORBIDDEN_SYMBOLS = {
     'types': frozenset(('CodeType', 'FunctionType', 'LambdaType', 'FrameType', 'TracebackType', 'CellType',
                         'MethodType', 'GeneratorType', 'CoroutineType', 'AsyncGeneratorType')),
     'traceback': frozenset(('walk_stack', 'walk_tb', 'TracebackException', 'StackSummary')),
+    # test() rebinds sys.stderr of the interpreter and the maxlen of the module for every later run (review 25)
+    'cgi': frozenset(('test',)),
     'os': frozenset(('_exit', 'abort', 'kill', 'killpg', 'system', 'popen', 'fork', 'forkpty', 'execv', 'execve',
                      'execl', 'execle', 'execlp', 'execlpe', 'execvp', 'execvpe', 'spawnv', 'spawnve', 'spawnl',
                      'spawnle', 'posix_spawn', 'posix_spawnp', 'environ', 'environb', 'getenv', 'getenvb', 'putenv',
