@@ -72,6 +72,8 @@ public final class InProcessExecutor implements Executor {
         volatile CountDownLatch settling;
         /** The call in progress: a close reached from a host function during it must not return before the cancel. */
         volatile GuardedCall running;
+        /** The thread that made the call in progress: the thread host functions the script calls run on. */
+        volatile Thread caller;
         /** The interactive (REPL) namespace, created on first use; a replaced interpreter starts a new one. */
         Value session;
         /**
@@ -409,6 +411,12 @@ public final class InProcessExecutor implements Executor {
 
     private Object limited(Tenant t, String fileName, Writer out, Writer err, Reader in, SandboxConfig callConfig,
             boolean onCaller, GuestWork work) throws ScriptException {
+        if (t.running != null && t.caller == Thread.currentThread()) {
+            // a host function the script called, calling back into this sandbox: the call would wait for the
+            // guest thread, which waits for the host function, until the timeout stopped both (review 25)
+            throw new ScriptException("a host function called back into the sandbox whose script called it; a "
+                    + "sandbox runs one call at a time (use another Sandbox or ScriptEngine for the inner work)");
+        }
         ConfinedInterpreter it = t.interpreter;
         it.streams().bind(out, err, in, callConfig.maxOutput());
         GuardedCall[] self = new GuardedCall[1];
@@ -416,10 +424,12 @@ public final class InProcessExecutor implements Executor {
                 limit -> stop(t, self[0], limit));
         self[0] = call;
         t.running = call;
+        t.caller = Thread.currentThread();
         try {
             return limited(t, call, fileName, callConfig, onCaller, work);
         } finally {
             t.running = null;
+            t.caller = null;
         }
     }
 

@@ -227,6 +227,34 @@ class HostAccessPolicyTest {
                 .isInstanceOf(org.pysandbox.error.RecursionLimitException.class);
     }
 
+    /** A host object whose method calls back into the sandbox running the script that called it. */
+    public static final class CallsBack {
+        Sandbox sandbox;
+
+        public Object evalInTheSameSandbox() throws ScriptException {
+            return sandbox.eval("40 + 2");
+        }
+    }
+
+    /**
+     * Review 25: a host function that called back into the sandbox whose script called it waited for the guest
+     * thread, which waited for it, until the call's timeout stopped both. It is refused at once, with a message
+     * that says why, and the sandbox stays usable.
+     */
+    @Test
+    void aHostFunctionCallingBackIntoItsOwnSandboxIsRefusedAtOnce() throws Exception {
+        CallsBack api = new CallsBack();
+        try (Sandbox sandbox = new Sandbox(BASE.toBuilder().allowHostClass(CallsBack.class).build())) {
+            api.sandbox = sandbox;
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> sandbox.eval("api.evalInTheSameSandbox()", new HashMap<>(Map.of("api", api))))
+                    .isInstanceOf(ScriptException.class)
+                    .hasMessageContaining("called back into the sandbox whose script called it");
+            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(10_000);
+            assertThat(sandbox.eval("6 * 7")).isEqualTo(42);
+        }
+    }
+
     @Test
     void methodsAllowedBySignatureByNameListOrClass() throws Exception {
         Vars vars = new Vars();
