@@ -4213,6 +4213,36 @@ class PolicyMechanismAttackTest {
     }
 
     /**
+     * The real sys holds views of the interpreter's streams, never the streams. Review 26: trusted objects store
+     * what sys holds (pprint's PrettyPrinter()._stream, shlex's instream), and a script read the real
+     * TextIOWrapper there: it closed, detached or reconfigured it (every later run of the sandbox failed at its
+     * first print, or printed UTF-16), and reached _io.FileIO through .buffer.raw.
+     */
+    @Test
+    void trustedObjectsHoldOnlyViewsOfTheStreams() throws ScriptException {
+        java.io.StringWriter out = new java.io.StringWriter();
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().enable(Feature.STDOUT).allowModule("pprint", "PrettyPrinter")
+                .allowModule("shlex", "shlex").timeout(Duration.ofSeconds(60)).build())) {
+            s.setOut(out);
+            assertThat(s.eval("""
+                    import pprint, shlex
+                    outcomes = []
+                    for stream in (pprint.PrettyPrinter()._stream, shlex.shlex().instream):
+                        for name in ('close', 'detach', 'reconfigure', 'buffer', 'fileno', '_CHUNK_SIZE'):
+                            try:
+                                getattr(stream, name)
+                                outcomes.append(name)
+                            except AttributeError:
+                                pass
+                    pprint.PrettyPrinter().pprint([1, 2])
+                    outcomes
+                    """)).isEqualTo(List.of());
+            s.execute("print('a later run')");
+            assertThat(out.toString()).isEqualTo("[1, 2]\na later run\n");
+        }
+    }
+
+    /**
      * Without the exit feature a SystemExit is an error of the run like any other. Review 24 got the class from
      * trusted code (json.tool's main(); tokenize's main() here, which exits on source it cannot tokenize):
      * raised as it was, it reached GraalPy's own exit path (the host got an exit with status 1), and a

@@ -8,10 +8,10 @@ from pysandbox.errors import ImportBlocked, OperationBlocked, violation as _viol
 from pysandbox import guards as _guards
 from pysandbox import patches as _patches
 from pysandbox.guards import exact_str as _exact_str, guest_getframe as _guest_getframe, is_subclass as _is_subclass
-from pysandbox.views import (ReadOnlyModule, ReadOnlyMapping, StreamView, made_by_sandbox as _made_by_sandbox,
+from pysandbox.views import (ReadOnlyModule, ReadOnlyMapping, made_by_sandbox as _made_by_sandbox,
                              UNAVAILABLE as _UNAVAILABLE, NOT_ITS_OWN as _NOT_ITS_OWN,
                              REEXPORTED as _REEXPORTED, never_reason as _never_reason)
-from pysandbox.state import (object_getattribute as _object_getattribute, CONFIG as _CONFIG, FORBIDDEN_MODULES, FORBIDDEN_SYMBOLS as _FORBIDDEN_SYMBOLS, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES,
+from pysandbox.state import (STREAM_VIEWS as _STREAM_VIEWS, object_getattribute as _object_getattribute, CONFIG as _CONFIG, FORBIDDEN_MODULES, FORBIDDEN_SYMBOLS as _FORBIDDEN_SYMBOLS, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES,
                              TRUSTED_CLASSES as _TRUSTED_CLASSES, walkable as _walkable,
                              TRUSTED_MODULE_COUNT as _TRUSTED_MODULE_COUNT, KEEP_ALIVE as _KEEP_ALIVE,
                              ORIGINAL_FOR_TRUSTED as _ORIGINAL_FOR_TRUSTED, orig_getattr as _orig_getattr,
@@ -219,9 +219,9 @@ def _traceback_function(symbol, function):
 
 _SYS_SPECIALS = {
     '_getframe': lambda: _guest_getframe,
-    'stdout': lambda: _made_by_sandbox(StreamView, (_sys.stdout, 'stdout')),
-    'stderr': lambda: _made_by_sandbox(StreamView, (_sys.stderr, 'stderr')),
-    'stdin': lambda: _made_by_sandbox(StreamView, (_sys.stdin, 'stdin')),
+    'stdout': lambda: _STREAM_VIEWS['stdout'],
+    'stderr': lambda: _STREAM_VIEWS['stderr'],
+    'stdin': lambda: _STREAM_VIEWS['stdin'],
     'exit': lambda: _sys.exit,
 }
 

@@ -20,7 +20,8 @@ from pysandbox.imports import register_trusted_modules as _register_trusted_modu
     TrustedLoaderFinder as _TrustedLoaderFinder
 from pysandbox.guest_builtins import run_in as _run_in, guest_builtins as _guest_builtins, install_builtins as _install_builtins, \
     neutralise_process_functions as _neutralise_process_functions, real_path as _real_path
-from pysandbox.state import (CONFIG as _CONFIG, BUILTINS_VIEW as _BUILTINS_VIEW, ORIGINAL as _ORIGINAL,
+from pysandbox.views import StreamView as _StreamView, made_by_sandbox as _made_by_sandbox
+from pysandbox.state import (STREAM_VIEWS as _STREAM_VIEWS, CONFIG as _CONFIG, BUILTINS_VIEW as _BUILTINS_VIEW, ORIGINAL as _ORIGINAL,
                              ALWAYS_HIDDEN as _ALWAYS_HIDDEN, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES,
                              ORIGINAL_FOR_TRUSTED as _ORIGINAL_FOR_TRUSTED,
                              orig_compile as _orig_compile, orig_exec as _orig_exec, orig_eval as _orig_eval,
@@ -81,6 +82,7 @@ def setup(config_json):
     if 'os' in _sys.modules:
         _sys.modules['os'].environ.clear()
     _install_builtins(guarded)
+    _restore_streams()
     return True
 
 
@@ -194,27 +196,34 @@ class ScriptFailed(Exception):
         self.message = message
 
 
-# The interpreter's own streams, which GraalPy made over the host's writers and reader. Trusted code can rebind
-# the real sys's names to an object the script chose (fileinput's nextfile() restores a _savestdout a script's
-# subclass set; cgi.test() sets sys.stderr = sys.stdout), and every later run printed to it, its flush() called
-# after each run (review 25, 2026-12-06): each run starts and ends with these bound again
+# The interpreter's own streams, which GraalPy made over the host's writers and reader, are never bound in the
+# real sys: trusted code stores what sys holds (pprint's PrettyPrinter()._stream, shlex's instream, fileinput's
+# _file), and the script read the real TextIOWrapper there, closed, detached or reconfigured it for every
+# later run, and reached _io.FileIO through .buffer.raw (review 26, 2026-12-06). sys holds the views the
+# guest gets from 'from sys import stdout' (text I/O only); the real ones are held here.
 _STDIN, _STDOUT, _STDERR = _sys.stdin, _sys.stdout, _sys.stderr
-_ORIGINAL_STDIN, _ORIGINAL_STDOUT, _ORIGINAL_STDERR = _sys.__stdin__, _sys.__stdout__, _sys.__stderr__
+_STDIN_VIEW = _STREAM_VIEWS['stdin'] = _made_by_sandbox(_StreamView, (_STDIN, 'stdin'))
+_STDOUT_VIEW = _STREAM_VIEWS['stdout'] = _made_by_sandbox(_StreamView, (_STDOUT, 'stdout'))
+_STDERR_VIEW = _STREAM_VIEWS['stderr'] = _made_by_sandbox(_StreamView, (_STDERR, 'stderr'))
 
 
 def _restore_streams():
-    if _sys.stdout is not _STDOUT:
-        _sys.stdout = _STDOUT
-    if _sys.stderr is not _STDERR:
-        _sys.stderr = _STDERR
-    if _sys.stdin is not _STDIN:
-        _sys.stdin = _STDIN
-    if _sys.__stdout__ is not _ORIGINAL_STDOUT:
-        _sys.__stdout__ = _ORIGINAL_STDOUT
-    if _sys.__stderr__ is not _ORIGINAL_STDERR:
-        _sys.__stderr__ = _ORIGINAL_STDERR
-    if _sys.__stdin__ is not _ORIGINAL_STDIN:
-        _sys.__stdin__ = _ORIGINAL_STDIN
+    """Binds the views in the real sys again. Trusted code can rebind those names to an object the script chose
+    (fileinput's nextfile() restores a _savestdout a script's subclass set; cgi.test() sets sys.stderr =
+    sys.stdout), and every later run printed to it, its flush() called after each run (review 25): each run
+    starts and ends with the views bound."""
+    if _sys.stdout is not _STDOUT_VIEW:
+        _sys.stdout = _STDOUT_VIEW
+    if _sys.stderr is not _STDERR_VIEW:
+        _sys.stderr = _STDERR_VIEW
+    if _sys.stdin is not _STDIN_VIEW:
+        _sys.stdin = _STDIN_VIEW
+    if _sys.__stdout__ is not _STDOUT_VIEW:
+        _sys.__stdout__ = _STDOUT_VIEW
+    if _sys.__stderr__ is not _STDERR_VIEW:
+        _sys.__stderr__ = _STDERR_VIEW
+    if _sys.__stdin__ is not _STDIN_VIEW:
+        _sys.__stdin__ = _STDIN_VIEW
 
 
 def _confined(function, *args):

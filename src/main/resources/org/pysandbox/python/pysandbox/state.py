@@ -135,6 +135,9 @@ FORBIDDEN_SYMBOLS = {
 # sys is never opened as a module: only the symbols a feature stands for are handed out, as safe copies
 # (see imports.SYS_SPECIALS). allowModule('sys', 'settrace') is refused.
 
+# The views of the interpreter's streams that the real sys holds (runtime, _restore_streams): the real
+# TextIOWrappers are never in sys, where trusted code would store them and the script read them
+STREAM_VIEWS = {}
 CONFIG = {}
 BUILTINS_VIEW = [None]
 TRUSTED_NAMESPACES = set()
