@@ -144,6 +144,9 @@ public final class ForbiddenModules {
                 "execle", "execlp", "execlpe", "execvp", "execvpe", "spawnv", "spawnve", "spawnl", "spawnle",
                 "posix_spawn", "posix_spawnp", "environ", "environb", "getenv", "getenvb", "putenv", "unsetenv",
                 "register_at_fork");
+        forbidSymbols("os", "it closes, re-points or wraps the interpreter's standard descriptors 0-2 for every later run "
+                + "(fdopen is io.open, and hands out FileIO) (review 27, 2026-12-06)", "fdopen", "close", "closerange",
+                "dup", "dup2");
     }
 
     private ForbiddenModules() {

@@ -77,7 +77,7 @@ class ForbiddenModulesTest {
             {"os", "environ"}, {"os", "_exit"}, {"os", "kill"}, {"functools", "singledispatch"},
             {"functools", "singledispatchmethod"}, {"typing", "get_type_hints"}, {"typing", "ForwardRef"},
             {"typing", "_eval_type"}, {"email.charset", "add_alias"}, {"email.charset", "add_charset"},
-            {"email.charset", "add_codec"}, {"cgi", "test"}};
+            {"email.charset", "add_codec"}, {"cgi", "test"}, {"os", "fdopen"}, {"os", "close"}, {"os", "dup2"}};
         for (String[] r : refused) {
             assertThatThrownBy(() -> SandboxConfig.builder().allowModule(r[0], "ascii_letters", r[1]))
                     .as(r[0] + "." + r[1]).isInstanceOf(SandboxConfigurationException.class)

@@ -4243,6 +4243,34 @@ class PolicyMechanismAttackTest {
     }
 
     /**
+     * Review 27: with os allowed ("*"), os.close(1) made every later print of the sandbox fail, os.dup2(2, 1)
+     * sent later runs' output to the error writer, and os.fdopen(1, 'w') (io.open under another name) handed
+     * out a fresh FileIO over the interpreter's stdout. These are never allowed.
+     */
+    @Test
+    void osCannotCloseOrRepointTheStandardDescriptors() throws ScriptException {
+        java.io.StringWriter out = new java.io.StringWriter();
+        try (Sandbox s = new Sandbox(SandboxConfig.builder().enable(Feature.STDOUT).allowModule("os", "*")
+                .timeout(Duration.ofSeconds(60)).build())) {
+            s.setOut(out);
+            assertThat(s.eval("""
+                    import os
+                    reached = []
+                    for name in ('fdopen', 'close', 'closerange', 'dup', 'dup2'):
+                        try:
+                            getattr(os, name)
+                            reached.append(name)
+                        except AttributeError:
+                            pass
+                    from os import *
+                    reached + [name for name in ('fdopen', 'close', 'dup2') if name in dir()] + [os.getpid() > 0]
+                    """)).isEqualTo(List.of(true));
+            s.execute("print('still printing')");
+            assertThat(out.toString()).isEqualTo("still printing\n");
+        }
+    }
+
+    /**
      * Without the exit feature a SystemExit is an error of the run like any other. Review 24 got the class from
      * trusted code (json.tool's main(); tokenize's main() here, which exits on source it cannot tokenize):
      * raised as it was, it reached GraalPy's own exit path (the host got an exit with status 1), and a

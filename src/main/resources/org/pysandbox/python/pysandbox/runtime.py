@@ -21,7 +21,7 @@ from pysandbox.imports import register_trusted_modules as _register_trusted_modu
 from pysandbox.guest_builtins import run_in as _run_in, guest_builtins as _guest_builtins, install_builtins as _install_builtins, \
     neutralise_process_functions as _neutralise_process_functions, real_path as _real_path
 from pysandbox.views import StreamView as _StreamView, made_by_sandbox as _made_by_sandbox
-from pysandbox.state import (STREAM_VIEWS as _STREAM_VIEWS, CONFIG as _CONFIG, BUILTINS_VIEW as _BUILTINS_VIEW, ORIGINAL as _ORIGINAL,
+from pysandbox.state import (STREAM_VIEWS as _STREAM_VIEWS, REAL_STREAMS as _REAL_STREAMS, CONFIG as _CONFIG, BUILTINS_VIEW as _BUILTINS_VIEW, ORIGINAL as _ORIGINAL,
                              ALWAYS_HIDDEN as _ALWAYS_HIDDEN, TRUSTED_NAMESPACES as _TRUSTED_NAMESPACES,
                              ORIGINAL_FOR_TRUSTED as _ORIGINAL_FOR_TRUSTED,
                              orig_compile as _orig_compile, orig_exec as _orig_exec, orig_eval as _orig_eval,
@@ -201,7 +201,9 @@ class ScriptFailed(Exception):
 # _file), and the script read the real TextIOWrapper there, closed, detached or reconfigured it for every
 # later run, and reached _io.FileIO through .buffer.raw (review 26, 2026-12-06). sys holds the views the
 # guest gets from 'from sys import stdout' (text I/O only); the real ones are held here.
-_STDIN, _STDOUT, _STDERR = _sys.stdin, _sys.stdout, _sys.stderr
+_STDIN = _REAL_STREAMS['stdin'] = _sys.stdin
+_STDOUT = _REAL_STREAMS['stdout'] = _sys.stdout
+_STDERR = _REAL_STREAMS['stderr'] = _sys.stderr
 _STDIN_VIEW = _STREAM_VIEWS['stdin'] = _made_by_sandbox(_StreamView, (_STDIN, 'stdin'))
 _STDOUT_VIEW = _STREAM_VIEWS['stdout'] = _made_by_sandbox(_StreamView, (_STDOUT, 'stdout'))
 _STDERR_VIEW = _STREAM_VIEWS['stderr'] = _made_by_sandbox(_StreamView, (_STDERR, 'stderr'))

@@ -109,7 +109,10 @@ FORBIDDEN_SYMBOLS = {
     'os': frozenset(('_exit', 'abort', 'kill', 'killpg', 'system', 'popen', 'fork', 'forkpty', 'execv', 'execve',
                      'execl', 'execle', 'execlp', 'execlpe', 'execvp', 'execvpe', 'spawnv', 'spawnve', 'spawnl',
                      'spawnle', 'posix_spawn', 'posix_spawnp', 'environ', 'environb', 'getenv', 'getenvb', 'putenv',
-                     'unsetenv', 'register_at_fork')),
+                     'unsetenv', 'register_at_fork',
+                     # they close, re-point or wrap the standard descriptors 0-2 for every later run; fdopen is
+                     # io.open and hands out FileIO (review 27, 2026-12-06)
+                     'fdopen', 'close', 'closerange', 'dup', 'dup2')),
     # they evaluate string annotations (source the checker never saw) with the real builtins
     'functools': frozenset(('singledispatch', 'singledispatchmethod', 'cached_property')),
     'typing': frozenset(('get_type_hints', 'ForwardRef', '_eval_type')),
@@ -138,6 +141,8 @@ FORBIDDEN_SYMBOLS = {
 # The views of the interpreter's streams that the real sys holds (runtime, _restore_streams): the real
 # TextIOWrappers are never in sys, where trusted code would store them and the script read them
 STREAM_VIEWS = {}
+# The real streams behind them, for the policy's own writes (guest_builtins' print)
+REAL_STREAMS = {}
 CONFIG = {}
 BUILTINS_VIEW = [None]
 TRUSTED_NAMESPACES = set()
