@@ -63,6 +63,8 @@ public final class ProcessExecutor implements Executor {
     private final String heap;
     private final WorkerStarter starter;
     private WorkerProcess worker;
+    /** The reader of the previous call (see {@link #sameInput}). */
+    private Reader lastInput;
     /**
      * Changes with the worker, and with every resource limit the worker reports: the worker's own executor
      * may have replaced its interpreter then, which the host cannot see from here (see interpreterGeneration).
@@ -123,8 +125,8 @@ public final class ProcessExecutor implements Executor {
         long start = System.currentTimeMillis();
         Map<String, Object> globals = identifiers(r.globals(), "globals");
         Map<String, Object> locals = identifiers(r.locals(), "locals");
-        WireRequest request = new WireRequest(WireConfig.of(r.config()), r.code(), r.fileName(), r.wantValue(), globals,
-                locals, null, null);
+        WireRequest request = new WireRequest(WireConfig.of(r.config()), sameInput(r.in()), r.code(), r.fileName(),
+                r.wantValue(), globals, locals, null, null);
         WireResponse response = exchange(Frames.RUN, request, r.fileName(), r.out(), r.err(), r.in(), r.config(), start);
         writeBack(r.globals(), globals, response.globals());
         writeBack(r.locals(), locals, response.locals());
@@ -157,9 +159,16 @@ public final class ProcessExecutor implements Executor {
         for (int i = 0; i < args.length; i++) {
             data.add(WireCodec.toData(args[i], "argument " + (i + 1)));
         }
-        WireRequest request = new WireRequest(WireConfig.of(callConfig), null, "<call>", false, null, null, handle,
-                data);
+        WireRequest request = new WireRequest(WireConfig.of(callConfig), sameInput(in), null, "<call>", false, null,
+                null, handle, data);
         return exchange(Frames.CALL, request, "<call>", out, err, in, callConfig, start).value();
+    }
+
+    /** Whether this call reads the previous call's reader (see {@link WireRequest}); remembers this one. */
+    private boolean sameInput(Reader in) {
+        boolean same = in == lastInput;
+        lastInput = in;
+        return same;
     }
 
     private static Map<String, Object> identifiers(Map<String, Object> map, String what) throws ScriptException {
@@ -282,7 +291,11 @@ public final class ProcessExecutor implements Executor {
                         }
                         int want = Math.min(8192, Math.max(1, ByteBuffer.wrap(frame.payload()).getInt()));
                         char[] buf = new char[want];
-                        int n = in == null || closed ? -1 : in.read(buf, 0, want);
+                        // a surrogate pair is sent whole: its halves apart would each be encoded as '?'
+                        int n = in == null || closed ? -1 : in.read(buf, 0, want == 1 ? 1 : want - 1);
+                        if (n > 0 && want > 1 && Character.isHighSurrogate(buf[n - 1]) && !closed) {
+                            n += Math.max(0, in.read(buf, n, 1));
+                        }
                         String text = n <= 0 ? "" : new String(buf, 0, n);
                         Frames.write(w.out, Frames.INPUT, text.getBytes(StandardCharsets.UTF_8));
                     }

@@ -104,6 +104,7 @@ final class WireCodec {
     static byte[] request(WireRequest q) throws IOException {
         WireWriter w = new WireWriter(UnaryOperator.identity(), MAX_WRITE_DEPTH);
         q.config().writeTo(w);
+        w.value(q.sameInput());
         if (q.function() == null) {
             w.value(q.code()).value(q.fileName()).value(q.wantValue()).value(q.globals()).value(q.locals());
         } else {
@@ -117,13 +118,14 @@ final class WireCodec {
             Function<RemoteGuestObject, Object> handles) throws BadFrameException {
         WireReader r = new WireReader(payload, limits, deadlineNanos, handles);
         WireConfig config = WireConfig.read(r);
+        boolean sameInput = r.bool();
         WireRequest q;
         if (type == Frames.RUN) {
-            q = new WireRequest(config, r.string(), r.string(), r.bool(), r.namespaceOrNull(), r.namespaceOrNull(),
-                    null, null);
+            q = new WireRequest(config, sameInput, r.string(), r.string(), r.bool(), r.namespaceOrNull(),
+                    r.namespaceOrNull(), null, null);
         } else {
             Object function = handles.apply(r.handle());
-            q = new WireRequest(config, null, "<call>", false, null, null, function, r.list());
+            q = new WireRequest(config, sameInput, null, "<call>", false, null, null, function, r.list());
         }
         r.end();
         return q;

@@ -41,6 +41,11 @@ public final class WorkerMain {
     /** The host is trusted, but its frames are read with the same rules as the worker's. */
     private static final WireLimits LIMITS = WireLimits.fromSystemProperties();
     private final java.util.concurrent.BlockingQueue<String> input = new java.util.concurrent.LinkedBlockingQueue<>();
+    /**
+     * The reader of the host's input, kept while the host's calls read the same reader: the interpreter's
+     * read-ahead from it then stays theirs, and a new one makes the interpreter drop it (GuestStreams).
+     */
+    private Reader stdin;
 
     private WorkerMain(DataInputStream in, DataOutputStream out, long workerId) {
         this.in = in;
@@ -126,7 +131,9 @@ public final class WorkerMain {
             SandboxConfig config = r.config().toConfig();
             Writer stdout = new ChannelWriter(Frames.OUT);
             Writer stderr = new ChannelWriter(Frames.ERR);
-            Reader stdin = new ChannelReader();
+            if (!r.sameInput() || stdin == null) {
+                stdin = new ChannelReader();
+            }
             if (frame.type() == Frames.RUN) {
                 Map<String, Object> globals = r.globals() == null ? null : new HashMap<>(r.globals());
                 Map<String, Object> locals = r.locals() == null ? null : new HashMap<>(r.locals());
@@ -201,14 +208,12 @@ public final class WorkerMain {
         }
     }
 
-    /** Script input, asked from the host when the script reads. */
+    /** Script input, asked from the host when the script reads; an end of input is the host reader's, per read. */
     private final class ChannelReader extends Reader {
-        private boolean ended;
-
         @Override
         public int read(char[] buf, int off, int len) throws IOException {
-            if (ended || len == 0) {
-                return ended ? -1 : 0;
+            if (len == 0) {
+                return 0;
             }
             Frames.write(out, Frames.NEED_INPUT, java.nio.ByteBuffer.allocate(4).putInt(len).array());
             String text;
@@ -219,7 +224,6 @@ public final class WorkerMain {
                 throw new java.io.InterruptedIOException("interrupted while waiting for input");
             }
             if (text.isEmpty()) {
-                ended = true;
                 return -1;
             }
             int n = Math.min(len, text.length());

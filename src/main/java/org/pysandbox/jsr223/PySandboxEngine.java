@@ -412,9 +412,15 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
         return w != null ? w : Writer.nullWriter();
     }
 
+    /**
+     * The input of a context without a reader: one instance, so that consecutive calls without one read the
+     * same reader and the interpreter keeps nothing from another (GuestStreams.holdsInputOtherThan).
+     */
+    private static final Reader NO_INPUT = Reader.nullReader();
+
     private static Reader reader(ScriptContext ctx) {
         Reader r = ctx.getReader();
-        return r != null ? r : Reader.nullReader();
+        return r != null ? r : NO_INPUT;
     }
 
     private static String read(Reader reader, String file) throws ScriptException {

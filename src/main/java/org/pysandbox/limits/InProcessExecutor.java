@@ -69,6 +69,8 @@ public final class InProcessExecutor implements Executor {
         final HostToGuest toGuest;
         final GuestWorker worker;
         volatile boolean lost;
+        /** A call was stopped: the interpreter's stdout/stderr buffers may hold what it printed. */
+        volatile boolean unflushedOutput;
         volatile CountDownLatch settling;
         /** The call in progress: a close reached from a host function during it must not return before the cancel. */
         volatile GuardedCall running;
@@ -418,6 +420,10 @@ public final class InProcessExecutor implements Executor {
                     + "sandbox runs one call at a time (use another Sandbox or ScriptEngine for the inner work)");
         }
         ConfinedInterpreter it = t.interpreter;
+        boolean staleInput = it.streams().holdsInputOtherThan(in);
+        if (t.unflushedOutput || staleInput) {
+            discardLeftovers(t, staleInput);
+        }
         it.streams().bind(out, err, in, callConfig.maxOutput());
         GuardedCall[] self = new GuardedCall[1];
         GuardedCall call = new GuardedCall(callConfig, fileName, onCaller, it.streams()::outputLimitHit,
@@ -496,6 +502,9 @@ public final class InProcessExecutor implements Executor {
             CallerThread.unbind();
             if (call.tripped() == null && !t.lost) {
                 flush(it);
+            } else {
+                // stopped: its finally, which flushes, may not have run; what is buffered is no later call's
+                t.unflushedOutput = true;
             }
             if (failure != null) {
                 call.fail(failure);
@@ -603,6 +612,24 @@ public final class InProcessExecutor implements Executor {
                 t.closeContext();
             }
         }).start();
+    }
+
+    /**
+     * Before a call binds its streams: what an earlier call left in the interpreter's stream buffers is
+     * emptied into nothing, never into this call's writers or script (see GuestStreams). Runs on the
+     * caller's thread, between calls; a failure here leaves the tenant lost, and this call is refused.
+     */
+    private static void discardLeftovers(Tenant t, boolean input) throws ScriptException {
+        try {
+            t.interpreter.discardLeftovers(t.unflushedOutput, input);
+            t.unflushedOutput = false;
+        } catch (RuntimeException e) {
+            t.lost = true;
+            ScriptException se = new ScriptException("the sandbox could not clear what its previous call left in "
+                    + "the interpreter's streams; the next call gets a fresh interpreter");
+            se.initCause(e);
+            throw se;
+        }
     }
 
     /** The guest flushed its own streams when its call ended (the runtime's _confined); pass it on to the host. */

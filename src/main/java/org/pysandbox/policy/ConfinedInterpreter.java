@@ -1,5 +1,7 @@
 package org.pysandbox.policy;
 
+import java.io.Reader;
+import java.io.Writer;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyArray;
@@ -229,6 +231,19 @@ public final class ConfinedInterpreter implements AutoCloseable {
     /** (type, message, is violation, setting, is recursion error, file, line, column) of a guest exception. */
     public Value exceptionInfo(Value exception, String fileName) {
         return exceptionInfo.execute(exception, fileName);
+    }
+
+    /**
+     * Empties what the interpreter's own stream buffers hold of an earlier call (runtime.discard_leftovers):
+     * output a stopped run printed but never flushed, and input read ahead from a reader the next call does
+     * not have. Leaves the streams bound to nothing; the next call binds its own.
+     */
+    public void discardLeftovers(boolean output, boolean input) {
+        streams.bind(Writer.nullWriter(), Writer.nullWriter(), Reader.nullReader(), 0);
+        runtime.getMember("discard_leftovers").execute(output, input);
+        if (input) {
+            streams.inputDiscarded();
+        }
     }
 
     public Value runtimeMember(String name) {

@@ -17,7 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The standard streams of one sandbox context, re-pointed before every call at the writers and reader
  * of that call (a javax.script ScriptContext, or the Sandbox's own). A disabled stream refuses writes,
  * so output without the feature fails loudly instead of vanishing, and the output budget caps what one
- * call may write.
+ * call may write. Nothing one call wrote or read is given to another call's writers or script: a byte
+ * sequence cut mid-character is dropped at the next bind, and input read ahead from one reader is never
+ * read from another (see {@link #holdsInputOtherThan}).
  */
 public final class GuestStreams {
     private final GuestOutput out;
@@ -46,14 +48,33 @@ public final class GuestStreams {
         return in;
     }
 
-    /** Points the streams at the given writers and reader for the next call and resets the output budget. */
+    /**
+     * Points the streams at the given writers and reader for the next call and resets the output budget.
+     * The previous call's unfinished character (output cut by a limit or a timeout) is dropped, not put at
+     * the start of this call's output; input this side read ahead from another reader is dropped.
+     */
     public void bind(Writer stdout, Writer stderr, Reader stdin, long outputLimit) {
-        out.target = stdout;
-        err.target = stderr;
-        in.source = stdin;
+        out.rebind(stdout);
+        err.rebind(stderr);
+        in.rebind(stdin);
         written.set(0);
         maxOutput = outputLimit;
         outputLimitHit = false;
+    }
+
+    /**
+     * Whether the interpreter's own stdin buffers may hold text read ahead from a reader other than
+     * {@code next}: its TextIOWrapper reads a chunk for one {@code input()}, and the rest would be the next
+     * call's input even when that call has another reader (another request's ScriptContext). The caller
+     * then empties them (ConfinedInterpreter.discardLeftovers) with the streams bound to nothing.
+     */
+    public boolean holdsInputOtherThan(Reader next) {
+        return in.readSinceDiscard && in.source != next;
+    }
+
+    /** Records that the interpreter's stdin buffers were emptied. */
+    public void inputDiscarded() {
+        in.readSinceDiscard = false;
     }
 
     /** Flushes what was decoded so far to the current writers. */
@@ -96,6 +117,14 @@ public final class GuestStreams {
             this.what = what;
             this.feature = feature;
             this.enabled = enabled;
+        }
+
+        synchronized void rebind(Writer next) {
+            target = next;
+            wrote = false;
+            pending.clear();
+            chars.clear();
+            decoder.reset();
         }
 
         @Override
@@ -145,13 +174,25 @@ public final class GuestStreams {
         private final boolean enabled;
         private final CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder()
                 .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+        /** Between fills, at most a high surrogate whose low half the next read of the reader brings. */
         private final CharBuffer chars = CharBuffer.allocate(4096);
         private final ByteBuffer bytes = ByteBuffer.allocate(16384);
         volatile Reader source;
+        /** Whether the interpreter may have read ahead from the source since its buffers were last emptied. */
+        volatile boolean readSinceDiscard;
 
         GuestInput(boolean enabled) {
             this.enabled = enabled;
             bytes.flip();
+        }
+
+        synchronized void rebind(Reader next) {
+            if (next != source) {
+                chars.clear();
+                bytes.clear().flip();
+                encoder.reset();
+            }
+            source = next;
         }
 
         @Override
@@ -169,6 +210,7 @@ public final class GuestStreams {
             if (len == 0) {
                 return 0;
             }
+            readSinceDiscard = true;
             if (!bytes.hasRemaining() && !fill()) {
                 return -1;
             }
@@ -177,21 +219,30 @@ public final class GuestStreams {
             return n;
         }
 
+        /** Encodes the source's next chars; false at its end. A surrogate pair cut by a read is kept whole. */
         private boolean fill() throws IOException {
             Reader r = source;
             if (r == null) {
                 return false;
             }
-            chars.clear();
-            int n = r.read(chars.array(), 0, chars.capacity());
-            if (n <= 0) {
-                return false;
-            }
-            chars.limit(n);
             bytes.clear();
-            encoder.encode(chars, bytes, false);
+            boolean end = false;
+            while (bytes.position() == 0 && !end) {
+                int n = r.read(chars.array(), chars.position(), chars.remaining());
+                end = n <= 0;
+                if (n > 0) {
+                    chars.position(chars.position() + n);
+                }
+                chars.flip();
+                encoder.encode(chars, bytes, end);
+                if (end) {
+                    encoder.flush(bytes);
+                    encoder.reset();
+                }
+                chars.compact();
+            }
             bytes.flip();
-            return true;
+            return bytes.hasRemaining();
         }
 
         @Override

@@ -78,6 +78,21 @@ class ProcessIsolationTest {
         assertThat(sandbox.call("twice", globals, "ab")).isEqualTo("abab");
     }
 
+    /** As in-process (OutputTest): read-ahead belongs to the host reader it came from, across the wire too. */
+    @Test
+    void inputLeftUnreadStaysWithItsReader() throws Exception {
+        sandbox.setIn(new StringReader("one\nmore\nSECRET\n"));
+        assertThat(sandbox.eval("input()")).isEqualTo("one");
+        assertThat(sandbox.eval("input()")).isEqualTo("more");
+        sandbox.setIn(new StringReader("two\n"));
+        assertThat(sandbox.eval("input()")).isEqualTo("two");
+        assertThat(sandbox.eval("import sys\nsys.stdin.read()")).isEqualTo("");
+        // a surrogate pair the host's reader cut at a read's end arrives whole
+        String line = "x".repeat(8190) + "\uD83D\uDE00" + "end";
+        sandbox.setIn(new StringReader(line + "\n"));
+        assertThat(sandbox.eval("input()")).isEqualTo(line);
+    }
+
     @Test
     void scriptErrorsArriveAsTheSameExceptions() {
         assertThatThrownBy(() -> sandbox.eval("1 / 0")).isInstanceOf(PythonScriptException.class)

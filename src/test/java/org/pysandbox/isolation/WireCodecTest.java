@@ -58,7 +58,7 @@ class WireCodecTest {
         WireConfig config = WireConfig.of(org.pysandbox.config.SandboxConfig.builder().enable("stdout")
                 .timeout(java.time.Duration.ofSeconds(3)).build());
         Map<String, Object> globals = new LinkedHashMap<>(Map.of("x", 1));
-        byte[] payload = WireCodec.request(new WireRequest(config, "print(x)", "f.py", true, globals, null, null, null));
+        byte[] payload = WireCodec.request(new WireRequest(config, false, "print(x)", "f.py", true, globals, null, null, null));
         WireRequest got = WireCodec.readRequest(Frames.RUN, payload, LIMITS, soon(), h -> h);
         assertThat(got.config()).isEqualTo(config);
         assertThat(got.config().toConfig().timeout()).hasSeconds(3);

@@ -99,6 +99,39 @@ class OutputTest {
         assertThat(out.toString()).isEqualTo("? ");
     }
 
+    /**
+     * One engine serving requests, each with its own context: the interpreter's stdin wrapper reads a chunk
+     * for one input(), and the rest of the first request's input was the second request's input().
+     */
+    @Test
+    void inputOneRequestLeftUnreadIsNeverTheNextRequests() throws Exception {
+        ScriptContext first = context("stdin", new StringWriter(), new StringWriter(),
+                "first\nsecond line\nSECRET of the first\n");
+        assertThat(engine.eval("input()", first)).isEqualTo("first");
+        // the same context reads on where its last call stopped: read-ahead stays with its reader
+        assertThat(engine.eval("input()", first)).isEqualTo("second line");
+        ScriptContext second = context("stdin", new StringWriter(), new StringWriter(), "second\n");
+        assertThat(engine.eval("input()", second)).isEqualTo("second");
+        assertThat(engine.eval("import sys\nsys.stdin.read()", second)).isEqualTo("");
+    }
+
+    /**
+     * A stopped run skips the flush of its finally: what it printed without a newline stayed in the
+     * interpreter's buffer and was the first output of the next call, in another request's writer.
+     */
+    @Test
+    void whatAStoppedCallPrintedNeverReachesTheNextCallsWriter() throws Exception {
+        StringWriter stoppedOut = new StringWriter();
+        ScriptContext stopped = context("stdout", stoppedOut, new StringWriter(), "");
+        stopped.setAttribute(ContextConfig.TIMEOUT, "1s", ScriptContext.ENGINE_SCOPE);
+        assertThatThrownBy(() -> engine.eval("print('line one')\nprint('SECRET', end='')\nwhile True: pass", stopped))
+                .isInstanceOf(org.pysandbox.error.ScriptTimeoutException.class);
+        StringWriter nextOut = new StringWriter();
+        assertThat(engine.eval("print('next')\n7", context("stdout", nextOut, new StringWriter(), ""))).isEqualTo(7);
+        assertThat(nextOut.toString()).isEqualTo("next\n");
+        assertThat(stoppedOut.toString()).isEqualTo("line one\n");
+    }
+
     @Test
     void outputWithoutTheFeatureIsAViolationNotLost() {
         StringWriter out = new StringWriter();

@@ -560,3 +560,17 @@ def flush_streams():
             pass
 
 
+def discard_leftovers(output, input_):
+    """Empties the interpreter's stream buffers of what an earlier call left in them; the host has bound the
+    streams to nothing. Output: a run stopped by a timeout skips its finally, and what it printed without a
+    newline was flushed into the next call's writers. Input: the stdin TextIOWrapper reads a chunk for one
+    input(), and the rest was the next call's input, whoever's reader that call had."""
+    if output:
+        flush_streams()
+    if input_:
+        try:
+            _STDIN.read()
+        except Exception:
+            pass
+
+
