@@ -25,6 +25,14 @@ final class Frames {
     static final byte ERR = 'E';
     /** Worker to host: the script reads standard input. */
     static final byte NEED_INPUT = 'N';
+    /**
+     * Worker to host, at most once per call and before anything else: the worker must first replace a lost
+     * interpreter or let a stopped call settle, which is not the script's time (the host's clock then
+     * allows {@code pysandbox.process.prepareMillis} for it).
+     */
+    static final byte PREPARING = 'P';
+    /** Worker to host, once after {@link #PREPARING}: the script starts now, and its timeout counts from here. */
+    static final byte STARTED = 'S';
     /** Worker to host: the outcome of a run or call (a {@link WireResponse}). */
     static final byte RESULT = 'V';
 

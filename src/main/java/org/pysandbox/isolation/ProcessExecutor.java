@@ -48,6 +48,12 @@ public final class ProcessExecutor implements Executor {
      * worker: the caller always has its answer within timeout + this grace (+ the kill).
      */
     private static final long KILL_GRACE_MILLIS = Long.getLong("pysandbox.process.killGraceMillis", 750);
+    /**
+     * How long a worker that announced it must first replace its interpreter ({@link Frames#PREPARING}) may
+     * take before the script starts: on 2 busy cores a replacement took 1.2-1.8 s, and it counted against a
+     * 1-s timeout of the first call after a bomb.
+     */
+    private static final long PREPARE_MILLIS = Long.getLong("pysandbox.process.prepareMillis", 60_000);
     /** The longest a frame may take to decode when the call has no timeout. */
     private static final long MAX_DECODE_MILLIS = Long.getLong("pysandbox.process.maxDecodeMillis", 10_000);
     /** Output a worker may send beyond maxOutput (UTF-8 of the counted text, frame slack) before it counts as a flood. */
@@ -62,6 +68,7 @@ public final class ProcessExecutor implements Executor {
     private final SandboxConfig config;
     private final String heap;
     private final WorkerStarter starter;
+    private final long prepareMillis;
     private WorkerProcess worker;
     /** The reader of the previous call (see {@link #sameInput}). */
     private Reader lastInput;
@@ -80,6 +87,12 @@ public final class ProcessExecutor implements Executor {
 
     /** With another way to start workers (tests start misbehaving ones). */
     ProcessExecutor(SandboxConfig config, WorkerStarter starter) {
+        this(config, starter, PREPARE_MILLIS);
+    }
+
+    /** ... and another allowance for a worker's preparation (tests of a worker that never starts the script). */
+    ProcessExecutor(SandboxConfig config, WorkerStarter starter, long prepareMillis) {
+        this.prepareMillis = prepareMillis;
         this.config = config;
         this.heap = ((config.maxMemory() == 0 ? 1L << 30 : config.maxMemory()) + OVERHEAD >> 20) + "m";
         this.starter = starter;
@@ -164,11 +177,13 @@ public final class ProcessExecutor implements Executor {
         return exchange(Frames.CALL, request, "<call>", out, err, in, callConfig, start).value();
     }
 
-    /** Whether this call reads the previous call's reader (see {@link WireRequest}); remembers this one. */
+    /**
+     * Whether this call reads the reader of the last call the worker received (see {@link WireRequest}).
+     * {@link #exchange} records the reader only once the request goes out: a call refused before that (data
+     * too deep, a frame too large) left the worker's read-ahead that of the earlier reader (review 28).
+     */
     private boolean sameInput(Reader in) {
-        boolean same = in == lastInput;
-        lastInput = in;
-        return same;
+        return in == lastInput;
     }
 
     private static Map<String, Object> identifiers(Map<String, Object> map, String what) throws ScriptException {
@@ -202,9 +217,10 @@ public final class ProcessExecutor implements Executor {
         long timeout = callConfig.timeout().toMillis();
         long deadline = timeout == 0 ? Long.MAX_VALUE : startMillis + timeout + KILL_GRACE_MILLIS;
         long decodeDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout == 0 ? MAX_DECODE_MILLIS
-                : Math.max(1, deadline - System.currentTimeMillis()));
+                : Math.max(1, deadline + prepareMillis - System.currentTimeMillis()));
         long maxOutput = callConfig.maxOutput() == 0 ? Long.MAX_VALUE : 4 * callConfig.maxOutput() + OUTPUT_SLACK;
         Channel channel = new Channel(w, out, err, in, decodeDeadline, maxOutput);
+        lastInput = in;
         CompletableFuture<WireResponse> answer = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
             try {
@@ -217,8 +233,8 @@ public final class ProcessExecutor implements Executor {
         reader.setDaemon(true);
         reader.start();
         try {
-            long wait = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, deadline - System.currentTimeMillis());
-            WireResponse response = answer.get(wait, TimeUnit.MILLISECONDS);
+            WireResponse response = timeout == 0 ? answer.get() : awaitAnswer(answer, channel, deadline, timeout,
+                    prepareMillis);
             if (response.error() != null) {
                 ScriptException failure = response.error().toException(); // built here from data, never an object that arrived
                 if (failure instanceof ResourceLimitException) {
@@ -229,6 +245,11 @@ public final class ProcessExecutor implements Executor {
             return response;
         } catch (TimeoutException e) {
             lose(w);
+            if (channel.preparing.isDone() && !channel.started.isDone()) {
+                throw new ScriptException("the sandbox worker process did not start the script within "
+                        + prepareMillis + " ms of preparing its interpreter (pysandbox.process.prepareMillis); it was "
+                        + "killed and will be replaced");
+            }
             throw new ScriptTimeoutException("script stopped: it ran longer than " + describe(callConfig)
                     + " and its worker process was killed", fileName, -1);
         } catch (InterruptedException e) {
@@ -254,6 +275,31 @@ public final class ProcessExecutor implements Executor {
         }
     }
 
+    /**
+     * The worker's answer, by the call's deadline. A worker that announces it must prepare (a new interpreter
+     * after a bomb) gets {@code prepareMillis} for that, and the timeout counts again from its start.
+     */
+    private static WireResponse awaitAnswer(CompletableFuture<WireResponse> answer, Channel channel, long deadline,
+            long timeout, long prepareMillis) throws InterruptedException, ExecutionException, TimeoutException {
+        // a failed answer ends the wait too, and is then thrown by answer.get() as itself
+        CompletableFuture.anyOf(answer, channel.preparing).exceptionally(failed -> null)
+                .get(remaining(deadline), TimeUnit.MILLISECONDS);
+        if (!answer.isDone()) {
+            long prepared = channel.preparing.join() + prepareMillis;
+            CompletableFuture.anyOf(answer, channel.started).exceptionally(failed -> null)
+                    .get(remaining(prepared), TimeUnit.MILLISECONDS);
+            if (!answer.isDone()) {
+                long started = channel.started.join() + timeout + KILL_GRACE_MILLIS;
+                return answer.get(remaining(started), TimeUnit.MILLISECONDS);
+            }
+        }
+        return answer.get();
+    }
+
+    private static long remaining(long deadlineMillis) {
+        return Math.max(1, deadlineMillis - System.currentTimeMillis());
+    }
+
     private static String describe(SandboxConfig c) {
         long ms = c.timeout().toMillis();
         return ms % 1000 == 0 ? (ms / 1000) + " s (pysandbox.timeout)" : ms + " ms (pysandbox.timeout)";
@@ -269,6 +315,9 @@ public final class ProcessExecutor implements Executor {
         private final long maxOutput;
         private long output;
         volatile boolean closed;
+        /** When the worker said it must first prepare its interpreter, and when the script then started. */
+        final CompletableFuture<Long> preparing = new CompletableFuture<>();
+        final CompletableFuture<Long> started = new CompletableFuture<>();
 
         Channel(WorkerProcess w, Writer out, Writer err, Reader in, long decodeDeadline, long maxOutput) {
             this.w = w;
@@ -280,8 +329,10 @@ public final class ProcessExecutor implements Executor {
         }
 
         WireResponse serve() throws IOException {
+            boolean traffic = false;
             while (true) {
                 Frames.Frame frame = Frames.read(w.in, LIMITS.maxFrame());
+                traffic |= frame.type() != Frames.PREPARING && frame.type() != Frames.STARTED;
                 switch (frame.type()) {
                     case Frames.OUT, Frames.ERR -> write(frame.type() == Frames.OUT ? out : err, frame.payload());
                     case Frames.NEED_INPUT -> {
@@ -299,6 +350,7 @@ public final class ProcessExecutor implements Executor {
                         String text = n <= 0 ? "" : new String(buf, 0, n);
                         Frames.write(w.out, Frames.INPUT, text.getBytes(StandardCharsets.UTF_8));
                     }
+                    case Frames.PREPARING, Frames.STARTED -> clock(frame, traffic);
                     case Frames.RESULT -> {
                         return WireCodec.readResponse(frame.payload(), LIMITS, decodeDeadline);
                     }
@@ -306,6 +358,20 @@ public final class ProcessExecutor implements Executor {
                             + Integer.toHexString(frame.type() & 0xff), "frame type");
                 }
             }
+        }
+
+        /**
+         * The worker's clock frames: each at most once, empty, PREPARING before anything else and STARTED
+         * after it. A worker can thus extend one call's deadline by pysandbox.process.prepareMillis, once.
+         */
+        private void clock(Frames.Frame frame, boolean afterTraffic) throws BadFrameException {
+            boolean preparingFrame = frame.type() == Frames.PREPARING;
+            boolean inOrder = preparingFrame ? !preparing.isDone() : preparing.isDone() && !started.isDone();
+            if (frame.payload().length != 0 || afterTraffic || !inOrder) {
+                throw new BadFrameException("a " + (preparingFrame ? "preparing" : "started") + " frame out of order",
+                        "frame order");
+            }
+            (preparingFrame ? preparing : started).complete(System.currentTimeMillis());
         }
 
         /** Script output: valid UTF-8 and within the output limit, or the worker is lying about it. */

@@ -32,9 +32,13 @@ final class WireCodec {
     private WireCodec() {
     }
 
-    /** Host value -> data a worker can rebuild, or a ScriptException naming what cannot cross. */
+    /**
+     * Host value -> data a worker can rebuild, or a ScriptException naming what cannot cross. The value is
+     * one level down already: it is sent inside its namespace or argument list, which the writer counts
+     * (review 28: a value nested 200 deep passed here and failed in the writer, after the call had begun).
+     */
     static Object toData(Object value, String where) throws ScriptException {
-        return toData(value, where, 0);
+        return toData(value, where, 1);
     }
 
     private static Object toData(Object value, String where, int depth) throws ScriptException {

@@ -131,6 +131,13 @@ public final class WorkerMain {
             SandboxConfig config = r.config().toConfig();
             Writer stdout = new ChannelWriter(Frames.OUT);
             Writer stderr = new ChannelWriter(Frames.ERR);
+            if (!executor.isReady()) {
+                // a lost interpreter is replaced (seconds on a cold JVM), a stopped call settles: not the
+                // script's time, and the host's clock must not count it
+                Frames.write(out, Frames.PREPARING, new byte[0]);
+                executor.interpreterGeneration();
+                Frames.write(out, Frames.STARTED, new byte[0]);
+            }
             if (!r.sameInput() || stdin == null) {
                 stdin = new ChannelReader();
             }

@@ -1,7 +1,5 @@
 package org.pysandbox.policy;
 
-import java.io.Reader;
-import java.io.Writer;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyArray;
@@ -235,15 +233,11 @@ public final class ConfinedInterpreter implements AutoCloseable {
 
     /**
      * Empties what the interpreter's own stream buffers hold of an earlier call (runtime.discard_leftovers):
-     * output a stopped run printed but never flushed, and input read ahead from a reader the next call does
-     * not have. Leaves the streams bound to nothing; the next call binds its own.
+     * output a stopped run printed but never flushed, and input read ahead from a reader this call does not
+     * have. The streams are bound to nothing meanwhile ({@link GuestStreams#discarding}).
      */
     public void discardLeftovers(boolean output, boolean input) {
-        streams.bind(Writer.nullWriter(), Writer.nullWriter(), Reader.nullReader(), 0);
-        runtime.getMember("discard_leftovers").execute(output, input);
-        if (input) {
-            streams.inputDiscarded();
-        }
+        streams.discarding(input, () -> runtime.getMember("discard_leftovers").execute(output, input));
     }
 
     public Value runtimeMember(String name) {

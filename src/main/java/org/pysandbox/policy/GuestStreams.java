@@ -25,6 +25,8 @@ public final class GuestStreams {
     private final GuestOutput out;
     private final GuestOutput err;
     private final GuestInput in;
+    /** Where emptied leftovers go: not charged to the call's output budget. */
+    private static final Writer NOWHERE = Writer.nullWriter();
     private final AtomicLong written = new AtomicLong();
     private volatile long maxOutput;
     private volatile boolean outputLimitHit;
@@ -72,9 +74,36 @@ public final class GuestStreams {
         return in.readSinceDiscard && in.source != next;
     }
 
-    /** Records that the interpreter's stdin buffers were emptied. */
-    public void inputDiscarded() {
-        in.readSinceDiscard = false;
+    /** The reader the streams are bound to (a check, which reads nothing, keeps it). */
+    public Reader input() {
+        return in.source;
+    }
+
+    /**
+     * Runs {@code emptying} with the writers bound to nothing, uncharged, then binds the call's own again.
+     * stdin is unbound only when its read-ahead is being dropped ({@code input}); otherwise it keeps its
+     * reader and what this side encoded from it (review 28: emptying only the output after a stopped call
+     * also dropped the same reader's text, the next call's input).
+     */
+    public void discarding(boolean input, Runnable emptying) {
+        Writer stdout = out.target;
+        Writer stderr = err.target;
+        Reader stdin = in.source;
+        out.rebind(NOWHERE);
+        err.rebind(NOWHERE);
+        if (input) {
+            in.rebind(Reader.nullReader());
+        }
+        try {
+            emptying.run();
+        } finally {
+            out.rebind(stdout);
+            err.rebind(stderr);
+            if (input) {
+                in.rebind(stdin);
+                in.readSinceDiscard = false;
+            }
+        }
     }
 
     /** Flushes what was decoded so far to the current writers. */
@@ -137,8 +166,10 @@ public final class GuestStreams {
             if (!enabled) {
                 throw new IOException(what + " is blocked by the sandbox; enable the feature '" + feature + "'");
             }
-            charge(len);
             Writer w = target;
+            if (w != NOWHERE) {
+                charge(len);
+            }
             wrote = true;
             while (len > 0) {
                 int n = Math.min(len, pending.remaining());

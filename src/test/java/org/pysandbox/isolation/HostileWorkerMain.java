@@ -39,15 +39,31 @@ public final class HostileWorkerMain {
             }
             Frames.Frame frame = Frames.read(in, Integer.MAX_VALUE);
             switch (mode) {
-                case "echo" -> {
-                    WireRequest r = WireCodec.readRequest(frame.type(), frame.payload(), WireLimits.fromSystemProperties(),
-                            System.nanoTime() + 60_000_000_000L, h -> h);
-                    Frames.write(out, Frames.OUT, ("fresh " + pid + "\n").getBytes(StandardCharsets.UTF_8));
-                    Map<String, Object> globals = r.globals() == null ? null : new LinkedHashMap<>(r.globals());
-                    Object value = "handle".equals(r.code()) ? new RemoteGuestObject(workerId, 1)
-                            : List.of(pid, String.valueOf(r.code()));
-                    Frames.write(out, Frames.RESULT, WireCodec.response(new WireResponse(value, globals, null, null),
-                            o -> o));
+                case "echo" -> echo(frame, out, workerId, pid);
+                case "prepare-slowly" -> { // replaces its interpreter for 2.5 s, more than timeout + grace, then answers
+                    Frames.write(out, Frames.PREPARING, new byte[0]);
+                    Thread.sleep(2500);
+                    Frames.write(out, Frames.STARTED, new byte[0]);
+                    echo(frame, out, workerId, pid);
+                }
+                case "prepare-forever" -> {
+                    Frames.write(out, Frames.PREPARING, new byte[0]);
+                    Thread.sleep(Long.MAX_VALUE);
+                }
+                case "start-then-stall" -> {
+                    Frames.write(out, Frames.PREPARING, new byte[0]);
+                    Frames.write(out, Frames.STARTED, new byte[0]);
+                    Thread.sleep(Long.MAX_VALUE);
+                }
+                case "prepare-twice", "start-unprepared", "prepare-after-output" -> { // would stretch the clock again
+                    if (mode.equals("prepare-after-output")) {
+                        Frames.write(out, Frames.OUT, "x".getBytes(StandardCharsets.UTF_8));
+                    }
+                    if (!mode.equals("start-unprepared")) {
+                        Frames.write(out, Frames.PREPARING, new byte[0]);
+                    }
+                    Frames.write(out, mode.equals("prepare-twice") ? Frames.PREPARING : Frames.STARTED, new byte[0]);
+                    Thread.sleep(Long.MAX_VALUE);
                 }
                 case "garbage" -> {
                     byte[] noise = new byte[4096];
@@ -86,5 +102,16 @@ public final class HostileWorkerMain {
                 default -> throw new IllegalArgumentException(mode);
             }
         }
+    }
+
+    /** A well-behaved answer: the process id and the code as the value, one line of output. */
+    private static void echo(Frames.Frame frame, DataOutputStream out, long workerId, long pid) throws Exception {
+        WireRequest r = WireCodec.readRequest(frame.type(), frame.payload(), WireLimits.fromSystemProperties(),
+                System.nanoTime() + 60_000_000_000L, h -> h);
+        Frames.write(out, Frames.OUT, ("fresh " + pid + "\n").getBytes(StandardCharsets.UTF_8));
+        Map<String, Object> globals = r.globals() == null ? null : new LinkedHashMap<>(r.globals());
+        Object value = "handle".equals(r.code()) ? new RemoteGuestObject(workerId, 1)
+                : List.of(pid, String.valueOf(r.code()));
+        Frames.write(out, Frames.RESULT, WireCodec.response(new WireResponse(value, globals, null, null), o -> o));
     }
 }

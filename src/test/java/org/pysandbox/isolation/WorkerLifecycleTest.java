@@ -137,6 +137,62 @@ class WorkerLifecycleTest {
         }
     }
 
+    /**
+     * A worker that must first replace its interpreter says so (PREPARING, then STARTED): that time is not
+     * the script's, and the call's timeout counts from STARTED (a 1-s call after a bomb timed out while the
+     * worker made a new interpreter, 1.2-1.8 s on 2 busy cores).
+     */
+    @Test
+    void aWorkersPreparationIsNotTheScriptsTime() throws Exception {
+        Starter starter = new Starter("prepare-slowly");
+        try (ProcessExecutor executor = executor(starter)) {
+            executor.workerForTest();
+            StringWriter out = new StringWriter();
+            Outcome o = run(executor, "1", null, out);
+            assertThat(o.thrown()).isNull();
+            assertThat(o.millis()).isGreaterThan(TIMEOUT.toMillis() + 1000);
+            long pid = starter.started.get(0).pid();
+            assertThat(o.value()).isEqualTo(List.of(pid, "1"));
+            assertThat(out.toString()).isEqualTo("fresh " + pid + "\n");
+        }
+    }
+
+    /** ... but only within pysandbox.process.prepareMillis, and the clock runs from the start it announced. */
+    @Test
+    void aWorkerThatPreparesForeverOrStallsAfterItsStartIsKilled() throws Exception {
+        Starter starter = new Starter("prepare-forever");
+        try (ProcessExecutor executor = new ProcessExecutor(CONFIG, starter, 1500)) {
+            executor.workerForTest();
+            Outcome o = run(executor, "1", null, Writer.nullWriter());
+            assertThat(o.thrown()).isInstanceOf(ScriptException.class).hasMessageContaining("did not start the script")
+                    .hasMessageContaining("pysandbox.process.prepareMillis");
+            assertThat(o.millis()).isBetween(1500L, 1500 + TIMEOUT.toMillis() + 1000);
+            starter.started.get(0).exitCode();
+            assertThat(starter.started.get(0).isAlive()).isFalse();
+            nextCallIsClean(starter, executor);
+        }
+        Starter stalls = new Starter("start-then-stall");
+        try (ProcessExecutor executor = new ProcessExecutor(CONFIG, stalls, 60_000)) {
+            Outcome o = attack(stalls, executor, "1", null, Writer.nullWriter());
+            assertThat(o.thrown()).isInstanceOf(ScriptTimeoutException.class).hasMessageContaining("killed");
+            nextCallIsClean(stalls, executor);
+        }
+    }
+
+    /** The clock frames come once each, in order, before any output: a worker cannot stretch a call twice. */
+    @Test
+    void clockFramesOutOfOrderAreAProtocolViolation() throws Exception {
+        for (String mode : List.of("prepare-twice", "start-unprepared", "prepare-after-output")) {
+            Starter starter = new Starter(mode);
+            try (ProcessExecutor executor = executor(starter)) {
+                Outcome o = attack(starter, executor, "1", null, Writer.nullWriter());
+                assertThat(o.thrown()).as(mode).isInstanceOf(WorkerProtocolException.class);
+                assertThat(((WorkerProtocolException) o.thrown()).getRule()).as(mode).isEqualTo("frame order");
+                nextCallIsClean(starter, executor);
+            }
+        }
+    }
+
     @Test
     void aWorkerThatStopsReadingIsKilledAtTheTimeout() throws Exception {
         Starter starter = new Starter("deaf");

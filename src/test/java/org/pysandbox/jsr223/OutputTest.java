@@ -132,6 +132,24 @@ class OutputTest {
         assertThat(stoppedOut.toString()).isEqualTo("line one\n");
     }
 
+    /**
+     * Review 28: emptying a stopped call's output also dropped the reader's encoded text, and compiling a
+     * script dropped the read-ahead: the same context's next input() lost its text (or got half a character).
+     */
+    @Test
+    void aStoppedCallOrACompileKeepsTheSameReadersInput() throws Exception {
+        String euros = "\u20ac".repeat(4000);
+        ScriptContext ctx = context("stdin", new StringWriter(), new StringWriter(), "first\n" + euros + "\nthird\nfourth\n");
+        ctx.setAttribute(ContextConfig.TIMEOUT, "1s", ScriptContext.ENGINE_SCOPE);
+        assertThat(engine.eval("input()", ctx)).isEqualTo("first");
+        assertThatThrownBy(() -> engine.eval("while True: pass", ctx))
+                .isInstanceOf(org.pysandbox.error.ScriptTimeoutException.class);
+        assertThat(engine.eval("input()", ctx)).isEqualTo(euros);
+        ((javax.script.Compilable) engine).compile("print(input())");
+        assertThat(engine.eval("input()", ctx)).isEqualTo("third");
+        assertThat(engine.eval("input()", ctx)).isEqualTo("fourth");
+    }
+
     @Test
     void outputWithoutTheFeatureIsAViolationNotLost() {
         StringWriter out = new StringWriter();

@@ -57,7 +57,27 @@ class GuestStreamsTest {
         assertThat(streams.holdsInputOtherThan(second)).isTrue();
         streams.bind(Writer.nullWriter(), Writer.nullWriter(), second, 0);
         assertThat(readAll(streams.in())).isEqualTo("second\n");
-        streams.inputDiscarded();
+        streams.discarding(true, () -> { });
         assertThat(streams.holdsInputOtherThan(first)).isFalse();
+    }
+
+    /** Emptying only the output keeps the reader and what was encoded from it (review 28). */
+    @Test
+    void emptyingTheOutputKeepsTheInputAndChargesNothing() throws IOException {
+        GuestStreams limited = new GuestStreams(true, true, true, 4);
+        StringWriter out = new StringWriter();
+        limited.bind(out, Writer.nullWriter(), new StringReader("ab\ncd\n"), 4);
+        assertThat(limited.in().read()).isEqualTo('a');
+        limited.discarding(false, () -> {
+            try {
+                limited.out().write("left by a stopped call".getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        });
+        limited.out().write("ok".getBytes(StandardCharsets.UTF_8));
+        assertThat(out.toString()).isEqualTo("ok");
+        assertThat(limited.outputLimitHit()).isFalse();
+        assertThat(readAll(limited.in())).isEqualTo("b\ncd\n");
     }
 }
