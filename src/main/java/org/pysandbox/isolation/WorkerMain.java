@@ -46,6 +46,8 @@ public final class WorkerMain {
      * read-ahead from it then stays theirs, and a new one makes the interpreter drop it (GuestStreams).
      */
     private Reader stdin;
+    /** Between a call's start and its answer: input is asked from the host only then. */
+    private volatile boolean callRunning;
 
     private WorkerMain(DataInputStream in, DataOutputStream out, long workerId) {
         this.in = in;
@@ -125,12 +127,12 @@ public final class WorkerMain {
 
     private void answer(Frames.Frame frame) throws IOException {
         WireResponse response;
+        ChannelWriter stdout = new ChannelWriter(Frames.OUT);
+        ChannelWriter stderr = new ChannelWriter(Frames.ERR);
         try {
             // the configuration of this call is the one in the host's request, and nothing else
             WireRequest r = WireCodec.readRequest(frame.type(), frame.payload(), LIMITS, noDeadline(), this::resolve);
             SandboxConfig config = r.config().toConfig();
-            Writer stdout = new ChannelWriter(Frames.OUT);
-            Writer stderr = new ChannelWriter(Frames.ERR);
             if (!executor.isReady()) {
                 // a lost interpreter is replaced (seconds on a cold JVM), a stopped call settles: not the
                 // script's time, and the host's clock must not count it
@@ -141,6 +143,7 @@ public final class WorkerMain {
             if (!r.sameInput() || stdin == null) {
                 stdin = new ChannelReader();
             }
+            callRunning = true;
             if (frame.type() == Frames.RUN) {
                 Map<String, Object> globals = r.globals() == null ? null : new HashMap<>(r.globals());
                 Map<String, Object> locals = r.locals() == null ? null : new HashMap<>(r.locals());
@@ -166,7 +169,15 @@ public final class WorkerMain {
             payload = WireCodec.response(new WireResponse(null, null, null, WireError.of(new ScriptException(
                     "the script's result cannot cross to the host: " + e.getMessage()))), this::replace);
         }
-        Frames.write(out, Frames.RESULT, payload);
+        // the caller is answered when a limit trips, while the stopped script may still print or read until
+        // it yields: nothing of it may follow the answer onto the channel, where the host's next call would
+        // take it as its own (review 29)
+        synchronized (out) {
+            callRunning = false;
+            stdout.end();
+            stderr.end();
+            Frames.write(out, Frames.RESULT, payload);
+        }
     }
 
     private static long noDeadline() {
@@ -193,17 +204,28 @@ public final class WorkerMain {
         return g != null && r.worker() == workerId ? g : r;
     }
 
-    /** Script output, sent to the host as it is written. */
+    /** Script output, sent to the host as it is written, until its call is answered. */
     private final class ChannelWriter extends Writer {
         private final byte type;
+        private boolean ended;
 
         ChannelWriter(byte type) {
             this.type = type;
         }
 
+        /** Called with the channel's lock held, before the answer. */
+        void end() {
+            ended = true;
+        }
+
         @Override
         public void write(char[] buf, int off, int len) throws IOException {
-            Frames.write(out, type, new String(buf, off, len).getBytes(StandardCharsets.UTF_8));
+            byte[] text = new String(buf, off, len).getBytes(StandardCharsets.UTF_8);
+            synchronized (out) {
+                if (!ended) {
+                    Frames.write(out, type, text);
+                }
+            }
         }
 
         @Override
@@ -222,7 +244,12 @@ public final class WorkerMain {
             if (len == 0) {
                 return 0;
             }
-            Frames.write(out, Frames.NEED_INPUT, java.nio.ByteBuffer.allocate(4).putInt(len).array());
+            synchronized (out) {
+                if (!callRunning) {
+                    return -1; // a stopped script, after its call was answered
+                }
+                Frames.write(out, Frames.NEED_INPUT, java.nio.ByteBuffer.allocate(4).putInt(len).array());
+            }
             String text;
             try {
                 text = input.take();

@@ -173,6 +173,18 @@ public final class InProcessExecutor implements Executor {
         return tenant;
     }
 
+    /**
+     * Clears the interrupt status of the interpreter's own guest thread. Truffle's interrupt of a stopped call
+     * can leave it set, and the next stream operation on that thread then closed GraalPy's channel over the
+     * stream for good (review 29). A caller's thread (bounded code runs there) keeps its status: it is the
+     * host's.
+     */
+    private static void clearGuestInterrupt(Tenant t) {
+        if (Thread.currentThread() != t.caller) {
+            Thread.interrupted();
+        }
+    }
+
     /** Starts making the replacement of a lost interpreter, unless one is on its way. */
     private void prepareReplacement() {
         synchronized (replacementLock) {
@@ -539,6 +551,7 @@ public final class InProcessExecutor implements Executor {
      */
     private void perform(Tenant t, GuardedCall call, String fileName, SandboxConfig callConfig, GuestWork work) {
         ConfinedInterpreter it = t.interpreter;
+        clearGuestInterrupt(t);
         call.started();
         // host code the script reaches runs on the caller's thread, with its thread-locals
         CallerThread.bind(call);
@@ -569,6 +582,7 @@ public final class InProcessExecutor implements Executor {
             failure.initCause(e);
         } finally {
             CallerThread.unbind();
+            clearGuestInterrupt(t);
             if (call.tripped() == null && !t.lost) {
                 flush(it);
             } else {
@@ -656,6 +670,9 @@ public final class InProcessExecutor implements Executor {
     private void stop(Tenant t, GuardedCall call, GuardedCall.Limit limit) {
         CountDownLatch settling = new CountDownLatch(1);
         t.settling = settling;
+        // the caller is answered now; what the script prints until it yields goes nowhere, not into writers
+        // the host has taken back
+        t.interpreter.streams().detachOutput();
         if (limit == GuardedCall.Limit.OUTPUT) {
             // stopped in the middle of a write: the interpreter's own stream buffers and their locks are in an
             // unknown state (a later print can fail with "reentrant call"); the tenant gets a fresh interpreter
@@ -668,6 +685,10 @@ public final class InProcessExecutor implements Executor {
                     t.interpreter.context().interrupt(java.time.Duration.ofMillis(INTERRUPT_GRACE_MILLIS));
                 }
                 yielded = !t.lost && call.awaitFinished(INTERRUPT_GRACE_MILLIS);
+                if (yielded && !t.interpreter.streamsUsable()) {
+                    // the interrupt closed a stream under a print or input(): every later call would fail
+                    t.lost = true;
+                }
             } catch (TimeoutException e) {
                 yielded = false;
             } catch (InterruptedException e) {

@@ -240,6 +240,14 @@ public final class ConfinedInterpreter implements AutoCloseable {
         streams.discarding(input, () -> runtime.getMember("discard_leftovers").execute(output, input));
     }
 
+    /**
+     * Whether the standard streams still work (runtime.streams_usable): an interrupt that lands while GraalPy
+     * reads or writes one closes it for the rest of the context's life.
+     */
+    public boolean streamsUsable() {
+        return runtime.getMember("streams_usable").execute().asBoolean();
+    }
+
     public Value runtimeMember(String name) {
         return runtime.getMember(name);
     }

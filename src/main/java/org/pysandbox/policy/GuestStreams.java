@@ -74,6 +74,12 @@ public final class GuestStreams {
         return in.readSinceDiscard && in.source != next;
     }
 
+    /** Points the writers nowhere (uncharged) until the next bind: the call they were bound for was answered. */
+    public void detachOutput() {
+        out.rebind(NOWHERE);
+        err.rebind(NOWHERE);
+    }
+
     /** The reader the streams are bound to (a check, which reads nothing, keeps it). */
     public Reader input() {
         return in.source;
@@ -94,14 +100,18 @@ public final class GuestStreams {
         if (input) {
             in.rebind(Reader.nullReader());
         }
+        boolean emptied = false;
         try {
             emptying.run();
+            emptied = true;
         } finally {
             out.rebind(stdout);
             err.rebind(stderr);
             if (input) {
                 in.rebind(stdin);
-                in.readSinceDiscard = false;
+                // only an emptying that ran to its end (review 29: a call stopped by its limit inside it
+                // counted as emptied, and the next call with another reader read the earlier one's text)
+                in.readSinceDiscard = !emptied;
             }
         }
     }
@@ -151,9 +161,10 @@ public final class GuestStreams {
         synchronized void rebind(Writer next) {
             target = next;
             wrote = false;
-            pending.clear();
-            chars.clear();
-            decoder.reset();
+            if (pending.position() > 0) { // an unfinished character (chars is drained by every write)
+                pending.clear();
+                decoder.reset();
+            }
         }
 
         @Override

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -98,6 +99,29 @@ class ProcessIsolationTest {
         String line = "x".repeat(8190) + "\uD83D\uDE00" + "end";
         sandbox.setIn(new StringReader(line + "\n"));
         assertThat(sandbox.eval("input()")).isEqualTo(line);
+    }
+
+    /**
+     * Review 29: the worker answered the timeout while the stopped loop still printed, and its late output
+     * frames reached the host's next call (a protocol violation since the clock frames, a cross-call leak
+     * before); an interrupt inside a write also closed the worker's stdout for good.
+     */
+    @Test
+    void aPrintLoopStoppedByItsTimeoutLeavesNothingBehind() throws Exception {
+        // its own worker: the shared one's 64-KiB output limit would stop the loop before its timeout
+        SandboxConfig roomy = CONFIG.toBuilder().maxOutput(64L << 20).timeout(Duration.ofSeconds(1)).build();
+        try (Sandbox printing = new Sandbox(roomy)) {
+            printing.eval("1");
+            for (int round = 0; round < 3; round++) {
+                printing.setOut(Writer.nullWriter());
+                assertThatThrownBy(() -> printing.execute("while True: print('x' * 50)")).as("round " + round)
+                        .isInstanceOf(ScriptTimeoutException.class);
+                StringWriter next = new StringWriter();
+                printing.setOut(next);
+                printing.execute("print('hello')");
+                assertThat(next.toString()).as("round " + round).isEqualTo("hello\n");
+            }
+        }
     }
 
     @Test

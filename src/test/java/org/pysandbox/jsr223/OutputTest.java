@@ -150,6 +150,28 @@ class OutputTest {
         assertThat(engine.eval("input()", ctx)).isEqualTo("fourth");
     }
 
+    /**
+     * Review 29: GraalPy reads and writes the streams through java.nio channels, which close for good when
+     * their thread is interrupted during an operation; a print loop stopped by its timeout left every later
+     * print of the engine failing with BrokenPipeError (here by the second to fourth round).
+     */
+    @Test
+    void aPrintLoopStoppedByItsTimeoutLeavesTheStreamsWorking() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            StringWriter loopOut = new StringWriter();
+            ScriptContext loop = context("stdout", loopOut, new StringWriter(), "");
+            loop.setAttribute(ContextConfig.TIMEOUT, "1s", ScriptContext.ENGINE_SCOPE);
+            // a warm JIT prints the default 4 MiB in less than the second: the timeout must stop it
+            loop.setAttribute(ContextConfig.MAX_OUTPUT, "1g", ScriptContext.ENGINE_SCOPE);
+            assertThatThrownBy(() -> engine.eval("while True: print('x' * 50)", loop)).as("round " + round)
+                    .isInstanceOf(org.pysandbox.error.ScriptTimeoutException.class);
+            StringWriter out = new StringWriter();
+            assertThat(engine.eval("print('hello', input())\n1", context("stdout,stdin", out, new StringWriter(),
+                    "next\n"))).as("round " + round).isEqualTo(1);
+            assertThat(out.toString()).as("round " + round).isEqualTo("hello next\n");
+        }
+    }
+
     @Test
     void outputWithoutTheFeatureIsAViolationNotLost() {
         StringWriter out = new StringWriter();

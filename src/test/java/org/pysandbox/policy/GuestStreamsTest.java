@@ -61,6 +61,20 @@ class GuestStreamsTest {
         assertThat(streams.holdsInputOtherThan(first)).isFalse();
     }
 
+    /** Review 29: an emptying that a limit cut short leaves the read-ahead counted as there. */
+    @Test
+    void anEmptyingThatFailedIsNotCountedAsDone() throws IOException {
+        Reader first = new StringReader("first\n");
+        streams.bind(Writer.nullWriter(), Writer.nullWriter(), first, 0);
+        assertThat(streams.in().read()).isEqualTo('f');
+        Reader second = new StringReader("second\n");
+        streams.bind(Writer.nullWriter(), Writer.nullWriter(), second, 0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> streams.discarding(true, () -> {
+            throw new IllegalStateException("stopped by the call's timeout");
+        })).isInstanceOf(IllegalStateException.class);
+        assertThat(streams.holdsInputOtherThan(new StringReader("third\n"))).isTrue();
+    }
+
     /** Emptying only the output keeps the reader and what was encoded from it (review 28). */
     @Test
     void emptyingTheOutputKeepsTheInputAndChargesNothing() throws IOException {

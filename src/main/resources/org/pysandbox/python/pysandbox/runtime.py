@@ -560,6 +560,24 @@ def flush_streams():
             pass
 
 
+def streams_usable():
+    """Whether the interpreter's standard streams still work. GraalPy reads and writes them through java.nio
+    channels, which close for good when their thread is interrupted during an operation: after a call that
+    a timeout stopped inside a print, every later print of the sandbox failed with BrokenPipeError (review
+    29). An empty read or write reaches the channel without moving any data."""
+    for fd in (0, 1, 2):
+        try:
+            if fd == 0:
+                _posix.read(0, 0)
+            else:
+                _posix.write(fd, b'')
+        except BrokenPipeError:
+            return False
+        except OSError:
+            pass  # a stream the configuration disables
+    return True
+
+
 def discard_leftovers(output, input_):
     """Empties the interpreter's stream buffers of what an earlier call left in them; the host has bound the
     streams to nothing. Output: a run stopped by a timeout skips its finally, and what it printed without a
