@@ -54,6 +54,15 @@ public final class ErrorTranslator {
             se.initCause(e.asHostException());
             return se;
         }
+        if (e.isInternalError() && !String.valueOf(e.getMessage()).contains("SecurityException")) {
+            // an error of GraalPy itself (sys.stdout.__sizeof__() raises ShouldNotReachHere in 25.0): not a
+            // refusal, so not a violation the host would count against the script (review 27)
+            PythonScriptException se = new PythonScriptException("SystemError", "the Python interpreter failed "
+                    + "internally (an error of GraalPy, not a refusal of the sandbox): " + e.getMessage(),
+                    site.fileName(), lineOf(e), -1);
+            se.initCause(e);
+            return se;
+        }
         if (e.isInternalError() || !e.isGuestException()) {
             // The Truffle floor refused something the Python layer let through (a host SecurityException and the like).
             return new SandboxViolationException("SandboxViolation", "blocked by the GraalVM confinement: "
