@@ -116,7 +116,8 @@ public final class InProcessExecutor implements Executor {
          */
         boolean awaitSettled() {
             CountDownLatch pending = settling;
-            if (pending == null) {
+            if (pending == null || pending.getCount() == 0) {
+                // settled long ago: an interrupted caller is not refused for it (await throws when interrupted)
                 return true;
             }
             try {
@@ -500,11 +501,17 @@ public final class InProcessExecutor implements Executor {
         }
         ConfinedInterpreter it = t.interpreter;
         boolean staleInput = it.streams().holdsInputOtherThan(in);
+        boolean leftovers = t.unflushedOutput || staleInput;
         // emptied on the guest thread, under this call's limits: nothing of the sandbox runs unwatched
-        GuestWork guarded = !t.unflushedOutput && !staleInput ? work : () -> {
+        GuestWork guarded = !leftovers ? work : () -> {
             discardLeftovers(t, staleInput);
             return work.perform();
         };
+        // A host thread whose interrupt status is set would close GraalPy's channel over any stream it touched,
+        // for good (review 30: an emptying of stdin there), and Truffle's interrupt of a stopped call clears
+        // that status: such a call, and every emptying, runs on the guest thread, where the status is the
+        // sandbox's and an interrupted caller is a CALLER_INTERRUPTED stop like any other.
+        onCaller = onCaller && !leftovers && !Thread.currentThread().isInterrupted();
         it.streams().bind(out, err, in, callConfig.maxOutput());
         GuardedCall[] self = new GuardedCall[1];
         GuardedCall call = new GuardedCall(callConfig, fileName, onCaller, it.streams()::outputLimitHit,
@@ -714,8 +721,17 @@ public final class InProcessExecutor implements Executor {
      * At the start of a call: what an earlier call left in the interpreter's stream buffers is emptied into
      * nothing, never into this call's writers or script (see GuestStreams).
      */
-    private static void discardLeftovers(Tenant t, boolean input) {
-        t.interpreter.discardLeftovers(t.unflushedOutput, input);
+    private static void discardLeftovers(Tenant t, boolean input) throws ScriptException {
+        try {
+            t.interpreter.discardLeftovers(t.unflushedOutput, input);
+        } catch (IllegalStateException e) {
+            // what the stream held may still be there, for whichever call reads it next: not this interpreter
+            t.lost = true;
+            ScriptException se = new ScriptException("the sandbox could not empty what an earlier call left in its "
+                    + "standard streams (" + e.getMessage() + "); the next call gets a fresh interpreter");
+            se.initCause(e);
+            throw se;
+        }
         t.unflushedOutput = false;
     }
 

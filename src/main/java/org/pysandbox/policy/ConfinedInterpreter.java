@@ -237,7 +237,11 @@ public final class ConfinedInterpreter implements AutoCloseable {
      * have. The streams are bound to nothing meanwhile ({@link GuestStreams#discarding}).
      */
     public void discardLeftovers(boolean output, boolean input) {
-        streams.discarding(input, () -> runtime.getMember("discard_leftovers").execute(output, input));
+        streams.discarding(input, () -> {
+            if (!runtime.getMember("discard_leftovers").execute(output, input).asBoolean()) {
+                throw new IllegalStateException("a standard stream of the interpreter failed while it was emptied");
+            }
+        });
     }
 
     /**

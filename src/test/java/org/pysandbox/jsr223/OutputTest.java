@@ -172,6 +172,38 @@ class OutputTest {
         }
     }
 
+    /**
+     * Review 30: a rule (bounded code, run on the caller's thread) from a host thread whose interrupt status
+     * was set emptied another context's read-ahead there, which closed GraalPy's stdin channel for good and
+     * counted as emptied: the next context read the first one's line, then every input() failed. Truffle's
+     * interrupt of a stopped rule also cleared the host's own status. Such a call now runs on the guest
+     * thread, where an interrupted caller is a stop like any other, and the host keeps its status.
+     */
+    @Test
+    void aCallFromAnInterruptedHostThreadBreaksNothingAndKeepsTheStatus() throws Exception {
+        ScriptContext rule = context(null, new StringWriter(), new StringWriter(), "");
+        rule.setAttribute("amount", 5, ScriptContext.ENGINE_SCOPE);
+        rule.setAttribute("limit", 10, ScriptContext.ENGINE_SCOPE);
+        for (int i = 0; i < 3; i++) {
+            assertThat(engine.eval("amount > limit", rule)).isEqualTo(false);
+        }
+        StringWriter first = new StringWriter();
+        engine.eval("print(input())", context("stdin,stdout", first, new StringWriter(), "A line 1\nA line 2\n"));
+        assertThat(first.toString()).isEqualTo("A line 1\n");
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> engine.eval("amount > limit", rule)).isInstanceOf(javax.script.ScriptException.class)
+                    .hasMessageContaining("calling thread was interrupted");
+        } finally {
+            assertThat(Thread.interrupted()).as("the host's interrupt status is still set").isTrue();
+        }
+        for (int i = 0; i < 3; i++) {
+            StringWriter out = new StringWriter();
+            engine.eval("print(input())", context("stdin,stdout", out, new StringWriter(), "B line " + i + "\n"));
+            assertThat(out.toString()).isEqualTo("B line " + i + "\n");
+        }
+    }
+
     @Test
     void outputWithoutTheFeatureIsAViolationNotLost() {
         StringWriter out = new StringWriter();

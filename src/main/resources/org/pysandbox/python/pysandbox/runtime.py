@@ -582,13 +582,19 @@ def discard_leftovers(output, input_):
     """Empties the interpreter's stream buffers of what an earlier call left in them; the host has bound the
     streams to nothing. Output: a run stopped by a timeout skips its finally, and what it printed without a
     newline was flushed into the next call's writers. Input: the stdin TextIOWrapper reads a chunk for one
-    input(), and the rest was the next call's input, whoever's reader that call had."""
-    if output:
-        flush_streams()
-    if input_:
+    input(), and the rest was the next call's input, whoever's reader that call had. False when a stream failed:
+    what it held may still be there (review 30: a read on an interrupted thread closed stdin's channel, and the
+    old reader's decoded text stayed for the next call)."""
+    emptied = True
+    streams = ((_STDOUT, _STDERR) if output else ()) + ((_STDIN,) if input_ else ())
+    for stream in streams:
         try:
-            _STDIN.read()
+            if stream is _STDIN:
+                stream.read()
+            else:
+                stream.flush()
         except Exception:
-            pass
+            emptied = False
+    return emptied
 
 
