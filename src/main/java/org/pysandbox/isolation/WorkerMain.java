@@ -129,6 +129,12 @@ public final class WorkerMain {
         WireResponse response;
         ChannelWriter stdout = new ChannelWriter(Frames.OUT);
         ChannelWriter stderr = new ChannelWriter(Frames.ERR);
+        // kept only by a call that gets as far as running: a request refused before that (too long a string
+        // for this side's decoder, a failed preparation) forgets it, and the host, which counted the request
+        // as sent, may call it the same input next time (review 31: that call then read the earlier reader's
+        // read-ahead)
+        Reader previous = stdin;
+        stdin = null;
         try {
             // the configuration of this call is the one in the host's request, and nothing else
             WireRequest r = WireCodec.readRequest(frame.type(), frame.payload(), LIMITS, noDeadline(), this::resolve);
@@ -140,9 +146,7 @@ public final class WorkerMain {
                 executor.interpreterGeneration();
                 Frames.write(out, Frames.STARTED, new byte[0]);
             }
-            if (!r.sameInput() || stdin == null) {
-                stdin = new ChannelReader();
-            }
+            stdin = r.sameInput() && previous != null ? previous : new ChannelReader();
             callRunning = true;
             if (frame.type() == Frames.RUN) {
                 Map<String, Object> globals = r.globals() == null ? null : new HashMap<>(r.globals());

@@ -93,6 +93,9 @@ class ProcessIsolationTest {
         }
         Map<String, Object> tooDeep = new HashMap<>(Map.of("deep", deep));
         assertThatThrownBy(() -> sandbox.execute("input()", tooDeep)).hasMessageContaining("nested deeper than 200");
+        // refused by the worker, after the host sent it (review 31: the worker kept the earlier reader)
+        Map<String, Object> tooLong = new HashMap<>(Map.of("text", "x".repeat((16 << 20) + 1)));
+        assertThatThrownBy(() -> sandbox.execute("input()", tooLong)).hasMessageContaining("could not read its request");
         assertThat(sandbox.eval("input()")).isEqualTo("two");
         assertThat(sandbox.eval("import sys\nsys.stdin.read()")).isEqualTo("");
         // a surrogate pair the host's reader cut at a read's end arrives whole
