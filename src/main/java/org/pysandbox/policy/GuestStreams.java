@@ -53,12 +53,19 @@ public final class GuestStreams {
     /**
      * Points the streams at the given writers and reader for the next call and resets the output budget.
      * The previous call's unfinished character (output cut by a limit or a timeout) is dropped, not put at
-     * the start of this call's output; input this side read ahead from another reader is dropped.
+     * the start of another writer's output; input this side read ahead from another reader is dropped.
      */
     public void bind(Writer stdout, Writer stderr, Reader stdin, long outputLimit) {
-        out.rebind(stdout);
-        err.rebind(stderr);
-        in.rebind(stdin);
+        // unchanged streams (a rule host's one ScriptContext) cost no lock: this is every call's path
+        if (out.target != stdout) {
+            out.rebind(stdout);
+        }
+        if (err.target != stderr) {
+            err.rebind(stderr);
+        }
+        if (in.source != stdin) {
+            in.rebind(stdin);
+        }
         written.set(0);
         maxOutput = outputLimit;
         outputLimitHit = false;
