@@ -136,6 +136,8 @@ public final class ProcessExecutor implements Executor {
     public synchronized Object run(Request r) throws ScriptException {
         worker(); // a worker start (seconds) is not the script's time; converting and sending its data is
         long start = System.currentTimeMillis();
+        WireCodec.checkString(r.code(), "the code", LIMITS);
+        WireCodec.checkString(r.fileName(), "the file name", LIMITS);
         Map<String, Object> globals = identifiers(r.globals(), "globals");
         Map<String, Object> locals = identifiers(r.locals(), "locals");
         WireRequest request = new WireRequest(WireConfig.of(r.config()), sameInput(r.in()), r.code(), r.fileName(),
@@ -170,7 +172,7 @@ public final class ProcessExecutor implements Executor {
         long start = System.currentTimeMillis();
         List<Object> data = new java.util.ArrayList<>();
         for (int i = 0; i < args.length; i++) {
-            data.add(WireCodec.toData(args[i], "argument " + (i + 1)));
+            data.add(WireCodec.toData(args[i], "argument " + (i + 1), LIMITS));
         }
         WireRequest request = new WireRequest(WireConfig.of(callConfig), sameInput(in), null, "<call>", false, null,
                 null, handle, data);
@@ -193,7 +195,8 @@ public final class ProcessExecutor implements Executor {
         Map<String, Object> data = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : map.entrySet()) {
             if (InProcessExecutor.isIdentifier(e.getKey())) {
-                data.put(e.getKey(), WireCodec.toData(e.getValue(), what + " entry '" + e.getKey() + "'"));
+                WireCodec.checkString(e.getKey(), what + " name", LIMITS);
+                data.put(e.getKey(), WireCodec.toData(e.getValue(), what + " entry '" + e.getKey() + "'", LIMITS));
             }
         }
         return data;
@@ -204,7 +207,7 @@ public final class ProcessExecutor implements Executor {
             SandboxConfig callConfig, long startMillis) throws ScriptException {
         byte[] payload;
         try {
-            payload = WireCodec.request(request);
+            payload = WireCodec.request(request, LIMITS);
         } catch (IOException e) {
             throw new ScriptException("cannot send to the sandbox worker process: " + e.getMessage());
         }

@@ -2,6 +2,7 @@ package org.pysandbox.isolation;
 
 import java.io.IOException;
 import java.lang.reflect.Array;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -26,60 +27,80 @@ import org.pysandbox.bridge.Scalars;
  * boundary and is refused with a message saying so.
  */
 final class WireCodec {
-    /** How deep host data may be nested to be sent (the reader's own limit is {@link WireLimits#maxDepth}). */
+    /** How deep the values a worker sends may be nested (the host reads them under {@link WireLimits#maxDepth}). */
     static final int MAX_WRITE_DEPTH = 200;
 
     private WireCodec() {
     }
 
     /**
-     * Host value -> data a worker can rebuild, or a ScriptException naming what cannot cross. The value is
-     * one level down already: it is sent inside its namespace or argument list, which the writer counts
-     * (review 28: a value nested 200 deep passed here and failed in the writer, after the call had begun).
+     * Host value -> data a worker can rebuild, or a ScriptException naming what cannot cross. The data is
+     * checked against {@code limits}, the rules the worker reads it under (the host forwards its
+     * {@code pysandbox.process.max*} properties to every worker), so what the worker would refuse is refused
+     * here, before the call begins. The value is one collection down already: it is sent inside its
+     * namespace or argument list (review 28: a value nested 200 deep passed here and failed later).
      */
-    static Object toData(Object value, String where) throws ScriptException {
-        return toData(value, where, 1);
+    static Object toData(Object value, String where, WireLimits limits) throws ScriptException {
+        return toData(value, where, limits, 1);
     }
 
-    private static Object toData(Object value, String where, int depth) throws ScriptException {
-        if (depth > MAX_WRITE_DEPTH) {
-            throw new ScriptException(where + ": values nested deeper than " + MAX_WRITE_DEPTH
-                    + " (or containing themselves) cannot be passed to a sandbox with isolation=process");
+    /** {@code depth}: the collections around the value on the wire. */
+    private static Object toData(Object value, String where, WireLimits limits, int depth) throws ScriptException {
+        if (value == null || value instanceof RemoteGuestObject) {
+            return value;
         }
-        if (value == null || value instanceof byte[] || value instanceof RemoteGuestObject) {
+        if (value instanceof byte[] b) {
+            checkLength(b.length, "a bytes value", where, limits);
             return value;
         }
         if (Scalars.is(value)) {
-            return Scalars.of(value);
+            Object scalar = Scalars.of(value);
+            if (scalar instanceof String s) {
+                checkString(s, where, limits);
+            } else if (scalar instanceof BigInteger i) {
+                checkLength(i.bitLength() / 8 + 1, "an int", where, limits);
+            }
+            return scalar;
+        }
+        // an Optional is unwrapped on the wire, but counted: a chain of them is still recursion
+        if (depth + 1 > limits.maxDepth()) {
+            throw new ScriptException(where + ": values nested deeper than " + limits.maxDepth()
+                    + " (or containing themselves) cannot be passed to a sandbox with isolation=process ("
+                    + WireLimits.MAX_DEPTH_PROPERTY + ")");
         }
         if (value instanceof Optional<?> o) {
-            return toData(o.orElse(null), where, depth + 1);
+            return toData(o.orElse(null), where, limits, depth + 1);
         }
         if (value instanceof Map<?, ?> map) {
+            checkItems(map.size(), where, limits);
             Map<Object, Object> copy = new LinkedHashMap<>();
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                copy.put(toData(e.getKey(), where, depth + 1), toData(e.getValue(), where, depth + 1));
+                copy.put(toData(e.getKey(), where, limits, depth + 1), toData(e.getValue(), where, limits, depth + 1));
             }
             return copy;
         }
         if (value instanceof Set<?> set) {
+            checkItems(set.size(), where, limits);
             Set<Object> copy = new LinkedHashSet<>();
             for (Object o : set) {
-                copy.add(toData(o, where, depth + 1));
+                copy.add(toData(o, where, limits, depth + 1));
             }
             return copy;
         }
         if (value instanceof Collection<?> list) {
+            checkItems(list.size(), where, limits);
             List<Object> copy = new ArrayList<>();
             for (Object o : list) {
-                copy.add(toData(o, where, depth + 1));
+                copy.add(toData(o, where, limits, depth + 1));
             }
             return copy;
         }
         if (value.getClass().isArray()) {
-            List<Object> copy = new ArrayList<>();
-            for (int i = 0, n = Array.getLength(value); i < n; i++) {
-                copy.add(toData(Array.get(value, i), where, depth + 1));
+            int n = Array.getLength(value);
+            checkItems(n, where, limits);
+            List<Object> copy = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                copy.add(toData(Array.get(value, i), where, limits, depth + 1));
             }
             return copy;
         }
@@ -87,6 +108,48 @@ final class WireCodec {
                 + "with isolation=process. Only data crosses a process boundary (null, strings, numbers, booleans, "
                 + "lists, maps, sets, arrays and guest-object handles); host callbacks, functional interfaces and "
                 + "other live Java objects are supported only with isolation=context");
+    }
+
+    /** A string the worker reads under {@link WireLimits#maxString} (its UTF-8 bytes, as the writer encodes it). */
+    static void checkString(String s, String where, WireLimits limits) throws ScriptException {
+        if (s != null && (long) s.length() * 3 > limits.maxString()) {
+            checkLength(utf8Length(s), "a string", where, limits);
+        }
+    }
+
+    private static void checkLength(long bytes, String what, String where, WireLimits limits) throws ScriptException {
+        if (bytes > limits.maxString()) {
+            throw new ScriptException(where + ": " + what + " of " + bytes + " bytes is more than a sandbox with "
+                    + "isolation=process accepts (" + WireLimits.MAX_STRING_PROPERTY + " = " + limits.maxString() + ")");
+        }
+    }
+
+    private static void checkItems(int items, String where, WireLimits limits) throws ScriptException {
+        if (items > limits.maxItems()) {
+            throw new ScriptException(where + ": a collection of " + items + " elements is more than a sandbox with "
+                    + "isolation=process accepts (" + WireLimits.MAX_ITEMS_PROPERTY + " = " + limits.maxItems() + ")");
+        }
+    }
+
+    /** What {@code s.getBytes(UTF_8)} would count, without the copy: an unpaired surrogate is written as '?'. */
+    static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0, len = s.length(); i < len; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n += 1;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                n += 1;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     // ---- host -> worker
@@ -104,9 +167,12 @@ final class WireCodec {
         return config;
     }
 
-    /** A run ({@link Frames#RUN}) or a call ({@link Frames#CALL}, with function and args set). */
-    static byte[] request(WireRequest q) throws IOException {
-        WireWriter w = new WireWriter(UnaryOperator.identity(), MAX_WRITE_DEPTH);
+    /**
+     * A run ({@link Frames#RUN}) or a call ({@link Frames#CALL}, with function and args set), its values
+     * already checked by {@link #toData} against the {@code limits} the worker reads them under.
+     */
+    static byte[] request(WireRequest q, WireLimits limits) throws IOException {
+        WireWriter w = new WireWriter(UnaryOperator.identity(), limits.maxDepth());
         q.config().writeTo(w);
         w.value(q.sameInput());
         if (q.function() == null) {

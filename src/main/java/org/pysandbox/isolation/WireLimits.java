@@ -1,5 +1,7 @@
 package org.pysandbox.isolation;
 
+import java.util.List;
+
 /**
  * The rules a decoder enforces on every frame it reads, token by token, before it allocates anything a
  * frame claims: a hostile worker controls every byte it sends, so no length, count or depth on the wire
@@ -18,6 +20,10 @@ record WireLimits(int maxFrame, int maxDepth, int maxItems, int maxString, int a
     static final String MAX_DEPTH_PROPERTY = "pysandbox.process.maxDepth";
     static final String MAX_ITEMS_PROPERTY = "pysandbox.process.maxItems";
     static final String MAX_STRING_PROPERTY = "pysandbox.process.maxString";
+
+    /** The properties a host forwards to its workers, which read its requests under the same rules. */
+    static final List<String> PROPERTIES =
+            List.of(MAX_FRAME_PROPERTY, MAX_DEPTH_PROPERTY, MAX_ITEMS_PROPERTY, MAX_STRING_PROPERTY);
 
     /** Fixed allowance for a frame's decoded objects on top of the per-byte allowance. */
     static final long ALLOCATION_BASE = 64 << 10;

@@ -86,7 +86,9 @@ final class WorkerProcess {
         }
         for (Map.Entry<Object, Object> e : System.getProperties().entrySet()) {
             String key = String.valueOf(e.getKey());
-            if (key.startsWith("pysandbox.") && !key.startsWith("pysandbox.pool") && !key.startsWith("pysandbox.process")) {
+            // the wire limits too: the host checks its requests against them before sending (WireCodec.toData)
+            if (key.startsWith("pysandbox.") && !key.startsWith("pysandbox.pool")
+                    && (!key.startsWith("pysandbox.process") || WireLimits.PROPERTIES.contains(key))) {
                 cmd.add("-D" + key + "=" + e.getValue());
             }
         }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -93,9 +94,20 @@ class ProcessIsolationTest {
         }
         Map<String, Object> tooDeep = new HashMap<>(Map.of("deep", deep));
         assertThatThrownBy(() -> sandbox.execute("input()", tooDeep)).hasMessageContaining("nested deeper than 200");
-        // refused by the worker, after the host sent it (review 31: the worker kept the earlier reader)
+        // refused by the host too: a string over the worker's limit no longer goes out (stop 45)
         Map<String, Object> tooLong = new HashMap<>(Map.of("text", "x".repeat((16 << 20) + 1)));
-        assertThatThrownBy(() -> sandbox.execute("input()", tooLong)).hasMessageContaining("could not read its request");
+        assertThatThrownBy(() -> sandbox.execute("input()", tooLong))
+                .hasMessageContaining("globals entry 'text': a string of 16777217 bytes")
+                .hasMessageContaining("pysandbox.process.maxString = 16777216");
+        // refused by the worker, after the host sent it (review 31: the worker kept the earlier reader):
+        // sets nested 100 deep pass every limit the host can check, and hashing them costs the worker's
+        // decoder more than its allocation budget for so small a frame
+        Object sets = Set.of(1);
+        for (int i = 0; i < 100; i++) {
+            sets = Set.of(sets);
+        }
+        Map<String, Object> costly = new HashMap<>(Map.of("sets", sets));
+        assertThatThrownBy(() -> sandbox.execute("input()", costly)).hasMessageContaining("could not read its request");
         assertThat(sandbox.eval("input()")).isEqualTo("two");
         assertThat(sandbox.eval("import sys\nsys.stdin.read()")).isEqualTo("");
         // a surrogate pair the host's reader cut at a read's end arrives whole

@@ -58,12 +58,87 @@ class WireCodecTest {
         WireConfig config = WireConfig.of(org.pysandbox.config.SandboxConfig.builder().enable("stdout")
                 .timeout(java.time.Duration.ofSeconds(3)).build());
         Map<String, Object> globals = new LinkedHashMap<>(Map.of("x", 1));
-        byte[] payload = WireCodec.request(new WireRequest(config, false, "print(x)", "f.py", true, globals, null, null, null));
+        byte[] payload = WireCodec.request(new WireRequest(config, false, "print(x)", "f.py", true, globals, null, null, null), LIMITS);
         WireRequest got = WireCodec.readRequest(Frames.RUN, payload, LIMITS, soon(), h -> h);
         assertThat(got.config()).isEqualTo(config);
         assertThat(got.config().toConfig().timeout()).hasSeconds(3);
         assertThat(got.code()).isEqualTo("print(x)");
         assertThat(got.globals()).isEqualTo(globals);
+    }
+
+    /**
+     * The host refuses exactly what the worker's reader would refuse (stop 45): at each limit the data goes
+     * out and is read back whole, one past it the host refuses it before sending, naming the property.
+     */
+    @Test
+    void theHostsCheckOfOutgoingDataMatchesTheWorkersReader() throws Exception {
+        WireLimits small = new WireLimits(1 << 20, 6, 10, 20, 24);
+        String at = "é".repeat(9) + "ab"; // 20 UTF-8 bytes in 11 chars
+        Object[][] cases = {
+            // at the limit, one past it, the property named
+            {at, at + "c", WireLimits.MAX_STRING_PROPERTY},
+            {"\uD83D\uDE00".repeat(5), "\uD83D\uDE00".repeat(5) + "x", WireLimits.MAX_STRING_PROPERTY},
+            {"\uD800".repeat(20), "\uD800".repeat(21), WireLimits.MAX_STRING_PROPERTY}, // lone surrogates are '?'
+            {new byte[20], new byte[21], WireLimits.MAX_STRING_PROPERTY},
+            {BigInteger.ONE.shiftLeft(20 * 8 - 2), BigInteger.ONE.shiftLeft(20 * 8 - 1), WireLimits.MAX_STRING_PROPERTY},
+            {'x', null, null},
+            {List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10), WireLimits.MAX_ITEMS_PROPERTY},
+            {new int[10], new int[11], WireLimits.MAX_ITEMS_PROPERTY},
+            {nestedLists(5, List.of()), nestedLists(6, List.of()), WireLimits.MAX_DEPTH_PROPERTY},
+        };
+        for (Object[] c : cases) {
+            Map<String, Object> sent = new LinkedHashMap<>();
+            sent.put("v", WireCodec.toData(c[0], "v", small));
+            byte[] payload = WireCodec.request(new WireRequest(WireConfig.of(org.pysandbox.config.SandboxConfig.builder()
+                    .build()), false, "v", "f.py", true, sent, null, null, null), small);
+            WireRequest got = WireCodec.readRequest(Frames.RUN, payload, small, soon(), h -> h);
+            assertThat(got.globals().get("v")).as(String.valueOf(c[0])).isNotNull();
+            if (c[1] != null) {
+                assertThatThrownBy(() -> WireCodec.toData(c[1], "v", small)).as(String.valueOf(c[1]))
+                        .isInstanceOf(ScriptException.class).hasMessageContaining((String) c[2]);
+                Map<String, Object> over = new LinkedHashMap<>(Map.of("v", WireCodec.toData(c[1], "v", LIMITS)));
+                byte[] unchecked = WireCodec.request(new WireRequest(WireConfig.of(org.pysandbox.config.SandboxConfig
+                        .builder().build()), false, "v", "f.py", true, over, null, null, null), LIMITS);
+                assertThatThrownBy(() -> WireCodec.readRequest(Frames.RUN, unchecked, small, soon(), h -> h))
+                        .as("the reader refuses " + c[1] + " too").isInstanceOf(BadFrameException.class);
+            }
+        }
+        // an Optional is unwrapped on the wire but counted as a level: a chain of them ends, conservatively
+        Object optionals = List.of();
+        for (int i = 0; i < 10_000; i++) {
+            optionals = java.util.Optional.of(optionals);
+        }
+        Object chain = optionals;
+        assertThatThrownBy(() -> WireCodec.toData(chain, "v", small)).hasMessageContaining(WireLimits.MAX_DEPTH_PROPERTY);
+        assertThat(WireCodec.toData(java.util.Optional.of("x"), "v", small)).isEqualTo("x");
+        assertThat(WireCodec.utf8Length("a\u00e9\u20ac\uD83D\uDE00\uDC00")).isEqualTo(1 + 2 + 3 + 4 + 1);
+    }
+
+    /** The worker reads requests under the host's limits: the host forwards those four properties, no other process one. */
+    @Test
+    void aWorkerIsStartedWithTheHostsWireLimits() {
+        String before = System.getProperty(WireLimits.MAX_STRING_PROPERTY);
+        System.setProperty(WireLimits.MAX_STRING_PROPERTY, "1234");
+        try {
+            List<String> command = WorkerProcess.command("64m", 1, WorkerMain.class.getName());
+            assertThat(command).contains("-D" + WireLimits.MAX_STRING_PROPERTY + "=1234")
+                    .noneMatch(a -> a.startsWith("-Dpysandbox.process.pool") || a.startsWith("-Dpysandbox.process.prepare"));
+        } finally {
+            if (before == null) {
+                System.clearProperty(WireLimits.MAX_STRING_PROPERTY);
+            } else {
+                System.setProperty(WireLimits.MAX_STRING_PROPERTY, before);
+            }
+        }
+    }
+
+    /** {@code depth} lists around {@code leaf}. */
+    private static Object nestedLists(int depth, Object leaf) {
+        Object v = leaf;
+        for (int i = 1; i < depth; i++) {
+            v = List.of(v);
+        }
+        return v;
     }
 
     @Test
