@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * of that call (a javax.script ScriptContext, or the Sandbox's own). A disabled stream refuses writes,
  * so output without the feature fails loudly instead of vanishing, and the output budget caps what one
  * call may write. Nothing one call wrote or read is given to another call's writers or script: a byte
- * sequence cut mid-character is dropped at the next bind, and input read ahead from one reader is never
- * read from another (see {@link #holdsInputOtherThan}).
+ * sequence cut mid-character is dropped when the next call has another writer (with the same writer the
+ * next call continues it), and input read ahead from one reader is never read from another (see
+ * {@link #holdsInputOtherThan}).
  */
 public final class GuestStreams {
     private final GuestOutput out;
@@ -235,12 +236,11 @@ public final class GuestStreams {
             bytes.flip();
         }
 
+        /** Another reader: what was encoded from the previous one is dropped (callers skip an unchanged reader). */
         synchronized void rebind(Reader next) {
-            if (next != source) {
-                chars.clear();
-                bytes.clear().flip();
-                encoder.reset();
-            }
+            chars.clear();
+            bytes.clear().flip();
+            encoder.reset();
             source = next;
         }
 

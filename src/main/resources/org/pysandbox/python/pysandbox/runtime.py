@@ -553,11 +553,14 @@ def exception_info(exc, filename):
 
 
 def flush_streams():
+    """Flushes stdout and stderr; False when one failed (a run's end goes on, an emptying reports it)."""
+    flushed = True
     for stream in (_STDOUT, _STDERR):
         try:
             stream.flush()
         except Exception:
-            pass
+            flushed = False
+    return flushed
 
 
 def streams_usable():
@@ -585,14 +588,10 @@ def discard_leftovers(output, input_):
     input(), and the rest was the next call's input, whoever's reader that call had. False when a stream failed:
     what it held may still be there (review 30: a read on an interrupted thread closed stdin's channel, and the
     old reader's decoded text stayed for the next call)."""
-    emptied = True
-    streams = ((_STDOUT, _STDERR) if output else ()) + ((_STDIN,) if input_ else ())
-    for stream in streams:
+    emptied = flush_streams() if output else True
+    if input_:
         try:
-            if stream is _STDIN:
-                stream.read()
-            else:
-                stream.flush()
+            _STDIN.read()
         except Exception:
             emptied = False
     return emptied
