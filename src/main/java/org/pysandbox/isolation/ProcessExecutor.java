@@ -136,10 +136,10 @@ public final class ProcessExecutor implements Executor {
     public synchronized Object run(Request r) throws ScriptException {
         worker(); // a worker start (seconds) is not the script's time; converting and sending its data is
         long start = System.currentTimeMillis();
-        WireCodec.checkString(r.code(), "the code", LIMITS);
-        WireCodec.checkString(r.fileName(), "the file name", LIMITS);
-        Map<String, Object> globals = identifiers(r.globals(), "globals");
-        Map<String, Object> locals = identifiers(r.locals(), "locals");
+        WireCodec.checkString(r.code(), "the code", WireLimits.WORKER);
+        WireCodec.checkString(r.fileName(), "the file name", WireLimits.WORKER);
+        Map<String, Object> globals = identifiers(r.globals(), "globals", WireLimits.WORKER);
+        Map<String, Object> locals = identifiers(r.locals(), "locals", WireLimits.WORKER);
         WireRequest request = new WireRequest(WireConfig.of(r.config()), sameInput(r.in()), r.code(), r.fileName(),
                 r.wantValue(), globals, locals, null, null);
         WireResponse response = exchange(Frames.RUN, request, r.fileName(), r.out(), r.err(), r.in(), r.config(), start);
@@ -170,12 +170,8 @@ public final class ProcessExecutor implements Executor {
                     + "replaced after a crash, timeout or memory limit) and cannot be called here");
         }
         long start = System.currentTimeMillis();
-        List<Object> data = new java.util.ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            data.add(WireCodec.toData(args[i], "argument " + (i + 1), LIMITS));
-        }
         WireRequest request = new WireRequest(WireConfig.of(callConfig), sameInput(in), null, "<call>", false, null,
-                null, handle, data);
+                null, handle, arguments(args, WireLimits.WORKER));
         return exchange(Frames.CALL, request, "<call>", out, err, in, callConfig, start).value();
     }
 
@@ -188,15 +184,28 @@ public final class ProcessExecutor implements Executor {
         return in == lastInput;
     }
 
-    private static Map<String, Object> identifiers(Map<String, Object> map, String what) throws ScriptException {
+    /** A call's arguments as data; the list is a collection on the wire, counted as one (review 32). */
+    static List<Object> arguments(Object[] args, WireLimits limits) throws ScriptException {
+        WireCodec.checkItems(args.length, "the arguments", limits);
+        List<Object> data = new java.util.ArrayList<>(args.length);
+        for (int i = 0; i < args.length; i++) {
+            data.add(WireCodec.toData(args[i], "argument " + (i + 1), limits));
+        }
+        return data;
+    }
+
+    /** A namespace's identifiers and their values as data; the namespace is a collection on the wire too. */
+    static Map<String, Object> identifiers(Map<String, Object> map, String what, WireLimits limits)
+            throws ScriptException {
         if (map == null) {
             return null;
         }
         Map<String, Object> data = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : map.entrySet()) {
             if (InProcessExecutor.isIdentifier(e.getKey())) {
-                WireCodec.checkString(e.getKey(), what + " name", LIMITS);
-                data.put(e.getKey(), WireCodec.toData(e.getValue(), what + " entry '" + e.getKey() + "'", LIMITS));
+                WireCodec.checkString(e.getKey(), what + " name", limits);
+                data.put(e.getKey(), WireCodec.toData(e.getValue(), what + " entry '" + e.getKey() + "'", limits));
+                WireCodec.checkItems(data.size(), what, limits);
             }
         }
         return data;
@@ -207,14 +216,13 @@ public final class ProcessExecutor implements Executor {
             SandboxConfig callConfig, long startMillis) throws ScriptException {
         byte[] payload;
         try {
-            payload = WireCodec.request(request, LIMITS);
+            payload = WireCodec.request(request, WireLimits.WORKER);
         } catch (IOException e) {
             throw new ScriptException("cannot send to the sandbox worker process: " + e.getMessage());
         }
-        if (payload.length > LIMITS.maxFrame()) {
+        if (payload.length > WireLimits.WORKER.maxFrame()) {
             throw new ScriptException("the code and data passed to the sandbox take " + payload.length
-                    + " bytes, more than a frame may hold (" + WireLimits.MAX_FRAME_PROPERTY + " = "
-                    + LIMITS.maxFrame() + ")");
+                    + " bytes, more than a worker process reads in one request (" + WireLimits.WORKER.maxFrame() + ")");
         }
         WorkerProcess w = worker();
         long timeout = callConfig.timeout().toMillis();

@@ -35,10 +35,10 @@ final class WireCodec {
 
     /**
      * Host value -> data a worker can rebuild, or a ScriptException naming what cannot cross. The data is
-     * checked against {@code limits}, the rules the worker reads it under (the host forwards its
-     * {@code pysandbox.process.max*} properties to every worker), so what the worker would refuse is refused
-     * here, before the call begins. The value is one collection down already: it is sent inside its
-     * namespace or argument list (review 28: a value nested 200 deep passed here and failed later).
+     * checked against {@code limits}, the rules the worker reads it under ({@link WireLimits#WORKER}), so
+     * what the worker would refuse is refused here, before the call begins. The value is one collection down
+     * already: it is sent inside its namespace or argument list (review 28: a value nested 200 deep passed
+     * here and failed later).
      */
     static Object toData(Object value, String where, WireLimits limits) throws ScriptException {
         return toData(value, where, limits, 1);
@@ -65,39 +65,40 @@ final class WireCodec {
         // an Optional is unwrapped on the wire, but counted: a chain of them is still recursion
         if (depth + 1 > limits.maxDepth()) {
             throw new ScriptException(where + ": values nested deeper than " + limits.maxDepth()
-                    + " (or containing themselves) cannot be passed to a sandbox with isolation=process ("
-                    + WireLimits.MAX_DEPTH_PROPERTY + ")");
+                    + " (or containing themselves) cannot be passed to a sandbox with isolation=process");
         }
         if (value instanceof Optional<?> o) {
             return toData(o.orElse(null), where, limits, depth + 1);
         }
+        // counted as copied: a size() that disagrees with the iteration, or a collection filled meanwhile by
+        // another thread, is judged by what is sent (review 32)
         if (value instanceof Map<?, ?> map) {
-            checkItems(map.size(), where, limits);
             Map<Object, Object> copy = new LinkedHashMap<>();
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 copy.put(toData(e.getKey(), where, limits, depth + 1), toData(e.getValue(), where, limits, depth + 1));
+                checkItems(copy.size(), where, limits);
             }
             return copy;
         }
         if (value instanceof Set<?> set) {
-            checkItems(set.size(), where, limits);
             Set<Object> copy = new LinkedHashSet<>();
             for (Object o : set) {
                 copy.add(toData(o, where, limits, depth + 1));
+                checkItems(copy.size(), where, limits);
             }
             return copy;
         }
         if (value instanceof Collection<?> list) {
-            checkItems(list.size(), where, limits);
             List<Object> copy = new ArrayList<>();
             for (Object o : list) {
                 copy.add(toData(o, where, limits, depth + 1));
+                checkItems(copy.size(), where, limits);
             }
             return copy;
         }
         if (value.getClass().isArray()) {
             int n = Array.getLength(value);
-            checkItems(n, where, limits);
+            checkItems(n, where, limits); // an array's length is fixed
             List<Object> copy = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 copy.add(toData(Array.get(value, i), where, limits, depth + 1));
@@ -120,14 +121,15 @@ final class WireCodec {
     private static void checkLength(long bytes, String what, String where, WireLimits limits) throws ScriptException {
         if (bytes > limits.maxString()) {
             throw new ScriptException(where + ": " + what + " of " + bytes + " bytes is more than a sandbox with "
-                    + "isolation=process accepts (" + WireLimits.MAX_STRING_PROPERTY + " = " + limits.maxString() + ")");
+                    + "isolation=process accepts (at most " + limits.maxString() + " bytes of UTF-8 per str, bytes or int)");
         }
     }
 
-    private static void checkItems(int items, String where, WireLimits limits) throws ScriptException {
+    /** A collection (a namespace and an argument list are collections on the wire too) of at most maxItems. */
+    static void checkItems(int items, String where, WireLimits limits) throws ScriptException {
         if (items > limits.maxItems()) {
-            throw new ScriptException(where + ": a collection of " + items + " elements is more than a sandbox with "
-                    + "isolation=process accepts (" + WireLimits.MAX_ITEMS_PROPERTY + " = " + limits.maxItems() + ")");
+            throw new ScriptException(where + ": a collection of more than " + limits.maxItems() + " elements cannot "
+                    + "be passed to a sandbox with isolation=process");
         }
     }
 

@@ -1,12 +1,12 @@
 package org.pysandbox.isolation;
 
-import java.util.List;
-
 /**
  * The rules a decoder enforces on every frame it reads, token by token, before it allocates anything a
  * frame claims: a hostile worker controls every byte it sends, so no length, count or depth on the wire
  * is trusted. A frame that breaks a rule ends in a {@link WorkerProtocolException} and the worker is
- * killed. Host-side defaults come from system properties (docs/operations.md, "isolation=process").
+ * killed. The host reads a worker's frames under limits from system properties (docs/operations.md,
+ * "isolation=process"); a worker reads the host's under {@link #WORKER}, the defaults, whatever properties
+ * or JAVA_TOOL_OPTIONS it inherits, and the host checks what it sends against the same (WireCodec.toData).
  *
  * @param maxFrame      bytes of one frame's payload ({@value #MAX_FRAME_PROPERTY}, default 64 MiB)
  * @param maxDepth      nesting of lists, dicts and sets ({@value #MAX_DEPTH_PROPERTY}, default 200)
@@ -21,17 +21,20 @@ record WireLimits(int maxFrame, int maxDepth, int maxItems, int maxString, int a
     static final String MAX_ITEMS_PROPERTY = "pysandbox.process.maxItems";
     static final String MAX_STRING_PROPERTY = "pysandbox.process.maxString";
 
-    /** The properties a host forwards to its workers, which read its requests under the same rules. */
-    static final List<String> PROPERTIES =
-            List.of(MAX_FRAME_PROPERTY, MAX_DEPTH_PROPERTY, MAX_ITEMS_PROPERTY, MAX_STRING_PROPERTY);
-
     /** Fixed allowance for a frame's decoded objects on top of the per-byte allowance. */
     static final long ALLOCATION_BASE = 64 << 10;
 
+    /**
+     * What a worker accepts from its host: fixed, so that the host's check of a request and the worker's
+     * reading of it cannot disagree (review 32: limits forwarded as properties diverged from the host's own
+     * when a property changed after start-up, and bound the configuration and input frames too).
+     */
+    static final WireLimits WORKER = new WireLimits(64 << 20, 200, 4_000_000, 16 << 20, 24);
+
     static WireLimits fromSystemProperties() {
-        return new WireLimits(Integer.getInteger(MAX_FRAME_PROPERTY, 64 << 20),
-                Integer.getInteger(MAX_DEPTH_PROPERTY, 200), Integer.getInteger(MAX_ITEMS_PROPERTY, 4_000_000),
-                Integer.getInteger(MAX_STRING_PROPERTY, 16 << 20), 24);
+        return new WireLimits(Integer.getInteger(MAX_FRAME_PROPERTY, WORKER.maxFrame),
+                Integer.getInteger(MAX_DEPTH_PROPERTY, WORKER.maxDepth), Integer.getInteger(MAX_ITEMS_PROPERTY,
+                WORKER.maxItems), Integer.getInteger(MAX_STRING_PROPERTY, WORKER.maxString), WORKER.allocationPerByte);
     }
 
     /** The most heap the decoder lets one frame's values claim. */

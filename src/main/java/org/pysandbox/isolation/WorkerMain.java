@@ -39,7 +39,7 @@ public final class WorkerMain {
     private final AtomicLong nextId = new AtomicLong();
     private volatile InProcessExecutor executor;
     /** The host is trusted, but its frames are read with the same rules as the worker's. */
-    private static final WireLimits LIMITS = WireLimits.fromSystemProperties();
+    private static final WireLimits LIMITS = WireLimits.WORKER;
     private final java.util.concurrent.BlockingQueue<String> input = new java.util.concurrent.LinkedBlockingQueue<>();
     /**
      * The reader of the host's input, kept while the host's calls read the same reader: the interpreter's

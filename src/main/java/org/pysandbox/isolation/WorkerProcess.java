@@ -86,9 +86,7 @@ final class WorkerProcess {
         }
         for (Map.Entry<Object, Object> e : System.getProperties().entrySet()) {
             String key = String.valueOf(e.getKey());
-            // the wire limits too: the host checks its requests against them before sending (WireCodec.toData)
-            if (key.startsWith("pysandbox.") && !key.startsWith("pysandbox.pool")
-                    && (!key.startsWith("pysandbox.process") || WireLimits.PROPERTIES.contains(key))) {
+            if (key.startsWith("pysandbox.") && !key.startsWith("pysandbox.pool") && !key.startsWith("pysandbox.process")) {
                 cmd.add("-D" + key + "=" + e.getValue());
             }
         }

@@ -98,7 +98,7 @@ class ProcessIsolationTest {
         Map<String, Object> tooLong = new HashMap<>(Map.of("text", "x".repeat((16 << 20) + 1)));
         assertThatThrownBy(() -> sandbox.execute("input()", tooLong))
                 .hasMessageContaining("globals entry 'text': a string of 16777217 bytes")
-                .hasMessageContaining("pysandbox.process.maxString = 16777216");
+                .hasMessageContaining("at most 16777216 bytes");
         // refused by the worker, after the host sent it (review 31: the worker kept the earlier reader):
         // sets nested 100 deep pass every limit the host can check, and hashing them costs the worker's
         // decoder more than its allocation budget for so small a frame

@@ -68,7 +68,7 @@ class WireCodecTest {
 
     /**
      * The host refuses exactly what the worker's reader would refuse (stop 45): at each limit the data goes
-     * out and is read back whole, one past it the host refuses it before sending, naming the property.
+     * out and is read back whole, one past it the host refuses it before sending, saying which limit.
      */
     @Test
     void theHostsCheckOfOutgoingDataMatchesTheWorkersReader() throws Exception {
@@ -76,15 +76,15 @@ class WireCodecTest {
         String at = "é".repeat(9) + "ab"; // 20 UTF-8 bytes in 11 chars
         Object[][] cases = {
             // at the limit, one past it, the property named
-            {at, at + "c", WireLimits.MAX_STRING_PROPERTY},
-            {"\uD83D\uDE00".repeat(5), "\uD83D\uDE00".repeat(5) + "x", WireLimits.MAX_STRING_PROPERTY},
-            {"\uD800".repeat(20), "\uD800".repeat(21), WireLimits.MAX_STRING_PROPERTY}, // lone surrogates are '?'
-            {new byte[20], new byte[21], WireLimits.MAX_STRING_PROPERTY},
-            {BigInteger.ONE.shiftLeft(20 * 8 - 2), BigInteger.ONE.shiftLeft(20 * 8 - 1), WireLimits.MAX_STRING_PROPERTY},
+            {at, at + "c", "bytes of UTF-8"},
+            {"\uD83D\uDE00".repeat(5), "\uD83D\uDE00".repeat(5) + "x", "bytes of UTF-8"},
+            {"\uD800".repeat(20), "\uD800".repeat(21), "bytes of UTF-8"}, // lone surrogates are '?'
+            {new byte[20], new byte[21], "bytes of UTF-8"},
+            {BigInteger.ONE.shiftLeft(20 * 8 - 2), BigInteger.ONE.shiftLeft(20 * 8 - 1), "bytes of UTF-8"},
             {'x', null, null},
-            {List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10), WireLimits.MAX_ITEMS_PROPERTY},
-            {new int[10], new int[11], WireLimits.MAX_ITEMS_PROPERTY},
-            {nestedLists(5, List.of()), nestedLists(6, List.of()), WireLimits.MAX_DEPTH_PROPERTY},
+            {List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10), "more than 10 elements"},
+            {new int[10], new int[11], "more than 10 elements"},
+            {nestedLists(5, List.of()), nestedLists(6, List.of()), "nested deeper than 6"},
         };
         for (Object[] c : cases) {
             Map<String, Object> sent = new LinkedHashMap<>();
@@ -109,20 +109,56 @@ class WireCodecTest {
             optionals = java.util.Optional.of(optionals);
         }
         Object chain = optionals;
-        assertThatThrownBy(() -> WireCodec.toData(chain, "v", small)).hasMessageContaining(WireLimits.MAX_DEPTH_PROPERTY);
+        assertThatThrownBy(() -> WireCodec.toData(chain, "v", small)).hasMessageContaining("nested deeper than 6");
+        // review 32: what counts is what is sent, not what size() claims
+        java.util.Collection<Integer> liar = new java.util.AbstractCollection<>() {
+            @Override
+            public java.util.Iterator<Integer> iterator() {
+                return java.util.stream.IntStream.range(0, 11).iterator();
+            }
+
+            @Override
+            public int size() {
+                return 1;
+            }
+        };
+        assertThatThrownBy(() -> WireCodec.toData(liar, "v", small)).hasMessageContaining("more than 10 elements");
+        // review 32: a namespace and an argument list are collections on the wire too
+        Map<String, Object> eleven = new LinkedHashMap<>();
+        for (int i = 0; i < 11; i++) {
+            eleven.put("n" + i, i);
+        }
+        assertThatThrownBy(() -> ProcessExecutor.identifiers(eleven, "globals", small))
+                .hasMessageContaining("globals: a collection of more than 10 elements");
+        eleven.remove("n10");
+        eleven.put("not an identifier", 1); // never sent, so not counted
+        assertThat(ProcessExecutor.identifiers(eleven, "globals", small)).hasSize(10);
+        assertThatThrownBy(() -> ProcessExecutor.arguments(new Object[11], small))
+                .hasMessageContaining("the arguments: a collection of more than 10 elements");
+        assertThat(ProcessExecutor.arguments(new Object[10], small)).hasSize(10);
         assertThat(WireCodec.toData(java.util.Optional.of("x"), "v", small)).isEqualTo("x");
         assertThat(WireCodec.utf8Length("a\u00e9\u20ac\uD83D\uDE00\uDC00")).isEqualTo(1 + 2 + 3 + 4 + 1);
     }
 
-    /** The worker reads requests under the host's limits: the host forwards those four properties, no other process one. */
+    /**
+     * Review 32: limits forwarded to workers as properties diverged from the host's (a property changed after
+     * start-up, JAVA_TOOL_OPTIONS) and bound configuration and input frames. A worker reads under fixed limits.
+     */
     @Test
-    void aWorkerIsStartedWithTheHostsWireLimits() {
+    void aWorkerReadsUnderFixedLimitsWhateverTheHostsProperties() throws Exception {
         String before = System.getProperty(WireLimits.MAX_STRING_PROPERTY);
         System.setProperty(WireLimits.MAX_STRING_PROPERTY, "1234");
         try {
-            List<String> command = WorkerProcess.command("64m", 1, WorkerMain.class.getName());
-            assertThat(command).contains("-D" + WireLimits.MAX_STRING_PROPERTY + "=1234")
-                    .noneMatch(a -> a.startsWith("-Dpysandbox.process.pool") || a.startsWith("-Dpysandbox.process.prepare"));
+            assertThat(WorkerProcess.command("64m", 1, WorkerMain.class.getName()))
+                    .noneMatch(a -> a.startsWith("-Dpysandbox.process"));
+            assertThat(WireLimits.fromSystemProperties().maxString()).isEqualTo(1234);
+            assertThat(WireLimits.WORKER.maxString()).isEqualTo(16 << 20);
+            Map<String, Object> sent = new LinkedHashMap<>(Map.of("v", WireCodec.toData("x".repeat(2000), "v",
+                    WireLimits.WORKER)));
+            byte[] payload = WireCodec.request(new WireRequest(WireConfig.of(org.pysandbox.config.SandboxConfig.builder()
+                    .build()), false, "v", "f.py", true, sent, null, null, null), WireLimits.WORKER);
+            assertThat(WireCodec.readRequest(Frames.RUN, payload, WireLimits.WORKER, soon(), h -> h).globals())
+                    .isEqualTo(sent);
         } finally {
             if (before == null) {
                 System.clearProperty(WireLimits.MAX_STRING_PROPERTY);
