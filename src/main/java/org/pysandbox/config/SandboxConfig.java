@@ -262,13 +262,18 @@ public final class SandboxConfig {
             return this;
         }
 
-        /** Wall-clock limit per call; zero disables it. */
+        /**
+         * Wall-clock limit per call; zero disables it. Kept in whole milliseconds, a fraction rounded up: a
+         * worker process and its host count the limit in milliseconds, where a limit under one was 0, which
+         * means no limit (review 33: a 0.999-ms timeout let a loop run to its end with isolation=process).
+         */
         public Builder timeout(Duration limit) {
             Objects.requireNonNull(limit, "timeout");
             if (limit.isNegative()) {
                 throw new SandboxConfigurationException("timeout must not be negative, got " + limit);
             }
-            this.timeout = limit;
+            Duration millis = limit.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            this.timeout = millis.equals(limit) ? limit : millis.plusMillis(1);
             return this;
         }
 

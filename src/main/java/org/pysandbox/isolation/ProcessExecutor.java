@@ -114,10 +114,12 @@ public final class ProcessExecutor implements Executor {
             worker = null;
         }
         if (worker == null) {
+            WireConfig tenant = WireConfig.of(config, WireLimits.WORKER); // refused before a worker starts
             try {
+                byte[] configure = WireCodec.configure(tenant);
                 WorkerProcess w = starter.start(heap);
                 w.awaitReady(START_MILLIS);
-                Frames.write(w.out, Frames.CONFIGURE, WireCodec.configure(WireConfig.of(config)));
+                Frames.write(w.out, Frames.CONFIGURE, configure);
                 w.awaitConfigured(START_MILLIS);
                 worker = w;
                 generation = GENERATIONS.incrementAndGet();
@@ -140,7 +142,7 @@ public final class ProcessExecutor implements Executor {
         WireCodec.checkString(r.fileName(), "the file name", WireLimits.WORKER);
         Map<String, Object> globals = identifiers(r.globals(), "globals", WireLimits.WORKER);
         Map<String, Object> locals = identifiers(r.locals(), "locals", WireLimits.WORKER);
-        WireRequest request = new WireRequest(WireConfig.of(r.config()), sameInput(r.in()), r.code(), r.fileName(),
+        WireRequest request = new WireRequest(WireConfig.of(r.config(), WireLimits.WORKER), sameInput(r.in()), r.code(), r.fileName(),
                 r.wantValue(), globals, locals, null, null);
         WireResponse response = exchange(Frames.RUN, request, r.fileName(), r.out(), r.err(), r.in(), r.config(), start);
         writeBack(r.globals(), globals, response.globals());
@@ -170,7 +172,7 @@ public final class ProcessExecutor implements Executor {
                     + "replaced after a crash, timeout or memory limit) and cannot be called here");
         }
         long start = System.currentTimeMillis();
-        WireRequest request = new WireRequest(WireConfig.of(callConfig), sameInput(in), null, "<call>", false, null,
+        WireRequest request = new WireRequest(WireConfig.of(callConfig, WireLimits.WORKER), sameInput(in), null, "<call>", false, null,
                 null, handle, arguments(args, WireLimits.WORKER));
         return exchange(Frames.CALL, request, "<call>", out, err, in, callConfig, start).value();
     }
@@ -219,10 +221,6 @@ public final class ProcessExecutor implements Executor {
             payload = WireCodec.request(request, WireLimits.WORKER);
         } catch (IOException e) {
             throw new ScriptException("cannot send to the sandbox worker process: " + e.getMessage());
-        }
-        if (payload.length > WireLimits.WORKER.maxFrame()) {
-            throw new ScriptException("the code and data passed to the sandbox take " + payload.length
-                    + " bytes, more than a worker process reads in one request (" + WireLimits.WORKER.maxFrame() + ")");
         }
         WorkerProcess w = worker();
         long timeout = callConfig.timeout().toMillis();

@@ -174,7 +174,7 @@ final class WireCodec {
      * already checked by {@link #toData} against the {@code limits} the worker reads them under.
      */
     static byte[] request(WireRequest q, WireLimits limits) throws IOException {
-        WireWriter w = new WireWriter(UnaryOperator.identity(), limits.maxDepth());
+        WireWriter w = new WireWriter(UnaryOperator.identity(), limits.maxDepth(), limits.maxFrame());
         q.config().writeTo(w);
         w.value(q.sameInput());
         if (q.function() == null) {

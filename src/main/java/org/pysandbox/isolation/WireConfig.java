@@ -31,6 +31,19 @@ record WireConfig(List<String> features, Map<String, List<String>> modules, List
                 c.maxOutput());
     }
 
+    /**
+     * ... checked against what a worker reads ({@code limits}), as a request's data is: a configuration the
+     * worker would refuse is the host's error, not a worker that ends while configuring (review 33: an
+     * allowed path over 16 MiB did that, at every later call again).
+     */
+    static WireConfig of(SandboxConfig c, WireLimits limits) throws javax.script.ScriptException {
+        WireConfig config = of(c);
+        WireCodec.toData(config.features, "the configuration's features", limits);
+        WireCodec.toData(config.modules, "the configuration's allowed modules", limits);
+        WireCodec.toData(config.paths, "the configuration's allowed paths", limits);
+        return config;
+    }
+
     void writeTo(WireWriter w) throws java.io.IOException {
         w.value(features).value(modules).value(paths).value(recursionLimit).value(timeoutMillis).value(maxMemory)
                 .value(maxOutput);

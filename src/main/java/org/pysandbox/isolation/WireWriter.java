@@ -3,6 +3,7 @@ package org.pysandbox.isolation;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
@@ -17,13 +18,42 @@ import java.util.function.UnaryOperator;
  */
 final class WireWriter {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    private final DataOutputStream out = new DataOutputStream(bytes);
+    private final DataOutputStream out;
     private final UnaryOperator<Object> replace;
     private final int maxDepth;
 
     WireWriter(UnaryOperator<Object> replace, int maxDepth) {
+        this(replace, maxDepth, Integer.MAX_VALUE - 8);
+    }
+
+    /**
+     * ... refusing to grow past {@code maxBytes}: a request is checked against the frame limit as it is
+     * written, not once written (review 33: 300 references to one 15-MiB string, each within the limits,
+     * filled the host's heap before the size check and ended in an OutOfMemoryError).
+     */
+    WireWriter(UnaryOperator<Object> replace, int maxDepth, int maxBytes) {
         this.replace = replace;
         this.maxDepth = maxDepth;
+        this.out = new DataOutputStream(new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                room(1);
+                bytes.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                room(len);
+                bytes.write(b, off, len);
+            }
+
+            private void room(int n) throws IOException {
+                if (bytes.size() + (long) n > maxBytes) {
+                    throw new IOException("the code and data passed to it take more than " + maxBytes
+                            + " bytes, more than a worker process reads in one request");
+                }
+            }
+        });
     }
 
     byte[] toByteArray() {

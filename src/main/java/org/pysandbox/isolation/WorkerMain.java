@@ -38,7 +38,7 @@ public final class WorkerMain {
     private final Map<GuestObject, Long> ids = new HashMap<>();
     private final AtomicLong nextId = new AtomicLong();
     private volatile InProcessExecutor executor;
-    /** The host is trusted, but its frames are read with the same rules as the worker's. */
+    /** The host is trusted, but its frames are read under fixed rules, which the host checks its requests against. */
     private static final WireLimits LIMITS = WireLimits.WORKER;
     private final java.util.concurrent.BlockingQueue<String> input = new java.util.concurrent.LinkedBlockingQueue<>();
     /**

@@ -168,6 +168,44 @@ class WireCodecTest {
         }
     }
 
+    /**
+     * Review 33: what the host sends is bounded as it is written, and the configuration is checked as data is.
+     * A request of many references to one large string filled the host's heap before the size check; a
+     * timeout under 1 ms was 0 on the wire (no limit at all); an allowed path over the worker's limit ended
+     * each new worker while it was being configured.
+     */
+    @Test
+    void requestsAndConfigurationsAreBoundedBeforeAWorkerSeesThem() throws Exception {
+        WireLimits small = new WireLimits(1000, 6, 200, 20, 24);
+        Map<String, Object> many = new LinkedHashMap<>(Map.of("v", WireCodec.toData(
+                java.util.Collections.nCopies(100, "x".repeat(20)), "v", small)));
+        org.pysandbox.config.SandboxConfig defaults = org.pysandbox.config.SandboxConfig.builder().build();
+        assertThatThrownBy(() -> WireCodec.request(new WireRequest(WireConfig.of(defaults), false, "v", "f.py", true,
+                many, null, null, null), small)).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("more than 1000 bytes");
+
+        java.time.Duration under = java.time.Duration.ofNanos(999_000);
+        org.pysandbox.config.SandboxConfig quick = org.pysandbox.config.SandboxConfig.builder().timeout(under).build();
+        assertThat(quick.timeout()).isEqualTo(java.time.Duration.ofMillis(1));
+        assertThat(WireConfig.of(quick).timeoutMillis()).isEqualTo(1);
+        assertThat(org.pysandbox.config.SandboxConfig.builder().timeout(java.time.Duration.ofNanos(1_500_000)).build()
+                .timeout()).isEqualTo(java.time.Duration.ofMillis(2));
+        assertThat(org.pysandbox.config.SandboxConfig.builder().timeout(java.time.Duration.ofSeconds(3)).build()
+                .timeout()).isEqualTo(java.time.Duration.ofSeconds(3));
+
+        org.pysandbox.config.SandboxConfig longPath = org.pysandbox.config.SandboxConfig.builder()
+                .isolation(org.pysandbox.config.Isolation.PROCESS).allowPath("/" + "a".repeat(16 << 20)).build();
+        List<String> started = new ArrayList<>();
+        try (ProcessExecutor executor = new ProcessExecutor(longPath, heap -> {
+            started.add(heap);
+            throw new java.io.IOException("no worker in this test");
+        })) {
+            assertThatThrownBy(executor::workerForTest).isInstanceOf(ScriptException.class)
+                    .hasMessageContaining("the configuration's allowed paths: a string of 16777217 bytes");
+        }
+        assertThat(started).as("no worker started for a configuration it would refuse").isEmpty();
+    }
+
     /** {@code depth} lists around {@code leaf}. */
     private static Object nestedLists(int depth, Object leaf) {
         Object v = leaf;
