@@ -25,6 +25,8 @@ public final class SandboxConfig {
 
     public static final int DEFAULT_RECURSION_LIMIT = 50;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    /** The longest timeout, ~292 years: the most whole milliseconds whose nanoseconds fit in a long. */
+    public static final Duration LONGEST_TIMEOUT = Duration.ofMillis(Long.MAX_VALUE / 1_000_000);
     public static final long DEFAULT_MAX_OUTPUT = 4L * 1024 * 1024;
     /**
      * No per-call allocation budget by default: in-process the budget counts every byte a call allocates,
@@ -271,6 +273,12 @@ public final class SandboxConfig {
             Objects.requireNonNull(limit, "timeout");
             if (limit.isNegative()) {
                 throw new SandboxConfigurationException("timeout must not be negative, got " + limit);
+            }
+            if (limit.compareTo(LONGEST_TIMEOUT) >= 0) {
+                // "forever" (Duration.ofNanos(Long.MAX_VALUE), ChronoUnit.FOREVER): counted in nanoseconds a
+                // limit must fit in a long (review 34: rounded up past it, every call overflowed)
+                this.timeout = LONGEST_TIMEOUT;
+                return this;
             }
             Duration millis = limit.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
             this.timeout = millis.equals(limit) ? limit : millis.plusMillis(1);

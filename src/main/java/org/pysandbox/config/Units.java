@@ -59,7 +59,7 @@ public final class Units {
         };
         try {
             return Duration.ofMillis(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unitMillis))
-                    .setScale(0, RoundingMode.HALF_UP).longValueExact());
+                    .setScale(0, RoundingMode.CEILING).longValueExact()); // up: "0.4ms" is a limit, not none
         } catch (ArithmeticException e) {
             throw tooLong(text);
         }

@@ -157,7 +157,8 @@ final class WireCodec {
     // ---- host -> worker
 
     static byte[] configure(WireConfig config) throws IOException {
-        WireWriter w = new WireWriter(UnaryOperator.identity(), MAX_WRITE_DEPTH);
+        WireWriter w = new WireWriter(UnaryOperator.identity(), MAX_WRITE_DEPTH, WireConfig.MAX_BYTES,
+                "the configuration");
         config.writeTo(w);
         return w.toByteArray();
     }
@@ -174,7 +175,8 @@ final class WireCodec {
      * already checked by {@link #toData} against the {@code limits} the worker reads them under.
      */
     static byte[] request(WireRequest q, WireLimits limits) throws IOException {
-        WireWriter w = new WireWriter(UnaryOperator.identity(), limits.maxDepth(), limits.maxFrame());
+        WireWriter w = new WireWriter(UnaryOperator.identity(), limits.maxDepth(), limits.maxFrame(),
+                "the request (code, data and configuration)");
         q.config().writeTo(w);
         w.value(q.sameInput());
         if (q.function() == null) {
@@ -207,7 +209,8 @@ final class WireCodec {
 
     /** A result; {@code replace} turns the worker's guest objects into handles. */
     static byte[] response(WireResponse response, UnaryOperator<Object> replace) throws IOException {
-        WireWriter w = new WireWriter(replace, MAX_WRITE_DEPTH);
+        // what the host reads at most by default: beyond it the worker answers with an error and keeps its state
+        WireWriter w = new WireWriter(replace, MAX_WRITE_DEPTH, WireLimits.WORKER.maxFrame(), "the result");
         w.value(response.error() == null ? (Object) "V" : "E");
         if (response.error() == null) {
             w.value(response.value()).value(response.globals()).value(response.locals());

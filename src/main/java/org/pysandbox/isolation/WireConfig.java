@@ -41,8 +41,21 @@ record WireConfig(List<String> features, Map<String, List<String>> modules, List
         WireCodec.toData(config.features, "the configuration's features", limits);
         WireCodec.toData(config.modules, "the configuration's allowed modules", limits);
         WireCodec.toData(config.paths, "the configuration's allowed paths", limits);
+        try {
+            WireCodec.configure(config);
+        } catch (java.io.IOException e) {
+            throw new javax.script.ScriptException(e.getMessage() + " (it travels with every request of a sandbox "
+                    + "with isolation=process, and may take at most a quarter of one)");
+        }
         return config;
     }
+
+    /**
+     * The most a configuration may take on the wire: every request carries it, so it leaves three quarters of
+     * a request to code and data (review 34: a configuration just under 64 MiB passed its own frame, and
+     * every request after it was refused).
+     */
+    static final int MAX_BYTES = WireLimits.WORKER.maxFrame() / 4;
 
     void writeTo(WireWriter w) throws java.io.IOException {
         w.value(features).value(modules).value(paths).value(recursionLimit).value(timeoutMillis).value(maxMemory)

@@ -22,16 +22,13 @@ final class WireWriter {
     private final UnaryOperator<Object> replace;
     private final int maxDepth;
 
-    WireWriter(UnaryOperator<Object> replace, int maxDepth) {
-        this(replace, maxDepth, Integer.MAX_VALUE - 8);
-    }
-
     /**
-     * ... refusing to grow past {@code maxBytes}: a request is checked against the frame limit as it is
-     * written, not once written (review 33: 300 references to one 15-MiB string, each within the limits,
-     * filled the host's heap before the size check and ended in an OutOfMemoryError).
+     * A writer that refuses to grow past {@code maxBytes}, saying that {@code what} is too large: a message is
+     * checked against the frame limit as it is written, not once written (review 33: 300 references to one
+     * 15-MiB string, each within the limits, filled the host's heap before the size check; review 34: the
+     * worker's result, the same way, cost it its heap and the tenant's state).
      */
-    WireWriter(UnaryOperator<Object> replace, int maxDepth, int maxBytes) {
+    WireWriter(UnaryOperator<Object> replace, int maxDepth, int maxBytes, String what) {
         this.replace = replace;
         this.maxDepth = maxDepth;
         this.out = new DataOutputStream(new OutputStream() {
@@ -49,8 +46,8 @@ final class WireWriter {
 
             private void room(int n) throws IOException {
                 if (bytes.size() + (long) n > maxBytes) {
-                    throw new IOException("the code and data passed to it take more than " + maxBytes
-                            + " bytes, more than a worker process reads in one request");
+                    throw new IOException(what + " takes more than " + maxBytes + " bytes, the most one message "
+                            + "between a host and its worker process may take");
                 }
             }
         });

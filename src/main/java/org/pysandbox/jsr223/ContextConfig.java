@@ -227,10 +227,8 @@ public final class ContextConfig {
             return d;
         }
         if (value instanceof Number n) {
-            if (n instanceof Double || n instanceof Float) {
-                return fail(TIMEOUT, value, expected);
-            }
-            return Duration.ofMillis(n.longValue());
+            Long millis = wholeNumber(n);
+            return millis == null ? fail(TIMEOUT, value, expected) : Duration.ofMillis(millis);
         }
         if (!(value instanceof String s)) {
             return fail(TIMEOUT, value, expected);
@@ -242,14 +240,33 @@ public final class ContextConfig {
         }
     }
 
+    /**
+     * A Number that is a whole long, or null: a fraction or a value beyond a long is refused, not truncated
+     * (review 34: BigDecimal 0.5 became 0, no timeout at all, and 2^64 + 3 became 3 ms).
+     */
+    private static Long wholeNumber(Number n) {
+        if (n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte) {
+            return n.longValue();
+        }
+        try {
+            if (n instanceof java.math.BigInteger b) {
+                return b.longValueExact();
+            }
+            if (n instanceof java.math.BigDecimal d) {
+                return d.longValueExact();
+            }
+        } catch (ArithmeticException e) {
+            return null;
+        }
+        return null;
+    }
+
     /** Bytes as a {@code Number}, or a String in one of {@link Units#BYTE_FORMS}. */
     static long size(String attribute, Object value) {
         String expected = "bytes as a Number, or a String like \"64m\", \"512k\" or \"1g\"";
         if (value instanceof Number n) {
-            if (n instanceof Double || n instanceof Float) {
-                return fail(attribute, value, expected);
-            }
-            return n.longValue();
+            Long bytes = wholeNumber(n);
+            return bytes == null ? fail(attribute, value, expected) : bytes;
         }
         if (!(value instanceof String s)) {
             return fail(attribute, value, expected);

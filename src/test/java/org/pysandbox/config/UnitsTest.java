@@ -17,6 +17,10 @@ class UnitsTest {
         assertThat(Units.parseDuration(" 5 S ")).isEqualTo(Duration.ofSeconds(5));
         assertThat(Units.parseDuration("1.5s")).isEqualTo(Duration.ofMillis(1500));
         assertThat(Units.parseDuration("0.5ms")).isEqualTo(Duration.ofMillis(1));
+        // a fraction of a millisecond rounds up (review 34: "0.4ms" was 0, no limit at all)
+        assertThat(Units.parseDuration("0.4ms")).isEqualTo(Duration.ofMillis(1));
+        assertThat(Units.parseDuration("0.0000001h")).isEqualTo(Duration.ofMillis(1));
+        assertThat(Units.parseDuration("1.4ms")).isEqualTo(Duration.ofMillis(2));
         assertThat(Units.parseDuration("2m")).isEqualTo(Duration.ofMinutes(2));
         assertThat(Units.parseDuration("2min")).isEqualTo(Duration.ofMinutes(2));
         assertThat(Units.parseDuration("1h")).isEqualTo(Duration.ofHours(1));

@@ -80,6 +80,24 @@ class ProcessIsolationTest {
         assertThat(sandbox.call("twice", globals, "ab")).isEqualTo("abab");
     }
 
+    /**
+     * Review 34: a result larger than a frame was written out whole first, which took the worker's heap and
+     * with it the tenant's state ("raise pysandbox.maxMemory"). It is refused as it is written; the state stays.
+     */
+    @Test
+    void aResultTooLargeToCrossIsRefusedAndTheStateStays() throws Exception {
+        // its own worker: the shared one's 1-s timeout is tight for 15-MiB strings on a busy machine
+        SandboxConfig roomy = CONFIG.toBuilder().timeout(Duration.ofSeconds(60)).build();
+        try (Sandbox large = new Sandbox(roomy)) {
+            Map<String, Object> ns = new HashMap<>();
+            large.execute("s = 'x' * (15 << 20)", ns);
+            assertThatThrownBy(() -> large.eval("[s] * 5", ns)).isInstanceOf(javax.script.ScriptException.class)
+                    .isNotInstanceOf(org.pysandbox.error.ResourceLimitException.class)
+                    .hasMessageContaining("the result takes more than 67108864 bytes");
+            assertThat(large.eval("len(s)", ns)).isEqualTo(15 << 20);
+        }
+    }
+
     /** As in-process (OutputTest): read-ahead belongs to the host reader it came from, across the wire too. */
     @Test
     void inputLeftUnreadStaysWithItsReader() throws Exception {

@@ -204,6 +204,15 @@ class WireCodecTest {
                     .hasMessageContaining("the configuration's allowed paths: a string of 16777217 bytes");
         }
         assertThat(started).as("no worker started for a configuration it would refuse").isEmpty();
+
+        // review 34: each string within the limits, together over what a request can carry beside its data
+        org.pysandbox.config.SandboxConfig.Builder paths = org.pysandbox.config.SandboxConfig.builder();
+        for (int i = 0; i < 5; i++) {
+            paths.allowPath("/" + i + "a".repeat(4 << 20));
+        }
+        org.pysandbox.config.SandboxConfig large = paths.build();
+        assertThatThrownBy(() -> WireConfig.of(large, WireLimits.WORKER)).isInstanceOf(ScriptException.class)
+                .hasMessageContaining("the configuration takes more than " + WireConfig.MAX_BYTES + " bytes");
     }
 
     /** {@code depth} lists around {@code leaf}. */

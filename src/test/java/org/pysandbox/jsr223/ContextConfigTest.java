@@ -127,6 +127,11 @@ class ContextConfigTest {
         assertMalformed(ContextConfig.TIMEOUT, 2.5, "milliseconds as a Number");
         assertMalformed(ContextConfig.TIMEOUT, "-5s", "is not a duration");
         assertMalformed(ContextConfig.TIMEOUT, -5, "must not be negative");
+        // review 34: a fraction or a number beyond a long was truncated (0.5 -> 0, no limit; 2^64 + 3 -> 3 ms)
+        assertMalformed(ContextConfig.TIMEOUT, new java.math.BigDecimal("0.5"), "Number");
+        assertMalformed(ContextConfig.TIMEOUT, java.math.BigInteger.ONE.shiftLeft(64).add(java.math.BigInteger.valueOf(3)),
+                "Number");
+        assertMalformed(ContextConfig.MAX_MEMORY, new java.math.BigDecimal("1.5"), "Number");
         assertMalformed(ContextConfig.RECURSION_LIMIT, "fifty", "whole number");
         assertMalformed(ContextConfig.RECURSION_LIMIT, 0, "between 1 and 10000");
         assertMalformed(ContextConfig.MAX_MEMORY, "64 elephants", "'64 elephants' is not a size; use bytes, or 512k, 64m, 1g");
