@@ -58,7 +58,7 @@ public final class ProcessExecutor implements Executor {
     private static final long MAX_DECODE_MILLIS = Long.getLong("pysandbox.process.maxDecodeMillis", 10_000);
     /** Output a worker may send beyond maxOutput (UTF-8 of the counted text, frame slack) before it counts as a flood. */
     private static final long OUTPUT_SLACK = 64 << 10;
-    private static final WireLimits LIMITS = WireLimits.fromSystemProperties();
+    private static final WireLimits LIMITS = WireLimits.HOST;
 
     /** Starts (or takes from the pool) a worker with a heap size. */
     interface WorkerStarter {

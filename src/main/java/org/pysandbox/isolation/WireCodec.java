@@ -209,8 +209,16 @@ final class WireCodec {
 
     /** A result; {@code replace} turns the worker's guest objects into handles. */
     static byte[] response(WireResponse response, UnaryOperator<Object> replace) throws IOException {
-        // what the host reads at most by default: beyond it the worker answers with an error and keeps its state
-        WireWriter w = new WireWriter(replace, MAX_WRITE_DEPTH, WireLimits.WORKER.maxFrame(), "the result");
+        return response(response, replace, WireLimits.WORKER);
+    }
+
+    /**
+     * A result, written under what the host reads ({@code host}, from the call's configuration): a result the
+     * host would refuse fails as it is written, and the worker answers with an error and keeps its state
+     * (reviews 34, 35: written whole, it cost the worker its heap, or the host killed the worker for it).
+     */
+    static byte[] response(WireResponse response, UnaryOperator<Object> replace, WireLimits host) throws IOException {
+        WireWriter w = new WireWriter(replace, host.maxDepth(), host.maxFrame(), "the result").checking(host);
         w.value(response.error() == null ? (Object) "V" : "E");
         if (response.error() == null) {
             w.value(response.value()).value(response.globals()).value(response.locals());

@@ -16,7 +16,7 @@ import org.pysandbox.config.SandboxConfig;
  * from the host's request for that call, never from the script's namespace.
  */
 record WireConfig(List<String> features, Map<String, List<String>> modules, List<String> paths, int recursionLimit,
-        long timeoutMillis, long maxMemory, long maxOutput) {
+        long timeoutMillis, long maxMemory, long maxOutput, WireLimits results) {
 
     static WireConfig of(SandboxConfig c) {
         List<String> features = new ArrayList<>();
@@ -28,7 +28,7 @@ record WireConfig(List<String> features, Map<String, List<String>> modules, List
         List<String> paths = new ArrayList<>();
         c.allowedPaths().forEach(p -> paths.add(p.toString()));
         return new WireConfig(features, modules, paths, c.recursionLimit(), c.timeout().toMillis(), c.maxMemory(),
-                c.maxOutput());
+                c.maxOutput(), WireLimits.HOST);
     }
 
     /**
@@ -59,7 +59,8 @@ record WireConfig(List<String> features, Map<String, List<String>> modules, List
 
     void writeTo(WireWriter w) throws java.io.IOException {
         w.value(features).value(modules).value(paths).value(recursionLimit).value(timeoutMillis).value(maxMemory)
-                .value(maxOutput);
+                .value(maxOutput).value(results.maxFrame()).value(results.maxDepth()).value(results.maxItems())
+                .value(results.maxString());
     }
 
     @SuppressWarnings("unchecked")
@@ -77,7 +78,8 @@ record WireConfig(List<String> features, Map<String, List<String>> modules, List
             mods.put(name, strings(symbols));
         }
         List<String> paths = strings(r.list());
-        return new WireConfig(features, mods, paths, r.intValue(), r.longValue(), r.longValue(), r.longValue());
+        return new WireConfig(features, mods, paths, r.intValue(), r.longValue(), r.longValue(), r.longValue(),
+                new WireLimits(r.intValue(), r.intValue(), r.intValue(), r.intValue(), WireLimits.WORKER.allocationPerByte()));
     }
 
     private static List<String> strings(List<?> list) throws BadFrameException {

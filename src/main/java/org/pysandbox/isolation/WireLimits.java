@@ -31,6 +31,13 @@ record WireLimits(int maxFrame, int maxDepth, int maxItems, int maxString, int a
      */
     static final WireLimits WORKER = new WireLimits(64 << 20, 200, 4_000_000, 16 << 20, 24);
 
+    /**
+     * What this host reads from its workers, read once: it travels in every configuration, and the worker
+     * checks its results against it as it writes them (review 35), so that a result the host would refuse
+     * fails that call only, with the tenant's state kept, instead of costing the worker.
+     */
+    static final WireLimits HOST = fromSystemProperties();
+
     static WireLimits fromSystemProperties() {
         return new WireLimits(Integer.getInteger(MAX_FRAME_PROPERTY, WORKER.maxFrame),
                 Integer.getInteger(MAX_DEPTH_PROPERTY, WORKER.maxDepth), Integer.getInteger(MAX_ITEMS_PROPERTY,

@@ -21,6 +21,9 @@ final class WireWriter {
     private final DataOutputStream out;
     private final UnaryOperator<Object> replace;
     private final int maxDepth;
+    private final String what;
+    /** The reader's per-value rules, checked as values are written; null for none. */
+    private WireLimits values;
 
     /**
      * A writer that refuses to grow past {@code maxBytes}, saying that {@code what} is too large: a message is
@@ -31,6 +34,7 @@ final class WireWriter {
     WireWriter(UnaryOperator<Object> replace, int maxDepth, int maxBytes, String what) {
         this.replace = replace;
         this.maxDepth = maxDepth;
+        this.what = what;
         this.out = new DataOutputStream(new OutputStream() {
             @Override
             public void write(int b) throws IOException {
@@ -51,6 +55,19 @@ final class WireWriter {
                 }
             }
         });
+    }
+
+    /** Also refuses what {@code limits}' reader would: a longer str, bytes or int, a larger collection. */
+    WireWriter checking(WireLimits limits) {
+        this.values = limits;
+        return this;
+    }
+
+    private void check(long size, int max, String kind, String property) throws IOException {
+        if (values != null && size > max) {
+            throw new IOException(what + " holds " + kind + " of " + size + ", more than the host reads (" + property
+                    + " = " + max + ")");
+        }
     }
 
     byte[] toByteArray() {
@@ -85,6 +102,9 @@ final class WireWriter {
             out.writeLong(l);
         } else if (v instanceof BigInteger b) {
             byte[] twos = b.toByteArray();
+            if (values != null) {
+                check(twos.length, values.maxString(), "an int", WireLimits.MAX_STRING_PROPERTY);
+            }
             out.writeByte(WireTags.BIGINT);
             out.writeInt(twos.length);
             out.write(twos);
@@ -93,16 +113,23 @@ final class WireWriter {
             out.writeLong(Double.doubleToLongBits(((Number) v).doubleValue()));
         } else if (v instanceof String s) {
             byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            if (values != null) {
+                check(utf8.length, values.maxString(), "a str", WireLimits.MAX_STRING_PROPERTY);
+            }
             out.writeByte(WireTags.STR);
             out.writeInt(utf8.length);
             out.write(utf8);
         } else if (v instanceof byte[] b) {
+            if (values != null) {
+                check(b.length, values.maxString(), "a bytes value", WireLimits.MAX_STRING_PROPERTY);
+            }
             out.writeByte(WireTags.BYTES);
             out.writeInt(b.length);
             out.write(b);
         } else if (v instanceof RemoteGuestObject h) {
             handle(h);
         } else if (v instanceof Map<?, ?> map) {
+            container(depth, map.size());
             out.writeByte(WireTags.DICT);
             out.writeInt(map.size());
             int n = 0;
@@ -113,6 +140,7 @@ final class WireWriter {
             }
             checkSize(map.size(), n);
         } else if (v instanceof Collection<?> c) {
+            container(depth, c.size());
             out.writeByte(c instanceof Set<?> ? WireTags.SET : WireTags.LIST);
             out.writeInt(c.size());
             int n = 0;
@@ -128,6 +156,17 @@ final class WireWriter {
                         + "worker process");
             }
             write(replaced, depth);
+        }
+    }
+
+    /** A collection at {@code depth} (the top level is 0) is the reader's depth + 1, and holds its items. */
+    private void container(int depth, int size) throws IOException {
+        if (values != null) {
+            if (depth + 1 > values.maxDepth()) {
+                throw new IOException(what + " holds values nested deeper than " + values.maxDepth()
+                        + ", more than the host reads (" + WireLimits.MAX_DEPTH_PROPERTY + ")");
+            }
+            check(size, values.maxItems(), "a collection", WireLimits.MAX_ITEMS_PROPERTY);
         }
     }
 

@@ -135,9 +135,11 @@ public final class WorkerMain {
         // read-ahead)
         Reader previous = stdin;
         stdin = null;
+        WireLimits host = LIMITS; // what the host reads, once its request says so
         try {
             // the configuration of this call is the one in the host's request, and nothing else
             WireRequest r = WireCodec.readRequest(frame.type(), frame.payload(), LIMITS, noDeadline(), this::resolve);
+            host = r.config().results();
             SandboxConfig config = r.config().toConfig();
             if (!executor.isReady()) {
                 // a lost interpreter is replaced (seconds on a cold JVM), a stopped call settles: not the
@@ -168,7 +170,7 @@ public final class WorkerMain {
         }
         byte[] payload;
         try {
-            payload = WireCodec.response(response, this::replace);
+            payload = WireCodec.response(response, this::replace, host);
         } catch (IOException e) {
             payload = WireCodec.response(new WireResponse(null, null, null, WireError.of(new ScriptException(
                     "the script's result cannot cross to the host: " + e.getMessage()))), this::replace);

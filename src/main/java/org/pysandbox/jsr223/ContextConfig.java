@@ -222,7 +222,8 @@ public final class ContextConfig {
 
     /** {@code Duration}, milliseconds as a {@code Number}, or a String in one of {@link Units#DURATION_FORMS}. */
     static Duration duration(Object value) {
-        String expected = "a Duration, milliseconds as a Number, or a String like \"250ms\", \"5s\" or \"PT5S\"";
+        String expected = "a Duration, milliseconds as a whole Number (not Double or Float), or a String like \"250ms\", "
+                + "\"5s\" or \"PT5S\"";
         if (value instanceof Duration d) {
             return d;
         }
@@ -242,28 +243,27 @@ public final class ContextConfig {
 
     /**
      * A Number that is a whole long, or null: a fraction or a value beyond a long is refused, not truncated
-     * (review 34: BigDecimal 0.5 became 0, no timeout at all, and 2^64 + 3 became 3 ms).
+     * (review 34: BigDecimal 0.5 became 0, no timeout at all, and 2^64 + 3 became 3 ms). Any Number class is
+     * read through its text (review 35: AtomicLong, LongAdder and other languages' integers were refused);
+     * Double and Float stay refused, as before, because a binary fraction is rarely what was meant.
      */
     private static Long wholeNumber(Number n) {
         if (n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte) {
             return n.longValue();
         }
-        try {
-            if (n instanceof java.math.BigInteger b) {
-                return b.longValueExact();
-            }
-            if (n instanceof java.math.BigDecimal d) {
-                return d.longValueExact();
-            }
-        } catch (ArithmeticException e) {
+        if (n instanceof Double || n instanceof Float) {
             return null;
         }
-        return null;
+        try {
+            return new java.math.BigDecimal(n.toString().trim()).longValueExact();
+        } catch (NumberFormatException | ArithmeticException e) {
+            return null;
+        }
     }
 
     /** Bytes as a {@code Number}, or a String in one of {@link Units#BYTE_FORMS}. */
     static long size(String attribute, Object value) {
-        String expected = "bytes as a Number, or a String like \"64m\", \"512k\" or \"1g\"";
+        String expected = "bytes as a whole Number (not Double or Float), or a String like \"64m\", \"512k\" or \"1g\"";
         if (value instanceof Number n) {
             Long bytes = wholeNumber(n);
             return bytes == null ? fail(attribute, value, expected) : bytes;

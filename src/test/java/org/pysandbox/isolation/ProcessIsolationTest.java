@@ -82,7 +82,8 @@ class ProcessIsolationTest {
 
     /**
      * Review 34: a result larger than a frame was written out whole first, which took the worker's heap and
-     * with it the tenant's state ("raise pysandbox.maxMemory"). It is refused as it is written; the state stays.
+     * with it the tenant's state ("raise pysandbox.maxMemory"). It is refused as it is written, under the
+     * limits the host reads with; the state stays.
      */
     @Test
     void aResultTooLargeToCrossIsRefusedAndTheStateStays() throws Exception {
@@ -94,6 +95,13 @@ class ProcessIsolationTest {
             assertThatThrownBy(() -> large.eval("[s] * 5", ns)).isInstanceOf(javax.script.ScriptException.class)
                     .isNotInstanceOf(org.pysandbox.error.ResourceLimitException.class)
                     .hasMessageContaining("the result takes more than 67108864 bytes");
+            assertThat(large.eval("len(s)", ns)).isEqualTo(15 << 20);
+            // review 35: over what the host reads per str (16 MiB): the host killed the worker for it, and the
+            // state was lost, while a larger result kept it; the worker now refuses it as it writes it
+            assertThatThrownBy(() -> large.eval("s + 'x' * (2 << 20)", ns)).isInstanceOf(javax.script.ScriptException.class)
+                    .isNotInstanceOf(WorkerProtocolException.class)
+                    .hasMessageContaining("the result holds a str of 17825792, more than the host reads "
+                            + "(pysandbox.process.maxString = 16777216)");
             assertThat(large.eval("len(s)", ns)).isEqualTo(15 << 20);
         }
     }

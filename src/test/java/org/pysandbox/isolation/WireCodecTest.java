@@ -215,6 +215,41 @@ class WireCodecTest {
                 .hasMessageContaining("the configuration takes more than " + WireConfig.MAX_BYTES + " bytes");
     }
 
+    /**
+     * Review 35: a worker writes its result under what the host reads, which travels in every configuration:
+     * what the host would refuse (and kill the worker for) fails as it is written, each limit at its edge.
+     */
+    @Test
+    void aResultIsWrittenUnderTheLimitsTheHostReadsWith() throws Exception {
+        WireLimits host = new WireLimits(200, 4, 10, 20, 24);
+        WireConfig config = new WireConfig(List.of(), Map.of(), List.of(), 100, 0, 0, 0, host);
+        WireWriter w = new WireWriter(UnaryOperator.identity(), WireCodec.MAX_WRITE_DEPTH, 1 << 20, "the configuration");
+        config.writeTo(w);
+        assertThat(WireConfig.read(new WireReader(w.toByteArray(), LIMITS, soon(), h -> h)).results()).isEqualTo(host);
+        Object[][] cases = {
+            {"x".repeat(20), "x".repeat(21), WireLimits.MAX_STRING_PROPERTY},
+            {new byte[20], new byte[21], WireLimits.MAX_STRING_PROPERTY},
+            {List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), java.util.Collections.nCopies(11, 0), WireLimits.MAX_ITEMS_PROPERTY},
+            {nestedLists(4, List.of()), nestedLists(5, List.of()), WireLimits.MAX_DEPTH_PROPERTY},
+            {java.util.Collections.nCopies(3, "x".repeat(20)), java.util.Collections.nCopies(10, "x".repeat(20)),
+                    "more than 200 bytes"},
+        };
+        for (Object[] c : cases) {
+            byte[] ok = WireCodec.response(new WireResponse(c[0], null, null, null), UnaryOperator.identity(), host);
+            assertThat(WireCodec.readResponse(ok, host, soon()).value()).as(String.valueOf(c[0])).isNotNull();
+            assertThatThrownBy(() -> WireCodec.response(new WireResponse(c[1], null, null, null),
+                    UnaryOperator.identity(), host)).as(String.valueOf(c[1])).isInstanceOf(java.io.IOException.class)
+                    .hasMessageContaining("the result").hasMessageContaining((String) c[2]);
+            byte[] unchecked = WireCodec.response(new WireResponse(c[1], null, null, null), UnaryOperator.identity());
+            if (c[2].equals("more than 200 bytes")) {
+                assertThat(unchecked.length).as("a frame the host refuses (Frames.read)").isGreaterThan(host.maxFrame());
+            } else {
+                assertThatThrownBy(() -> WireCodec.readResponse(unchecked, host, soon()))
+                        .as("the host refuses " + c[1] + " too").isInstanceOf(BadFrameException.class);
+            }
+        }
+    }
+
     /** {@code depth} lists around {@code leaf}. */
     private static Object nestedLists(int depth, Object leaf) {
         Object v = leaf;

@@ -124,7 +124,7 @@ class ContextConfigTest {
         assertMalformed(ContextConfig.TIMEOUT, "5 parsecs", "is not a duration");
         assertMalformed(ContextConfig.TIMEOUT, "PT5X", "ISO-8601 like PT1M");
         assertMalformed(ContextConfig.TIMEOUT, "9999999999999999h", "'9999999999999999h' is too long");
-        assertMalformed(ContextConfig.TIMEOUT, 2.5, "milliseconds as a Number");
+        assertMalformed(ContextConfig.TIMEOUT, 2.5, "milliseconds as a whole Number");
         assertMalformed(ContextConfig.TIMEOUT, "-5s", "is not a duration");
         assertMalformed(ContextConfig.TIMEOUT, -5, "must not be negative");
         // review 34: a fraction or a number beyond a long was truncated (0.5 -> 0, no limit; 2^64 + 3 -> 3 ms)
@@ -132,6 +132,13 @@ class ContextConfigTest {
         assertMalformed(ContextConfig.TIMEOUT, java.math.BigInteger.ONE.shiftLeft(64).add(java.math.BigInteger.valueOf(3)),
                 "Number");
         assertMalformed(ContextConfig.MAX_MEMORY, new java.math.BigDecimal("1.5"), "Number");
+        // review 35: any whole Number is read, whatever its class
+        assertThat(of(ContextConfig.TIMEOUT, new java.util.concurrent.atomic.AtomicLong(5000)).timeout())
+                .isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(of(ContextConfig.MAX_MEMORY, new java.util.concurrent.atomic.AtomicInteger(1 << 20)).maxMemory())
+                .isEqualTo(1L << 20);
+        assertThat(of(ContextConfig.TIMEOUT, new java.math.BigDecimal("5E+3")).timeout())
+                .isEqualTo(java.time.Duration.ofSeconds(5));
         assertMalformed(ContextConfig.RECURSION_LIMIT, "fifty", "whole number");
         assertMalformed(ContextConfig.RECURSION_LIMIT, 0, "between 1 and 10000");
         assertMalformed(ContextConfig.MAX_MEMORY, "64 elephants", "'64 elephants' is not a size; use bytes, or 512k, 64m, 1g");
