@@ -171,9 +171,11 @@ public final class WorkerMain {
         byte[] payload;
         try {
             payload = WireCodec.response(response, this::replace, host);
-        } catch (IOException e) {
-            payload = WireCodec.response(new WireResponse(null, null, null, WireError.of(new ScriptException(
-                    "the script's result cannot cross to the host: " + e.getMessage()))), this::replace);
+            // what only the host's decoder judges (its heap estimate: sets of sets, thousands of small sets) is
+            // judged here by reading it back as the host will (review 36: such a result cost the worker)
+            WireCodec.readResponse(payload, host, noDeadline());
+        } catch (IOException e) { // a BadFrameException too
+            payload = refusal("the script's result cannot cross to the host: " + e.getMessage(), host);
         }
         // the caller is answered when a limit trips, while the stopped script may still print or read until
         // it yields: nothing of it may follow the answer onto the channel, where the host's next call would
@@ -183,6 +185,21 @@ public final class WorkerMain {
             stdout.end();
             stderr.end();
             Frames.write(out, Frames.RESULT, payload);
+        }
+    }
+
+    /**
+     * An error answer in place of a result the host would refuse, itself written under the host's limits
+     * (review 36: written unchecked, a host with a small maxString refused the explanation and the worker);
+     * when even that is too long for the host, the bare sentence, which any sane limit admits.
+     */
+    private byte[] refusal(String why, WireLimits host) throws IOException {
+        try {
+            return WireCodec.response(new WireResponse(null, null, null, WireError.of(new ScriptException(why))),
+                    this::replace, host);
+        } catch (IOException tooLong) {
+            return WireCodec.response(new WireResponse(null, null, null, WireError.of(new ScriptException(
+                    "the script's result cannot cross to the host"))), this::replace);
         }
     }
 

@@ -255,8 +255,10 @@ public final class ContextConfig {
             return null;
         }
         try {
-            return new java.math.BigDecimal(n.toString().trim()).longValueExact();
-        } catch (NumberFormatException | ArithmeticException e) {
+            long whole = new java.math.BigDecimal(n.toString().trim()).longValueExact();
+            // its text and its value must agree (review 36: a class printing "0" for 5000 was no limit)
+            return whole == n.longValue() ? whole : null;
+        } catch (RuntimeException e) { // not a number's text, a fraction, beyond a long, or no text at all
             return null;
         }
     }

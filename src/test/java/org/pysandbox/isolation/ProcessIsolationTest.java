@@ -103,6 +103,13 @@ class ProcessIsolationTest {
                     .hasMessageContaining("the result holds a str of 17825792, more than the host reads "
                             + "(pysandbox.process.maxString = 16777216)");
             assertThat(large.eval("len(s)", ns)).isEqualTo(15 << 20);
+            // review 36: small in bytes, over the host decoder's heap estimate (hashing nested sets); in a namespace
+            // of its own, as the 15-MiB string beside it would widen the frame's allowance
+            assertThatThrownBy(() -> large.eval("x = frozenset()\nfor i in range(60):\n    x = frozenset([x])\nx",
+                    new HashMap<>()))
+                    .isInstanceOf(javax.script.ScriptException.class).isNotInstanceOf(WorkerProtocolException.class)
+                    .hasMessageContaining("the script's result cannot cross to the host: its values would take more");
+            assertThat(large.eval("len(s)", ns)).isEqualTo(15 << 20);
         }
     }
 

@@ -139,6 +139,9 @@ class ContextConfigTest {
                 .isEqualTo(1L << 20);
         assertThat(of(ContextConfig.TIMEOUT, new java.math.BigDecimal("5E+3")).timeout())
                 .isEqualTo(java.time.Duration.ofSeconds(5));
+        // review 36: a Number whose text disagrees with its value, or has none, is refused, not read as 0
+        assertMalformed(ContextConfig.TIMEOUT, new OddNumber("0"), "whole Number");
+        assertMalformed(ContextConfig.TIMEOUT, new OddNumber(null), "whole Number");
         assertMalformed(ContextConfig.RECURSION_LIMIT, "fifty", "whole number");
         assertMalformed(ContextConfig.RECURSION_LIMIT, 0, "between 1 and 10000");
         assertMalformed(ContextConfig.MAX_MEMORY, "64 elephants", "'64 elephants' is not a size; use bytes, or 512k, 64m, 1g");
@@ -147,6 +150,40 @@ class ContextConfigTest {
         assertMalformed(ContextConfig.MAX_OUTPUT, -1, "must not be negative");
         assertMalformed(ContextConfig.ISOLATION, "vm", "'context' or 'process'");
         assertMalformed(ContextConfig.ISOLATION, 1, "\"context\" or \"process\"");
+    }
+
+    /** 5000 as a value, with the given text. */
+    private static final class OddNumber extends Number {
+        private final String text;
+
+        OddNumber(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public int intValue() {
+            return 5000;
+        }
+
+        @Override
+        public long longValue() {
+            return 5000;
+        }
+
+        @Override
+        public float floatValue() {
+            return 5000;
+        }
+
+        @Override
+        public double doubleValue() {
+            return 5000;
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
     }
 
     private static void assertMalformed(String attribute, Object value, String expectedForm) {
