@@ -63,8 +63,15 @@ final class WireWriter {
         return this;
     }
 
+    /** A str, bytes or int: its bytes on the wire against the reader's maxString. */
+    private void checkLength(int bytes, String kind) throws IOException {
+        if (values != null) {
+            check(bytes, values.maxString(), kind, WireLimits.MAX_STRING_PROPERTY);
+        }
+    }
+
     private void check(long size, int max, String kind, String property) throws IOException {
-        if (values != null && size > max) {
+        if (size > max) {
             throw new IOException(what + " holds " + kind + " of " + size + ", more than the host reads (" + property
                     + " = " + max + ")");
         }
@@ -102,9 +109,7 @@ final class WireWriter {
             out.writeLong(l);
         } else if (v instanceof BigInteger b) {
             byte[] twos = b.toByteArray();
-            if (values != null) {
-                check(twos.length, values.maxString(), "an int", WireLimits.MAX_STRING_PROPERTY);
-            }
+            checkLength(twos.length, "an int");
             out.writeByte(WireTags.BIGINT);
             out.writeInt(twos.length);
             out.write(twos);
@@ -113,16 +118,12 @@ final class WireWriter {
             out.writeLong(Double.doubleToLongBits(((Number) v).doubleValue()));
         } else if (v instanceof String s) {
             byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-            if (values != null) {
-                check(utf8.length, values.maxString(), "a str", WireLimits.MAX_STRING_PROPERTY);
-            }
+            checkLength(utf8.length, "a str");
             out.writeByte(WireTags.STR);
             out.writeInt(utf8.length);
             out.write(utf8);
         } else if (v instanceof byte[] b) {
-            if (values != null) {
-                check(b.length, values.maxString(), "a bytes value", WireLimits.MAX_STRING_PROPERTY);
-            }
+            checkLength(b.length, "a bytes value");
             out.writeByte(WireTags.BYTES);
             out.writeInt(b.length);
             out.write(b);
