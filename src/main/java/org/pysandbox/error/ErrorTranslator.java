@@ -122,9 +122,6 @@ public final class ErrorTranslator {
         return m != null && m.replace(" ", "").toLowerCase(java.util.Locale.ROOT).contains("stackoverflow");
     }
 
-    /** Most frames a traceback keeps (the innermost ones); deeper recursion is cut, as Python's own limit does. */
-    static final int MAX_FRAMES = 100;
-
     /**
      * The frames of the script's own code, outermost first, from the traceback entries {@code (file, line,
      * function)} that {@code runtime.exception_info} read from the exception's real traceback (reading
@@ -140,7 +137,7 @@ public final class ErrorTranslator {
             String file = entry.getArrayElement(0).asString();
             if (isScriptFile(file)) {
                 frames.addLast(new PythonFrame(file, entry.getArrayElement(1).asInt(), entry.getArrayElement(2).asString()));
-                if (frames.size() > MAX_FRAMES) {
+                if (frames.size() > PythonScriptException.MAX_FRAMES) {
                     frames.removeFirst();
                 }
             }

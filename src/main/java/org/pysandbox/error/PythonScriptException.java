@@ -14,12 +14,25 @@ public class PythonScriptException extends ScriptException {
     private final String pythonMessage;
     private List<PythonFrame> frames = List.of();
 
+    /** Most frames a failure keeps (the innermost ones); deeper recursion is cut, as Python's own limit does. */
+    public static final int MAX_FRAMES = 100;
+
     public PythonScriptException(String pythonType, String pythonMessage, String fileName, int lineNumber,
             int columnNumber) {
         super(pythonType + (pythonMessage == null || pythonMessage.isEmpty() ? "" : ": " + pythonMessage), fileName,
                 lineNumber, columnNumber);
         this.pythonType = pythonType;
         this.pythonMessage = pythonMessage;
+    }
+
+    /**
+     * The same with the script's frames, outermost first; only the innermost {@link #MAX_FRAMES} are kept
+     * (a process-isolation worker's failure is rebuilt on the host this way).
+     */
+    public PythonScriptException(String pythonType, String pythonMessage, String fileName, int lineNumber,
+            int columnNumber, List<PythonFrame> frames) {
+        this(pythonType, pythonMessage, fileName, lineNumber, columnNumber);
+        setPythonFrames(frames);
     }
 
     /** The Python exception's class name, for example {@code ZeroDivisionError}. */
@@ -36,7 +49,7 @@ public class PythonScriptException extends ScriptException {
     }
 
     void setPythonFrames(List<PythonFrame> frames) {
-        this.frames = List.copyOf(frames);
+        this.frames = List.copyOf(frames.subList(Math.max(0, frames.size() - MAX_FRAMES), frames.size()));
     }
 
     /**

@@ -16,6 +16,13 @@ public class SandboxViolationException extends PythonScriptException {
         this(pythonType, blocked, setting, Surface.JAVA_API, fileName, lineNumber, columnNumber);
     }
 
+    /** The same with the script's frames, outermost first (see {@link PythonScriptException#MAX_FRAMES}). */
+    public SandboxViolationException(String pythonType, String blocked, String setting, String fileName, int lineNumber,
+            int columnNumber, java.util.List<PythonFrame> frames) {
+        this(pythonType, blocked, setting, fileName, lineNumber, columnNumber);
+        setPythonFrames(frames);
+    }
+
     private SandboxViolationException(String pythonType, String blocked, String setting, Surface surface,
             String fileName, int lineNumber, int columnNumber) {
         super(pythonType, blocked + (setting == null ? "" : " (allowed by " + surface.render(setting) + ")"), fileName,

@@ -223,7 +223,7 @@ final class WireCodec {
         if (response.error() == null) {
             w.value(response.value()).value(response.globals()).value(response.locals());
         } else {
-            response.error().writeTo(w);
+            response.error().within(host).writeTo(w);
         }
         return w.toByteArray();
     }

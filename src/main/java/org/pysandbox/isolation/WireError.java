@@ -1,13 +1,14 @@
 package org.pysandbox.isolation;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 import javax.script.ScriptException;
 
-import org.graalvm.polyglot.PolyglotException;
 import org.pysandbox.error.MemoryLimitException;
 import org.pysandbox.error.OutputLimitException;
+import org.pysandbox.error.PythonFrame;
 import org.pysandbox.error.PythonScriptException;
 import org.pysandbox.error.RecursionLimitException;
 import org.pysandbox.error.ResourceLimitException;
@@ -23,10 +24,14 @@ import org.pysandbox.error.ScriptTimeoutException;
  * @param kind       python, violation, exit, timeout, memory, output, recursion or script
  * @param message    the message without the parts the exception classes add themselves
  * @param status     the exit status of a {@code sys.exit} (an int, a str or None)
- * @param traceback  the guest frames, innermost last, or null
+ * @param frames     the script's frames, outermost first, at most {@link PythonScriptException#MAX_FRAMES}
  */
 record WireError(String kind, String pythonType, String message, String file, int line, int column, String setting,
-        Object status, String traceback) {
+        Object status, List<PythonFrame> frames) {
+
+    WireError {
+        frames = frames == null ? List.of() : frames;
+    }
 
     static WireError of(ScriptException e) {
         String kind;
@@ -58,7 +63,7 @@ record WireError(String kind, String pythonType, String message, String file, in
             kind = "script";
         }
         return new WireError(kind, type, message, e.getFileName(), e.getLineNumber(), e.getColumnNumber(), setting,
-                status, traceback(e));
+                status, e instanceof PythonScriptException p ? p.getPythonFrames() : List.of());
     }
 
     /** ScriptException.getMessage() appends the position; the constructors take the message without it. */
@@ -77,30 +82,62 @@ record WireError(String kind, String pythonType, String message, String file, in
         return s != null && s.endsWith(suffix) ? s.substring(0, s.length() - suffix.length()) : s;
     }
 
-    /** The guest part of the failure's stack, as Python prints it. */
-    private static String traceback(ScriptException e) {
-        if (!(e.getCause() instanceof PolyglotException p) || !p.isGuestException()) {
-            return null;
+    /**
+     * This error cut to what the host reads (review 36: a message over the host's maxString replaced the
+     * script's own exception by "the result cannot cross"). Each text keeps its beginning, on a character
+     * boundary, up to its share of the host's frame and at most maxString bytes, and says how much was cut:
+     * the message and an exit status a quarter of the frame each, the type, file and setting a sixteenth, the
+     * frames' names a fifth together.
+     */
+    WireError within(WireLimits host) {
+        long text = Math.min(host.maxString(), host.maxFrame() / 4);
+        long name = Math.min(host.maxString(), host.maxFrame() / 16);
+        long frameName = Math.min(host.maxString(), host.maxFrame() / (10L * Math.max(1, frames.size())));
+        List<PythonFrame> cutFrames = new ArrayList<>(frames.size());
+        for (PythonFrame f : frames) {
+            cutFrames.add(new PythonFrame(cut(f.fileName(), frameName), f.lineNumber(), cut(f.function(), frameName)));
         }
-        StringBuilder b = new StringBuilder("Traceback (most recent call last):\n");
-        List<PolyglotException.StackFrame> frames = new java.util.ArrayList<>();
-        for (PolyglotException.StackFrame f : p.getPolyglotStackTrace()) {
-            if (f.isGuestFrame()) {
-                frames.add(f);
+        return new WireError(kind, cut(pythonType, name), cut(message, text), cut(file, name), line, column,
+                cut(setting, name), status instanceof String s ? cut(s, text) : status, cutFrames);
+    }
+
+    /** {@code s} in at most {@code budget} UTF-8 bytes, with a note of what was left out when there is room. */
+    static String cut(String s, long budget) {
+        if (s == null || (long) s.length() * 3 <= budget) {
+            return s;
+        }
+        long total = WireCodec.utf8Length(s);
+        if (total <= budget) {
+            return s;
+        }
+        long room = budget - note(total).length(); // the note is ASCII, and no longer than for all of s
+        if (room < 0) {
+            room = budget;
+        }
+        int end = 0;
+        long kept = 0;
+        while (end < s.length()) {
+            int cp = s.codePointAt(end);
+            int bytes = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? (Character.isSurrogate((char) cp) ? 1 : 3) : 4;
+            if (kept + bytes > room) {
+                break;
             }
+            kept += bytes;
+            end += Character.charCount(cp);
         }
-        java.util.Collections.reverse(frames);
-        for (PolyglotException.StackFrame f : frames) {
-            var at = f.getSourceLocation();
-            b.append("  File \"").append(at == null ? "<unknown>" : at.getSource().getName()).append("\", line ")
-                    .append(at == null ? -1 : at.getStartLine()).append(", in ").append(f.getRootName()).append('\n');
-        }
-        return b.toString();
+        return room == budget ? s.substring(0, end) : s.substring(0, end) + note(total - kept);
+    }
+
+    private static String note(long cutBytes) {
+        return " [... " + cutBytes + " more bytes cut]";
     }
 
     void writeTo(WireWriter w) throws IOException {
         w.value(kind).value(pythonType).value(message).value(file).value(line).value(column).value(setting)
-                .value(status).value(traceback);
+                .value(status).value(frames.size());
+        for (PythonFrame f : frames) {
+            w.value(f.fileName()).value(f.lineNumber()).value(f.function());
+        }
     }
 
     static WireError read(WireReader r) throws BadFrameException {
@@ -115,15 +152,24 @@ record WireError(String kind, String pythonType, String message, String file, in
         if (status != null && !(status instanceof Number) && !(status instanceof String)) {
             throw new BadFrameException("an exit status that is not an int, a str or None", "wrong type");
         }
-        return new WireError(kind, type, message, file, line, column, setting, status, r.stringOrNull());
+        int count = r.intValue();
+        if (count < 0 || count > PythonScriptException.MAX_FRAMES) {
+            throw new BadFrameException(count + " frames in an error, more than " + PythonScriptException.MAX_FRAMES,
+                    "frame layout");
+        }
+        List<PythonFrame> frames = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            frames.add(new PythonFrame(r.string(), r.intValue(), r.string()));
+        }
+        return new WireError(kind, type, message, file, line, column, setting, status, frames);
     }
 
     /** The host's own exception for this failure. */
     ScriptException toException() {
         String text = message == null ? "" : message;
         ScriptException e = switch (kind) {
-            case "python" -> new PythonScriptException(type(), text, file, line, column);
-            case "violation" -> new SandboxViolationException(type(), text, setting, file, line, column);
+            case "python" -> new PythonScriptException(type(), text, file, line, column, frames);
+            case "violation" -> new SandboxViolationException(type(), text, setting, file, line, column, frames);
             case "exit" -> new ScriptExitException(status, file);
             case "timeout" -> new ScriptTimeoutException(text, file, line);
             case "memory" -> new MemoryLimitException(text, file, line);
@@ -131,8 +177,8 @@ record WireError(String kind, String pythonType, String message, String file, in
             case "recursion" -> new RecursionLimitException(text, file, line);
             default -> new ScriptException(text, file, line, column);
         };
-        if (traceback != null) {
-            e.initCause(new RemoteTraceback(traceback));
+        if (!frames.isEmpty()) {
+            e.initCause(RemoteTraceback.of(frames));
         }
         return e;
     }

@@ -87,8 +87,9 @@ class ProcessIsolationTest {
      */
     @Test
     void aResultTooLargeToCrossIsRefusedAndTheStateStays() throws Exception {
-        // its own worker: the shared one's 1-s timeout is tight for 15-MiB strings on a busy machine
-        SandboxConfig roomy = CONFIG.toBuilder().timeout(Duration.ofSeconds(60)).build();
+        // its own worker: the shared one's 1-s timeout is tight for 15-MiB strings on a busy machine, and its
+        // 64 MiB for a 17-MiB exception message on its way out
+        SandboxConfig roomy = CONFIG.toBuilder().timeout(Duration.ofSeconds(60)).maxMemory(256L << 20).build();
         try (Sandbox large = new Sandbox(roomy)) {
             Map<String, Object> ns = new HashMap<>();
             large.execute("s = 'x' * (15 << 20)", ns);
@@ -109,6 +110,17 @@ class ProcessIsolationTest {
                     new HashMap<>()))
                     .isInstanceOf(javax.script.ScriptException.class).isNotInstanceOf(WorkerProtocolException.class)
                     .hasMessageContaining("the script's result cannot cross to the host: its values would take more");
+            assertThat(large.eval("len(s)", ns)).isEqualTo(15 << 20);
+            // review 36, finding 3: the script's own exception with a message over what the host reads per str
+            // came as "the script's result cannot cross"; it comes as itself, its message cut to 16 MiB
+            assertThatThrownBy(() -> large.execute("raise ValueError(s + 'é' * (1 << 20))", ns))
+                    .isExactlyInstanceOf(PythonScriptException.class).satisfies(e -> {
+                        String message = ((PythonScriptException) e).getPythonMessage();
+                        // 17 MiB of UTF-8; the note is in the 16 MiB (room is kept for the longest note, 30
+                        // bytes; this one has 29), and 'é' is never split
+                        assertThat(message).startsWith("x".repeat(1000)).endsWith("éé [... 1048606 more bytes cut]");
+                        assertThat(WireCodec.utf8Length(message)).isEqualTo((16 << 20) - 1);
+                    });
             assertThat(large.eval("len(s)", ns)).isEqualTo(15 << 20);
         }
     }
@@ -172,12 +184,27 @@ class ProcessIsolationTest {
         }
     }
 
+    /**
+     * With the script's own frames, as in-process: the worker sent the polyglot stack's frames, which are the
+     * sandbox runtime's ("<pysandbox runtime>", evaluate, _confined), and none of the script's.
+     */
     @Test
     void scriptErrorsArriveAsTheSameExceptions() {
-        assertThatThrownBy(() -> sandbox.eval("1 / 0")).isInstanceOf(PythonScriptException.class)
-                .hasMessageContaining("ZeroDivisionError");
-        assertThatThrownBy(() -> sandbox.eval("import os"))
-                .isInstanceOf(org.pysandbox.error.SandboxViolationException.class);
+        assertThatThrownBy(() -> sandbox.run("def f(n):\n    return 1 / 0 if n == 0 else f(n - 1)\nf(2)", null, null,
+                false, "t.py"))
+                .isExactlyInstanceOf(PythonScriptException.class).hasMessageContaining("ZeroDivisionError")
+                .satisfies(e -> {
+                    PythonScriptException p = (PythonScriptException) e;
+                    assertThat(p.getPythonFrames()).extracting(f -> f.fileName() + ":" + f.lineNumber() + ":" + f.function())
+                            .containsExactly("t.py:3:<module>", "t.py:2:f", "t.py:2:f", "t.py:2:f");
+                    assertThat(p.getCause()).isInstanceOf(RemoteTraceback.class).hasMessage(
+                            "Traceback (most recent call last):\n  File \"t.py\", line 3, in <module>\n"
+                            + "  File \"t.py\", line 2, in f\n".repeat(3));
+                });
+        assertThatThrownBy(() -> sandbox.run("def g():\n    import os\ng()", null, null, false, "v.py"))
+                .isInstanceOf(org.pysandbox.error.SandboxViolationException.class)
+                .satisfies(e -> assertThat(((PythonScriptException) e).getPythonFrames())
+                        .extracting(f -> f.function()).containsExactly("<module>", "g"));
     }
 
     @Test

@@ -16,6 +16,7 @@ import javax.script.ScriptException;
 
 import org.junit.jupiter.api.Test;
 import org.pysandbox.error.MemoryLimitException;
+import org.pysandbox.error.PythonFrame;
 import org.pysandbox.error.PythonScriptException;
 import org.pysandbox.error.SandboxViolationException;
 import org.pysandbox.error.ScriptExitException;
@@ -281,11 +282,56 @@ class WireCodecTest {
 
     @Test
     void anUnknownErrorKindBecomesAPlainScriptException() throws Exception {
-        WireError odd = new WireError("java.net.URL", "X", "m", null, -1, -1, null, null, "tb");
+        WireError odd = new WireError("java.net.URL", "X", "m", null, -1, -1, null, null,
+                List.of(new PythonFrame("a.py", 1, "f")));
         byte[] payload = WireCodec.response(new WireResponse(null, null, null, odd), o -> o);
         ScriptException e = WireCodec.readResponse(payload, LIMITS, soon()).error().toException();
         assertThat(e).isExactlyInstanceOf(ScriptException.class).hasMessageContaining("m");
-        assertThat(e.getCause()).isInstanceOf(RemoteTraceback.class).hasMessage("tb");
+        assertThat(e.getCause()).isInstanceOf(RemoteTraceback.class)
+                .hasMessage("Traceback (most recent call last):\n  File \"a.py\", line 1, in f\n");
+    }
+
+    /**
+     * Review 36, finding 3: an error with a field over what the host reads replaced the script's exception by
+     * "the result cannot cross"; each field is cut to its share of the host's limits instead, on a character
+     * boundary, saying how much was cut, and the frames keep their places.
+     */
+    @Test
+    void anErrorIsCutToWhatTheHostReadsNotReplaced() throws Exception {
+        WireLimits host = new WireLimits(64 << 10, 8, 100, 1000, 24);
+        String longText = "x".repeat(971) + "\uD83D\uDE00".repeat(3000);
+        List<PythonFrame> frames = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            frames.add(new PythonFrame("f" + i + ".py" + "é".repeat(i == 149 ? 5000 : 0), i, "g" + i));
+        }
+        PythonScriptException sent = new PythonScriptException("E" + "é".repeat(3000), longText, longText, 7, 1, frames);
+        byte[] payload = WireCodec.response(new WireResponse(null, null, null, WireError.of(sent)), o -> o, host);
+        PythonScriptException got = (PythonScriptException) WireCodec.readResponse(payload, host, soon()).error()
+                .toException();
+        long total = WireCodec.utf8Length(longText);
+        // within 1,000 bytes with its 27-byte note, the message keeps 971 'x' and no half of the 4-byte emoji
+        // the budget ends in
+        assertThat(got.getPythonMessage()).isEqualTo("x".repeat(971) + " [... " + (total - 971) + " more bytes cut]");
+        assertThat(WireCodec.utf8Length(got.getPythonType())).isBetween(980L, 1000L);
+        assertThat(got.getPythonType()).startsWith("Eé").doesNotContain("\uFFFD").endsWith("more bytes cut]");
+        assertThat(got.getFileName()).isEqualTo(got.getPythonMessage());
+        assertThat(got.getLineNumber()).isEqualTo(7);
+        assertThat(got.getPythonFrames()).hasSize(PythonScriptException.MAX_FRAMES);
+        assertThat(got.getPythonFrames().get(0)).isEqualTo(new PythonFrame("f50.py", 50, "g50"));
+        PythonFrame innermost = got.getPythonFrames().get(99);
+        assertThat(innermost.lineNumber()).isEqualTo(149);
+        assertThat(innermost.fileName()).startsWith("f149.pyé").endsWith("more bytes cut]");
+        assertThat(WireCodec.utf8Length(innermost.fileName())).isLessThanOrEqualTo((64 << 10) / 1000);
+        // a budget smaller than the note keeps what fits, with no note
+        assertThat(WireError.cut("abcdefé", 7)).isEqualTo("abcdef");
+        assertThat(WireError.cut("\uD83D\uDE00\uD83D\uDE00", 7)).isEqualTo("\uD83D\uDE00");
+        assertThat(WireError.cut("short", 5)).isEqualTo("short");
+        // a worker that sends more frames than any error keeps is refused
+        WireWriter w = new WireWriter(o -> o, WireCodec.MAX_WRITE_DEPTH, 1 << 20, "test");
+        w.value("E").value("python").value("T").value("m").value(null).value(1).value(1).value(null).value(null)
+                .value(PythonScriptException.MAX_FRAMES + 1);
+        assertThatThrownBy(() -> WireCodec.readResponse(w.toByteArray(), LIMITS, soon()))
+                .isInstanceOf(BadFrameException.class).hasMessageContaining("101 frames in an error");
     }
 
     @Test

@@ -188,7 +188,8 @@ class WireFuzzTest {
             WireError e = new WireError(List.of("python", "violation", "exit", "timeout", "memory", "output", "recursion",
                     "script", "nonsense").get(r.nextInt(9)), randomString(r), randomString(r), randomString(r),
                     r.nextInt(), r.nextInt(), r.nextBoolean() ? null : randomString(r),
-                    r.nextBoolean() ? null : r.nextInt(), r.nextBoolean() ? null : randomString(r));
+                    r.nextBoolean() ? null : r.nextInt(), r.nextBoolean() ? List.of()
+                            : List.of(new org.pysandbox.error.PythonFrame(randomString(r), r.nextInt(), randomString(r))));
             return WireCodec.response(new WireResponse(null, null, null, e), UnaryOperator.identity());
         }
         Map<String, Object> globals = new LinkedHashMap<>();
