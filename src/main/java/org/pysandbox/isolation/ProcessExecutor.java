@@ -54,11 +54,8 @@ public final class ProcessExecutor implements Executor {
      * 1-s timeout of the first call after a bomb.
      */
     private static final long PREPARE_MILLIS = Long.getLong("pysandbox.process.prepareMillis", 60_000);
-    /** The longest a frame may take to decode when the call has no timeout. */
-    private static final long MAX_DECODE_MILLIS = Long.getLong("pysandbox.process.maxDecodeMillis", 10_000);
     /** Output a worker may send beyond maxOutput (UTF-8 of the counted text, frame slack) before it counts as a flood. */
     private static final long OUTPUT_SLACK = 64 << 10;
-    private static final WireLimits LIMITS = WireLimits.HOST;
 
     /** Starts (or takes from the pool) a worker with a heap size. */
     interface WorkerStarter {
@@ -69,6 +66,8 @@ public final class ProcessExecutor implements Executor {
     private final String heap;
     private final WorkerStarter starter;
     private final long prepareMillis;
+    /** What this host reads from its worker: {@link WireLimits#HOST}, or a test's. */
+    private final WireLimits limits;
     private WorkerProcess worker;
     /** The reader of the previous call (see {@link #sameInput}). */
     private Reader lastInput;
@@ -92,6 +91,12 @@ public final class ProcessExecutor implements Executor {
 
     /** ... and another allowance for a worker's preparation (tests of a worker that never starts the script). */
     ProcessExecutor(SandboxConfig config, WorkerStarter starter, long prepareMillis) {
+        this(config, starter, prepareMillis, WireLimits.HOST);
+    }
+
+    /** ... and other limits for what the host reads (tests of its clock). */
+    ProcessExecutor(SandboxConfig config, WorkerStarter starter, long prepareMillis, WireLimits limits) {
+        this.limits = limits.requireUsable();
         this.prepareMillis = prepareMillis;
         this.config = config;
         this.heap = ((config.maxMemory() == 0 ? 1L << 30 : config.maxMemory()) + OVERHEAD >> 20) + "m";
@@ -114,7 +119,7 @@ public final class ProcessExecutor implements Executor {
             worker = null;
         }
         if (worker == null) {
-            WireConfig tenant = WireConfig.of(config, WireLimits.WORKER); // refused before a worker starts
+            WireConfig tenant = WireConfig.of(config, WireLimits.WORKER, limits); // refused before a worker starts
             try {
                 byte[] configure = WireCodec.configure(tenant);
                 WorkerProcess w = starter.start(heap);
@@ -142,7 +147,7 @@ public final class ProcessExecutor implements Executor {
         WireCodec.checkString(r.fileName(), "the file name", WireLimits.WORKER);
         Map<String, Object> globals = identifiers(r.globals(), "globals", WireLimits.WORKER);
         Map<String, Object> locals = identifiers(r.locals(), "locals", WireLimits.WORKER);
-        WireRequest request = new WireRequest(WireConfig.of(r.config(), WireLimits.WORKER), sameInput(r.in()), r.code(), r.fileName(),
+        WireRequest request = new WireRequest(WireConfig.of(r.config(), WireLimits.WORKER, limits), sameInput(r.in()), r.code(), r.fileName(),
                 r.wantValue(), globals, locals, null, null);
         WireResponse response = exchange(Frames.RUN, request, r.fileName(), r.out(), r.err(), r.in(), r.config(), start);
         writeBack(r.globals(), globals, response.globals());
@@ -172,7 +177,7 @@ public final class ProcessExecutor implements Executor {
                     + "replaced after a crash, timeout or memory limit) and cannot be called here");
         }
         long start = System.currentTimeMillis();
-        WireRequest request = new WireRequest(WireConfig.of(callConfig, WireLimits.WORKER), sameInput(in), null, "<call>", false, null,
+        WireRequest request = new WireRequest(WireConfig.of(callConfig, WireLimits.WORKER, limits), sameInput(in), null, "<call>", false, null,
                 null, handle, arguments(args, WireLimits.WORKER));
         return exchange(Frames.CALL, request, "<call>", out, err, in, callConfig, start).value();
     }
@@ -225,10 +230,13 @@ public final class ProcessExecutor implements Executor {
         WorkerProcess w = worker();
         long timeout = callConfig.timeout().toMillis();
         long deadline = timeout == 0 ? Long.MAX_VALUE : startMillis + timeout + KILL_GRACE_MILLIS;
-        long decodeDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout == 0 ? MAX_DECODE_MILLIS
-                : Math.max(1, deadline + prepareMillis - System.currentTimeMillis()));
+        // without a timeout, maxDecodeMillis counts from the result's arrival, not from the request (review 37:
+        // a script that ran longer than that had its result refused and its worker killed)
+        long callDecodeDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
+                Math.max(1, deadline + prepareMillis - System.currentTimeMillis()));
+        java.util.function.LongSupplier decodeDeadline = timeout == 0 ? limits::decodeDeadline : () -> callDecodeDeadline;
         long maxOutput = callConfig.maxOutput() == 0 ? Long.MAX_VALUE : 4 * callConfig.maxOutput() + OUTPUT_SLACK;
-        Channel channel = new Channel(w, out, err, in, decodeDeadline, maxOutput);
+        Channel channel = new Channel(w, out, err, in, limits, decodeDeadline, maxOutput);
         lastInput = in;
         CompletableFuture<WireResponse> answer = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
@@ -320,7 +328,8 @@ public final class ProcessExecutor implements Executor {
         private final Writer out;
         private final Writer err;
         private final Reader in;
-        private final long decodeDeadline;
+        private final WireLimits limits;
+        private final java.util.function.LongSupplier decodeDeadline;
         private final long maxOutput;
         private long output;
         volatile boolean closed;
@@ -328,7 +337,9 @@ public final class ProcessExecutor implements Executor {
         final CompletableFuture<Long> preparing = new CompletableFuture<>();
         final CompletableFuture<Long> started = new CompletableFuture<>();
 
-        Channel(WorkerProcess w, Writer out, Writer err, Reader in, long decodeDeadline, long maxOutput) {
+        Channel(WorkerProcess w, Writer out, Writer err, Reader in, WireLimits limits,
+                java.util.function.LongSupplier decodeDeadline, long maxOutput) {
+            this.limits = limits;
             this.w = w;
             this.out = out;
             this.err = err;
@@ -340,7 +351,7 @@ public final class ProcessExecutor implements Executor {
         WireResponse serve() throws IOException {
             boolean traffic = false;
             while (true) {
-                Frames.Frame frame = Frames.read(w.in, LIMITS.maxFrame());
+                Frames.Frame frame = Frames.read(w.in, limits.maxFrame());
                 traffic |= frame.type() != Frames.PREPARING && frame.type() != Frames.STARTED;
                 switch (frame.type()) {
                     case Frames.OUT, Frames.ERR -> write(frame.type() == Frames.OUT ? out : err, frame.payload());
@@ -361,7 +372,7 @@ public final class ProcessExecutor implements Executor {
                     }
                     case Frames.PREPARING, Frames.STARTED -> clock(frame, traffic);
                     case Frames.RESULT -> {
-                        return WireCodec.readResponse(frame.payload(), LIMITS, decodeDeadline);
+                        return WireCodec.readResponse(frame.payload(), limits, decodeDeadline.getAsLong());
                     }
                     default -> throw new BadFrameException("a frame of unknown type 0x"
                             + Integer.toHexString(frame.type() & 0xff), "frame type");

@@ -19,6 +19,11 @@ record WireConfig(List<String> features, Map<String, List<String>> modules, List
         long timeoutMillis, long maxMemory, long maxOutput, WireLimits results) {
 
     static WireConfig of(SandboxConfig c) {
+        return of(c, WireLimits.HOST);
+    }
+
+    /** ... with {@code results}, what the host reads the worker's answers with. */
+    static WireConfig of(SandboxConfig c, WireLimits results) {
         List<String> features = new ArrayList<>();
         for (Feature f : c.features()) {
             features.add(f.name());
@@ -28,7 +33,7 @@ record WireConfig(List<String> features, Map<String, List<String>> modules, List
         List<String> paths = new ArrayList<>();
         c.allowedPaths().forEach(p -> paths.add(p.toString()));
         return new WireConfig(features, modules, paths, c.recursionLimit(), c.timeout().toMillis(), c.maxMemory(),
-                c.maxOutput(), WireLimits.HOST);
+                c.maxOutput(), results);
     }
 
     /**
@@ -36,8 +41,8 @@ record WireConfig(List<String> features, Map<String, List<String>> modules, List
      * worker would refuse is the host's error, not a worker that ends while configuring (review 33: an
      * allowed path over 16 MiB did that, at every later call again).
      */
-    static WireConfig of(SandboxConfig c, WireLimits limits) throws javax.script.ScriptException {
-        WireConfig config = of(c);
+    static WireConfig of(SandboxConfig c, WireLimits limits, WireLimits results) throws javax.script.ScriptException {
+        WireConfig config = of(c, results);
         WireCodec.toData(config.features, "the configuration's features", limits);
         WireCodec.toData(config.modules, "the configuration's allowed modules", limits);
         WireCodec.toData(config.paths, "the configuration's allowed paths", limits);
@@ -60,7 +65,7 @@ record WireConfig(List<String> features, Map<String, List<String>> modules, List
     void writeTo(WireWriter w) throws java.io.IOException {
         w.value(features).value(modules).value(paths).value(recursionLimit).value(timeoutMillis).value(maxMemory)
                 .value(maxOutput).value(results.maxFrame()).value(results.maxDepth()).value(results.maxItems())
-                .value(results.maxString());
+                .value(results.maxString()).value(results.maxDecodeMillis());
     }
 
     @SuppressWarnings("unchecked")
@@ -79,7 +84,8 @@ record WireConfig(List<String> features, Map<String, List<String>> modules, List
         }
         List<String> paths = strings(r.list());
         return new WireConfig(features, mods, paths, r.intValue(), r.longValue(), r.longValue(), r.longValue(),
-                new WireLimits(r.intValue(), r.intValue(), r.intValue(), r.intValue(), WireLimits.WORKER.allocationPerByte()));
+                new WireLimits(r.intValue(), r.intValue(), r.intValue(), r.intValue(), WireLimits.WORKER.allocationPerByte(),
+                        r.longValue()));
     }
 
     private static List<String> strings(List<?> list) throws BadFrameException {

@@ -49,7 +49,9 @@ record WireError(String kind, String pythonType, String message, String file, in
             kind = "violation";
             type = v.getPythonType();
             setting = v.getSetting();
-            message = strip(v.getPythonMessage(), setting == null ? "" : " (allowed by " + setting + ")");
+            // without the hint, which the host's exception adds again (review 37: the strip expected the setting
+            // unrendered, so a violation's message had its hint twice in process isolation)
+            message = v.getBlocked();
         } else if (e instanceof PythonScriptException p) {
             kind = "python";
             type = p.getPythonType();
@@ -87,19 +89,26 @@ record WireError(String kind, String pythonType, String message, String file, in
      * script's own exception by "the result cannot cross"). Each text keeps its beginning, on a character
      * boundary, up to its share of the host's frame and at most maxString bytes, and says how much was cut:
      * the message and an exit status a quarter of the frame each, the type, file and setting a sixteenth, the
-     * frames' names a fifth together.
+     * frames a fifth together, the innermost kept when not all fit. The rest of the frame is for the fields'
+     * tags and lengths, so that under the least limits a host may set ({@link WireLimits#LEAST_FRAME}) any
+     * error still crosses.
      */
     WireError within(WireLimits host) {
         long text = Math.min(host.maxString(), host.maxFrame() / 4);
         long name = Math.min(host.maxString(), host.maxFrame() / 16);
-        long frameName = Math.min(host.maxString(), host.maxFrame() / (10L * Math.max(1, frames.size())));
-        List<PythonFrame> cutFrames = new ArrayList<>(frames.size());
-        for (PythonFrame f : frames) {
+        long framesShare = host.maxFrame() / 5;
+        int kept = (int) Math.min(frames.size(), framesShare / (FRAME_OVERHEAD + 16));
+        long frameName = kept == 0 ? 0 : Math.min(host.maxString(), (framesShare / kept - FRAME_OVERHEAD) / 2);
+        List<PythonFrame> cutFrames = new ArrayList<>(kept);
+        for (PythonFrame f : frames.subList(frames.size() - kept, frames.size())) {
             cutFrames.add(new PythonFrame(cut(f.fileName(), frameName), f.lineNumber(), cut(f.function(), frameName)));
         }
         return new WireError(kind, cut(pythonType, name), cut(message, text), cut(file, name), line, column,
                 cut(setting, name), status instanceof String s ? cut(s, text) : status, cutFrames);
     }
+
+    /** A frame's bytes on the wire besides its names: two str tags and lengths, an int's tag and value. */
+    private static final int FRAME_OVERHEAD = 15;
 
     /** {@code s} in at most {@code budget} UTF-8 bytes, with a note of what was left out when there is room. */
     static String cut(String s, long budget) {

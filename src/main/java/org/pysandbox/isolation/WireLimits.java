@@ -14,12 +14,28 @@ package org.pysandbox.isolation;
  * @param maxString     UTF-8 bytes of one str, bytes or int ({@value #MAX_STRING_PROPERTY}, default 16 MiB)
  * @param allocationPerByte the decoded objects' estimated heap, per byte of the frame (default 24): bounds
  *                      the decoder's allocation to a multiple of what actually arrived
+ * @param maxDecodeMillis how long one frame may take to decode when its call has no timeout
+ *                      ({@value #MAX_DECODE_MILLIS_PROPERTY}, default 10 s; with a timeout, the call's deadline)
  */
-record WireLimits(int maxFrame, int maxDepth, int maxItems, int maxString, int allocationPerByte) {
+record WireLimits(int maxFrame, int maxDepth, int maxItems, int maxString, int allocationPerByte,
+        long maxDecodeMillis) {
     static final String MAX_FRAME_PROPERTY = "pysandbox.process.maxFrame";
     static final String MAX_DEPTH_PROPERTY = "pysandbox.process.maxDepth";
     static final String MAX_ITEMS_PROPERTY = "pysandbox.process.maxItems";
     static final String MAX_STRING_PROPERTY = "pysandbox.process.maxString";
+    static final String MAX_DECODE_MILLIS_PROPERTY = "pysandbox.process.maxDecodeMillis";
+
+    /**
+     * The least maxFrame and maxString a host may read with: under them not even a worker's error, its
+     * message cut short, could reach the host (review 37: with a maxString of 40, the worker's explanation of
+     * a refused result was refused in turn, and the host killed the worker and lost the tenant's state).
+     */
+    static final int LEAST_FRAME = 1024;
+    static final int LEAST_STRING = 64;
+
+    WireLimits(int maxFrame, int maxDepth, int maxItems, int maxString, int allocationPerByte) {
+        this(maxFrame, maxDepth, maxItems, maxString, allocationPerByte, 10_000);
+    }
 
     /** Fixed allowance for a frame's decoded objects on top of the per-byte allowance. */
     static final long ALLOCATION_BASE = 64 << 10;
@@ -29,7 +45,7 @@ record WireLimits(int maxFrame, int maxDepth, int maxItems, int maxString, int a
      * reading of it cannot disagree (review 32: limits forwarded as properties diverged from the host's own
      * when a property changed after start-up, and bound the configuration and input frames too).
      */
-    static final WireLimits WORKER = new WireLimits(64 << 20, 200, 4_000_000, 16 << 20, 24);
+    static final WireLimits WORKER = new WireLimits(64 << 20, 200, 4_000_000, 16 << 20, 24, 10_000);
 
     /**
      * What this host reads from its workers, read once: it travels in every configuration, and the worker
@@ -41,7 +57,24 @@ record WireLimits(int maxFrame, int maxDepth, int maxItems, int maxString, int a
     static WireLimits fromSystemProperties() {
         return new WireLimits(Integer.getInteger(MAX_FRAME_PROPERTY, WORKER.maxFrame),
                 Integer.getInteger(MAX_DEPTH_PROPERTY, WORKER.maxDepth), Integer.getInteger(MAX_ITEMS_PROPERTY,
-                WORKER.maxItems), Integer.getInteger(MAX_STRING_PROPERTY, WORKER.maxString), WORKER.allocationPerByte);
+                WORKER.maxItems), Integer.getInteger(MAX_STRING_PROPERTY, WORKER.maxString), WORKER.allocationPerByte,
+                Long.getLong(MAX_DECODE_MILLIS_PROPERTY, WORKER.maxDecodeMillis));
+    }
+
+    /** Refuses limits under which a worker could not even report an error (see {@link #LEAST_FRAME}). */
+    WireLimits requireUsable() {
+        if (maxFrame < LEAST_FRAME || maxString < LEAST_STRING || maxDecodeMillis <= 0) {
+            throw new org.pysandbox.config.SandboxConfigurationException("isolation=process needs "
+                    + MAX_FRAME_PROPERTY + " >= " + LEAST_FRAME + ", " + MAX_STRING_PROPERTY + " >= " + LEAST_STRING
+                    + " and " + MAX_DECODE_MILLIS_PROPERTY + " > 0, for a worker's errors to reach the host (they are "
+                    + maxFrame + ", " + maxString + " and " + maxDecodeMillis + ")");
+        }
+        return this;
+    }
+
+    /** When a frame that starts decoding now must be decoded, without a call's deadline. */
+    long decodeDeadline() {
+        return System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(maxDecodeMillis);
     }
 
     /** The most heap the decoder lets one frame's values claim. */

@@ -111,7 +111,7 @@ public final class WorkerMain {
 
     private void configure(Frames.Frame frame) {
         try {
-            SandboxConfig tenant = WireCodec.readConfigure(frame.payload(), LIMITS, noDeadline()).toConfig();
+            SandboxConfig tenant = WireCodec.readConfigure(frame.payload(), LIMITS, LIMITS.decodeDeadline()).toConfig();
             executor = new InProcessExecutor(tenant, this);
             // make and warm the tenant's interpreter now, so that its first call's clock pays for neither
             try {
@@ -136,10 +136,14 @@ public final class WorkerMain {
         Reader previous = stdin;
         stdin = null;
         WireLimits host = LIMITS; // what the host reads, once its request says so
+        long timeoutMillis = 0;
+        long began = System.nanoTime();
         try {
             // the configuration of this call is the one in the host's request, and nothing else
-            WireRequest r = WireCodec.readRequest(frame.type(), frame.payload(), LIMITS, noDeadline(), this::resolve);
+            WireRequest r = WireCodec.readRequest(frame.type(), frame.payload(), LIMITS, LIMITS.decodeDeadline(),
+                    this::resolve);
             host = r.config().results();
+            timeoutMillis = r.config().timeoutMillis();
             SandboxConfig config = r.config().toConfig();
             if (!executor.isReady()) {
                 // a lost interpreter is replaced (seconds on a cold JVM), a stopped call settles: not the
@@ -149,6 +153,7 @@ public final class WorkerMain {
                 Frames.write(out, Frames.STARTED, new byte[0]);
             }
             stdin = r.sameInput() && previous != null ? previous : new ChannelReader();
+            began = System.nanoTime(); // the script's clock starts here, after any preparation
             callRunning = true;
             if (frame.type() == Frames.RUN) {
                 Map<String, Object> globals = r.globals() == null ? null : new HashMap<>(r.globals());
@@ -171,9 +176,13 @@ public final class WorkerMain {
         byte[] payload;
         try {
             payload = WireCodec.response(response, this::replace, host);
-            // what only the host's decoder judges (its heap estimate: sets of sets, thousands of small sets) is
-            // judged here by reading it back as the host will (review 36: such a result cost the worker)
-            WireCodec.readResponse(payload, host, noDeadline());
+            // what only the host's decoder judges (its heap estimate: sets of sets, thousands of small sets; its
+            // clock) is judged here by reading it back as the host will (review 36: such a result cost the
+            // worker), within the call's time, or half the host's maxDecodeMillis when it has no timeout
+            // (review 37: hash-colliding sets took the host past its clock, and the worker had a day)
+            WireCodec.readResponse(payload, host, timeoutMillis > 0
+                    ? began + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMillis)
+                    : System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(host.maxDecodeMillis() / 2));
         } catch (IOException e) { // a BadFrameException too
             payload = refusal("the script's result cannot cross to the host: " + e.getMessage(), host);
         }
@@ -190,21 +199,14 @@ public final class WorkerMain {
 
     /**
      * An error answer in place of a result the host would refuse, itself written under the host's limits
-     * (review 36: written unchecked, a host with a small maxString refused the explanation and the worker);
-     * when even that is too long for the host, the bare sentence, which any sane limit admits.
+     * (review 36: written unchecked, a host with a small maxString refused the explanation and the worker).
+     * Its message is cut to fit, and a host reads with at least {@link WireLimits#LEAST_FRAME} and
+     * {@link WireLimits#LEAST_STRING}, so it always crosses (review 37: a bare-sentence fallback, written
+     * unchecked, did not under a maxString of 40).
      */
     private byte[] refusal(String why, WireLimits host) throws IOException {
-        try {
-            return WireCodec.response(new WireResponse(null, null, null, WireError.of(new ScriptException(why))),
-                    this::replace, host);
-        } catch (IOException tooLong) {
-            return WireCodec.response(new WireResponse(null, null, null, WireError.of(new ScriptException(
-                    "the script's result cannot cross to the host"))), this::replace);
-        }
-    }
-
-    private static long noDeadline() {
-        return System.nanoTime() + java.util.concurrent.TimeUnit.DAYS.toNanos(1);
+        return WireCodec.response(new WireResponse(null, null, null, WireError.of(new ScriptException(why))),
+                this::replace, host);
     }
 
     /** The worker's guest objects cross as handles; other non-data objects (rare) as their text. */

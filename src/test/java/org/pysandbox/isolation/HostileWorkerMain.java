@@ -65,6 +65,11 @@ public final class HostileWorkerMain {
                     Frames.write(out, mode.equals("prepare-twice") ? Frames.PREPARING : Frames.STARTED, new byte[0]);
                     Thread.sleep(Long.MAX_VALUE);
                 }
+                case "slow-large" -> { // answers after 1.5 s with a result of 2,000 values, honestly
+                    Thread.sleep(1500);
+                    Frames.write(out, Frames.RESULT, WireCodec.response(new WireResponse(
+                            java.util.Collections.nCopies(2000, pid), null, null, null), o -> o));
+                }
                 case "garbage" -> {
                     byte[] noise = new byte[4096];
                     new Random(pid).nextBytes(noise);

@@ -204,7 +204,10 @@ class ProcessIsolationTest {
         assertThatThrownBy(() -> sandbox.run("def g():\n    import os\ng()", null, null, false, "v.py"))
                 .isInstanceOf(org.pysandbox.error.SandboxViolationException.class)
                 .satisfies(e -> assertThat(((PythonScriptException) e).getPythonFrames())
-                        .extracting(f -> f.function()).containsExactly("<module>", "g"));
+                        .extracting(f -> f.function()).containsExactly("<module>", "g"))
+                // review 37: the hint was there twice in process isolation
+                .satisfies(e -> assertThat(((PythonScriptException) e).getPythonMessage())
+                        .isEqualTo("import of module 'os' is blocked by the sandbox (allowed by allowModule(\"os\", ...))"));
     }
 
     @Test

@@ -212,7 +212,7 @@ class WireCodecTest {
             paths.allowPath("/" + i + "a".repeat(4 << 20));
         }
         org.pysandbox.config.SandboxConfig large = paths.build();
-        assertThatThrownBy(() -> WireConfig.of(large, WireLimits.WORKER)).isInstanceOf(ScriptException.class)
+        assertThatThrownBy(() -> WireConfig.of(large, WireLimits.WORKER, WireLimits.HOST)).isInstanceOf(ScriptException.class)
                 .hasMessageContaining("the configuration takes more than " + WireConfig.MAX_BYTES + " bytes");
     }
 
@@ -265,6 +265,9 @@ class WireCodecTest {
         List<ScriptException> failures = new ArrayList<>(List.of(
                 new PythonScriptException("ZeroDivisionError", "division by zero", "a.py", 3, 4),
                 new SandboxViolationException("ImportError", "import of 'os' is blocked", "module os", "b.py", 1, 0),
+                // review 37: a setting the message renders (enable("interpreter")) had its hint twice
+                new SandboxViolationException("ImportBlocked", "import of module 'sys' is blocked by the sandbox",
+                        "feature 'interpreter'", "b.py", 1, 0),
                 new ScriptExitException(2, "c.py"),
                 new ScriptTimeoutException("script stopped: it ran longer than 1 s (pysandbox.timeout)", "d.py", -1),
                 new MemoryLimitException("script stopped: MemoryError", "e.py", 5),
@@ -277,6 +280,50 @@ class WireCodecTest {
                     .hasMessage(sent.getMessage());
             assertThat(rebuilt.getLineNumber()).isEqualTo(sent.getLineNumber());
             assertThat(rebuilt.getFileName()).isEqualTo(sent.getFileName());
+            if (sent instanceof PythonScriptException p) {
+                assertThat(((PythonScriptException) rebuilt).getPythonMessage()).isEqualTo(p.getPythonMessage());
+            }
+        }
+    }
+
+    /**
+     * Review 37: under a host's maxString of 40 the worker's explanation of a refused result was refused in
+     * turn (its fallback was written unchecked), and the host killed the worker. A host may not read with
+     * less than an error needs, and under the least it may, any error crosses, cut to fit.
+     */
+    @Test
+    void anyErrorCrossesUnderTheLeastLimitsAHostMaySet() throws Exception {
+        assertThatThrownBy(() -> new WireLimits(64 << 20, 200, 4_000_000, 40, 24).requireUsable())
+                .isInstanceOf(org.pysandbox.config.SandboxConfigurationException.class)
+                .hasMessageContaining("pysandbox.process.maxString >= 64").hasMessageContaining("40");
+        assertThatThrownBy(() -> new WireLimits(1000, 200, 4_000_000, 64, 24).requireUsable())
+                .hasMessageContaining("pysandbox.process.maxFrame >= 1024");
+        assertThatThrownBy(() -> new WireLimits(1 << 20, 200, 4_000_000, 64, 24, 0).requireUsable())
+                .hasMessageContaining("pysandbox.process.maxDecodeMillis > 0");
+        assertThatThrownBy(() -> new ProcessExecutor(org.pysandbox.config.SandboxConfig.builder().build(), heap -> {
+            throw new java.io.IOException("no worker in this test");
+        }, 1000, new WireLimits(64 << 20, 200, 4_000_000, 40, 24))).hasMessageContaining("maxString >= 64");
+
+        WireLimits least = new WireLimits(WireLimits.LEAST_FRAME, 1, 0, WireLimits.LEAST_STRING, 24).requireUsable();
+        List<PythonFrame> frames = new ArrayList<>();
+        for (int i = 0; i < PythonScriptException.MAX_FRAMES; i++) {
+            frames.add(new PythonFrame("file" + "\u20ac".repeat(100), i, "function" + "x".repeat(100)));
+        }
+        String longest = "\uD83D\uDE00".repeat(1000);
+        List<ScriptException> errors = List.of(
+                new ScriptException("the script's result cannot cross to the host: " + "x".repeat(5000)),
+                new SandboxViolationException(longest, longest, longest, longest, 1, 1, frames),
+                new PythonScriptException(longest, longest, longest, 2, 2, frames),
+                new ScriptExitException(longest, longest),
+                new ScriptTimeoutException(longest, longest, 3));
+        for (ScriptException sent : errors) {
+            byte[] payload = WireCodec.response(new WireResponse(null, null, null, WireError.of(sent)), o -> o, least);
+            ScriptException got = WireCodec.readResponse(payload, least, soon()).error().toException();
+            assertThat(got).as(sent.getClass().getSimpleName()).isExactlyInstanceOf(sent.getClass());
+            if (got instanceof PythonScriptException p && !((PythonScriptException) sent).getPythonFrames().isEmpty()) {
+                assertThat(p.getPythonFrames()).as("the innermost frames that fit").isNotEmpty()
+                        .last().extracting(PythonFrame::lineNumber).isEqualTo(PythonScriptException.MAX_FRAMES - 1);
+            }
         }
     }
 

@@ -179,6 +179,26 @@ class WorkerLifecycleTest {
         }
     }
 
+    /**
+     * Review 37: with no timeout, the host gave a result maxDecodeMillis from the request, not from its
+     * arrival, so a script that ran longer had its result refused and its worker killed. Here the host reads
+     * with 300 ms to decode, and the worker answers after 1.5 s.
+     */
+    @Test
+    void withoutATimeoutTheDecodeClockStartsWhenTheResultArrives() throws Exception {
+        Starter starter = new Starter("slow-large");
+        SandboxConfig untimed = CONFIG.toBuilder().timeout(Duration.ZERO).build();
+        WireLimits quick = new WireLimits(64 << 20, 200, 4_000_000, 16 << 20, 24, 300);
+        try (ProcessExecutor executor = new ProcessExecutor(untimed, starter, 60_000, quick)) {
+            executor.workerForTest();
+            Outcome o = run(executor, "1", null, Writer.nullWriter(), untimed);
+            assertThat(o.thrown()).isNull();
+            assertThat(o.millis()).isGreaterThanOrEqualTo(1500);
+            assertThat((List<?>) o.value()).hasSize(2000);
+            assertThat(starter.started.get(0).isAlive()).isTrue();
+        }
+    }
+
     /** The clock frames come once each, in order, before any output: a worker cannot stretch a call twice. */
     @Test
     void clockFramesOutOfOrderAreAProtocolViolation() throws Exception {
