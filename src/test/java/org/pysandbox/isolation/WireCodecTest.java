@@ -316,6 +316,15 @@ class WireCodecTest {
                 new PythonScriptException(longest, longest, longest, 2, 2, frames),
                 new ScriptExitException(longest, longest),
                 new ScriptTimeoutException(longest, longest, 3));
+        // review 38: the texts' shares left out the fields' tags and lengths, and 100 frames did not fit a frame
+        // of up to ~3 KB
+        for (int frame : new int[] {WireLimits.LEAST_FRAME, 1500, 2048, 3000, 4096}) {
+            WireLimits small = new WireLimits(frame, 1, 0, WireLimits.LEAST_STRING, 24);
+            for (ScriptException sent : errors) {
+                WireCodec.readResponse(WireCodec.response(new WireResponse(null, null, null, WireError.of(sent)),
+                        o -> o, small), small, soon());
+            }
+        }
         for (ScriptException sent : errors) {
             byte[] payload = WireCodec.response(new WireResponse(null, null, null, WireError.of(sent)), o -> o, least);
             ScriptException got = WireCodec.readResponse(payload, least, soon()).error().toException();
@@ -373,12 +382,18 @@ class WireCodecTest {
         assertThat(WireError.cut("abcdefé", 7)).isEqualTo("abcdef");
         assertThat(WireError.cut("\uD83D\uDE00\uD83D\uDE00", 7)).isEqualTo("\uD83D\uDE00");
         assertThat(WireError.cut("short", 5)).isEqualTo("short");
-        // a worker that sends more frames than any error keeps is refused
+        // a worker that sends more frames than any error keeps is refused, and an exit status no worker sends
+        // (a big int, which the host's exception would spend minutes turning into text: review 38)
         WireWriter w = new WireWriter(o -> o, WireCodec.MAX_WRITE_DEPTH, 1 << 20, "test");
         w.value("E").value("python").value("T").value("m").value(null).value(1).value(1).value(null).value(null)
                 .value(PythonScriptException.MAX_FRAMES + 1);
         assertThatThrownBy(() -> WireCodec.readResponse(w.toByteArray(), LIMITS, soon()))
                 .isInstanceOf(BadFrameException.class).hasMessageContaining("101 frames in an error");
+        WireWriter big = new WireWriter(o -> o, WireCodec.MAX_WRITE_DEPTH, 1 << 20, "test");
+        big.value("E").value("exit").value(null).value(null).value(null).value(1).value(1).value(null)
+                .value(BigInteger.ONE.shiftLeft(8 * 1000)).value(0);
+        assertThatThrownBy(() -> WireCodec.readResponse(big.toByteArray(), LIMITS, soon()))
+                .isInstanceOf(BadFrameException.class).hasMessageContaining("an exit status that is not an int of at most");
     }
 
     @Test
