@@ -44,11 +44,6 @@ public final class ProcessExecutor implements Executor {
     private static final long OVERHEAD = heapOverhead();
     private static final long START_MILLIS = Long.getLong("pysandbox.process.startMillis", 300_000);
     /**
-     * How long after the call's timeout the host waits for the worker's own answer before it kills the
-     * worker: the caller always has its answer within timeout + this grace (+ the kill).
-     */
-    private static final long KILL_GRACE_MILLIS = Long.getLong("pysandbox.process.killGraceMillis", 750);
-    /**
      * How long a worker that announced it must first replace its interpreter ({@link Frames#PREPARING}) may
      * take before the script starts: on 2 busy cores a replacement took 1.2-1.8 s, and it counted against a
      * 1-s timeout of the first call after a bomb.
@@ -229,7 +224,7 @@ public final class ProcessExecutor implements Executor {
         }
         WorkerProcess w = worker();
         long timeout = callConfig.timeout().toMillis();
-        long deadline = timeout == 0 ? Long.MAX_VALUE : startMillis + timeout + KILL_GRACE_MILLIS;
+        long deadline = timeout == 0 ? Long.MAX_VALUE : startMillis + timeout + limits.graceMillis();
         // without a timeout, maxDecodeMillis counts from the result's arrival, not from the request (review 37:
         // a script that ran longer than that had its result refused and its worker killed)
         long callDecodeDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
@@ -306,7 +301,7 @@ public final class ProcessExecutor implements Executor {
             CompletableFuture.anyOf(answer, channel.started).exceptionally(failed -> null)
                     .get(remaining(prepared), TimeUnit.MILLISECONDS);
             if (!answer.isDone()) {
-                long started = channel.started.join() + timeout + KILL_GRACE_MILLIS;
+                long started = channel.started.join() + timeout + channel.limits.graceMillis();
                 return answer.get(remaining(started), TimeUnit.MILLISECONDS);
             }
         }

@@ -65,7 +65,7 @@ record WireConfig(List<String> features, Map<String, List<String>> modules, List
     void writeTo(WireWriter w) throws java.io.IOException {
         w.value(features).value(modules).value(paths).value(recursionLimit).value(timeoutMillis).value(maxMemory)
                 .value(maxOutput).value(results.maxFrame()).value(results.maxDepth()).value(results.maxItems())
-                .value(results.maxString()).value(results.maxDecodeMillis());
+                .value(results.maxString()).value(results.maxDecodeMillis()).value(results.graceMillis());
     }
 
     @SuppressWarnings("unchecked")
@@ -85,7 +85,7 @@ record WireConfig(List<String> features, Map<String, List<String>> modules, List
         List<String> paths = strings(r.list());
         return new WireConfig(features, mods, paths, r.intValue(), r.longValue(), r.longValue(), r.longValue(),
                 new WireLimits(r.intValue(), r.intValue(), r.intValue(), r.intValue(), WireLimits.WORKER.allocationPerByte(),
-                        r.longValue()));
+                        r.longValue(), r.longValue()));
     }
 
     private static List<String> strings(List<?> list) throws BadFrameException {

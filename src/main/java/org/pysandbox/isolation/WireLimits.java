@@ -16,14 +16,17 @@ package org.pysandbox.isolation;
  *                      the decoder's allocation to a multiple of what actually arrived
  * @param maxDecodeMillis how long one frame may take to decode when its call has no timeout
  *                      ({@value #MAX_DECODE_MILLIS_PROPERTY}, default 10 s; with a timeout, the call's deadline)
+ * @param graceMillis   how long past a call's timeout the host waits for the answer and decodes it
+ *                      ({@value #GRACE_MILLIS_PROPERTY}, default 750 ms) before it kills the worker
  */
 record WireLimits(int maxFrame, int maxDepth, int maxItems, int maxString, int allocationPerByte,
-        long maxDecodeMillis) {
+        long maxDecodeMillis, long graceMillis) {
     static final String MAX_FRAME_PROPERTY = "pysandbox.process.maxFrame";
     static final String MAX_DEPTH_PROPERTY = "pysandbox.process.maxDepth";
     static final String MAX_ITEMS_PROPERTY = "pysandbox.process.maxItems";
     static final String MAX_STRING_PROPERTY = "pysandbox.process.maxString";
     static final String MAX_DECODE_MILLIS_PROPERTY = "pysandbox.process.maxDecodeMillis";
+    static final String GRACE_MILLIS_PROPERTY = "pysandbox.process.killGraceMillis";
 
     /**
      * The least maxFrame and maxString a host may read with: under them not even a worker's error, its
@@ -34,7 +37,7 @@ record WireLimits(int maxFrame, int maxDepth, int maxItems, int maxString, int a
     static final int LEAST_STRING = 64;
 
     WireLimits(int maxFrame, int maxDepth, int maxItems, int maxString, int allocationPerByte) {
-        this(maxFrame, maxDepth, maxItems, maxString, allocationPerByte, 10_000);
+        this(maxFrame, maxDepth, maxItems, maxString, allocationPerByte, 10_000, 750);
     }
 
     /** Fixed allowance for a frame's decoded objects on top of the per-byte allowance. */
@@ -45,7 +48,7 @@ record WireLimits(int maxFrame, int maxDepth, int maxItems, int maxString, int a
      * reading of it cannot disagree (review 32: limits forwarded as properties diverged from the host's own
      * when a property changed after start-up, and bound the configuration and input frames too).
      */
-    static final WireLimits WORKER = new WireLimits(64 << 20, 200, 4_000_000, 16 << 20, 24, 10_000);
+    static final WireLimits WORKER = new WireLimits(64 << 20, 200, 4_000_000, 16 << 20, 24, 10_000, 750);
 
     /**
      * What this host reads from its workers, read once: it travels in every configuration, and the worker
@@ -58,16 +61,18 @@ record WireLimits(int maxFrame, int maxDepth, int maxItems, int maxString, int a
         return new WireLimits(Integer.getInteger(MAX_FRAME_PROPERTY, WORKER.maxFrame),
                 Integer.getInteger(MAX_DEPTH_PROPERTY, WORKER.maxDepth), Integer.getInteger(MAX_ITEMS_PROPERTY,
                 WORKER.maxItems), Integer.getInteger(MAX_STRING_PROPERTY, WORKER.maxString), WORKER.allocationPerByte,
-                Long.getLong(MAX_DECODE_MILLIS_PROPERTY, WORKER.maxDecodeMillis));
+                Long.getLong(MAX_DECODE_MILLIS_PROPERTY, WORKER.maxDecodeMillis),
+                Long.getLong(GRACE_MILLIS_PROPERTY, WORKER.graceMillis));
     }
 
     /** Refuses limits under which a worker could not even report an error (see {@link #LEAST_FRAME}). */
     WireLimits requireUsable() {
-        if (maxFrame < LEAST_FRAME || maxString < LEAST_STRING || maxDecodeMillis <= 0) {
+        if (maxFrame < LEAST_FRAME || maxString < LEAST_STRING || maxDecodeMillis < 2 || graceMillis < 0) {
             throw new org.pysandbox.config.SandboxConfigurationException("isolation=process needs "
                     + MAX_FRAME_PROPERTY + " >= " + LEAST_FRAME + ", " + MAX_STRING_PROPERTY + " >= " + LEAST_STRING
-                    + " and " + MAX_DECODE_MILLIS_PROPERTY + " > 0, for a worker's errors to reach the host (they are "
-                    + maxFrame + ", " + maxString + " and " + maxDecodeMillis + ")");
+                    + ", " + MAX_DECODE_MILLIS_PROPERTY + " >= 2 and " + GRACE_MILLIS_PROPERTY + " >= 0, for a "
+                    + "worker's answers to reach the host (they are " + maxFrame + ", " + maxString + ", "
+                    + maxDecodeMillis + " and " + graceMillis + ")");
         }
         return this;
     }

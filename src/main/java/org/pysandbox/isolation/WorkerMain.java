@@ -178,12 +178,15 @@ public final class WorkerMain {
             payload = WireCodec.response(response, this::replace, host);
             // what only the host's decoder judges (its heap estimate: sets of sets, thousands of small sets; its
             // clock) is judged here by reading it back as the host will (review 36: such a result cost the
-            // worker), within the call's time, or half the host's maxDecodeMillis when it has no timeout
+            // worker), in half the time the host will have left to decode it, the other half being the host's
             // (review 37: hash-colliding sets took the host past its clock, and the worker had a day)
-            WireCodec.readResponse(payload, host, timeoutMillis > 0
-                    ? began + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMillis)
-                    : System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(host.maxDecodeMillis() / 2));
-        } catch (IOException e) { // a BadFrameException too
+            WireCodec.readResponse(payload, host, System.nanoTime() + readBackNanos(host, began, timeoutMillis));
+        } catch (BadFrameException e) {
+            payload = refusal("the script's result cannot cross to the host: " + (e.rule.equals("decoding time")
+                    ? "reading it took this worker longer than half the time the host has left to read it ("
+                    + (timeoutMillis > 0 ? "the call's timeout and " + WireLimits.GRACE_MILLIS_PROPERTY
+                    : WireLimits.MAX_DECODE_MILLIS_PROPERTY) + ")" : e.getMessage()), host);
+        } catch (IOException e) {
             payload = refusal("the script's result cannot cross to the host: " + e.getMessage(), host);
         }
         // the caller is answered when a limit trips, while the stopped script may still print or read until
@@ -195,6 +198,22 @@ public final class WorkerMain {
             stderr.end();
             Frames.write(out, Frames.RESULT, payload);
         }
+    }
+
+    /**
+     * Half of what the host will have left to decode this call's result: of its wait for the answer (the
+     * timeout from the script's start, and its grace) when the call has one, else of maxDecodeMillis, which
+     * then counts from the result's arrival. Counting from the script's start alone refused results that
+     * crossed before (review 39: a script that ended just inside its timeout, with conversion and encoding
+     * still to come; a maxDecodeMillis of 1 left no time at all).
+     */
+    static long readBackNanos(WireLimits host, long scriptStartNanos, long timeoutMillis) {
+        if (timeoutMillis <= 0) {
+            return java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(host.maxDecodeMillis()) / 2;
+        }
+        long hostLeft = scriptStartNanos + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMillis
+                + host.graceMillis()) - System.nanoTime();
+        return Math.max(0, hostLeft / 2);
     }
 
     /**

@@ -287,6 +287,25 @@ class WireCodecTest {
     }
 
     /**
+     * Review 39: the worker's read-back of a result had until the script's start + timeout, which the
+     * conversion and encoding after a script that ended just inside its timeout could use up: results the
+     * host would have taken were refused. It has half of what the host will have left: of the timeout and
+     * the host's grace, or of maxDecodeMillis (from the result's arrival) without a timeout.
+     */
+    @Test
+    void aWorkerReadsAResultBackInHalfTheTimeTheHostHasLeft() {
+        WireLimits host = new WireLimits(64 << 20, 200, 4_000_000, 16 << 20, 24, 10_000, 800);
+        long ms = 1_000_000L;
+        assertThat(WorkerMain.readBackNanos(host, System.nanoTime(), 0)).isEqualTo(5_000 * ms);
+        assertThat(WorkerMain.readBackNanos(new WireLimits(1024, 1, 1, 64, 24, 3, 0), System.nanoTime(), 0))
+                .isEqualTo(1_500_000L);
+        // 4.9 s into a 5-s timeout: 0.9 s left of the host's wait (with its grace), 0.45 s of it to read back
+        long near = WorkerMain.readBackNanos(host, System.nanoTime() - 4_900 * ms, 5_000);
+        assertThat(near).isBetween(400 * ms, 450 * ms);
+        assertThat(WorkerMain.readBackNanos(host, System.nanoTime() - 6_000 * ms, 5_000)).isZero();
+    }
+
+    /**
      * Review 37: under a host's maxString of 40 the worker's explanation of a refused result was refused in
      * turn (its fallback was written unchecked), and the host killed the worker. A host may not read with
      * less than an error needs, and under the least it may, any error crosses, cut to fit.
@@ -298,8 +317,11 @@ class WireCodecTest {
                 .hasMessageContaining("pysandbox.process.maxString >= 64").hasMessageContaining("40");
         assertThatThrownBy(() -> new WireLimits(1000, 200, 4_000_000, 64, 24).requireUsable())
                 .hasMessageContaining("pysandbox.process.maxFrame >= 1024");
-        assertThatThrownBy(() -> new WireLimits(1 << 20, 200, 4_000_000, 64, 24, 0).requireUsable())
-                .hasMessageContaining("pysandbox.process.maxDecodeMillis > 0");
+        // review 39: a worker reads a result back in half of maxDecodeMillis, and half of 1 ms was none
+        assertThatThrownBy(() -> new WireLimits(1 << 20, 200, 4_000_000, 64, 24, 1, 750).requireUsable())
+                .hasMessageContaining("pysandbox.process.maxDecodeMillis >= 2");
+        assertThatThrownBy(() -> new WireLimits(1 << 20, 200, 4_000_000, 64, 24, 2, -1).requireUsable())
+                .hasMessageContaining("pysandbox.process.killGraceMillis >= 0");
         assertThatThrownBy(() -> new ProcessExecutor(org.pysandbox.config.SandboxConfig.builder().build(), heap -> {
             throw new java.io.IOException("no worker in this test");
         }, 1000, new WireLimits(64 << 20, 200, 4_000_000, 40, 24))).hasMessageContaining("maxString >= 64");

@@ -188,7 +188,7 @@ class WorkerLifecycleTest {
     void withoutATimeoutTheDecodeClockStartsWhenTheResultArrives() throws Exception {
         Starter starter = new Starter("slow-large");
         SandboxConfig untimed = CONFIG.toBuilder().timeout(Duration.ZERO).build();
-        WireLimits quick = new WireLimits(64 << 20, 200, 4_000_000, 16 << 20, 24, 300);
+        WireLimits quick = new WireLimits(64 << 20, 200, 4_000_000, 16 << 20, 24, 300, 750);
         try (ProcessExecutor executor = new ProcessExecutor(untimed, starter, 60_000, quick)) {
             executor.workerForTest();
             Outcome o = run(executor, "1", null, Writer.nullWriter(), untimed);
