@@ -10,12 +10,11 @@ import javax.script.ScriptException;
  */
 public class PythonScriptException extends ScriptException {
     private static final long serialVersionUID = 1L;
+    /** Most frames a failure keeps (the innermost ones); deeper recursion is cut, as Python's own limit does. */
+    public static final int MAX_FRAMES = 100;
     private final String pythonType;
     private final String pythonMessage;
     private List<PythonFrame> frames = List.of();
-
-    /** Most frames a failure keeps (the innermost ones); deeper recursion is cut, as Python's own limit does. */
-    public static final int MAX_FRAMES = 100;
 
     public PythonScriptException(String pythonType, String pythonMessage, String fileName, int lineNumber,
             int columnNumber) {

@@ -224,11 +224,13 @@ public final class ProcessExecutor implements Executor {
         }
         WorkerProcess w = worker();
         long timeout = callConfig.timeout().toMillis();
-        long deadline = timeout == 0 ? Long.MAX_VALUE : startMillis + timeout + limits.graceMillis();
+        // added without overflow: a grace (or preparation allowance) of Long.MAX_VALUE meant a 1-ms wait, every
+        // call killed, or 1 ms to decode (review 40)
+        long deadline = timeout == 0 ? Long.MAX_VALUE : later(startMillis, timeout, limits.graceMillis());
         // without a timeout, maxDecodeMillis counts from the result's arrival, not from the request (review 37:
         // a script that ran longer than that had its result refused and its worker killed)
         long callDecodeDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
-                Math.max(1, deadline + prepareMillis - System.currentTimeMillis()));
+                Math.max(1, later(deadline, prepareMillis) - System.currentTimeMillis()));
         java.util.function.LongSupplier decodeDeadline = timeout == 0 ? limits::decodeDeadline : () -> callDecodeDeadline;
         long maxOutput = callConfig.maxOutput() == 0 ? Long.MAX_VALUE : 4 * callConfig.maxOutput() + OUTPUT_SLACK;
         Channel channel = new Channel(w, out, err, in, limits, decodeDeadline, maxOutput);
@@ -297,15 +299,24 @@ public final class ProcessExecutor implements Executor {
         CompletableFuture.anyOf(answer, channel.preparing).exceptionally(failed -> null)
                 .get(remaining(deadline), TimeUnit.MILLISECONDS);
         if (!answer.isDone()) {
-            long prepared = channel.preparing.join() + prepareMillis;
+            long prepared = later(channel.preparing.join(), prepareMillis);
             CompletableFuture.anyOf(answer, channel.started).exceptionally(failed -> null)
                     .get(remaining(prepared), TimeUnit.MILLISECONDS);
             if (!answer.isDone()) {
-                long started = channel.started.join() + timeout + channel.limits.graceMillis();
+                long started = later(channel.started.join(), timeout, channel.limits.graceMillis());
                 return answer.get(remaining(started), TimeUnit.MILLISECONDS);
             }
         }
         return answer.get();
+    }
+
+    /** A point in time {@code millis} after {@code from}, Long.MAX_VALUE ("never") when that is past a long. */
+    static long later(long from, long... millis) {
+        long at = from;
+        for (long m : millis) {
+            at = m > 0 && at > Long.MAX_VALUE - m ? Long.MAX_VALUE : at + m;
+        }
+        return at;
     }
 
     private static long remaining(long deadlineMillis) {

@@ -35,6 +35,12 @@ record WireLimits(int maxFrame, int maxDepth, int maxItems, int maxString, int a
      */
     static final int LEAST_FRAME = 1024;
     static final int LEAST_STRING = 64;
+    /**
+     * The least maxDecodeMillis: a worker reads each result back in half of it, and a cold decoder takes
+     * milliseconds for an ordinary dict (review 40: at 2 ms, noise chose between the worker refusing every
+     * namespace and the host killing the worker for one).
+     */
+    static final long LEAST_DECODE_MILLIS = 1000;
 
     WireLimits(int maxFrame, int maxDepth, int maxItems, int maxString, int allocationPerByte) {
         this(maxFrame, maxDepth, maxItems, maxString, allocationPerByte, 10_000, 750);
@@ -67,10 +73,12 @@ record WireLimits(int maxFrame, int maxDepth, int maxItems, int maxString, int a
 
     /** Refuses limits under which a worker could not even report an error (see {@link #LEAST_FRAME}). */
     WireLimits requireUsable() {
-        if (maxFrame < LEAST_FRAME || maxString < LEAST_STRING || maxDecodeMillis < 2 || graceMillis < 0) {
+        if (maxFrame < LEAST_FRAME || maxString < LEAST_STRING || maxDecodeMillis < LEAST_DECODE_MILLIS
+                || graceMillis < 0) {
             throw new org.pysandbox.config.SandboxConfigurationException("isolation=process needs "
                     + MAX_FRAME_PROPERTY + " >= " + LEAST_FRAME + ", " + MAX_STRING_PROPERTY + " >= " + LEAST_STRING
-                    + ", " + MAX_DECODE_MILLIS_PROPERTY + " >= 2 and " + GRACE_MILLIS_PROPERTY + " >= 0, for a "
+                    + ", " + MAX_DECODE_MILLIS_PROPERTY + " >= " + LEAST_DECODE_MILLIS + " and " + GRACE_MILLIS_PROPERTY
+                    + " >= 0, for a "
                     + "worker's answers to reach the host (they are " + maxFrame + ", " + maxString + ", "
                     + maxDecodeMillis + " and " + graceMillis + ")");
         }

@@ -211,8 +211,9 @@ public final class WorkerMain {
         if (timeoutMillis <= 0) {
             return java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(host.maxDecodeMillis()) / 2;
         }
-        long hostLeft = scriptStartNanos + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMillis
-                + host.graceMillis()) - System.nanoTime();
+        // toNanos saturates, and a deadline past a long wraps back in the subtraction
+        long hostLeft = scriptStartNanos + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+                ProcessExecutor.later(timeoutMillis, host.graceMillis())) - System.nanoTime();
         return Math.max(0, hostLeft / 2);
     }
 

@@ -303,6 +303,14 @@ class WireCodecTest {
         long near = WorkerMain.readBackNanos(host, System.nanoTime() - 4_900 * ms, 5_000);
         assertThat(near).isBetween(400 * ms, 450 * ms);
         assertThat(WorkerMain.readBackNanos(host, System.nanoTime() - 6_000 * ms, 5_000)).isZero();
+        // review 40: a grace of Long.MAX_VALUE ("never kill") overflowed into no time at all, on both sides
+        WireLimits patient = new WireLimits(64 << 20, 200, 4_000_000, 16 << 20, 24, 10_000, Long.MAX_VALUE);
+        assertThat(WorkerMain.readBackNanos(patient, System.nanoTime(), 5_000)).isGreaterThan(Long.MAX_VALUE / 4);
+        assertThat(WorkerMain.readBackNanos(host, System.nanoTime(), org.pysandbox.config.SandboxConfig.LONGEST_TIMEOUT.toMillis()))
+                .isGreaterThan(Long.MAX_VALUE / 4);
+        assertThat(ProcessExecutor.later(System.currentTimeMillis(), 5_000, Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
+        assertThat(ProcessExecutor.later(Long.MAX_VALUE - 10, 60_000)).isEqualTo(Long.MAX_VALUE);
+        assertThat(ProcessExecutor.later(1_000, 5_000, 750)).isEqualTo(6_750);
     }
 
     /**
@@ -317,10 +325,11 @@ class WireCodecTest {
                 .hasMessageContaining("pysandbox.process.maxString >= 64").hasMessageContaining("40");
         assertThatThrownBy(() -> new WireLimits(1000, 200, 4_000_000, 64, 24).requireUsable())
                 .hasMessageContaining("pysandbox.process.maxFrame >= 1024");
-        // review 39: a worker reads a result back in half of maxDecodeMillis, and half of 1 ms was none
-        assertThatThrownBy(() -> new WireLimits(1 << 20, 200, 4_000_000, 64, 24, 1, 750).requireUsable())
-                .hasMessageContaining("pysandbox.process.maxDecodeMillis >= 2");
-        assertThatThrownBy(() -> new WireLimits(1 << 20, 200, 4_000_000, 64, 24, 2, -1).requireUsable())
+        // reviews 39-40: a worker reads a result back in half of maxDecodeMillis; half of 1 ms was none, and at
+        // 2 ms noise chose between refusing every namespace and the host killing the worker
+        assertThatThrownBy(() -> new WireLimits(1 << 20, 200, 4_000_000, 64, 24, 999, 750).requireUsable())
+                .hasMessageContaining("pysandbox.process.maxDecodeMillis >= 1000");
+        assertThatThrownBy(() -> new WireLimits(1 << 20, 200, 4_000_000, 64, 24, 1000, -1).requireUsable())
                 .hasMessageContaining("pysandbox.process.killGraceMillis >= 0");
         assertThatThrownBy(() -> new ProcessExecutor(org.pysandbox.config.SandboxConfig.builder().build(), heap -> {
             throw new java.io.IOException("no worker in this test");
