@@ -223,6 +223,13 @@ public final class ProcessExecutor implements Executor {
             throw new ScriptException("cannot send to the sandbox worker process: " + e.getMessage());
         }
         WorkerProcess w = worker();
+        foreignHandles(request.globals(), "globals entry ", w.id);
+        foreignHandles(request.locals(), "locals entry ", w.id);
+        if (request.args() != null) {
+            for (int i = 0; i < request.args().size(); i++) {
+                foreignHandle(request.args().get(i), "argument " + (i + 1), w.id);
+            }
+        }
         long timeout = callConfig.timeout().toMillis();
         // added without overflow: a grace (or preparation allowance) of Long.MAX_VALUE meant a 1-ms wait, every
         // call killed, or 1 ms to decode (review 40)
@@ -308,6 +315,37 @@ public final class ProcessExecutor implements Executor {
             }
         }
         return answer.get();
+    }
+
+    /**
+     * A guest object of another worker (another sandbox's, or this sandbox's before its worker was replaced)
+     * is refused as a call of one is: sent along, it reached the script as an opaque foreign object
+     * ("'polyglot.ForeignObject' object is not callable", review 40), where in-process it is refused.
+     */
+    private static void foreignHandles(Map<String, Object> namespace, String what, long workerId)
+            throws ScriptException {
+        if (namespace != null) {
+            for (Map.Entry<String, Object> e : namespace.entrySet()) {
+                foreignHandle(e.getValue(), what + "'" + e.getKey() + "'", workerId);
+            }
+        }
+    }
+
+    /** {@code data} as {@link WireCodec#toData} made it: nested maps and collections, bounded in depth. */
+    private static void foreignHandle(Object data, String where, long workerId) throws ScriptException {
+        if (data instanceof RemoteGuestObject h && h.worker() != workerId) {
+            throw new ScriptException(where + ": this guest object belongs to another sandbox (or to a worker process "
+                    + "that was replaced after a crash, timeout or memory limit) and cannot cross into this one");
+        } else if (data instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                foreignHandle(e.getKey(), where, workerId);
+                foreignHandle(e.getValue(), where, workerId);
+            }
+        } else if (data instanceof java.util.Collection<?> c) {
+            for (Object o : c) {
+                foreignHandle(o, where, workerId);
+            }
+        }
     }
 
     /** A point in time {@code millis} after {@code from}, Long.MAX_VALUE ("never") when that is past a long. */

@@ -199,6 +199,29 @@ class WorkerLifecycleTest {
         }
     }
 
+    /**
+     * Review 40: a guest object of another worker, passed in a namespace or as an argument, reached the
+     * script as an opaque foreign object ("'polyglot.ForeignObject' object is not callable"); it is refused
+     * before it is sent, as a call of one is and as in-process.
+     */
+    @Test
+    void aGuestObjectOfAnotherWorkerIsRefusedBeforeItIsSent() throws Exception {
+        Starter first = new Starter();
+        Starter second = new Starter();
+        try (ProcessExecutor a = executor(first); ProcessExecutor b = executor(second)) {
+            Object handle = run(a, "handle", null, Writer.nullWriter()).value();
+            assertThat(handle).isInstanceOf(RemoteGuestObject.class);
+            Map<String, Object> globals = new HashMap<>(Map.of("f", List.of(Map.of("k", handle))));
+            Outcome o = run(b, "f()", globals, Writer.nullWriter());
+            assertThat(o.thrown()).isInstanceOf(ScriptException.class)
+                    .hasMessageContaining("globals entry 'f': this guest object belongs to another sandbox");
+            assertThat(second.started).hasSize(1);
+            assertThat(second.started.get(0).isAlive()).as("the worker stays").isTrue();
+            assertThat(run(a, "f", new HashMap<>(Map.of("f", handle)), Writer.nullWriter()).thrown())
+                    .as("its own worker takes it").isNull();
+        }
+    }
+
     /** The clock frames come once each, in order, before any output: a worker cannot stretch a call twice. */
     @Test
     void clockFramesOutOfOrderAreAProtocolViolation() throws Exception {
