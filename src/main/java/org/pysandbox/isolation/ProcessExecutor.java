@@ -92,6 +92,10 @@ public final class ProcessExecutor implements Executor {
     /** ... and other limits for what the host reads (tests of its clock). */
     ProcessExecutor(SandboxConfig config, WorkerStarter starter, long prepareMillis, WireLimits limits) {
         this.limits = limits.requireUsable();
+        if (prepareMillis < 0) {
+            // a negative allowance pulled the host's decoding deadline to 1 ms (review 41)
+            throw new SandboxConfigurationException("pysandbox.process.prepareMillis must be >= 0, not " + prepareMillis);
+        }
         this.prepareMillis = prepareMillis;
         this.config = config;
         this.heap = ((config.maxMemory() == 0 ? 1L << 30 : config.maxMemory()) + OVERHEAD >> 20) + "m";
@@ -416,7 +420,7 @@ public final class ProcessExecutor implements Executor {
                     }
                     case Frames.PREPARING, Frames.STARTED -> clock(frame, traffic);
                     case Frames.RESULT -> {
-                        return WireCodec.readResponse(frame.payload(), limits, decodeDeadline.getAsLong());
+                        return WireCodec.readResponse(frame.payload(), limits, decodeDeadline.getAsLong(), w.id);
                     }
                     default -> throw new BadFrameException("a frame of unknown type 0x"
                             + Integer.toHexString(frame.type() & 0xff), "frame type");

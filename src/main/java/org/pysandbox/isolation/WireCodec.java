@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 import javax.script.ScriptException;
@@ -189,7 +188,7 @@ final class WireCodec {
 
     /** Reads a request; {@code handles} turns the handles in it into the worker's own objects. */
     static WireRequest readRequest(byte type, byte[] payload, WireLimits limits, long deadlineNanos,
-            Function<RemoteGuestObject, Object> handles) throws BadFrameException {
+            WireReader.Handles handles) throws BadFrameException {
         WireReader r = new WireReader(payload, limits, deadlineNanos, handles);
         WireConfig config = WireConfig.read(r);
         boolean sameInput = r.bool();
@@ -198,7 +197,7 @@ final class WireCodec {
             q = new WireRequest(config, sameInput, r.string(), r.string(), r.bool(), r.namespaceOrNull(),
                     r.namespaceOrNull(), null, null);
         } else {
-            Object function = handles.apply(r.handle());
+            Object function = handles.resolve(r.handle());
             q = new WireRequest(config, sameInput, null, "<call>", false, null, null, function, r.list());
         }
         r.end();
@@ -228,8 +227,30 @@ final class WireCodec {
         return w.toByteArray();
     }
 
+    /** A result with handles of any worker (tests of the codec). */
     static WireResponse readResponse(byte[] payload, WireLimits limits, long deadlineNanos) throws BadFrameException {
-        WireReader r = new WireReader(payload, limits, deadlineNanos, h -> h);
+        return readResponse(payload, limits, deadlineNanos, h -> h);
+    }
+
+    /**
+     * A result of worker {@code sender}: a handle that names another worker is a broken rule (review 41: a
+     * compromised worker answered with a handle of a neighbour's object, worker ids being easy to guess,
+     * and a host that passed it on to that neighbour handed its script its own live object).
+     */
+    static WireResponse readResponse(byte[] payload, WireLimits limits, long deadlineNanos, long sender)
+            throws BadFrameException {
+        return readResponse(payload, limits, deadlineNanos, h -> {
+            if (h.worker() != sender) {
+                throw new BadFrameException("a guest-object handle of worker " + h.worker() + " in an answer of worker "
+                        + sender, "foreign handle");
+            }
+            return h;
+        });
+    }
+
+    private static WireResponse readResponse(byte[] payload, WireLimits limits, long deadlineNanos,
+            WireReader.Handles handles) throws BadFrameException {
+        WireReader r = new WireReader(payload, limits, deadlineNanos, handles);
         String kind = r.string();
         WireResponse response;
         if (kind.equals("V")) {

@@ -12,7 +12,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Reads one frame's payload of the tagged data format ({@link WireWriter} writes it). It can produce
@@ -33,7 +32,7 @@ final class WireReader {
     private int pos;
     private final WireLimits limits;
     private final long deadlineNanos;
-    private final Function<RemoteGuestObject, Object> handles;
+    private final Handles handles;
     private long budget;
     private int depth;
     private int ticks;
@@ -44,11 +43,17 @@ final class WireReader {
     private int hashNodes;
     private static final int HASH_NODE_COST = 64;
 
+    /** What the receiving side makes of a handle; it may refuse one as a broken rule. */
+    @FunctionalInterface
+    interface Handles {
+        Object resolve(RemoteGuestObject handle) throws BadFrameException;
+    }
+
     /**
      * @param deadlineNanos a {@link System#nanoTime()} value after which decoding fails
      * @param handles       turns a handle into what the receiving side uses for it (the worker: its guest object)
      */
-    WireReader(byte[] data, WireLimits limits, long deadlineNanos, Function<RemoteGuestObject, Object> handles) {
+    WireReader(byte[] data, WireLimits limits, long deadlineNanos, Handles handles) {
         this.data = data;
         this.limits = limits;
         this.deadlineNanos = deadlineNanos;
@@ -221,7 +226,7 @@ final class WireReader {
             case WireTags.HANDLE: {
                 pos--;
                 RemoteGuestObject h = handle();
-                return handles.apply(h);
+                return handles.resolve(h);
             }
             default:
                 throw new BadFrameException("unknown tag 0x" + Integer.toHexString(tag & 0xff) + " at byte " + (pos - 1),

@@ -180,7 +180,8 @@ public final class WorkerMain {
             // clock) is judged here by reading it back as the host will (review 36: such a result cost the
             // worker), in half the time the host will have left to decode it, the other half being the host's
             // (review 37: hash-colliding sets took the host past its clock, and the worker had a day)
-            WireCodec.readResponse(payload, host, System.nanoTime() + readBackNanos(host, began, timeoutMillis));
+            WireCodec.readResponse(payload, host, System.nanoTime() + readBackNanos(host, began, timeoutMillis),
+                    workerId);
         } catch (BadFrameException e) {
             payload = refusal("the script's result cannot cross to the host: " + (e.rule.equals("decoding time")
                     ? "reading it took this worker longer than half the time the host has left to read it ("

@@ -228,6 +228,9 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
         Objects.requireNonNull(name, "name");
         ScriptContext ctx = context;
         Object function = scriptObject(ctx, name);
+        if (function instanceof org.pysandbox.isolation.RemoteGuestObject) {
+            throw new ScriptException(IN_A_WORKER + " ('" + name + "')");
+        }
         if (!(function instanceof GuestObject handle)) {
             throw new NoSuchMethodException("no function '" + name + "' defined by a script of this engine"
                     + (function == null ? "" : " (the binding holds a " + function.getClass().getName() + ")"));
@@ -339,7 +342,18 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
         }
     }
 
+    /**
+     * Invocable needs the interpreter that made a function or object; with process isolation that lives in a
+     * worker process the engine does not route to (review 41: the message said no such function was defined).
+     */
+    private static final String IN_A_WORKER = "Invocable (invokeFunction, invokeMethod, getInterface) works with "
+            + "pysandbox.isolation=context only: with process isolation, script functions and objects live in a "
+            + "worker process; call them with org.pysandbox.Sandbox.call";
+
     private GuestObject scriptObject(Object thiz) {
+        if (thiz instanceof org.pysandbox.isolation.RemoteGuestObject) {
+            throw new IllegalArgumentException(IN_A_WORKER);
+        }
         if (!(thiz instanceof GuestObject handle)) {
             throw new IllegalArgumentException("not a script object of the pysandbox engine: "
                     + (thiz == null ? "null" : thiz.getClass().getName()));

@@ -65,6 +65,11 @@ public final class HostileWorkerMain {
                     Frames.write(out, mode.equals("prepare-twice") ? Frames.PREPARING : Frames.STARTED, new byte[0]);
                     Thread.sleep(Long.MAX_VALUE);
                 }
+                case "forge-handle" -> { // answers with a handle that names its neighbour's worker (review 41)
+                    Frames.write(out, Frames.RESULT, WireCodec.response(new WireResponse(
+                            new RemoteGuestObject(workerId + 1, 1), null, null, null), o -> o));
+                    Thread.sleep(Long.MAX_VALUE);
+                }
                 case "slow-large" -> { // answers after 1.5 s with a result of 2,000 values, honestly
                     Thread.sleep(1500);
                     Frames.write(out, Frames.RESULT, WireCodec.response(new WireResponse(

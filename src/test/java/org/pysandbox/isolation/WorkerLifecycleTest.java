@@ -222,6 +222,26 @@ class WorkerLifecycleTest {
         }
     }
 
+    /**
+     * Review 41: a compromised worker answered with a handle naming another worker (ids are easy to guess),
+     * and a host that passed it on to that worker's sandbox handed its script its own live object. A handle
+     * in an answer must name the worker that sent it.
+     */
+    @Test
+    void aWorkerThatAnswersWithAnotherWorkersHandleIsKilled() throws Exception {
+        Starter starter = new Starter("forge-handle");
+        try (ProcessExecutor executor = executor(starter)) {
+            Outcome o = attack(starter, executor, "1", null, Writer.nullWriter());
+            assertThat(o.thrown()).isInstanceOf(WorkerProtocolException.class)
+                    .hasMessageContaining("a guest-object handle of worker");
+            assertThat(((WorkerProtocolException) o.thrown()).getRule()).isEqualTo("foreign handle");
+            nextCallIsClean(starter, executor);
+        }
+        assertThat(catchThrowable(() -> new ProcessExecutor(CONFIG, starter, -1)))
+                .as("review 41: a negative prepareMillis pulled the host's decoding deadline to 1 ms")
+                .hasMessageContaining("pysandbox.process.prepareMillis must be >= 0");
+    }
+
     /** The clock frames come once each, in order, before any output: a worker cannot stretch a call twice. */
     @Test
     void clockFramesOutOfOrderAreAProtocolViolation() throws Exception {
