@@ -227,6 +227,9 @@ public final class ProcessExecutor implements Executor {
             throw new ScriptException("cannot send to the sandbox worker process: " + e.getMessage());
         }
         WorkerProcess w = worker();
+        // the worker may have been replaced since call() checked the function, while its arguments were
+        // converted (review 42: the new worker answered "not a function of this sandbox")
+        foreignHandle(request.function(), "the function", w.id);
         foreignHandles(request.globals(), "globals entry ", w.id);
         foreignHandles(request.locals(), "locals entry ", w.id);
         if (request.args() != null) {
