@@ -135,22 +135,18 @@ final class WireCodec {
     /** What {@code s.getBytes(UTF_8)} would count, without the copy: an unpaired surrogate is written as '?'. */
     static long utf8Length(String s) {
         long n = 0;
-        for (int i = 0, len = s.length(); i < len; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                n += 1;
-            } else if (c < 0x800) {
-                n += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
-                n += 4;
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                n += 1;
-            } else {
-                n += 3;
-            }
+        for (int i = 0, len = s.length(); i < len; ) {
+            int cp = s.codePointAt(i);
+            n += utf8Length(cp);
+            i += Character.charCount(cp);
         }
         return n;
+    }
+
+    /** The bytes of one code point as {@code getBytes(UTF_8)} writes it; an unpaired surrogate is one '?'. */
+    static int utf8Length(int codePoint) {
+        return codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint >= 0x10000 ? 4
+                : Character.isSurrogate((char) codePoint) ? 1 : 3;
     }
 
     // ---- host -> worker

@@ -127,7 +127,7 @@ record WireError(String kind, String pythonType, String message, String file, in
         long kept = 0;
         while (end < s.length()) {
             int cp = s.codePointAt(end);
-            int bytes = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? (Character.isSurrogate((char) cp) ? 1 : 3) : 4;
+            int bytes = WireCodec.utf8Length(cp);
             if (kept + bytes > room) {
                 break;
             }

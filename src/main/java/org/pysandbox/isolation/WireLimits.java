@@ -42,6 +42,7 @@ record WireLimits(int maxFrame, int maxDepth, int maxItems, int maxString, int a
      */
     static final long LEAST_DECODE_MILLIS = 1000;
 
+    /** ... with the default clocks: 10 s to decode without a timeout, 750 ms of grace after one. */
     WireLimits(int maxFrame, int maxDepth, int maxItems, int maxString, int allocationPerByte) {
         this(maxFrame, maxDepth, maxItems, maxString, allocationPerByte, 10_000, 750);
     }
@@ -54,7 +55,7 @@ record WireLimits(int maxFrame, int maxDepth, int maxItems, int maxString, int a
      * reading of it cannot disagree (review 32: limits forwarded as properties diverged from the host's own
      * when a property changed after start-up, and bound the configuration and input frames too).
      */
-    static final WireLimits WORKER = new WireLimits(64 << 20, 200, 4_000_000, 16 << 20, 24, 10_000, 750);
+    static final WireLimits WORKER = new WireLimits(64 << 20, 200, 4_000_000, 16 << 20, 24);
 
     /**
      * What this host reads from its workers, read once: it travels in every configuration, and the worker
@@ -78,8 +79,7 @@ record WireLimits(int maxFrame, int maxDepth, int maxItems, int maxString, int a
             throw new org.pysandbox.config.SandboxConfigurationException("isolation=process needs "
                     + MAX_FRAME_PROPERTY + " >= " + LEAST_FRAME + ", " + MAX_STRING_PROPERTY + " >= " + LEAST_STRING
                     + ", " + MAX_DECODE_MILLIS_PROPERTY + " >= " + LEAST_DECODE_MILLIS + " and " + GRACE_MILLIS_PROPERTY
-                    + " >= 0, for a "
-                    + "worker's answers to reach the host (they are " + maxFrame + ", " + maxString + ", "
+                    + " >= 0, for a worker's answers to reach the host (they are " + maxFrame + ", " + maxString + ", "
                     + maxDecodeMillis + " and " + graceMillis + ")");
         }
         return this;
