@@ -4,10 +4,14 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The wire between a host and a worker process: frames of one type byte, a length and a payload, over
- * the worker's standard input and output.
+ * the worker's standard input and output. The worker's first frame follows a fixed preamble, before which
+ * the host skips what the worker's JVM wrote to its standard output while it started (a JFR recording or
+ * an agent the host's {@code JAVA_TOOL_OPTIONS} start there, and they announce themselves on stdout).
  */
 final class Frames {
     /** Worker to host: the worker is warmed up and waits for its configuration. */
@@ -36,7 +40,58 @@ final class Frames {
     /** Worker to host: the outcome of a run or call (a {@link WireResponse}). */
     static final byte RESULT = 'V';
 
+    /**
+     * Written once by a worker, right before its first {@link #HELLO}: nothing a JVM or an agent prints
+     * contains it (NUL bytes around a name).
+     */
+    static final byte[] PREAMBLE = "\0\0pysandbox-worker-protocol\0".getBytes(StandardCharsets.US_ASCII);
+    /** The most a worker's JVM may write to its stdout before the preamble; what it wrote is logged. */
+    static final int MAX_STARTUP_NOISE = 64 << 10;
+
     private Frames() {
+    }
+
+    /** What the host read before a worker's first frame. */
+    record Hello(Frame frame, String noise) {
+    }
+
+    static void writeHello(DataOutputStream out, byte[] payload) throws IOException {
+        synchronized (out) {
+            out.write(PREAMBLE);
+            write(out, HELLO, payload);
+        }
+    }
+
+    /**
+     * Reads a worker's first frame after skipping what came before its {@link #PREAMBLE}: at most
+     * {@link #MAX_STARTUP_NOISE} bytes, returned as text for the host's log.
+     */
+    static Hello readHello(DataInputStream in, int maxFrame) throws IOException {
+        byte[] seen = new byte[MAX_STARTUP_NOISE + PREAMBLE.length];
+        int n = 0;
+        while (n < PREAMBLE.length || !Arrays.equals(seen, n - PREAMBLE.length, n, PREAMBLE, 0, PREAMBLE.length)) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("the other side closed the channel" + noiseSuffix(seen, n));
+            }
+            if (n == seen.length) {
+                throw new BadFrameException("a worker JVM that wrote more than " + MAX_STARTUP_NOISE
+                        + " bytes to its standard output before the protocol started" + noiseSuffix(seen, n),
+                        "startup noise");
+            }
+            seen[n++] = (byte) b;
+        }
+        String noise = new String(seen, 0, n - PREAMBLE.length, StandardCharsets.UTF_8);
+        return new Hello(read(in, maxFrame), noise);
+    }
+
+    private static String noiseSuffix(byte[] seen, int n) {
+        if (n == 0) {
+            return "";
+        }
+        String text = new String(seen, 0, Math.min(n, 400), StandardCharsets.UTF_8).strip()
+                .replaceAll("[\\p{Cntrl}&&[^\n\t]]", "?");
+        return " (it wrote: " + text + (n > 400 ? " ..." : "") + ")";
     }
 
     record Frame(byte type, byte[] payload) {

@@ -65,7 +65,7 @@ public final class WorkerMain {
         try (ConfinedInterpreter warm = ConfinedInterpreter.create(SandboxConfig.defaults())) {
             warm.context().eval("python", "1 + 1");
         }
-        Frames.write(channel, Frames.HELLO, org.pysandbox.policy.JitStatus.describe().getBytes(StandardCharsets.UTF_8));
+        Frames.writeHello(channel, org.pysandbox.policy.JitStatus.describe().getBytes(StandardCharsets.UTF_8));
         new WorkerMain(input, channel, workerId).serve();
         System.exit(0);
     }

@@ -27,6 +27,7 @@ final class WorkerProcess {
     static final int OUT_OF_MEMORY_EXIT = 3;
     private static final AtomicLong IDS = new AtomicLong(ProcessHandle.current().pid() << 20);
 
+    private static final System.Logger LOG = System.getLogger("org.pysandbox.isolation");
     final long id = IDS.incrementAndGet();
     final String heap;
     private final Process process;
@@ -53,7 +54,12 @@ final class WorkerProcess {
         this.out = new DataOutputStream(new BufferedOutputStream(process.getOutputStream()));
         Thread waiter = new Thread(() -> {
             try {
-                Frames.Frame hello = Frames.read(in, MAX_HELLO);
+                Frames.Hello start = Frames.readHello(in, MAX_HELLO);
+                if (!start.noise().isBlank()) {
+                    LOG.log(System.Logger.Level.INFO, "pysandbox worker " + id + "'s JVM wrote to its standard output"
+                            + " before the protocol started (ignored): " + start.noise().strip());
+                }
+                Frames.Frame hello = start.frame();
                 if (hello.type() != Frames.HELLO) {
                     throw new BadFrameException("worker said 0x" + Integer.toHexString(hello.type() & 0xff)
                             + " instead of hello", "frame type");
@@ -75,6 +81,10 @@ final class WorkerProcess {
         // the JVM's own messages ("Terminating due to java.lang.OutOfMemoryError", ...) would land on the
         // protocol channel and read as a corrupt frame
         cmd.add("-XX:+DisplayVMOutputToStderr");
+        // the same for the JVM's unified logging, whose warnings go to stdout by default; what a host's
+        // JAVA_TOOL_OPTIONS starts before main (a JFR recording announces itself) is skipped (Frames.readHello)
+        cmd.add("-Xlog:disable");
+        cmd.add("-Xlog:all=warning:stderr");
         cmd.add("-Xshare:auto");
         // the JIT options come from the library, not from the host's command line: a host on a stock JDK
         // without any flags still gets compiled workers

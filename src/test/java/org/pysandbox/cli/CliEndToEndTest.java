@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +22,23 @@ class CliEndToEndTest {
                 .contains("squares: {1: 1, 2: 4, 3: 9, 4: 16, 5: 25}")
                 .contains("blocked: open('/etc/passwd').read() -> ")
                 .contains("blocked: __import__('os').system('id') -> ImportBlocked");
+    }
+
+    /**
+     * A host environment whose JAVA_TOOL_OPTIONS start a JFR recording: the worker JVM inherits it and
+     * announces the recording on its stdout, the protocol's channel, before its main runs. Every call
+     * failed with "a frame of 825111858 bytes" until the host learned to skip what comes before the
+     * worker's preamble.
+     */
+    @Test
+    void processIsolationWorksWhenTheHostsJavaToolOptionsStartARecording(@TempDir Path dir) throws Exception {
+        CliProcess.Result r = CliProcess.run(List.of(),
+                Map.of("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + dir.resolve("recording-%p.jfr")),
+                "", "--isolation", "process", "-f", "stdout", "-c", "print(6 * 7)");
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.stdout()).as(r.toString()).contains("Started recording").endsWith("42\n");
+        assertThat(r.stderr()).as("the worker's noise was seen and skipped: " + r)
+                .contains("before the protocol started (ignored)").contains("Started recording");
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,6 +34,12 @@ final class CliProcess {
 
     /** As {@link #run(String, String...)}, with extra JVM options (what PYSANDBOX_JAVA_OPTS adds). */
     static Result run(List<String> jvmOptions, String stdin, String... args) throws IOException, InterruptedException {
+        return run(jvmOptions, Map.of(), stdin, args);
+    }
+
+    /** As {@link #run(List, String, String...)}, with extra environment variables. */
+    static Result run(List<String> jvmOptions, Map<String, String> environment, String stdin, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // As bin/pysandbox starts it by default: interpreter-only with C1, which starts fastest.
@@ -52,6 +59,7 @@ final class CliProcess {
         File err = Files.createTempFile("pysandbox-cli", ".err").toFile();
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out).redirectError(err);
+            builder.environment().putAll(environment);
             long start = System.nanoTime();
             Process process = builder.start();
             try (var in = process.getOutputStream()) {

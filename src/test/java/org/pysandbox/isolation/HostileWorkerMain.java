@@ -17,7 +17,8 @@ import java.util.Random;
 /**
  * A compromised worker, for the lifecycle tests: it speaks the protocol far enough to be configured,
  * then answers its first run as its mode says (args: worker id, mode). Mode {@code echo} is a
- * well-behaved worker without GraalPy: it answers every run with its process id and the code it got.
+ * well-behaved worker without GraalPy: it answers every run with its process id and the code it got; mode
+ * {@code chatty} is one whose JVM wrote lines to its stdout before the protocol started.
  */
 public final class HostileWorkerMain {
     private HostileWorkerMain() {
@@ -29,7 +30,18 @@ public final class HostileWorkerMain {
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out)));
         DataInputStream in = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in)));
         ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(0)));
-        Frames.write(out, Frames.HELLO, "hostile".getBytes(StandardCharsets.UTF_8));
+        if (mode.startsWith("chatty")) { // its JVM writes to stdout before main, as a JFR recording or an agent does
+            String line = "[0.763s][info][jfr,startup] Started recording 1. V\0\0\0\7 no frame here\n";
+            int lines = mode.equals("chatty") ? 60 : (Frames.MAX_STARTUP_NOISE / line.length()) + 2;
+            for (int i = 0; i < lines; i++) {
+                out.write(line.getBytes(StandardCharsets.UTF_8));
+            }
+            out.flush();
+            if (mode.equals("chatty-forever")) {
+                Thread.sleep(Long.MAX_VALUE);
+            }
+        }
+        Frames.writeHello(out, "hostile".getBytes(StandardCharsets.UTF_8));
         Frames.read(in, 1 << 20); // configure
         Frames.write(out, Frames.HELLO, new byte[0]);
         long pid = ProcessHandle.current().pid();
@@ -39,7 +51,7 @@ public final class HostileWorkerMain {
             }
             Frames.Frame frame = Frames.read(in, Integer.MAX_VALUE);
             switch (mode) {
-                case "echo" -> echo(frame, out, workerId, pid);
+                case "echo", "chatty" -> echo(frame, out, workerId, pid);
                 case "prepare-slowly" -> { // replaces its interpreter for 2.5 s, more than timeout + grace, then answers
                     Frames.write(out, Frames.PREPARING, new byte[0]);
                     Thread.sleep(2500);

@@ -109,6 +109,40 @@ class WorkerLifecycleTest {
         return new ProcessExecutor(CONFIG, starter);
     }
 
+    /**
+     * A host whose JAVA_TOOL_OPTIONS start a JFR recording (or an agent that prints a banner) passes it to
+     * its workers, whose JVMs then write to stdout, the protocol's channel, before main: every worker was
+     * refused as "a frame of 825111858 bytes" and process isolation could not be used at all.
+     */
+    @Test
+    void whatAWorkerJvmWritesToItsStdoutBeforeTheProtocolStartsIsSkipped() throws Exception {
+        Starter starter = new Starter("chatty");
+        try (ProcessExecutor executor = executor(starter)) {
+            StringWriter out = new StringWriter();
+            Outcome o = run(executor, "hello", null, out);
+            assertThat(o.thrown()).isNull();
+            long pid = starter.started.get(0).pid();
+            assertThat(o.value()).isEqualTo(List.of(pid, "hello"));
+            assertThat(out.toString()).isEqualTo("fresh " + pid + "\n");
+            assertThat(starter.started).as("no worker was replaced").hasSize(1);
+        }
+    }
+
+    /** The noise allowed before the protocol is bounded, and the refusal says what the worker wrote. */
+    @Test
+    void aWorkerJvmThatWritesWithoutEndBeforeTheProtocolIsRefusedSayingWhatItWrote() throws Exception {
+        Starter starter = new Starter("chatty-forever", "chatty-forever");
+        try (ProcessExecutor executor = executor(starter)) {
+            Outcome o = run(executor, "hello", null, Writer.nullWriter());
+            assertThat(o.thrown()).isInstanceOf(WorkerProtocolException.class)
+                    .hasMessageContaining("more than " + Frames.MAX_STARTUP_NOISE + " bytes to its standard output")
+                    .hasMessageContaining("Started recording 1. V??");
+            assertThat(((WorkerProtocolException) o.thrown()).getRule()).isEqualTo("startup noise");
+            starter.started.get(0).exitCode();
+            assertThat(starter.started.get(0).isAlive()).as("the worker was killed").isFalse();
+        }
+    }
+
     @Test
     void aWorkerThatAnswersWithGarbageIsKilledAndReplaced() throws Exception {
         for (String mode : List.of("garbage", "raw-garbage")) {
