@@ -42,11 +42,14 @@ final class Frames {
 
     /**
      * Written once by a worker, right before its first {@link #HELLO}: nothing a JVM or an agent prints
-     * contains it (NUL bytes around a name).
+     * contains it (NUL bytes around a name), and no proper prefix of it is also a suffix, so the search
+     * cannot lock on a partial copy in the noise before it (review 43).
      */
-    static final byte[] PREAMBLE = "\0\0pysandbox-worker-protocol\0".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] PREAMBLE = "\0\0pysandbox-worker-protocol\n".getBytes(StandardCharsets.US_ASCII);
     /** The most a worker's JVM may write to its stdout before the preamble; what it wrote is logged. */
     static final int MAX_STARTUP_NOISE = 64 << 10;
+    /** The most of a worker's noise that reaches the host's log or an exception. */
+    static final int MAX_QUOTED_NOISE = 4 << 10;
 
     private Frames() {
     }
@@ -70,14 +73,15 @@ final class Frames {
         byte[] seen = new byte[MAX_STARTUP_NOISE + PREAMBLE.length];
         int n = 0;
         while (n < PREAMBLE.length || !Arrays.equals(seen, n - PREAMBLE.length, n, PREAMBLE, 0, PREAMBLE.length)) {
+            if (n == seen.length) { // full, and no preamble at its end: refused now, not after one more byte
+                throw new BadFrameException("a worker JVM that wrote more than " + MAX_STARTUP_NOISE
+                        + " bytes to its standard output before the protocol started (it wrote: "
+                        + quoted(new String(seen, 0, n, StandardCharsets.UTF_8), 400) + ")", "startup noise");
+            }
             int b = in.read();
             if (b < 0) {
-                throw new EOFException("the other side closed the channel" + noiseSuffix(seen, n));
-            }
-            if (n == seen.length) {
-                throw new BadFrameException("a worker JVM that wrote more than " + MAX_STARTUP_NOISE
-                        + " bytes to its standard output before the protocol started" + noiseSuffix(seen, n),
-                        "startup noise");
+                throw new EOFException("the other side closed the channel"
+                        + (n == 0 ? "" : " (it wrote: " + quoted(new String(seen, 0, n, StandardCharsets.UTF_8), 400) + ")"));
             }
             seen[n++] = (byte) b;
         }
@@ -85,16 +89,47 @@ final class Frames {
         return new Hello(read(in, maxFrame), noise);
     }
 
-    private static String noiseSuffix(byte[] seen, int n) {
-        if (n == 0) {
-            return "";
+    /**
+     * A worker's text made fit for the host's log and messages: at most {@code max} characters, line
+     * breaks shown as {@code \n}, and control, C1, bidirectional and line-separator characters as '?', so
+     * it can neither forge log lines nor steer a terminal (review 43).
+     */
+    static String quoted(String text, int max) {
+        String s = text.strip();
+        StringBuilder b = new StringBuilder(Math.min(s.length(), max) + 32);
+        int i = 0;
+        for (; i < s.length() && b.length() < max; i++) {
+            char c = s.charAt(i);
+            if (c == '\n') {
+                b.append("\\n");
+            } else if (c < 0x20 && c != '\t' || c >= 0x7f && c <= 0x9f || c >= 0x200b && c <= 0x200f
+                    || c >= 0x2028 && c <= 0x202e || c >= 0x2066 && c <= 0x2069 || c == 0xfeff) {
+                b.append('?');
+            } else {
+                b.append(c);
+            }
         }
-        String text = new String(seen, 0, Math.min(n, 400), StandardCharsets.UTF_8).strip()
-                .replaceAll("[\\p{Cntrl}&&[^\n\t]]", "?");
-        return " (it wrote: " + text + (n > 400 ? " ..." : "") + ")";
+        return i == s.length() ? b.toString() : b + " [... " + (s.length() - i) + " more characters]";
     }
 
     record Frame(byte type, byte[] payload) {
+    }
+
+    /**
+     * A header made of printable text is most likely a log line on the worker's stdout, not a frame (a
+     * worker JVM started with -verbose:gc writes "[10.5..."): say so, instead of leaving a frame size of
+     * hundreds of megabytes to puzzle over (review 43).
+     */
+    private static String textHint(int type, int length) {
+        byte[] header = {(byte) type, (byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length};
+        for (byte b : header) {
+            if (b < 0x20 || b > 0x7e) {
+                return "";
+            }
+        }
+        return "; its header reads as text (\"" + new String(header, StandardCharsets.US_ASCII) + "\"): something in the "
+                + "worker's JVM writes to its standard output, the protocol's channel (options inherited through "
+                + "JAVA_TOOL_OPTIONS, JDK_JAVA_OPTIONS or _JAVA_OPTIONS, or an agent)";
     }
 
     static void write(DataOutputStream out, byte type, byte[] payload) throws IOException {
@@ -119,7 +154,7 @@ final class Frames {
         int length = in.readInt();
         if (length < 0 || length > maxFrame) {
             throw new BadFrameException("a frame of " + Integer.toUnsignedString(length) + " bytes (limit " + maxFrame
-                    + ")", WireLimits.MAX_FRAME_PROPERTY);
+                    + ")" + textHint(type, length), WireLimits.MAX_FRAME_PROPERTY);
         }
         byte[] payload = in.readNBytes(length); // InputStream.readNBytes: chunked, allocates what arrived
         if (payload.length != length) {

@@ -58,6 +58,7 @@ public final class WorkerMain {
     public static void main(String[] args) throws Exception {
         DataOutputStream channel = new DataOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out)));
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
+        stopJvmLoggingToStdout();
         DataInputStream input = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in)));
         long workerId = args.length > 0 ? Long.parseLong(args[0]) : 0;
         exitWithParent();
@@ -68,6 +69,22 @@ public final class WorkerMain {
         Frames.writeHello(channel, org.pysandbox.policy.JitStatus.describe().getBytes(StandardCharsets.UTF_8));
         new WorkerMain(input, channel, workerId).serve();
         System.exit(0);
+    }
+
+    /**
+     * stdout is the protocol's channel. The JVM logs there when a host's inherited options say -verbose:gc,
+     * -XX:+PrintGC(Details) or -Xlog:...:stdout in _JAVA_OPTIONS, all applied after the command line's
+     * -Xlog:all=off:stdout; every GC would then corrupt a frame (review 43). jcmd's VM.log, from inside.
+     */
+    private static void stopJvmLoggingToStdout() {
+        try {
+            java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "vmLog",
+                    new Object[] {new String[] {"output=stdout", "what=all=off"}},
+                    new String[] {String[].class.getName()});
+        } catch (javax.management.JMException | RuntimeException e) {
+            System.err.println("pysandbox worker: could not turn the JVM's logging to stdout off: " + e);
+        }
     }
 
     /** A worker never outlives its host, even while a call without a time limit is running. */

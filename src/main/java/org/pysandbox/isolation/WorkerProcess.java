@@ -56,8 +56,9 @@ final class WorkerProcess {
             try {
                 Frames.Hello start = Frames.readHello(in, MAX_HELLO);
                 if (!start.noise().isBlank()) {
-                    LOG.log(System.Logger.Level.INFO, "pysandbox worker " + id + "'s JVM wrote to its standard output"
-                            + " before the protocol started (ignored): " + start.noise().strip());
+                    LOG.log(System.Logger.Level.INFO, "pysandbox worker " + id + "'s JVM wrote "
+                            + start.noise().length() + " characters to its standard output before the protocol "
+                            + "started (ignored): " + Frames.quoted(start.noise(), Frames.MAX_QUOTED_NOISE));
                 }
                 Frames.Frame hello = start.frame();
                 if (hello.type() != Frames.HELLO) {
@@ -81,9 +82,11 @@ final class WorkerProcess {
         // the JVM's own messages ("Terminating due to java.lang.OutOfMemoryError", ...) would land on the
         // protocol channel and read as a corrupt frame
         cmd.add("-XX:+DisplayVMOutputToStderr");
-        // the same for the JVM's unified logging, whose warnings go to stdout by default; what a host's
-        // JAVA_TOOL_OPTIONS starts before main (a JFR recording announces itself) is skipped (Frames.readHello)
-        cmd.add("-Xlog:disable");
+        // the same for the JVM's unified logging, whose warnings go to stdout by default (log files a host's
+        // options ask for are kept); what a host's JAVA_TOOL_OPTIONS starts before main (a JFR recording
+        // announces itself) is skipped (Frames.readHello), and WorkerMain turns stdout logging off again once
+        // main runs, since -verbose:gc and -XX:+PrintGC are applied after these options
+        cmd.add("-Xlog:all=off:stdout");
         cmd.add("-Xlog:all=warning:stderr");
         cmd.add("-Xshare:auto");
         // the JIT options come from the library, not from the host's command line: a host on a stock JDK

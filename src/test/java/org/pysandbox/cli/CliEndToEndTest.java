@@ -25,18 +25,22 @@ class CliEndToEndTest {
     }
 
     /**
-     * A host environment whose JAVA_TOOL_OPTIONS start a JFR recording: the worker JVM inherits it and
-     * announces the recording on its stdout, the protocol's channel, before its main runs. Every call
-     * failed with "a frame of 825111858 bytes" until the host learned to skip what comes before the
-     * worker's preamble.
+     * A host environment whose JAVA_TOOL_OPTIONS start a JFR recording and ask for -verbose:gc: the worker JVM
+     * inherits both, announces the recording on its stdout, the protocol's channel, before its main runs, and
+     * logs every GC there afterwards (-verbose:gc is applied after the command line's -Xlog options). Every
+     * call failed with "a frame of 825111858 bytes" until the host learned to skip what comes before the
+     * worker's preamble (stop 47), and with -verbose:gc until the worker turned stdout logging off in main
+     * (review 43). The script allocates, so that the worker collects while it serves.
      */
     @Test
-    void processIsolationWorksWhenTheHostsJavaToolOptionsStartARecording(@TempDir Path dir) throws Exception {
+    void processIsolationWorksWhenTheHostsJavaToolOptionsStartARecordingAndLogGc(@TempDir Path dir) throws Exception {
         CliProcess.Result r = CliProcess.run(List.of(),
-                Map.of("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + dir.resolve("recording-%p.jfr")),
-                "", "--isolation", "process", "-f", "stdout", "-c", "print(6 * 7)");
+                Map.of("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + dir.resolve("recording-%p.jfr")
+                        + " -verbose:gc"),
+                "", "--isolation", "process", "-f", "stdout", "-c",
+                "x = [bytearray(10 ** 6) for _ in range(200)]; del x; print(6 * 7)");
         assertThat(r.status()).as(r.toString()).isZero();
-        assertThat(r.stdout()).as(r.toString()).contains("Started recording").endsWith("42\n");
+        assertThat(r.stdout()).as(r.toString()).contains("Started recording").contains("[info][gc").contains("\n42\n");
         assertThat(r.stderr()).as("the worker's noise was seen and skipped: " + r)
                 .contains("before the protocol started (ignored)").contains("Started recording");
     }

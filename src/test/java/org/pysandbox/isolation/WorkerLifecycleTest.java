@@ -1,12 +1,14 @@
 package org.pysandbox.isolation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -141,6 +143,42 @@ class WorkerLifecycleTest {
             starter.started.get(0).exitCode();
             assertThat(starter.started.get(0).isAlive()).as("the worker was killed").isFalse();
         }
+    }
+
+    /**
+     * Review 43: a preamble missing its last byte, followed by the real one, must not be taken for it (the
+     * first preamble's last byte was its first: the search locked on early and read the rest as a frame);
+     * noise of exactly the allowance without a preamble is refused at once, not after the start's timeout;
+     * what is quoted cannot steer a terminal or forge log lines.
+     */
+    @Test
+    void thePreambleSearchFindsOnlyTheWholePreambleAndQuotesNoiseSafely() throws Exception {
+        java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+        wire.write("noise\n".getBytes(StandardCharsets.UTF_8));
+        wire.write(Frames.PREAMBLE, 0, Frames.PREAMBLE.length - 1);
+        Frames.writeHello(new java.io.DataOutputStream(wire), "ok".getBytes(StandardCharsets.UTF_8));
+        Frames.Hello hello = Frames.readHello(new java.io.DataInputStream(
+                new java.io.ByteArrayInputStream(wire.toByteArray())), 4096);
+        assertThat(hello.frame().type()).isEqualTo(Frames.HELLO);
+        assertThat(new String(hello.frame().payload(), StandardCharsets.UTF_8)).isEqualTo("ok");
+        assertThat(hello.noise()).startsWith("noise\n");
+
+        byte[] full = new byte[Frames.MAX_STARTUP_NOISE + Frames.PREAMBLE.length];
+        java.util.Arrays.fill(full, (byte) 'x');
+        java.io.InputStream thenSilence = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(full),
+                new java.io.InputStream() {
+                    @Override
+                    public int read() {
+                        throw new AssertionError("read past the allowance");
+                    }
+                });
+        assertThatThrownBy(() -> Frames.readHello(new java.io.DataInputStream(thenSilence), 4096))
+                .isInstanceOf(BadFrameException.class).hasMessageContaining("more than " + Frames.MAX_STARTUP_NOISE + " bytes");
+
+        String quoted = Frames.quoted("\u001b[2J\u001b]0;title\u0007\rINFO forged\nline\u2028\u202eevil\u009b31m", 4096);
+        assertThat(quoted).doesNotContainPattern("[\\p{Cntrl}\u0080-\u009f\u2028\u2029\u202a-\u202e]")
+                .contains("INFO forged\\nline");
+        assertThat(Frames.quoted("y".repeat(10_000), 100)).hasSize(100 + " [... 9900 more characters]".length());
     }
 
     @Test
