@@ -63,7 +63,8 @@ public final class ProcessExecutor implements Executor {
     private final long prepareMillis;
     /** What this host reads from its worker: {@link WireLimits#HOST}, or a test's. */
     private final WireLimits limits;
-    private WorkerProcess worker;
+    /** Volatile for {@link #madeHere}, which must not wait for a running call; written under the lock. */
+    private volatile WorkerProcess worker;
     /** The reader of the previous call (see {@link #sameInput}). */
     private Reader lastInput;
     /**
@@ -163,6 +164,12 @@ public final class ProcessExecutor implements Executor {
     public synchronized long interpreterGeneration() throws ScriptException {
         worker();
         return generation;
+    }
+
+    @Override
+    public boolean madeHere(Object scriptObject) {
+        WorkerProcess current = worker;
+        return scriptObject instanceof RemoteGuestObject handle && current != null && handle.worker() == current.id;
     }
 
     @Override

@@ -169,12 +169,17 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
             return e;
         }
         Matcher m = UNDEFINED_NAME.matcher(failure.getPythonMessage());
-        GuestObject handle = m.matches() ? globals.leftOut(m.group(1)) : null;
+        Object handle = m.matches() ? globals.leftOut(m.group(1)) : null;
         if (handle == null) {
             return e;
         }
         String why;
-        if (!(handle.owner() instanceof Tenant.Slot other) || other.tenant != slot.tenant) {
+        if (!(handle instanceof GuestObject local)) {
+            Tenant.Slot maker = slot.tenant.slotThatMade(handle);
+            why = maker == null ? "lives in another engine's worker process, or in one replaced after a limit stopped "
+                    + "it or it crashed" : "lives in another worker process of this engine (another thread's or "
+                    + "another confinement's)";
+        } else if (!(local.owner() instanceof Tenant.Slot other) || other.tenant != slot.tenant) {
             why = "belongs to another pysandbox engine or tenant";
         } else if (!other.key.sameConfinement(slot.key)) {
             // not which: whoever reads the error may be less trusted than the settings of the other confinement
@@ -228,22 +233,19 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
         Objects.requireNonNull(name, "name");
         ScriptContext ctx = context;
         Object function = scriptObject(ctx, name);
-        if (function instanceof org.pysandbox.isolation.RemoteGuestObject) {
-            throw new ScriptException(IN_A_WORKER + " ('" + name + "')");
-        }
-        if (!(function instanceof GuestObject handle)) {
+        if (!isScriptObject(function)) {
             throw new NoSuchMethodException("no function '" + name + "' defined by a script of this engine"
                     + (function == null ? "" : " (the binding holds a " + function.getClass().getName() + ")"));
         }
         Object[] arguments = args == null ? new Object[0] : args;
-        return onOwner(handle, ctx, (slot, config) -> slot.executor.call(handle, arguments, writer(ctx, false),
+        return onOwner(function, ctx, (slot, config) -> slot.executor.call(function, arguments, writer(ctx, false),
                 writer(ctx, true), reader(ctx), config));
     }
 
     @Override
     public Object invokeMethod(Object thiz, String name, Object... args) throws ScriptException, NoSuchMethodException {
         Objects.requireNonNull(name, "name");
-        GuestObject handle = scriptObject(thiz);
+        Object handle = scriptObject(thiz);
         ScriptContext ctx = context;
         Map<String, Object> globals = new HashMap<>();
         globals.put("pysandbox_target", handle);
@@ -262,7 +264,7 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
     public <T> T getInterface(Class<T> type) {
         checkInterface(type);
         for (Method m : abstractMethods(type)) {
-            if (!(scriptObject(context, m.getName()) instanceof GuestObject)) {
+            if (!isScriptObject(scriptObject(context, m.getName()))) {
                 return null;
             }
         }
@@ -272,7 +274,7 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
     @Override
     public <T> T getInterface(Object thiz, Class<T> type) {
         checkInterface(type);
-        GuestObject handle = scriptObject(thiz);
+        Object handle = scriptObject(thiz);
         List<String> names = abstractMethods(type).stream().map(Method::getName).distinct().toList();
         Map<String, Object> globals = new HashMap<>();
         globals.put("pysandbox_target", handle);
@@ -316,7 +318,12 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
         return value instanceof GuestObject ? value : value == null ? scriptObjects.get(name) : value;
     }
 
-    private <T> T proxy(Class<T> type, GuestObject thiz) {
+    /** A function or object a script of this engine made: in this JVM, or in a worker process. */
+    static boolean isScriptObject(Object value) {
+        return value instanceof GuestObject || value instanceof org.pysandbox.isolation.RemoteGuestObject;
+    }
+
+    private <T> T proxy(Class<T> type, Object thiz) {
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
                 new ScriptInterface(this, thiz, type)));
     }
@@ -342,34 +349,33 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
         }
     }
 
-    /**
-     * Invocable needs the interpreter that made a function or object; with process isolation that lives in a
-     * worker process the engine does not route to (review 41: the message said no such function was defined).
-     */
-    private static final String IN_A_WORKER = "Invocable (invokeFunction, invokeMethod, getInterface) works with "
-            + "pysandbox.isolation=context only: with process isolation, script functions and objects live in a "
-            + "worker process; call them with org.pysandbox.Sandbox.call";
-
-    private GuestObject scriptObject(Object thiz) {
-        if (thiz instanceof org.pysandbox.isolation.RemoteGuestObject) {
-            throw new IllegalArgumentException(IN_A_WORKER);
-        }
-        if (!(thiz instanceof GuestObject handle)) {
+    private static Object scriptObject(Object thiz) {
+        if (!isScriptObject(thiz)) {
             throw new IllegalArgumentException("not a script object of the pysandbox engine: "
                     + (thiz == null ? "null" : thiz.getClass().getName()));
         }
-        return handle;
+        return thiz;
     }
 
     private interface OnSlot {
         Object run(Tenant.Slot slot, SandboxConfig config) throws ScriptException;
     }
 
-    /** Runs work in the interpreter that made the handle, under the confinement of the calling context. */
-    private Object onOwner(GuestObject handle, ScriptContext ctx, OnSlot work) throws ScriptException {
-        if (!(handle.owner() instanceof Tenant.Slot slot) || slot.tenant != tenantOf(ctx)) {
-            throw new ScriptException("this script object belongs to another pysandbox engine; an engine only calls "
-                    + "objects its own scripts made");
+    /**
+     * Runs work in the interpreter that made the handle, under the confinement of the calling context. An
+     * object made in-process names its slot; one made in a worker process is found by asking the slots'
+     * executors, since only the executor knows which worker it runs now.
+     */
+    private Object onOwner(Object handle, ScriptContext ctx, OnSlot work) throws ScriptException {
+        Tenant tenant = tenantOf(ctx);
+        Tenant.Slot slot = handle instanceof GuestObject local
+                ? local.owner() instanceof Tenant.Slot s && s.tenant == tenant ? s : null
+                : tenant.slotThatMade(handle);
+        if (slot == null) {
+            throw new ScriptException("this script object belongs to another pysandbox engine"
+                    + (handle instanceof GuestObject ? "" : ", or to a worker process that was replaced after a "
+                            + "limit stopped it or it crashed")
+                    + "; an engine only calls objects its own scripts made");
         }
         SandboxConfig config = config(ctx);
         if (!slot.key.sameConfinement(Tenant.Key.of(config))) {

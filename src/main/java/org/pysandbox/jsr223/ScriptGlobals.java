@@ -12,7 +12,6 @@ import javax.script.ScriptContext;
 import javax.script.ScriptException;
 
 import org.pysandbox.bridge.CallerThread;
-import org.pysandbox.bridge.GuestObject;
 import org.pysandbox.limits.InProcessExecutor;
 
 /**
@@ -30,13 +29,13 @@ final class ScriptGlobals extends AbstractMap<String, Object> implements CallerT
     private Map<String, Object> changed = Map.of();
     private List<String> removed = List.of();
     /** Bindings left out because they hold another interpreter's script object, to explain a NameError. */
-    private Map<String, GuestObject> leftOut = Map.of();
+    private Map<String, Object> leftOut = Map.of();
 
     private ScriptGlobals() {
     }
 
-    /** The globals for a run of {@code code} in the interpreter of {@code owner}. */
-    static ScriptGlobals of(ScriptContext context, Object owner, String code, Map<String, Object> scriptObjects)
+    /** The globals for a run of {@code code} in the interpreter (or worker process) of {@code slot}. */
+    static ScriptGlobals of(ScriptContext context, Tenant.Slot slot, String code, Map<String, Object> scriptObjects)
             throws ScriptException {
         ScriptGlobals g = new ScriptGlobals();
         Bindings engine = context.getBindings(ScriptContext.ENGINE_SCOPE);
@@ -59,14 +58,15 @@ final class ScriptGlobals extends AbstractMap<String, Object> implements CallerT
                 se.initCause(e);
                 throw se;
             }
-            if (value instanceof GuestObject handle && handle.owner() != owner) {
-                // A script object of another interpreter (another thread's, another confinement's, or one
-                // discarded after a timeout) cannot enter this one; the script does not see the name, which
-                // is not an error by itself: the script may bind the name before it reads it.
+            if (PySandboxEngine.isScriptObject(value) && !slot.executor.madeHere(value)) {
+                // A script object of another interpreter or worker (another thread's, another confinement's,
+                // or one discarded after a timeout) cannot enter this one; the script does not see the name,
+                // which is not an error by itself: the script may bind the name before it reads it (a setup
+                // script run again after a timeout redefines its functions).
                 if (g.leftOut.isEmpty()) {
                     g.leftOut = new LinkedHashMap<>();
                 }
-                g.leftOut.put(name, handle);
+                g.leftOut.put(name, value);
                 continue;
             }
             g.values.put(name, value);
@@ -86,7 +86,7 @@ final class ScriptGlobals extends AbstractMap<String, Object> implements CallerT
     }
 
     /** The script object a binding of this name held but the script could not be given, or null. */
-    GuestObject leftOut(String name) {
+    Object leftOut(String name) {
         return leftOut.get(name);
     }
 

@@ -5,7 +5,6 @@ import java.lang.reflect.Method;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.math.BigInteger;
 
-import org.pysandbox.bridge.GuestObject;
 
 /**
  * Implements a Java interface with script functions ({@code getInterface(Class)}: functions bound in the
@@ -16,10 +15,11 @@ import org.pysandbox.bridge.GuestObject;
  */
 final class ScriptInterface implements InvocationHandler {
     private final PySandboxEngine engine;
-    private final GuestObject thiz;
+    /** The script object whose methods implement the interface, or null for the engine's functions. */
+    private final Object thiz;
     private final Class<?> type;
 
-    ScriptInterface(PySandboxEngine engine, GuestObject thiz, Class<?> type) {
+    ScriptInterface(PySandboxEngine engine, Object thiz, Class<?> type) {
         this.engine = engine;
         this.thiz = thiz;
         this.type = type;
@@ -79,8 +79,8 @@ final class ScriptInterface implements InvocationHandler {
         if ((want == char.class || want == Character.class) && result instanceof String s && s.length() == 1) {
             return s.charAt(0);
         }
-        if (result instanceof GuestObject handle && want.isInterface() && !want.isInstance(result)) {
-            Object adapted = engine.getInterface(handle, want);
+        if (PySandboxEngine.isScriptObject(result) && want.isInterface() && !want.isInstance(result)) {
+            Object adapted = engine.getInterface(result, want);
             if (adapted != null) {
                 return adapted;
             }

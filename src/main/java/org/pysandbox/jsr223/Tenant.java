@@ -149,6 +149,18 @@ final class Tenant implements Runnable {
         slot.close();
     }
 
+    /** The slot whose executor runs the interpreter or worker that made a script object, or null. */
+    Slot slotThatMade(Object scriptObject) {
+        for (List<Slot> list : slots.values()) {
+            for (Slot slot : list) {
+                if (!slot.isRetired() && slot.executor.madeHere(scriptObject)) {
+                    return slot;
+                }
+            }
+        }
+        return null;
+    }
+
     /** Number of interpreters made so far (all confinements). */
     int size() {
         return slots.values().stream().mapToInt(List::size).sum();

@@ -30,6 +30,12 @@ public interface Executor extends AutoCloseable {
     long interpreterGeneration() throws ScriptException;
 
     /**
+     * Whether a script object (a function or object a call returned) lives in the interpreter, or worker
+     * process, that runs this executor's guest code now: only such an object can be called through it.
+     */
+    boolean madeHere(Object scriptObject);
+
+    /**
      * Runs code in this executor's interactive namespace, which outlives the call as {@code __main__} does in
      * Python's REPL, and returns {@code repr()} of the value of its last statement when that is an expression
      * whose value is not None, else null. Used by the command-line REPL.

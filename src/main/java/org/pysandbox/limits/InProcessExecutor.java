@@ -147,6 +147,11 @@ public final class InProcessExecutor implements Executor {
         }
     }
 
+    @Override
+    public boolean madeHere(Object scriptObject) {
+        return scriptObject instanceof GuestObject handle && handle.owner() == owner;
+    }
+
     public InProcessExecutor(SandboxConfig config, Object owner) {
         this.config = config;
         this.owner = owner;

@@ -210,21 +210,6 @@ class ProcessIsolationTest {
                         .isEqualTo("import of module 'os' is blocked by the sandbox (allowed by allowModule(\"os\", ...))"));
     }
 
-    /**
-     * Review 41: through javax.script with process isolation, invokeFunction said no function was defined
-     * ("the binding holds a RemoteGuestObject"): Invocable does not reach a worker, and now says so.
-     */
-    @Test
-    void invocableSaysItWorksWithContextIsolationOnly() throws Exception {
-        javax.script.ScriptEngine engine = new javax.script.ScriptEngineManager().getEngineByName("pysandbox");
-        engine.put("f", new RemoteGuestObject(1, 1));
-        assertThatThrownBy(() -> ((javax.script.Invocable) engine).invokeFunction("f"))
-                .isInstanceOf(ScriptException.class).hasMessageContaining("pysandbox.isolation=context only")
-                .hasMessageContaining("Sandbox.call");
-        assertThatThrownBy(() -> ((javax.script.Invocable) engine).invokeMethod(new RemoteGuestObject(1, 1), "m"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pysandbox.isolation=context only");
-    }
-
     @Test
     void hostCallbacksAreRefusedWithAClearMessage() {
         Function<Integer, Integer> callback = x -> x + 1;

@@ -1,0 +1,152 @@
+package org.pysandbox.jsr223;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import javax.script.Invocable;
+import javax.script.ScriptContext;
+import javax.script.ScriptEngine;
+import javax.script.ScriptEngineManager;
+import javax.script.ScriptException;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.pysandbox.error.ScriptTimeoutException;
+import org.pysandbox.isolation.RemoteGuestObject;
+
+/**
+ * Invocable with {@code pysandbox.isolation=process}: a script's functions and objects live in the engine's
+ * worker process, and invokeFunction, invokeMethod and getInterface reach them there, with the state the
+ * worker keeps (until stop 47 they were refused: "works with pysandbox.isolation=context only"). One engine,
+ * one worker JVM for the class, since a worker costs seconds to start.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ProcessInvocableTest {
+    private static final String SCRIPT = """
+            def add(a, b):
+                return a + b
+
+            class Counter:
+                def __init__(self):
+                    self.n = 0
+                def inc(self, k):
+                    self.n += k
+                    return self.n
+                def twin(self):
+                    return Counter()
+
+            counter = Counter()
+            """;
+
+    public interface Adder {
+        int add(int a, int b);
+    }
+
+    public interface Incrementer {
+        long inc(long k);
+
+        Incrementer twin();
+    }
+
+    private static ScriptEngine engine;
+
+    @BeforeAll
+    static void start() throws Exception {
+        engine = new ScriptEngineManager().getEngineByName("pysandbox");
+        engine.getContext().setAttribute(ContextConfig.ISOLATION, "process", ScriptContext.ENGINE_SCOPE);
+        engine.getContext().setAttribute(ContextConfig.TIMEOUT, "60s", ScriptContext.ENGINE_SCOPE);
+        engine.eval(SCRIPT);
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        ((AutoCloseable) engine).close();
+    }
+
+    @Test
+    @Order(1)
+    void invokeFunctionCallsTheWorkersFunction() throws Exception {
+        assertThat(engine.get("add")).isInstanceOf(RemoteGuestObject.class);
+        assertThat(((Invocable) engine).invokeFunction("add", 2, 3)).isEqualTo(5);
+        assertThat(((Invocable) engine).invokeFunction("add", "py", "thon")).isEqualTo("python");
+        assertThatThrownBy(() -> ((Invocable) engine).invokeFunction("add", 1, "x"))
+                .isInstanceOf(ScriptException.class).hasMessageContaining("TypeError");
+        assertThatThrownBy(() -> ((Invocable) engine).invokeFunction("missing"))
+                .isInstanceOf(NoSuchMethodException.class);
+    }
+
+    @Test
+    @Order(2)
+    void invokeMethodKeepsTheObjectsStateInTheWorker() throws Exception {
+        Object counter = engine.get("counter");
+        assertThat(counter).isInstanceOf(RemoteGuestObject.class);
+        assertThat(((Invocable) engine).invokeMethod(counter, "inc", 2)).isEqualTo(2);
+        assertThat(((Invocable) engine).invokeMethod(counter, "inc", 3)).isEqualTo(5);
+        assertThat(engine.eval("counter.n")).as("a later eval sees the same object").isEqualTo(5);
+        assertThatThrownBy(() -> ((Invocable) engine).invokeMethod(counter, "nothing"))
+                .isInstanceOf(NoSuchMethodException.class);
+    }
+
+    @Test
+    @Order(3)
+    void getInterfaceImplementsJavaInterfacesWithTheWorkersObjects() throws Exception {
+        Adder adder = ((Invocable) engine).getInterface(Adder.class);
+        assertThat(adder).isNotNull();
+        assertThat(adder.add(40, 2)).isEqualTo(42);
+        Incrementer counter = ((Invocable) engine).getInterface(engine.get("counter"), Incrementer.class);
+        assertThat(counter).isNotNull();
+        long before = ((Number) engine.eval("counter.n")).longValue();
+        assertThat(counter.inc(10)).isEqualTo(before + 10);
+        Incrementer twin = counter.twin();
+        assertThat(twin.inc(1)).as("a returned script object becomes a proxy too").isEqualTo(1);
+        assertThat(((Invocable) engine).getInterface(Runnable.class)).as("no function run").isNull();
+    }
+
+    /** Another engine (another tenant, another worker) cannot call this engine's objects. */
+    @Test
+    @Order(4)
+    void anotherEngineCannotCallTheseObjects() throws Exception {
+        ScriptEngine other = new ScriptEngineManager().getEngineByName("pysandbox");
+        try {
+            other.getContext().setAttribute(ContextConfig.ISOLATION, "process", ScriptContext.ENGINE_SCOPE);
+            Object counter = engine.get("counter");
+            assertThatThrownBy(() -> ((Invocable) other).invokeMethod(counter, "inc", 1))
+                    .isInstanceOf(ScriptException.class).hasMessageContaining("belongs to another pysandbox engine");
+            other.put("f", engine.get("add"));
+            assertThatThrownBy(() -> ((Invocable) other).invokeFunction("f", 1, 2))
+                    .isInstanceOf(ScriptException.class).hasMessageContaining("belongs to another pysandbox engine");
+        } finally {
+            ((AutoCloseable) other).close();
+        }
+        assertThat(((Invocable) engine).invokeMethod(engine.get("counter"), "inc", 0)).as("untouched")
+                .isEqualTo(engine.eval("counter.n"));
+    }
+
+    /** A timeout costs the worker's interpreter: the old objects are refused, not answered by a new worker. */
+    @Test
+    @Order(5)
+    void objectsOfAWorkerThatLostItsInterpreterAreRefused() throws Exception {
+        Object counter = engine.get("counter");
+        engine.getContext().setAttribute(ContextConfig.TIMEOUT, "1s", ScriptContext.ENGINE_SCOPE);
+        try {
+            assertThatThrownBy(() -> engine.eval("while True:\n    pass\n")).isInstanceOf(ScriptTimeoutException.class);
+        } finally {
+            engine.getContext().setAttribute(ContextConfig.TIMEOUT, "60s", ScriptContext.ENGINE_SCOPE);
+        }
+        assertThatThrownBy(() -> ((Invocable) engine).invokeMethod(counter, "inc", 1))
+                .isInstanceOf(ScriptException.class).hasMessageContaining("worker process that was replaced");
+        assertThatThrownBy(() -> ((Invocable) engine).invokeFunction("add", 1, 2))
+                .isInstanceOf(ScriptException.class).hasMessageContaining("worker process that was replaced");
+        assertThatThrownBy(() -> engine.eval("add(1, 2)")).as("the old binding is left out, and the error says why")
+                .isInstanceOf(ScriptException.class).hasMessageContaining("NameError")
+                .hasMessageContaining("the binding 'add' holds a script object that lives in another engine's worker "
+                        + "process, or in one replaced");
+        engine.eval(SCRIPT); // reads Counter and counter, whose stale handles are left out, not refused
+        assertThat(((Invocable) engine).invokeFunction("add", 1, 2)).as("defined again, callable again").isEqualTo(3);
+        assertThat(((Invocable) engine).invokeMethod(engine.get("counter"), "inc", 4)).isEqualTo(4);
+    }
+}
