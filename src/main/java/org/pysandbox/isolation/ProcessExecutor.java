@@ -72,7 +72,7 @@ public final class ProcessExecutor implements Executor {
      * may have replaced its interpreter then, which the host cannot see from here (see interpreterGeneration).
      */
     private long generation;
-    private boolean closed;
+    private volatile boolean closed;
     private static final AtomicLong GENERATIONS = new AtomicLong();
 
     public ProcessExecutor(SandboxConfig config) {
@@ -169,7 +169,15 @@ public final class ProcessExecutor implements Executor {
     @Override
     public boolean madeHere(Object scriptObject) {
         WorkerProcess current = worker;
-        return scriptObject instanceof RemoteGuestObject handle && current != null && handle.worker() == current.id;
+        // a dead worker made nothing that can still be called (review 44: its handles were sent to the next one)
+        return scriptObject instanceof RemoteGuestObject handle && current != null && handle.worker() == current.id
+                && current.isAlive();
+    }
+
+    /** Without starting a worker to find out (seconds): a dead or missing one has lost every interpreter. */
+    @Override
+    public synchronized boolean hasLost(long interpreterGeneration) {
+        return closed || worker == null || !worker.isAlive() || generation != interpreterGeneration;
     }
 
     @Override
@@ -293,6 +301,9 @@ public final class ProcessExecutor implements Executor {
             throw new ScriptException("interrupted; the sandbox worker process was killed");
         } catch (ExecutionException e) {
             lose(w);
+            if (closed) {
+                throw new ScriptException("the sandbox was closed while the call ran; its worker process was killed");
+            }
             if (e.getCause() instanceof BadFrameException bad) {
                 throw bad.toScriptException();
             }
@@ -517,21 +528,19 @@ public final class ProcessExecutor implements Executor {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        // not under the executor's lock, which a call without a timeout may hold for ever (review 44: close
+        // waited for it); the killed worker ends that call, which then says the sandbox was closed
         closed = true;
-        if (worker != null) {
+        WorkerProcess w = worker;
+        if (w != null) {
             try {
-                w().out.close();
+                w.out.close();
             } catch (IOException ignored) {
                 // the worker is gone already
             }
-            worker.kill();
-            worker = null;
+            w.kill();
         }
-    }
-
-    private WorkerProcess w() {
-        return worker;
     }
 
     /** Brings the worker up (tests: so that a timed call does not include a JVM start). */

@@ -12,9 +12,12 @@ import java.io.PrintStream;
 import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 import javax.script.ScriptException;
 
@@ -74,17 +77,36 @@ public final class WorkerMain {
     /**
      * stdout is the protocol's channel. The JVM logs there when a host's inherited options say -verbose:gc,
      * -XX:+PrintGC(Details) or -Xlog:...:stdout in _JAVA_OPTIONS, all applied after the command line's
-     * -Xlog:all=off:stdout; every GC would then corrupt a frame (review 43). jcmd's VM.log, from inside.
+     * -Xlog:all=off:stdout, or log to a "file" that is stdout (-Xlog:gc*:file=/dev/stdout, a container's
+     * habit); every GC would then corrupt a frame (reviews 43, 44). jcmd's VM.log, from inside. Only when
+     * the environment passes the JVM options: the management server costs ~250 ms of a worker's start.
      */
     private static void stopJvmLoggingToStdout() {
+        if (Stream.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS").map(System::getenv)
+                .allMatch(v -> v == null || v.isBlank())) {
+            return;
+        }
         try {
-            java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
-                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "vmLog",
-                    new Object[] {new String[] {"output=stdout", "what=all=off"}},
-                    new String[] {String[].class.getName()});
-        } catch (javax.management.JMException | RuntimeException e) {
+            vmLog("output=stdout", "what=all=off");
+            Path stdout = Path.of("/proc/self/fd/1");
+            if (Files.exists(stdout)) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\s*#(\\d+): file=(\\S+)")
+                        .matcher(vmLog("list"));
+                while (m.find()) {
+                    if (Files.isSameFile(Path.of(m.group(2)), stdout)) {
+                        vmLog("output=#" + m.group(1), "what=all=off");
+                    }
+                }
+            }
+        } catch (javax.management.JMException | IOException | RuntimeException e) {
             System.err.println("pysandbox worker: could not turn the JVM's logging to stdout off: " + e);
         }
+    }
+
+    private static String vmLog(String... arguments) throws javax.management.JMException {
+        return String.valueOf(java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
+                new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "vmLog",
+                new Object[] {arguments}, new String[] {String[].class.getName()}));
     }
 
     /** A worker never outlives its host, even while a call without a time limit is running. */

@@ -206,7 +206,7 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
      */
     private void retireIfLost(Tenant.Slot slot) {
         try {
-            if (slot.generation == null || slot.executor.interpreterGeneration() != slot.generation) {
+            if (slot.generation == null || slot.executor.hasLost(slot.generation)) {
                 slot.tenant.retire(slot);
             }
         } catch (ScriptException | RuntimeException lost) {
@@ -371,6 +371,9 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
         Tenant.Slot slot = handle instanceof GuestObject local
                 ? local.owner() instanceof Tenant.Slot s && s.tenant == tenant ? s : null
                 : tenant.slotThatMade(handle);
+        if (slot == null && tenant.isClosed()) {
+            throw new ScriptException("this script object is gone: the engine was closed");
+        }
         if (slot == null) {
             throw new ScriptException("this script object belongs to another pysandbox engine"
                     + (handle instanceof GuestObject ? "" : ", or to a worker process that was replaced after a "

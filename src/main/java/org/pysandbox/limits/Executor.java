@@ -36,6 +36,14 @@ public interface Executor extends AutoCloseable {
     boolean madeHere(Object scriptObject);
 
     /**
+     * Whether the interpreter of that generation ({@link #interpreterGeneration}) is gone. Unlike asking for
+     * the generation, never makes an interpreter or starts a worker to answer.
+     */
+    default boolean hasLost(long interpreterGeneration) throws ScriptException {
+        return interpreterGeneration() != interpreterGeneration;
+    }
+
+    /**
      * Runs code in this executor's interactive namespace, which outlives the call as {@code __main__} does in
      * Python's REPL, and returns {@code repr()} of the value of its last statement when that is an expression
      * whose value is not None, else null. Used by the command-line REPL.

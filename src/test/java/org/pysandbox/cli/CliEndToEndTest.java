@@ -30,13 +30,15 @@ class CliEndToEndTest {
      * logs every GC there afterwards (-verbose:gc is applied after the command line's -Xlog options). Every
      * call failed with "a frame of 825111858 bytes" until the host learned to skip what comes before the
      * worker's preamble (stop 47), and with -verbose:gc until the worker turned stdout logging off in main
-     * (review 43). The script allocates, so that the worker collects while it serves.
+     * (review 43), and with a GC log whose "file" is stdout, a container's habit, until it turned that off
+     * too (review 44; filecount=0: a rotating log would rename /dev/stdout). The script allocates, so that
+     * the worker collects while it serves.
      */
     @Test
     void processIsolationWorksWhenTheHostsJavaToolOptionsStartARecordingAndLogGc(@TempDir Path dir) throws Exception {
         CliProcess.Result r = CliProcess.run(List.of(),
                 Map.of("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + dir.resolve("recording-%p.jfr")
-                        + " -verbose:gc"),
+                        + " -verbose:gc -Xlog:gc*:file=/dev/stdout::filecount=0"),
                 "", "--isolation", "process", "-f", "stdout", "-c",
                 "x = [bytearray(10 ** 6) for _ in range(200)]; del x; print(6 * 7)");
         assertThat(r.status()).as(r.toString()).isZero();

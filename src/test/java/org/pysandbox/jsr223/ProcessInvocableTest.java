@@ -3,6 +3,8 @@ package org.pysandbox.jsr223;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
+
 import javax.script.Invocable;
 import javax.script.ScriptContext;
 import javax.script.ScriptEngine;
@@ -26,6 +28,11 @@ import org.pysandbox.isolation.RemoteGuestObject;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProcessInvocableTest {
+    static {
+        // no spare worker: a refusal that started a worker to find out would take a JVM start (review 44)
+        System.setProperty("pysandbox.process.pool.size", "0");
+    }
+
     private static final String SCRIPT = """
             def add(a, b):
                 return a + b
@@ -148,5 +155,76 @@ class ProcessInvocableTest {
         engine.eval(SCRIPT); // reads Counter and counter, whose stale handles are left out, not refused
         assertThat(((Invocable) engine).invokeFunction("add", 1, 2)).as("defined again, callable again").isEqualTo(3);
         assertThat(((Invocable) engine).invokeMethod(engine.get("counter"), "inc", 4)).isEqualTo(4);
+    }
+
+    /**
+     * Review 44: a worker that died between calls (killed from outside here) left its handles looking
+     * alive: re-running the setup script failed on its own stale 'Counter', and refusing a stale call first
+     * started a new worker (10.6 s) only to retire it.
+     */
+    @Test
+    @Order(6)
+    void objectsOfAWorkerThatDiedBetweenCallsAreRefusedAtOnceAndTheSetupRunsAgain() throws Exception {
+        engine.eval(SCRIPT);
+        Object counter = engine.get("counter");
+        killWorkers();
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> ((Invocable) engine).invokeMethod(counter, "inc", 1))
+                .isInstanceOf(ScriptException.class).hasMessageContaining("worker process that was replaced")
+                .hasMessageNotContaining("pysandbox_target");
+        assertThatThrownBy(() -> ((Invocable) engine).invokeFunction("add", 1, 2))
+                .isInstanceOf(ScriptException.class).hasMessageContaining("worker process that was replaced");
+        assertThat((System.nanoTime() - start) / 1_000_000).as("refused without starting a worker").isLessThan(3000);
+        engine.eval(SCRIPT);
+        assertThat(((Invocable) engine).invokeFunction("add", 2, 2)).isEqualTo(4);
+    }
+
+    /**
+     * Review 44: closing an engine waited for a call without a timeout for as long as it ran; and a closed
+     * engine's objects were said to belong to another engine.
+     */
+    @Test
+    @Order(7)
+    void closingAnEngineEndsItsRunningCallAndItsObjectsSaySo() throws Exception {
+        ScriptEngine closing = new ScriptEngineManager().getEngineByName("pysandbox");
+        closing.getContext().setAttribute(ContextConfig.ISOLATION, "process", ScriptContext.ENGINE_SCOPE);
+        closing.getContext().setAttribute(ContextConfig.TIMEOUT, "0", ScriptContext.ENGINE_SCOPE);
+        closing.eval("def forever():\n    while True:\n        pass\n\ndef one():\n    return 1\n");
+        java.util.concurrent.CompletableFuture<Throwable> call = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                ((Invocable) closing).invokeFunction("forever");
+                return null;
+            } catch (Exception e) {
+                return e;
+            }
+        });
+        Thread.sleep(1000);
+        assertThat(call).as("the call runs").isNotDone();
+        long start = System.nanoTime();
+        ((AutoCloseable) closing).close();
+        assertThat((System.nanoTime() - start) / 1_000_000).as("close does not wait for the call").isLessThan(5000);
+        assertThat(call.get(30, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(ScriptException.class)
+                .hasMessageContaining("closed");
+        assertThatThrownBy(() -> ((Invocable) closing).invokeFunction("one"))
+                .isInstanceOf(ScriptException.class).hasMessageContaining("the engine was closed");
+    }
+
+    /** A worker JVM: its command line (read whole from /proc, which ProcessHandle.Info may cut) names WorkerMain. */
+    private static boolean isWorker(ProcessHandle p) {
+        try {
+            return new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc", p.pid() + "", "cmdline")),
+                    java.nio.charset.StandardCharsets.UTF_8).contains("org.pysandbox.isolation.WorkerMain");
+        } catch (java.io.IOException e) {
+            return p.info().arguments().map(a -> List.of(a).contains("org.pysandbox.isolation.WorkerMain")).orElse(false);
+        }
+    }
+
+    private static void killWorkers() throws Exception {
+        List<ProcessHandle> workers = ProcessHandle.current().children().filter(ProcessInvocableTest::isWorker).toList();
+        assertThat(workers).as("this engine's worker runs").isNotEmpty();
+        for (ProcessHandle p : workers) {
+            p.destroyForcibly();
+            p.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 }
