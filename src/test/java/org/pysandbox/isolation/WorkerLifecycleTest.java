@@ -181,6 +181,31 @@ class WorkerLifecycleTest {
         assertThat(Frames.quoted("y".repeat(10_000), 100)).hasSize(100 + " [... 9900 more characters]".length());
     }
 
+    /**
+     * Review 44: closing waited, under the executor's lock, for a call without a timeout for as long as it
+     * ran (here: for ever, the worker never answers); the close kills the worker and the call says why.
+     */
+    @Test
+    void closingDuringACallWithoutATimeoutKillsTheWorkerAtOnce() throws Exception {
+        Starter starter = new Starter("start-then-stall");
+        ProcessExecutor executor = executor(starter);
+        executor.workerForTest();
+        SandboxConfig forever = CONFIG.toBuilder().timeout(Duration.ZERO).build();
+        java.util.concurrent.CompletableFuture<Outcome> call = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> run(executor, "1", null, Writer.nullWriter(), forever));
+        Thread.sleep(500);
+        assertThat(call).as("the call waits for the stalled worker").isNotDone();
+        long start = System.nanoTime();
+        executor.close();
+        assertThat((System.nanoTime() - start) / 1_000_000).as("close returns at once").isLessThan(2000);
+        Outcome o = call.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(o.thrown()).isInstanceOf(ScriptException.class).hasMessageContaining("closed while the call ran");
+        starter.started.get(0).exitCode();
+        assertThat(starter.started.get(0).isAlive()).isFalse();
+        assertThatThrownBy(() -> executor.run(new Executor.Request("1", "<test>", null, null, true, Writer.nullWriter(),
+                Writer.nullWriter(), Reader.nullReader(), CONFIG))).hasMessageContaining("closed");
+    }
+
     @Test
     void aWorkerThatAnswersWithGarbageIsKilledAndReplaced() throws Exception {
         for (String mode : List.of("garbage", "raw-garbage")) {
