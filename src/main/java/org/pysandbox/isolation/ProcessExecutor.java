@@ -128,6 +128,10 @@ public final class ProcessExecutor implements Executor {
                 w.awaitConfigured(START_MILLIS);
                 worker = w;
                 generation = GENERATIONS.incrementAndGet();
+                if (closed) { // closed while the worker started (close does not wait for this lock)
+                    lose(w);
+                    throw new ScriptException("this sandbox is closed");
+                }
             } catch (BadFrameException e) {
                 throw e.toScriptException();
             } catch (IOException e) {
