@@ -65,6 +65,8 @@ public final class ProcessExecutor implements Executor {
     private final WireLimits limits;
     /** Volatile for {@link #madeHere}, which must not wait for a running call; written under the lock. */
     private volatile WorkerProcess worker;
+    /** A worker being started, for {@link #close} to kill (review 45: it lived until its start ended). */
+    private volatile WorkerProcess starting;
     /** The reader of the previous call (see {@link #sameInput}). */
     private Reader lastInput;
     /**
@@ -123,18 +125,32 @@ public final class ProcessExecutor implements Executor {
             try {
                 byte[] configure = WireCodec.configure(tenant);
                 WorkerProcess w = starter.start(heap);
+                starting = w;
+                if (closed) {
+                    w.kill();
+                }
                 w.awaitReady(START_MILLIS);
                 Frames.write(w.out, Frames.CONFIGURE, configure);
                 w.awaitConfigured(START_MILLIS);
+                starting = null;
                 worker = w;
                 generation = GENERATIONS.incrementAndGet();
                 if (closed) { // closed while the worker started (close does not wait for this lock)
                     lose(w);
                     throw new ScriptException("this sandbox is closed");
                 }
-            } catch (BadFrameException e) {
-                throw e.toScriptException();
             } catch (IOException e) {
+                WorkerProcess w = starting;
+                starting = null;
+                if (w != null) {
+                    w.kill();
+                }
+                if (closed) {
+                    throw new ScriptException("this sandbox is closed");
+                }
+                if (e instanceof BadFrameException bad) {
+                    throw bad.toScriptException();
+                }
                 ScriptException se = new ScriptException("could not start a sandbox worker process: " + e.getMessage());
                 se.initCause(e);
                 throw se;
@@ -182,6 +198,12 @@ public final class ProcessExecutor implements Executor {
     @Override
     public synchronized boolean hasLost(long interpreterGeneration) {
         return closed || worker == null || !worker.isAlive() || generation != interpreterGeneration;
+    }
+
+    /** A worker can die between calls (killed from outside, a crash), which no call reported. */
+    @Override
+    public boolean lostBetweenCalls(long interpreterGeneration) {
+        return hasLost(interpreterGeneration);
     }
 
     @Override
@@ -280,8 +302,8 @@ public final class ProcessExecutor implements Executor {
         reader.setDaemon(true);
         reader.start();
         try {
-            WireResponse response = timeout == 0 ? answer.get() : awaitAnswer(answer, channel, deadline, timeout,
-                    prepareMillis);
+            WireResponse response = timeout == 0 ? awaitUnbounded(answer, w) : awaitAnswer(answer, channel, deadline,
+                    timeout, prepareMillis);
             if (response.error() != null) {
                 ScriptException failure = response.error().toException(); // built here from data, never an object that arrived
                 if (failure instanceof ResourceLimitException) {
@@ -322,6 +344,20 @@ public final class ProcessExecutor implements Executor {
             throw se;
         } finally {
             channel.close(); // a late frame of this call never reaches the caller's streams
+        }
+    }
+
+    /**
+     * The worker's answer, or the end of its process: a call that waits in the host's input reader for the
+     * script's input() would otherwise outlive a worker killed by a close (review 45).
+     */
+    private static WireResponse awaitUnbounded(CompletableFuture<WireResponse> answer, WorkerProcess w)
+            throws InterruptedException, ExecutionException {
+        CompletableFuture.anyOf(answer, w.exited()).exceptionally(failed -> null).get();
+        try {
+            return answer.get(200, TimeUnit.MILLISECONDS); // the answer's own failure says more, if it comes
+        } catch (TimeoutException stillWaiting) {
+            throw new ExecutionException(new IOException("the worker process ended"));
         }
     }
 
@@ -534,16 +570,13 @@ public final class ProcessExecutor implements Executor {
     @Override
     public void close() {
         // not under the executor's lock, which a call without a timeout may hold for ever (review 44: close
-        // waited for it); the killed worker ends that call, which then says the sandbox was closed
+        // waited for it); the killed worker ends that call, which then says the sandbox was closed. Killed
+        // before anything else: closing its stdin first waited for a write the worker did not read (review 45)
         closed = true;
-        WorkerProcess w = worker;
-        if (w != null) {
-            try {
-                w.out.close();
-            } catch (IOException ignored) {
-                // the worker is gone already
+        for (WorkerProcess w : new WorkerProcess[] {worker, starting}) {
+            if (w != null) {
+                w.kill();
             }
-            w.kill();
         }
     }
 

@@ -14,7 +14,9 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -81,7 +83,7 @@ public final class WorkerMain {
      * habit); every GC would then corrupt a frame (reviews 43, 44). jcmd's VM.log, from inside. Only when
      * the environment passes the JVM options: the management server costs ~250 ms of a worker's start.
      */
-    private static void stopJvmLoggingToStdout() {
+    static void stopJvmLoggingToStdout() {
         if (Stream.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS").map(System::getenv)
                 .allMatch(v -> v == null || v.isBlank())) {
             return;
@@ -90,16 +92,34 @@ public final class WorkerMain {
             vmLog("output=stdout", "what=all=off");
             Path stdout = Path.of("/proc/self/fd/1");
             if (Files.exists(stdout)) {
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\s*#(\\d+): file=(\\S+)")
-                        .matcher(vmLog("list"));
-                while (m.find()) {
-                    if (Files.isSameFile(Path.of(m.group(2)), stdout)) {
+                // highest index first: turning an output off moves the last one into its place (review 45)
+                List<String> lines = new ArrayList<>(vmLog("list").lines().toList());
+                java.util.Collections.reverse(lines);
+                for (String line : lines) {
+                    java.util.regex.Matcher m = LOG_FILE_OUTPUT.matcher(line);
+                    if (m.matches() && isSameFile(m.group(2), stdout)) {
                         vmLog("output=#" + m.group(1), "what=all=off");
                     }
                 }
             }
-        } catch (javax.management.JMException | IOException | RuntimeException e) {
+        } catch (javax.management.JMException | RuntimeException e) {
             System.err.println("pysandbox worker: could not turn the JVM's logging to stdout off: " + e);
+        }
+    }
+
+    /**
+     * A file output in VM.log's list: its name as given (spaces unquoted, %p unexpanded), then what it logs,
+     * its decorators and its options, which hold no spaces.
+     */
+    private static final java.util.regex.Pattern LOG_FILE_OUTPUT =
+            java.util.regex.Pattern.compile("\\s*#(\\d+): file=(.+) \\S+ \\S+ \\S+");
+
+    /** Whether a log file names stdout; a name that does not resolve (a %t in it) is not stdout. */
+    private static boolean isSameFile(String name, Path stdout) {
+        try {
+            return Files.isSameFile(Path.of(name.replace("%p", Long.toString(ProcessHandle.current().pid()))), stdout);
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 

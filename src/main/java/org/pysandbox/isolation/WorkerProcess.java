@@ -184,6 +184,10 @@ final class WorkerProcess {
         process.destroyForcibly();
     }
 
+    CompletableFuture<Process> exited() {
+        return process.onExit();
+    }
+
     /** Waits briefly for a dying worker and tells its exit code, or -1. */
     int exitCode() {
         try {

@@ -138,7 +138,7 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
             ScriptSource.check(code, file); // a compiled script's source was checked by compile
         }
         SandboxConfig config = config(ctx);
-        Tenant.Slot slot = tenantOf(ctx).acquire(config);
+        Tenant.Slot slot = liveSlot(tenantOf(ctx), config);
         ScriptGlobals globals = null;
         try {
             noteInterpreter(slot);
@@ -155,6 +155,22 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
         } finally {
             slot.release();
         }
+    }
+
+    /**
+     * A free slot whose interpreter is still the one its script objects live in. A worker that died between
+     * calls left a slot whose next call would start a new worker under the old generation, so that a later
+     * ordinary failure retired that worker with everything defined in it (review 45): such a slot is retired
+     * here instead, before any state is built in it.
+     */
+    private static Tenant.Slot liveSlot(Tenant tenant, SandboxConfig config) throws ScriptException {
+        Tenant.Slot slot = tenant.acquire(config);
+        while (slot.generation != null && slot.executor.lostBetweenCalls(slot.generation)) {
+            tenant.retire(slot);
+            slot.release();
+            slot = tenant.acquire(config);
+        }
+        return slot;
     }
 
     private static final Pattern UNDEFINED_NAME = Pattern.compile("name '([^']+)' is not defined");

@@ -44,6 +44,15 @@ public interface Executor extends AutoCloseable {
     }
 
     /**
+     * Whether the interpreter of that generation was lost since the last call ended, which no call reported.
+     * In-process an interpreter is only lost in a call, whose failure tells; a worker process can die between
+     * calls. Asked before every call, so it must be cheap.
+     */
+    default boolean lostBetweenCalls(long interpreterGeneration) {
+        return false;
+    }
+
+    /**
      * Runs code in this executor's interactive namespace, which outlives the call as {@code __main__} does in
      * Python's REPL, and returns {@code repr()} of the value of its last statement when that is an expression
      * whose value is not None, else null. Used by the command-line REPL.

@@ -30,6 +30,9 @@ public final class HostileWorkerMain {
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out)));
         DataInputStream in = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in)));
         ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(0)));
+        if (mode.equals("mute")) { // never says hello: a start that takes for ever
+            Thread.sleep(Long.MAX_VALUE);
+        }
         if (mode.startsWith("chatty")) { // its JVM writes to stdout before main, as a JFR recording or an agent does
             String line = "[0.763s][info][jfr,startup] Started recording 1. V\0\0\0\7 no frame here\n";
             int lines = mode.equals("chatty") ? 60 : (Frames.MAX_STARTUP_NOISE / line.length()) + 2;
@@ -57,6 +60,10 @@ public final class HostileWorkerMain {
                     Thread.sleep(2500);
                     Frames.write(out, Frames.STARTED, new byte[0]);
                     echo(frame, out, workerId, pid);
+                }
+                case "ask-input" -> { // asks for the script's input, then waits for it for ever
+                    Frames.write(out, Frames.NEED_INPUT, java.nio.ByteBuffer.allocate(4).putInt(100).array());
+                    Thread.sleep(Long.MAX_VALUE);
                 }
                 case "prepare-forever" -> {
                     Frames.write(out, Frames.PREPARING, new byte[0]);

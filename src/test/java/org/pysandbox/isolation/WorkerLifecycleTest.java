@@ -206,6 +206,37 @@ class WorkerLifecycleTest {
                 Writer.nullWriter(), Reader.nullReader(), CONFIG))).hasMessageContaining("closed");
     }
 
+    /**
+     * Review 45: close still waited when the worker did not read its channel (a 1-MiB request filled the
+     * pipe, and close flushed the worker's stdin before killing it), when the worker was still starting,
+     * and when the call waited in the host's input reader for the script's input(); each now ends at once.
+     */
+    @Test
+    void closingEndsACallWhateverItWaitsFor() throws Exception {
+        SandboxConfig forever = CONFIG.toBuilder().timeout(Duration.ZERO).build();
+        Reader neverAnswers = new java.io.PipedReader(new java.io.PipedWriter());
+        for (String mode : List.of("deaf", "mute", "ask-input")) {
+            Starter starter = new Starter(mode);
+            ProcessExecutor executor = executor(starter);
+            if (!mode.equals("mute")) {
+                executor.workerForTest();
+            }
+            String code = mode.equals("deaf") ? "#" + "x".repeat(1 << 20) : "1";
+            java.util.concurrent.CompletableFuture<Throwable> call = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> catchThrowable(() -> executor.run(new Executor.Request(code, "<test>", null, null, true,
+                            Writer.nullWriter(), Writer.nullWriter(), neverAnswers, forever))));
+            Thread.sleep(1000);
+            assertThat(call).as(mode + ": the call waits").isNotDone();
+            long start = System.nanoTime();
+            executor.close();
+            assertThat((System.nanoTime() - start) / 1_000_000).as(mode + ": close returns at once").isLessThan(2000);
+            assertThat(call.get(10, java.util.concurrent.TimeUnit.SECONDS)).as(mode).isInstanceOf(ScriptException.class)
+                    .hasMessageContaining("closed");
+            starter.started.get(0).exitCode();
+            assertThat(starter.started.get(0).isAlive()).as(mode + ": the worker was killed").isFalse();
+        }
+    }
+
     @Test
     void aWorkerThatAnswersWithGarbageIsKilledAndReplaced() throws Exception {
         for (String mode : List.of("garbage", "raw-garbage")) {

@@ -177,6 +177,12 @@ class ProcessInvocableTest {
         assertThat((System.nanoTime() - start) / 1_000_000).as("refused without starting a worker").isLessThan(3000);
         engine.eval(SCRIPT);
         assertThat(((Invocable) engine).invokeFunction("add", 2, 2)).isEqualTo(4);
+        // review 45: the slot kept the dead worker's generation, so the next ordinary failure retired the new
+        // worker with everything defined in it
+        assertThatThrownBy(() -> engine.eval("1 / 0")).isInstanceOf(ScriptException.class)
+                .hasMessageContaining("ZeroDivisionError");
+        assertThat(((Invocable) engine).invokeFunction("add", 3, 3)).as("the state survives an ordinary error")
+                .isEqualTo(6);
     }
 
     /**
