@@ -302,8 +302,8 @@ public final class ProcessExecutor implements Executor {
         reader.setDaemon(true);
         reader.start();
         try {
-            WireResponse response = timeout == 0 ? awaitUnbounded(answer, w) : awaitAnswer(answer, channel, deadline,
-                    timeout, prepareMillis);
+            WireResponse response = timeout == 0 ? awaitUnbounded(answer, channel) : awaitAnswer(answer, channel,
+                    deadline, timeout, prepareMillis);
             if (response.error() != null) {
                 ScriptException failure = response.error().toException(); // built here from data, never an object that arrived
                 if (failure instanceof ResourceLimitException) {
@@ -349,16 +349,25 @@ public final class ProcessExecutor implements Executor {
 
     /**
      * The worker's answer, or the end of its process: a call that waits in the host's input reader for the
-     * script's input() would otherwise outlive a worker killed by a close (review 45).
+     * script's input() would otherwise outlive a worker killed by a close (review 45). Once the process has
+     * ended, what it sent before is still read and decoded (under the decoding clock); only a wait in the
+     * host's reader, which nothing bounds, is given up.
      */
-    private static WireResponse awaitUnbounded(CompletableFuture<WireResponse> answer, WorkerProcess w)
+    private static WireResponse awaitUnbounded(CompletableFuture<WireResponse> answer, Channel channel)
             throws InterruptedException, ExecutionException {
-        CompletableFuture.anyOf(answer, w.exited()).exceptionally(failed -> null).get();
-        try {
-            return answer.get(200, TimeUnit.MILLISECONDS); // the answer's own failure says more, if it comes
-        } catch (TimeoutException stillWaiting) {
-            throw new ExecutionException(new IOException("the worker process ended"));
+        CompletableFuture.anyOf(answer, channel.w.exited()).exceptionally(failed -> null).get();
+        while (!answer.isDone()) {
+            if (channel.readingHostInput) {
+                throw new ExecutionException(new IOException("the worker process ended while the call waited for "
+                        + "the host's input"));
+            }
+            try {
+                return answer.get(50, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException stillReading) {
+                // the rest of the worker's frames are still being read
+            }
         }
+        return answer.get();
     }
 
     /**
@@ -442,6 +451,8 @@ public final class ProcessExecutor implements Executor {
         private final long maxOutput;
         private long output;
         volatile boolean closed;
+        /** While the channel waits in the host's input reader, which nothing bounds. */
+        volatile boolean readingHostInput;
         /** When the worker said it must first prepare its interpreter, and when the script then started. */
         final CompletableFuture<Long> preparing = new CompletableFuture<>();
         final CompletableFuture<Long> started = new CompletableFuture<>();
@@ -472,9 +483,15 @@ public final class ProcessExecutor implements Executor {
                         int want = Math.min(8192, Math.max(1, ByteBuffer.wrap(frame.payload()).getInt()));
                         char[] buf = new char[want];
                         // a surrogate pair is sent whole: its halves apart would each be encoded as '?'
-                        int n = in == null || closed ? -1 : in.read(buf, 0, want == 1 ? 1 : want - 1);
-                        if (n > 0 && want > 1 && Character.isHighSurrogate(buf[n - 1]) && !closed) {
-                            n += Math.max(0, in.read(buf, n, 1));
+                        int n;
+                        readingHostInput = true;
+                        try {
+                            n = in == null || closed ? -1 : in.read(buf, 0, want == 1 ? 1 : want - 1);
+                            if (n > 0 && want > 1 && Character.isHighSurrogate(buf[n - 1]) && !closed) {
+                                n += Math.max(0, in.read(buf, n, 1));
+                            }
+                        } finally {
+                            readingHostInput = false;
                         }
                         String text = n <= 0 ? "" : new String(buf, 0, n);
                         Frames.write(w.out, Frames.INPUT, text.getBytes(StandardCharsets.UTF_8));
