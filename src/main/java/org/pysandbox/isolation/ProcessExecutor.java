@@ -314,6 +314,9 @@ public final class ProcessExecutor implements Executor {
             return response;
         } catch (TimeoutException e) {
             lose(w);
+            if (closed) {
+                throw new ScriptException("the sandbox was closed while the call ran; its worker process was killed");
+            }
             if (channel.preparing.isDone() && !channel.started.isDone()) {
                 throw new ScriptException("the sandbox worker process did not start the script within "
                         + prepareMillis + " ms of preparing its interpreter (pysandbox.process.prepareMillis); it was "
@@ -356,6 +359,12 @@ public final class ProcessExecutor implements Executor {
     private static WireResponse awaitUnbounded(CompletableFuture<WireResponse> answer, Channel channel)
             throws InterruptedException, ExecutionException {
         CompletableFuture.anyOf(answer, channel.w.exited()).exceptionally(failed -> null).get();
+        return afterExit(answer, channel);
+    }
+
+    /** The answer of a worker whose process has ended (or that answered): read to the end of its pipe. */
+    private static WireResponse afterExit(CompletableFuture<WireResponse> answer, Channel channel)
+            throws InterruptedException, ExecutionException {
         while (!answer.isDone()) {
             if (channel.readingHostInput) {
                 throw new ExecutionException(new IOException("the worker process ended while the call waited for "
@@ -376,19 +385,22 @@ public final class ProcessExecutor implements Executor {
      */
     private static WireResponse awaitAnswer(CompletableFuture<WireResponse> answer, Channel channel, long deadline,
             long timeout, long prepareMillis) throws InterruptedException, ExecutionException, TimeoutException {
-        // a failed answer ends the wait too, and is then thrown by answer.get() as itself
-        CompletableFuture.anyOf(answer, channel.preparing).exceptionally(failed -> null)
+        // a failed answer ends the wait too, and is then thrown by answer.get() as itself; so does the end of
+        // the worker's process, for a call that waits in the host's input reader after a close (review 46)
+        CompletableFuture<Process> exit = channel.w.exited();
+        CompletableFuture.anyOf(answer, channel.preparing, exit).exceptionally(failed -> null)
                 .get(remaining(deadline), TimeUnit.MILLISECONDS);
-        if (!answer.isDone()) {
+        if (!answer.isDone() && !exit.isDone()) {
             long prepared = later(channel.preparing.join(), prepareMillis);
-            CompletableFuture.anyOf(answer, channel.started).exceptionally(failed -> null)
+            CompletableFuture.anyOf(answer, channel.started, exit).exceptionally(failed -> null)
                     .get(remaining(prepared), TimeUnit.MILLISECONDS);
-            if (!answer.isDone()) {
+            if (!answer.isDone() && !exit.isDone()) {
                 long started = later(channel.started.join(), timeout, channel.limits.graceMillis());
-                return answer.get(remaining(started), TimeUnit.MILLISECONDS);
+                CompletableFuture.anyOf(answer, exit).exceptionally(failed -> null)
+                        .get(remaining(started), TimeUnit.MILLISECONDS);
             }
         }
-        return answer.get();
+        return answer.isDone() ? answer.get() : afterExit(answer, channel);
     }
 
     /**

@@ -96,7 +96,8 @@ public final class WorkerMain {
                 List<String> lines = new ArrayList<>(vmLog("list").lines().toList());
                 java.util.Collections.reverse(lines);
                 for (String line : lines) {
-                    java.util.regex.Matcher m = LOG_FILE_OUTPUT.matcher(line);
+                    // an output changed after the JVM's start (by an agent, or jcmd) is listed with this suffix
+                    java.util.regex.Matcher m = LOG_FILE_OUTPUT.matcher(line.replaceFirst(" \\(reconfigured\\)$", ""));
                     if (m.matches() && isSameFile(m.group(2), stdout)) {
                         vmLog("output=#" + m.group(1), "what=all=off");
                     }

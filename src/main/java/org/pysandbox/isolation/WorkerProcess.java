@@ -31,6 +31,7 @@ final class WorkerProcess {
     final long id = IDS.incrementAndGet();
     final String heap;
     private final Process process;
+    private final CompletableFuture<Process> exit;
     final DataInputStream in;
     final DataOutputStream out;
     private final CompletableFuture<String> ready = new CompletableFuture<>();
@@ -50,6 +51,7 @@ final class WorkerProcess {
         builder.redirectError(Boolean.getBoolean("pysandbox.process.workerLog") ? ProcessBuilder.Redirect.INHERIT
                 : ProcessBuilder.Redirect.DISCARD);
         this.process = builder.start();
+        this.exit = process.onExit();
         this.in = new DataInputStream(new BufferedInputStream(process.getInputStream()));
         this.out = new DataOutputStream(new BufferedOutputStream(process.getOutputStream()));
         Thread waiter = new Thread(() -> {
@@ -184,8 +186,9 @@ final class WorkerProcess {
         process.destroyForcibly();
     }
 
+    /** One future for the worker's life: each onExit() adds a stage that lives as long as the process (review 46). */
     CompletableFuture<Process> exited() {
-        return process.onExit();
+        return exit;
     }
 
     /** Waits briefly for a dying worker and tells its exit code, or -1. */

@@ -213,9 +213,11 @@ class WorkerLifecycleTest {
      */
     @Test
     void closingEndsACallWhateverItWaitsFor() throws Exception {
-        SandboxConfig forever = CONFIG.toBuilder().timeout(Duration.ZERO).build();
         Reader neverAnswers = new java.io.PipedReader(new java.io.PipedWriter());
+        // with a timeout too: a call waiting in the host's input reader ran on to its timeout and said so (review 46)
+        for (Duration timeout : List.of(Duration.ZERO, Duration.ofSeconds(20)))
         for (String mode : List.of("deaf", "mute", "ask-input")) {
+            SandboxConfig forever = CONFIG.toBuilder().timeout(timeout).build();
             Starter starter = new Starter(mode);
             ProcessExecutor executor = executor(starter);
             if (!mode.equals("mute")) {
@@ -234,6 +236,23 @@ class WorkerLifecycleTest {
                     .hasMessageContaining("closed");
             starter.started.get(0).exitCode();
             assertThat(starter.started.get(0).isAlive()).as(mode + ": the worker was killed").isFalse();
+        }
+    }
+
+    /**
+     * Review 46: each call without a timeout asked the process for a new exit future, whose stage lived as
+     * long as the worker (80 bytes a call, for ever); the worker's one exit future must not collect them.
+     */
+    @Test
+    void callsWithoutATimeoutLeaveNothingWaitingOnTheWorkersExit() throws Exception {
+        Starter starter = new Starter();
+        try (ProcessExecutor executor = executor(starter)) {
+            SandboxConfig forever = CONFIG.toBuilder().timeout(Duration.ZERO).build();
+            for (int i = 0; i < 300; i++) {
+                assertThat(run(executor, "c" + i, null, Writer.nullWriter(), forever).thrown()).isNull();
+            }
+            assertThat(starter.started).hasSize(1);
+            assertThat(starter.started.get(0).exited().getNumberOfDependents()).isLessThan(10);
         }
     }
 
