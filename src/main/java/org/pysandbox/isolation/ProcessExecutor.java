@@ -353,25 +353,44 @@ public final class ProcessExecutor implements Executor {
     /**
      * The worker's answer, or the end of its process: a call that waits in the host's input reader for the
      * script's input() would otherwise outlive a worker killed by a close (review 45). Once the process has
-     * ended, what it sent before is still read and decoded (under the decoding clock); only a wait in the
-     * host's reader, which nothing bounds, is given up.
+     * ended, what it sent is still read, for at most {@code maxDecodeMillis}.
      */
-    private static WireResponse awaitUnbounded(CompletableFuture<WireResponse> answer, Channel channel)
+    private WireResponse awaitUnbounded(CompletableFuture<WireResponse> answer, Channel channel)
             throws InterruptedException, ExecutionException {
         CompletableFuture.anyOf(answer, channel.w.exited()).exceptionally(failed -> null).get();
-        return afterExit(answer, channel);
+        try {
+            return afterExit(answer, channel, later(System.currentTimeMillis(), limits.maxDecodeMillis()), false);
+        } catch (TimeoutException cannotHappen) {
+            throw new ExecutionException(cannotHappen);
+        }
     }
 
-    /** The answer of a worker whose process has ended (or that answered): read to the end of its pipe. */
-    private static WireResponse afterExit(CompletableFuture<WireResponse> answer, Channel channel)
-            throws InterruptedException, ExecutionException {
+    /**
+     * The answer of a worker whose process has ended: what it sent is read to the end of its pipe, by the
+     * call's own deadline ({@code timed}: then a timeout as before) or the decoding allowance. Never longer:
+     * a compromised worker that leaves a child holding its stdout open would keep the pipe from ending, and
+     * the caller waiting past its timeout and past a close (review 47). A wait in the host's input reader,
+     * which nothing bounds, and a close end it at once.
+     */
+    private WireResponse afterExit(CompletableFuture<WireResponse> answer, Channel channel, long untilMillis,
+            boolean timed) throws InterruptedException, ExecutionException, TimeoutException {
         while (!answer.isDone()) {
+            if (closed) {
+                throw new ExecutionException(new IOException("the sandbox was closed"));
+            }
             if (channel.readingHostInput) {
                 throw new ExecutionException(new IOException("the worker process ended while the call waited for "
                         + "the host's input"));
             }
+            if (System.currentTimeMillis() >= untilMillis) {
+                if (timed) {
+                    throw new TimeoutException();
+                }
+                throw new ExecutionException(new IOException("the worker process ended, and what it had sent did not "
+                        + "end within " + limits.maxDecodeMillis() + " ms (pysandbox.process.maxDecodeMillis)"));
+            }
             try {
-                return answer.get(50, TimeUnit.MILLISECONDS);
+                return answer.get(Math.min(50, remaining(untilMillis)), TimeUnit.MILLISECONDS);
             } catch (TimeoutException stillReading) {
                 // the rest of the worker's frames are still being read
             }
@@ -383,24 +402,25 @@ public final class ProcessExecutor implements Executor {
      * The worker's answer, by the call's deadline. A worker that announces it must prepare (a new interpreter
      * after a bomb) gets {@code prepareMillis} for that, and the timeout counts again from its start.
      */
-    private static WireResponse awaitAnswer(CompletableFuture<WireResponse> answer, Channel channel, long deadline,
+    private WireResponse awaitAnswer(CompletableFuture<WireResponse> answer, Channel channel, long deadline,
             long timeout, long prepareMillis) throws InterruptedException, ExecutionException, TimeoutException {
         // a failed answer ends the wait too, and is then thrown by answer.get() as itself; so does the end of
         // the worker's process, for a call that waits in the host's input reader after a close (review 46)
         CompletableFuture<Process> exit = channel.w.exited();
+        long until = deadline;
         CompletableFuture.anyOf(answer, channel.preparing, exit).exceptionally(failed -> null)
-                .get(remaining(deadline), TimeUnit.MILLISECONDS);
+                .get(remaining(until), TimeUnit.MILLISECONDS);
         if (!answer.isDone() && !exit.isDone()) {
-            long prepared = later(channel.preparing.join(), prepareMillis);
+            until = later(channel.preparing.join(), prepareMillis);
             CompletableFuture.anyOf(answer, channel.started, exit).exceptionally(failed -> null)
-                    .get(remaining(prepared), TimeUnit.MILLISECONDS);
+                    .get(remaining(until), TimeUnit.MILLISECONDS);
             if (!answer.isDone() && !exit.isDone()) {
-                long started = later(channel.started.join(), timeout, channel.limits.graceMillis());
+                until = later(channel.started.join(), timeout, channel.limits.graceMillis());
                 CompletableFuture.anyOf(answer, exit).exceptionally(failed -> null)
-                        .get(remaining(started), TimeUnit.MILLISECONDS);
+                        .get(remaining(until), TimeUnit.MILLISECONDS);
             }
         }
-        return answer.isDone() ? answer.get() : afterExit(answer, channel);
+        return answer.isDone() ? answer.get() : afterExit(answer, channel, until, true);
     }
 
     /**

@@ -183,6 +183,9 @@ final class WorkerProcess {
     }
 
     void kill() {
+        // a compromised worker's children too, while they are still its descendants (one that detached is
+        // bounded by the call's clock instead: ProcessExecutor.afterExit)
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
     }
 

@@ -21,6 +21,9 @@ import java.util.Random;
  * {@code chatty} is one whose JVM wrote lines to its stdout before the protocol started.
  */
 public final class HostileWorkerMain {
+    /** How long the orphan of mode orphan-holds-pipe lives: a value no other sleep on the machine uses. */
+    static final String ORPHAN_SECONDS = "41.5";
+
     private HostileWorkerMain() {
     }
 
@@ -60,6 +63,11 @@ public final class HostileWorkerMain {
                     Thread.sleep(2500);
                     Frames.write(out, Frames.STARTED, new byte[0]);
                     echo(frame, out, workerId, pid);
+                }
+                case "orphan-holds-pipe" -> { // exits, leaving a child that holds its stdout open (review 47)
+                    new ProcessBuilder("sleep", ORPHAN_SECONDS).redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                            .redirectInput(ProcessBuilder.Redirect.INHERIT).start();
+                    Runtime.getRuntime().halt(0);
                 }
                 case "ask-input" -> { // asks for the script's input, then waits for it for ever
                     Frames.write(out, Frames.NEED_INPUT, java.nio.ByteBuffer.allocate(4).putInt(100).array());

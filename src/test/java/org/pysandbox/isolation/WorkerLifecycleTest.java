@@ -240,6 +240,37 @@ class WorkerLifecycleTest {
     }
 
     /**
+     * Review 47: once the worker's process had ended, the call waited for the end of its pipe without a
+     * deadline, and a compromised worker that left a child holding its stdout open kept the caller past its
+     * timeout and past a close (and the executor's lock with it). Timed: a timeout, at the usual time;
+     * untimed: a close ends it at once.
+     */
+    @Test
+    void aWorkerThatLeavesAChildHoldingItsPipeCannotOutlastTheClockOrAClose() throws Exception {
+        try {
+            Starter starter = new Starter("orphan-holds-pipe");
+            try (ProcessExecutor executor = executor(starter)) {
+                Outcome o = attack(starter, executor, "1", null, Writer.nullWriter());
+                assertThat(o.thrown()).isInstanceOf(ScriptTimeoutException.class);
+            }
+            Starter untimed = new Starter("orphan-holds-pipe");
+            ProcessExecutor executor = executor(untimed);
+            executor.workerForTest();
+            SandboxConfig forever = CONFIG.toBuilder().timeout(Duration.ZERO).build();
+            java.util.concurrent.CompletableFuture<Outcome> call = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> run(executor, "1", null, Writer.nullWriter(), forever));
+            Thread.sleep(1500);
+            assertThat(call).as("the untimed call waits for what the worker sent").isNotDone();
+            executor.close();
+            Outcome o = call.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(o.thrown()).isInstanceOf(ScriptException.class).hasMessageContaining("closed");
+        } finally {
+            ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(a -> List.of(a)
+                    .contains(HostileWorkerMain.ORPHAN_SECONDS)).orElse(false)).forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /**
      * Review 46: each call without a timeout asked the process for a new exit future, whose stage lived as
      * long as the worker (80 bytes a call, for ever); the worker's one exit future must not collect them.
      */
