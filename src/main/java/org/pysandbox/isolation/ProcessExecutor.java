@@ -420,7 +420,13 @@ public final class ProcessExecutor implements Executor {
                         .get(remaining(until), TimeUnit.MILLISECONDS);
             }
         }
-        return answer.isDone() ? answer.get() : afterExit(answer, channel, until, true);
+        if (answer.isDone()) {
+            return answer.get();
+        }
+        // the process ended: what it sent gets the decoding allowance, not the rest of a long timeout, and a
+        // failure then says the worker ended, not that the script ran too long (review 48)
+        long exitLimit = later(System.currentTimeMillis(), limits.maxDecodeMillis());
+        return exitLimit < until ? afterExit(answer, channel, exitLimit, false) : afterExit(answer, channel, until, true);
     }
 
     /**

@@ -183,9 +183,17 @@ final class WorkerProcess {
     }
 
     void kill() {
-        // a compromised worker's children too, while they are still its descendants (one that detached is
-        // bounded by the call's clock instead: ProcessExecutor.afterExit)
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        // a compromised worker's children too, but only while the worker is alive on both sides of the
+        // snapshot: descendants() looks up whichever process holds the pid now, and a dead worker's pid can
+        // be taken by an unrelated process whose children would be killed (review 48). A dead worker's
+        // children have another parent already; a detached one is bounded by the call's clock instead
+        // (ProcessExecutor.afterExit).
+        if (process.isAlive()) {
+            List<ProcessHandle> children = process.descendants().toList();
+            if (process.isAlive()) {
+                children.forEach(ProcessHandle::destroyForcibly);
+            }
+        }
         process.destroyForcibly();
     }
 

@@ -253,6 +253,19 @@ class WorkerLifecycleTest {
                 Outcome o = attack(starter, executor, "1", null, Writer.nullWriter());
                 assertThat(o.thrown()).isInstanceOf(ScriptTimeoutException.class);
             }
+            // review 48: with a long timeout the dead worker's pipe got the rest of it (60 s here), and the error
+            // blamed the script; it gets the decoding allowance (1 s here) and says the worker ended
+            Starter longTimeout = new Starter("orphan-holds-pipe");
+            WireLimits quick = new WireLimits(64 << 20, 200, 4_000_000, 16 << 20, 24, 1000, 750);
+            SandboxConfig minute = CONFIG.toBuilder().timeout(Duration.ofSeconds(60)).build();
+            try (ProcessExecutor executor = new ProcessExecutor(minute, longTimeout, 60_000, quick)) {
+                executor.workerForTest();
+                Outcome o = run(executor, "1", null, Writer.nullWriter(), minute);
+                assertThat(o.millis()).as("ended by the decoding allowance, not the timeout").isLessThan(10_000);
+                assertThat(o.thrown()).isNotInstanceOf(ScriptTimeoutException.class)
+                        .hasMessageContaining("the sandbox worker process failed (exit code 0)")
+                        .hasMessageContaining("did not end within 1000 ms");
+            }
             Starter untimed = new Starter("orphan-holds-pipe");
             ProcessExecutor executor = executor(untimed);
             executor.workerForTest();
