@@ -358,22 +358,22 @@ public final class ProcessExecutor implements Executor {
     private WireResponse awaitUnbounded(CompletableFuture<WireResponse> answer, Channel channel)
             throws InterruptedException, ExecutionException {
         CompletableFuture.anyOf(answer, channel.w.exited()).exceptionally(failed -> null).get();
-        try {
-            return afterExit(answer, channel, later(System.currentTimeMillis(), limits.maxDecodeMillis()), false);
-        } catch (TimeoutException cannotHappen) {
-            throw new ExecutionException(cannotHappen);
-        }
+        return afterExit(answer, channel, later(System.currentTimeMillis(), limits.maxDecodeMillis()), decodeLimit());
+    }
+
+    private String decodeLimit() {
+        return limits.maxDecodeMillis() + " ms (pysandbox.process.maxDecodeMillis)";
     }
 
     /**
      * The answer of a worker whose process has ended: what it sent is read to the end of its pipe, by the
-     * call's own deadline ({@code timed}: then a timeout as before) or the decoding allowance. Never longer:
+     * call's own deadline or the decoding allowance, whichever comes first ({@code limit} names it). Never longer:
      * a compromised worker that leaves a child holding its stdout open would keep the pipe from ending, and
      * the caller waiting past its timeout and past a close (review 47). A wait in the host's input reader,
      * which nothing bounds, and a close end it at once.
      */
     private WireResponse afterExit(CompletableFuture<WireResponse> answer, Channel channel, long untilMillis,
-            boolean timed) throws InterruptedException, ExecutionException, TimeoutException {
+            String limit) throws InterruptedException, ExecutionException {
         while (!answer.isDone()) {
             if (closed) {
                 throw new ExecutionException(new IOException("the sandbox was closed"));
@@ -383,11 +383,8 @@ public final class ProcessExecutor implements Executor {
                         + "the host's input"));
             }
             if (System.currentTimeMillis() >= untilMillis) {
-                if (timed) {
-                    throw new TimeoutException();
-                }
                 throw new ExecutionException(new IOException("the worker process ended, and what it had sent did not "
-                        + "end within " + limits.maxDecodeMillis() + " ms (pysandbox.process.maxDecodeMillis)"));
+                        + "end within " + limit));
             }
             try {
                 return answer.get(Math.min(50, remaining(untilMillis)), TimeUnit.MILLISECONDS);
@@ -424,9 +421,11 @@ public final class ProcessExecutor implements Executor {
             return answer.get();
         }
         // the process ended: what it sent gets the decoding allowance, not the rest of a long timeout, and a
-        // failure then says the worker ended, not that the script ran too long (review 48)
+        // failure then says the worker ended, not that the script ran too long or did not start (reviews 48, 49)
         long exitLimit = later(System.currentTimeMillis(), limits.maxDecodeMillis());
-        return exitLimit < until ? afterExit(answer, channel, exitLimit, false) : afterExit(answer, channel, until, true);
+        return exitLimit <= until ? afterExit(answer, channel, exitLimit, decodeLimit())
+                : afterExit(answer, channel, until, "the call's time (pysandbox.timeout, or pysandbox.process."
+                        + "prepareMillis while the worker prepared)");
     }
 
     /**
