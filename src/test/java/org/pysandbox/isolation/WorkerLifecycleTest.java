@@ -95,6 +95,22 @@ class WorkerLifecycleTest {
         return o;
     }
 
+    private record Waiting(Starter starter, ProcessExecutor executor, java.util.concurrent.CompletableFuture<Outcome> call) {
+    }
+
+    /** A worker of that mode, brought up, and a call without a timeout that still waits on it after waitMillis. */
+    private static Waiting untimedCall(String mode, long waitMillis) throws Exception {
+        Starter starter = new Starter(mode);
+        ProcessExecutor executor = executor(starter);
+        executor.workerForTest();
+        SandboxConfig forever = CONFIG.toBuilder().timeout(Duration.ZERO).build();
+        java.util.concurrent.CompletableFuture<Outcome> call = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> run(executor, "1", null, Writer.nullWriter(), forever));
+        Thread.sleep(waitMillis);
+        assertThat(call).as(mode + ": the call without a timeout waits").isNotDone();
+        return new Waiting(starter, executor, call);
+    }
+
     /** After the attack: a fresh worker answers, and nothing of the killed one reaches the caller. */
     private static void nextCallIsClean(Starter starter, ProcessExecutor executor) throws Exception {
         StringWriter out = new StringWriter();
@@ -187,14 +203,10 @@ class WorkerLifecycleTest {
      */
     @Test
     void closingDuringACallWithoutATimeoutKillsTheWorkerAtOnce() throws Exception {
-        Starter starter = new Starter("start-then-stall");
-        ProcessExecutor executor = executor(starter);
-        executor.workerForTest();
-        SandboxConfig forever = CONFIG.toBuilder().timeout(Duration.ZERO).build();
-        java.util.concurrent.CompletableFuture<Outcome> call = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> run(executor, "1", null, Writer.nullWriter(), forever));
-        Thread.sleep(500);
-        assertThat(call).as("the call waits for the stalled worker").isNotDone();
+        Waiting waiting = untimedCall("start-then-stall", 500);
+        Starter starter = waiting.starter();
+        ProcessExecutor executor = waiting.executor();
+        java.util.concurrent.CompletableFuture<Outcome> call = waiting.call();
         long start = System.nanoTime();
         executor.close();
         assertThat((System.nanoTime() - start) / 1_000_000).as("close returns at once").isLessThan(2000);
@@ -270,16 +282,9 @@ class WorkerLifecycleTest {
                         .hasMessageContaining("the sandbox worker process failed (exit code 0)")
                         .hasMessageContaining("did not end within 1000 ms");
             }
-            Starter untimed = new Starter("orphan-holds-pipe");
-            ProcessExecutor executor = executor(untimed);
-            executor.workerForTest();
-            SandboxConfig forever = CONFIG.toBuilder().timeout(Duration.ZERO).build();
-            java.util.concurrent.CompletableFuture<Outcome> call = java.util.concurrent.CompletableFuture.supplyAsync(
-                    () -> run(executor, "1", null, Writer.nullWriter(), forever));
-            Thread.sleep(1500);
-            assertThat(call).as("the untimed call waits for what the worker sent").isNotDone();
-            executor.close();
-            Outcome o = call.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            Waiting untimed = untimedCall("orphan-holds-pipe", 1500);
+            untimed.executor().close();
+            Outcome o = untimed.call().get(5, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(o.thrown()).isInstanceOf(ScriptException.class).hasMessageContaining("closed");
         } finally {
             ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(a -> List.of(a)
