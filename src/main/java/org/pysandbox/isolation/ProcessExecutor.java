@@ -76,6 +76,8 @@ public final class ProcessExecutor implements Executor {
     private long generation;
     private volatile boolean closed;
     private static final AtomicLong GENERATIONS = new AtomicLong();
+    private static final String CLOSED_DURING_CALL =
+            "the sandbox was closed while the call ran; its worker process was killed";
 
     public ProcessExecutor(SandboxConfig config) {
         this(config, WorkerPool::take);
@@ -315,7 +317,7 @@ public final class ProcessExecutor implements Executor {
         } catch (TimeoutException e) {
             lose(w);
             if (closed) {
-                throw new ScriptException("the sandbox was closed while the call ran; its worker process was killed");
+                throw new ScriptException(CLOSED_DURING_CALL);
             }
             if (channel.preparing.isDone() && !channel.started.isDone()) {
                 throw new ScriptException("the sandbox worker process did not start the script within "
@@ -331,7 +333,7 @@ public final class ProcessExecutor implements Executor {
         } catch (ExecutionException e) {
             lose(w);
             if (closed) {
-                throw new ScriptException("the sandbox was closed while the call ran; its worker process was killed");
+                throw new ScriptException(CLOSED_DURING_CALL);
             }
             if (e.getCause() instanceof BadFrameException bad) {
                 throw bad.toScriptException();
@@ -405,16 +407,13 @@ public final class ProcessExecutor implements Executor {
         // the worker's process, for a call that waits in the host's input reader after a close (review 46)
         CompletableFuture<Process> exit = channel.w.exited();
         long until = deadline;
-        CompletableFuture.anyOf(answer, channel.preparing, exit).exceptionally(failed -> null)
-                .get(remaining(until), TimeUnit.MILLISECONDS);
+        awaitAny(until, answer, exit, channel.preparing);
         if (!answer.isDone() && !exit.isDone()) {
             until = later(channel.preparing.join(), prepareMillis);
-            CompletableFuture.anyOf(answer, channel.started, exit).exceptionally(failed -> null)
-                    .get(remaining(until), TimeUnit.MILLISECONDS);
+            awaitAny(until, answer, exit, channel.started);
             if (!answer.isDone() && !exit.isDone()) {
                 until = later(channel.started.join(), timeout, channel.limits.graceMillis());
-                CompletableFuture.anyOf(answer, exit).exceptionally(failed -> null)
-                        .get(remaining(until), TimeUnit.MILLISECONDS);
+                awaitAny(until, answer, exit);
             }
         }
         if (answer.isDone()) {
@@ -426,6 +425,12 @@ public final class ProcessExecutor implements Executor {
         return exitLimit <= until ? afterExit(answer, channel, exitLimit, decodeLimit())
                 : afterExit(answer, channel, until, "the call's time (pysandbox.timeout, or pysandbox.process."
                         + "prepareMillis while the worker prepared)");
+    }
+
+    /** Waits until one of the futures is done, failed or not, or throws a TimeoutException at {@code until}. */
+    private static void awaitAny(long until, CompletableFuture<?>... futures)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        CompletableFuture.anyOf(futures).exceptionally(failed -> null).get(remaining(until), TimeUnit.MILLISECONDS);
     }
 
     /**

@@ -36,8 +36,9 @@ public interface Executor extends AutoCloseable {
     boolean madeHere(Object scriptObject);
 
     /**
-     * Whether the interpreter of that generation ({@link #interpreterGeneration}) is gone. Unlike asking for
-     * the generation, never makes an interpreter or starts a worker to answer.
+     * Whether the interpreter of that generation ({@link #interpreterGeneration}) is gone. An executor whose
+     * interpreter is costly to bring up (a worker process: seconds) answers without bringing one up; by
+     * default this asks for the generation.
      */
     default boolean hasLost(long interpreterGeneration) throws ScriptException {
         return interpreterGeneration() != interpreterGeneration;
