@@ -4,6 +4,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 
+import org.pysandbox.policy.HostInput;
+
 /**
  * The REPL's standard input, shared by the prompt and by the script's {@code input()}. The sandbox reads
  * ahead in large blocks; handing it one line per read keeps it from swallowing the lines typed next.
@@ -24,15 +26,25 @@ final class ConsoleInput extends Reader {
         this.source = source instanceof BufferedReader b ? b : new BufferedReader(source);
     }
 
-    /** The next line without its terminator, or null at end of input. */
-    synchronized String readLine() throws IOException {
-        if (!pending.isEmpty()) {
-            int nl = pending.indexOf('\n');
-            String line = nl < 0 ? pending : pending.substring(0, nl);
-            pending = nl < 0 ? "" : pending.substring(nl + 1);
-            return line;
+    /**
+     * The next line without its terminator, or null at end of input. Read as the script's input() reads,
+     * through HostInput: a line that a stopped input() was still waiting for when it was typed is the
+     * prompt's, not lost to the stopped call nor left for a later input().
+     */
+    String readLine() throws IOException {
+        StringBuilder line = new StringBuilder();
+        char[] buffer = new char[8192];
+        while (true) {
+            // each read ends at a line's end at the latest (read below hands out one line at a time)
+            int n = HostInput.read(this, buffer, 0, buffer.length, () -> true);
+            if (n < 0) {
+                return line.isEmpty() ? null : line.toString();
+            }
+            line.append(buffer, 0, n);
+            if (line.charAt(line.length() - 1) == '\n') {
+                return line.substring(0, line.length() - 1);
+            }
         }
-        return source.readLine();
     }
 
     @Override

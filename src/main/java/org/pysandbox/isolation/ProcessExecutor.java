@@ -15,6 +15,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 import javax.script.ScriptException;
 
@@ -26,6 +28,7 @@ import org.pysandbox.error.ResourceLimitException;
 import org.pysandbox.error.ScriptTimeoutException;
 import org.pysandbox.limits.Executor;
 import org.pysandbox.limits.InProcessExecutor;
+import org.pysandbox.policy.HostInput;
 
 /**
  * Runs one tenant's requests in a worker JVM of its own ({@code isolation=process}): the same confined
@@ -493,6 +496,7 @@ public final class ProcessExecutor implements Executor {
         private final long maxOutput;
         private long output;
         volatile boolean closed;
+        private final ReentrantLock writing = new ReentrantLock();
         /** While the channel waits in the host's input reader, which nothing bounds. */
         volatile boolean readingHostInput;
         /** When the worker said it must first prepare its interpreter, and when the script then started. */
@@ -528,9 +532,12 @@ public final class ProcessExecutor implements Executor {
                         int n;
                         readingHostInput = true;
                         try {
-                            n = in == null || closed ? -1 : in.read(buf, 0, want == 1 ? 1 : want - 1);
-                            if (n > 0 && want > 1 && Character.isHighSurrogate(buf[n - 1]) && !closed) {
-                                n += Math.max(0, in.read(buf, n, 1));
+                            // a read still blocked in the host's reader when this call ends keeps its text for
+                            // the next call of that reader (HostInput)
+                            BooleanSupplier open = () -> !closed;
+                            n = in == null ? -1 : HostInput.read(in, buf, 0, want == 1 ? 1 : want - 1, open);
+                            if (n > 0 && want > 1 && Character.isHighSurrogate(buf[n - 1])) {
+                                n += Math.max(0, HostInput.read(in, buf, n, 1, open));
                             }
                         } finally {
                             readingHostInput = false;
@@ -576,17 +583,32 @@ public final class ProcessExecutor implements Executor {
             } catch (CharacterCodingException e) {
                 throw new BadFrameException("output that is not valid UTF-8", "invalid UTF-8");
             }
-            synchronized (this) {
+            writing.lock();
+            try {
                 if (!closed) {
                     target.write(text);
                     target.flush();
                 }
+            } finally {
+                writing.unlock();
             }
         }
 
-        /** After this returns, nothing more is written to the caller's streams. */
-        synchronized void close() {
+        /**
+         * After this returns, no write to the caller's streams starts. A write in progress is waited for, so
+         * that it does not mingle with the next call's output, but not for longer than the grace (at most 1 s): a host
+         * writer that never returns would otherwise hold the caller past its timeout and the sandbox's lock
+         * with it.
+         */
+        void close() {
             closed = true;
+            try {
+                if (writing.tryLock(Math.min(1000, limits.graceMillis()), TimeUnit.MILLISECONDS)) {
+                    writing.unlock();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -684,7 +684,7 @@ public final class InProcessExecutor implements Executor {
         t.settling = settling;
         // the caller is answered now; what the script prints until it yields goes nowhere, not into writers
         // the host has taken back
-        t.interpreter.streams().detachOutput();
+        t.interpreter.streams().detach();
         if (limit == GuardedCall.Limit.OUTPUT) {
             // stopped in the middle of a write: the interpreter's own stream buffers and their locks are in an
             // unknown state (a later print can fail with "reentrant call"); the tenant gets a fresh interpreter

@@ -82,10 +82,16 @@ public final class GuestStreams {
         return in.readSinceDiscard && in.source != next;
     }
 
-    /** Points the writers nowhere (uncharged) until the next bind: the call they were bound for was answered. */
-    public void detachOutput() {
-        out.rebind(NOWHERE);
-        err.rebind(NOWHERE);
+    /**
+     * The call the streams were bound for was answered (stopped by a limit): the writers point nowhere,
+     * uncharged, until the next bind, and a read of the host's input still blocked in it keeps what it reads
+     * for the next call of the same reader (HostInput). Never waits: a host writer or reader that does not
+     * return holds only the guest thread that called it, not the thread stopping the call.
+     */
+    public void detach() {
+        out.target = NOWHERE;
+        err.target = NOWHERE;
+        in.calls.incrementAndGet();
     }
 
     /** The reader the streams are bound to (a check, which reads nothing, keeps it). */
@@ -230,6 +236,8 @@ public final class GuestStreams {
         volatile Reader source;
         /** Whether the interpreter may have read ahead from the source since its buffers were last emptied. */
         volatile boolean readSinceDiscard;
+        /** Counts the calls detached: a read of the host's reader started before a detach wants nothing after it. */
+        final AtomicLong calls = new AtomicLong();
 
         GuestInput(boolean enabled) {
             this.enabled = enabled;
@@ -276,8 +284,10 @@ public final class GuestStreams {
             }
             bytes.clear();
             boolean end = false;
+            long call = calls.get();
+            java.util.function.BooleanSupplier wanted = () -> calls.get() == call;
             while (bytes.position() == 0 && !end) {
-                int n = r.read(chars.array(), chars.position(), chars.remaining());
+                int n = HostInput.read(r, chars.array(), chars.position(), chars.remaining(), wanted);
                 end = n <= 0;
                 if (n > 0) {
                     chars.position(chars.position() + n);

@@ -59,6 +59,79 @@ class MainTest {
         assertThat(r.out()).isEqualTo("5\n");
     }
 
+    /** Piped standard input that a test types into over time; like a terminal's, a read ignores interrupts. */
+    private static final class TypedInput extends java.io.InputStream {
+        private final java.util.concurrent.LinkedBlockingQueue<byte[]> chunks = new java.util.concurrent.LinkedBlockingQueue<>();
+        private byte[] current = new byte[0];
+        private int at;
+
+        void type(String text) {
+            chunks.add(text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        void end() {
+            chunks.add(new byte[0]);
+        }
+
+        @Override
+        public int read() throws java.io.IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public synchronized int read(byte[] b, int off, int len) {
+            while (at == current.length) {
+                try {
+                    current = chunks.take();
+                    at = 0;
+                    if (current.length == 0) {
+                        chunks.add(current);
+                        return -1;
+                    }
+                } catch (InterruptedException ignored) {
+                    // a blocked read of a pipe does not end on an interrupt
+                }
+            }
+            int n = Math.min(len, current.length - at);
+            System.arraycopy(current, at, b, off, n);
+            at += n;
+            return n;
+        }
+    }
+
+    /**
+     * A REPL line typed after a script's input() was stopped by its timeout is the prompt's: the stopped
+     * read, still blocked in standard input, took it for the dead call, and the prompt waited for another.
+     */
+    @Test
+    void aLineTypedAfterAStoppedInputIsThePromptsLine() throws Exception {
+        TypedInput stdin = new TypedInput();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        java.util.concurrent.CompletableFuture<Integer> status = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> Main.run(new String[] {"-f", "stdin", "--timeout", "1s"}, stdin, out, err));
+        try {
+            stdin.type("input()\n");
+            long until = System.currentTimeMillis() + 60_000;
+            while (!err.toString(StandardCharsets.UTF_8).contains("ScriptTimeoutError")
+                    && System.currentTimeMillis() < until) {
+                Thread.sleep(50);
+            }
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("ScriptTimeoutError");
+            stdin.type("'after'\n");
+            until = System.currentTimeMillis() + 20_000;
+            while (!out.toString(StandardCharsets.UTF_8).contains("after") && System.currentTimeMillis() < until) {
+                Thread.sleep(50);
+            }
+            assertThat(out.toString(StandardCharsets.UTF_8)).as(err.toString(StandardCharsets.UTF_8))
+                    .isEqualTo("'after'\n");
+        } finally {
+            stdin.end();
+        }
+        assertThat(status.get(60, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+    }
+
     @Test
     void replShowsFramesOfEarlierInputsAndSyntaxErrorsWithACaret() {
         Run r = run("def f(x):\n    return 1 // x\n\nf(0)\ndef g()\n");

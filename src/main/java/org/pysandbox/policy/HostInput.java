@@ -1,0 +1,124 @@
+package org.pysandbox.policy;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.Reader;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Every read of a host's input {@link Reader} for a script's {@code input()} or {@code sys.stdin}, in either
+ * isolation. A call can end (a timeout, a close) while its read is blocked in the host's reader, and nothing
+ * unblocks a read of {@code System.in} or of a terminal: when the reader later returns, what it read belongs
+ * to the next call that reads the same reader, not to the call that ended. So what a read returns after its
+ * call has ended is kept here, per reader, and handed to the next read; and a second read of a reader never
+ * starts while another is still blocked in it (it would race the first for the next line): it waits for that
+ * one's text instead. Nothing another reader holds is ever handed out, so a call never sees input that was
+ * meant for another {@code ScriptContext}'s reader.
+ */
+public final class HostInput {
+    /** A read that ended its call checks again this often whether its call still wants the text. */
+    private static final long RECHECK_MILLIS = 50;
+
+    /** What is kept of one reader: text its last read got after its call ended, or that read in progress. */
+    private static final class Kept {
+        final StringBuilder text = new StringBuilder();
+        /** The end of the reader, met by a read whose call had ended. */
+        boolean end;
+        /** Done when the read blocked in the reader returns; null while nobody reads it. */
+        CompletableFuture<Void> reading;
+    }
+
+    /** Weak: a host's reader is forgotten with it. Readers do not override equals, so this is by identity. */
+    private static final Map<Reader, Kept> KEPT = new WeakHashMap<>();
+
+    private HostInput() {
+    }
+
+    /**
+     * Reads up to {@code len} chars of {@code reader}, as {@link Reader#read(char[], int, int)}, for a call that
+     * still wants them while {@code wanted} says so. A read whose call has ended returns -1 at once (or when
+     * the host's reader returns, if it was the one reading it), and what it read is kept for the next read.
+     */
+    public static int read(Reader reader, char[] buf, int off, int len, BooleanSupplier wanted) throws IOException {
+        if (len == 0) {
+            return 0;
+        }
+        Kept kept;
+        synchronized (KEPT) {
+            kept = KEPT.computeIfAbsent(reader, r -> new Kept());
+        }
+        CompletableFuture<Void> mine;
+        while (true) {
+            CompletableFuture<Void> other;
+            synchronized (kept) {
+                if (!wanted.getAsBoolean()) {
+                    return -1;
+                }
+                if (kept.text.length() > 0) {
+                    int n = Math.min(len, kept.text.length());
+                    kept.text.getChars(0, n, buf, off);
+                    kept.text.delete(0, n);
+                    return n;
+                }
+                if (kept.end) {
+                    kept.end = false;
+                    return -1;
+                }
+                if (kept.reading == null) {
+                    mine = kept.reading = new CompletableFuture<>();
+                    break;
+                }
+                other = kept.reading;
+            }
+            awaitOther(other);
+        }
+        char[] got = new char[len];
+        int n;
+        try {
+            n = reader.read(got, 0, len);
+        } catch (IOException | RuntimeException | Error e) {
+            synchronized (kept) {
+                kept.reading = null;
+            }
+            mine.complete(null);
+            throw e;
+        }
+        synchronized (kept) {
+            kept.reading = null;
+            if (wanted.getAsBoolean()) {
+                if (n > 0) {
+                    System.arraycopy(got, 0, buf, off, n);
+                }
+            } else {
+                if (n > 0) {
+                    kept.text.append(got, 0, n);
+                } else if (n < 0) {
+                    kept.end = true;
+                }
+                n = -1;
+            }
+        }
+        mine.complete(null);
+        return n;
+    }
+
+    /** Waits for another thread's read of the same reader, interruptibly. */
+    private static void awaitOther(CompletableFuture<Void> other) throws IOException {
+        try {
+            other.get(RECHECK_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException stillBlocked) {
+            // the caller checks again whether its call still wants the text
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while another read of the host's input was in progress");
+        } catch (ExecutionException e) {
+            // never completed exceptionally
+        }
+    }
+}

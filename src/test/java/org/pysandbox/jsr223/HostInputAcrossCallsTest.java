@@ -1,0 +1,160 @@
+package org.pysandbox.jsr223;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import javax.script.ScriptContext;
+import javax.script.ScriptEngineManager;
+import javax.script.SimpleBindings;
+import javax.script.SimpleScriptContext;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.pysandbox.error.ScriptTimeoutException;
+
+/**
+ * A host's input reader outlives a call that was stopped while its script waited in {@code input()}: the
+ * line typed after the stop belongs to the next call that reads the same reader, not to the stopped one.
+ * The reader here ignores interrupts, as {@code System.in} does, so the stopped call's read stays blocked
+ * in it after the call ended.
+ */
+class HostInputAcrossCallsTest {
+    /** A terminal-like reader: blocks until a line is typed, and an interrupt does not end the wait. */
+    static final class TypedLines extends Reader {
+        private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        private String current = "";
+        volatile int reads;
+
+        void type(String line) {
+            lines.add(line);
+        }
+
+        @Override
+        public synchronized int read(char[] buf, int off, int len) {
+            reads++;
+            while (current.isEmpty()) {
+                try {
+                    current = lines.take();
+                } catch (InterruptedException ignored) {
+                    // a blocked terminal read does not end on an interrupt
+                }
+            }
+            int n = Math.min(len, current.length());
+            current.getChars(0, n, buf, off);
+            current = current.substring(n);
+            return n;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** A writer into a pipe nobody drains: a write blocks until the test ends, and an interrupt does not end it. */
+    static final class StuckWriter extends Writer {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch released = new CountDownLatch(1);
+
+        @Override
+        public void write(char[] cbuf, int off, int len) throws IOException {
+            entered.countDown();
+            while (released.getCount() > 0) {
+                try {
+                    released.await();
+                } catch (InterruptedException ignored) {
+                    // a blocked pipe write does not end on an interrupt
+                }
+            }
+            throw new IOException("the pipe was closed");
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static ScriptContext context(String isolation, Reader in, Writer out, String timeout) {
+        ScriptContext ctx = new SimpleScriptContext();
+        SimpleBindings b = new SimpleBindings();
+        b.put(ContextConfig.FEATURES, "stdin,stdout");
+        b.put(ContextConfig.ISOLATION, isolation);
+        b.put(ContextConfig.TIMEOUT, timeout);
+        ctx.setBindings(b, ScriptContext.ENGINE_SCOPE);
+        ctx.setWriter(out);
+        ctx.setErrorWriter(new StringWriter());
+        ctx.setReader(in);
+        return ctx;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"context", "process"})
+    void aLineTypedAfterAStoppedInputGoesToTheNextCall(String isolation) throws Exception {
+        PySandboxEngine engine = (PySandboxEngine) new ScriptEngineManager().getEngineByName("pysandbox");
+        try {
+            TypedLines terminal = new TypedLines();
+            StringWriter out = new StringWriter();
+            // warm: a process worker's start is not part of the 2-s timeout below
+            assertThat(engine.eval("6 * 7", context(isolation, terminal, out, "20s"))).isEqualTo(42);
+            assertThatThrownBy(() -> engine.eval("input('name? ')", context(isolation, terminal, out, "1s")))
+                    .isInstanceOf(ScriptTimeoutException.class);
+            Thread.sleep(200);
+            terminal.type("Ada\n");
+            Thread.sleep(500);
+            assertThat(engine.eval("input('again? ')", context(isolation, terminal, out, "20s")))
+                    .as("the line typed after the stop").isEqualTo("Ada");
+            terminal.type("Grace\n");
+            assertThat(engine.eval("input()", context(isolation, terminal, out, "20s"))).isEqualTo("Grace");
+            assertThat(terminal.reads).as("the stopped call's read was the only one of the first line").isEqualTo(2);
+        } finally {
+            engine.close();
+        }
+    }
+
+    /**
+     * A host writer that never returns (a pipe nobody drains, which a script that prints enough fills) holds
+     * the call no longer than its timeout. In-process, stopping the call waited for that write on the JVM's
+     * one watchdog thread, so no call of any sandbox in the JVM was stopped by a limit again; with process
+     * isolation the caller waited for the write for ever, and every later call of the engine with it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"context", "process"})
+    void aWriterThatNeverReturnsHoldsNeitherTheCallNorAnyLimit(String isolation) throws Exception {
+        PySandboxEngine engine = (PySandboxEngine) new ScriptEngineManager().getEngineByName("pysandbox");
+        PySandboxEngine neighbour = (PySandboxEngine) new ScriptEngineManager().getEngineByName("pysandbox");
+        StuckWriter stuck = new StuckWriter();
+        try {
+            Reader none = Reader.nullReader();
+            assertThat(engine.eval("6 * 7", context(isolation, none, new StringWriter(), "60s"))).isEqualTo(42);
+            CompletableFuture<Throwable> call = CompletableFuture.supplyAsync(() -> catchThrowable(() -> engine.eval(
+                    "print('x' * 100000)\nwhile True: pass", context(isolation, none, stuck, "2s"))));
+            assertThat(stuck.entered.await(30, TimeUnit.SECONDS)).as("the write began").isTrue();
+            assertThat(call.get(20, TimeUnit.SECONDS)).as("the call ended by its timeout")
+                    .isInstanceOf(ScriptTimeoutException.class);
+            CompletableFuture<Throwable> loop = CompletableFuture.supplyAsync(() -> catchThrowable(() -> neighbour.eval(
+                    "while True: pass", context("context", none, new StringWriter(), "1s"))));
+            assertThat(loop.get(20, TimeUnit.SECONDS)).as("another sandbox's timeout still stops it")
+                    .isInstanceOf(ScriptTimeoutException.class);
+            StringWriter out = new StringWriter();
+            assertThat(engine.eval("print('next')\n7", context(isolation, none, out, "60s"))).isEqualTo(7);
+            assertThat(out.toString()).isEqualTo("next\n");
+        } finally {
+            stuck.released.countDown();
+            engine.close();
+            neighbour.close();
+        }
+    }
+}
