@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 import javax.script.ScriptException;
@@ -29,6 +28,7 @@ import org.pysandbox.error.ScriptTimeoutException;
 import org.pysandbox.limits.Executor;
 import org.pysandbox.limits.InProcessExecutor;
 import org.pysandbox.policy.HostInput;
+import org.pysandbox.policy.HostOutput;
 
 /**
  * Runs one tenant's requests in a worker JVM of its own ({@code isolation=process}): the same confined
@@ -79,6 +79,8 @@ public final class ProcessExecutor implements Executor {
     private long generation;
     private volatile boolean closed;
     private static final AtomicLong GENERATIONS = new AtomicLong();
+    /** Chars of a script's output handed to the host's writer at a time (as GuestStreams does in-process). */
+    private static final int WRITE_PIECE = 8192;
     private static final String CLOSED_DURING_CALL =
             "the sandbox was closed while the call ran; its worker process was killed";
 
@@ -496,7 +498,8 @@ public final class ProcessExecutor implements Executor {
         private final long maxOutput;
         private long output;
         volatile boolean closed;
-        private final ReentrantLock writing = new ReentrantLock();
+        private final HostOutput outGuard;
+        private final HostOutput errGuard;
         /** While the channel waits in the host's input reader, which nothing bounds. */
         volatile boolean readingHostInput;
         /** When the worker said it must first prepare its interpreter, and when the script then started. */
@@ -512,6 +515,8 @@ public final class ProcessExecutor implements Executor {
             this.in = in;
             this.decodeDeadline = decodeDeadline;
             this.maxOutput = maxOutput;
+            this.outGuard = HostOutput.of(out);
+            this.errGuard = HostOutput.of(err);
         }
 
         WireResponse serve() throws IOException {
@@ -583,32 +588,27 @@ public final class ProcessExecutor implements Executor {
             } catch (CharacterCodingException e) {
                 throw new BadFrameException("output that is not valid UTF-8", "invalid UTF-8");
             }
-            writing.lock();
-            try {
-                if (!closed) {
-                    target.write(text);
-                    target.flush();
+            // in pieces, as in-process: a frame can be as large as the output limit, and after the call ended at
+            // most the piece inside the host's writer reaches it
+            HostOutput guard = target == out ? outGuard : errGuard;
+            BooleanSupplier open = () -> !closed;
+            char[] chars = text.toCharArray();
+            for (int at = 0; at < chars.length; at += WRITE_PIECE) {
+                if (!guard.write(chars, at, Math.min(WRITE_PIECE, chars.length - at), open)) {
+                    return;
                 }
-            } finally {
-                writing.unlock();
             }
+            guard.flush(open);
         }
 
         /**
-         * After this returns, no write to the caller's streams starts. A write in progress is waited for, so
-         * that it does not mingle with the next call's output, but not for longer than the grace (at most 1 s): a host
-         * writer that never returns would otherwise hold the caller past its timeout and the sandbox's lock
-         * with it.
+         * After this returns, no write to the caller's streams starts; a piece already inside the host's writer
+         * ends when the writer returns, and the next call's output to that writer waits for it (HostOutput).
+         * Never waits itself: a host writer that never returns held the caller past its timeout, and the
+         * sandbox's lock with it.
          */
         void close() {
             closed = true;
-            try {
-                if (writing.tryLock(Math.min(1000, limits.graceMillis()), TimeUnit.MILLISECONDS)) {
-                    writing.unlock();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 

@@ -683,7 +683,7 @@ public final class InProcessExecutor implements Executor {
         CountDownLatch settling = new CountDownLatch(1);
         t.settling = settling;
         // the caller is answered now; what the script prints until it yields goes nowhere, not into writers
-        // the host has taken back
+        // the host has taken back (but for a piece already inside the host's writer, which nothing can stop)
         t.interpreter.streams().detach();
         if (limit == GuardedCall.Limit.OUTPUT) {
             // stopped in the middle of a write: the interpreter's own stream buffers and their locks are in an

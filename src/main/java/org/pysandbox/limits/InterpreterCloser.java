@@ -13,13 +13,16 @@ import org.pysandbox.policy.ConfinedInterpreter;
  * rule itself. A host closing a sandbox used to wait for that, 17-23 ms of the 26-37 ms that a fresh
  * sandbox cost in all. An interpreter comes here when its sandbox is closed between calls or replaces it
  * after a lost call: the sandbox runs nothing in it again. (A close from a host function during a call
- * closes on that thread, so that the script's cancel happens before close returns.) A close can block while a stuck guest's builtin runs (the
- * close cancels it); at most two closes run at once, and when both closers are busy the caller closes the
- * interpreter itself, as every close did before, so that closes never pile up.
+ * closes on that thread, so that the script's cancel happens before close returns.) A close can block while a
+ * stuck guest's builtin runs (the close cancels it), and for ever while the guest is inside a host stream that
+ * never returns (a writer nobody drains): two closers take the usual closes, and when both are busy a close
+ * gets a thread of its own. It used to run on the caller, which then waited for ever with its sandbox's lock
+ * (review 50).
  */
 final class InterpreterCloser {
     private static final ThreadPoolExecutor CLOSERS = new ThreadPoolExecutor(0, 2, 10, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), GuestThreads.housekeeping("closer"), new ThreadPoolExecutor.CallerRunsPolicy());
+            new SynchronousQueue<>(), GuestThreads.housekeeping("closer"),
+            (close, pool) -> GuestThreads.housekeeping("closer").newThread(close).start());
 
     private InterpreterCloser() {
     }

@@ -12,6 +12,7 @@ import java.nio.charset.CharsetEncoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * The standard streams of one sandbox context, re-pointed before every call at the writers and reader
@@ -28,6 +29,11 @@ public final class GuestStreams {
     private final GuestInput in;
     /** Where emptied leftovers go: not charged to the call's output budget. */
     private static final Writer NOWHERE = Writer.nullWriter();
+    /**
+     * Counts the calls detached: a write or read of a host stream that waits (HostOutput, HostInput) or
+     * returns after a detach wants nothing for the call it was made for.
+     */
+    private final AtomicLong detached = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private volatile long maxOutput;
     private volatile boolean outputLimitHit;
@@ -84,14 +90,17 @@ public final class GuestStreams {
 
     /**
      * The call the streams were bound for was answered (stopped by a limit): the writers point nowhere,
-     * uncharged, until the next bind, and a read of the host's input still blocked in it keeps what it reads
-     * for the next call of the same reader (HostInput). Never waits: a host writer or reader that does not
-     * return holds only the guest thread that called it, not the thread stopping the call.
+     * uncharged, until the next bind; a write waiting for a host writer another write is inside is dropped
+     * (HostOutput), and a read of the host's input still blocked in it keeps what it reads for the next call of
+     * the same reader (HostInput). A write already inside the host's writer ends when the writer returns: at
+     * most one piece of 8 KiB reaches it after the caller has its answer. Never waits: a host writer or reader
+     * that does not return holds only the guest thread that called it, not the thread stopping the call (the
+     * JVM's one watchdog).
      */
     public void detach() {
         out.target = NOWHERE;
         err.target = NOWHERE;
-        in.calls.incrementAndGet();
+        detached.incrementAndGet();
     }
 
     /** The reader the streams are bound to (a check, which reads nothing, keeps it). */
@@ -144,6 +153,12 @@ public final class GuestStreams {
         return written.get();
     }
 
+    /** Whether the call bound now is still the one the streams serve (see {@link #detach}). */
+    private BooleanSupplier stillWanted() {
+        long call = detached.get();
+        return () -> detached.get() == call;
+    }
+
     private void charge(int bytes) throws IOException {
         long limit = maxOutput;
         long total = written.addAndGet(bytes);
@@ -165,6 +180,9 @@ public final class GuestStreams {
         volatile Writer target;
         /** Whether the guest wrote since the last flush: the host's writer is not flushed for nothing. */
         private boolean wrote;
+        /** The guard of the writer last written to (looked up once per writer, not per write). */
+        private Writer guarded;
+        private HostOutput guard;
 
         GuestOutput(String what, String feature, boolean enabled) {
             this.what = what;
@@ -196,6 +214,7 @@ public final class GuestStreams {
                 charge(len);
             }
             wrote = true;
+            BooleanSupplier wanted = stillWanted();
             while (len > 0) {
                 int n = Math.min(len, pending.remaining());
                 pending.put(b, off, n);
@@ -204,29 +223,38 @@ public final class GuestStreams {
                 pending.flip();
                 decoder.decode(pending, chars, false);
                 pending.compact();
-                drain(w);
+                drain(w, wanted);
             }
         }
 
-        private void drain(Writer w) throws IOException {
+        /** What was decoded goes to the writer; dropped when the call was stopped while it waited for the writer. */
+        private void drain(Writer w, BooleanSupplier wanted) throws IOException {
             chars.flip();
-            if (w != null && chars.hasRemaining()) {
-                w.write(chars.array(), chars.position(), chars.remaining());
+            if (w != null && w != NOWHERE && chars.hasRemaining()) {
+                guardOf(w).write(chars.array(), chars.position(), chars.remaining(), wanted);
             }
             chars.clear();
+        }
+
+        private HostOutput guardOf(Writer w) {
+            if (w != guarded) {
+                guard = HostOutput.of(w);
+                guarded = w;
+            }
+            return guard;
         }
 
         @Override
         public synchronized void flush() throws IOException {
             Writer w = target;
-            if (w != null && wrote) {
+            if (w != null && w != NOWHERE && wrote) {
                 wrote = false;
-                w.flush();
+                guardOf(w).flush(stillWanted());
             }
         }
     }
 
-    private static final class GuestInput extends InputStream {
+    private final class GuestInput extends InputStream {
         private final boolean enabled;
         private final CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder()
                 .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
@@ -236,8 +264,6 @@ public final class GuestStreams {
         volatile Reader source;
         /** Whether the interpreter may have read ahead from the source since its buffers were last emptied. */
         volatile boolean readSinceDiscard;
-        /** Counts the calls detached: a read of the host's reader started before a detach wants nothing after it. */
-        final AtomicLong calls = new AtomicLong();
 
         GuestInput(boolean enabled) {
             this.enabled = enabled;
@@ -284,8 +310,7 @@ public final class GuestStreams {
             }
             bytes.clear();
             boolean end = false;
-            long call = calls.get();
-            java.util.function.BooleanSupplier wanted = () -> calls.get() == call;
+            BooleanSupplier wanted = stillWanted();
             while (bytes.position() == 0 && !end) {
                 int n = HostInput.read(r, chars.array(), chars.position(), chars.remaining(), wanted);
                 end = n <= 0;

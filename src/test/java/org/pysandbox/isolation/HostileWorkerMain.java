@@ -117,6 +117,10 @@ public final class HostileWorkerMain {
                     out.flush();
                     Thread.sleep(Long.MAX_VALUE);
                 }
+                case "big-out" -> { // one output frame of 200 KiB, within the output limit, then nothing (review 50)
+                    Frames.write(out, Frames.OUT, "x".repeat(200 << 10).getBytes(StandardCharsets.UTF_8));
+                    Thread.sleep(Long.MAX_VALUE);
+                }
                 case "flood" -> {
                     byte[] text = "x".repeat(8192).getBytes(StandardCharsets.UTF_8);
                     while (true) {

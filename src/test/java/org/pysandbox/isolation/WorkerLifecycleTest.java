@@ -338,6 +338,45 @@ class WorkerLifecycleTest {
     }
 
     /**
+     * Review 50: a worker's output frame can be as large as the output limit, and it went to the host's writer
+     * in one write, which a slow writer (a pipe, 100 ms per 8 KiB here) went on with long after the call had
+     * ended and the caller had its timeout. It goes in pieces of 8 KiB, and none begins after the call ended.
+     */
+    @Test
+    void aStoppedCallsLargeOutputFrameStopsReachingASlowWriter() throws Exception {
+        Starter starter = new Starter("big-out");
+        try (ProcessExecutor executor = executor(starter)) {
+            java.util.List<long[]> writes = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            Writer pipe = new Writer() {
+                @Override
+                public void write(char[] cbuf, int off, int len) throws java.io.IOException {
+                    try {
+                        Thread.sleep(Math.max(1, 100L * len / 8192));
+                    } catch (InterruptedException e) {
+                        throw new java.io.InterruptedIOException();
+                    }
+                    writes.add(new long[] {System.nanoTime(), len});
+                }
+
+                @Override
+                public void flush() {
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            executor.workerForTest();
+            Outcome o = run(executor, "1", null, pipe);
+            long answered = System.nanoTime();
+            assertThat(o.thrown()).isInstanceOf(ScriptTimeoutException.class);
+            Thread.sleep(3000);
+            long late = writes.stream().filter(w -> w[0] > answered).mapToLong(w -> w[1]).sum();
+            assertThat(late).as("chars that reached the writer after the caller had its timeout").isLessThanOrEqualTo(8192);
+        }
+    }
+
+    /**
      * A worker that must first replace its interpreter says so (PREPARING, then STARTED): that time is not
      * the script's, and the call's timeout counts from STARTED (a 1-s call after a bomb timed out while the
      * worker made a new interpreter, 1.2-1.8 s on 2 busy cores).

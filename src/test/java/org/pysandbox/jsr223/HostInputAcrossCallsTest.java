@@ -87,6 +87,44 @@ class HostInputAcrossCallsTest {
         }
     }
 
+    /** A writer that takes its time over every write and notes when each began and ended, and how many overlapped. */
+    static final class SlowWriter extends Writer {
+        final long millisPerWrite;
+        final java.util.List<long[]> writes = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        final java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
+        volatile int mostInside;
+        final StringBuffer text = new StringBuffer();
+
+        SlowWriter(long millisPerWrite) {
+            this.millisPerWrite = millisPerWrite;
+        }
+
+        @Override
+        public void write(char[] cbuf, int off, int len) {
+            long start = System.nanoTime();
+            mostInside = Math.max(mostInside, inside.incrementAndGet());
+            long until = start + millisPerWrite * 1_000_000;
+            while (System.nanoTime() < until) {
+                try {
+                    Thread.sleep(Math.max(1, (until - System.nanoTime()) / 1_000_000));
+                } catch (InterruptedException ignored) {
+                    // a slow pipe does not hurry for an interrupt
+                }
+            }
+            text.append(cbuf, off, len);
+            inside.decrementAndGet();
+            writes.add(new long[] {start, System.nanoTime(), len});
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
     private static ScriptContext context(String isolation, Reader in, Writer out, String timeout) {
         ScriptContext ctx = new SimpleScriptContext();
         SimpleBindings b = new SimpleBindings();
@@ -148,6 +186,32 @@ class HostInputAcrossCallsTest {
                     "while True: pass", context("context", none, new StringWriter(), "1s"))));
             assertThat(loop.get(20, TimeUnit.SECONDS)).as("another sandbox's timeout still stops it")
                     .isInstanceOf(ScriptTimeoutException.class);
+            // review 50: each later call printing to the stuck writer blocked in it too, leaving a thread and an
+            // interpreter behind per call, until a caller closing one of them waited for ever; now a print
+            // waiting behind the stuck write is dropped at the stop and the call ends like any other
+            java.util.concurrent.ExecutorService caller = java.util.concurrent.Executors.newSingleThreadExecutor();
+            int threadsBefore = 0;
+            int interpretersBefore = 0;
+            int calls = isolation.equals("process") ? 4 : 7;
+            try {
+                for (int i = 0; i < calls; i++) {
+                    if (i == 1) { // after the first, whose stop may cost an interpreter and start its replacement
+                        Thread.sleep(1000);
+                        threadsBefore = java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount();
+                        interpretersBefore = engine.interpreterCount();
+                    }
+                    java.util.concurrent.Future<Throwable> again = caller.submit(() -> catchThrowable(() -> engine.eval(
+                            "print('y' * 100)\nwhile True: pass", context(isolation, none, stuck, "1s"))));
+                    assertThat(again.get(30, TimeUnit.SECONDS)).as("call " + i + " ended by its timeout")
+                            .isInstanceOf(ScriptTimeoutException.class);
+                }
+            } finally {
+                caller.shutdown();
+            }
+            Thread.sleep(1000);
+            assertThat(java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount() - threadsBefore)
+                    .as("threads left behind by " + (calls - 1) + " calls").isLessThanOrEqualTo(2);
+            assertThat(engine.interpreterCount() - interpretersBefore).as("interpreters made for them").isZero();
             StringWriter out = new StringWriter();
             assertThat(engine.eval("print('next')\n7", context(isolation, none, out, "60s"))).isEqualTo(7);
             assertThat(out.toString()).isEqualTo("next\n");
@@ -155,6 +219,34 @@ class HostInputAcrossCallsTest {
             stuck.released.countDown();
             engine.close();
             neighbour.close();
+        }
+    }
+
+    /**
+     * Review 50: once a call is stopped, what its script printed stops reaching the host's writer, but for the
+     * piece already inside it; and that piece never mingles with the next call's output to the same writer.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"context", "process"})
+    void aStoppedCallsOutputEndsWithThePieceInsideTheWriter(String isolation) throws Exception {
+        PySandboxEngine engine = (PySandboxEngine) new ScriptEngineManager().getEngineByName("pysandbox");
+        try {
+            Reader none = Reader.nullReader();
+            assertThat(engine.eval("6 * 7", context(isolation, none, new StringWriter(), "60s"))).isEqualTo(42);
+            SlowWriter slow = new SlowWriter(400);
+            Throwable stopped = catchThrowable(() -> engine.eval("import sys\nsys.stdout.write('A' * 2000000)\n"
+                    + "while True: pass", context(isolation, none, slow, "2s")));
+            long answered = System.nanoTime();
+            assertThat(stopped).isInstanceOf(ScriptTimeoutException.class);
+            assertThat(engine.eval("print('next')\n7", context(isolation, none, slow, "60s"))).isEqualTo(7);
+            Thread.sleep(1500);
+            long late = slow.writes.stream().filter(w -> w[0] > answered + 100_000_000L && w[2] != "next\n".length())
+                    .count();
+            assertThat(late).as("writes of the stopped call begun after its caller had the timeout").isZero();
+            assertThat(slow.mostInside).as("writes inside the writer at once").isEqualTo(1);
+            assertThat(slow.text.toString()).matches("A*next\n");
+        } finally {
+            engine.close();
         }
     }
 }
