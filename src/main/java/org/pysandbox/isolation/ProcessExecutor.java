@@ -594,11 +594,11 @@ public final class ProcessExecutor implements Executor {
             BooleanSupplier open = () -> !closed;
             char[] chars = text.toCharArray();
             for (int at = 0; at < chars.length; at += WRITE_PIECE) {
-                if (!guard.write(chars, at, Math.min(WRITE_PIECE, chars.length - at), open)) {
+                if (!guard.write(target, chars, at, Math.min(WRITE_PIECE, chars.length - at), open)) {
                     return;
                 }
             }
-            guard.flush(open);
+            guard.flush(target, open);
         }
 
         /**

@@ -15,14 +15,15 @@ import org.pysandbox.policy.ConfinedInterpreter;
  * after a lost call: the sandbox runs nothing in it again. (A close from a host function during a call
  * closes on that thread, so that the script's cancel happens before close returns.) A close can block while a
  * stuck guest's builtin runs (the close cancels it), and for ever while the guest is inside a host stream that
- * never returns (a writer nobody drains): two closers take the usual closes, and when both are busy a close
- * gets a thread of its own. It used to run on the caller, which then waited for ever with its sandbox's lock
- * (review 50).
+ * never returns (a writer nobody drains; HostOutput keeps that to one guest per writer): up to 16 closes run
+ * at once, and only when all 16 closers are busy does the caller close the interpreter itself, as every close
+ * did before, so that closes never pile up. With two closers, a caller found both busy with such closes and
+ * waited for ever with its sandbox's lock (review 50); without a bound, a host closing many sandboxes at
+ * once made a thread for each (review 51).
  */
 final class InterpreterCloser {
-    private static final ThreadPoolExecutor CLOSERS = new ThreadPoolExecutor(0, 2, 10, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), GuestThreads.housekeeping("closer"),
-            (close, pool) -> GuestThreads.housekeeping("closer").newThread(close).start());
+    private static final ThreadPoolExecutor CLOSERS = new ThreadPoolExecutor(0, 16, 10, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), GuestThreads.housekeeping("closer"), new ThreadPoolExecutor.CallerRunsPolicy());
 
     private InterpreterCloser() {
     }

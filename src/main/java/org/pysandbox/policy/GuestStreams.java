@@ -193,6 +193,8 @@ public final class GuestStreams {
         synchronized void rebind(Writer next) {
             target = next;
             wrote = false;
+            guarded = null; // not kept alive by an idle interpreter
+            guard = null;
             if (pending.position() > 0) { // an unfinished character (chars is drained by every write)
                 pending.clear();
                 decoder.reset();
@@ -209,12 +211,14 @@ public final class GuestStreams {
             if (!enabled) {
                 throw new IOException(what + " is blocked by the sandbox; enable the feature '" + feature + "'");
             }
+            // wanted is taken before the writer: a detach between the two then drops the write, never the
+            // reverse, which let a whole write reach a writer the host had taken back (review 51)
+            BooleanSupplier wanted = stillWanted();
             Writer w = target;
             if (w != NOWHERE) {
                 charge(len);
             }
             wrote = true;
-            BooleanSupplier wanted = stillWanted();
             while (len > 0) {
                 int n = Math.min(len, pending.remaining());
                 pending.put(b, off, n);
@@ -231,7 +235,7 @@ public final class GuestStreams {
         private void drain(Writer w, BooleanSupplier wanted) throws IOException {
             chars.flip();
             if (w != null && w != NOWHERE && chars.hasRemaining()) {
-                guardOf(w).write(chars.array(), chars.position(), chars.remaining(), wanted);
+                guardOf(w).write(w, chars.array(), chars.position(), chars.remaining(), wanted);
             }
             chars.clear();
         }
@@ -246,10 +250,12 @@ public final class GuestStreams {
 
         @Override
         public synchronized void flush() throws IOException {
+            // wanted is taken before the writer: a detach between the two then drops the flush, never the reverse
+            BooleanSupplier wanted = stillWanted();
             Writer w = target;
             if (w != null && w != NOWHERE && wrote) {
                 wrote = false;
-                guardOf(w).flush(stillWanted());
+                guardOf(w).flush(w, wanted);
             }
         }
     }

@@ -3,8 +3,6 @@ package org.pysandbox.policy;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.Reader;
-import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,8 +32,8 @@ public final class HostInput {
         CompletableFuture<Void> reading;
     }
 
-    /** Weak: a host's reader is forgotten with it. Readers do not override equals, so this is by identity. */
-    private static final Map<Reader, Kept> KEPT = new WeakHashMap<>();
+    /** By the reader's identity, and forgotten with it. */
+    private static final HostStreamRegistry<Kept> KEPT = new HostStreamRegistry<>();
 
     private HostInput() {
     }
@@ -49,10 +47,7 @@ public final class HostInput {
         if (len == 0) {
             return 0;
         }
-        Kept kept;
-        synchronized (KEPT) {
-            kept = KEPT.computeIfAbsent(reader, r -> new Kept());
-        }
+        Kept kept = KEPT.of(reader, Kept::new);
         CompletableFuture<Void> mine;
         while (true) {
             CompletableFuture<Void> other;

@@ -2,8 +2,6 @@ package org.pysandbox.policy;
 
 import java.io.IOException;
 import java.io.Writer;
-import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -20,26 +18,30 @@ public final class HostOutput {
     /** A waiting write checks this often whether its call was stopped. */
     private static final long RECHECK_MILLIS = 50;
 
-    /** Weak: a host's writer is forgotten with it. Writers do not override equals, so this is by identity. */
-    private static final Map<Writer, HostOutput> GUARDS = new WeakHashMap<>();
+    /** By the writer's identity, and forgotten with it (a guard does not refer to its writer). */
+    private static final HostStreamRegistry<HostOutput> GUARDS = new HostStreamRegistry<>();
 
-    private final Writer writer;
     /** Whether a write or flush is inside the writer. Guarded by this. */
     private boolean busy;
 
-    private HostOutput(Writer writer) {
-        this.writer = writer;
+    private HostOutput() {
     }
 
-    /** The guard of a writer: one per writer, whoever writes to it. */
+    /** The guard of a writer: one per writer (this very object), whoever writes to it. */
     public static HostOutput of(Writer writer) {
-        synchronized (GUARDS) {
-            return GUARDS.computeIfAbsent(writer, HostOutput::new);
-        }
+        return GUARDS.of(writer, HostOutput::new);
     }
 
-    /** Writes the chars unless the call stops wanting them while another write is inside the writer; false if dropped. */
-    public boolean write(char[] buf, int off, int len, BooleanSupplier wanted) throws IOException {
+    /** Writers with a guard now (for tests). */
+    static int guarded() {
+        return GUARDS.size();
+    }
+
+    /**
+     * Writes the chars to the guard's writer unless the call stops wanting them while another write is inside
+     * it; false if dropped.
+     */
+    public boolean write(Writer writer, char[] buf, int off, int len, BooleanSupplier wanted) throws IOException {
         if (!enter(wanted)) {
             return false;
         }
@@ -52,7 +54,7 @@ public final class HostOutput {
     }
 
     /** As {@link #write}, for a flush. */
-    public boolean flush(BooleanSupplier wanted) throws IOException {
+    public boolean flush(Writer writer, BooleanSupplier wanted) throws IOException {
         if (!enter(wanted)) {
             return false;
         }
