@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -498,8 +499,8 @@ public final class ProcessExecutor implements Executor {
         private final long maxOutput;
         private long output;
         volatile boolean closed;
-        private final HostOutput outGuard;
-        private final HostOutput errGuard;
+        /** Whether the call still wants what the worker sends and asks for (HostOutput, HostInput). */
+        private final BooleanSupplier open = () -> !closed;
         /** While the channel waits in the host's input reader, which nothing bounds. */
         volatile boolean readingHostInput;
         /** When the worker said it must first prepare its interpreter, and when the script then started. */
@@ -515,8 +516,6 @@ public final class ProcessExecutor implements Executor {
             this.in = in;
             this.decodeDeadline = decodeDeadline;
             this.maxOutput = maxOutput;
-            this.outGuard = HostOutput.of(out);
-            this.errGuard = HostOutput.of(err);
         }
 
         WireResponse serve() throws IOException {
@@ -539,7 +538,6 @@ public final class ProcessExecutor implements Executor {
                         try {
                             // a read still blocked in the host's reader when this call ends keeps its text for
                             // the next call of that reader (HostInput)
-                            BooleanSupplier open = () -> !closed;
                             n = in == null ? -1 : HostInput.read(in, buf, 0, want == 1 ? 1 : want - 1, open);
                             if (n > 0 && want > 1 && Character.isHighSurrogate(buf[n - 1])) {
                                 n += Math.max(0, HostInput.read(in, buf, n, 1, open));
@@ -581,20 +579,19 @@ public final class ProcessExecutor implements Executor {
                 throw new BadFrameException("more output than the script's limit allows (" + output + " bytes)",
                         "pysandbox.maxOutput");
             }
-            String text;
+            CharBuffer text;
             try {
                 text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(utf8)).toString();
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(utf8));
             } catch (CharacterCodingException e) {
                 throw new BadFrameException("output that is not valid UTF-8", "invalid UTF-8");
             }
             // in pieces, as in-process: a frame can be as large as the output limit, and after the call ended at
             // most the piece inside the host's writer reaches it
-            HostOutput guard = target == out ? outGuard : errGuard;
-            BooleanSupplier open = () -> !closed;
-            char[] chars = text.toCharArray();
-            for (int at = 0; at < chars.length; at += WRITE_PIECE) {
-                if (!guard.write(target, chars, at, Math.min(WRITE_PIECE, chars.length - at), open)) {
+            HostOutput guard = HostOutput.of(target);
+            int end = text.arrayOffset() + text.limit();
+            for (int at = text.arrayOffset() + text.position(); at < end; at += WRITE_PIECE) {
+                if (!guard.write(target, text.array(), at, Math.min(WRITE_PIECE, end - at), open)) {
                     return;
                 }
             }

@@ -3,10 +3,6 @@ package org.pysandbox.policy;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.Reader;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -23,13 +19,13 @@ public final class HostInput {
     /** A read that ended its call checks again this often whether its call still wants the text. */
     private static final long RECHECK_MILLIS = 50;
 
-    /** What is kept of one reader: text its last read got after its call ended, or that read in progress. */
+    /** What is kept of one reader: text its last read got after its call ended, and whether a read is in it. */
     private static final class Kept {
         final StringBuilder text = new StringBuilder();
         /** The end of the reader, met by a read whose call had ended. */
         boolean end;
-        /** Done when the read blocked in the reader returns; null while nobody reads it. */
-        CompletableFuture<Void> reading;
+        /** Whether a read is blocked in the reader now. Guarded by this, which is notified when it returns. */
+        boolean reading;
     }
 
     /** By the reader's identity, and forgotten with it. */
@@ -48,10 +44,8 @@ public final class HostInput {
             return 0;
         }
         Kept kept = KEPT.of(reader, Kept::new);
-        CompletableFuture<Void> mine;
-        while (true) {
-            CompletableFuture<Void> other;
-            synchronized (kept) {
+        synchronized (kept) {
+            while (true) {
                 if (!wanted.getAsBoolean()) {
                     return -1;
                 }
@@ -65,55 +59,41 @@ public final class HostInput {
                     kept.end = false;
                     return -1;
                 }
-                if (kept.reading == null) {
-                    mine = kept.reading = new CompletableFuture<>();
+                if (!kept.reading) {
+                    kept.reading = true;
                     break;
                 }
-                other = kept.reading;
+                try {
+                    kept.wait(RECHECK_MILLIS); // another read is in the reader: its text, or a recheck of wanted
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while another read of the host's input was in progress");
+                }
             }
-            awaitOther(other);
         }
         char[] got = new char[len];
-        int n;
+        int n = -1;
+        boolean returned = false;
         try {
             n = reader.read(got, 0, len);
-        } catch (IOException | RuntimeException | Error e) {
+            returned = true;
+        } finally {
             synchronized (kept) {
-                kept.reading = null;
-            }
-            mine.complete(null);
-            throw e;
-        }
-        synchronized (kept) {
-            kept.reading = null;
-            if (wanted.getAsBoolean()) {
-                if (n > 0) {
-                    System.arraycopy(got, 0, buf, off, n);
+                kept.reading = false;
+                kept.notifyAll();
+                if (returned && !wanted.getAsBoolean()) { // the call ended while this read was in the reader
+                    if (n > 0) {
+                        kept.text.append(got, 0, n);
+                    } else if (n < 0) {
+                        kept.end = true;
+                    }
+                    n = -1;
                 }
-            } else {
-                if (n > 0) {
-                    kept.text.append(got, 0, n);
-                } else if (n < 0) {
-                    kept.end = true;
-                }
-                n = -1;
             }
         }
-        mine.complete(null);
+        if (n > 0) {
+            System.arraycopy(got, 0, buf, off, n);
+        }
         return n;
-    }
-
-    /** Waits for another thread's read of the same reader, interruptibly. */
-    private static void awaitOther(CompletableFuture<Void> other) throws IOException {
-        try {
-            other.get(RECHECK_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException stillBlocked) {
-            // the caller checks again whether its call still wants the text
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while another read of the host's input was in progress");
-        } catch (ExecutionException e) {
-            // never completed exceptionally
-        }
     }
 }

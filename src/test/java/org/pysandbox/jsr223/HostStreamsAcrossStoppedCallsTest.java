@@ -23,12 +23,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.pysandbox.error.ScriptTimeoutException;
 
 /**
- * A host's input reader outlives a call that was stopped while its script waited in {@code input()}: the
- * line typed after the stop belongs to the next call that reads the same reader, not to the stopped one.
- * The reader here ignores interrupts, as {@code System.in} does, so the stopped call's read stays blocked
- * in it after the call ended.
+ * A host's streams outlive a call that was stopped while its script was inside one of them. A line typed
+ * after a stopped {@code input()} belongs to the next call that reads the same reader, not to the stopped
+ * one; a writer that never returns, or a slow one, holds neither that call, nor later calls, nor any other
+ * sandbox's limits. The streams here ignore interrupts, as {@code System.in} and a full pipe do, so the
+ * stopped call's thread stays inside them after the call ended.
  */
-class HostInputAcrossCallsTest {
+class HostStreamsAcrossStoppedCallsTest {
     /** A terminal-like reader: blocks until a line is typed, and an interrupt does not end the wait. */
     static final class TypedLines extends Reader {
         private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
