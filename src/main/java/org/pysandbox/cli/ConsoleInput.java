@@ -2,28 +2,65 @@ package org.pysandbox.cli;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 
 import org.pysandbox.policy.HostInput;
 
 /**
  * The REPL's standard input, shared by the prompt and by the script's {@code input()}. The sandbox reads
  * ahead in large blocks; handing it one line per read keeps it from swallowing the lines typed next.
+ *
+ * <p>A script's read of a terminal can outlive its statement (Ctrl-C or a timeout stops the statement, and
+ * nothing unblocks a read of a terminal). Such a read went on taking keys typed at the next prompt, which the
+ * line editor reads from the same terminal one key at a time (the first key of the next line went to the
+ * stopped call). So a read of the terminal waits in short slices until a line (or the end) was typed
+ * ({@link TerminalInputWait}), and the prompt takes the terminal back ({@link #takeBackForPrompt()}) before it
+ * reads: a read still waiting stops at its next slice. What a stopped statement's read got is the prompt's.
  */
 final class ConsoleInput extends Reader {
-    private BufferedReader source;
+    /** Waits until a read of the terminal would not block ({@link TerminalInputWait}). */
+    interface InputReady {
+        /** True once a line or the end of input was typed; false after {@code millis}. */
+        boolean await(int millis);
+    }
+
+    /** How long a read of the terminal waits before it checks whether the prompt wants the terminal back. */
+    private static final int SLICE_MILLIS = 50;
+
+    private final BufferedReader lines;
+    /** The terminal's own input, unbuffered: bytes a buffer read ahead would be lost to the line editor. */
+    private InputStream terminal;
+    private CharsetDecoder decoder;
+    /** Null where a read of the terminal cannot wait in slices: it blocks until a line, and keeps the bug above. */
+    private InputReady terminalReady;
+    private final ByteBuffer undecoded = ByteBuffer.allocate(8192);
+    /** The rest of the line last read, not yet handed out. */
     private String pending = "";
+    /** Text read from the terminal that does not end a line yet. */
+    private final StringBuilder partial = new StringBuilder();
+    /** Set while the prompt reads the terminal: a script's read of it returns at once with nothing. */
+    private volatile boolean promptHasTerminal;
 
     ConsoleInput(Reader source) {
-        readFrom(source);
+        this.lines = source instanceof BufferedReader b ? b : new BufferedReader(source);
     }
 
     /**
-     * Reads from now on from another source (the terminal, once it is found: the REPL looks for it while
-     * the interpreter starts). Nothing may have been read from the first one.
+     * Reads from now on from the terminal (its file descriptor, which the prompt's line editor reads too).
+     * Nothing may have been read from the first source: the REPL looks for the terminal while the interpreter
+     * starts, and switches to it before the first prompt.
      */
-    synchronized void readFrom(Reader source) {
-        this.source = source instanceof BufferedReader b ? b : new BufferedReader(source);
+    synchronized void readFromTerminal(InputStream input, Charset encoding, InputReady ready) {
+        this.terminal = input;
+        this.decoder = encoding.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE);
+        this.terminalReady = ready;
     }
 
     /**
@@ -47,17 +84,40 @@ final class ConsoleInput extends Reader {
         }
     }
 
+    /**
+     * Called by the prompt before its line editor reads the terminal: stops a script's read still waiting for
+     * the terminal, and returns what the terminal gave a stopped statement's read (to be shown in the prompt's
+     * line for the user to run, edit or drop: it was typed for the script, not as code). Until
+     * {@link #promptDone()} no read here waits for the terminal.
+     */
+    String takeBackForPrompt() {
+        promptHasTerminal = true;
+        synchronized (this) { // a read waiting for the terminal holds this until its next slice sees the flag
+            String carried = HostInput.takeKept(this) + pending + partial;
+            pending = "";
+            partial.setLength(0);
+            return carried;
+        }
+    }
+
+    void promptDone() {
+        promptHasTerminal = false;
+    }
+
     @Override
     public synchronized int read(char[] buffer, int offset, int length) throws IOException {
         if (length == 0) {
             return 0;
         }
         if (pending.isEmpty()) {
-            String line = source.readLine();
+            String line = terminal != null ? terminalLine() : lineOf(lines.readLine());
             if (line == null) {
                 return -1;
             }
-            pending = line + "\n";
+            if (line.isEmpty()) {
+                return 0; // the prompt took the terminal back
+            }
+            pending = line;
         }
         int n = Math.min(length, pending.length());
         pending.getChars(0, n, buffer, offset);
@@ -65,8 +125,62 @@ final class ConsoleInput extends Reader {
         return n;
     }
 
+    private static String lineOf(String withoutTerminator) {
+        return withoutTerminator == null ? null : withoutTerminator + "\n";
+    }
+
+    /** The next line of the terminal with its terminator, null at its end, "" when the prompt takes it back. */
+    private String terminalLine() throws IOException {
+        while (true) {
+            int end = partial.indexOf("\n");
+            if (end >= 0) {
+                String line = partial.substring(0, end + 1);
+                partial.delete(0, end + 1);
+                return line;
+            }
+            if (promptHasTerminal) {
+                return ""; // what was read of a line stays in partial, for the prompt
+            }
+            if (terminalReady != null && !terminalReady.await(SLICE_MILLIS)) {
+                continue; // nothing typed yet: look at the prompt's flag again
+            }
+            // in the terminal's line mode a read returns one line, or nothing at the end (Ctrl-D)
+            int n = terminal.read(undecoded.array(), undecoded.position(), undecoded.remaining());
+            if (n < 0) {
+                decode(true);
+                if (partial.isEmpty()) {
+                    return null;
+                }
+                String line = partial.toString();
+                partial.setLength(0);
+                return line;
+            }
+            undecoded.position(undecoded.position() + n);
+            decode(false);
+        }
+    }
+
+    /** Moves what the bytes read so far decode to into partial; an unfinished character's bytes stay. */
+    private void decode(boolean atEnd) {
+        undecoded.flip();
+        CharBuffer chars = CharBuffer.allocate(256);
+        while (decoder.decode(undecoded, chars, atEnd).isOverflow()) {
+            partial.append(chars.flip());
+            chars.clear();
+        }
+        if (atEnd) {
+            while (decoder.flush(chars).isOverflow()) {
+                partial.append(chars.flip());
+                chars.clear();
+            }
+            decoder.reset();
+        }
+        partial.append(chars.flip());
+        undecoded.compact();
+    }
+
     @Override
     public synchronized void close() throws IOException {
-        source.close();
+        lines.close(); // not the terminal's input: that is the process's standard input, the terminal's to close
     }
 }

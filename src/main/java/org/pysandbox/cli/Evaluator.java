@@ -23,6 +23,9 @@ final class Evaluator implements AutoCloseable {
     /** How long the first answer may take before the user is told that the interpreter is still starting. */
     static final long NOTICE_AFTER_MILLIS = 1000;
 
+    /** What a stopped request fails with; the REPL shows it as KeyboardInterrupt ({@link Tracebacks#isInterrupt}). */
+    static final String INTERRUPTED = "script stopped: the calling thread was interrupted";
+
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "pysandbox-repl");
         t.setDaemon(true);
@@ -30,7 +33,13 @@ final class Evaluator implements AutoCloseable {
     });
     private final Sandbox sandbox;
     private final Future<?> started;
-    private volatile Thread running;
+    /** Guards running, waiting and interruptBeforeStart: Ctrl-C and a request's start must not miss each other. */
+    private final Object state = new Object();
+    private Thread running;
+    /** Whether the REPL waits for a request (which may still be queued behind the interpreter's start). */
+    private boolean waiting;
+    /** Ctrl-C came while the request waited for the interpreter to start: it stops the request before it runs. */
+    private boolean interruptBeforeStart;
 
     Evaluator(Sandbox sandbox) {
         this.sandbox = sandbox;
@@ -55,13 +64,24 @@ final class Evaluator implements AutoCloseable {
 
     /** Runs work on the sandbox's thread and waits for it; says once, after a second, that start-up is slow. */
     <T> T call(Callable<T> work, PrintWriter notices) throws ScriptException {
+        synchronized (state) {
+            waiting = true;
+            interruptBeforeStart = false;
+        }
         Future<T> result = thread.submit(() -> {
             Thread.interrupted(); // an interrupt meant for the previous request does not stop this one
-            running = Thread.currentThread();
+            synchronized (state) {
+                if (interruptBeforeStart) {
+                    throw new ScriptException(INTERRUPTED);
+                }
+                running = Thread.currentThread();
+            }
             try {
                 return work.call();
             } finally {
-                running = null;
+                synchronized (state) {
+                    running = null;
+                }
                 Thread.interrupted();
             }
         });
@@ -88,14 +108,21 @@ final class Evaluator implements AutoCloseable {
         } catch (InterruptedException e) {
             interrupt();
             Thread.currentThread().interrupt();
-            throw new ScriptException("script stopped: the calling thread was interrupted");
+            throw new ScriptException(INTERRUPTED);
+        } finally {
+            synchronized (state) {
+                waiting = false;
+                interruptBeforeStart = false;
+            }
         }
     }
 
     /** Runs work only if the sandbox is idle and started (completion must never wait for a statement). */
     <T> T callIfIdle(Callable<T> work, long timeoutMillis) {
-        if (!started.isDone() || running != null) {
-            return null;
+        synchronized (state) {
+            if (!started.isDone() || running != null) {
+                return null;
+            }
         }
         Future<T> result = thread.submit(() -> {
             Thread.interrupted();
@@ -111,11 +138,17 @@ final class Evaluator implements AutoCloseable {
         }
     }
 
-    /** Ctrl-C: stops the running request, if any. */
+    /**
+     * Ctrl-C: stops the running request, or the one the REPL waits for before it runs (it waits behind the
+     * interpreter's start for the first seconds, when a Ctrl-C used to be lost and the statement ran anyway).
+     */
     void interrupt() {
-        Thread t = running;
-        if (t != null) {
-            t.interrupt();
+        synchronized (state) {
+            if (running != null) {
+                running.interrupt();
+            } else if (waiting) {
+                interruptBeforeStart = true;
+            }
         }
     }
 

@@ -1,5 +1,7 @@
 package org.pysandbox.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -137,9 +139,11 @@ public final class Main {
                 try (Evaluator evaluator = new Evaluator(sandbox)) {
                     terminal = stdin == System.in ? Terminals.interactive() : null;
                     if (terminal != null) {
-                        console.readFrom(terminal.reader());
+                        // the descriptor itself: System.in's buffer would read ahead keys meant for the line editor
+                        console.readFromTerminal(new FileInputStream(FileDescriptor.in), terminal.encoding(),
+                                TerminalInputWait.forStandardInput());
                     }
-                    Repl.Lines lines = terminal != null ? new TerminalLines(terminal, evaluator) : prompt -> {
+                    Repl.Lines lines = terminal != null ? new TerminalLines(terminal, evaluator, console) : prompt -> {
                         stderr.print(prompt);
                         stderr.flush();
                         return console.readLine();

@@ -79,7 +79,16 @@ final class Repl {
                 continue;
             }
             block.add(line);
-            if (InputCompleteness.isComplete(block, this::parse)) {
+            boolean complete;
+            try {
+                complete = InputCompleteness.isComplete(block, this::parse);
+            } catch (Cancelled c) { // Ctrl-C while the parser's answer waited for the interpreter to start
+                err.println("KeyboardInterrupt");
+                err.flush();
+                block.clear();
+                continue;
+            }
+            if (complete) {
                 Integer status = execute(block);
                 if (!answered) {
                     answered = true;
@@ -93,12 +102,20 @@ final class Repl {
         }
     }
 
-    /** The parser's SyntaxError message for source, or null when it parses (or could not be asked). */
+    /**
+     * The parser's SyntaxError message for source, or null when it parses (or could not be asked); throws
+     * {@link Cancelled} when Ctrl-C stopped the question, so that the input is dropped, not run.
+     */
     private String parse(String source) {
         try {
             return evaluator.call(() -> InputCompleteness.parse(evaluator.sandbox(), source), err);
-        } catch (ScriptException | RuntimeException e) {
+        } catch (ScriptException e) {
+            if (Tracebacks.isInterrupt(e)) {
+                throw new Cancelled();
+            }
             return null; // the run reports whatever went wrong
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 

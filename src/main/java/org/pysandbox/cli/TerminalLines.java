@@ -12,6 +12,7 @@ import org.jline.reader.Completer;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.MaskingCallback;
 import org.jline.reader.ParsedLine;
 import org.jline.reader.Parser;
 import org.jline.reader.UserInterruptException;
@@ -28,8 +29,11 @@ final class TerminalLines implements Repl.Lines {
     static final String HISTORY_VARIABLE = "PYSANDBOX_HISTORY";
 
     private final LineReader reader;
+    private final ConsoleInput console;
 
-    TerminalLines(Terminal terminal, Evaluator evaluator) {
+    /** {@code console} reads the same terminal for the script's input(); the prompt takes it back first. */
+    TerminalLines(Terminal terminal, Evaluator evaluator, ConsoleInput console) {
+        this.console = console;
         this.reader = LineReaderBuilder.builder().terminal(terminal).appName("pysandbox")
                 .parser(new WordParser())
                 .completer(new NameCompleter(evaluator))
@@ -57,13 +61,16 @@ final class TerminalLines implements Repl.Lines {
 
     @Override
     public String read(String prompt) throws IOException {
+        // typed for a stopped statement's input(): shown in the line, to run, edit or drop, never run unseen
+        String carried = console.takeBackForPrompt().replaceAll("\\R$", "");
         try {
-            return reader.readLine(prompt);
+            return reader.readLine(prompt, null, (MaskingCallback) null, carried.isEmpty() ? null : carried);
         } catch (UserInterruptException e) {
             throw new Repl.Cancelled();
         } catch (EndOfFileException e) {
             return null;
         } finally {
+            console.promptDone();
             reader.getTerminal().flush();
         }
     }

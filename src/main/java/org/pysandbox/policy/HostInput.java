@@ -35,6 +35,21 @@ public final class HostInput {
     }
 
     /**
+     * Takes what reads of {@code reader} got after their call had ended, for a reader of the same input that
+     * does not read through here (the terminal REPL's line editor); "" when nothing is kept. An end of input
+     * met by such a read is dropped too: it was meant for the call that ended.
+     */
+    public static String takeKept(Reader reader) {
+        Kept kept = KEPT.of(reader, Kept::new);
+        synchronized (kept) {
+            String text = kept.text.toString();
+            kept.text.setLength(0);
+            kept.end = false;
+            return text;
+        }
+    }
+
+    /**
      * Reads up to {@code len} chars of {@code reader}, as {@link Reader#read(char[], int, int)}, for a call that
      * still wants them while {@code wanted} says so. A read whose call has ended returns -1 at once (or when
      * the host's reader returns, if it was the one reading it), and what it read is kept for the next read.

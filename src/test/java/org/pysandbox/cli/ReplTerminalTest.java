@@ -117,6 +117,53 @@ class ReplTerminalTest {
         assertThat(Files.readString(history, StandardCharsets.UTF_8)).contains("double(21)").contains("sorted(data)");
     }
 
+    /**
+     * The prompt shows while the interpreter still starts (seconds), and a statement typed then waits for it.
+     * Ctrl-C in that time was lost (nothing ran yet to interrupt): the statement ran afterwards regardless, here
+     * until its timeout. It is dropped now, as Ctrl-C drops a statement that runs.
+     */
+    @Test
+    void ctrlCWhileTheInterpreterStartsDropsTheWaitingStatement() throws Exception {
+        type("while True: pass", "Enter");
+        Thread.sleep(300);
+        type("C-c");
+        awaitScreen("KeyboardInterrupt\nsandbox>>>", ANSWER);
+        type("'still here'", "Enter");
+        awaitScreen("\n'still here'\n", START);
+        assertThat(screen()).doesNotContain("ScriptTimeoutError");
+    }
+
+    /**
+     * Ctrl-C stops an {@code input()} that waits for the terminal, but nothing unblocks its read: that read stayed
+     * in the terminal and took keys typed at the next prompt (the first key of the next line went to the stopped
+     * call, and the prompt ran {@code rint(...)}: a NameError). The prompt takes the terminal back first.
+     */
+    @Test
+    void keysTypedAfterAStoppedInputGoToThePrompt() throws Exception {
+        type("1 + 1", "Enter");
+        awaitScreen("\n2\n", START); // started: Ctrl-C reaches a running statement
+        type("x = input('answer? ')", "Enter");
+        awaitScreen("')\nanswer?", ANSWER);
+        Thread.sleep(500);
+        type("C-c");
+        awaitScreen("KeyboardInterrupt\nsandbox>>>", ANSWER);
+        for (int i = 1; i <= 3; i++) {
+            type("print('typed after', " + i + ")", "Enter");
+            awaitScreen("\ntyped after " + i + "\n", ANSWER);
+        }
+        type("len(input('again? '))", "Enter");
+        awaitScreen("'))\nagain?", ANSWER);
+        type("four", "Enter");
+        awaitScreen("again? four\n4\n", ANSWER);
+        assertThat(screen()).doesNotContain("Error");
+
+        // Ctrl-D ends input() (EOFError), as in CPython; a read of the terminal used to wait on after the end
+        type("input('end? ')", "Enter");
+        awaitScreen("')\nend?", ANSWER);
+        type("C-d");
+        awaitScreen("\nEOFError", ANSWER);
+    }
+
     /** The REPL's exit status once its process has ended, or "running" at the deadline. */
     private String awaitExitStatus() throws Exception {
         long deadline = System.nanoTime() + ANSWER.toNanos();

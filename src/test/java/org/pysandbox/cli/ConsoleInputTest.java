@@ -1,0 +1,176 @@
+package org.pysandbox.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.Test;
+import org.pysandbox.policy.HostInput;
+
+/**
+ * The REPL's input when it is a terminal: a script's read that outlived its statement gives the terminal back
+ * to the prompt, with what it read (the terminal in the REPL itself: ReplTerminalTest).
+ */
+class ConsoleInputTest {
+    /** A thread each: the common pool may have one thread on two cores, which a waiting read would hold. */
+    private static final Executor OWN_THREAD = task -> new Thread(task).start();
+
+    @Test
+    void aReadWaitingForTheTerminalStopsWhenThePromptTakesItBackAndLeavesTheKeysInTheTerminal() throws Exception {
+        FakeTerminal terminal = new FakeTerminal();
+        ConsoleInput console = console(terminal);
+        AtomicBoolean wanted = new AtomicBoolean(true);
+        CompletableFuture<String> stopped = read(console, wanted);
+        Thread.sleep(200); // the read waits for a line
+        wanted.set(false); // its statement was stopped (Ctrl-C, a timeout)
+
+        assertThat(CompletableFuture.supplyAsync(console::takeBackForPrompt, OWN_THREAD).get(5, TimeUnit.SECONDS)).isEmpty();
+        assertThat(stopped.get(5, TimeUnit.SECONDS)).isNull();
+        terminal.type("print(1)\n"); // typed at the prompt: the line editor's, nobody else reads it now
+        Thread.sleep(200);
+        assertThat(terminal.unread()).isEqualTo("print(1)\n".length());
+        console.promptDone();
+    }
+
+    @Test
+    void aLineAStoppedReadGotIsHandedToThePromptAndToNoLaterRead() throws Exception {
+        FakeTerminal terminal = new FakeTerminal();
+        ConsoleInput console = console(terminal);
+        AtomicBoolean wanted = new AtomicBoolean(true);
+        CompletableFuture<String> stopped = read(console, wanted);
+        Thread.sleep(200);
+        wanted.set(false);
+        terminal.type("typed for input()\n"); // before the prompt took the terminal back
+        assertThat(stopped.get(5, TimeUnit.SECONDS)).isNull();
+
+        assertThat(console.takeBackForPrompt()).isEqualTo("typed for input()\n");
+        console.promptDone();
+        CompletableFuture<String> next = read(console, new AtomicBoolean(true));
+        terminal.type("the next input()\n");
+        assertThat(next.get(5, TimeUnit.SECONDS)).isEqualTo("the next input()\n");
+    }
+
+    @Test
+    void theStartOfALineAStoppedReadHadIsThePromptsToo() throws Exception {
+        FakeTerminal terminal = new FakeTerminal();
+        ConsoleInput console = console(terminal);
+        AtomicBoolean wanted = new AtomicBoolean(true);
+        CompletableFuture<String> stopped = read(console, wanted);
+        terminal.type("par"); // a terminal in line mode gives no part of a line, but a read may end anywhere
+        Thread.sleep(200);
+        wanted.set(false);
+        assertThat(CompletableFuture.supplyAsync(console::takeBackForPrompt, OWN_THREAD).get(5, TimeUnit.SECONDS))
+                .isEqualTo("par");
+        assertThat(stopped.get(5, TimeUnit.SECONDS)).isNull();
+    }
+
+    @Test
+    void linesAreDecodedAcrossReadsAndTheEndIsTheEnd() throws Exception {
+        FakeTerminal terminal = new FakeTerminal();
+        ConsoleInput console = console(terminal);
+        CompletableFuture<String> line = read(console, new AtomicBoolean(true));
+        byte[] accent = "é\n".getBytes(StandardCharsets.UTF_8);
+        terminal.type(new byte[] {accent[0]});
+        Thread.sleep(100);
+        terminal.type(new byte[] {accent[1], accent[2]});
+        assertThat(line.get(5, TimeUnit.SECONDS)).isEqualTo("é\n");
+        CompletableFuture<String> end = read(console, new AtomicBoolean(true));
+        terminal.end(); // Ctrl-D at the start of a line
+        assertThat(end.get(5, TimeUnit.SECONDS)).isNull();
+    }
+
+    private static ConsoleInput console(FakeTerminal terminal) {
+        ConsoleInput console = new ConsoleInput(Reader.nullReader());
+        console.readFromTerminal(terminal, StandardCharsets.UTF_8, terminal);
+        return console;
+    }
+
+    /** What a script's input() gets, through HostInput as the sandbox reads; null at end or for a stopped call. */
+    private static CompletableFuture<String> read(ConsoleInput console, AtomicBoolean wanted) {
+        return CompletableFuture.supplyAsync(() -> {
+            char[] buffer = new char[100];
+            try {
+                int n = HostInput.read(console, buffer, 0, buffer.length, wanted::get);
+                return n < 0 ? null : new String(buffer, 0, n);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }, OWN_THREAD);
+    }
+
+    /** A terminal in line mode: a read blocks until something was typed and returns up to a line's end. */
+    private static final class FakeTerminal extends InputStream implements ConsoleInput.InputReady {
+        private final ByteArrayOutputStream typed = new ByteArrayOutputStream();
+        private int readUpTo;
+        private boolean ended;
+
+        synchronized void type(String text) {
+            type(text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        synchronized void type(byte[] bytes) {
+            typed.writeBytes(bytes);
+            notifyAll();
+        }
+
+        synchronized void end() {
+            ended = true;
+            notifyAll();
+        }
+
+        synchronized int unread() {
+            return typed.size() - readUpTo;
+        }
+
+        @Override
+        public synchronized boolean await(int millis) {
+            long until = System.currentTimeMillis() + millis;
+            while (unread() == 0 && !ended && System.currentTimeMillis() < until) {
+                try {
+                    wait(Math.max(1, until - System.currentTimeMillis()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return unread() > 0 || ended;
+        }
+
+        @Override
+        public synchronized int read(byte[] b, int off, int len) throws IOException {
+            while (unread() == 0 && !ended) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException();
+                }
+            }
+            if (unread() == 0) {
+                return -1;
+            }
+            byte[] all = typed.toByteArray();
+            int n = 0;
+            while (n < len && readUpTo < all.length) {
+                b[off + n++] = all[readUpTo++];
+                if (all[readUpTo - 1] == '\n') {
+                    break;
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+    }
+}
