@@ -194,6 +194,12 @@ public final class ProcessExecutor implements Executor {
         return generation;
     }
 
+    /** The worker's, without starting one: a worker that died after the call is not replaced here. */
+    @Override
+    public synchronized long lastCallGeneration() {
+        return generation;
+    }
+
     @Override
     public boolean madeHere(Object scriptObject) {
         WorkerProcess current = worker;

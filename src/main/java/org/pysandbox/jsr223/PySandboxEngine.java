@@ -145,6 +145,9 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
             globals = ScriptGlobals.of(ctx, slot, code, scriptObjects);
             Object result = slot.executor.run(new Executor.Request(code, file, globals, null, true, writer(ctx, false),
                     writer(ctx, true), reader(ctx), config));
+            // a worker that died after liveSlot's check was replaced by this call, which defined its names in
+            // the new one: the slot follows it (else the next call found the slot lost and retired them)
+            slot.generation = slot.executor.lastCallGeneration();
             globals.writeBackTo(ctx.getBindings(ScriptContext.ENGINE_SCOPE), scriptObjects);
             return result;
         } catch (ScriptException e) {
@@ -161,7 +164,8 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
      * A free slot whose interpreter is still the one its script objects live in. A worker that died between
      * calls left a slot whose next call would start a new worker under the old generation, so that a later
      * ordinary failure retired that worker with everything defined in it (review 45): such a slot is retired
-     * here instead, before any state is built in it.
+     * here instead, before any state is built in it. A worker can still die after this check and before the
+     * call starts; that call then starts a new worker, and {@link #run} notes its generation.
      */
     private static Tenant.Slot liveSlot(Tenant tenant, SandboxConfig config) throws ScriptException {
         Tenant.Slot slot = tenant.acquire(config);

@@ -45,6 +45,15 @@ public interface Executor extends AutoCloseable {
     }
 
     /**
+     * The generation of the interpreter the last call ran in, without making one. A worker process can die
+     * after a caller checked its generation and before its call starts, and the call then starts a new
+     * worker: what that call defines lives in the new one.
+     */
+    default long lastCallGeneration() throws ScriptException {
+        return interpreterGeneration();
+    }
+
+    /**
      * Whether the interpreter of that generation was lost since the last call ended, which no call reported.
      * In-process an interpreter is only lost in a call, whose failure tells; a worker process can die between
      * calls. Asked before every call, so it must be cheap.

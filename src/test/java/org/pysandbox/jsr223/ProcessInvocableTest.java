@@ -225,6 +225,46 @@ class ProcessInvocableTest {
         }
     }
 
+    /**
+     * A worker that died after the engine checked the slot's worker and before the call started (here: while
+     * the engine read the call's bindings, host code) was replaced by the call itself, which defined its names
+     * in the new worker; but the slot kept the dead worker's generation, so the next call found the slot lost
+     * and retired it, with those names (stop 47's window).
+     */
+    @Test
+    @Order(8)
+    void whatACallDefinesSurvivesAWorkerThatDiedAsTheCallStarted() throws Exception {
+        ScriptEngine e = new ScriptEngineManager().getEngineByName("pysandbox");
+        java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+        javax.script.Bindings bindings = new javax.script.SimpleBindings() {
+            @Override
+            public boolean containsKey(Object key) {
+                if ("window".equals(key) && armed.getAndSet(false)) {
+                    try {
+                        killWorkers();
+                    } catch (Exception failed) {
+                        throw new IllegalStateException(failed);
+                    }
+                }
+                return super.containsKey(key);
+            }
+
+            @Override
+            public Object get(Object key) {
+                containsKey(key);
+                return super.get(key);
+            }
+        };
+        bindings.put(ContextConfig.ISOLATION, "process");
+        e.setBindings(bindings, ScriptContext.ENGINE_SCOPE);
+        assertThat(e.eval("1 + 1")).isEqualTo(2);
+        armed.set(true);
+        e.eval("window = 1\ndef answer():\n    return 41\n");
+        assertThat(armed).as("the worker was killed while the call started").isFalse();
+        assertThat(e.eval("answer() + window")).as("the call's definitions were kept").isEqualTo(42);
+        ((AutoCloseable) e).close();
+    }
+
     private static void killWorkers() throws Exception {
         List<ProcessHandle> workers = ProcessHandle.current().children().filter(ProcessInvocableTest::isWorker).toList();
         assertThat(workers).as("this engine's worker runs").isNotEmpty();
