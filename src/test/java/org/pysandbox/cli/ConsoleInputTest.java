@@ -23,16 +23,14 @@ class ConsoleInputTest {
     /** A thread each: the common pool may have one thread on two cores, which a waiting read would hold. */
     private static final Executor OWN_THREAD = task -> new Thread(task).start();
 
+    private final FakeTerminal terminal = new FakeTerminal();
+    private final ConsoleInput console = console(terminal);
+
     @Test
     void aReadWaitingForTheTerminalStopsWhenThePromptTakesItBackAndLeavesTheKeysInTheTerminal() throws Exception {
-        FakeTerminal terminal = new FakeTerminal();
-        ConsoleInput console = console(terminal);
-        AtomicBoolean wanted = new AtomicBoolean(true);
-        CompletableFuture<String> stopped = read(console, wanted);
-        Thread.sleep(200); // the read waits for a line
-        wanted.set(false); // its statement was stopped (Ctrl-C, a timeout)
+        CompletableFuture<String> stopped = readWhoseStatementIsStopped("");
 
-        assertThat(CompletableFuture.supplyAsync(console::takeBackForPrompt, OWN_THREAD).get(5, TimeUnit.SECONDS)).isEmpty();
+        assertThat(takeBackForPrompt()).isEmpty();
         assertThat(stopped.get(5, TimeUnit.SECONDS)).isNull();
         terminal.type("print(1)\n"); // typed at the prompt: the line editor's, nobody else reads it now
         Thread.sleep(200);
@@ -42,16 +40,11 @@ class ConsoleInputTest {
 
     @Test
     void aLineAStoppedReadGotIsHandedToThePromptAndToNoLaterRead() throws Exception {
-        FakeTerminal terminal = new FakeTerminal();
-        ConsoleInput console = console(terminal);
-        AtomicBoolean wanted = new AtomicBoolean(true);
-        CompletableFuture<String> stopped = read(console, wanted);
-        Thread.sleep(200);
-        wanted.set(false);
+        CompletableFuture<String> stopped = readWhoseStatementIsStopped("");
         terminal.type("typed for input()\n"); // before the prompt took the terminal back
         assertThat(stopped.get(5, TimeUnit.SECONDS)).isNull();
 
-        assertThat(console.takeBackForPrompt()).isEqualTo("typed for input()\n");
+        assertThat(takeBackForPrompt()).isEqualTo("typed for input()\n");
         console.promptDone();
         CompletableFuture<String> next = read(console, new AtomicBoolean(true));
         terminal.type("the next input()\n");
@@ -60,22 +53,29 @@ class ConsoleInputTest {
 
     @Test
     void theStartOfALineAStoppedReadHadIsThePromptsToo() throws Exception {
-        FakeTerminal terminal = new FakeTerminal();
-        ConsoleInput console = console(terminal);
-        AtomicBoolean wanted = new AtomicBoolean(true);
-        CompletableFuture<String> stopped = read(console, wanted);
-        terminal.type("par"); // a terminal in line mode gives no part of a line, but a read may end anywhere
-        Thread.sleep(200);
-        wanted.set(false);
-        assertThat(CompletableFuture.supplyAsync(console::takeBackForPrompt, OWN_THREAD).get(5, TimeUnit.SECONDS))
-                .isEqualTo("par");
+        // a terminal in line mode gives no part of a line, but a read may end anywhere
+        CompletableFuture<String> stopped = readWhoseStatementIsStopped("par");
+        assertThat(takeBackForPrompt()).isEqualTo("par");
         assertThat(stopped.get(5, TimeUnit.SECONDS)).isNull();
+    }
+
+    /** A script's read that waits for the terminal (after {@code typed} was typed) when its statement is stopped. */
+    private CompletableFuture<String> readWhoseStatementIsStopped(String typed) throws InterruptedException {
+        AtomicBoolean wanted = new AtomicBoolean(true);
+        CompletableFuture<String> read = read(console, wanted);
+        terminal.type(typed);
+        Thread.sleep(200); // the read waits for (the rest of) a line
+        wanted.set(false); // Ctrl-C, a timeout
+        return read;
+    }
+
+    /** On a thread of its own, as the prompt's, within 5 s (a read still in the terminal must give it back). */
+    private String takeBackForPrompt() throws Exception {
+        return CompletableFuture.supplyAsync(console::takeBackForPrompt, OWN_THREAD).get(5, TimeUnit.SECONDS);
     }
 
     @Test
     void linesAreDecodedAcrossReadsAndTheEndIsTheEnd() throws Exception {
-        FakeTerminal terminal = new FakeTerminal();
-        ConsoleInput console = console(terminal);
         CompletableFuture<String> line = read(console, new AtomicBoolean(true));
         byte[] accent = "é\n".getBytes(StandardCharsets.UTF_8);
         terminal.type(new byte[] {accent[0]});
