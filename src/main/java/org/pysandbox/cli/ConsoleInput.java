@@ -39,10 +39,14 @@ final class ConsoleInput extends Reader {
     private CharsetDecoder decoder;
     /** Null where a read of the terminal cannot wait in slices: it blocks until a line, and keeps the bug above. */
     private InputReady terminalReady;
-    private final ByteBuffer undecoded = ByteBuffer.allocate(8192);
+    /** Bytes of a character not yet whole (a line is read a byte at a time). */
+    private final ByteBuffer undecoded = ByteBuffer.allocate(16);
+    private final CharBuffer decoded = CharBuffer.allocate(16);
+    /** The last byte read ended a line with CR: a LF right after it ends no other line. */
+    private boolean afterCarriageReturn;
     /** The rest of the line last read, not yet handed out. */
     private String pending = "";
-    /** Text read from the terminal that does not end a line yet. */
+    /** Text read from the terminal that does not end a line yet (never more than one line). */
     private final StringBuilder partial = new StringBuilder();
     /** Set while the prompt reads the terminal: a script's read of it returns at once with nothing. */
     private volatile boolean promptHasTerminal;
@@ -88,15 +92,25 @@ final class ConsoleInput extends Reader {
      * Called by the prompt before its line editor reads the terminal: stops a script's read still waiting for
      * the terminal, and returns what the terminal gave a stopped statement's read (to be shown in the prompt's
      * line for the user to run, edit or drop: it was typed for the script, not as code). Until
-     * {@link #promptDone()} no read here waits for the terminal.
+     * {@link #promptDone()} no read here waits for the terminal. Without {@link TerminalInputWait} a read
+     * cannot be stopped (it blocks until a line is typed): then nothing is taken back, and such a read still
+     * competes with the line editor.
      */
     String takeBackForPrompt() {
+        if (terminalReady == null) {
+            return "";
+        }
         promptHasTerminal = true;
-        synchronized (this) { // a read waiting for the terminal holds this until its next slice sees the flag
-            String carried = HostInput.takeKept(this) + pending + partial;
+        synchronized (this) {
+            // a read waiting for the terminal holds this until its next slice sees the flag
+        }
+        // outside this lock: a read that got a line just now is kept by HostInput once it returns, after this lock
+        String kept = HostInput.takeKept(this);
+        synchronized (this) {
+            String rest = pending + partial;
             pending = "";
             partial.setLength(0);
-            return carried;
+            return kept + rest;
         }
     }
 
@@ -129,53 +143,64 @@ final class ConsoleInput extends Reader {
         return withoutTerminator == null ? null : withoutTerminator + "\n";
     }
 
-    /** The next line of the terminal with its terminator, null at its end, "" when the prompt takes it back. */
+    /**
+     * The next line of the terminal with its terminator, null at its end, "" when the prompt takes it back.
+     * Read a byte at a time, up to the line's end: what follows stays in the terminal, for the line editor
+     * (keys typed ahead at the prompt, in the editor's raw mode, arrive as one chunk of lines ended by CR;
+     * review 53 found them all read by one input() and handed to the next).
+     */
     private String terminalLine() throws IOException {
         while (true) {
-            int end = partial.indexOf("\n");
-            if (end >= 0) {
-                String line = partial.substring(0, end + 1);
-                partial.delete(0, end + 1);
-                return line;
+            if (promptHasTerminal && partial.isEmpty()) {
+                return ""; // a read that begins after the prompt took the terminal back reads nothing of it
             }
-            if (promptHasTerminal) {
-                return ""; // what was read of a line stays in partial, for the prompt
+            if (terminalReady != null && !terminalReady.await(0)) {
+                do {
+                    if (promptHasTerminal) {
+                        return ""; // what was read of a line stays in partial, for the prompt
+                    }
+                } while (!terminalReady.await(SLICE_MILLIS));
             }
-            if (terminalReady != null && !terminalReady.await(SLICE_MILLIS)) {
-                continue; // nothing typed yet: look at the prompt's flag again
-            }
-            // in the terminal's line mode a read returns one line, or nothing at the end (Ctrl-D)
-            int n = terminal.read(undecoded.array(), undecoded.position(), undecoded.remaining());
-            if (n < 0) {
+            int b = terminal.read(); // there is a byte, or the end (Ctrl-D): the read does not block
+            if (b < 0) {
                 decode(true);
-                if (partial.isEmpty()) {
-                    return null;
-                }
-                String line = partial.toString();
-                partial.setLength(0);
-                return line;
+                return partial.isEmpty() ? null : takePartial();
             }
-            undecoded.position(undecoded.position() + n);
+            if (b == '\n' && afterCarriageReturn) { // CR LF ends one line
+                afterCarriageReturn = false;
+                continue;
+            }
+            afterCarriageReturn = b == '\r';
+            undecoded.put((byte) (afterCarriageReturn ? '\n' : b));
             decode(false);
+            if (b == '\n' || afterCarriageReturn) {
+                return takePartial();
+            }
         }
+    }
+
+    private String takePartial() {
+        String line = partial.toString();
+        partial.setLength(0);
+        return line;
     }
 
     /** Moves what the bytes read so far decode to into partial; an unfinished character's bytes stay. */
     private void decode(boolean atEnd) {
         undecoded.flip();
-        CharBuffer chars = CharBuffer.allocate(256);
-        while (decoder.decode(undecoded, chars, atEnd).isOverflow()) {
-            partial.append(chars.flip());
-            chars.clear();
+        while (decoder.decode(undecoded, decoded, atEnd).isOverflow()) {
+            partial.append(decoded.flip());
+            decoded.clear();
         }
         if (atEnd) {
-            while (decoder.flush(chars).isOverflow()) {
-                partial.append(chars.flip());
-                chars.clear();
+            while (decoder.flush(decoded).isOverflow()) {
+                partial.append(decoded.flip());
+                decoded.clear();
             }
             decoder.reset();
         }
-        partial.append(chars.flip());
+        partial.append(decoded.flip());
+        decoded.clear();
         undecoded.compact();
     }
 

@@ -194,9 +194,9 @@ public final class ProcessExecutor implements Executor {
         return generation;
     }
 
-    /** The worker's, without starting one: a worker that died after the call is not replaced here. */
+    /** The answering worker's, without starting one: a worker that died after the call is not replaced here. */
     @Override
-    public synchronized long lastCallGeneration() {
+    public synchronized long lastCallGeneration(long noted) {
         return generation;
     }
 

@@ -147,7 +147,7 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
                     writer(ctx, true), reader(ctx), config));
             // a worker that died after liveSlot's check was replaced by this call, which defined its names in
             // the new one: the slot follows it (else the next call found the slot lost and retired them)
-            slot.generation = slot.executor.lastCallGeneration();
+            slot.generation = slot.executor.lastCallGeneration(slot.generation);
             globals.writeBackTo(ctx.getBindings(ScriptContext.ENGINE_SCOPE), scriptObjects);
             return result;
         } catch (ScriptException e) {

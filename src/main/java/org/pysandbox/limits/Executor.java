@@ -45,12 +45,14 @@ public interface Executor extends AutoCloseable {
     }
 
     /**
-     * The generation of the interpreter the last call ran in, without making one. A worker process can die
-     * after a caller checked its generation and before its call starts, and the call then starts a new
-     * worker: what that call defines lives in the new one.
+     * The generation of the interpreter the last call (which succeeded) ran in, given the one noted before it.
+     * A worker process can die after a caller checked its generation and before its call starts; the call then
+     * starts a new worker, and what it defines lives there. In-process an interpreter is replaced only after a
+     * call that failed, so the noted one stands (review 54: asking the executor there replaced a lost
+     * interpreter, or failed a finished call when the engine was closed meanwhile).
      */
-    default long lastCallGeneration() throws ScriptException {
-        return interpreterGeneration();
+    default long lastCallGeneration(long noted) {
+        return noted;
     }
 
     /**

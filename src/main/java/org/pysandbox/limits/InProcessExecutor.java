@@ -252,15 +252,6 @@ public final class InProcessExecutor implements Executor {
     }
 
     /**
-     * The interpreter's that ran the last call, as it is: asked after every call of an engine, so it neither
-     * waits for a stop to settle nor replaces a lost interpreter (the next call does both).
-     */
-    @Override
-    public synchronized long lastCallGeneration() throws ScriptException {
-        return tenant != null ? tenant.generation : interpreterGeneration();
-    }
-
-    /**
      * Makes this sandbox's interpreter now and runs the warm-up script in it on the guest thread, so that
      * the first call's clock pays for neither. A worker process does this when it is configured: after a
      * limit replaced a worker, its first call would otherwise spend a 1-s timeout on a cold interpreter.

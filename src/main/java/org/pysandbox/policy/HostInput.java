@@ -3,6 +3,7 @@ package org.pysandbox.policy;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.Reader;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -37,11 +38,24 @@ public final class HostInput {
     /**
      * Takes what reads of {@code reader} got after their call had ended, for a reader of the same input that
      * does not read through here (the terminal REPL's line editor); "" when nothing is kept. An end of input
-     * met by such a read is dropped too: it was meant for the call that ended.
+     * met by such a read is dropped too: it was meant for the call that ended. Waits up to a second for a read
+     * that is in the reader to return.
      */
     public static String takeKept(Reader reader) {
         Kept kept = KEPT.of(reader, Kept::new);
         synchronized (kept) {
+            // a read in the reader now keeps what it gets when it returns: wait for that (review 53 found the
+            // line kept just after this took nothing, and then handed to the next input()). Bounded: the REPL
+            // makes its reads return within 50 ms, and a prompt must not wait for ever on another reader.
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            for (long left; kept.reading && (left = until - System.nanoTime()) > 0;) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(kept, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
             String text = kept.text.toString();
             kept.text.setLength(0);
             kept.end = false;
