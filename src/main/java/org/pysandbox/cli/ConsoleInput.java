@@ -9,6 +9,7 @@ import java.nio.CharBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
+import java.util.concurrent.TimeUnit;
 
 import org.pysandbox.policy.HostInput;
 
@@ -37,13 +38,11 @@ final class ConsoleInput extends Reader {
     /** The terminal's own input, unbuffered: bytes a buffer read ahead would be lost to the line editor. */
     private InputStream terminal;
     private CharsetDecoder decoder;
-    /** Null where a read of the terminal cannot wait in slices: it blocks until a line, and keeps the bug above. */
+    /** Whether a read of the terminal would not block now, or within a slice. */
     private InputReady terminalReady;
     /** Bytes of a character not yet whole (a line is read a byte at a time). */
     private final ByteBuffer undecoded = ByteBuffer.allocate(16);
     private final CharBuffer decoded = CharBuffer.allocate(16);
-    /** The last byte read ended a line with CR: a LF right after it ends no other line. */
-    private boolean afterCarriageReturn;
     /** The rest of the line last read, not yet handed out. */
     private String pending = "";
     /** Text read from the terminal that does not end a line yet (never more than one line). */
@@ -64,7 +63,38 @@ final class ConsoleInput extends Reader {
         this.terminal = input;
         this.decoder = encoding.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);
-        this.terminalReady = ready;
+        this.terminalReady = ready != null ? ready : byAvailableBytes(input);
+    }
+
+    /**
+     * Without {@code poll(2)} (Java 21, native access denied): the whole lines the terminal holds, as its
+     * {@code available()} (FIONREAD) tells, looked at every 10 ms. It does not see the end of input (Ctrl-D on
+     * an empty line), so there input() waits on instead of raising EOFError. A read that blocked instead took
+     * the lines typed at the prompt (review 55).
+     */
+    static InputReady byAvailableBytes(InputStream input) {
+        return millis -> {
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            while (true) {
+                try {
+                    if (input.available() > 0) {
+                        return true;
+                    }
+                } catch (IOException e) {
+                    return true; // the read reports it
+                }
+                long left = until - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    Thread.sleep(Math.max(1, Math.min(10, TimeUnit.NANOSECONDS.toMillis(left))));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        };
     }
 
     /**
@@ -92,12 +122,10 @@ final class ConsoleInput extends Reader {
      * Called by the prompt before its line editor reads the terminal: stops a script's read still waiting for
      * the terminal, and returns what the terminal gave a stopped statement's read (to be shown in the prompt's
      * line for the user to run, edit or drop: it was typed for the script, not as code). Until
-     * {@link #promptDone()} no read here waits for the terminal. Without {@link TerminalInputWait} a read
-     * cannot be stopped (it blocks until a line is typed): then nothing is taken back, and such a read still
-     * competes with the line editor.
+     * {@link #promptDone()} no read here waits for the terminal.
      */
     String takeBackForPrompt() {
-        if (terminalReady == null) {
+        if (terminal == null) {
             return "";
         }
         promptHasTerminal = true;
@@ -154,7 +182,7 @@ final class ConsoleInput extends Reader {
             if (promptHasTerminal && partial.isEmpty()) {
                 return ""; // a read that begins after the prompt took the terminal back reads nothing of it
             }
-            if (terminalReady != null && !terminalReady.await(0)) {
+            if (!terminalReady.await(0)) {
                 do {
                     if (promptHasTerminal) {
                         return ""; // what was read of a line stays in partial, for the prompt
@@ -166,14 +194,12 @@ final class ConsoleInput extends Reader {
                 decode(true);
                 return partial.isEmpty() ? null : takePartial();
             }
-            if (b == '\n' && afterCarriageReturn) { // CR LF ends one line
-                afterCarriageReturn = false;
-                continue;
-            }
-            afterCarriageReturn = b == '\r';
-            undecoded.put((byte) (afterCarriageReturn ? '\n' : b));
+            // CR ends a line as LF does: the line editor's Enter in its raw mode (a LF after it ends another
+            // line, as the editor itself takes it; pairing them swallowed a later empty answer, review 55)
+            boolean lineEnd = b == '\n' || b == '\r';
+            undecoded.put((byte) (lineEnd ? '\n' : b));
             decode(false);
-            if (b == '\n' || afterCarriageReturn) {
+            if (lineEnd) {
                 return takePartial();
             }
         }

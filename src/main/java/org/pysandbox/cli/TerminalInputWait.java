@@ -14,7 +14,8 @@ import java.util.Optional;
  *
  * <p>{@code poll} is called through the JDK's foreign function API, final since Java 22 and looked up by
  * reflection because the library is compiled for Java 21 (where it is a preview). Absent on Java 21, on
- * Windows, and where the JVM denies native access: there a read of the terminal blocks as before.
+ * Windows, and where the JVM denies native access: there {@link ConsoleInput} watches the terminal's available
+ * bytes instead, which do not show the end of input.
  */
 final class TerminalInputWait implements ConsoleInput.InputReady {
     private static final short POLLIN = 1;

@@ -92,8 +92,33 @@ class ConsoleInputTest {
         terminal.type("hello\rprint(1)\r");
         assertThat(read(console, new AtomicBoolean(true)).get(5, TimeUnit.SECONDS)).isEqualTo("hello\n");
         assertThat(terminal.unread()).isEqualTo("print(1)\r".length());
-        terminal.type("\n"); // a LF right after a CR ends no other line
-        CompletableFuture<String> next = read(console, new AtomicBoolean(true));
+        assertThat(read(console, new AtomicBoolean(true)).get(5, TimeUnit.SECONDS)).isEqualTo("print(1)\n");
+        // review 55: a LF after a CR was taken for CR LF, which swallowed a later empty answer (Enter)
+        terminal.type("\n");
+        assertThat(read(console, new AtomicBoolean(true)).get(5, TimeUnit.SECONDS)).isEqualTo("\n");
+    }
+
+    /**
+     * Review 55: without poll(2) (Java 21, native access denied) a read of the terminal blocked until a line,
+     * and a stopped one took the whole line typed at the prompt, unseen, for the next input(). It watches the
+     * terminal's available bytes instead, and gives the terminal back as with poll.
+     */
+    @Test
+    void withoutPollAStoppedReadGivesTheTerminalBackToo() throws Exception {
+        ConsoleInput watched = new ConsoleInput(Reader.nullReader());
+        watched.readFromTerminal(terminal, StandardCharsets.UTF_8, null);
+        AtomicBoolean wanted = new AtomicBoolean(true);
+        CompletableFuture<String> stopped = read(watched, wanted);
+        Thread.sleep(200);
+        wanted.set(false);
+        assertThat(CompletableFuture.supplyAsync(watched::takeBackForPrompt, OWN_THREAD).get(5, TimeUnit.SECONDS))
+                .isEmpty();
+        assertThat(stopped.get(5, TimeUnit.SECONDS)).isNull();
+        terminal.type("print(1)\n");
+        Thread.sleep(200);
+        assertThat(terminal.unread()).as("the line editor's").isEqualTo("print(1)\n".length());
+        watched.promptDone();
+        CompletableFuture<String> next = read(watched, new AtomicBoolean(true));
         assertThat(next.get(5, TimeUnit.SECONDS)).isEqualTo("print(1)\n");
     }
 
@@ -203,6 +228,12 @@ class ConsoleInputTest {
                 }
             }
             return n;
+        }
+
+        /** Whole lines, as a terminal in line mode tells (FIONREAD); the end of input does not show. */
+        @Override
+        public synchronized int available() {
+            return unread();
         }
 
         @Override
