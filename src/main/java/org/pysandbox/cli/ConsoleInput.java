@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.util.concurrent.TimeUnit;
 
@@ -182,12 +183,10 @@ final class ConsoleInput extends Reader {
             if (promptHasTerminal && partial.isEmpty()) {
                 return ""; // a read that begins after the prompt took the terminal back reads nothing of it
             }
-            if (!terminalReady.await(0)) {
-                do {
-                    if (promptHasTerminal) {
-                        return ""; // what was read of a line stays in partial, for the prompt
-                    }
-                } while (!terminalReady.await(SLICE_MILLIS));
+            while (!terminalReady.await(SLICE_MILLIS)) { // returns as soon as a line (or the end) is there
+                if (promptHasTerminal) {
+                    return ""; // what was read of a line stays in partial, for the prompt
+                }
             }
             int b = terminal.read(); // there is a byte, or the end (Ctrl-D): the read does not block
             if (b < 0) {
@@ -214,20 +213,23 @@ final class ConsoleInput extends Reader {
     /** Moves what the bytes read so far decode to into partial; an unfinished character's bytes stay. */
     private void decode(boolean atEnd) {
         undecoded.flip();
-        while (decoder.decode(undecoded, decoded, atEnd).isOverflow()) {
-            partial.append(decoded.flip());
-            decoded.clear();
+        while (moveDecoded(decoder.decode(undecoded, decoded, atEnd))) {
+            // decoded was full: decode on
         }
         if (atEnd) {
-            while (decoder.flush(decoded).isOverflow()) {
-                partial.append(decoded.flip());
-                decoded.clear();
+            while (moveDecoded(decoder.flush(decoded))) {
+                // as above
             }
             decoder.reset();
         }
+        undecoded.compact();
+    }
+
+    /** Appends what was decoded to partial; true when the decoder stopped because decoded was full. */
+    private boolean moveDecoded(CoderResult result) {
         partial.append(decoded.flip());
         decoded.clear();
-        undecoded.compact();
+        return result.isOverflow();
     }
 
     @Override

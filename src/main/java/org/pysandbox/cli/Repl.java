@@ -59,9 +59,7 @@ final class Repl {
             try {
                 line = lines.read(block.isEmpty() ? PROMPT : CONTINUATION);
             } catch (Cancelled c) {
-                err.println("KeyboardInterrupt");
-                err.flush();
-                block.clear();
+                drop(block);
                 continue;
             }
             if (line == null) {
@@ -83,9 +81,7 @@ final class Repl {
             try {
                 complete = InputCompleteness.isComplete(block, this::parse);
             } catch (Cancelled c) { // Ctrl-C while the parser's answer waited for the interpreter to start
-                err.println("KeyboardInterrupt");
-                err.flush();
-                block.clear();
+                drop(block);
                 continue;
             }
             if (complete) {
@@ -100,6 +96,13 @@ final class Repl {
                 }
             }
         }
+    }
+
+    /** Ctrl-C before the input ran: the block being typed is dropped, as CPython's REPL does. */
+    private void drop(List<String> block) {
+        err.println("KeyboardInterrupt");
+        err.flush();
+        block.clear();
     }
 
     /**
