@@ -132,6 +132,53 @@ class HostStreamGuardsTest {
         assertThat(new String(buf, 0, n)).as("A's next read gets what its stopped read kept").isEqualTo("tenant A's secret\n");
     }
 
+    /**
+     * takeKept (the terminal REPL's prompt takes a stopped input()'s line through it) hands out only the text
+     * kept for that very reader, once, and waits for a read still in a reader for a bounded time only: a host
+     * reader that never returns cannot hold whoever takes.
+     */
+    @Test
+    void takeKeptTakesOnlyItsOwnReadersTextOnceAndNeverWaitsLong() throws Exception {
+        TaggedReader a = new TaggedReader("stdin", "tenant A's secret\n");
+        TaggedReader b = new TaggedReader("stdin", "tenant B's line\n");
+        AtomicBoolean aWanted = new AtomicBoolean(true);
+        CompletableFuture<Integer> stopped = readOnItsOwnThread(a, aWanted);
+        Thread.sleep(200);
+        aWanted.set(false);
+        a.release.countDown();
+        assertThat(stopped.get(10, TimeUnit.SECONDS)).isEqualTo(-1);
+        assertThat(HostInput.takeKept(b)).as("a reader equal by value").isEmpty();
+        assertThat(HostInput.takeKept(a)).isEqualTo("tenant A's secret\n");
+        assertThat(HostInput.takeKept(a)).as("taken once").isEmpty();
+
+        TaggedReader stuck = new TaggedReader("stdin", "never\n"); // its read never returns until released
+        AtomicBoolean stuckWanted = new AtomicBoolean(true);
+        CompletableFuture<Integer> inStuck = readOnItsOwnThread(stuck, stuckWanted);
+        Thread.sleep(200);
+        stuckWanted.set(false);
+        long start = System.nanoTime();
+        assertThat(HostInput.takeKept(stuck)).isEmpty();
+        long waited = (System.nanoTime() - start) / 1_000_000;
+        assertThat(waited).as("waited for the read in the reader, boundedly").isBetween(900L, 3000L);
+        stuck.release.countDown();
+        assertThat(inStuck.get(10, TimeUnit.SECONDS)).isEqualTo(-1);
+    }
+
+    /** A read of reader on a daemon thread of its own (the common pool may have one thread on two cores). */
+    private static CompletableFuture<Integer> readOnItsOwnThread(Reader reader, AtomicBoolean wanted) {
+        CompletableFuture<Integer> result = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                result.complete(HostInput.read(reader, new char[100], 0, 100, wanted::get));
+            } catch (java.io.IOException | RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return result;
+    }
+
     /** The reviewer's scenario end to end: two tenants whose host writers are equal by value. */
     @Test
     void twoSandboxesWithWritersEqualByValueEachWriteToTheirOwn() throws Exception {
