@@ -116,6 +116,8 @@ public final class PySandboxEngine extends AbstractScriptEngine implements Compi
                 inProcess.check(script, file, config);
             }
         } catch (ScriptException e) {
+            // a check that a limit stopped can cost the interpreter, as a stopped eval can
+            retireIfLost(slot);
             throw inEngineTerms(e);
         } catch (RuntimeException | StackOverflowError e) {
             throw ScriptSource.unexpected(e, file);

@@ -165,6 +165,33 @@ class InvocableTest {
         }
     }
 
+    /**
+     * compile() checks the script in the interpreter, under the call's limits. A check that a timeout stops
+     * in a builtin it cannot interrupt (GraalPy's parser converts a 250,000-digit literal in 2-10 s) costs
+     * the interpreter like a stopped eval, and retires its slot the same way. Before, the slot stayed: a call
+     * of an older function said it belonged to another sandbox, and the next eval ran in the replacement
+     * under the old slot, so that the first failure after it retired everything that eval defined.
+     */
+    @Test
+    void aStoppedCompileThatCostsTheInterpreterRetiresItsSlot() throws Exception {
+        PySandboxEngine own = (PySandboxEngine) new ScriptEngineManager().getEngineByName("pysandbox");
+        try {
+            own.eval("def seven():\n    return 7\n");
+            own.getContext().setAttribute(ContextConfig.TIMEOUT, "300ms", ScriptContext.ENGINE_SCOPE);
+            assertThatThrownBy(() -> own.compile("x = 0x1" + "0".repeat(250_000) + "\n"))
+                    .isInstanceOf(ScriptTimeoutException.class);
+            own.getContext().removeAttribute(ContextConfig.TIMEOUT, ScriptContext.ENGINE_SCOPE);
+            assertThatThrownBy(() -> own.invokeFunction("seven")).isInstanceOf(ScriptException.class)
+                    .hasMessageContaining("is gone: its interpreter was discarded");
+            own.eval("def eight():\n    return 8\n");
+            assertThatThrownBy(() -> own.eval("1 / 0")).isInstanceOf(ScriptException.class)
+                    .hasMessageContaining("ZeroDivisionError");
+            assertThat(own.invokeFunction("eight")).isEqualTo(8);
+        } finally {
+            own.close();
+        }
+    }
+
     @Test
     void invocationsAreLimitedAndConfinedLikeEval() throws Exception {
         engine.getContext().setAttribute(ContextConfig.TIMEOUT, "300ms", ScriptContext.ENGINE_SCOPE);
