@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import javax.script.ScriptException;
 
 import org.pysandbox.Sandbox;
+import org.pysandbox.error.ScriptInterruptedException;
 
 /**
  * The REPL's one thread into the sandbox. It starts the interpreter as soon as the REPL starts, so that
@@ -72,7 +73,7 @@ final class Evaluator implements AutoCloseable {
             Thread.interrupted(); // an interrupt meant for the previous request does not stop this one
             synchronized (state) {
                 if (interruptBeforeStart) {
-                    throw new ScriptException(INTERRUPTED);
+                    throw new ScriptInterruptedException(INTERRUPTED);
                 }
                 running = Thread.currentThread();
             }
@@ -108,7 +109,7 @@ final class Evaluator implements AutoCloseable {
         } catch (InterruptedException e) {
             interrupt();
             Thread.currentThread().interrupt();
-            throw new ScriptException(INTERRUPTED);
+            throw new ScriptInterruptedException(INTERRUPTED);
         } finally {
             synchronized (state) {
                 waiting = false;

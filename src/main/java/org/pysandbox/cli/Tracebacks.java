@@ -10,6 +10,7 @@ import org.pysandbox.error.PythonScriptException;
 import org.pysandbox.error.ResourceLimitException;
 import org.pysandbox.error.SandboxViolationException;
 import org.pysandbox.error.ScriptExitException;
+import org.pysandbox.error.ScriptInterruptedException;
 import org.pysandbox.error.Surface;
 
 /**
@@ -96,8 +97,7 @@ final class Tracebacks {
 
     /** The REPL stops a statement on Ctrl-C by interrupting the thread waiting for it. */
     static boolean isInterrupt(ScriptException failure) {
-        return !(failure instanceof PythonScriptException) && failure.getMessage() != null
-                && failure.getMessage().contains("the calling thread was interrupted");
+        return failure instanceof ScriptInterruptedException;
     }
 
     /** A syntax error: its position is in the source just given, not in code defined earlier. */

@@ -25,6 +25,7 @@ import org.pysandbox.config.SandboxConfigurationException;
 import org.pysandbox.config.Units;
 import org.pysandbox.error.MemoryLimitException;
 import org.pysandbox.error.ResourceLimitException;
+import org.pysandbox.error.ScriptInterruptedException;
 import org.pysandbox.error.ScriptTimeoutException;
 import org.pysandbox.limits.Executor;
 import org.pysandbox.limits.InProcessExecutor;
@@ -341,7 +342,7 @@ public final class ProcessExecutor implements Executor {
         } catch (InterruptedException e) {
             lose(w);
             Thread.currentThread().interrupt();
-            throw new ScriptException("interrupted; the sandbox worker process was killed");
+            throw new ScriptInterruptedException("interrupted; the sandbox worker process was killed");
         } catch (ExecutionException e) {
             lose(w);
             if (closed) {

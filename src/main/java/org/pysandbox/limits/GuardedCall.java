@@ -17,6 +17,7 @@ import org.pysandbox.bridge.CallerThread;
 import org.pysandbox.config.SandboxConfig;
 import org.pysandbox.error.MemoryLimitException;
 import org.pysandbox.error.OutputLimitException;
+import org.pysandbox.error.ScriptInterruptedException;
 import org.pysandbox.error.ScriptTimeoutException;
 
 /**
@@ -221,8 +222,8 @@ final class GuardedCall implements CallerThread.Mailbox {
                     + "call had allocated the most (" + bytes(allocatedSinceStart()) + ")", fileName, -1);
             case OUTPUT -> new OutputLimitException("script stopped: it wrote more than " + config.maxOutput()
                     + " bytes of output", fileName, -1);
-            case CALLER_INTERRUPTED -> new ScriptException("script stopped: the calling thread was interrupted",
-                    fileName, -1);
+            case CALLER_INTERRUPTED -> new ScriptInterruptedException("script stopped: the calling thread was interrupted",
+                    fileName);
         };
     }
 

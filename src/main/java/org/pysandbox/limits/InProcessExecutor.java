@@ -34,6 +34,7 @@ import org.pysandbox.error.OutputLimitException;
 import org.pysandbox.error.PythonScriptException;
 import org.pysandbox.error.RecursionLimitException;
 import org.pysandbox.error.ScriptExitException;
+import org.pysandbox.error.ScriptInterruptedException;
 import org.pysandbox.policy.ConfinedInterpreter;
 
 /**
@@ -165,7 +166,7 @@ public final class InProcessExecutor implements Executor {
         Tenant t = tenant;
         if (t != null) {
             if (!t.awaitSettled()) {
-                throw new ScriptException("interrupted while the previous call of this sandbox was being stopped");
+                throw new ScriptInterruptedException("interrupted while the previous call of this sandbox was being stopped");
             }
             if (t.lost) {
                 t.retire();
@@ -228,7 +229,7 @@ public final class InProcessExecutor implements Executor {
             } catch (InterruptedException e) {
                 next.thenAccept(PooledInterpreter::closeInBackground);
                 Thread.currentThread().interrupt();
-                throw new ScriptException("interrupted while the sandbox's interpreter was being replaced");
+                throw new ScriptInterruptedException("interrupted while the sandbox's interpreter was being replaced");
             } catch (ExecutionException e) {
                 // made again below, where the failure reaches the caller as itself
             }
@@ -262,7 +263,7 @@ public final class InProcessExecutor implements Executor {
             t.worker.submit(t.interpreter::warmUp).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ScriptException("interrupted while the sandbox's interpreter was warming up");
+            throw new ScriptInterruptedException("interrupted while the sandbox's interpreter was warming up");
         } catch (java.util.concurrent.ExecutionException e) {
             ScriptException se = new ScriptException("the sandbox's warm-up failed: " + e.getCause());
             se.initCause(e.getCause());

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import javax.script.ScriptException;
@@ -27,6 +29,7 @@ import org.pysandbox.Sandbox;
 import org.pysandbox.config.Isolation;
 import org.pysandbox.config.SandboxConfig;
 import org.pysandbox.error.PythonScriptException;
+import org.pysandbox.error.ScriptInterruptedException;
 import org.pysandbox.error.ScriptTimeoutException;
 import org.pysandbox.limits.ResourceBombs;
 
@@ -283,6 +286,27 @@ class ProcessIsolationTest {
         assertThat(sandbox.eval("3 + 3")).isEqualTo(6);
         System.out.printf("process isolation: replacement worker answered after %d ms%n",
                 (System.nanoTime() - start) / 1_000_000);
+
+        // the host interrupts a caller mid-call: the worker is killed, and the call ends with its own type
+        List<ProcessHandle> replacement = ProcessHandle.current().children()
+                .filter(p -> commandLineOf(p).contains(WorkerMain.class.getName()))
+                .toList();
+        assertThat(replacement).hasSize(1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicBoolean statusKept = new AtomicBoolean();
+        Thread caller = new Thread(() -> {
+            failure.set(catchThrowable(() -> sandbox.execute("while True:\n    pass")));
+            statusKept.set(Thread.currentThread().isInterrupted());
+        });
+        caller.start();
+        Thread.sleep(300);
+        caller.interrupt();
+        caller.join(15_000);
+        assertThat(caller.isAlive()).isFalse();
+        assertThat(failure.get()).isInstanceOf(ScriptInterruptedException.class)
+                .hasMessageContaining("the sandbox worker process was killed");
+        assertThat(statusKept).isTrue();
+        assertThat(replacement.get(0).onExit()).succeedsWithin(Duration.ofSeconds(10));
     }
 
     @Test

@@ -7,11 +7,14 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.pysandbox.Sandbox;
 import org.pysandbox.config.SandboxConfig;
 import org.pysandbox.error.RecursionLimitException;
+import org.pysandbox.error.ScriptInterruptedException;
 import org.pysandbox.error.ScriptTimeoutException;
 import org.pysandbox.policy.ConfinedInterpreter;
 
@@ -59,6 +62,40 @@ class LimitsLifecycleTest {
             Map<String, Object> ns = new HashMap<>();
             sandbox.execute("def f(x):\n    return x + 1\n", ns);
             assertThatThrownBy(() -> sandbox.execute("while True: pass")).isInstanceOf(ScriptTimeoutException.class);
+            assertThat(sandbox.call(ns.get("f"), 1)).isEqualTo(2);
+        }
+    }
+
+    /**
+     * The host interrupts the thread whose call runs a loop: the call ends with its own type, not a limit's
+     * and not a plain ScriptException told apart by its message, the thread keeps its interrupt status, and
+     * the sandbox keeps its state.
+     */
+    @Test
+    void anInterruptedCallerGetsScriptInterruptedException() throws Exception {
+        try (Sandbox sandbox = new Sandbox(SandboxConfig.builder().timeout(Duration.ofSeconds(20)).build())) {
+            Map<String, Object> ns = new HashMap<>();
+            sandbox.execute("def f(x):\n    return x + 1\n", ns);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            AtomicBoolean statusKept = new AtomicBoolean();
+            Thread caller = new Thread(() -> {
+                try {
+                    sandbox.execute("while True: pass");
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+                statusKept.set(Thread.currentThread().isInterrupted());
+            });
+            caller.start();
+            Thread.sleep(500);
+            long start = System.nanoTime();
+            caller.interrupt();
+            caller.join(15_000);
+            assertThat(caller.isAlive()).isFalse();
+            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(10_000);
+            assertThat(failure.get()).isInstanceOf(ScriptInterruptedException.class)
+                    .hasMessageContaining("the calling thread was interrupted");
+            assertThat(statusKept).isTrue();
             assertThat(sandbox.call(ns.get("f"), 1)).isEqualTo(2);
         }
     }
