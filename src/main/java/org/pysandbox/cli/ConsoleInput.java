@@ -48,6 +48,12 @@ final class ConsoleInput extends Reader {
     private String pending = "";
     /** Text read from the terminal that does not end a line yet (never more than one line). */
     private final StringBuilder partial = new StringBuilder();
+    /**
+     * The terminal's end (Ctrl-D) came after part of a line, which went out as a line of its own: the read
+     * after it ends the input. The terminal hands out an end once, so the script's readline, which reads on
+     * for a line's end, would have waited for another Ctrl-D (a third press; CPython takes two).
+     */
+    private boolean endAfterPartial;
     /** Set while the prompt reads the terminal: a script's read of it returns at once with nothing. */
     private volatile boolean promptHasTerminal;
 
@@ -139,6 +145,7 @@ final class ConsoleInput extends Reader {
             String rest = pending + partial;
             pending = "";
             partial.setLength(0);
+            endAfterPartial = false; // it ended a stopped statement's input, not the next one's
             return kept + rest;
         }
     }
@@ -179,6 +186,10 @@ final class ConsoleInput extends Reader {
      * review 53 found them all read by one input() and handed to the next).
      */
     private String terminalLine() throws IOException {
+        if (endAfterPartial) {
+            endAfterPartial = false;
+            return null;
+        }
         while (true) {
             if (promptHasTerminal && partial.isEmpty()) {
                 return ""; // a read that begins after the prompt took the terminal back reads nothing of it
@@ -191,7 +202,11 @@ final class ConsoleInput extends Reader {
             int b = terminal.read(); // there is a byte, or the end (Ctrl-D): the read does not block
             if (b < 0) {
                 decode(true);
-                return partial.isEmpty() ? null : takePartial();
+                if (partial.isEmpty()) {
+                    return null;
+                }
+                endAfterPartial = true;
+                return takePartial();
             }
             // CR ends a line as LF does: the line editor's Enter in its raw mode (a LF after it ends another
             // line, as the editor itself takes it; pairing them swallowed a later empty answer, review 55)

@@ -150,6 +150,49 @@ class ConsoleInputTest {
         assertThat(end.get(5, TimeUnit.SECONDS)).isNull();
     }
 
+    /**
+     * Ctrl-D after part of a line hands that part to the read (in line mode the terminal gives it out), and a
+     * second Ctrl-D ends input(), which returns the part, as CPython's does. The end was handed out once, so a
+     * third press was needed (review 55); the next input() reads on as usual.
+     */
+    @Test
+    void ctrlDAfterPartOfALineAndCtrlDAgainEndInput() throws Exception {
+        CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> readLine(console), OWN_THREAD);
+        terminal.type("abc"); // the first Ctrl-D: the terminal gives out what was typed, without a line end
+        Thread.sleep(200);
+        terminal.end(); // the second, on what is now an empty line
+        assertThat(answer.get(5, TimeUnit.SECONDS)).isEqualTo("abc");
+
+        CompletableFuture<String> next = CompletableFuture.supplyAsync(() -> readLine(console), OWN_THREAD);
+        terminal.type("def\n");
+        assertThat(next.get(5, TimeUnit.SECONDS)).isEqualTo("def");
+    }
+
+    /** A part of a line ended by Ctrl-D, in a read the prompt stopped, does not end the next statement's input(). */
+    @Test
+    void anEndThatAStoppedReadSawIsNotTheNextInputs() throws Exception {
+        AtomicBoolean wanted = new AtomicBoolean(true);
+        CompletableFuture<String> stopped = read(console, wanted);
+        terminal.type("par");
+        terminal.end();
+        assertThat(stopped.get(5, TimeUnit.SECONDS)).isEqualTo("par");
+        wanted.set(false); // the statement was stopped before it read again
+        assertThat(takeBackForPrompt()).isEmpty();
+        console.promptDone();
+
+        CompletableFuture<String> next = CompletableFuture.supplyAsync(() -> readLine(console), OWN_THREAD);
+        terminal.type("the next answer\n");
+        assertThat(next.get(5, TimeUnit.SECONDS)).isEqualTo("the next answer");
+    }
+
+    private static String readLine(ConsoleInput console) {
+        try {
+            return console.readLine();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static ConsoleInput console(FakeTerminal terminal) {
         ConsoleInput console = new ConsoleInput(Reader.nullReader());
         console.readFromTerminal(terminal, StandardCharsets.UTF_8, terminal);
@@ -173,7 +216,8 @@ class ConsoleInputTest {
     private static final class FakeTerminal extends InputStream implements ConsoleInput.InputReady {
         private final ByteArrayOutputStream typed = new ByteArrayOutputStream();
         private int readUpTo;
-        private boolean ended;
+        /** Ctrl-D presses not read yet: each ends one read, as a terminal's does (it is not sticky). */
+        private int ends;
 
         synchronized void type(String text) {
             type(text.getBytes(StandardCharsets.UTF_8));
@@ -185,7 +229,7 @@ class ConsoleInputTest {
         }
 
         synchronized void end() {
-            ended = true;
+            ends++;
             notifyAll();
         }
 
@@ -196,7 +240,7 @@ class ConsoleInputTest {
         @Override
         public synchronized boolean await(int millis) {
             long until = System.currentTimeMillis() + millis;
-            while (unread() == 0 && !ended && System.currentTimeMillis() < until) {
+            while (unread() == 0 && ends == 0 && System.currentTimeMillis() < until) {
                 try {
                     wait(Math.max(1, until - System.currentTimeMillis()));
                 } catch (InterruptedException e) {
@@ -204,12 +248,12 @@ class ConsoleInputTest {
                     return false;
                 }
             }
-            return unread() > 0 || ended;
+            return unread() > 0 || ends > 0;
         }
 
         @Override
         public synchronized int read(byte[] b, int off, int len) throws IOException {
-            while (unread() == 0 && !ended) {
+            while (unread() == 0 && ends == 0) {
                 try {
                     wait();
                 } catch (InterruptedException e) {
@@ -217,6 +261,7 @@ class ConsoleInputTest {
                 }
             }
             if (unread() == 0) {
+                ends--;
                 return -1;
             }
             byte[] all = typed.toByteArray();
