@@ -160,6 +160,9 @@ public final class ProcessExecutor implements Executor {
                 if (e instanceof BadFrameException bad) {
                     throw bad.toScriptException();
                 }
+                if (e instanceof java.io.InterruptedIOException) { // the caller was interrupted (status kept)
+                    throw new ScriptInterruptedException(e.getMessage() + "; the worker was killed");
+                }
                 ScriptException se = new ScriptException("could not start a sandbox worker process: " + e.getMessage());
                 se.initCause(e);
                 throw se;

@@ -133,7 +133,7 @@ final class WorkerProcess {
                     + exitDescription());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for a worker process");
+            throw new java.io.InterruptedIOException("interrupted while waiting for a worker process");
         }
     }
 
@@ -169,7 +169,7 @@ final class WorkerProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             kill();
-            throw new IOException("interrupted while configuring a worker process");
+            throw new java.io.InterruptedIOException("interrupted while configuring a worker process");
         }
     }
 

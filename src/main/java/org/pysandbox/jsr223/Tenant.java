@@ -14,6 +14,7 @@ import org.pysandbox.config.Feature;
 import org.pysandbox.config.HostAccessRule;
 import org.pysandbox.config.Isolation;
 import org.pysandbox.config.SandboxConfig;
+import org.pysandbox.error.ScriptInterruptedException;
 import org.pysandbox.limits.Executor;
 import org.pysandbox.isolation.SandboxExecutors;
 
@@ -73,7 +74,7 @@ final class Tenant implements Runnable {
                 lock.lockInterruptibly();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new ScriptException("interrupted while waiting for the interpreter");
+                throw new ScriptInterruptedException("interrupted while waiting for the interpreter");
             }
         }
 

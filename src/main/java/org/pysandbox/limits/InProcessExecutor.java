@@ -253,6 +253,37 @@ public final class InProcessExecutor implements Executor {
     }
 
     /**
+     * Whether the interpreter of that generation is gone, without making its replacement (the next call
+     * does): a stop still settling decides it, and is waited for, bounded by the interrupt grace. A caller
+     * whose interrupt status is set waits too, the status cleared for the wait and set again after. Asked
+     * through {@link #interpreterGeneration} instead, a failed engine call waited for the replacement (2 s
+     * after its timeout), and an interrupted caller's wait failed, so the engine retired a slot whose
+     * interpreter had survived (review 56).
+     */
+    @Override
+    public boolean hasLost(long interpreterGeneration) {
+        Tenant t;
+        synchronized (this) {
+            if (closed) {
+                return true;
+            }
+            t = tenant;
+        }
+        if (t == null || t.generation != interpreterGeneration) {
+            return true;
+        }
+        boolean interrupted = Thread.interrupted();
+        try {
+            t.awaitSettled();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return t.lost;
+    }
+
+    /**
      * Makes this sandbox's interpreter now and runs the warm-up script in it on the guest thread, so that
      * the first call's clock pays for neither. A worker process does this when it is configured: after a
      * limit replaced a worker, its first call would otherwise spend a 1-s timeout on a cold interpreter.

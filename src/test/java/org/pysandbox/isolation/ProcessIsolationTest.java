@@ -309,6 +309,40 @@ class ProcessIsolationTest {
         assertThat(replacement.get(0).onExit()).succeedsWithin(Duration.ofSeconds(10));
     }
 
+    /**
+     * A caller interrupted while its sandbox's worker process starts gets ScriptInterruptedException, keeps its
+     * interrupt status, and leaves no worker behind (review 56: a plain ScriptException "could not start a
+     * sandbox worker process").
+     */
+    @Test
+    void aCallerInterruptedWhileItsWorkerStartsLeavesNoWorker() throws Exception {
+        long workersBefore = ProcessHandle.current().children()
+                .filter(p -> commandLineOf(p).contains(WorkerMain.class.getName())).count();
+        try (Sandbox starting = new Sandbox(CONFIG)) {
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            AtomicBoolean statusKept = new AtomicBoolean();
+            Thread caller = new Thread(() -> {
+                failure.set(catchThrowable(() -> starting.eval("1 + 1")));
+                statusKept.set(Thread.currentThread().isInterrupted());
+            });
+            caller.start();
+            Thread.sleep(300); // a worker JVM takes seconds to start
+            caller.interrupt();
+            caller.join(15_000);
+            assertThat(caller.isAlive()).isFalse();
+            assertThat(failure.get()).isInstanceOf(ScriptInterruptedException.class).hasMessageContaining("worker");
+            assertThat(statusKept).isTrue();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (ProcessHandle.current().children().filter(p -> commandLineOf(p).contains(WorkerMain.class.getName()))
+                    .count() > workersBefore && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(ProcessHandle.current().children()
+                    .filter(p -> commandLineOf(p).contains(WorkerMain.class.getName())).count())
+                    .isEqualTo(workersBefore);
+        }
+    }
+
     @Test
     void aScriptCannotChangeTheConfigurationOfItsNextCall() throws Exception {
         // the worker takes each call's configuration from the host's request, never from the namespace

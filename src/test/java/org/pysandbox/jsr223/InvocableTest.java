@@ -2,22 +2,27 @@ package org.pysandbox.jsr223;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.StringWriter;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntBinaryOperator;
 
 import javax.script.ScriptContext;
 import javax.script.ScriptEngineManager;
 import javax.script.ScriptException;
 
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.pysandbox.bridge.GuestObject;
 import org.pysandbox.error.PythonScriptException;
+import org.pysandbox.error.ScriptInterruptedException;
 import org.pysandbox.error.ScriptTimeoutException;
 
 /** invokeFunction, invokeMethod and both getInterface forms, each call confined and limited like eval. */
@@ -187,6 +192,47 @@ class InvocableTest {
             assertThatThrownBy(() -> own.eval("1 / 0")).isInstanceOf(ScriptException.class)
                     .hasMessageContaining("ZeroDivisionError");
             assertThat(own.invokeFunction("eight")).isEqualTo(8);
+        } finally {
+            own.close();
+        }
+    }
+
+    /**
+     * A host interrupt stops a call without costing the interpreter, so the engine keeps its script objects.
+     * Review 56: the engine asked whether the interpreter was lost with the caller's interrupt status still
+     * set, that wait failed at once, and the slot was retired with every function in it (an eval interrupted
+     * mid-loop, or an eval, compile or call made from a thread already interrupted). The status is kept.
+     */
+    @Test
+    void aHostInterruptKeepsTheEnginesScriptObjects() throws Exception {
+        PySandboxEngine own = (PySandboxEngine) new ScriptEngineManager().getEngineByName("pysandbox");
+        try {
+            own.eval("def seven():\n    return 7\n");
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            AtomicBoolean statusKept = new AtomicBoolean();
+            Thread caller = new Thread(() -> {
+                failure.set(catchThrowable(() -> own.eval("while True:\n    pass\n")));
+                statusKept.set(Thread.currentThread().isInterrupted());
+            });
+            caller.start();
+            Thread.sleep(500);
+            caller.interrupt();
+            caller.join(15_000);
+            assertThat(failure.get()).isInstanceOf(ScriptInterruptedException.class);
+            assertThat(statusKept).isTrue();
+            assertThat(own.invokeFunction("seven")).isEqualTo(7);
+
+            List<ThrowingCallable> fromAnInterruptedThread = List.of(() -> own.eval("seven()"),
+                    () -> own.compile("seven()"), () -> own.invokeFunction("seven"));
+            for (ThrowingCallable call : fromAnInterruptedThread) {
+                Thread.currentThread().interrupt();
+                try {
+                    assertThatThrownBy(call).isInstanceOf(ScriptInterruptedException.class);
+                } finally {
+                    assertThat(Thread.interrupted()).as("the host's interrupt status is kept").isTrue();
+                }
+                assertThat(own.invokeFunction("seven")).isEqualTo(7);
+            }
         } finally {
             own.close();
         }
