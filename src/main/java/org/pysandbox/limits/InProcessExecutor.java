@@ -133,6 +133,36 @@ public final class InProcessExecutor implements Executor {
             return true;
         }
 
+        /**
+         * {@link #awaitSettled} for a caller that must have the answer (is the interpreter lost?): an interrupt,
+         * one set on entry or one that comes during the wait, is kept for after it, and the wait is as bounded.
+         * Given in to, an interrupt ended the wait before the stopper had decided (review 57).
+         */
+        void awaitSettledUninterruptibly() {
+            boolean interrupted = Thread.interrupted();
+            try {
+                CountDownLatch pending = settling;
+                if (pending == null) {
+                    return;
+                }
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(4 * INTERRUPT_GRACE_MILLIS + 1000);
+                while (true) {
+                    try {
+                        if (!pending.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                            lost = true;
+                        }
+                        return;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
         /** Closes the context once; a second caller returns at once (the first may block on a stuck guest). */
         void closeContext() {
             if (closing.compareAndSet(false, true)) {
@@ -255,7 +285,7 @@ public final class InProcessExecutor implements Executor {
     /**
      * Whether the interpreter of that generation is gone, without making its replacement (the next call
      * does): a stop still settling decides it, and is waited for, bounded by the interrupt grace. A caller
-     * whose interrupt status is set waits too, the status cleared for the wait and set again after. Asked
+     * whose interrupt status is set, or is interrupted meanwhile, waits all the same and keeps it. Asked
      * through {@link #interpreterGeneration} instead, a failed engine call waited for the replacement (2 s
      * after its timeout), and an interrupted caller's wait failed, so the engine retired a slot whose
      * interpreter had survived (review 56).
@@ -272,14 +302,7 @@ public final class InProcessExecutor implements Executor {
         if (t == null || t.generation != interpreterGeneration) {
             return true;
         }
-        boolean interrupted = Thread.interrupted();
-        try {
-            t.awaitSettled();
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        t.awaitSettledUninterruptibly();
         return t.lost;
     }
 

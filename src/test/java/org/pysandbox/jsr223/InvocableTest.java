@@ -238,6 +238,57 @@ class InvocableTest {
         }
     }
 
+    /**
+     * A stop that costs the interpreter is decided by the stopper after the interrupt grace; the engine waits
+     * for that decision. Review 57: a host interrupt during that wait ended it before the decision, the slot
+     * was kept with the lost interpreter's generation, the next eval ran in the replacement under it, and the
+     * first failure after that retired what that eval defined.
+     */
+    @Test
+    void aHostInterruptWhileAStopSettlesDoesNotKeepALostSlot() throws Exception {
+        PySandboxEngine own = (PySandboxEngine) new ScriptEngineManager().getEngineByName("pysandbox");
+        try {
+            own.eval("def seven():\n    return 7\n");
+            own.getContext().setAttribute(ContextConfig.TIMEOUT, "300ms", ScriptContext.ENGINE_SCOPE);
+            Thread caller = Thread.currentThread();
+            Object lock = new Object();
+            boolean[] inEval = {true};
+            Thread interrupter = new Thread(() -> {
+                try {
+                    Thread.sleep(550); // after the 300-ms timeout, before the 500-ms grace has run out
+                } catch (InterruptedException e) {
+                    return;
+                }
+                synchronized (lock) {
+                    if (inEval[0]) {
+                        caller.interrupt();
+                    }
+                }
+            });
+            interrupter.start();
+            try {
+                // GraalPy converts this in seconds, uninterruptibly: the stop costs the interpreter
+                assertThatThrownBy(() -> own.eval("x = int('f' * 400000, 16)"))
+                        .isInstanceOfAny(ScriptTimeoutException.class, ScriptInterruptedException.class);
+            } finally {
+                synchronized (lock) {
+                    inEval[0] = false;
+                }
+                interrupter.join();
+                Thread.interrupted();
+            }
+            own.getContext().removeAttribute(ContextConfig.TIMEOUT, ScriptContext.ENGINE_SCOPE);
+            own.eval("def eight():\n    return 8\n");
+            assertThatThrownBy(() -> own.eval("nosuch")).isInstanceOf(ScriptException.class)
+                    .hasMessageContaining("NameError");
+            assertThat(own.invokeFunction("eight")).isEqualTo(8);
+            assertThatThrownBy(() -> own.invokeFunction("seven")).isInstanceOf(ScriptException.class)
+                    .hasMessageContaining("is gone: its interpreter was discarded");
+        } finally {
+            own.close();
+        }
+    }
+
     @Test
     void invocationsAreLimitedAndConfinedLikeEval() throws Exception {
         engine.getContext().setAttribute(ContextConfig.TIMEOUT, "300ms", ScriptContext.ENGINE_SCOPE);
