@@ -49,9 +49,10 @@ final class ConsoleInput extends Reader {
     /** Text read from the terminal that does not end a line yet (never more than one line). */
     private final StringBuilder partial = new StringBuilder();
     /**
-     * The terminal's end (Ctrl-D) came after part of a line, which went out as a line of its own: the read
-     * after it ends the input. The terminal hands out an end once, so the script's readline, which reads on
-     * for a line's end, would have waited for another Ctrl-D (a third press; CPython takes two).
+     * The terminal's end (Ctrl-D) was read right after part of a line (two presses before a read looked),
+     * and the part went out alone: the read after it ends the input, as the terminal's own second end would.
+     * The terminal hands out an end once, so the script's readline, which reads on for a line's end, would
+     * have waited for another Ctrl-D (review 55).
      */
     private boolean endAfterPartial;
     /** Set while the prompt reads the terminal: a script's read of it returns at once with nothing. */
@@ -214,6 +215,12 @@ final class ConsoleInput extends Reader {
             undecoded.put((byte) (lineEnd ? '\n' : b));
             decode(false);
             if (lineEnd) {
+                return takePartial();
+            }
+            // Part of a line and nothing after it: in line mode the terminal gives that out only for Ctrl-D,
+            // which hands the script what was typed, as a read of the terminal returns it in CPython
+            // (sys.stdin.read(3) after 'abc' and one Ctrl-D; input() reads on, and a second Ctrl-D ends it)
+            if (!partial.isEmpty() && !terminalReady.await(0)) {
                 return takePartial();
             }
         }

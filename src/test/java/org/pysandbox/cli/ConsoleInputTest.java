@@ -51,12 +51,21 @@ class ConsoleInputTest {
         assertThat(next.get(5, TimeUnit.SECONDS)).isEqualTo("the next input()\n");
     }
 
+    /**
+     * In line mode the terminal gives out part of a line only for Ctrl-D, which hands it to the script: a read
+     * returns it at once (CPython's sys.stdin.read(3) after 'abc' and one Ctrl-D), and the next read reads on.
+     * It waited for a line's end or a second Ctrl-D, whose end then also ended a later input() (review 57).
+     */
     @Test
-    void theStartOfALineAStoppedReadHadIsThePromptsToo() throws Exception {
-        // a terminal in line mode gives no part of a line, but a read may end anywhere
-        CompletableFuture<String> stopped = readWhoseStatementIsStopped("par");
-        assertThat(takeBackForPrompt()).isEqualTo("par");
-        assertThat(stopped.get(5, TimeUnit.SECONDS)).isNull();
+    void aPartOfALineTheTerminalGaveOutIsTheReadsAndTheNextReadReadsOn() throws Exception {
+        CompletableFuture<String> part = read(console, new AtomicBoolean(true));
+        terminal.type("abc");
+        assertThat(part.get(5, TimeUnit.SECONDS)).isEqualTo("abc");
+
+        CompletableFuture<String> next = CompletableFuture.supplyAsync(() -> readLine(console), OWN_THREAD);
+        terminal.type("xyz\n");
+        assertThat(next.get(5, TimeUnit.SECONDS)).isEqualTo("xyz");
+        assertThat(takeBackForPrompt()).isEmpty();
     }
 
     /**
