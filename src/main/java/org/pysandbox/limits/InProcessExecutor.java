@@ -749,6 +749,9 @@ public final class InProcessExecutor implements Executor {
             boolean yielded = false;
             try {
                 if (!t.lost && !call.isFinished()) {
+                    // a read of the host's input returns soon after the detach if its reader does: interrupted
+                    // inside it, GraalPy's stdin would close for good (GuestStreams.awaitInputIdle)
+                    t.interpreter.streams().awaitInputIdle(Math.min(250, INTERRUPT_GRACE_MILLIS / 2));
                     t.interpreter.context().interrupt(java.time.Duration.ofMillis(INTERRUPT_GRACE_MILLIS));
                 }
                 yielded = !t.lost && call.awaitFinished(INTERRUPT_GRACE_MILLIS);

@@ -11,6 +11,8 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CharsetEncoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
@@ -101,6 +103,29 @@ public final class GuestStreams {
         out.target = NOWHERE;
         err.target = NOWHERE;
         detached.incrementAndGet();
+    }
+
+    /**
+     * Waits up to {@code millis} until no read of the host's input is in progress; false if one still is.
+     * The stop of a call waits for this before it interrupts the guest: Truffle's interrupt of a thread inside
+     * a read of the context's input closes GraalPy's channel over it for good, which costs the interpreter.
+     * A read returns soon after a detach when its reader does (the REPL's, once the prompt takes the terminal
+     * back: Ctrl-C in input() cost the session every time); one that never returns is interrupted as before.
+     */
+    public boolean awaitInputIdle(long millis) {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (in.reading.get() > 0) {
+            if (System.nanoTime() - until >= 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The reader the streams are bound to (a check, which reads nothing, keeps it). */
@@ -270,6 +295,8 @@ public final class GuestStreams {
         volatile Reader source;
         /** Whether the interpreter may have read ahead from the source since its buffers were last emptied. */
         volatile boolean readSinceDiscard;
+        /** Reads of the host's input in progress (see {@link #awaitInputIdle}). */
+        final AtomicInteger reading = new AtomicInteger();
 
         GuestInput(boolean enabled) {
             this.enabled = enabled;
@@ -318,7 +345,13 @@ public final class GuestStreams {
             boolean end = false;
             BooleanSupplier wanted = stillWanted();
             while (bytes.position() == 0 && !end) {
-                int n = HostInput.read(r, chars.array(), chars.position(), chars.remaining(), wanted);
+                int n;
+                reading.incrementAndGet();
+                try {
+                    n = HostInput.read(r, chars.array(), chars.position(), chars.remaining(), wanted);
+                } finally {
+                    reading.decrementAndGet();
+                }
                 end = n <= 0;
                 if (n > 0) {
                     chars.position(chars.position() + n);

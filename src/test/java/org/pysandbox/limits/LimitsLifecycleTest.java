@@ -3,6 +3,7 @@ package org.pysandbox.limits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.Reader;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.HashMap;
@@ -97,6 +98,48 @@ class LimitsLifecycleTest {
                     .hasMessageContaining("the calling thread was interrupted");
             assertThat(statusKept).isTrue();
             assertThat(sandbox.call(ns.get("f"), 1)).isEqualTo(2);
+        }
+    }
+
+    /**
+     * A call stopped while its input() waits in the host's reader keeps its interpreter when the reader returns
+     * soon after the stop (as the REPL's does once the prompt takes the terminal back). Truffle's interrupt of
+     * the guest inside the read closed GraalPy's stdin for good, so every such stop cost the interpreter (in
+     * the REPL, Ctrl-C in input() lost the session); the stop now lets the read return first. What the read
+     * got is the next input()'s.
+     */
+    @Test
+    void aStopDuringInputKeepsTheInterpreterWhenTheReaderReturns() throws Exception {
+        Reader slowReader = new Reader() {
+            private boolean answered;
+
+            @Override
+            public int read(char[] buf, int off, int len) throws java.io.IOException {
+                if (answered) {
+                    return -1;
+                }
+                try {
+                    Thread.sleep(450); // returns 150 ms after the 300-ms timeout stopped the call
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException();
+                }
+                answered = true;
+                "late line\n".getChars(0, 10, buf, off);
+                return 10;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        SandboxConfig config = SandboxConfig.builder().enable("stdin").timeout(Duration.ofMillis(300)).build();
+        try (Sandbox sandbox = new Sandbox(config).setIn(slowReader)) {
+            Map<String, Object> ns = new HashMap<>();
+            sandbox.execute("def f():\n    return 41\n", ns);
+            assertThatThrownBy(() -> sandbox.execute("x = input()", ns)).isInstanceOf(ScriptTimeoutException.class);
+            assertThat(sandbox.call(ns.get("f"))).isEqualTo(41);
+            sandbox.execute("y = input()", ns);
+            assertThat(ns).containsEntry("y", "late line");
         }
     }
 
