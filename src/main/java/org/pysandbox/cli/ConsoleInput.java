@@ -217,9 +217,10 @@ final class ConsoleInput extends Reader {
             if (lineEnd) {
                 return takePartial();
             }
-            // Part of a line and nothing after it: in line mode the terminal gives that out only for Ctrl-D,
-            // which hands the script what was typed, as a read of the terminal returns it in CPython
-            // (sys.stdin.read(3) after 'abc' and one Ctrl-D; input() reads on, and a second Ctrl-D ends it)
+            // Part of a line and nothing after it: what Ctrl-D gave out, or keys typed ahead while the line
+            // editor had the terminal. It is the script's read's, as a read of the terminal returns it in
+            // CPython (sys.stdin.read(3) after 'abc' and one Ctrl-D; input() reads on, and a second Ctrl-D
+            // ends it); like a line the read got, it goes with its statement when that is stopped (review 58)
             if (!partial.isEmpty() && !terminalReady.await(0)) {
                 return takePartial();
             }

@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import javax.script.ScriptException;
@@ -32,6 +30,7 @@ import org.pysandbox.error.PythonScriptException;
 import org.pysandbox.error.ScriptInterruptedException;
 import org.pysandbox.error.ScriptTimeoutException;
 import org.pysandbox.limits.ResourceBombs;
+import org.pysandbox.testsupport.InterruptedCaller;
 
 /**
  * isolation=process: the same sandbox in a worker JVM, with values, streams and limits as in-process,
@@ -256,6 +255,12 @@ class ProcessIsolationTest {
             "growing list of buffers", "big string repeat", "print forever swallowing the error", "plain recursion",
             "deeply nested brackets (parser limit)");
 
+    /** This JVM's worker processes. */
+    private static List<ProcessHandle> workers() {
+        return ProcessHandle.current().children().filter(p -> commandLineOf(p).contains(WorkerMain.class.getName()))
+                .toList();
+    }
+
     /** The full command line: ProcessHandle.Info drops it when it is long (a worker's class path is). */
     private static String commandLineOf(ProcessHandle process) {
         java.nio.file.Path proc = java.nio.file.Path.of("/proc", Long.toString(process.pid()), "cmdline");
@@ -272,9 +277,7 @@ class ProcessIsolationTest {
         // runs last: kills the shared sandbox's worker (the only worker: the pool is off here) mid-call,
         // as a crash would
         assertThat(sandbox.eval("2 + 2")).isEqualTo(4);
-        List<ProcessHandle> workers = ProcessHandle.current().children()
-                .filter(p -> commandLineOf(p).contains(WorkerMain.class.getName()))
-                .toList();
+        List<ProcessHandle> workers = workers();
         assertThat(workers).hasSize(1);
         CompletableFuture<Throwable> call = CompletableFuture.supplyAsync(
                 () -> catchThrowable(() -> sandbox.execute("while True:\n    pass")));
@@ -288,24 +291,13 @@ class ProcessIsolationTest {
                 (System.nanoTime() - start) / 1_000_000);
 
         // the host interrupts a caller mid-call: the worker is killed, and the call ends with its own type
-        List<ProcessHandle> replacement = ProcessHandle.current().children()
-                .filter(p -> commandLineOf(p).contains(WorkerMain.class.getName()))
-                .toList();
+        List<ProcessHandle> replacement = workers();
         assertThat(replacement).hasSize(1);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        AtomicBoolean statusKept = new AtomicBoolean();
-        Thread caller = new Thread(() -> {
-            failure.set(catchThrowable(() -> sandbox.execute("while True:\n    pass")));
-            statusKept.set(Thread.currentThread().isInterrupted());
-        });
-        caller.start();
-        Thread.sleep(300);
-        caller.interrupt();
-        caller.join(15_000);
-        assertThat(caller.isAlive()).isFalse();
-        assertThat(failure.get()).isInstanceOf(ScriptInterruptedException.class)
+        InterruptedCaller.Outcome stopped = InterruptedCaller.interruptAfter(300,
+                () -> sandbox.execute("while True:\n    pass"));
+        assertThat(stopped.failure()).isInstanceOf(ScriptInterruptedException.class)
                 .hasMessageContaining("the sandbox worker process was killed");
-        assertThat(statusKept).isTrue();
+        assertThat(stopped.statusKept()).isTrue();
         assertThat(replacement.get(0).onExit()).succeedsWithin(Duration.ofSeconds(10));
     }
 
@@ -316,30 +308,17 @@ class ProcessIsolationTest {
      */
     @Test
     void aCallerInterruptedWhileItsWorkerStartsLeavesNoWorker() throws Exception {
-        long workersBefore = ProcessHandle.current().children()
-                .filter(p -> commandLineOf(p).contains(WorkerMain.class.getName())).count();
+        int workersBefore = workers().size();
         try (Sandbox starting = new Sandbox(CONFIG)) {
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            AtomicBoolean statusKept = new AtomicBoolean();
-            Thread caller = new Thread(() -> {
-                failure.set(catchThrowable(() -> starting.eval("1 + 1")));
-                statusKept.set(Thread.currentThread().isInterrupted());
-            });
-            caller.start();
-            Thread.sleep(300); // a worker JVM takes seconds to start
-            caller.interrupt();
-            caller.join(15_000);
-            assertThat(caller.isAlive()).isFalse();
-            assertThat(failure.get()).isInstanceOf(ScriptInterruptedException.class).hasMessageContaining("worker");
-            assertThat(statusKept).isTrue();
+            // a worker JVM takes seconds to start
+            InterruptedCaller.Outcome stopped = InterruptedCaller.interruptAfter(300, () -> starting.eval("1 + 1"));
+            assertThat(stopped.failure()).isInstanceOf(ScriptInterruptedException.class).hasMessageContaining("worker");
+            assertThat(stopped.statusKept()).isTrue();
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-            while (ProcessHandle.current().children().filter(p -> commandLineOf(p).contains(WorkerMain.class.getName()))
-                    .count() > workersBefore && System.nanoTime() < deadline) {
+            while (workers().size() > workersBefore && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
-            assertThat(ProcessHandle.current().children()
-                    .filter(p -> commandLineOf(p).contains(WorkerMain.class.getName())).count())
-                    .isEqualTo(workersBefore);
+            assertThat(workers()).hasSize(workersBefore);
         }
     }
 

@@ -2,14 +2,11 @@ package org.pysandbox.jsr223;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.StringWriter;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntBinaryOperator;
 
 import javax.script.ScriptContext;
@@ -24,6 +21,7 @@ import org.pysandbox.bridge.GuestObject;
 import org.pysandbox.error.PythonScriptException;
 import org.pysandbox.error.ScriptInterruptedException;
 import org.pysandbox.error.ScriptTimeoutException;
+import org.pysandbox.testsupport.InterruptedCaller;
 
 /** invokeFunction, invokeMethod and both getInterface forms, each call confined and limited like eval. */
 class InvocableTest {
@@ -208,18 +206,10 @@ class InvocableTest {
         PySandboxEngine own = (PySandboxEngine) new ScriptEngineManager().getEngineByName("pysandbox");
         try {
             own.eval("def seven():\n    return 7\n");
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            AtomicBoolean statusKept = new AtomicBoolean();
-            Thread caller = new Thread(() -> {
-                failure.set(catchThrowable(() -> own.eval("while True:\n    pass\n")));
-                statusKept.set(Thread.currentThread().isInterrupted());
-            });
-            caller.start();
-            Thread.sleep(500);
-            caller.interrupt();
-            caller.join(15_000);
-            assertThat(failure.get()).isInstanceOf(ScriptInterruptedException.class);
-            assertThat(statusKept).isTrue();
+            InterruptedCaller.Outcome stopped = InterruptedCaller.interruptAfter(500,
+                    () -> own.eval("while True:\n    pass\n"));
+            assertThat(stopped.failure()).isInstanceOf(ScriptInterruptedException.class);
+            assertThat(stopped.statusKept()).isTrue();
             assertThat(own.invokeFunction("seven")).isEqualTo(7);
 
             List<ThrowingCallable> fromAnInterruptedThread = List.of(() -> own.eval("seven()"),

@@ -8,8 +8,6 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.pysandbox.Sandbox;
@@ -18,6 +16,7 @@ import org.pysandbox.error.RecursionLimitException;
 import org.pysandbox.error.ScriptInterruptedException;
 import org.pysandbox.error.ScriptTimeoutException;
 import org.pysandbox.policy.ConfinedInterpreter;
+import org.pysandbox.testsupport.InterruptedCaller;
 
 /** What stays after limits: state kept when interrupted, replaced when cancelled, nothing leaked. */
 class LimitsLifecycleTest {
@@ -77,26 +76,11 @@ class LimitsLifecycleTest {
         try (Sandbox sandbox = new Sandbox(SandboxConfig.builder().timeout(Duration.ofSeconds(20)).build())) {
             Map<String, Object> ns = new HashMap<>();
             sandbox.execute("def f(x):\n    return x + 1\n", ns);
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            AtomicBoolean statusKept = new AtomicBoolean();
-            Thread caller = new Thread(() -> {
-                try {
-                    sandbox.execute("while True: pass");
-                } catch (Throwable e) {
-                    failure.set(e);
-                }
-                statusKept.set(Thread.currentThread().isInterrupted());
-            });
-            caller.start();
-            Thread.sleep(500);
-            long start = System.nanoTime();
-            caller.interrupt();
-            caller.join(15_000);
-            assertThat(caller.isAlive()).isFalse();
-            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(10_000);
-            assertThat(failure.get()).isInstanceOf(ScriptInterruptedException.class)
+            InterruptedCaller.Outcome stopped = InterruptedCaller.interruptAfter(500,
+                    () -> sandbox.execute("while True: pass"));
+            assertThat(stopped.failure()).isInstanceOf(ScriptInterruptedException.class)
                     .hasMessageContaining("the calling thread was interrupted");
-            assertThat(statusKept).isTrue();
+            assertThat(stopped.statusKept()).isTrue();
             assertThat(sandbox.call(ns.get("f"), 1)).isEqualTo(2);
         }
     }
