@@ -94,20 +94,23 @@ class LimitsLifecycleTest {
      */
     @Test
     void aStopDuringInputKeepsTheInterpreterWhenTheReaderReturns() throws Exception {
+        // returns once the caller has its answer, as the REPL's reader does when the prompt takes the terminal
+        // back (a fixed delay from the read's start missed the stop's window on a cold JVM)
+        java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(1);
         Reader slowReader = new Reader() {
-            private boolean answered;
+            private boolean gave;
 
             @Override
             public int read(char[] buf, int off, int len) throws java.io.IOException {
-                if (answered) {
+                if (gave) {
                     return -1;
                 }
                 try {
-                    Thread.sleep(450); // returns 150 ms after the 300-ms timeout stopped the call
+                    answered.await(30, java.util.concurrent.TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     throw new java.io.InterruptedIOException();
                 }
-                answered = true;
+                gave = true;
                 "late line\n".getChars(0, 10, buf, off);
                 return 10;
             }
@@ -120,7 +123,11 @@ class LimitsLifecycleTest {
         try (Sandbox sandbox = new Sandbox(config).setIn(slowReader)) {
             Map<String, Object> ns = new HashMap<>();
             sandbox.execute("def f():\n    return 41\n", ns);
-            assertThatThrownBy(() -> sandbox.execute("x = input()", ns)).isInstanceOf(ScriptTimeoutException.class);
+            try {
+                assertThatThrownBy(() -> sandbox.execute("x = input()", ns)).isInstanceOf(ScriptTimeoutException.class);
+            } finally {
+                answered.countDown();
+            }
             assertThat(sandbox.call(ns.get("f"))).isEqualTo(41);
             sandbox.execute("y = input()", ns);
             assertThat(ns).containsEntry("y", "late line");
