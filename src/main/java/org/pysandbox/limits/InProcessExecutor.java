@@ -52,6 +52,8 @@ public final class InProcessExecutor implements Executor {
     /** System property: milliseconds an interrupted guest gets to yield before its context is cancelled. */
     public static final String INTERRUPT_GRACE_PROPERTY = "pysandbox.interruptGraceMillis";
     private static final long INTERRUPT_GRACE_MILLIS = LimitProperties.integer(INTERRUPT_GRACE_PROPERTY, 500, 10, 60_000);
+    /** How long a caller waits for a stopped call to settle before it takes the interpreter for lost. */
+    private static final long SETTLE_BOUND_MILLIS = 4 * INTERRUPT_GRACE_MILLIS + 1000;
     private static final int BOUNDED_CACHE_LIMIT = 256;
 
     private final SandboxConfig config;
@@ -122,7 +124,7 @@ public final class InProcessExecutor implements Executor {
                 return true;
             }
             try {
-                pending.await(4 * INTERRUPT_GRACE_MILLIS + 1000, TimeUnit.MILLISECONDS);
+                pending.await(SETTLE_BOUND_MILLIS, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
@@ -145,7 +147,7 @@ public final class InProcessExecutor implements Executor {
                 if (pending == null) {
                     return;
                 }
-                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(4 * INTERRUPT_GRACE_MILLIS + 1000);
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SETTLE_BOUND_MILLIS);
                 while (true) {
                     try {
                         if (!pending.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
