@@ -135,6 +135,17 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /**
+     * Whether the namespace of {@link #interact} is gone: stopping a call (its timeout, another limit, or an
+     * interrupt of the calling thread) cost the interpreter that held it, because the guest did not yield
+     * within the interrupt grace (a long builtin such as {@code 3 ** (10 ** 8)} cannot be interrupted). The
+     * next {@code interact} then starts in a new, empty namespace. False before the first {@code interact}.
+     * Asked after a failed call, it waits (bounded) for a stop still settling to decide.
+     */
+    public boolean interactiveSessionLost() {
+        return executor.interactiveSessionLost();
+    }
+
+    /**
      * Not under the sandbox's lock, which a running call holds: with process isolation the close kills the
      * worker at once and the call fails saying so; in-process the executor's own lock makes it wait for the
      * call (at most its timeout), as before.

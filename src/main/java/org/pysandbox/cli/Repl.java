@@ -8,7 +8,6 @@ import java.util.List;
 import javax.script.ScriptException;
 
 import org.pysandbox.error.ScriptExitException;
-import org.pysandbox.error.ScriptTimeoutException;
 
 /**
  * The interactive sandboxed interpreter: reads blocks of input (complete when the Python parser says so),
@@ -20,6 +19,12 @@ final class Repl {
     static final String PROMPT = "sandbox>>> ";
     static final String CONTINUATION = "... ";
     static final String FILE_NAME = "<stdin>";
+    /**
+     * Said after an input whose stop cost the interpreter (a builtin that does not yield to the interrupt):
+     * the next input starts in a new namespace, which the user would otherwise find out from a NameError.
+     */
+    static final String SESSION_LOST = "(stopping it cost the sandbox its interpreter: the next input starts a new one, "
+            + "and earlier definitions are gone)";
 
     /** Where input lines come from. */
     interface Lines {
@@ -82,6 +87,7 @@ final class Repl {
                 complete = InputCompleteness.isComplete(block, this::parse);
             } catch (Cancelled c) { // Ctrl-C while the parser's answer waited for the interpreter to start
                 drop(block);
+                noteIfSessionLost(); // or while a huge literal was being parsed, which may not yield to it
                 continue;
             }
             if (complete) {
@@ -116,6 +122,7 @@ final class Repl {
             if (Tracebacks.isInterrupt(e)) {
                 throw new Cancelled();
             }
+            noteIfSessionLost(); // a parse stopped by the timeout: the run then starts in a new namespace
             return null; // the run reports whatever went wrong
         } catch (RuntimeException e) {
             return null;
@@ -144,11 +151,16 @@ final class Repl {
             // input under the same name, so tracebacks show none for <stdin> (as CPython 3.12 does)
             err.print(Tracebacks.format(failure, Tracebacks.isSyntax(failure)
                     ? Tracebacks.SourceLines.of(FILE_NAME, code) : Tracebacks.SourceLines.NONE));
-            if (failure instanceof ScriptTimeoutException) {
-                err.println("(if the sandbox had to be reset to stop it, earlier definitions are gone)");
-            }
             err.flush();
+            noteIfSessionLost();
             return null;
+        }
+    }
+
+    private void noteIfSessionLost() {
+        if (evaluator.sandbox().interactiveSessionLost()) {
+            err.println(SESSION_LOST);
+            err.flush();
         }
     }
 }

@@ -74,6 +74,15 @@ public interface Executor extends AutoCloseable {
                 + request.config().isolation().configName() + "'; use 'context'");
     }
 
+    /**
+     * Whether the namespace of {@link #runInteractive} is gone: a stop (a limit, or the caller's interrupt)
+     * cost the interpreter that held it, so the next interactive run starts in a new, empty one. False before
+     * the first interactive run. A stop still settling decides it and is waited for, bounded.
+     */
+    default boolean interactiveSessionLost() {
+        return false;
+    }
+
     @Override
     void close();
 }

@@ -72,7 +72,10 @@ public final class InProcessExecutor implements Executor {
     private boolean replacementClosed;
     private final Object replacementLock = new Object();
 
-    /** Numbers the tenants (interpreters) of all executors: see {@link #interpreterGeneration}. */
+    /** The interpreter that holds the interactive namespace ({@link #runInteractive}); 0 before there is one. */
+    private volatile long sessionGeneration;
+
+    /** Numbers the tenants (interpreters) of all executors, from 1: see {@link #interpreterGeneration}. */
     private static final AtomicLong GENERATIONS = new AtomicLong();
 
     /** An interpreter with the thread that runs its guest code and the value bridges bound to it. */
@@ -484,11 +487,18 @@ public final class InProcessExecutor implements Executor {
     }
 
     @Override
+    public boolean interactiveSessionLost() {
+        long generation = sessionGeneration;
+        return generation != 0 && hasLost(generation);
+    }
+
+    @Override
     public synchronized String runInteractive(Request r) throws ScriptException {
         Tenant t = tenant();
         ConfinedInterpreter it = t.interpreter;
         if (t.session == null) {
             t.session = it.newNamespace();
+            sessionGeneration = t.generation;
         }
         Value namespace = t.session;
         boolean[] exited = {false};

@@ -57,6 +57,18 @@ class MainTest {
         assertThat(r.err()).contains("ScriptTimeoutError");
         // The session survived the timeout (the context was interrupted, not discarded) and exit() ended it.
         assertThat(r.out()).isEqualTo("5\n");
+        assertThat(r.err()).doesNotContain(Repl.SESSION_LOST);
+    }
+
+    /** A stop the guest does not yield to costs the session's namespace, and the REPL says so at once. */
+    @Test
+    void replSaysWhenStoppingAnInputCostTheSession() {
+        Run r = run("x = 5\ny = 3 ** (3 * 10 ** 7)\nx\n", "--timeout", "300ms");
+        assertThat(r.err()).contains("ScriptTimeoutError");
+        assertThat(r.err().indexOf(Repl.SESSION_LOST)).as(r.err())
+                .isGreaterThan(r.err().indexOf("ScriptTimeoutError"))
+                .isLessThan(r.err().indexOf("NameError: name 'x' is not defined"));
+        assertThat(r.out()).isEmpty();
     }
 
     /** Piped standard input that a test types into over time; like a terminal's, a read ignores interrupts. */

@@ -150,6 +150,32 @@ class LimitsLifecycleTest {
         }
     }
 
+    /**
+     * The REPL's namespace (interact) survives a stop the guest yields to and is gone after one that costs
+     * the interpreter; interactiveSessionLost tells the two apart, so the REPL can say so instead of leaving
+     * the user to find out from a NameError.
+     */
+    @Test
+    void interactiveSessionLostTellsAKeptNamespaceFromALostOne() throws Exception {
+        try (Sandbox sandbox = new Sandbox(SandboxConfig.builder().timeout(Duration.ofMillis(1000)).build())) {
+            assertThat(sandbox.interactiveSessionLost()).isFalse();
+            sandbox.interact("x = 5", "<stdin>");
+            assertThatThrownBy(() -> sandbox.interact("while True: pass", "<stdin>"))
+                    .isInstanceOf(ScriptTimeoutException.class);
+            assertThat(sandbox.interactiveSessionLost()).isFalse();
+            assertThat(sandbox.interact("x", "<stdin>")).isEqualTo("5");
+
+            // one long builtin: cannot be interrupted, so the interpreter and the namespace in it are lost
+            assertThatThrownBy(() -> sandbox.interact("y = 3 ** (3 * 10 ** 7)", "<stdin>"))
+                    .isInstanceOf(ScriptTimeoutException.class);
+            assertThat(sandbox.interactiveSessionLost()).isTrue();
+            assertThatThrownBy(() -> sandbox.interact("x", "<stdin>")).hasMessageContaining("NameError");
+            assertThat(sandbox.interactiveSessionLost()).as("the next input's new namespace").isFalse();
+            sandbox.interact("x = 6", "<stdin>");
+            assertThat(sandbox.interact("x", "<stdin>")).isEqualTo("6");
+        }
+    }
+
     @Test
     void thousandLimitHitsLeaveNoThreadsOrHeapBehind() throws Exception {
         var threads = ManagementFactory.getThreadMXBean();
