@@ -49,7 +49,8 @@ final class InputCompleteness {
     static String parse(Sandbox sandbox, String source) throws ScriptException {
         Map<String, Object> globals = new HashMap<>();
         globals.put("source", source);
-        return sandbox.eval(PARSE, globals) instanceof String problem ? problem : null;
+        // under the input's name: a limit that stops the parse is reported as the input's (Repl)
+        return sandbox.run(PARSE, globals, null, true, Repl.FILE_NAME) instanceof String problem ? problem : null;
     }
 
     static boolean isComplete(List<String> lines, Parser parser) {

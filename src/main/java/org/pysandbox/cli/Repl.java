@@ -25,11 +25,33 @@ final class Repl {
      */
     static final String SESSION_LOST = "(stopping it cost the sandbox its interpreter: the next input starts a new one, "
             + "and earlier definitions are gone)";
+    /** Said before an input when something else (a stopped completion lookup) cost the session's interpreter. */
+    static final String SESSION_LOST_EARLIER = "(the sandbox lost its interpreter since the last input: this input starts "
+            + "a new one, and earlier definitions are gone)";
 
     /** Where input lines come from. */
     interface Lines {
         /** The next line without its terminator, or null at end of input; throws {@link Cancelled} on Ctrl-C. */
         String read(String prompt) throws IOException;
+
+        /**
+         * Takes the input back from a stopped statement's {@code input()} now, instead of at the next read: the
+         * stop waits (briefly) for that read to return before it interrupts the guest, and an interrupt inside
+         * the read costs the interpreter. So nothing may wait for the stop to settle before this.
+         */
+        default void reclaim() {
+        }
+    }
+
+    /** A limit or a failed start stopped the parser's question: the input is reported and not run. */
+    private static final class ParseFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient ScriptException failure;
+
+        ParseFailed(ScriptException failure) {
+            super(null, null, false, false);
+            this.failure = failure;
+        }
     }
 
     /** Ctrl-C at the prompt: the line (and the block being typed) is dropped. */
@@ -45,6 +67,8 @@ final class Repl {
     private final Lines lines;
     private final PrintWriter out;
     private final PrintWriter err;
+    /** The user was told that the session's namespace is gone; the next input's run makes a new one. */
+    private boolean lossReported;
 
     Repl(Evaluator evaluator, Lines lines, PrintWriter out, PrintWriter err) {
         this.evaluator = evaluator;
@@ -87,7 +111,11 @@ final class Repl {
                 complete = InputCompleteness.isComplete(block, this::parse);
             } catch (Cancelled c) { // Ctrl-C while the parser's answer waited for the interpreter to start
                 drop(block);
-                noteIfSessionLost(); // or while a huge literal was being parsed, which may not yield to it
+                reportSessionLoss(SESSION_LOST); // or while a huge literal was parsed, which may not yield to it
+                continue;
+            } catch (ParseFailed f) { // the run would meet the same limit in the same parse
+                report(f.failure, String.join("\n", block) + "\n");
+                block.clear();
                 continue;
             }
             if (complete) {
@@ -122,8 +150,7 @@ final class Repl {
             if (Tracebacks.isInterrupt(e)) {
                 throw new Cancelled();
             }
-            noteIfSessionLost(); // a parse stopped by the timeout: the run then starts in a new namespace
-            return null; // the run reports whatever went wrong
+            throw new ParseFailed(e);
         } catch (RuntimeException e) {
             return null;
         }
@@ -132,6 +159,8 @@ final class Repl {
     /** Runs one complete input; returns an exit status when the session must end, else null. */
     private Integer execute(List<String> block) {
         String code = String.join("\n", block) + "\n";
+        reportSessionLoss(SESSION_LOST_EARLIER);
+        lossReported = false; // this run makes the new namespace
         try {
             String shown = evaluator.call(() -> evaluator.sandbox().interact(code, FILE_NAME), err);
             out.flush();
@@ -146,20 +175,28 @@ final class Repl {
             err.flush();
             return exit.exitCode();
         } catch (ScriptException failure) {
-            out.flush();
-            // a syntax error is in this input, so its line can be shown; a frame's line may be in an earlier
-            // input under the same name, so tracebacks show none for <stdin> (as CPython 3.12 does)
-            err.print(Tracebacks.format(failure, Tracebacks.isSyntax(failure)
-                    ? Tracebacks.SourceLines.of(FILE_NAME, code) : Tracebacks.SourceLines.NONE));
-            err.flush();
-            noteIfSessionLost();
+            report(failure, code);
             return null;
         }
     }
 
-    private void noteIfSessionLost() {
-        if (evaluator.sandbox().interactiveSessionLost()) {
-            err.println(SESSION_LOST);
+    /** Shows a failed input's traceback, then whether stopping it cost the session. */
+    private void report(ScriptException failure, String code) {
+        out.flush();
+        // a syntax error is in this input, so its line can be shown; a frame's line may be in an earlier
+        // input under the same name, so tracebacks show none for <stdin> (as CPython 3.12 does)
+        err.print(Tracebacks.format(failure, Tracebacks.isSyntax(failure)
+                ? Tracebacks.SourceLines.of(FILE_NAME, code) : Tracebacks.SourceLines.NONE));
+        err.flush();
+        lines.reclaim(); // before the question below waits for the stop: see Lines.reclaim
+        reportSessionLoss(SESSION_LOST);
+    }
+
+    /** Says once per lost namespace that it is gone (the question waits, bounded, for a stop to settle). */
+    private void reportSessionLoss(String note) {
+        if (!lossReported && evaluator.sandbox().interactiveSessionLost()) {
+            lossReported = true;
+            err.println(note);
             err.flush();
         }
     }

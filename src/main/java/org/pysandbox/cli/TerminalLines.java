@@ -17,6 +17,7 @@ import org.jline.reader.ParsedLine;
 import org.jline.reader.Parser;
 import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Terminal;
+import org.pysandbox.Sandbox;
 
 /**
  * REPL input from a terminal through JLine: line editing, a persistent history, and Tab completion of the
@@ -30,6 +31,8 @@ final class TerminalLines implements Repl.Lines {
 
     private final LineReader reader;
     private final ConsoleInput console;
+    /** What a stopped statement's input() got after its stop, taken back for the next prompt's line. */
+    private final StringBuilder carried = new StringBuilder();
 
     /** {@code console} reads the same terminal for the script's input(); the prompt takes it back first. */
     TerminalLines(Terminal terminal, Evaluator evaluator, ConsoleInput console) {
@@ -60,9 +63,16 @@ final class TerminalLines implements Repl.Lines {
     }
 
     @Override
+    public void reclaim() {
+        carried.append(console.takeBackForPrompt());
+    }
+
+    @Override
     public String read(String prompt) throws IOException {
         // typed for a stopped statement's input(): shown in the line, to run, edit or drop, never run unseen
-        String carried = console.takeBackForPrompt().replaceAll("\\R$", "");
+        carried.append(console.takeBackForPrompt());
+        String carried = this.carried.toString().replaceAll("\\R$", "");
+        this.carried.setLength(0);
         try {
             return reader.readLine(prompt, null, (MaskingCallback) null, carried.isEmpty() ? null : carried);
         } catch (UserInterruptException e) {
@@ -144,7 +154,10 @@ final class TerminalLines implements Repl.Lines {
             String expression = owner == null ? "set(dir()) | set(dir(__builtins__))" : "dir(" + owner + ")";
             String code = "' '.join(sorted(n for n in " + expression + " if n.startswith('" + prefix + "')"
                     + (prefix.startsWith("_") ? "" : " and not n.startswith('_')") + "))";
-            String names = evaluator.callIfIdle(() -> evaluator.sandbox().interact(code, "<completion>"),
+            // never into a new namespace: the REPL says before the next input that the old one is gone
+            Sandbox sandbox = evaluator.sandbox();
+            String names = evaluator.callIfIdle(
+                    () -> sandbox.interactiveSessionLost() ? null : sandbox.interact(code, "<completion>"),
                     LOOKUP_MILLIS);
             if (names == null || names.length() < 2) {
                 return;

@@ -71,6 +71,22 @@ class MainTest {
         assertThat(r.out()).isEmpty();
     }
 
+    /**
+     * A limit that stops the parser's question (GraalPy converts a long literal in quadratic time, and does
+     * not yield to the interrupt) is that input's failure: shown once under the input's name, with one note,
+     * and the input is not run (review 60: the note came first, the parse's error never, then the run's
+     * error and a second note).
+     */
+    @Test
+    void aParseThatCostsTheSessionIsReportedOnceAsTheInputsFailure() {
+        Run r = run("x = 5\ny = " + "9".repeat(150_000) + "\nx\n", "--timeout", "300ms");
+        assertThat(r.err().split(java.util.regex.Pattern.quote("ScriptTimeoutError"), -1)).as(r.err()).hasSize(2);
+        assertThat(r.err().split(java.util.regex.Pattern.quote(Repl.SESSION_LOST), -1)).as(r.err()).hasSize(2);
+        assertThat(r.err()).contains("File \"<stdin>\"").doesNotContain("<sandbox>")
+                .contains("NameError: name 'x' is not defined");
+        assertThat(r.err().indexOf(Repl.SESSION_LOST)).isGreaterThan(r.err().indexOf("ScriptTimeoutError"));
+    }
+
     /** Piped standard input that a test types into over time; like a terminal's, a read ignores interrupts. */
     private static final class TypedInput extends java.io.InputStream {
         private final java.util.concurrent.LinkedBlockingQueue<byte[]> chunks = new java.util.concurrent.LinkedBlockingQueue<>();

@@ -3,6 +3,10 @@ package org.pysandbox.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,6 +31,13 @@ class ReplTerminalTest {
     private static final Duration START = Duration.ofSeconds(120);
     private static final Duration ANSWER = Duration.ofSeconds(30);
 
+    /** The REPL's --timeout for one test (default 20s). */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.METHOD)
+    @interface ReplTimeout {
+        String value();
+    }
+
     @TempDir
     Path dir;
     private String session;
@@ -33,7 +45,9 @@ class ReplTerminalTest {
     private Path exitStatus;
 
     @BeforeEach
-    void start() throws Exception {
+    void start(TestInfo test) throws Exception {
+        String timeout = test.getTestMethod().map(m -> m.getAnnotation(ReplTimeout.class)).map(ReplTimeout::value)
+                .orElse("20s");
         Assumptions.assumeTrue(run("tmux", "-V") == 0, "tmux is not installed (apt-get install tmux)");
         session = "pysandbox-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         history = dir.resolve("history");
@@ -44,7 +58,7 @@ class ReplTerminalTest {
         if (Runtime.version().feature() >= 23) {
             java.add("--sun-misc-unsafe-memory-access=allow");
         }
-        java.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "--timeout", "20s"));
+        java.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "--timeout", timeout));
         Path script = dir.resolve("repl.sh");
         // the shell records the JVM's exit status in a file (tmux 3.3 does not always report a pane's status);
         // its own SIGINT trap keeps it alive through Ctrl-C, and the JVM starts with the default disposition
@@ -165,6 +179,30 @@ class ReplTerminalTest {
         awaitScreen("')\nend?", ANSWER);
         type("C-d");
         awaitScreen("\nEOFError", ANSWER);
+    }
+
+    /**
+     * Tab completion runs dir() of the object in the session, which runs the script's own __dir__: when that
+     * costs the interpreter, the next input says that the session is gone before it runs in a new one (review
+     * 60: nothing was said, and the next completion would have made the new namespace silently).
+     */
+    @Test
+    @ReplTimeout("1s")
+    void aCompletionThatCostsTheInterpreterIsSaidBeforeTheNextInput() throws Exception {
+        type("x = 5; x", "Enter");
+        awaitScreen("\n5\n", START);
+        type("class C:", "Enter", "    def __dir__(self):", "Enter", "        return [3 ** (3 * 10 ** 7)]", "Enter",
+                "Enter");
+        type("c = C(); 'made'", "Enter");
+        awaitScreen("'made'\n", ANSWER);
+        type("c.", "Tab");
+        Thread.sleep(2500); // the lookup's own wait; the timeout stops its call after 1 s
+        type("C-u", "x", "Enter");
+        awaitScreen(Repl.SESSION_LOST_EARLIER + "\nTraceback (most recent call last):", ANSWER);
+        awaitScreen("NameError: name 'x' is not defined", ANSWER);
+        type("x = 6; x", "Enter");
+        awaitScreen("\n6\n", ANSWER);
+        assertThat(screen()).doesNotContain(Repl.SESSION_LOST + "\n");
     }
 
     /** The REPL's exit status once its process has ended, or "running" at the deadline. */
