@@ -127,7 +127,17 @@ final class Evaluator implements AutoCloseable {
         }
         Future<T> result = thread.submit(() -> {
             Thread.interrupted();
-            return work.call();
+            synchronized (state) {
+                running = Thread.currentThread();
+            }
+            try {
+                return work.call();
+            } finally {
+                synchronized (state) {
+                    running = null;
+                }
+                Thread.interrupted();
+            }
         });
         try {
             return result.get(timeoutMillis, TimeUnit.MILLISECONDS);
@@ -140,14 +150,18 @@ final class Evaluator implements AutoCloseable {
     }
 
     /**
-     * Ctrl-C: stops the running request, or the one the REPL waits for before it runs (it waits behind the
-     * interpreter's start for the first seconds, when a Ctrl-C used to be lost and the statement ran anyway).
+     * Ctrl-C: stops the running request, and the one the REPL waits for before it runs. That one waits behind
+     * the interpreter's start for the first seconds (a Ctrl-C then used to be lost and the statement ran
+     * anyway), or behind a completion lookup that outlived its wait (the statement waited for the lookup's
+     * timeout, and Ctrl-C did not shorten that).
      */
     void interrupt() {
         synchronized (state) {
             if (running != null) {
                 running.interrupt();
-            } else if (waiting) {
+            }
+            if (waiting) {
+                // a request that already runs is past its check; this one is reset when the next one is made
                 interruptBeforeStart = true;
             }
         }

@@ -205,6 +205,28 @@ class ReplTerminalTest {
         assertThat(screen()).doesNotContain(Repl.SESSION_LOST + "\n");
     }
 
+    /**
+     * A completion lookup that outlives its 2-s wait keeps the sandbox busy until its timeout (20 s here), and
+     * a statement entered meanwhile waits behind it. Ctrl-C stops both now; before, it only marked the
+     * statement, which still waited out the lookup's timeout.
+     */
+    @Test
+    void ctrlCStopsACompletionLookupThatOutlivedItsWait() throws Exception {
+        type("x = 5; x", "Enter");
+        awaitScreen("\n5\n", START);
+        type("class C:", "Enter", "    def __dir__(self):", "Enter", "        while True: pass", "Enter", "Enter");
+        type("c = C(); 'made'", "Enter");
+        awaitScreen("'made'\n", ANSWER);
+        type("c.", "Tab");
+        Thread.sleep(2500); // the lookup's own wait; its call runs on
+        type("C-u", "x + 1", "Enter");
+        Thread.sleep(500);
+        type("C-c");
+        awaitScreen("x \\+ 1\n[^\n]*KeyboardInterrupt\nsandbox>>>", Duration.ofSeconds(8)); // (a regex: it has "[^")
+        type("x + 2", "Enter");
+        awaitScreen("\n7\n", Duration.ofSeconds(8));
+    }
+
     /** The REPL's exit status once its process has ended, or "running" at the deadline. */
     private String awaitExitStatus() throws Exception {
         long deadline = System.nanoTime() + ANSWER.toNanos();
