@@ -49,8 +49,7 @@ final class InputCompleteness {
     static String parse(Sandbox sandbox, String source) throws ScriptException {
         Map<String, Object> globals = new HashMap<>();
         globals.put("source", source);
-        // under the input's name: a limit that stops the parse is reported as the input's (Repl)
-        return sandbox.run(PARSE, globals, null, true, Repl.FILE_NAME) instanceof String problem ? problem : null;
+        return sandbox.eval(PARSE, globals) instanceof String problem ? problem : null;
     }
 
     static boolean isComplete(List<String> lines, Parser parser) {

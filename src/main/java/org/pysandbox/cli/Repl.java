@@ -25,9 +25,12 @@ final class Repl {
      */
     static final String SESSION_LOST = "(stopping it cost the sandbox its interpreter: the next input starts a new one, "
             + "and earlier definitions are gone)";
-    /** Said before an input when something else (a stopped completion lookup) cost the session's interpreter. */
-    static final String SESSION_LOST_EARLIER = "(the sandbox lost its interpreter since the last input: this input starts "
-            + "a new one, and earlier definitions are gone)";
+    /**
+     * Said before an input runs when something else cost the session's interpreter: a completion lookup, or
+     * the check whether this input is complete (a limit stopped it in a long literal).
+     */
+    static final String SESSION_LOST_EARLIER = "(the sandbox lost its interpreter before this input ran: it runs in a "
+            + "new one, and earlier definitions are gone)";
 
     /** Where input lines come from. */
     interface Lines {
@@ -43,16 +46,6 @@ final class Repl {
         }
     }
 
-    /** A limit or a failed start stopped the parser's question: the input is reported and not run. */
-    private static final class ParseFailed extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final transient ScriptException failure;
-
-        ParseFailed(ScriptException failure) {
-            super(null, null, false, false);
-            this.failure = failure;
-        }
-    }
 
     /** Ctrl-C at the prompt: the line (and the block being typed) is dropped. */
     static final class Cancelled extends RuntimeException {
@@ -113,10 +106,6 @@ final class Repl {
                 drop(block);
                 reportSessionLoss(SESSION_LOST); // or while a huge literal was parsed, which may not yield to it
                 continue;
-            } catch (ParseFailed f) { // the run would meet the same limit in the same parse
-                report(f.failure, String.join("\n", block) + "\n");
-                block.clear();
-                continue;
             }
             if (complete) {
                 Integer status = execute(block);
@@ -150,7 +139,9 @@ final class Repl {
             if (Tracebacks.isInterrupt(e)) {
                 throw new Cancelled();
             }
-            throw new ParseFailed(e);
+            // The run reports whatever went wrong, and says first if this cost the session. Not reported here:
+            // a cold interpreter's first check can outlast a short timeout that the run itself meets.
+            return null;
         } catch (RuntimeException e) {
             return null;
         }

@@ -29,7 +29,8 @@ class MainTest {
         assertThat(r.out()).isEqualTo("{\"argv\": [\"-c\", \"a1\", \"--not-an-option\"]}\n");
 
         // A symbol that was not listed is not there (an ImportError, or the sandbox's ImportBlocked subclass).
-        Run notAllowed = run("", "-f", "stdout", "--allow-module", "json:dumps", "-c", "from json import loads");
+        Run notAllowed = run("", "-f", "stdout", "--timeout", "60s", "--allow-module", "json:dumps", "-c",
+                "from json import loads");
         assertThat(notAllowed.status()).as(notAllowed.err()).isIn(ExitStatus.SCRIPT_ERROR, ExitStatus.VIOLATION);
         assertThat(notAllowed.err()).containsPattern("Import(Error|Blocked): .*loads");
     }
@@ -63,7 +64,8 @@ class MainTest {
     /** A stop the guest does not yield to costs the session's namespace, and the REPL says so at once. */
     @Test
     void replSaysWhenStoppingAnInputCostTheSession() {
-        Run r = run("x = 5\ny = 3 ** (3 * 10 ** 7)\nx\n", "--timeout", "300ms");
+        // 2 s, not less: the last input runs in a new, cold interpreter, which must answer within the timeout
+        Run r = run("x = 5\ny = 3 ** (3 * 10 ** 7)\nx\n", "--timeout", "2s");
         assertThat(r.err()).contains("ScriptTimeoutError");
         assertThat(r.err().indexOf(Repl.SESSION_LOST)).as(r.err())
                 .isGreaterThan(r.err().indexOf("ScriptTimeoutError"))
@@ -72,19 +74,28 @@ class MainTest {
     }
 
     /**
-     * A limit that stops the parser's question (GraalPy converts a long literal in quadratic time, and does
-     * not yield to the interrupt) is that input's failure: shown once under the input's name, with one note,
-     * and the input is not run (review 60: the note came first, the parse's error never, then the run's
-     * error and a second note).
+     * A limit that stops the check whether an input is complete (GraalPy converts a long literal in
+     * quadratic time, and does not yield to the interrupt) can cost the session before the input runs: the
+     * REPL then says so before the run, in words of its own (review 60: the note after an error came first,
+     * with nothing before it to say what was stopped). Whether the check or the run loses it depends on
+     * where the timeout ends in a cold interpreter on a busy machine; either way the loss is said before the
+     * NameError. The input still runs: a cold interpreter's first check can outlast a short timeout.
      */
     @Test
-    void aParseThatCostsTheSessionIsReportedOnceAsTheInputsFailure() {
-        Run r = run("x = 5\ny = " + "9".repeat(150_000) + "\nx\n", "--timeout", "300ms");
-        assertThat(r.err().split(java.util.regex.Pattern.quote("ScriptTimeoutError"), -1)).as(r.err()).hasSize(2);
-        assertThat(r.err().split(java.util.regex.Pattern.quote(Repl.SESSION_LOST), -1)).as(r.err()).hasSize(2);
-        assertThat(r.err()).contains("File \"<stdin>\"").doesNotContain("<sandbox>")
-                .contains("NameError: name 'x' is not defined");
-        assertThat(r.err().indexOf(Repl.SESSION_LOST)).isGreaterThan(r.err().indexOf("ScriptTimeoutError"));
+    void aLossInTheCompletenessCheckIsSaidInItsOwnWords() {
+        // 200,000 digits take ~6 s to convert, well past the timeout and its grace even in a cold interpreter;
+        // 2 s leave a cold interpreter's first check and the last input room on a busy machine
+        Run r = run("x = 5\ny = " + "9".repeat(200_000) + "\nx\n", "--timeout", "2s");
+        String err = r.err();
+        int firstError = err.indexOf("ScriptTimeoutError");
+        assertThat(firstError).as(err).isPositive();
+        int afterError = err.indexOf(Repl.SESSION_LOST);
+        assertThat(afterError == -1 || afterError > firstError).as(err).isTrue();
+        int nameError = err.indexOf("NameError: name 'x' is not defined");
+        assertThat(nameError).as(err).isPositive();
+        int told = err.indexOf(Repl.SESSION_LOST_EARLIER) >= 0 ? err.indexOf(Repl.SESSION_LOST_EARLIER) : afterError;
+        assertThat(told).as(err).isPositive().isLessThan(nameError);
+        assertThat(err).doesNotContain("<sandbox>");
     }
 
     /** Piped standard input that a test types into over time; like a terminal's, a read ignores interrupts. */
