@@ -98,6 +98,18 @@ class MainTest {
         assertThat(err).doesNotContain("<sandbox>");
     }
 
+    /**
+     * The completeness check runs the parser inside a function of the sandbox, under the input's limits, and
+     * so can need more than the input itself: with a recursion limit of 1 every check fails. The input runs
+     * all the same (review 61: for a while each input was reported as the check's failure and never ran).
+     */
+    @Test
+    void anInputRunsWhenOnlyItsCompletenessCheckMeetsALimit() {
+        Run r = run("a = 1\na + 1\nprint('ran')\n", "--recursion-limit", "1", "--timeout", "60s");
+        assertThat(r.out()).as(r.err()).isEqualTo("2\nran\n");
+        assertThat(r.err()).doesNotContain("Error");
+    }
+
     /** Piped standard input that a test types into over time; like a terminal's, a read ignores interrupts. */
     private static final class TypedInput extends java.io.InputStream {
         private final java.util.concurrent.LinkedBlockingQueue<byte[]> chunks = new java.util.concurrent.LinkedBlockingQueue<>();
