@@ -69,23 +69,7 @@ final class Evaluator implements AutoCloseable {
             waiting = true;
             interruptBeforeStart = false;
         }
-        Future<T> result = thread.submit(() -> {
-            Thread.interrupted(); // an interrupt meant for the previous request does not stop this one
-            synchronized (state) {
-                if (interruptBeforeStart) {
-                    throw new ScriptInterruptedException(INTERRUPTED);
-                }
-                running = Thread.currentThread();
-            }
-            try {
-                return work.call();
-            } finally {
-                synchronized (state) {
-                    running = null;
-                }
-                Thread.interrupted();
-            }
-        });
+        Future<T> result = thread.submit(asRunning(work));
         try {
             if (!started.isDone() && notices != null) {
                 try {
@@ -125,9 +109,25 @@ final class Evaluator implements AutoCloseable {
                 return null;
             }
         }
-        Future<T> result = thread.submit(() -> {
-            Thread.interrupted();
+        Future<T> result = thread.submit(asRunning(work));
+        try {
+            return result.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException | TimeoutException e) {
+            return null;
+        }
+    }
+
+    /** Work as the request that Ctrl-C stops ({@link #interrupt}), or drops when it came before the start. */
+    private <T> Callable<T> asRunning(Callable<T> work) {
+        return () -> {
+            Thread.interrupted(); // an interrupt meant for the previous request does not stop this one
             synchronized (state) {
+                if (interruptBeforeStart) {
+                    throw new ScriptInterruptedException(INTERRUPTED);
+                }
                 running = Thread.currentThread();
             }
             try {
@@ -138,15 +138,7 @@ final class Evaluator implements AutoCloseable {
                 }
                 Thread.interrupted();
             }
-        });
-        try {
-            return result.get(timeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } catch (ExecutionException | TimeoutException e) {
-            return null;
-        }
+        };
     }
 
     /**
