@@ -31,16 +31,17 @@ final class InputCompleteness {
     /**
      * The sandbox's own parser: {@code compile()} in a fresh namespace of the same interpreter (the REPL has
      * feature {@code interpreter}, which {@code compile} needs). The source travels as a global, so the code
-     * run is always the same text.
+     * run is always the same text. At module level, so that it needs no more frames than the input itself:
+     * a function here failed every check under {@code --recursion-limit 1}, and a block's first line then ran
+     * alone.
      */
     private static final String PARSE = String.join("\n",
-            "def _parse(source):",
-            "    try:",
-            "        compile(source, '<stdin>', 'exec')",
-            "    except SyntaxError as e:",
-            "        return str(e.msg)",
-            "    return None",
-            "_parse(source)", "");
+            "try:",
+            "    compile(source, '<stdin>', 'exec')",
+            "    problem = None",
+            "except SyntaxError as e:",
+            "    problem = str(e.msg)",
+            "problem", "");
 
     private InputCompleteness() {
     }

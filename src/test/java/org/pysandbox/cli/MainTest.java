@@ -99,15 +99,19 @@ class MainTest {
     }
 
     /**
-     * The completeness check runs the parser inside a function of the sandbox, under the input's limits, and
-     * so can need more than the input itself: with a recursion limit of 1 every check fails. The input runs
-     * all the same (review 61: for a while each input was reported as the check's failure and never ran).
+     * The completeness check runs the parser in the sandbox, under the input's limits, and so can fail where
+     * the input does not. The input runs all the same (review 61: for a while each input was reported as the
+     * check's failure and never ran, every one with a recursion limit of 1, which the check's own function
+     * then exceeded).
      */
     @Test
     void anInputRunsWhenOnlyItsCompletenessCheckMeetsALimit() {
         Run r = run("a = 1\na + 1\nprint('ran')\n", "--recursion-limit", "1", "--timeout", "60s");
         assertThat(r.out()).as(r.err()).isEqualTo("2\nran\n");
         assertThat(r.err()).doesNotContain("Error");
+        // and the check itself works there: a block's first line waits for the rest (it needs no frame of its own)
+        Run block = run("if True:\n    b = 41\n\nb + 1\n", "--recursion-limit", "1", "--timeout", "60s");
+        assertThat(block.out()).as(block.err()).isEqualTo("42\n");
     }
 
     /** Piped standard input that a test types into over time; like a terminal's, a read ignores interrupts. */
