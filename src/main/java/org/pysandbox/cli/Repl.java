@@ -46,7 +46,6 @@ final class Repl {
         }
     }
 
-
     /** Ctrl-C at the prompt: the line (and the block being typed) is dropped. */
     static final class Cancelled extends RuntimeException {
         private static final long serialVersionUID = 1L;

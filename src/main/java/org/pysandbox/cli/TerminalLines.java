@@ -71,10 +71,10 @@ final class TerminalLines implements Repl.Lines {
     public String read(String prompt) throws IOException {
         // typed for a stopped statement's input(): shown in the line, to run, edit or drop, never run unseen
         carried.append(console.takeBackForPrompt());
-        String carried = this.carried.toString().replaceAll("\\R$", "");
-        this.carried.setLength(0);
+        String line = carried.toString().replaceAll("\\R$", "");
+        carried.setLength(0);
         try {
-            return reader.readLine(prompt, null, (MaskingCallback) null, carried.isEmpty() ? null : carried);
+            return reader.readLine(prompt, null, (MaskingCallback) null, line.isEmpty() ? null : line);
         } catch (UserInterruptException e) {
             throw new Repl.Cancelled();
         } catch (EndOfFileException e) {
