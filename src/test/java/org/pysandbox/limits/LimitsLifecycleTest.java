@@ -176,6 +176,23 @@ class LimitsLifecycleTest {
         }
     }
 
+    /**
+     * Attack on the question, designed from it: a script that catches the stop and then enters a builtin
+     * that does not yield (in a finally) must not leave a lost namespace reported as kept, nor keep its old
+     * namespace reachable by the next input.
+     */
+    @Test
+    void aScriptThatCatchesTheStopCannotHideTheLossOfTheNamespace() throws Exception {
+        try (Sandbox sandbox = new Sandbox(SandboxConfig.builder().timeout(Duration.ofMillis(1000)).build())) {
+            sandbox.interact("secret = 41", "<stdin>");
+            assertThatThrownBy(() -> sandbox.interact(
+                    "try:\n    while True: pass\nfinally:\n    3 ** (3 * 10 ** 7)", "<stdin>"))
+                    .isInstanceOf(ScriptTimeoutException.class);
+            assertThat(sandbox.interactiveSessionLost()).isTrue();
+            assertThatThrownBy(() -> sandbox.interact("secret", "<stdin>")).hasMessageContaining("NameError");
+        }
+    }
+
     @Test
     void thousandLimitHitsLeaveNoThreadsOrHeapBehind() throws Exception {
         var threads = ManagementFactory.getThreadMXBean();
