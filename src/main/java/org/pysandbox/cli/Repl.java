@@ -31,6 +31,13 @@ final class Repl {
      */
     static final String SESSION_LOST_EARLIER = "(the sandbox lost its interpreter before this input ran: it runs in a "
             + "new one, and earlier definitions are gone)";
+    /**
+     * Said after Ctrl-C while an input waited for its completeness check, when stopping what ran then cost the
+     * interpreter: the check of a huge literal, or a completion lookup still running in the session. The
+     * dropped input did not run, so "stopping it" would blame it for a lookup's cost.
+     */
+    static final String SESSION_LOST_ON_CANCEL = "(stopping what the sandbox was running cost it its interpreter: the "
+            + "next input starts a new one, and earlier definitions are gone)";
 
     /** Where input lines come from. */
     interface Lines {
@@ -103,7 +110,8 @@ final class Repl {
                 complete = InputCompleteness.isComplete(block, this::parse);
             } catch (Cancelled c) { // Ctrl-C while the parser's answer waited for the interpreter to start
                 drop(block);
-                reportSessionLoss(SESSION_LOST); // or while a huge literal was parsed, which may not yield to it
+                // or while a huge literal was parsed, or behind a completion lookup: either may not yield to it
+                reportSessionLoss(SESSION_LOST_ON_CANCEL);
                 continue;
             }
             if (complete) {

@@ -227,6 +227,30 @@ class ReplTerminalTest {
         awaitScreen("\n7\n", Duration.ofSeconds(8));
     }
 
+    /**
+     * Ctrl-C on a statement that waits behind a completion lookup stops the lookup. When that costs the
+     * interpreter, the note says what was stopped: the statement was dropped before it ran (stop 51's note
+     * blamed it: "stopping it cost...").
+     */
+    @Test
+    void ctrlCBehindACostlyCompletionLookupSaysTheLossWithoutBlamingTheDroppedStatement() throws Exception {
+        type("x = 5; x", "Enter");
+        awaitScreen("\n5\n", START);
+        type("class C:", "Enter", "    def __dir__(self):", "Enter", "        return [3 ** (3 * 10 ** 7)]", "Enter",
+                "Enter");
+        type("c = C(); 'made'", "Enter");
+        awaitScreen("'made'\n", ANSWER);
+        type("c.", "Tab");
+        Thread.sleep(2500); // the lookup's own wait; its call runs on, in a builtin that does not yield
+        type("C-u", "x + 1", "Enter");
+        Thread.sleep(500);
+        type("C-c");
+        awaitScreen("KeyboardInterrupt\n" + Repl.SESSION_LOST_ON_CANCEL, Duration.ofSeconds(15));
+        type("x", "Enter");
+        awaitScreen("NameError: name 'x' is not defined", ANSWER);
+        assertThat(screen()).doesNotContain(Repl.SESSION_LOST + "\n").doesNotContain(Repl.SESSION_LOST_EARLIER);
+    }
+
     /** The REPL's exit status once its process has ended, or "running" at the deadline. */
     private String awaitExitStatus() throws Exception {
         long deadline = System.nanoTime() + ANSWER.toNanos();
