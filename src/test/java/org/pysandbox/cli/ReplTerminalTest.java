@@ -189,13 +189,7 @@ class ReplTerminalTest {
     @Test
     @ReplTimeout("1s")
     void aCompletionThatCostsTheInterpreterIsSaidBeforeTheNextInput() throws Exception {
-        type("x = 5; x", "Enter");
-        awaitScreen("\n5\n", START);
-        type("class C:", "Enter", "    def __dir__(self):", "Enter", "        return [3 ** (3 * 10 ** 7)]", "Enter",
-                "Enter");
-        type("c = C(); 'made'", "Enter");
-        awaitScreen("'made'\n", ANSWER);
-        type("c.", "Tab");
+        tabCompleteOnAnObjectWhoseDirRuns("return [3 ** (3 * 10 ** 7)]");
         Thread.sleep(2500); // the lookup's own wait; the timeout stops its call after 1 s
         type("C-u", "x", "Enter");
         awaitScreen(Repl.SESSION_LOST_EARLIER + "\nTraceback (most recent call last):", ANSWER);
@@ -212,12 +206,7 @@ class ReplTerminalTest {
      */
     @Test
     void ctrlCStopsACompletionLookupThatOutlivedItsWait() throws Exception {
-        type("x = 5; x", "Enter");
-        awaitScreen("\n5\n", START);
-        type("class C:", "Enter", "    def __dir__(self):", "Enter", "        while True: pass", "Enter", "Enter");
-        type("c = C(); 'made'", "Enter");
-        awaitScreen("'made'\n", ANSWER);
-        type("c.", "Tab");
+        tabCompleteOnAnObjectWhoseDirRuns("while True: pass");
         Thread.sleep(2500); // the lookup's own wait; its call runs on
         type("C-u", "x + 1", "Enter");
         Thread.sleep(500);
@@ -234,13 +223,7 @@ class ReplTerminalTest {
      */
     @Test
     void ctrlCBehindACostlyCompletionLookupSaysTheLossWithoutBlamingTheDroppedStatement() throws Exception {
-        type("x = 5; x", "Enter");
-        awaitScreen("\n5\n", START);
-        type("class C:", "Enter", "    def __dir__(self):", "Enter", "        return [3 ** (3 * 10 ** 7)]", "Enter",
-                "Enter");
-        type("c = C(); 'made'", "Enter");
-        awaitScreen("'made'\n", ANSWER);
-        type("c.", "Tab");
+        tabCompleteOnAnObjectWhoseDirRuns("return [3 ** (3 * 10 ** 7)]");
         Thread.sleep(2500); // the lookup's own wait; its call runs on, in a builtin that does not yield
         type("C-u", "x + 1", "Enter");
         Thread.sleep(500);
@@ -249,6 +232,16 @@ class ReplTerminalTest {
         type("x", "Enter");
         awaitScreen("NameError: name 'x' is not defined", ANSWER);
         assertThat(screen()).doesNotContain(Repl.SESSION_LOST + "\n").doesNotContain(Repl.SESSION_LOST_EARLIER);
+    }
+
+    /** Defines x = 5 and an object c whose __dir__ runs body, then presses Tab after "c.": a completion lookup. */
+    private void tabCompleteOnAnObjectWhoseDirRuns(String body) throws Exception {
+        type("x = 5; x", "Enter");
+        awaitScreen("\n5\n", START);
+        type("class C:", "Enter", "    def __dir__(self):", "Enter", "        " + body, "Enter", "Enter");
+        type("c = C(); 'made'", "Enter");
+        awaitScreen("'made'\n", ANSWER);
+        type("c.", "Tab");
     }
 
     /** The REPL's exit status once its process has ended, or "running" at the deadline. */
