@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * bin/pysandbox makes its start-up cache from the session in bin/aot-training.repl: a class the session never
  * loads is loaded from the jars on every run. A statement of it that the sandbox refused would leave out what
  * it was there for (GraalPy's regex engine behind re, json, datetime) without anyone seeing it, as the
- * training's output goes to a log. This runs the session as bin/pysandbox does.
+ * training's output only goes to target/aot/training.log. This runs the session as bin/pysandbox does.
  */
 class CliTrainingSessionTest {
     private static final Path SESSION = Path.of("bin", "aot-training.repl");

@@ -1,0 +1,87 @@
+package org.pysandbox.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bin/pysandbox's start-up cache, made from bin/aot-training.repl, in a copy of bin/ beside this build's jars
+ * (no src/, so the script never rebuilds). A training session that fails (here: an option the command line
+ * does not know) must cost its ~second once, not on every start (review 62: every start ran it again and said
+ * "once; about 30 s"); and any change of the session's text must make the cache again, even one that keeps
+ * its size and time (review 62: the key held only those).
+ */
+class StartupCacheScriptTest {
+    @TempDir
+    Path root;
+
+    private Path training;
+
+    @BeforeEach
+    void copyTheScriptsBesideThisBuildsJars() throws IOException {
+        Assumptions.assumeTrue(Runtime.version().feature() >= 25, "the start-up cache needs JDK 25 (JEP 483/514)");
+        Path bin = Files.createDirectories(root.resolve("bin"));
+        for (String name : List.of("pysandbox", "find-java", "jit-requested", "mvn")) {
+            Path copy = Files.copy(Path.of("bin", name), bin.resolve(name));
+            copy.toFile().setExecutable(true);
+        }
+        Path target = Files.createDirectories(root.resolve("target"));
+        try (var jars = Files.list(Path.of("target"))) {
+            for (Path jar : jars.filter(p -> p.getFileName().toString().matches("pysandbox-.*\\.jar")).toList()) {
+                Files.createSymbolicLink(target.resolve(jar.getFileName()), jar.toAbsolutePath());
+            }
+        }
+        for (String dir : List.of("lib", "graal-compiler")) {
+            Files.createSymbolicLink(target.resolve(dir), Path.of("target", dir).toAbsolutePath());
+        }
+        training = bin.resolve("aot-training.repl");
+        Files.writeString(training, "# options: --no-such-option\nprint(1)\n");
+    }
+
+    private record Run(int status, String out, String err) {
+    }
+
+    private Run run() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(root.resolve("bin/pysandbox").toString(), "-f", "stdout", "-c",
+                "print(6 * 7)");
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().remove("PYSANDBOX_AOT");
+        Path out = root.resolve("out.txt");
+        Path err = root.resolve("err.txt");
+        Process p = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    @Test
+    void aFailedTrainingIsSaidOnceAndTriedAgainOnlyWhenTheSessionsTextChanges() throws Exception {
+        Run first = run();
+        assertThat(first.out()).as(first.err()).isEqualTo("42\n");
+        assertThat(first.err()).contains("could not make the start-up cache").contains("training.log");
+        assertThat(root.resolve("target/aot/training.log")).content(StandardCharsets.UTF_8).contains("--no-such-option");
+        assertThat(root.resolve("target/aot/pysandbox.aot")).doesNotExist();
+
+        Run second = run();
+        assertThat(second.out()).as(second.err()).isEqualTo("42\n");
+        assertThat(second.err()).doesNotContain("preparing the start-up cache").doesNotContain("could not make");
+
+        // the same size and modification time, another text
+        FileTime time = Files.getLastModifiedTime(training);
+        Files.writeString(training, "# options: --no-such-optiom\nprint(1)\n");
+        Files.setLastModifiedTime(training, time);
+        Run third = run();
+        assertThat(third.out()).as(third.err()).isEqualTo("42\n");
+        assertThat(third.err()).contains("preparing the start-up cache").contains("could not make the start-up cache");
+    }
+}
