@@ -2,6 +2,7 @@ package org.pysandbox.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.spi.ToolProvider;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * bin/pysandbox's start-up cache, made from bin/aot-training.repl, in a copy of bin/ beside this build's jars
- * (no src/, so the script never rebuilds). A training session that fails (here: an option the command line
+ * bin/pysandbox's start-up cache, made from bin/aot-training.repl, in a copy of bin/ beside a jar of this
+ * build's classes and the test's class path as its lib/ (no src/, so the script never rebuilds). A training session that fails (here: an option the command line
  * does not know) must cost its ~second once, not on every start (review 62: every start ran it again and said
  * "once; about 30 s"); and any change of the session's text must make the cache again, even one that keeps
  * its size and time (review 62: the key held only those).
@@ -36,15 +38,19 @@ class StartupCacheScriptTest {
             Path copy = Files.copy(Path.of("bin", name), bin.resolve(name));
             copy.toFile().setExecutable(true);
         }
+        // what `mvn package` makes, made here: `mvn test` runs before the package phase (the cache takes jars only)
         Path target = Files.createDirectories(root.resolve("target"));
-        try (var jars = Files.list(Path.of("target"))) {
-            for (Path jar : jars.filter(p -> p.getFileName().toString().matches("pysandbox-.*\\.jar")).toList()) {
-                Files.createSymbolicLink(target.resolve(jar.getFileName()), jar.toAbsolutePath());
+        ToolProvider jar = ToolProvider.findFirst("jar").orElseThrow();
+        assertThat(jar.run(System.out, System.err, "cf", target.resolve("pysandbox-test.jar").toString(), "-C",
+                Path.of("target", "classes").toString(), ".")).isZero();
+        Path lib = Files.createDirectories(target.resolve("lib"));
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path path = Path.of(entry).toAbsolutePath();
+            if (entry.endsWith(".jar") && Files.isRegularFile(path) && !Files.exists(lib.resolve(path.getFileName()))) {
+                Files.createSymbolicLink(lib.resolve(path.getFileName()), path);
             }
         }
-        for (String dir : List.of("lib", "graal-compiler")) {
-            Files.createSymbolicLink(target.resolve(dir), Path.of("target", dir).toAbsolutePath());
-        }
+        Files.createDirectories(target.resolve("graal-compiler")); // only --jit reads it
         training = bin.resolve("aot-training.repl");
         Files.writeString(training, "# options: --no-such-option\nprint(1)\n");
     }
