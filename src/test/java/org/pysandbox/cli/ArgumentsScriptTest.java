@@ -53,6 +53,28 @@ class ArgumentsScriptTest {
         assertThat(jitRequested()).isFalse();
     }
 
+    private static boolean scriptGiven(String... args) throws Exception {
+        String answer = run("if script_given \"$@\"; then echo yes; else echo no; fi", args);
+        assertThat(answer).isIn("yes", "no");
+        return answer.equals("yes");
+    }
+
+    @Test
+    void aScriptIsFoundWhereTheJavaSideWouldRunOneAndTheReplOtherwise() throws Exception {
+        assertThat(scriptGiven("x.py")).isTrue();
+        assertThat(scriptGiven("-f", "stdout", "x.py")).isTrue();
+        assertThat(scriptGiven("-c", "print(1)")).isTrue();
+        assertThat(scriptGiven("-cprint(1)")).isTrue();
+        assertThat(scriptGiven("--timeout", "5s", "-")).isTrue();
+        assertThat(scriptGiven("--", "-x.py")).isTrue();
+        assertThat(scriptGiven()).isFalse();
+        assertThat(scriptGiven("-f", "stdout", "--allow-module", "json")).isFalse();
+        assertThat(scriptGiven("--jit", "--timeout", "5s")).isFalse();
+        assertThat(scriptGiven("--")).isFalse();
+        // a value that looks like a script name is the option's
+        assertThat(scriptGiven("--allow-path", "data.py")).isFalse();
+    }
+
     @Test
     void theScriptKnowsTheSameValuedOptionsAsTheJavaSide() throws Exception {
         String listed = run("echo \"$PYSANDBOX_VALUED_OPTIONS\"");
