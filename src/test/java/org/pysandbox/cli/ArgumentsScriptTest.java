@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * bin/pysandbox reads --jit itself, before the JVM starts, with its own scan of the options
- * (bin/jit-requested). It must find the option wherever the Java side would read it as an option, and
+ * (bin/jit-requested), and by the same scan whether a script is given or the REPL starts. It must find the option wherever the Java side would read it as an option, and
  * never in what belongs to the script.
  */
 class ArgumentsScriptTest {
@@ -28,10 +28,15 @@ class ArgumentsScriptTest {
         return out;
     }
 
-    private static boolean jitRequested(String... args) throws Exception {
-        String answer = run("if jit_requested \"$@\"; then echo yes; else echo no; fi", args);
+    /** Whether the script's shell function answers yes (status 0) for these command-line arguments. */
+    private static boolean answersYes(String function, String... args) throws Exception {
+        String answer = run("if " + function + " \"$@\"; then echo yes; else echo no; fi", args);
         assertThat(answer).isIn("yes", "no");
         return answer.equals("yes");
+    }
+
+    private static boolean jitRequested(String... args) throws Exception {
+        return answersYes("jit_requested", args);
     }
 
     @Test
@@ -54,9 +59,7 @@ class ArgumentsScriptTest {
     }
 
     private static boolean scriptGiven(String... args) throws Exception {
-        String answer = run("if script_given \"$@\"; then echo yes; else echo no; fi", args);
-        assertThat(answer).isIn("yes", "no");
-        return answer.equals("yes");
+        return answersYes("script_given", args);
     }
 
     @Test
