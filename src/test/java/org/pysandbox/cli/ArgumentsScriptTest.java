@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * bin/pysandbox reads --jit itself, before the JVM starts, with its own scan of the options
- * (bin/jit-requested), and by the same scan whether a script is given or the REPL starts. It must find the option wherever the Java side would read it as an option, and
- * never in what belongs to the script.
+ * (bin/jit-requested), and by the same scan whether a script is given or the REPL starts. It must find the
+ * option wherever the Java side would read it as an option, and never in what belongs to the script.
  */
 class ArgumentsScriptTest {
     private static final Path SCRIPT = Path.of("bin", "jit-requested").toAbsolutePath();
@@ -28,15 +28,15 @@ class ArgumentsScriptTest {
         return out;
     }
 
-    /** Whether the script's shell function answers yes (status 0) for these command-line arguments. */
-    private static boolean answersYes(String function, String... args) throws Exception {
-        String answer = run("if " + function + " \"$@\"; then echo yes; else echo no; fi", args);
+    /** What the scan of these command-line arguments set the variable to (true or false). */
+    private static boolean scanned(String variable, String... args) throws Exception {
+        String answer = run("scan_options \"$@\"; if $" + variable + "; then echo yes; else echo no; fi", args);
         assertThat(answer).isIn("yes", "no");
         return answer.equals("yes");
     }
 
     private static boolean jitRequested(String... args) throws Exception {
-        return answersYes("jit_requested", args);
+        return scanned("OPTIONS_JIT", args);
     }
 
     @Test
@@ -59,7 +59,7 @@ class ArgumentsScriptTest {
     }
 
     private static boolean scriptGiven(String... args) throws Exception {
-        return answersYes("script_given", args);
+        return scanned("OPTIONS_SCRIPT", args);
     }
 
     @Test

@@ -73,12 +73,14 @@ class StartupCacheScriptTest {
     @Test
     void aFailedTrainingIsSaidOnceAndTriedAgainOnlyWhenTheSessionsTextChanges() throws Exception {
         Run first = run();
+        assertThat(first.status()).as(first.err()).isZero();
         assertThat(first.out()).as(first.err()).isEqualTo("42\n");
         assertThat(first.err()).contains("could not make the start-up cache").contains("training.log");
         assertThat(root.resolve("target/aot/training.log")).content(StandardCharsets.UTF_8).contains("--no-such-option");
         assertThat(root.resolve("target/aot/pysandbox.aot")).doesNotExist();
 
         Run second = run();
+        assertThat(second.status()).as(second.err()).isZero();
         assertThat(second.out()).as(second.err()).isEqualTo("42\n");
         assertThat(second.err()).doesNotContain("preparing the start-up cache").doesNotContain("could not make");
 
@@ -87,6 +89,7 @@ class StartupCacheScriptTest {
         Files.writeString(training, "# options: --no-such-optiom\nprint(1)\n");
         Files.setLastModifiedTime(training, time);
         Run third = run();
+        assertThat(third.status()).as(third.err()).isZero();
         assertThat(third.out()).as(third.err()).isEqualTo("42\n");
         assertThat(third.err()).contains("preparing the start-up cache").contains("could not make the start-up cache");
     }
