@@ -1,6 +1,5 @@
 package org.pysandbox.bridge;
 
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -56,10 +55,10 @@ public final class GuestToHost {
             case "bool":
                 return payload.asBoolean();
             case "int":
-                if (payload.isString()) {
-                    return new BigInteger(payload.asString());
+                if (payload.fitsInInt()) {
+                    return payload.asInt();
                 }
-                return payload.fitsInInt() ? (Object) payload.asInt() : (Object) payload.asLong();
+                return payload.fitsInLong() ? (Object) payload.asLong() : payload.asBigInteger();
             case "float":
                 return payload.asDouble();
             case "str":

@@ -372,7 +372,9 @@ def export(value, _depth=0):
     if t is bool:
         return ('bool', value)
     if t is int:
-        return ('int', _int_text(value)) if value.bit_length() > 62 else ('int', value)
+        # itself, of any size: the host reads it as a long or a BigInteger, in time linear in its size (as
+        # decimal text, a 477,000-digit int took 7 s: GraalPy's str() and BigInteger's parser are quadratic)
+        return ('int', value)
     if t is float:
         return ('float', value)
     if t is str:
@@ -389,19 +391,6 @@ def export(value, _depth=0):
         # one latin-1 string instead of a list of ints: a large buffer crosses in one step
         return ('bytes', bytes(value).decode('latin-1'))
     return ('object', value)
-
-
-def _int_text(value):
-    """The decimal text of an int of any size: the host's BigInteger is not limited to 4,300 digits."""
-    try:
-        return str(value)
-    except ValueError:
-        limit = _sys.get_int_max_str_digits()
-        _sys.set_int_max_str_digits(0)
-        try:
-            return str(value)
-        finally:
-            _sys.set_int_max_str_digits(limit)
 
 
 def changed_names(namespace, before):
