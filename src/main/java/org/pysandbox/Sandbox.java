@@ -106,6 +106,18 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /**
+     * Runs a whole program, as {@code python script.py} does: {@code inputs} are its globals, which it reads
+     * as read-only views (the command line's {@code argv}), and nothing it binds is written back or even
+     * converted, so a program that leaves a large value in a global pays nothing for it after its last line.
+     * Returns nothing; {@code sys.exit} with a failing status is a {@code ScriptExitException}, as for any run.
+     */
+    public synchronized void runProgram(String code, Map<String, Object> inputs, String fileName) throws ScriptException {
+        Objects.requireNonNull(code, "code");
+        executor.run(new Executor.Request(code, fileName == null ? DEFAULT_FILE_NAME : fileName,
+                Objects.requireNonNull(inputs, "inputs"), null, false, out, err, in, config, false));
+    }
+
+    /**
      * Calls a function the script defined (a {@link org.pysandbox.bridge.GuestObject} read back from a
      * namespace) with host arguments, confined and limited like any run.
      */

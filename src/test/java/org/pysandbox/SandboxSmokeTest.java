@@ -23,6 +23,24 @@ class SandboxSmokeTest {
         }
     }
 
+    /** A program reads its inputs and keeps its globals: nothing is written back, in either isolation. */
+    @Test
+    void aProgramReadsItsInputsAndWritesNothingBack() throws Exception {
+        for (org.pysandbox.config.Isolation isolation : org.pysandbox.config.Isolation.values()) {
+            StringWriter out = new StringWriter();
+            try (Sandbox sandbox = new Sandbox(SandboxConfig.builder().enable("stdout", "exit").isolation(isolation)
+                    .build()).setOut(out)) {
+                Map<String, Object> inputs = new HashMap<>(Map.of("argv", List.of("prog.py", "7")));
+                sandbox.runProgram("n = int(argv[1])\ndel argv\nprint(n * 6)", inputs, "prog.py");
+                assertThat(out.toString()).as(isolation.name()).isEqualTo("42\n");
+                assertThat(inputs).as(isolation.name()).isEqualTo(Map.of("argv", List.of("prog.py", "7")));
+                assertThatThrownBy(() -> sandbox.runProgram("import sys\nsys.exit(3)", inputs, "prog.py"))
+                        .as(isolation.name()).isInstanceOf(org.pysandbox.error.ScriptExitException.class)
+                        .hasFieldOrPropertyWithValue("status", 3);
+            }
+        }
+    }
+
     @Test
     void printsOnlyWithStdout() throws Exception {
         StringWriter out = new StringWriter();

@@ -153,7 +153,7 @@ public final class Main {
                     Terminals.close(terminal);
                 }
             }
-            sandbox.run(source, Map.of("argv", List.copyOf(argv)), null, false, fileName);
+            sandbox.runProgram(source, Map.of("argv", List.copyOf(argv)), fileName);
             StartupTimer.mark("first result");
             return ExitStatus.OK;
         } catch (ScriptException failure) {

@@ -180,10 +180,13 @@ public final class ProcessExecutor implements Executor {
         Map<String, Object> globals = identifiers(r.globals(), "globals", WireLimits.WORKER);
         Map<String, Object> locals = identifiers(r.locals(), "locals", WireLimits.WORKER);
         WireRequest request = new WireRequest(WireConfig.of(r.config(), WireLimits.WORKER, limits), sameInput(r.in()), r.code(), r.fileName(),
-                r.wantValue(), globals, locals, null, null);
+                r.wantValue(), globals, locals, null, null, r.writeBack());
         WireResponse response = exchange(Frames.RUN, request, r.fileName(), r.out(), r.err(), r.in(), r.config(), start);
-        writeBack(r.globals(), globals, response.globals());
-        writeBack(r.locals(), locals, response.locals());
+        if (r.writeBack()) {
+            // without it, namespaces a worker answers with anyway are not the caller's to receive
+            writeBack(r.globals(), globals, response.globals());
+            writeBack(r.locals(), locals, response.locals());
+        }
         return response.value();
     }
 
@@ -236,7 +239,7 @@ public final class ProcessExecutor implements Executor {
         }
         long start = System.currentTimeMillis();
         WireRequest request = new WireRequest(WireConfig.of(callConfig, WireLimits.WORKER, limits), sameInput(in), null, "<call>", false, null,
-                null, handle, arguments(args, WireLimits.WORKER));
+                null, handle, arguments(args, WireLimits.WORKER), false);
         return exchange(Frames.CALL, request, "<call>", out, err, in, callConfig, start).value();
     }
 

@@ -175,7 +175,8 @@ final class WireCodec {
         q.config().writeTo(w);
         w.value(q.sameInput());
         if (q.function() == null) {
-            w.value(q.code()).value(q.fileName()).value(q.wantValue()).value(q.globals()).value(q.locals());
+            w.value(q.code()).value(q.fileName()).value(q.wantValue()).value(q.globals()).value(q.locals())
+                    .value(q.writeBack());
         } else {
             w.handle((RemoteGuestObject) q.function()).value(q.args());
         }
@@ -191,10 +192,10 @@ final class WireCodec {
         WireRequest q;
         if (type == Frames.RUN) {
             q = new WireRequest(config, sameInput, r.string(), r.string(), r.bool(), r.namespaceOrNull(),
-                    r.namespaceOrNull(), null, null);
+                    r.namespaceOrNull(), null, null, r.bool());
         } else {
             Object function = handles.resolve(r.handle());
-            q = new WireRequest(config, sameInput, null, "<call>", false, null, null, function, r.list());
+            q = new WireRequest(config, sameInput, null, "<call>", false, null, null, function, r.list(), false);
         }
         r.end();
         return q;

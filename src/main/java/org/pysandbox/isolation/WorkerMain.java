@@ -219,8 +219,9 @@ public final class WorkerMain {
                 Map<String, Object> globals = r.globals() == null ? null : new HashMap<>(r.globals());
                 Map<String, Object> locals = r.locals() == null ? null : new HashMap<>(r.locals());
                 Object value = executor.run(new Executor.Request(r.code(), r.fileName(), globals, locals,
-                        r.wantValue(), stdout, stderr, stdin, config));
-                response = new WireResponse(value, globals, locals, null);
+                        r.wantValue(), stdout, stderr, stdin, config, r.writeBack()));
+                response = r.writeBack() ? new WireResponse(value, globals, locals, null)
+                        : new WireResponse(value, null, null, null);
             } else {
                 Object value = executor.call(r.function(), r.args().toArray(), stdout, stderr, stdin, config);
                 response = new WireResponse(value, null, null, null);

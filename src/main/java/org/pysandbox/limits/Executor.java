@@ -11,9 +11,19 @@ import org.pysandbox.config.SandboxConfig;
 /** Runs sandbox requests somewhere: in a confined context of this JVM, or in a worker process. */
 public interface Executor extends AutoCloseable {
 
-    /** One run of guest source, with the streams and configuration of the call. */
+    /**
+     * One run of guest source, with the streams and configuration of the call. {@code writeBack}: whether the
+     * names the script binds at top level are written back to {@code globals} (and {@code locals}); without
+     * it the maps are the script's inputs only, and what its globals hold at the end is never converted.
+     */
     record Request(String code, String fileName, Map<String, Object> globals, Map<String, Object> locals,
-            boolean wantValue, Writer out, Writer err, Reader in, SandboxConfig config) {
+            boolean wantValue, Writer out, Writer err, Reader in, SandboxConfig config, boolean writeBack) {
+
+        /** A run whose top-level names are written back, as {@code exec(code, globals, locals)} leaves them. */
+        public Request(String code, String fileName, Map<String, Object> globals, Map<String, Object> locals,
+                boolean wantValue, Writer out, Writer err, Reader in, SandboxConfig config) {
+            this(code, fileName, globals, locals, wantValue, out, err, in, config, true);
+        }
     }
 
     Object run(Request request) throws ScriptException;

@@ -419,12 +419,13 @@ public final class InProcessExecutor implements Executor {
             GuestNames globals = GuestNames.of(t, onCaller ? fast.globals() : r.globals());
             GuestNames locals = r.locals() == null ? null : GuestNames.of(t, onCaller ? fast.locals() : r.locals());
             // one guest entry fills, runs, and encodes the value and the changed names
+            boolean trackGlobals = r.globals() != null && r.writeBack();
             Value done = it.evaluate(r.code(), r.fileName(), r.wantValue(), globals.names, globals.values,
-                    r.globals() != null, locals == null ? null : locals.names, locals == null ? null : locals.values);
-            if (r.globals() != null) {
+                    trackGlobals, locals == null ? null : locals.names, locals == null ? null : locals.values);
+            if (trackGlobals) {
                 writeBack(t, done.getArrayElement(3), r.globals());
             }
-            if (locals != null) {
+            if (locals != null && r.writeBack()) {
                 writeBack(t, done.getArrayElement(4), r.locals());
             }
             if (!onCaller && done.getArrayElement(5).asBoolean()) {

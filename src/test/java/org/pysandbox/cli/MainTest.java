@@ -201,6 +201,24 @@ class MainTest {
                 + "SyntaxError: expected ':'\n").doesNotContain("SyntaxError: SyntaxError");
     }
 
+    /**
+     * What a program leaves in its globals is its own: nothing of it is converted for the host after its last
+     * line. The command line ran a script as a run whose top-level names were written back to an unmodifiable
+     * map: in-process the export of a 2,000,000-entry dict ran past the timeout, and with process isolation a
+     * 20-MB bytes value failed the run, since the worker sent every global back over the wire.
+     */
+    @Test
+    void whatAProgramLeavesInItsGlobalsCostsNothingAfterItsLastLine() {
+        Run inProcess = run("", "-f", "stdout", "--timeout", "8s", "-c",
+                "table = {i: i for i in range(2 * 10 ** 6)}\nprint(len(table))");
+        assertThat(inProcess.status()).as(inProcess.err()).isZero();
+        assertThat(inProcess.out()).isEqualTo("2000000\n");
+        Run worker = run("", "--isolation", "process", "-f", "stdout", "--timeout", "20s", "-c",
+                "blob = bytes(20_000_000)\nprint(len(blob))");
+        assertThat(worker.status()).as(worker.err()).isZero();
+        assertThat(worker.out()).isEqualTo("20000000\n");
+    }
+
     @Test
     void replWithProcessIsolationIsAUsageError() {
         Run r = run("", "--isolation", "process");

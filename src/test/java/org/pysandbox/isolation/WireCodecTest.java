@@ -59,12 +59,16 @@ class WireCodecTest {
         WireConfig config = WireConfig.of(org.pysandbox.config.SandboxConfig.builder().enable("stdout")
                 .timeout(java.time.Duration.ofSeconds(3)).build());
         Map<String, Object> globals = new LinkedHashMap<>(Map.of("x", 1));
-        byte[] payload = WireCodec.request(new WireRequest(config, false, "print(x)", "f.py", true, globals, null, null, null), LIMITS);
+        byte[] payload = WireCodec.request(new WireRequest(config, false, "print(x)", "f.py", true, globals, null, null, null, true), LIMITS);
         WireRequest got = WireCodec.readRequest(Frames.RUN, payload, LIMITS, soon(), h -> h);
         assertThat(got.config()).isEqualTo(config);
         assertThat(got.config().toConfig().timeout()).hasSeconds(3);
         assertThat(got.code()).isEqualTo("print(x)");
         assertThat(got.globals()).isEqualTo(globals);
+        assertThat(got.writeBack()).isTrue();
+        byte[] inputsOnly = WireCodec.request(new WireRequest(config, false, "print(x)", "f.py", false, globals, null,
+                null, null, false), LIMITS);
+        assertThat(WireCodec.readRequest(Frames.RUN, inputsOnly, LIMITS, soon(), h -> h).writeBack()).isFalse();
     }
 
     /**
@@ -91,7 +95,7 @@ class WireCodecTest {
             Map<String, Object> sent = new LinkedHashMap<>();
             sent.put("v", WireCodec.toData(c[0], "v", small));
             byte[] payload = WireCodec.request(new WireRequest(WireConfig.of(org.pysandbox.config.SandboxConfig.builder()
-                    .build()), false, "v", "f.py", true, sent, null, null, null), small);
+                    .build()), false, "v", "f.py", true, sent, null, null, null, true), small);
             WireRequest got = WireCodec.readRequest(Frames.RUN, payload, small, soon(), h -> h);
             assertThat(got.globals().get("v")).as(String.valueOf(c[0])).isNotNull();
             if (c[1] != null) {
@@ -99,7 +103,7 @@ class WireCodecTest {
                         .isInstanceOf(ScriptException.class).hasMessageContaining((String) c[2]);
                 Map<String, Object> over = new LinkedHashMap<>(Map.of("v", WireCodec.toData(c[1], "v", LIMITS)));
                 byte[] unchecked = WireCodec.request(new WireRequest(WireConfig.of(org.pysandbox.config.SandboxConfig
-                        .builder().build()), false, "v", "f.py", true, over, null, null, null), LIMITS);
+                        .builder().build()), false, "v", "f.py", true, over, null, null, null, true), LIMITS);
                 assertThatThrownBy(() -> WireCodec.readRequest(Frames.RUN, unchecked, small, soon(), h -> h))
                         .as("the reader refuses " + c[1] + " too").isInstanceOf(BadFrameException.class);
             }
@@ -157,7 +161,7 @@ class WireCodecTest {
             Map<String, Object> sent = new LinkedHashMap<>(Map.of("v", WireCodec.toData("x".repeat(2000), "v",
                     WireLimits.WORKER)));
             byte[] payload = WireCodec.request(new WireRequest(WireConfig.of(org.pysandbox.config.SandboxConfig.builder()
-                    .build()), false, "v", "f.py", true, sent, null, null, null), WireLimits.WORKER);
+                    .build()), false, "v", "f.py", true, sent, null, null, null, true), WireLimits.WORKER);
             assertThat(WireCodec.readRequest(Frames.RUN, payload, WireLimits.WORKER, soon(), h -> h).globals())
                     .isEqualTo(sent);
         } finally {
@@ -182,7 +186,7 @@ class WireCodecTest {
                 java.util.Collections.nCopies(100, "x".repeat(20)), "v", small)));
         org.pysandbox.config.SandboxConfig defaults = org.pysandbox.config.SandboxConfig.builder().build();
         assertThatThrownBy(() -> WireCodec.request(new WireRequest(WireConfig.of(defaults), false, "v", "f.py", true,
-                many, null, null, null), small)).isInstanceOf(java.io.IOException.class)
+                many, null, null, null, true), small)).isInstanceOf(java.io.IOException.class)
                 .hasMessageContaining("more than 1000 bytes");
 
         java.time.Duration under = java.time.Duration.ofNanos(999_000);
