@@ -39,6 +39,9 @@ class SandboxSmokeTest {
                         .hasFieldOrPropertyWithValue("status", 3);
             }
         }
+        // separate locals would be reported by the guest whatever the flag (review 63): refused, not converted
+        assertThatThrownBy(() -> new org.pysandbox.limits.Executor.Request("1", "f.py", Map.of(), Map.of(), false,
+                null, null, null, SandboxConfig.builder().build(), false)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

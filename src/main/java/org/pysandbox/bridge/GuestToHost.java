@@ -1,5 +1,6 @@
 package org.pysandbox.bridge;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -55,10 +56,10 @@ public final class GuestToHost {
             case "bool":
                 return payload.asBoolean();
             case "int":
-                if (payload.fitsInInt()) {
-                    return payload.asInt();
+                if (payload.isString()) {
+                    return new BigInteger(payload.asString());
                 }
-                return payload.fitsInLong() ? (Object) payload.asLong() : payload.asBigInteger();
+                return payload.fitsInInt() ? (Object) payload.asInt() : (Object) payload.asLong();
             case "float":
                 return payload.asDouble();
             case "str":

@@ -14,10 +14,18 @@ public interface Executor extends AutoCloseable {
     /**
      * One run of guest source, with the streams and configuration of the call. {@code writeBack}: whether the
      * names the script binds at top level are written back to {@code globals} (and {@code locals}); without
-     * it the maps are the script's inputs only, and what its globals hold at the end is never converted.
+     * it {@code globals} is the script's inputs only (there are no separate locals), and what its globals hold
+     * at the end is never converted.
      */
     record Request(String code, String fileName, Map<String, Object> globals, Map<String, Object> locals,
             boolean wantValue, Writer out, Writer err, Reader in, SandboxConfig config, boolean writeBack) {
+
+        public Request {
+            if (!writeBack && locals != null) {
+                // the guest reports the changes of separate locals always (review 63: converted, then dropped)
+                throw new IllegalArgumentException("a run without write-back takes its inputs as globals only");
+            }
+        }
 
         /** A run whose top-level names are written back, as {@code exec(code, globals, locals)} leaves them. */
         public Request(String code, String fileName, Map<String, Object> globals, Map<String, Object> locals,
