@@ -66,14 +66,14 @@ final class WireWriter {
     /** A str, bytes or int: its bytes on the wire against the reader's maxString. */
     private void checkLength(int bytes, String kind) throws IOException {
         if (values != null) {
-            check(bytes, values.maxString(), kind, WireLimits.MAX_STRING_PROPERTY);
+            check(bytes, values.maxString(), kind, "bytes", WireLimits.MAX_STRING_PROPERTY);
         }
     }
 
-    private void check(long size, int max, String kind, String property) throws IOException {
+    private void check(long size, int max, String kind, String unit, String property) throws IOException {
         if (size > max) {
-            throw new IOException(what + " holds " + kind + " of " + size + ", more than the host reads (" + property
-                    + " = " + max + ")");
+            throw new IOException(what + " holds " + kind + " of " + size + " " + unit + ", more than the host reads ("
+                    + property + " = " + max + ")");
         }
     }
 
@@ -167,7 +167,7 @@ final class WireWriter {
                 throw new IOException(what + " holds values nested deeper than " + values.maxDepth()
                         + ", more than the host reads (" + WireLimits.MAX_DEPTH_PROPERTY + ")");
             }
-            check(size, values.maxItems(), "a collection", WireLimits.MAX_ITEMS_PROPERTY);
+            check(size, values.maxItems(), "a collection", "items", WireLimits.MAX_ITEMS_PROPERTY);
         }
     }
 

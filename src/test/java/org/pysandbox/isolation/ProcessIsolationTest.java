@@ -103,7 +103,7 @@ class ProcessIsolationTest {
             // state was lost, while a larger result kept it; the worker now refuses it as it writes it
             assertThatThrownBy(() -> large.eval("s + 'x' * (2 << 20)", ns)).isInstanceOf(javax.script.ScriptException.class)
                     .isNotInstanceOf(WorkerProtocolException.class)
-                    .hasMessageContaining("the result holds a str of 17825792, more than the host reads "
+                    .hasMessageContaining("the result holds a str of 17825792 bytes, more than the host reads "
                             + "(pysandbox.process.maxString = 16777216)");
             assertThat(large.eval("len(s)", ns)).isEqualTo(15 << 20);
             // review 36: small in bytes, over the host decoder's heap estimate (hashing nested sets); in a namespace
