@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * whether it compiles.
  */
 final class WorkerProcess {
+    /** {@code false}: workers run GraalPy interpreter-only, with the host's JIT tier limit, if any. */
+    static final String JIT_PROPERTY = "pysandbox.worker.jit";
     /** Exit code of a worker that ran out of heap ({@code -XX:+ExitOnOutOfMemoryError}). */
     static final int OUT_OF_MEMORY_EXIT = 3;
     private static final AtomicLong IDS = new AtomicLong(ProcessHandle.current().pid() << 20);
@@ -90,15 +92,18 @@ final class WorkerProcess {
         // main runs, since -verbose:gc and -XX:+PrintGC are applied after these options
         cmd.add("-Xlog:all=off:stdout");
         cmd.add("-Xlog:all=warning:stderr");
-        cmd.add("-Xshare:auto");
         // the JIT options come from the library, not from the host's command line: a host on a stock JDK
-        // without any flags still gets compiled workers
-        CompilerPath.locate().ifPresent(path -> cmd.addAll(CompilerPath.jitOptions(path, Runtime.version().feature())));
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("-Dpolyglot.") || arg.startsWith("-Xss")) {
-                cmd.add(arg);
-            }
+        // without any flags still gets compiled workers, unless it asks for interpreted ones (the command line
+        // does, without --jit: a cold JIT worker took 12-13 s to print(1), in-process 1.1 s)
+        boolean jit = !"false".equalsIgnoreCase(System.getProperty(JIT_PROPERTY, "true").trim());
+        List<String> inherited = inherited(ManagementFactory.getRuntimeMXBean().getInputArguments(), jit);
+        if (inherited.stream().noneMatch(arg -> arg.startsWith("-XX:AOTCache="))) {
+            cmd.add("-Xshare:auto"); // the JVM refuses it beside an AOT cache
         }
+        if (jit) {
+            CompilerPath.locate().ifPresent(path -> cmd.addAll(CompilerPath.jitOptions(path, Runtime.version().feature())));
+        }
+        cmd.addAll(inherited);
         for (Map.Entry<Object, Object> e : System.getProperties().entrySet()) {
             String key = String.valueOf(e.getKey());
             if (key.startsWith("pysandbox.") && !key.startsWith("pysandbox.pool") && !key.startsWith("pysandbox.process")) {
@@ -111,6 +116,25 @@ final class WorkerProcess {
         cmd.add(mainClass);
         cmd.add(Long.toString(id));
         return cmd;
+    }
+
+    /**
+     * Options of this JVM that a worker takes too: GraalPy's ({@code -Dpolyglot.*}) and the stack size. An
+     * interpreter-only worker also takes an interpreter-only host's start-up options (the command line's): its
+     * compiler tier, its GC, its AOT cache, and the module options the cache was made with, without which the
+     * JVM does not use it (a worker printed 1 in 3.5 s without them).
+     */
+    static List<String> inherited(List<String> hostArguments, boolean jit) {
+        List<String> taken = new ArrayList<>();
+        for (String arg : hostArguments) {
+            boolean startUp = arg.startsWith("-XX:TieredStopAtLevel=") || arg.startsWith("-XX:AOTCache=")
+                    || arg.equals("-XX:+UseSerialGC") || arg.startsWith("--enable-native-access=")
+                    || arg.startsWith("--sun-misc-unsafe-memory-access=");
+            if (arg.startsWith("-Dpolyglot.") || arg.startsWith("-Xss") || !jit && startUp) {
+                taken.add(arg);
+            }
+        }
+        return taken;
     }
 
     private static boolean isWindows() {

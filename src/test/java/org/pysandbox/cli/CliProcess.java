@@ -45,7 +45,8 @@ final class CliProcess {
         // As bin/pysandbox starts it by default: interpreter-only with C1, which starts fastest.
         command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss8m",
                 "--enable-native-access=ALL-UNNAMED", "-Dpolyglot.engine.WarnInterpreterOnly=false",
-                "-Dpysandbox.quietInterpreterWarning=true"));
+                "-Dpysandbox.quietInterpreterWarning=true", "-Dpysandbox.worker.jit=false",
+                "-Dpysandbox.process.pool.size=0"));
         if (Runtime.version().feature() >= 23) {
             command.add("--sun-misc-unsafe-memory-access=allow"); // as bin/pysandbox: quiet Truffle's Unsafe warning
         }

@@ -1,0 +1,48 @@
+package org.pysandbox.isolation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/** Which of the host JVM's options a worker JVM takes (WorkerProcess.inherited). */
+class WorkerCommandTest {
+    private static final List<String> COMMAND_LINE_HOST = List.of("-Xss8m", "--enable-native-access=ALL-UNNAMED",
+            "-Dpolyglot.engine.WarnInterpreterOnly=false", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+            "-XX:AOTCache=/app/target/aot/pysandbox.aot", "--sun-misc-unsafe-memory-access=allow", "-Xmx1g",
+            "-agentlib:jdwp=transport=dt_socket,server=y", "-XX:+UnlockDiagnosticVMOptions", "-Dapp.secret=x");
+
+    @Test
+    void aCompiledWorkerTakesOnlyGraalPysOptionsAndTheStackSize() {
+        assertThat(WorkerProcess.inherited(COMMAND_LINE_HOST, true))
+                .containsExactly("-Xss8m", "-Dpolyglot.engine.WarnInterpreterOnly=false");
+    }
+
+    @Test
+    void anInterpretedWorkerAlsoTakesTheStartUpOptionsOfAnInterpretedHost() {
+        assertThat(WorkerProcess.inherited(COMMAND_LINE_HOST, false)).containsExactly("-Xss8m",
+                "--enable-native-access=ALL-UNNAMED", "-Dpolyglot.engine.WarnInterpreterOnly=false",
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:AOTCache=/app/target/aot/pysandbox.aot",
+                "--sun-misc-unsafe-memory-access=allow");
+    }
+
+    /** The JVM refuses -Xshare:auto beside an AOT cache, and JVMCI's options beside an interpreted worker's. */
+    @Test
+    void theCommandHasNoOptionsThatClash() {
+        String before = System.getProperty(WorkerProcess.JIT_PROPERTY);
+        try {
+            System.setProperty(WorkerProcess.JIT_PROPERTY, "false");
+            List<String> interpreted = WorkerProcess.command("64m", 1, WorkerMain.class.getName());
+            assertThat(interpreted).noneMatch(a -> a.startsWith("--upgrade-module-path") || a.contains("JVMCI"));
+            assertThat(interpreted.stream().anyMatch(a -> a.startsWith("-XX:AOTCache=")))
+                    .isNotEqualTo(interpreted.contains("-Xshare:auto"));
+        } finally {
+            if (before == null) {
+                System.clearProperty(WorkerProcess.JIT_PROPERTY);
+            } else {
+                System.setProperty(WorkerProcess.JIT_PROPERTY, before);
+            }
+        }
+    }
+}
