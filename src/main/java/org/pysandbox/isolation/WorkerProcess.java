@@ -17,13 +17,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One worker JVM: the running JDK's {@code bin/java} with the host's class path, a hard {@code -Xmx},
- * the Graal JIT options (always: the library finds the compiler jars itself, see {@link CompilerPath}),
- * and {@link WorkerMain}. It exits on its first OutOfMemoryError, so a tenant that exhausts its heap
+ * the Graal JIT options (unless {@value #JIT_PROPERTY} is {@code false}: the library finds the compiler jars
+ * itself, see {@link CompilerPath}), and {@link WorkerMain}. It exits on its first OutOfMemoryError, so a tenant that exhausts its heap
  * kills only its own worker. Its first frame (hello) names its Truffle runtime, so the host can tell
  * whether it compiles.
  */
 final class WorkerProcess {
-    /** {@code false}: workers run GraalPy interpreter-only, with the host's JIT tier limit, if any. */
+    /** {@code false}: workers get no JIT options and take the host's start-up options ({@link #inherited}). */
     static final String JIT_PROPERTY = "pysandbox.worker.jit";
     /** Exit code of a worker that ran out of heap ({@code -XX:+ExitOnOutOfMemoryError}). */
     static final int OUT_OF_MEMORY_EXIT = 3;
@@ -96,14 +96,14 @@ final class WorkerProcess {
         // without any flags still gets compiled workers, unless it asks for interpreted ones (the command line
         // does, without --jit: a cold JIT worker took 12-13 s to print(1), in-process 1.1 s)
         boolean jit = !"false".equalsIgnoreCase(System.getProperty(JIT_PROPERTY, "true").trim());
-        List<String> inherited = inherited(ManagementFactory.getRuntimeMXBean().getInputArguments(), jit);
-        if (inherited.stream().noneMatch(arg -> arg.startsWith("-XX:AOTCache="))) {
-            cmd.add("-Xshare:auto"); // the JVM refuses it beside an AOT cache
-        }
+        // a crash log in the temporary directory, not in the host's working directory (review 64: a corrupt AOT
+        // cache left one there per worker); -Xshare is left to the JVM's default (auto), since an explicit one
+        // stops a JVM that an AOT cache in JDK_JAVA_OPTIONS or JAVA_TOOL_OPTIONS reaches (review 64)
+        cmd.add("-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "pysandbox-worker-hs_err_pid%p.log"));
         if (jit) {
             CompilerPath.locate().ifPresent(path -> cmd.addAll(CompilerPath.jitOptions(path, Runtime.version().feature())));
         }
-        cmd.addAll(inherited);
+        cmd.addAll(inherited(ManagementFactory.getRuntimeMXBean().getInputArguments(), jit));
         for (Map.Entry<Object, Object> e : System.getProperties().entrySet()) {
             String key = String.valueOf(e.getKey());
             if (key.startsWith("pysandbox.") && !key.startsWith("pysandbox.pool") && !key.startsWith("pysandbox.process")) {
@@ -121,8 +121,8 @@ final class WorkerProcess {
     /**
      * Options of this JVM that a worker takes too: GraalPy's ({@code -Dpolyglot.*}) and the stack size. An
      * interpreter-only worker also takes an interpreter-only host's start-up options (the command line's): its
-     * compiler tier, its GC, its AOT cache, and the module options the cache was made with, without which the
-     * JVM does not use it (a worker printed 1 in 3.5 s without them).
+     * compiler tier, its GC, its AOT cache, and the module options that must match the cache's for the JVM to
+     * use it ({@code --enable-native-access}; a worker printed 1 in 3.5 s without it) or that quiet a warning.
      */
     static List<String> inherited(List<String> hostArguments, boolean jit) {
         List<String> taken = new ArrayList<>();
