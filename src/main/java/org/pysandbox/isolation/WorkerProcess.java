@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One worker JVM: the running JDK's {@code bin/java} with the host's class path, a hard {@code -Xmx},
  * the Graal JIT options (unless {@value #JIT_PROPERTY} is {@code false}: the library finds the compiler jars
- * itself, see {@link CompilerPath}), and {@link WorkerMain}. It exits on its first OutOfMemoryError, so a tenant that exhausts its heap
- * kills only its own worker. Its first frame (hello) names its Truffle runtime, so the host can tell
+ * itself, see {@link CompilerPath}), and {@link WorkerMain}. It exits on its first OutOfMemoryError, so a
+ * tenant that exhausts its heap kills only its own worker. Its first frame (hello) names its Truffle runtime, so the host can tell
  * whether it compiles.
  */
 final class WorkerProcess {
