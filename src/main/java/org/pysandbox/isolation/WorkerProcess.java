@@ -79,6 +79,11 @@ final class WorkerProcess {
     }
 
     static List<String> command(String heap, long id, String mainClass) {
+        return command(heap, id, mainClass, !"false".equalsIgnoreCase(System.getProperty(JIT_PROPERTY, "true").trim()));
+    }
+
+    /** ... with the JIT options or without them, whatever {@value #JIT_PROPERTY} says. */
+    static List<String> command(String heap, long id, String mainClass, boolean jit) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", isWindows() ? "java.exe" : "java").toString());
         cmd.add("-Xmx" + heap);
@@ -95,7 +100,6 @@ final class WorkerProcess {
         // the JIT options come from the library, not from the host's command line: a host on a stock JDK
         // without any flags still gets compiled workers, unless it asks for interpreted ones (the command line
         // does, without --jit: a cold JIT worker took 12-13 s to print(1), in-process 1.1 s)
-        boolean jit = !"false".equalsIgnoreCase(System.getProperty(JIT_PROPERTY, "true").trim());
         // a crash log in the temporary directory, not in the host's working directory (review 64: a corrupt AOT
         // cache left one there per worker); -Xshare is left to the JVM's default (auto), since an explicit one
         // stops a JVM that an AOT cache in JDK_JAVA_OPTIONS or JAVA_TOOL_OPTIONS reaches (review 64)

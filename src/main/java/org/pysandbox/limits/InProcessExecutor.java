@@ -425,7 +425,7 @@ public final class InProcessExecutor implements Executor {
             if (trackGlobals) {
                 writeBack(t, done.getArrayElement(3), r.globals());
             }
-            if (locals != null && r.writeBack()) {
+            if (locals != null) { // a request without write-back has none (Executor.Request)
                 writeBack(t, done.getArrayElement(4), r.locals());
             }
             if (!onCaller && done.getArrayElement(5).asBoolean()) {

@@ -34,23 +34,12 @@ class WorkerCommandTest {
      */
     @Test
     void theCommandHasNoOptionsThatClash() {
-        String before = System.getProperty(WorkerProcess.JIT_PROPERTY);
-        try {
-            System.setProperty(WorkerProcess.JIT_PROPERTY, "false");
-            List<String> interpreted = WorkerProcess.command("64m", 1, WorkerMain.class.getName());
-            assertThat(interpreted).noneMatch(a -> a.startsWith("--upgrade-module-path") || a.contains("JVMCI"));
-            System.setProperty(WorkerProcess.JIT_PROPERTY, "true");
-            List<String> compiled = WorkerProcess.command("64m", 1, WorkerMain.class.getName());
-            for (List<String> command : List.of(interpreted, compiled)) {
-                assertThat(command).noneMatch(a -> a.startsWith("-Xshare"))
-                        .anyMatch(a -> a.startsWith("-XX:ErrorFile=" + System.getProperty("java.io.tmpdir")));
-            }
-        } finally {
-            if (before == null) {
-                System.clearProperty(WorkerProcess.JIT_PROPERTY);
-            } else {
-                System.setProperty(WorkerProcess.JIT_PROPERTY, before);
-            }
+        List<String> interpreted = WorkerProcess.command("64m", 1, WorkerMain.class.getName(), false);
+        assertThat(interpreted).noneMatch(a -> a.startsWith("--upgrade-module-path") || a.contains("JVMCI"));
+        List<String> compiled = WorkerProcess.command("64m", 1, WorkerMain.class.getName(), true);
+        for (List<String> command : List.of(interpreted, compiled)) {
+            assertThat(command).noneMatch(a -> a.startsWith("-Xshare"))
+                    .anyMatch(a -> a.startsWith("-XX:ErrorFile=" + System.getProperty("java.io.tmpdir")));
         }
     }
 }

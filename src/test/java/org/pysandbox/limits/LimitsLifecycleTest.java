@@ -204,7 +204,7 @@ class LimitsLifecycleTest {
      * builtins of earlier tests may still run in their cancelled contexts) the 1-s clock can run out while the
      * sandbox still checks the call's code, and that stop rightly keeps the interpreter, which is not what
      * the caller tests. The code prints the marker, flushed, once it runs; a call stopped before that is made
-     * again, at most four times. Returns how long the caller waited for the stop that counted.
+     * again, four attempts in all. Returns how long the caller waited for the stop that counted.
      */
     private static long stoppedInside(StringWriter out, String marker,
             org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
