@@ -58,6 +58,14 @@ public final class HostileWorkerMain {
             Frames.Frame frame = Frames.read(in, Integer.MAX_VALUE);
             switch (mode) {
                 case "echo", "chatty" -> echo(frame, out, workerId, pid);
+                case "rebind" -> { // answers every run with namespaces of its own, asked for or not (review 63)
+                    Map<String, Object> planted = new LinkedHashMap<>();
+                    planted.put("argv", "REPLACED");
+                    planted.put("injected", 1);
+                    planted.put("pysandbox.isolation", "context");
+                    Frames.write(out, Frames.RESULT, WireCodec.response(new WireResponse(pid, planted,
+                            new LinkedHashMap<>(planted), null), o -> o));
+                }
                 case "prepare-slowly" -> { // replaces its interpreter for 2.5 s, more than timeout + grace, then answers
                     Frames.write(out, Frames.PREPARING, new byte[0]);
                     Thread.sleep(2500);

@@ -132,6 +132,32 @@ class WorkerLifecycleTest {
      * its workers, whose JVMs then write to stdout, the protocol's channel, before main: every worker was
      * refused as "a frame of 825111858 bytes" and process isolation could not be used at all.
      */
+    /**
+     * Attack on the write-back flag, designed from it (review 63): a worker that answers every run with
+     * namespaces, a replaced input, a new name and a configuration key among them. A run without write-back
+     * (a program's, Sandbox.runProgram) leaves the caller's map as it was; with write-back only identifiers
+     * reach it, so the configuration key never does.
+     */
+    @Test
+    void namespacesAWorkerSendsUnaskedNeverReachTheCallersMap() throws Exception {
+        Starter starter = new Starter("rebind");
+        try (ProcessExecutor executor = executor(starter)) {
+            Map<String, Object> inputs = new HashMap<>(Map.of("argv", List.of("prog.py")));
+            Throwable thrown = catchThrowable(() -> executor.run(new Executor.Request("pass", "<test>", inputs, null,
+                    false, Writer.nullWriter(), Writer.nullWriter(), Reader.nullReader(), CONFIG, false)));
+            assertThat(thrown).isNull();
+            assertThat(inputs).isEqualTo(Map.of("argv", List.of("prog.py")));
+
+            Map<String, Object> globals = new HashMap<>(Map.of("argv", List.of("prog.py")));
+            Map<String, Object> locals = new HashMap<>();
+            assertThat(catchThrowable(() -> executor.run(new Executor.Request("pass", "<test>", globals, locals, false,
+                    Writer.nullWriter(), Writer.nullWriter(), Reader.nullReader(), CONFIG)))).isNull();
+            assertThat(globals).containsEntry("argv", "REPLACED").containsEntry("injected", 1)
+                    .doesNotContainKey("pysandbox.isolation");
+            assertThat(locals).containsEntry("injected", 1).doesNotContainKey("pysandbox.isolation");
+        }
+    }
+
     @Test
     void whatAWorkerJvmWritesToItsStdoutBeforeTheProtocolStartsIsSkipped() throws Exception {
         Starter starter = new Starter("chatty");
